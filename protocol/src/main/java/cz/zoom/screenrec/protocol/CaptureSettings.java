@@ -1,0 +1,34 @@
+package cz.zoom.screenrec.protocol;
+
+import java.util.List;
+
+/**
+ * How the client captures, pushed by the server in WELCOME and START.
+ *
+ * @param framesPerSecond capture rate, 1..30
+ * @param scaleDivisor 1 for full resolution, 2 for half
+ * @param keyframeIntervalMs longest time between two key frames
+ * @param segmentDurationMs how much capture time one segment holds before it is cut and spooled
+ * @param screens ids of the monitors to record; empty means all
+ */
+public record CaptureSettings(
+    int framesPerSecond,
+    int scaleDivisor,
+    long keyframeIntervalMs,
+    long segmentDurationMs,
+    List<Integer> screens) {
+
+  public static final CaptureSettings DEFAULT = new CaptureSettings(5, 1, 10_000, 5_000, List.of());
+
+  public CaptureSettings {
+    screens = screens == null ? List.of() : List.copyOf(screens);
+  }
+
+  void validate() {
+    Limits.requireRange("capture.framesPerSecond", framesPerSecond, 1, 30);
+    Limits.requireRange("capture.scaleDivisor", scaleDivisor, 1, 2);
+    Limits.requireRange("capture.keyframeIntervalMs", keyframeIntervalMs, 1_000, 600_000);
+    Limits.requireRange("capture.segmentDurationMs", segmentDurationMs, 1_000, 600_000);
+    Limits.requireRange("capture.screens", screens.size(), 0, Limits.MAX_SCREENS);
+  }
+}

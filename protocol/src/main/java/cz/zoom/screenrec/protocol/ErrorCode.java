@@ -1,0 +1,27 @@
+package cz.zoom.screenrec.protocol;
+
+/** Error codes carried by {@link ErrorMessage}. Every one of them is followed by a close. */
+public enum ErrorCode {
+  /** The frame length is zero, or the payload is not a JSON object. */
+  BAD_FRAME,
+  /** The frame length exceeds {@link Limits#MAX_FRAME_BYTES}. */
+  FRAME_TOO_LARGE,
+  /** The {@code type} member is missing or names no known message. */
+  UNKNOWN_TYPE,
+  /** A field is missing, has the wrong type, or is out of bounds. */
+  BAD_MESSAGE,
+  /** HELLO asked for a protocol version this peer does not speak. */
+  UNSUPPORTED_VERSION,
+  /** The agent name in HELLO is empty, too long, or has characters outside the allowed set. */
+  INVALID_AGENT,
+  /** The first message was not HELLO, or HELLO came twice. */
+  UNEXPECTED_MESSAGE,
+  /** No HELLO within the hello timeout, or no frame within the idle timeout. */
+  TIMEOUT,
+  /** A newer session for the same agent took over this one. */
+  REPLACED,
+  /** The server is shutting down; reconnect (to another host) with backoff. */
+  SHUTTING_DOWN,
+  /** Something failed inside the peer; not the other side's fault. */
+  INTERNAL
+}
