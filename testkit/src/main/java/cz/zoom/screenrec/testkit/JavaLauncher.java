@@ -1,0 +1,72 @@
+package cz.zoom.screenrec.testkit;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds {@code java} command lines for the product's processes. They run as separate JVMs, as in
+ * production, so a crash, a System.exit or a leaked thread in them cannot hide in the test's JVM.
+ */
+public final class JavaLauncher {
+  /** Overrides the classpath of launched JVMs (e.g. {@code -Dscreenrec.classpath=...}). */
+  public static final String CLASSPATH_PROPERTY = "screenrec.classpath";
+
+  private JavaLauncher() {}
+
+  public static String javaExecutable() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /**
+   * The classpath on which {@code mainClass} can run: the explicit override, else the current
+   * JVM's classpath when it holds the class (tests depend on server and client; the bench jar's
+   * manifest lists them), else the module's packaged jar found from the working directory.
+   */
+  public static String classpathFor(String mainClass, String moduleDir, String jarName) {
+    String override = System.getProperty(CLASSPATH_PROPERTY);
+    if (override != null && !override.isBlank()) {
+      return override;
+    }
+    if (loadable(mainClass)) {
+      // Surefire may run tests from a manifest-only jar; its real classpath is in this property
+      String surefire = System.getProperty("surefire.test.class.path");
+      return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path jar = dir.resolve(moduleDir).resolve("target").resolve(jarName);
+      if (Files.isRegularFile(jar)) {
+        return jar.toString();
+      }
+    }
+    throw new IllegalStateException(mainClass + " is not on this JVM's classpath and no " + moduleDir
+        + "/target/" + jarName + " was found above " + Path.of("").toAbsolutePath()
+        + "; build it (./mvnw -DskipTests package) or set -D" + CLASSPATH_PROPERTY);
+  }
+
+  public static List<String> command(String classpath, List<String> jvmArgs, String mainClass, List<String> args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(javaExecutable());
+    cmd.addAll(jvmArgs);
+    cmd.add("-cp");
+    cmd.add(classpath);
+    cmd.add(mainClass);
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  private static boolean loadable(String className) {
+    try {
+      Class.forName(className, false, JavaLauncher.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  static String pathSeparator() {
+    return File.pathSeparator;
+  }
+}
