@@ -1,0 +1,133 @@
+package cz.zoom.screenrec.server;
+
+import cz.zoom.screenrec.encode.EncoderSettings;
+import cz.zoom.screenrec.encode.RecordingEncoder;
+import cz.zoom.screenrec.protocol.ErrorCode;
+import cz.zoom.screenrec.server.api.http.AgentRoutes;
+import cz.zoom.screenrec.server.api.http.CallRoutes;
+import cz.zoom.screenrec.server.api.http.HttpApi;
+import cz.zoom.screenrec.server.api.http.RecordingRoutes;
+import cz.zoom.screenrec.server.config.ServerConfig;
+import cz.zoom.screenrec.server.control.AgentRegistry;
+import cz.zoom.screenrec.server.control.AgentSession;
+import cz.zoom.screenrec.server.control.ControlServer;
+import cz.zoom.screenrec.server.encode.EncodeWorkers;
+import cz.zoom.screenrec.server.health.ControlPortHealthCheck;
+import cz.zoom.screenrec.server.health.DatabaseHealthCheck;
+import cz.zoom.screenrec.server.health.DiskSpaceHealthCheck;
+import cz.zoom.screenrec.server.health.HealthRoutes;
+import cz.zoom.screenrec.server.metrics.MetricsRoutes;
+import cz.zoom.screenrec.server.recording.RecordingService;
+import cz.zoom.screenrec.server.recording.RecordingStore;
+import cz.zoom.screenrec.server.storage.Database;
+import cz.zoom.screenrec.server.storage.Jdbc;
+import cz.zoom.screenrec.server.storage.LocalMediaStore;
+import cz.zoom.screenrec.server.upload.SegmentUploadRoutes;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One server node: control port, HTTP port (REST, MUS, health, metrics), metadata database, media
+ * store and encoder pool. Owns every resource it starts and closes them in reverse order.
+ */
+public final class ScreenRecServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ScreenRecServer.class);
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final AgentRegistry agents = new AgentRegistry();
+  private ControlServer control;
+  private HttpApi http;
+  private String apiToken;
+
+  private ScreenRecServer(ServerConfig config) throws Exception {
+    try {
+      startAll(config);
+    } catch (Exception | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void startAll(ServerConfig config) throws Exception {
+    Clock clock = Clock.systemUTC();
+    Files.createDirectories(config.dataDir());
+    apiToken = config.apiToken() != null ? config.apiToken() : ApiTokenFile.readOrCreate(config.dataDir());
+
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+
+    Database database = own(new Database(config.dbUrl(), config.dbUser(), config.dbPassword()));
+    RecordingStore store = new RecordingStore(new Jdbc(database.dataSource()));
+    LocalMediaStore media = new LocalMediaStore(config.mediaDir());
+    EncodeWorkers encoders = own(new EncodeWorkers(store, media,
+        new RecordingEncoder(EncoderSettings.of(config.videoCodec(), config.capture().framesPerSecond())),
+        config.encoderThreads(), metrics, clock));
+
+    metrics.gauge("screenrec.agents.connected", agents, AgentRegistry::size);
+    RecordingService recordings = new RecordingService(config, store, agents, encoders, clock);
+    control = own(new ControlServer(config, agents, recordings, metrics));
+
+    http = own(new HttpApi(apiToken, List.of(
+        new HealthRoutes(List.of(new DatabaseHealthCheck(database), new ControlPortHealthCheck(control, agents),
+            new DiskSpaceHealthCheck(config.mediaDir(), 512L * 1024 * 1024))),
+        new MetricsRoutes(metrics),
+        new CallRoutes(recordings),
+        new AgentRoutes(agents),
+        new RecordingRoutes(store, media),
+        new SegmentUploadRoutes(store, media, recordings, config.clusterId(), config.maxSegmentBytes(), metrics,
+            clock))));
+    http.start(config.bindAddress(), config.httpPort());
+    encoders.resumeInterrupted();
+    log.info("ScreenRec server ready: cluster {}, control {}:{}, http {}:{}, data {}, uploads to {}",
+        config.clusterId(), config.bindAddress(), control.port(), config.bindAddress(), http.port(),
+        config.dataDir(), config.uploadUrl());
+  }
+
+  /** Starts a node; on failure everything already started is closed again. */
+  public static ScreenRecServer start(ServerConfig config) throws Exception {
+    return new ScreenRecServer(config);
+  }
+
+  public int controlPort() {
+    return control.port();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public String apiToken() {
+    return apiToken;
+  }
+
+  @Override
+  public void close() {
+    for (AgentSession s : agents.all()) {
+      s.close(ErrorCode.SHUTTING_DOWN, "server is shutting down; reconnect with backoff");
+    }
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        log.warn("closing {} failed", e.getMessage(), e);
+      }
+    }
+  }
+
+  private <T extends AutoCloseable> T own(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+}

@@ -1,0 +1,114 @@
+package cz.zoom.screenrec.server;
+
+import cz.zoom.screenrec.encode.VideoCodec;
+import cz.zoom.screenrec.server.config.InvalidConfigException;
+import cz.zoom.screenrec.server.config.ServerConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code screenrec-server}: starts one node and runs until SIGTERM/SIGINT. */
+@Command(name = "screenrec-server", mixinStandardHelpOptions = true, versionProvider = ServerMain.Version.class,
+    sortOptions = false,
+    description = {"Screen Capture server of ScreenRec: control port for Capture Clients, call-event and",
+        "recordings REST API, Media Upload Server and encoders. Defaults keep everything under --data-dir",
+        "(embedded H2 database, media on local disk)."})
+public final class ServerMain implements Callable<Integer> {
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Database, media and generated API token live here (default: ${DEFAULT-VALUE}).")
+  Path dataDir = Path.of("data");
+
+  @Option(names = "--bind", paramLabel = "ADDR", description = "Address both ports listen on (default: ${DEFAULT-VALUE}).")
+  String bind = "0.0.0.0";
+
+  @Option(names = "--control-port", paramLabel = "N", description = "TCP port of the client control protocol (default: ${DEFAULT-VALUE}; change only for tests).")
+  int controlPort = ServerConfig.DEFAULT_CONTROL_PORT;
+
+  @Option(names = "--http-port", paramLabel = "N", description = "HTTP port of the REST API and Media Upload Server (default: ${DEFAULT-VALUE}).")
+  int httpPort = ServerConfig.DEFAULT_HTTP_PORT;
+
+  @Option(names = "--cluster-id", paramLabel = "ID", description = "Name of this cluster; stamped on every recording and segment (default: ${DEFAULT-VALUE}).")
+  String clusterId = "default";
+
+  @Option(names = "--api-token", paramLabel = "TOKEN", description = "Bearer token for the REST API. Without it one is generated into DIR/api-token (owner-only).")
+  String apiToken;
+
+  @Option(names = "--public-url", paramLabel = "URL", description = "Base URL clients use to reach the HTTP port (default: http://<bind>:<http-port>, 127.0.0.1 for 0.0.0.0).")
+  String publicUrl;
+
+  @Option(names = "--heartbeat-interval", paramLabel = "MS", description = "How often clients send a heartbeat (default: ${DEFAULT-VALUE}).")
+  long heartbeatIntervalMs = 3_000;
+
+  @Option(names = "--dead-peer-timeout", paramLabel = "MS", description = "Silence after which either side drops the connection (default: ${DEFAULT-VALUE}).")
+  long deadPeerTimeoutMs = 10_000;
+
+  @Option(names = "--fps", paramLabel = "N", description = "Capture frames per second asked of clients, and of the encoded video (default: ${DEFAULT-VALUE}).")
+  int fps = 5;
+
+  @Option(names = "--segment-duration", paramLabel = "MS", description = "Capture time per uploaded segment (default: ${DEFAULT-VALUE}).")
+  long segmentDurationMs = 5_000;
+
+  @Option(names = "--video-codec", paramLabel = "CODEC", description = "Encoded video: vp9 (WebM), h264 (MP4) or av1 (WebM) (default: ${DEFAULT-VALUE}).")
+  String videoCodec = "vp9";
+
+  @Option(names = "--db-url", paramLabel = "JDBC", description = "Metadata database, e.g. jdbc:postgresql://db/screenrec (default: H2 file in DIR/db).")
+  String dbUrl;
+
+  @Option(names = "--db-user", paramLabel = "USER", description = "Database user (default: ${DEFAULT-VALUE}).")
+  String dbUser = "sa";
+
+  @Option(names = "--db-password", paramLabel = "PASSWORD", description = "Database password (default: empty; or env SCREENREC_DB_PASSWORD).")
+  String dbPassword = System.getenv().getOrDefault("SCREENREC_DB_PASSWORD", "");
+
+  @Option(names = "--encoder-threads", paramLabel = "N", description = "Recordings encoded at once (default: ${DEFAULT-VALUE}).")
+  int encoderThreads = 1;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ServerMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig config;
+    try {
+      config = ServerConfig.builder()
+          .dataDir(dataDir).bindAddress(bind).controlPort(controlPort).httpPort(httpPort)
+          .clusterId(clusterId).apiToken(apiToken).publicUrl(publicUrl)
+          .heartbeatIntervalMs(heartbeatIntervalMs).deadPeerTimeoutMs(deadPeerTimeoutMs)
+          .framesPerSecond(fps).segmentDurationMs(segmentDurationMs).videoCodec(codec(videoCodec))
+          .dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).encoderThreads(encoderThreads)
+          .build();
+    } catch (InvalidConfigException e) {
+      System.err.println("screenrec-server: " + e.getMessage());
+      return 2;
+    }
+    ScreenRecServer server = ScreenRecServer.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private static VideoCodec codec(String id) {
+    try {
+      return VideoCodec.fromId(id);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigException(java.util.List.of("--video-codec must be vp9, h264 or av1, was '" + id + "'"));
+    }
+  }
+
+  /** Reports the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = ServerMain.class.getPackage().getImplementationVersion();
+      return new String[] {"screenrec-server " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package cz.zoom.screenrec.server.config;
+
+import cz.zoom.screenrec.encode.VideoCodec;
+import cz.zoom.screenrec.protocol.CaptureSettings;
+import cz.zoom.screenrec.protocol.Limits;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a server node is told at start-up, validated once (HikariCP style): {@link
+ * Builder#build()} lists every problem at once so an operator fixes them in one go.
+ */
+public final class ServerConfig {
+  public static final int DEFAULT_CONTROL_PORT = 7003;
+  public static final int DEFAULT_HTTP_PORT = 8080;
+
+  private final Path dataDir;
+  private final String bindAddress;
+  private final int controlPort;
+  private final int httpPort;
+  private final String clusterId;
+  private final String apiToken;
+  private final URI publicUrl;
+  private final Duration heartbeatInterval;
+  private final Duration deadPeerTimeout;
+  private final Duration helloTimeout;
+  private final CaptureSettings capture;
+  private final VideoCodec videoCodec;
+  private final String dbUrl;
+  private final String dbUser;
+  private final String dbPassword;
+  private final int encoderThreads;
+  private final long maxSegmentBytes;
+
+  private ServerConfig(Builder b) {
+    this.dataDir = b.dataDir.toAbsolutePath().normalize();
+    this.bindAddress = b.bindAddress;
+    this.controlPort = b.controlPort;
+    this.httpPort = b.httpPort;
+    this.clusterId = b.clusterId;
+    this.apiToken = b.apiToken;
+    String host = "0.0.0.0".equals(b.bindAddress) || "::".equals(b.bindAddress) ? "127.0.0.1" : b.bindAddress;
+    this.publicUrl = b.publicUrl != null
+        ? URI.create(stripSlash(b.publicUrl))
+        : URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + b.httpPort);
+    this.heartbeatInterval = Duration.ofMillis(b.heartbeatIntervalMs);
+    this.deadPeerTimeout = Duration.ofMillis(b.deadPeerTimeoutMs);
+    this.helloTimeout = Duration.ofMillis(b.helloTimeoutMs);
+    this.capture = new CaptureSettings(b.framesPerSecond, 1, 10_000, b.segmentDurationMs, List.of());
+    this.videoCodec = b.videoCodec;
+    this.dbUrl = b.dbUrl != null ? b.dbUrl
+        : "jdbc:h2:file:" + dataDir.resolve("db").resolve("screenrec") + ";DB_CLOSE_ON_EXIT=FALSE";
+    this.dbUser = b.dbUser;
+    this.dbPassword = b.dbPassword;
+    this.encoderThreads = b.encoderThreads;
+    this.maxSegmentBytes = b.maxSegmentBytes;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Path dataDir() { return dataDir; }
+  public String bindAddress() { return bindAddress; }
+  public int controlPort() { return controlPort; }
+  public int httpPort() { return httpPort; }
+  public String clusterId() { return clusterId; }
+  /** The configured API token, or null when the server keeps a generated one in the data dir. */
+  public String apiToken() { return apiToken; }
+  /** Base URL by which clients and browsers reach this node's HTTP port. */
+  public URI publicUrl() { return publicUrl; }
+  public Duration heartbeatInterval() { return heartbeatInterval; }
+  public Duration deadPeerTimeout() { return deadPeerTimeout; }
+  public Duration helloTimeout() { return helloTimeout; }
+  public CaptureSettings capture() { return capture; }
+  public VideoCodec videoCodec() { return videoCodec; }
+  public String dbUrl() { return dbUrl; }
+  public String dbUser() { return dbUser; }
+  public String dbPassword() { return dbPassword; }
+  public int encoderThreads() { return encoderThreads; }
+  public long maxSegmentBytes() { return maxSegmentBytes; }
+  public Path mediaDir() { return dataDir.resolve("media"); }
+  /** Where the Media Upload Server of this node takes segments; sent to clients in START. */
+  public String uploadUrl() { return publicUrl + "/mus/v1"; }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /** Collects settings; {@link #build()} validates them all. Defaults are the documented ones. */
+  public static final class Builder {
+    private Path dataDir = Path.of("data");
+    private String bindAddress = "0.0.0.0";
+    private int controlPort = DEFAULT_CONTROL_PORT;
+    private int httpPort = DEFAULT_HTTP_PORT;
+    private String clusterId = "default";
+    private String apiToken;
+    private String publicUrl;
+    private long heartbeatIntervalMs = 3_000;
+    private long deadPeerTimeoutMs = 10_000;
+    private long helloTimeoutMs = 10_000;
+    private int framesPerSecond = 5;
+    private long segmentDurationMs = 5_000;
+    private VideoCodec videoCodec = VideoCodec.VP9_WEBM;
+    private String dbUrl;
+    private String dbUser = "sa";
+    private String dbPassword = "";
+    private int encoderThreads = 1;
+    private long maxSegmentBytes = 256L * 1024 * 1024;
+
+    public Builder dataDir(Path v) { dataDir = v; return this; }
+    public Builder bindAddress(String v) { bindAddress = v; return this; }
+    public Builder controlPort(int v) { controlPort = v; return this; }
+    public Builder httpPort(int v) { httpPort = v; return this; }
+    public Builder clusterId(String v) { clusterId = v; return this; }
+    public Builder apiToken(String v) { apiToken = v; return this; }
+    public Builder publicUrl(String v) { publicUrl = v; return this; }
+    public Builder heartbeatIntervalMs(long v) { heartbeatIntervalMs = v; return this; }
+    public Builder deadPeerTimeoutMs(long v) { deadPeerTimeoutMs = v; return this; }
+    public Builder helloTimeoutMs(long v) { helloTimeoutMs = v; return this; }
+    public Builder framesPerSecond(int v) { framesPerSecond = v; return this; }
+    public Builder segmentDurationMs(long v) { segmentDurationMs = v; return this; }
+    public Builder videoCodec(VideoCodec v) { videoCodec = v; return this; }
+    public Builder dbUrl(String v) { dbUrl = v; return this; }
+    public Builder dbUser(String v) { dbUser = v; return this; }
+    public Builder dbPassword(String v) { dbPassword = v; return this; }
+    public Builder encoderThreads(int v) { encoderThreads = v; return this; }
+    public Builder maxSegmentBytes(long v) { maxSegmentBytes = v; return this; }
+
+    public ServerConfig build() {
+      List<String> problems = new ArrayList<>();
+      if (dataDir == null) {
+        problems.add("--data-dir is required");
+      }
+      if (bindAddress == null || bindAddress.isBlank()) {
+        problems.add("--bind must be an IP address or host name");
+      }
+      checkPort(problems, "--control-port", controlPort);
+      if (httpPort < 1 || httpPort > 65535) {
+        // clients are told this port in upload URLs, so it must be known before start
+        problems.add("--http-port must be 1..65535, was " + httpPort);
+      }
+      if (controlPort != 0 && controlPort == httpPort) {
+        problems.add("--control-port and --http-port must differ, both are " + httpPort);
+      }
+      if (clusterId == null || !Limits.NAME.matcher(clusterId).matches()) {
+        problems.add("--cluster-id must be 1-128 characters of letters, digits and . _ @ : -, was '" + clusterId + "'");
+      }
+      if (apiToken != null && apiToken.length() < 16) {
+        problems.add("--api-token must be at least 16 characters (it guards every recording)");
+      }
+      if (publicUrl != null) {
+        try {
+          URI u = URI.create(publicUrl);
+          if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+            problems.add("--public-url must be an absolute http(s) URL, was '" + publicUrl + "'");
+          }
+        } catch (IllegalArgumentException e) {
+          problems.add("--public-url is not a URL: " + e.getMessage());
+        }
+      }
+      if (heartbeatIntervalMs < 100 || heartbeatIntervalMs > 300_000) {
+        problems.add("--heartbeat-interval must be 100..300000 ms, was " + heartbeatIntervalMs);
+      }
+      if (deadPeerTimeoutMs < 2 * heartbeatIntervalMs || deadPeerTimeoutMs > 900_000) {
+        problems.add("--dead-peer-timeout must be at least twice the heartbeat interval ("
+            + 2 * heartbeatIntervalMs + " ms) and at most 900000 ms, was " + deadPeerTimeoutMs);
+      }
+      if (helloTimeoutMs < 100) {
+        problems.add("hello timeout must be at least 100 ms, was " + helloTimeoutMs);
+      }
+      if (framesPerSecond < 1 || framesPerSecond > 30) {
+        problems.add("--fps must be 1..30, was " + framesPerSecond);
+      }
+      if (segmentDurationMs < 1_000 || segmentDurationMs > 600_000) {
+        problems.add("--segment-duration must be 1000..600000 ms, was " + segmentDurationMs);
+      }
+      if (encoderThreads < 1 || encoderThreads > 64) {
+        problems.add("--encoder-threads must be 1..64, was " + encoderThreads);
+      }
+      if (maxSegmentBytes < 1024) {
+        problems.add("maximum segment size must be at least 1024 bytes");
+      }
+      Objects.requireNonNull(videoCodec, "videoCodec");
+      if (!problems.isEmpty()) {
+        throw new InvalidConfigException(problems);
+      }
+      return new ServerConfig(this);
+    }
+
+    private static void checkPort(List<String> problems, String flag, int port) {
+      if (port < 0 || port > 65535) {
+        problems.add(flag + " must be 0..65535 (0 picks a free port), was " + port);
+      }
+    }
+  }
+}

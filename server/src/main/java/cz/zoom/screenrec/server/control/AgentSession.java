@@ -1,0 +1,108 @@
+package cz.zoom.screenrec.server.control;
+
+import cz.zoom.screenrec.protocol.Ack;
+import cz.zoom.screenrec.protocol.ControlMessage;
+import cz.zoom.screenrec.protocol.ErrorCode;
+import cz.zoom.screenrec.protocol.ErrorMessage;
+import cz.zoom.screenrec.protocol.Hello;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+
+/** One agent's live control connection, after a valid HELLO. Thread-safe. */
+public final class AgentSession {
+  private final String sessionId;
+  private final Hello hello;
+  private final Channel channel;
+  private final long connectedAt;
+  private final AtomicLong nextSeq = new AtomicLong(1);
+  private final Map<Long, CompletableFuture<Ack>> pending = new ConcurrentHashMap<>();
+  private volatile long clockOffsetMs;
+  private volatile long roundTripMs = -1;
+  private volatile String recordingId;
+
+  AgentSession(String sessionId, Hello hello, Channel channel, long connectedAt) {
+    this.sessionId = sessionId;
+    this.hello = hello;
+    this.channel = channel;
+    this.connectedAt = connectedAt;
+  }
+
+  public String sessionId() { return sessionId; }
+  public String agent() { return hello.agent(); }
+  public Hello hello() { return hello; }
+  public long connectedAt() { return connectedAt; }
+  public SocketAddress remoteAddress() { return channel.remoteAddress(); }
+  public boolean isOpen() { return channel.isActive(); }
+  /** The client's last estimate of (server clock − client clock). */
+  public long clockOffsetMs() { return clockOffsetMs; }
+  public long roundTripMs() { return roundTripMs; }
+  /** The recording this server believes the client is capturing, or null. */
+  public String recordingId() { return recordingId; }
+
+  public void recordingId(String id) {
+    this.recordingId = id;
+  }
+
+  void clock(long offsetMs, long rttMs) {
+    if (rttMs >= 0) {
+      this.clockOffsetMs = offsetMs;
+      this.roundTripMs = rttMs;
+    }
+  }
+
+  /**
+   * Sends a command built around a fresh seq and returns the client's ACK. The future fails if
+   * the connection closes first.
+   */
+  public CompletableFuture<Ack> command(LongFunction<ControlMessage> withSeq) {
+    long seq = nextSeq.getAndIncrement();
+    CompletableFuture<Ack> ack = new CompletableFuture<>();
+    pending.put(seq, ack);
+    channel.writeAndFlush(withSeq.apply(seq)).addListener(f -> {
+      if (!f.isSuccess()) {
+        failPending(seq, f.cause());
+      }
+    });
+    if (!channel.isActive()) {
+      failPending(seq, new IOException("connection closed"));
+    }
+    return ack;
+  }
+
+  void acknowledged(Ack ack) {
+    CompletableFuture<Ack> f = pending.remove(ack.seq());
+    if (f != null) {
+      f.complete(ack);
+    }
+  }
+
+  void send(ControlMessage message) {
+    channel.writeAndFlush(message);
+  }
+
+  /** Sends ERROR and closes; used when a newer session takes over or the server stops. */
+  public void close(ErrorCode code, String message) {
+    if (channel.isActive()) {
+      channel.writeAndFlush(new ErrorMessage(code, message)).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  void closed() {
+    IOException gone = new IOException("agent " + agent() + " disconnected");
+    pending.keySet().forEach(seq -> failPending(seq, gone));
+  }
+
+  private void failPending(long seq, Throwable cause) {
+    CompletableFuture<Ack> f = pending.remove(seq);
+    if (f != null) {
+      f.completeExceptionally(cause);
+    }
+  }
+}

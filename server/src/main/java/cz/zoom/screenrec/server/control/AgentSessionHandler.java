@@ -1,0 +1,154 @@
+package cz.zoom.screenrec.server.control;
+
+import cz.zoom.screenrec.protocol.Ack;
+import cz.zoom.screenrec.protocol.ControlCodec;
+import cz.zoom.screenrec.protocol.ControlMessage;
+import cz.zoom.screenrec.protocol.ErrorCode;
+import cz.zoom.screenrec.protocol.ErrorMessage;
+import cz.zoom.screenrec.protocol.Heartbeat;
+import cz.zoom.screenrec.protocol.HeartbeatAck;
+import cz.zoom.screenrec.protocol.Hello;
+import cz.zoom.screenrec.protocol.ProtocolException;
+import cz.zoom.screenrec.protocol.RecordingStopped;
+import cz.zoom.screenrec.protocol.Welcome;
+import cz.zoom.screenrec.server.config.ServerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of one control connection: AWAITING_HELLO → ACTIVE → CLOSED. Runs on a
+ * business executor, so the listener may touch the database.
+ */
+final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessage> {
+  private static final Logger log = LoggerFactory.getLogger(AgentSessionHandler.class);
+
+  private enum State { AWAITING_HELLO, ACTIVE, CLOSED }
+
+  private final ServerConfig config;
+  private final AgentRegistry registry;
+  private final SessionListener listener;
+  private final MeterRegistry metrics;
+  private State state = State.AWAITING_HELLO;
+  private AgentSession session;
+  private ScheduledFuture<?> helloTimeout;
+
+  AgentSessionHandler(ServerConfig config, AgentRegistry registry, SessionListener listener, MeterRegistry metrics) {
+    this.config = config;
+    this.registry = registry;
+    this.listener = listener;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    helloTimeout = ctx.executor().schedule(() -> {
+      if (state == State.AWAITING_HELLO) {
+        reject(ctx, ErrorCode.TIMEOUT, "no HELLO within " + config.helloTimeout().toMillis() + " ms");
+      }
+    }, config.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, ControlMessage message) {
+    switch (state) {
+      case AWAITING_HELLO -> {
+        if (message instanceof Hello hello) {
+          welcome(ctx, hello);
+        } else {
+          reject(ctx, ErrorCode.UNEXPECTED_MESSAGE, "the first message must be HELLO");
+        }
+      }
+      case ACTIVE -> active(ctx, message);
+      case CLOSED -> { }
+    }
+  }
+
+  private void welcome(ChannelHandlerContext ctx, Hello hello) {
+    helloTimeout.cancel(false);
+    long now = System.currentTimeMillis();
+    // first estimate from the HELLO itself; heartbeats refine it
+    SessionListener.Adoption adoption = listener.onHello(hello, now - hello.clientTime());
+    session = new AgentSession(UUID.randomUUID().toString(), hello, ctx.channel(), now);
+    state = State.ACTIVE;
+    registry.register(session);
+    log.info("agent {} connected from {} (machine {}, client {}, {} screen(s)){}", hello.agent(),
+        ctx.channel().remoteAddress(), hello.machine(), hello.clientVersion(), hello.screens().size(),
+        adoption == null ? "" : ", adopting recording " + adoption.recordingId());
+    ctx.writeAndFlush(new Welcome(session.sessionId(), config.clusterId(), config.heartbeatInterval().toMillis(),
+        config.deadPeerTimeout().toMillis(), config.capture(), config.uploadUrl(),
+        adoption == null ? null : adoption.recordingId(), adoption == null ? null : adoption.uploadToken(),
+        System.currentTimeMillis()));
+    listener.onSessionStarted(session, adoption);
+  }
+
+  private void active(ChannelHandlerContext ctx, ControlMessage message) {
+    if (message instanceof Heartbeat hb) {
+      session.clock(hb.clockOffsetMs(), hb.roundTripMs());
+      ctx.writeAndFlush(new HeartbeatAck(hb.seq(), hb.clientTime(), System.currentTimeMillis()));
+    } else if (message instanceof Ack ack) {
+      session.acknowledged(ack);
+    } else if (message instanceof RecordingStopped stopped) {
+      listener.onRecordingStopped(session, stopped);
+    } else if (message instanceof ErrorMessage error) {
+      log.warn("agent {} reported {}: {}; closing", session.agent(), error.code(), error.message());
+      ctx.close();
+    } else {
+      reject(ctx, ErrorCode.UNEXPECTED_MESSAGE,
+          message.getClass().getSimpleName() + " is not expected from a client here");
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      reject(ctx, ErrorCode.TIMEOUT, "nothing received for " + config.deadPeerTimeout().toMillis() + " ms");
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ProtocolException error = ControlCodec.classify(cause);
+    if (error.code() == ErrorCode.INTERNAL) {
+      log.error("control connection from {} failed", ctx.channel().remoteAddress(), cause);
+      reject(ctx, ErrorCode.INTERNAL, "internal error");
+    } else {
+      reject(ctx, error.code(), error.getMessage());
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    state = State.CLOSED;
+    if (helloTimeout != null) {
+      helloTimeout.cancel(false);
+    }
+    if (session != null) {
+      session.closed();
+      boolean current = registry.unregister(session);
+      log.info("agent {} disconnected ({})", session.agent(), current ? "session ended" : "replaced earlier");
+      listener.onSessionClosed(session);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  private void reject(ChannelHandlerContext ctx, ErrorCode code, String message) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    metrics.counter("screenrec.control.errors", "code", code.name()).increment();
+    log.info("closing control connection from {}{}: {} {}", ctx.channel().remoteAddress(),
+        session == null ? "" : " (agent " + session.agent() + ")", code, message);
+    state = State.CLOSED;
+    ControlCodec.failAndClose(ctx, code, message);
+  }
+}

@@ -1,0 +1,76 @@
+package cz.zoom.screenrec.server.control;
+
+import cz.zoom.screenrec.protocol.ControlCodec;
+import cz.zoom.screenrec.server.config.ServerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The control port (7003). Pipeline per connection: idle detection → framing and JSON
+ * ({@link ControlCodec}) → {@link AgentSessionHandler} on a business executor.
+ */
+public final class ControlServer implements AutoCloseable {
+  private final EventLoopGroup boss = new NioEventLoopGroup(1);
+  private final EventLoopGroup workers = new NioEventLoopGroup(2);
+  private final EventExecutorGroup business = new DefaultEventExecutorGroup(4);
+  private final Channel serverChannel;
+
+  public ControlServer(ServerConfig config, AgentRegistry registry, SessionListener listener, MeterRegistry metrics)
+      throws InterruptedException {
+    long idleMs = config.deadPeerTimeout().toMillis();
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
+            ControlCodec.install(ch.pipeline());
+            ch.pipeline().addLast(business, "session",
+                new AgentSessionHandler(config, registry, listener, metrics));
+          }
+        });
+    try {
+      serverChannel = bootstrap.bind(config.bindAddress(), config.controlPort()).sync().channel();
+    } catch (RuntimeException | InterruptedException e) {
+      shutdownGroups();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  public boolean isListening() {
+    return serverChannel.isActive();
+  }
+
+  @Override
+  public void close() {
+    serverChannel.close().syncUninterruptibly();
+    shutdownGroups();
+  }
+
+  private void shutdownGroups() {
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    business.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+  }
+}

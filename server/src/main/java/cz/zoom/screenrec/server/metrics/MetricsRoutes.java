@@ -1,0 +1,19 @@
+package cz.zoom.screenrec.server.metrics;
+
+import cz.zoom.screenrec.server.api.http.HttpApi;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/** {@code GET /metrics} in the Prometheus text format. */
+public final class MetricsRoutes implements HttpApi.Routes {
+  private final PrometheusMeterRegistry registry;
+
+  public MetricsRoutes(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public void accept(Javalin app) {
+    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+  }
+}

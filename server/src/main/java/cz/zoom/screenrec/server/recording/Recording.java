@@ -1,0 +1,31 @@
+package cz.zoom.screenrec.server.recording;
+
+/**
+ * A recording's row. Capture times are the client's clock; {@link #startedAt()} and {@link
+ * #endedAt()} give server (UTC) time by adding the measured clock offset.
+ */
+public record Recording(
+    String id,
+    String callId,
+    String agent,
+    String clusterId,
+    RecordingStatus status,
+    String failureReason,
+    long createdAt,
+    Long captureStartedAt,
+    Long captureEndedAt,
+    long clockOffsetMs,
+    Integer segmentCount,
+    boolean adopted,
+    String videoCodec,
+    Long videoBytes,
+    Long videoDurationMs) {
+
+  public Long startedAt() {
+    return captureStartedAt == null ? null : captureStartedAt + clockOffsetMs;
+  }
+
+  public Long endedAt() {
+    return captureEndedAt == null ? null : captureEndedAt + clockOffsetMs;
+  }
+}

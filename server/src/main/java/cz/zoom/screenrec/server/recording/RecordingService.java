@@ -1,0 +1,229 @@
+package cz.zoom.screenrec.server.recording;
+
+import cz.zoom.screenrec.protocol.Ack;
+import cz.zoom.screenrec.protocol.Hello;
+import cz.zoom.screenrec.protocol.RecordingStopped;
+import cz.zoom.screenrec.protocol.Start;
+import cz.zoom.screenrec.protocol.Stop;
+import cz.zoom.screenrec.server.api.http.ApiException;
+import cz.zoom.screenrec.server.config.ServerConfig;
+import cz.zoom.screenrec.server.control.AgentRegistry;
+import cz.zoom.screenrec.server.control.AgentSession;
+import cz.zoom.screenrec.server.control.SessionListener;
+import cz.zoom.screenrec.server.upload.UploadTokens;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of a recording on this cluster: a call starts → START to the agent's client → segments
+ * arrive → the call ends → STOP → all segments in → encode. Every step is idempotent, so
+ * repeated call events, reconnects and repeated uploads are harmless.
+ */
+public final class RecordingService implements SessionListener {
+  private static final Logger log = LoggerFactory.getLogger(RecordingService.class);
+  private static final long ACK_TIMEOUT_MS = 5_000;
+
+  private final ServerConfig config;
+  private final RecordingStore store;
+  private final AgentRegistry agents;
+  private final Consumer<String> encodeQueue;
+  private final Clock clock;
+
+  public RecordingService(ServerConfig config, RecordingStore store, AgentRegistry agents,
+      Consumer<String> encodeQueue, Clock clock) {
+    this.config = config;
+    this.store = store;
+    this.agents = agents;
+    this.encodeQueue = encodeQueue;
+    this.clock = clock;
+  }
+
+  // --- call events ---------------------------------------------------------------------------
+
+  /** A call started for an agent: start recording its screen if its client is connected here. */
+  public Recording callStarted(String callId, String agent) {
+    long now = clock.millis();
+    boolean isNew = store.insertCall(new Call(callId, agent, now, null));
+    Call call = store.findCall(callId).orElseThrow();
+    if (!call.agent().equals(agent)) {
+      throw new ApiException(409, "call_exists", "call " + callId + " is already known for another agent");
+    }
+    if (!isNew) {
+      Optional<Recording> existing = store.findRecordingOfCall(callId);
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+    }
+    AgentSession session = agents.find(agent).orElseThrow(() -> new ApiException(409, "agent_not_connected",
+        "agent " + agent + " has no Capture Client connected to this server; the call is remembered "
+            + "in case its client connects during the call"));
+    synchronized (session) {
+      if (session.recordingId() != null) {
+        throw new ApiException(409, "agent_busy",
+            "agent " + agent + " is already being recorded (recording " + session.recordingId() + ")");
+      }
+      String recordingId = UUID.randomUUID().toString();
+      String token = UploadTokens.newToken();
+      store.insertRecording(recordingId, callId, agent, config.clusterId(), UploadTokens.hash(token), now, false, null);
+      store.clockOffset(recordingId, session.clockOffsetMs());
+      session.recordingId(recordingId);
+      Ack ack = await(session, session.command(seq ->
+          new Start(seq, recordingId, callId, config.uploadUrl(), token, null)), "START");
+      if (ack == null || !ack.ok()) {
+        String reason = ack == null ? "the client did not acknowledge START" : "the client refused START: " + ack.message();
+        session.recordingId(null);
+        store.fail(recordingId, reason, clock.millis());
+        throw new ApiException(502, "client_refused", reason);
+      }
+      log.info("call {}: recording {} started for agent {}", callId, recordingId, agent);
+      return store.findRecording(recordingId).orElseThrow();
+    }
+  }
+
+  /** A call ended: stop its recording (now, or when the client reconnects). */
+  public Recording callEnded(String callId) {
+    Call call = store.findCall(callId).orElseThrow(() -> ApiException.notFound("unknown call " + callId));
+    store.endCall(callId, clock.millis());
+    Optional<Recording> found = store.findRecordingOfCall(call.callId());
+    if (found.isEmpty()) {
+      return null;
+    }
+    Recording recording = found.get();
+    if (store.transition(recording.id(), RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, clock.millis())) {
+      agents.find(recording.agent())
+          .filter(s -> recording.id().equals(s.recordingId()))
+          .ifPresentOrElse(s -> sendStop(s, recording.id()),
+              () -> log.info("call {}: agent {} is not connected; STOP will be sent when it reconnects",
+                  callId, recording.agent()));
+    }
+    checkComplete(recording.id());
+    return store.findRecording(recording.id()).orElseThrow();
+  }
+
+  // --- uploads -------------------------------------------------------------------------------
+
+  /** A segment was stored; the final one tells how many the recording has. */
+  public void segmentStored(String recordingId, int index, boolean last) {
+    if (last) {
+      store.segmentCountKnown(recordingId, index + 1);
+    }
+    checkComplete(recordingId);
+  }
+
+  /** Hands the recording to an encoder once it has ended and all its segments are in. */
+  void checkComplete(String recordingId) {
+    Recording r = store.findRecording(recordingId).orElse(null);
+    if (r == null || r.status() != RecordingStatus.UPLOADING || r.segmentCount() == null) {
+      return;
+    }
+    if (r.segmentCount() == 0) {
+      store.fail(recordingId, "nothing was captured", clock.millis());
+      return;
+    }
+    if (store.segmentCount(recordingId) >= r.segmentCount()
+        && store.transition(recordingId, RecordingStatus.UPLOADING, RecordingStatus.ENCODING, null, clock.millis())) {
+      log.info("recording {}: all {} segments in, encoding", recordingId, r.segmentCount());
+      encodeQueue.accept(recordingId);
+    }
+  }
+
+  // --- control sessions ----------------------------------------------------------------------
+
+  @Override
+  public Adoption onHello(Hello hello, long clockOffsetHint) {
+    var active = hello.activeRecording();
+    if (active == null) {
+      return null;
+    }
+    Optional<Recording> known = store.findRecording(active.recordingId());
+    String token = UploadTokens.newToken();
+    if (known.isPresent()) {
+      Recording r = known.get();
+      if (!r.agent().equals(hello.agent())
+          || r.status() != RecordingStatus.RECORDING && r.status() != RecordingStatus.UPLOADING) {
+        return null;
+      }
+      store.replaceUploadToken(r.id(), UploadTokens.hash(token));
+      return new Adoption(r.id(), token);
+    }
+    Optional<Call> call = store.findCall(active.callId());
+    if (call.isEmpty() || !call.get().agent().equals(hello.agent())) {
+      log.info("agent {} reports recording {} of call {}, which this cluster does not know; not adopting",
+          hello.agent(), active.recordingId(), active.callId());
+      return null;
+    }
+    long now = clock.millis();
+    store.insertRecording(active.recordingId(), active.callId(), hello.agent(), config.clusterId(),
+        UploadTokens.hash(token), now, true, active.startedAt());
+    store.clockOffset(active.recordingId(), clockOffsetHint);
+    log.info("adopting recording {} of call {} from agent {}", active.recordingId(), active.callId(), hello.agent());
+    return new Adoption(active.recordingId(), token);
+  }
+
+  @Override
+  public void onSessionStarted(AgentSession session, Adoption adoption) {
+    if (adoption == null) {
+      return;
+    }
+    session.recordingId(adoption.recordingId());
+    Recording r = store.findRecording(adoption.recordingId()).orElseThrow();
+    boolean callOver = store.findCall(r.callId()).map(c -> c.endedAt() != null).orElse(false);
+    if (callOver || r.status() == RecordingStatus.UPLOADING) {
+      store.transition(r.id(), RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, clock.millis());
+      sendStop(session, r.id());
+    }
+  }
+
+  @Override
+  public void onRecordingStopped(AgentSession session, RecordingStopped stopped) {
+    String id = stopped.recordingId();
+    if (store.findRecording(id).isEmpty()) {
+      log.warn("agent {} stopped recording {}, which this cluster does not know", session.agent(), id);
+      return;
+    }
+    long now = clock.millis();
+    store.clockOffset(id, session.clockOffsetMs());
+    store.captureEnded(id, stopped.startedAt(), stopped.endedAt(), stopped.segmentCount(), now);
+    store.transition(id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, now);
+    if (id.equals(session.recordingId())) {
+      session.recordingId(null);
+    }
+    log.info("recording {}: client stopped after {} segment(s) ({})", id, stopped.segmentCount(), stopped.reason());
+    checkComplete(id);
+  }
+
+  @Override
+  public void onSessionClosed(AgentSession session) {
+    if (session.recordingId() != null) {
+      log.warn("agent {} disconnected while recording {}; the client keeps capturing and reports it on reconnect",
+          session.agent(), session.recordingId());
+    }
+  }
+
+  private void sendStop(AgentSession session, String recordingId) {
+    session.command(seq -> new Stop(seq, recordingId)).whenComplete((ack, error) -> {
+      if (error != null) {
+        log.warn("STOP of recording {} to agent {} failed: {}", recordingId, session.agent(), error.getMessage());
+      }
+    });
+  }
+
+  private static Ack await(AgentSession session, java.util.concurrent.CompletableFuture<Ack> ack, String what) {
+    try {
+      return ack.get(ACK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      log.warn("agent {}: no ACK for {}: {}", session.agent(), what, e.toString());
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package cz.zoom.screenrec.server.recording;
+
+import cz.zoom.screenrec.server.storage.Jdbc;
+import cz.zoom.screenrec.server.storage.StorageException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Calls, recordings and segments in the metadata database. */
+public final class RecordingStore {
+  private static final String RECORDING_COLUMNS =
+      "id, call_id, agent, cluster_id, status, failure_reason, created_at, capture_started_at, "
+          + "capture_ended_at, clock_offset_ms, segment_count, adopted, video_codec, video_bytes, video_duration_ms";
+
+  private final Jdbc jdbc;
+
+  public RecordingStore(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  // --- calls ---------------------------------------------------------------------------------
+
+  /** Records a call start; returns false if the call id was already known (the row is kept). */
+  public boolean insertCall(Call call) {
+    try {
+      jdbc.update("INSERT INTO calls (call_id, agent, started_at) VALUES (?, ?, ?)",
+          call.callId(), call.agent(), call.startedAt());
+      return true;
+    } catch (StorageException e) {
+      if (Jdbc.isDuplicateKey(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  public Optional<Call> findCall(String callId) {
+    return jdbc.queryOne("SELECT call_id, agent, started_at, ended_at FROM calls WHERE call_id = ?",
+        RecordingStore::call, callId);
+  }
+
+  public void endCall(String callId, long endedAt) {
+    jdbc.update("UPDATE calls SET ended_at = ? WHERE call_id = ? AND ended_at IS NULL", endedAt, callId);
+  }
+
+  // --- recordings ----------------------------------------------------------------------------
+
+  public void insertRecording(String id, String callId, String agent, String clusterId, String tokenHash,
+      long now, boolean adopted, Long captureStartedAt) {
+    jdbc.update("INSERT INTO recordings (id, call_id, agent, cluster_id, status, upload_token_hash, created_at, "
+            + "updated_at, adopted, capture_started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        id, callId, agent, clusterId, RecordingStatus.RECORDING.name(), tokenHash, now, now, adopted,
+        captureStartedAt);
+  }
+
+  public Optional<Recording> findRecording(String id) {
+    return jdbc.queryOne("SELECT " + RECORDING_COLUMNS + " FROM recordings WHERE id = ?",
+        RecordingStore::recording, id);
+  }
+
+  /** Recordings filtered by call id and/or agent (either may be null), newest first. */
+  public List<Recording> findRecordings(String callId, String agent, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + RECORDING_COLUMNS + " FROM recordings WHERE 1 = 1");
+    List<Object> params = new ArrayList<>();
+    if (callId != null) {
+      sql.append(" AND call_id = ?");
+      params.add(callId);
+    }
+    if (agent != null) {
+      sql.append(" AND agent = ?");
+      params.add(agent);
+    }
+    sql.append(" ORDER BY created_at DESC, id LIMIT ").append(limit);
+    return jdbc.query(sql.toString(), RecordingStore::recording, params.toArray());
+  }
+
+  public List<Recording> findByStatus(RecordingStatus status) {
+    return jdbc.query("SELECT " + RECORDING_COLUMNS + " FROM recordings WHERE status = ? ORDER BY created_at",
+        RecordingStore::recording, status.name());
+  }
+
+  public Optional<Recording> findRecordingOfCall(String callId) {
+    return jdbc.queryOne("SELECT " + RECORDING_COLUMNS + " FROM recordings WHERE call_id = ? "
+        + "ORDER BY created_at DESC LIMIT 1", RecordingStore::recording, callId);
+  }
+
+  /** Moves a recording from one status to another; false if it was not in {@code from}. */
+  public boolean transition(String id, RecordingStatus from, RecordingStatus to, String reason, long now) {
+    return jdbc.update("UPDATE recordings SET status = ?, failure_reason = ?, updated_at = ? WHERE id = ? AND status = ?",
+        to.name(), reason, now, id, from.name()) == 1;
+  }
+
+  public void fail(String id, String reason, long now) {
+    jdbc.update("UPDATE recordings SET status = ?, failure_reason = ?, updated_at = ? WHERE id = ? AND status <> ?",
+        RecordingStatus.FAILED.name(), truncate(reason), now, id, RecordingStatus.READY.name());
+  }
+
+  /** What the client said when capture ended; never overwrites a count already known. */
+  public void captureEnded(String id, long startedAt, long endedAt, int segmentCount, long now) {
+    jdbc.update("UPDATE recordings SET capture_started_at = COALESCE(capture_started_at, ?), capture_ended_at = ?, "
+            + "segment_count = COALESCE(segment_count, ?), updated_at = ? WHERE id = ?",
+        startedAt, endedAt, segmentCount, now, id);
+  }
+
+  public void captureStarted(String id, long startedAt) {
+    jdbc.update("UPDATE recordings SET capture_started_at = COALESCE(capture_started_at, ?) WHERE id = ?",
+        startedAt, id);
+  }
+
+  public void segmentCountKnown(String id, int segmentCount) {
+    jdbc.update("UPDATE recordings SET segment_count = COALESCE(segment_count, ?) WHERE id = ?", segmentCount, id);
+  }
+
+  public void clockOffset(String id, long offsetMs) {
+    jdbc.update("UPDATE recordings SET clock_offset_ms = ? WHERE id = ?", offsetMs, id);
+  }
+
+  public void replaceUploadToken(String id, String tokenHash) {
+    jdbc.update("UPDATE recordings SET upload_token_hash = ? WHERE id = ?", tokenHash, id);
+  }
+
+  public Optional<String> uploadTokenHash(String id) {
+    return jdbc.queryOne("SELECT upload_token_hash FROM recordings WHERE id = ?", rs -> rs.getString(1), id);
+  }
+
+  public void ready(String id, String codec, long bytes, long durationMs, Long captureStartedAt,
+      Long captureEndedAt, long now) {
+    jdbc.update("UPDATE recordings SET status = ?, failure_reason = NULL, video_codec = ?, video_bytes = ?, "
+            + "video_duration_ms = ?, capture_started_at = COALESCE(capture_started_at, ?), "
+            + "capture_ended_at = COALESCE(capture_ended_at, ?), updated_at = ? WHERE id = ?",
+        RecordingStatus.READY.name(), codec, bytes, durationMs, captureStartedAt, captureEndedAt, now, id);
+  }
+
+  // --- segments ------------------------------------------------------------------------------
+
+  /** Stores a segment's row; false if that index is already stored (the existing row wins). */
+  public boolean insertSegment(Segment s) {
+    try {
+      jdbc.update("INSERT INTO segments (recording_id, idx, sha256, bytes, cluster_id, received_at) "
+          + "VALUES (?, ?, ?, ?, ?, ?)", s.recordingId(), s.index(), s.sha256(), s.bytes(), s.clusterId(), s.receivedAt());
+      return true;
+    } catch (StorageException e) {
+      if (Jdbc.isDuplicateKey(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  public Optional<Segment> findSegment(String recordingId, int index) {
+    return jdbc.queryOne("SELECT recording_id, idx, sha256, bytes, cluster_id, received_at FROM segments "
+        + "WHERE recording_id = ? AND idx = ?", RecordingStore::segment, recordingId, index);
+  }
+
+  public List<Segment> segments(String recordingId) {
+    return jdbc.query("SELECT recording_id, idx, sha256, bytes, cluster_id, received_at FROM segments "
+        + "WHERE recording_id = ? ORDER BY idx", RecordingStore::segment, recordingId);
+  }
+
+  public int segmentCount(String recordingId) {
+    return jdbc.queryOne("SELECT COUNT(*) FROM segments WHERE recording_id = ?", rs -> rs.getInt(1), recordingId)
+        .orElse(0);
+  }
+
+  private static String truncate(String s) {
+    return s == null || s.length() <= 1000 ? s : s.substring(0, 1000);
+  }
+
+  private static Call call(ResultSet rs) throws SQLException {
+    return new Call(rs.getString("call_id"), rs.getString("agent"), rs.getLong("started_at"),
+        Jdbc.nullableLong(rs, "ended_at"));
+  }
+
+  private static Segment segment(ResultSet rs) throws SQLException {
+    return new Segment(rs.getString("recording_id"), rs.getInt("idx"), rs.getString("sha256"),
+        rs.getLong("bytes"), rs.getString("cluster_id"), rs.getLong("received_at"));
+  }
+
+  private static Recording recording(ResultSet rs) throws SQLException {
+    return new Recording(
+        rs.getString("id"), rs.getString("call_id"), rs.getString("agent"), rs.getString("cluster_id"),
+        RecordingStatus.valueOf(rs.getString("status")), rs.getString("failure_reason"),
+        rs.getLong("created_at"), Jdbc.nullableLong(rs, "capture_started_at"),
+        Jdbc.nullableLong(rs, "capture_ended_at"), rs.getLong("clock_offset_ms"),
+        Jdbc.nullableInt(rs, "segment_count"), rs.getBoolean("adopted"), rs.getString("video_codec"),
+        Jdbc.nullableLong(rs, "video_bytes"), Jdbc.nullableLong(rs, "video_duration_ms"));
+  }
+}

@@ -1,0 +1,124 @@
+package cz.zoom.screenrec.server.storage;
+
+import cz.zoom.screenrec.protocol.Limits;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Media on local disk: {@code <media>/<recordingId>/segments/<index>.seg}, and the encoded video
+ * and thumbnail beside them. A segment counts as stored only once its bytes and its directory
+ * entry are fsynced, so an acknowledged upload survives a power cut.
+ */
+public final class LocalMediaStore {
+  private final Path root;
+
+  public LocalMediaStore(Path root) throws IOException {
+    this.root = Files.createDirectories(root).toRealPath();
+  }
+
+  /** Outcome of streaming one segment to disk. */
+  public record Written(Path path, String sha256, long bytes) {}
+
+  /** Why a segment body was refused; {@code tooLarge} maps to 413, the rest to 400. */
+  public static final class RejectedSegmentException extends IOException {
+    private final boolean tooLarge;
+
+    RejectedSegmentException(String message, boolean tooLarge) {
+      super(message);
+      this.tooLarge = tooLarge;
+    }
+
+    public boolean tooLarge() {
+      return tooLarge;
+    }
+  }
+
+  /**
+   * Streams a segment to a temporary file, checks its size and checksum, makes it durable and
+   * moves it into place (replacing any partial earlier attempt).
+   */
+  public Written writeSegment(String recordingId, int index, InputStream body, long maxBytes, String expectedSha256)
+      throws IOException {
+    Path dir = Files.createDirectories(recordingDir(recordingId).resolve("segments"));
+    Path tmp = dir.resolve(".upload-" + index + "-" + UUID.randomUUID());
+    MessageDigest digest = sha256();
+    long bytes = 0;
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          OutputStream out = Channels.newOutputStream(ch);
+          InputStream in = new DigestInputStream(body, digest)) {
+        byte[] buf = new byte[64 * 1024];
+        for (int n; (n = in.read(buf)) > 0; ) {
+          bytes += n;
+          if (bytes > maxBytes) {
+            throw new RejectedSegmentException("segment is larger than " + maxBytes + " bytes", true);
+          }
+          out.write(buf, 0, n);
+        }
+        ch.force(true);
+      }
+      String sha = HexFormat.of().formatHex(digest.digest());
+      if (!sha.equals(expectedSha256)) {
+        throw new RejectedSegmentException("body does not match X-Segment-Sha256 (got " + sha + ")", false);
+      }
+      Path target = segmentPath(recordingId, index);
+      moveDurably(tmp, target);
+      return new Written(target, sha, bytes);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  public Path segmentPath(String recordingId, int index) {
+    return recordingDir(recordingId).resolve("segments").resolve(String.format("%06d.seg", index));
+  }
+
+  /** The recording's own directory; the id is checked so no caller can escape the media root. */
+  public Path recordingDir(String recordingId) {
+    Limits.requireRecordingId(recordingId);
+    Path dir = root.resolve(recordingId).normalize();
+    if (!dir.getParent().equals(root)) {
+      throw new IllegalArgumentException("recording id escapes the media root");
+    }
+    return dir;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  private static void moveDurably(Path tmp, Path target) throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    // the rename itself must reach the disk before we acknowledge
+    try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException ignored) {
+      // some file systems cannot open a directory for fsync; the file itself is already durable
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}
