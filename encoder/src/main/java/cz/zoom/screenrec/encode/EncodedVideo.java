@@ -1,0 +1,15 @@
+package cz.zoom.screenrec.encode;
+
+import java.nio.file.Path;
+
+/**
+ * A finished encode.
+ *
+ * @param video the encoded file
+ * @param thumbnail a JPEG of a frame around the middle
+ * @param codec the codec it was encoded with
+ * @param bytes size of {@code video}
+ * @param durationMs frames / fps, in ms
+ * @param frames frames in the video
+ */
+public record EncodedVideo(Path video, Path thumbnail, VideoCodec codec, long bytes, long durationMs, int frames) {}

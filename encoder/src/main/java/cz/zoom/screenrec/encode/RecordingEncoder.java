@@ -1,0 +1,218 @@
+package cz.zoom.screenrec.encode;
+
+import cz.zoom.screenrec.format.ScreenLayout;
+import cz.zoom.screenrec.format.SegmentEvent;
+import cz.zoom.screenrec.format.SegmentReader;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import javax.imageio.ImageIO;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a recording's capture segments into one constant-frame-rate video plus a thumbnail.
+ *
+ * <p>At each output tick the video shows, per screen, the newest frame captured at or before that
+ * instant: black before a screen's first frame, dark grey ({@link #GAP_RGB}) during a recorded
+ * gap. Screens are composed side by side by their layout. Segments are streamed: memory holds one
+ * canvas, one decoded frame per screen and the encoder's own buffers, whatever the length.
+ *
+ * <p>Thread-safe: an instance keeps no state between calls, so one encoder may run several
+ * encodes at once (each takes {@link EncoderSettings#threads()} encoder threads).
+ */
+public final class RecordingEncoder {
+  private static final Logger log = LoggerFactory.getLogger(RecordingEncoder.class);
+
+  /** Colour shown for a gap (paused, capture failed, ...): neutral dark grey. */
+  public static final int GAP_RGB = 0x303030;
+  /** Longest recording encoded; longer spans are refused rather than filling the disk. */
+  public static final long MAX_DURATION_MS = 24L * 3600 * 1000;
+  public static final int THUMBNAIL_WIDTH = 320;
+  public static final String THUMBNAIL_NAME = "thumbnail.jpg";
+
+  private final EncoderSettings settings;
+
+  public RecordingEncoder(EncoderSettings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  public EncoderSettings settings() {
+    return settings;
+  }
+
+  /** Name of the video file an encode writes into its output directory. */
+  public String videoFileName() {
+    return "video." + settings.codec().extension();
+  }
+
+  /**
+   * Loads FFmpeg's native libraries (a few hundred ms on first use) and quiets its logging. Call
+   * at start-up so the first encode does not pay for it; encode calls it anyway.
+   */
+  public static void preload() {
+    Natives.load();
+  }
+
+  /**
+   * Encodes the segments into {@code outputDir}/video.&lt;ext&gt; and {@code outputDir}/thumbnail.jpg.
+   * Both are written under temporary names and renamed when complete, so a crash never leaves a
+   * half-written file under the final name.
+   *
+   * @param segmentsInIndexOrder segment files, index 0 first; unreadable ones are skipped
+   * @param startedAt start of the video (UTC ms)
+   * @param endedAt end of the video (UTC ms), after {@code startedAt}
+   * @throws EncodingException when no segment is readable or FFmpeg fails
+   */
+  public EncodedVideo encode(List<Path> segmentsInIndexOrder, long startedAt, long endedAt, Path outputDir)
+      throws IOException {
+    Objects.requireNonNull(segmentsInIndexOrder, "segmentsInIndexOrder");
+    Objects.requireNonNull(outputDir, "outputDir");
+    if (endedAt <= startedAt) {
+      throw new IllegalArgumentException("endedAt (" + endedAt + ") must be after startedAt (" + startedAt + ")");
+    }
+    if (endedAt - startedAt > MAX_DURATION_MS) {
+      throw new IllegalArgumentException("recording lasts " + (endedAt - startedAt) + " ms, more than the "
+          + MAX_DURATION_MS + " ms the encoder accepts");
+    }
+    Natives.load();
+    Files.createDirectories(outputDir);
+    List<ScreenLayout> screens = new ArrayList<>();
+    List<Path> readable = new ArrayList<>();
+    for (Path p : segmentsInIndexOrder) {
+      try (InputStream in = Files.newInputStream(p); SegmentReader r = new SegmentReader(in)) {
+        screens.addAll(r.header().screens());
+        readable.add(p);
+      } catch (IOException | RuntimeException e) {
+        log.warn("segment {} is skipped: {}", p.getFileName(), e.getMessage());
+      }
+    }
+    if (readable.isEmpty()) {
+      throw new EncodingException("none of the " + segmentsInIndexOrder.size() + " segments is readable");
+    }
+
+    VideoCodec codec = settings.codec();
+    int fps = settings.fps();
+    int frames = (int) Math.max(1, Math.round((endedAt - startedAt) * fps / 1000.0));
+    Path video = outputDir.resolve(videoFileName());
+    Path thumbnail = outputDir.resolve(THUMBNAIL_NAME);
+    Path videoTmp = outputDir.resolve("." + videoFileName() + ".part");
+    Path thumbTmp = outputDir.resolve("." + THUMBNAIL_NAME + ".part");
+    long began = System.nanoTime();
+    boolean done = false;
+    try (Canvas canvas = Canvas.forScreens(screens, settings.maxWidth(), settings.maxHeight());
+         SegmentEvents events = new SegmentEvents(readable)) {
+      FFmpegFrameRecorder recorder = recorder(videoTmp, canvas);
+      try {
+        BufferedImage middle = null;
+        long gapUntil = Long.MIN_VALUE;
+        for (int i = 0; i < frames; i++) {
+          long tick = startedAt + i * 1000L / fps;
+          for (SegmentEvent e = events.peek(); e != null && e.time() <= tick; e = events.peek()) {
+            if (e instanceof SegmentEvent.Frame f) {
+              canvas.draw(f.screenId(), f.width(), f.height(), f.rgb());
+              // Frames resume after a gap; a frame inside one means the gap ended early.
+              gapUntil = Long.MIN_VALUE;
+            } else if (e instanceof SegmentEvent.Gap g) {
+              gapUntil = Math.max(gapUntil, g.until());
+            }
+            events.consume();
+          }
+          Frame show = tick < gapUntil ? canvas.gapFrame(GAP_RGB) : canvas.frame();
+          recorder.record(show);
+          if (i == frames / 2) {
+            middle = canvas.snapshot(show);
+          }
+        }
+        recorder.stop();
+        writeThumbnail(middle, thumbTmp);
+      } finally {
+        recorder.release();
+      }
+      if (events.skipped() > 0 || events.truncated() > 0) {
+        log.warn("encoded with {} segment(s) skipped and {} truncated", events.skipped(), events.truncated());
+      }
+      move(videoTmp, video);
+      move(thumbTmp, thumbnail);
+      done = true;
+      long bytes = Files.size(video);
+      double seconds = (System.nanoTime() - began) / 1e9;
+      log.info("encoded {} frames {}x{} ({} ms of recording) as {} in {} s: {} bytes",
+          frames, canvas.width(), canvas.height(), endedAt - startedAt, codec, String.format("%.1f", seconds), bytes);
+      return new EncodedVideo(video, thumbnail, codec, bytes, frames * 1000L / fps, frames);
+    } catch (FFmpegFrameRecorder.Exception e) {
+      throw new EncodingException(codec.encoderName() + " failed: " + e.getMessage(), e);
+    } finally {
+      if (!done) {
+        Files.deleteIfExists(videoTmp);
+        Files.deleteIfExists(thumbTmp);
+      }
+    }
+  }
+
+  private FFmpegFrameRecorder recorder(Path file, Canvas canvas) throws FFmpegFrameRecorder.Exception {
+    VideoCodec codec = settings.codec();
+    FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), canvas.width(), canvas.height(), 0);
+    r.setFormat(codec.format());
+    r.setVideoCodecName(codec.encoderName());
+    r.setFrameRate(settings.fps());
+    r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+    // A key frame every 10 s keeps seeking quick without paying for many full screens.
+    r.setGopSize(settings.fps() * 10);
+    r.setVideoBitrate(codec.bitrate(settings.quality(), canvas.width(), canvas.height(), settings.fps()));
+    for (Map.Entry<String, String> o : codec.videoOptions(settings.quality(), settings.threads()).entrySet()) {
+      r.setVideoOption(o.getKey(), o.getValue());
+    }
+    // swscale converts RGB with BT.601 limited-range coefficients; say so, or players guess.
+    r.setVideoOption("colorspace", "smpte170m");
+    r.setVideoOption("color_primaries", "smpte170m");
+    r.setVideoOption("color_trc", "smpte170m");
+    r.setVideoOption("color_range", "tv");
+    for (Map.Entry<String, String> o : codec.formatOptions().entrySet()) {
+      r.setOption(o.getKey(), o.getValue());
+    }
+    r.start();
+    return r;
+  }
+
+  private static void writeThumbnail(BufferedImage frame, Path file) throws IOException {
+    int w = Math.min(THUMBNAIL_WIDTH, frame.getWidth());
+    int h = Math.max(1, (int) Math.round((double) frame.getHeight() * w / frame.getWidth()));
+    BufferedImage thumb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = thumb.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+      g.drawImage(frame, 0, 0, w, h, null);
+    } finally {
+      g.dispose();
+    }
+    try (OutputStream out = Files.newOutputStream(file)) {
+      if (!ImageIO.write(thumb, "jpg", out)) {
+        throw new EncodingException("no JPEG writer available for the thumbnail");
+      }
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}
