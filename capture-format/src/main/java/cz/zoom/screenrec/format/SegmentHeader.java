@@ -12,15 +12,28 @@ import java.util.List;
  */
 public record SegmentHeader(String recordingId, int segmentIndex, long startedAt, List<ScreenLayout> screens) {
   public SegmentHeader {
-    if (recordingId == null || recordingId.isEmpty() || recordingId.length() > 64) {
-      throw new IllegalArgumentException("recordingId must be 1..64 characters");
+    if (recordingId == null || recordingId.isEmpty() || recordingId.length() > FormatLimits.MAX_RECORDING_ID) {
+      throw new IllegalArgumentException("recordingId must be 1.." + FormatLimits.MAX_RECORDING_ID + " characters");
     }
     if (segmentIndex < 0) {
       throw new IllegalArgumentException("segmentIndex must not be negative");
     }
     screens = List.copyOf(screens);
-    if (screens.isEmpty() || screens.size() > 16) {
-      throw new IllegalArgumentException("a segment carries 1..16 screens");
+    if (screens.isEmpty() || screens.size() > FormatLimits.MAX_SCREENS) {
+      throw new IllegalArgumentException("a segment carries 1.." + FormatLimits.MAX_SCREENS + " screens");
+    }
+    long pixels = 0;
+    boolean[] seen = new boolean[256];
+    for (ScreenLayout s : screens) {
+      if (seen[s.id()]) {
+        throw new IllegalArgumentException("screen id " + s.id() + " appears twice");
+      }
+      seen[s.id()] = true;
+      pixels += (long) s.width() * s.height();
+    }
+    if (pixels > FormatLimits.MAX_TOTAL_PIXELS) {
+      throw new IllegalArgumentException("screens have " + pixels + " pixels together, more than "
+          + FormatLimits.MAX_TOTAL_PIXELS);
     }
   }
 

@@ -1,37 +1,50 @@
 package cz.zoom.screenrec.format;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
  * Reads a segment written by {@link SegmentWriter}. Never throws on a damaged body: a corrupt or
- * missing part ends the segment with one {@link SegmentEvent.Truncated}. Not thread-safe.
+ * missing part ends the segment with one {@link SegmentEvent.Truncated}; the only exceptions
+ * {@link #next()} passes on are the underlying stream's own {@link IOException}s. Every length
+ * and count in the file is bounded by {@link FormatLimits} before anything is allocated for it.
+ * Not thread-safe.
  */
 public final class SegmentReader implements Closeable {
-  private final DataInputStream in;
+  private static final int INITIAL_BUFFER = 64 * 1024;
+
+  private final InputStream in;
   private final SegmentHeader header;
-  private final Map<Integer, int[]> screens = new HashMap<>();
+  /** Picture per screen id, allocated at the screen's first key frame. */
+  private final int[][] pictures = new int[256][];
+  private final ScreenLayout[] layouts = new ScreenLayout[256];
   private final Inflater inflater = new Inflater();
+  private final CRC32 crc = new CRC32();
+  private final byte[] envelope = new byte[5];
+  private final byte[] tile = new byte[Wire.TILE * Wire.TILE * 3];
+  private byte[] body = new byte[INITIAL_BUFFER];
+  private int bodyLength;
+  private int pos;
   private long lastTime;
+  private int frames;
   private boolean done;
 
   /** Reads the header; throws {@link CorruptSegmentException} if it is not a valid segment. */
   public SegmentReader(InputStream input) throws IOException {
-    this.in = new DataInputStream(new BufferedInputStream(input, 64 * 1024));
+    this.in = new BufferedInputStream(input, 64 * 1024);
     this.header = readHeader();
     this.lastTime = header.startedAt();
+    for (ScreenLayout s : header.screens()) {
+      layouts[s.id()] = s;
+    }
   }
 
   public SegmentHeader header() {
@@ -40,35 +53,24 @@ public final class SegmentReader implements Closeable {
 
   /** The next event, or null after the trailer or after a {@link SegmentEvent.Truncated}. */
   public SegmentEvent next() throws IOException {
-    if (done) {
-      return null;
+    while (!done) {
+      SegmentEvent event;
+      try {
+        event = readRecord();
+      } catch (Malformed e) {
+        return truncated(e.getMessage());
+      } catch (DataFormatException e) {
+        return truncated("tile data is not a valid zlib stream: " + e.getMessage());
+      } catch (RuntimeException e) {
+        // Defence in depth: every check above should make this unreachable, but a damaged
+        // segment must end as a gap, never as a crash of the encoder that reads it.
+        return truncated("record is malformed: " + e);
+      }
+      if (event != null) {
+        return event;
+      }
     }
-    try {
-      int type = in.read();
-      if (type < 0) {
-        return truncated("segment ends without a trailer");
-      }
-      int length = in.readInt();
-      if (length < 0 || length > Wire.MAX_RECORD) {
-        return truncated("record length " + length + " is out of bounds");
-      }
-      byte[] body = in.readNBytes(length);
-      if (body.length < length) {
-        return truncated("record cut short");
-      }
-      int expected = in.readInt();
-      CRC32 crc = new CRC32();
-      crc.update(type);
-      crc.update(body);
-      if ((int) crc.getValue() != expected) {
-        return truncated("record checksum mismatch");
-      }
-      return decode((byte) type, body);
-    } catch (EOFException e) {
-      return truncated("segment ends inside a record");
-    } catch (IllegalArgumentException | IndexOutOfBoundsException | DataFormatException e) {
-      return truncated("record is malformed: " + e.getMessage());
-    }
+    return null;
   }
 
   /** Reads every event into a list; frames are copied so the list can be kept. */
@@ -85,6 +87,7 @@ public final class SegmentReader implements Closeable {
 
   @Override
   public void close() throws IOException {
+    done = true;
     inflater.end();
     in.close();
   }
@@ -94,70 +97,104 @@ public final class SegmentReader implements Closeable {
     return new SegmentEvent.Truncated(lastTime, reason);
   }
 
-  private SegmentEvent decode(byte type, byte[] body) throws IOException, DataFormatException {
-    DataInputStream r = new DataInputStream(new ByteArrayInputStream(body));
+  /** One record; null for a skipped optional record. */
+  private SegmentEvent readRecord() throws IOException, Malformed, DataFormatException {
+    int got = in.readNBytes(envelope, 0, 5);
+    if (got == 0) {
+      throw new Malformed("segment ends without a trailer");
+    }
+    if (got < 5) {
+      throw new Malformed("segment ends inside a record");
+    }
+    int type = envelope[0] & 0xFF;
+    long length = (envelope[1] & 0xFFL) << 24 | (envelope[2] & 0xFF) << 16 | (envelope[3] & 0xFF) << 8
+        | (envelope[4] & 0xFF);
+    if (length > FormatLimits.MAX_RECORD) {
+      throw new Malformed("record length " + length + " is out of bounds");
+    }
+    readBody((int) length);
+    crc.reset();
+    crc.update(type);
+    crc.update(body, 0, bodyLength);
+    int expected = (int) readStreamInt();
+    if ((int) crc.getValue() != expected) {
+      throw new Malformed("record checksum mismatch");
+    }
+    pos = 0;
     switch (type) {
       case Wire.FRAME:
-        return decodeFrame(r, body);
+        return decodeFrame();
       case Wire.CURSOR: {
-        long time = r.readLong();
+        long time = i64();
+        SegmentEvent e = new SegmentEvent.Cursor(time, i32(), i32());
         lastTime = Math.max(lastTime, time);
-        return new SegmentEvent.Cursor(time, r.readInt(), r.readInt());
+        return e;
       }
       case Wire.GAP: {
-        long from = r.readLong();
-        long until = r.readLong();
-        lastTime = Math.max(lastTime, until);
-        return new SegmentEvent.Gap(from, until, GapReason.fromCode(r.readUnsignedByte()));
+        long from = i64();
+        long until = i64();
+        GapReason reason = GapReason.fromCode(u8());
+        lastTime = Math.max(lastTime, Math.max(from, until));
+        return new SegmentEvent.Gap(from, until, reason);
       }
-      case Wire.END: {
+      case Wire.END & 0xFF: {
+        long end = i64();
+        int count = i32();
+        if (count != frames) {
+          throw new Malformed("trailer counts " + count + " frames, the segment has " + frames);
+        }
         done = true;
-        long end = r.readLong();
-        return new SegmentEvent.End(end, r.readInt());
+        return new SegmentEvent.End(end, count);
       }
       default:
-        return truncated("unknown record type " + (type & 0xFF));
+        if (type >= Wire.FIRST_OPTIONAL) {
+          return null;
+        }
+        throw new Malformed("unknown record type " + type);
     }
   }
 
-  private SegmentEvent decodeFrame(DataInputStream r, byte[] body) throws IOException, DataFormatException {
-    int screenId = r.readUnsignedByte();
-    boolean key = (r.readUnsignedByte() & Wire.FLAG_KEY) != 0;
-    long time = r.readLong();
-    int width = r.readUnsignedShort();
-    int height = r.readUnsignedShort();
-    ScreenLayout layout = header.screen(screenId);
+  private SegmentEvent decodeFrame() throws Malformed, DataFormatException {
+    int screenId = u8();
+    boolean key = (u8() & Wire.FLAG_KEY) != 0;
+    long time = i64();
+    int width = u16();
+    int height = u16();
+    ScreenLayout layout = layouts[screenId];
     if (layout == null || layout.width() != width || layout.height() != height) {
-      return truncated("frame of unknown screen " + screenId + " or wrong size");
+      throw new Malformed("frame of unknown screen " + screenId + " or of the wrong size");
     }
-    int[] rgb = screens.get(screenId);
-    if (rgb == null) {
-      if (!key) {
-        return truncated("delta frame of screen " + screenId + " before its key frame");
-      }
-      rgb = new int[width * height];
-      screens.put(screenId, rgb);
+    int[] rgb = pictures[screenId];
+    if (rgb == null && !key) {
+      throw new Malformed("delta frame of screen " + screenId + " before its key frame");
     }
     int across = Wire.tilesAcross(width);
     int down = Wire.tilesDown(height);
-    byte[] bitmap = new byte[(across * down + 7) / 8];
-    r.readFully(bitmap);
-    int offset = 1 + 1 + 8 + 2 + 2 + bitmap.length;
+    int bitmapAt = pos;
+    int bitmapLength = (across * down + 7) / 8;
+    need(bitmapLength);
+    pos += bitmapLength;
+    if (key && !allTiles(bitmapAt, across * down)) {
+      throw new Malformed("key frame of screen " + screenId + " lacks tiles");
+    }
+    if (rgb == null) {
+      // Bounded: the header's screens passed FormatLimits.MAX_TOTAL_PIXELS together.
+      rgb = new int[width * height];
+      pictures[screenId] = rgb;
+    }
     inflater.reset();
-    inflater.setInput(body, offset, body.length - offset);
-    byte[] tile = new byte[Wire.TILE * Wire.TILE * 3];
+    inflater.setInput(body, pos, bodyLength - pos);
     for (int ty = 0; ty < down; ty++) {
       for (int tx = 0; tx < across; tx++) {
         int t = ty * across + tx;
-        if ((bitmap[t >> 3] & (1 << (t & 7))) == 0) {
+        if ((body[bitmapAt + (t >> 3)] & (1 << (t & 7))) == 0) {
           continue;
         }
         int x0 = tx * Wire.TILE;
         int y0 = ty * Wire.TILE;
         int x1 = Math.min(x0 + Wire.TILE, width);
         int y1 = Math.min(y0 + Wire.TILE, height);
-        int need = (x1 - x0) * (y1 - y0) * 3;
-        inflateFully(tile, need);
+        inflateFully(tile, (x1 - x0) * (y1 - y0) * 3);
         int n = 0;
         for (int y = y0; y < y1; y++) {
           int row = y * width;
@@ -169,54 +206,184 @@ public final class SegmentReader implements Closeable {
       }
     }
     lastTime = Math.max(lastTime, time);
+    frames++;
     return new SegmentEvent.Frame(screenId, time, width, height, rgb, key);
   }
 
-  private void inflateFully(byte[] dst, int need) throws DataFormatException {
+  private boolean allTiles(int bitmapAt, int tiles) {
+    for (int t = 0; t < tiles; t++) {
+      if ((body[bitmapAt + (t >> 3)] & (1 << (t & 7))) == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Inflates exactly {@code need} bytes: the output is bounded by the tile, never by the input. */
+  private void inflateFully(byte[] dst, int need) throws Malformed, DataFormatException {
     int got = 0;
+    int idle = 0;
     while (got < need) {
       int n = inflater.inflate(dst, got, need - got);
-      if (n == 0 && (inflater.needsInput() || inflater.finished() || inflater.needsDictionary())) {
-        throw new DataFormatException("tile data ends early");
+      if (n == 0) {
+        if (inflater.needsInput() || inflater.finished() || inflater.needsDictionary() || ++idle > 2) {
+          throw new Malformed("tile data ends early");
+        }
+      } else {
+        idle = 0;
       }
       got += n;
     }
   }
 
+  /**
+   * Reads a body of {@code length} bytes. The buffer grows only as bytes actually arrive, so a
+   * damaged length field costs at most twice the bytes the stream really holds.
+   */
+  private void readBody(int length) throws IOException, Malformed {
+    int got = 0;
+    while (got < length) {
+      if (got == body.length) {
+        byte[] bigger = new byte[(int) Math.min(length, Math.max(INITIAL_BUFFER, 2L * body.length))];
+        System.arraycopy(body, 0, bigger, 0, got);
+        body = bigger;
+      }
+      int n = in.read(body, got, Math.min(length, body.length) - got);
+      if (n < 0) {
+        throw new Malformed("segment ends inside a record");
+      }
+      got += n;
+    }
+    bodyLength = length;
+  }
+
+  private long readStreamInt() throws IOException, Malformed {
+    if (in.readNBytes(envelope, 0, 4) < 4) {
+      throw new Malformed("segment ends inside a record");
+    }
+    return (envelope[0] & 0xFFL) << 24 | (envelope[1] & 0xFF) << 16 | (envelope[2] & 0xFF) << 8
+        | (envelope[3] & 0xFF);
+  }
+
+  private void need(int n) throws Malformed {
+    if (n > bodyLength - pos) {
+      throw new Malformed("record body is too short");
+    }
+  }
+
+  private int u8() throws Malformed {
+    need(1);
+    return body[pos++] & 0xFF;
+  }
+
+  private int u16() throws Malformed {
+    need(2);
+    int v = (body[pos] & 0xFF) << 8 | (body[pos + 1] & 0xFF);
+    pos += 2;
+    return v;
+  }
+
+  private int i32() throws Malformed {
+    need(4);
+    int v = (body[pos] & 0xFF) << 24 | (body[pos + 1] & 0xFF) << 16 | (body[pos + 2] & 0xFF) << 8
+        | (body[pos + 3] & 0xFF);
+    pos += 4;
+    return v;
+  }
+
+  private long i64() throws Malformed {
+    long hi = i32() & 0xFFFFFFFFL;
+    return hi << 32 | (i32() & 0xFFFFFFFFL);
+  }
+
   private SegmentHeader readHeader() throws IOException {
+    byte[] fixed = in.readNBytes(8);
+    if (fixed.length < 8) {
+      throw new CorruptSegmentException("segment header cut short");
+    }
+    int magic = (fixed[0] & 0xFF) << 24 | (fixed[1] & 0xFF) << 16 | (fixed[2] & 0xFF) << 8 | (fixed[3] & 0xFF);
+    if (magic != Wire.MAGIC) {
+      throw new CorruptSegmentException("not a capture segment (bad magic)");
+    }
+    int version = (fixed[4] & 0xFF) << 8 | (fixed[5] & 0xFF);
+    if (version != Wire.VERSION) {
+      throw new CorruptSegmentException("capture format version " + version + " is not supported");
+    }
+    int length = (fixed[6] & 0xFF) << 8 | (fixed[7] & 0xFF);
+    readBodyForHeader(length);
+    CRC32 hcrc = new CRC32();
+    hcrc.update(body, 0, length);
+    long expected;
     try {
-      if (in.readInt() != Wire.MAGIC) {
-        throw new CorruptSegmentException("not a capture segment (bad magic)");
+      expected = readStreamInt();
+    } catch (Malformed e) {
+      throw new CorruptSegmentException("segment header cut short");
+    }
+    if ((int) hcrc.getValue() != (int) expected) {
+      throw new CorruptSegmentException("segment header checksum mismatch");
+    }
+    try {
+      pos = 0;
+      int idLength = u16();
+      need(idLength);
+      String recordingId = decodeModifiedUtf8(body, pos, idLength);
+      pos += idLength;
+      int index = i32();
+      long startedAt = i64();
+      int count = u8();
+      if (count < 1 || count > FormatLimits.MAX_SCREENS) {
+        throw new Malformed("segment header names " + count + " screens");
       }
-      int version = in.readUnsignedShort();
-      if (version != Wire.VERSION) {
-        throw new CorruptSegmentException("capture format version " + version + " is not supported");
-      }
-      int length = in.readUnsignedShort();
-      byte[] hb = in.readNBytes(length);
-      if (hb.length < length) {
-        throw new CorruptSegmentException("segment header cut short");
-      }
-      CRC32 crc = new CRC32();
-      crc.update(hb);
-      if ((int) crc.getValue() != in.readInt()) {
-        throw new CorruptSegmentException("segment header checksum mismatch");
-      }
-      DataInputStream d = new DataInputStream(new ByteArrayInputStream(hb));
-      String recordingId = d.readUTF();
-      int index = d.readInt();
-      long startedAt = d.readLong();
-      int count = d.readUnsignedByte();
       List<ScreenLayout> screens = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        screens.add(new ScreenLayout(d.readUnsignedByte(), d.readInt(), d.readInt(),
-            d.readUnsignedShort(), d.readUnsignedShort()));
+        screens.add(new ScreenLayout(u8(), i32(), i32(), u16(), u16()));
       }
       return new SegmentHeader(recordingId, index, startedAt, screens);
-    } catch (EOFException e) {
-      throw new CorruptSegmentException("segment header cut short");
+    } catch (Malformed e) {
+      throw new CorruptSegmentException("segment header is invalid: " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new CorruptSegmentException("segment header is invalid: " + e.getMessage());
+    }
+  }
+
+  private void readBodyForHeader(int length) throws IOException {
+    try {
+      readBody(length);
+    } catch (Malformed e) {
+      throw new CorruptSegmentException("segment header cut short");
+    }
+  }
+
+  /** Java's modified UTF-8 (DataOutput.writeUTF) without DataInput's exceptions. */
+  private static String decodeModifiedUtf8(byte[] b, int off, int len) throws Malformed {
+    StringBuilder s = new StringBuilder(len);
+    int i = off;
+    int end = off + len;
+    while (i < end) {
+      int c = b[i] & 0xFF;
+      if (c < 0x80) {
+        if (c == 0) {
+          throw new Malformed("recording id holds a raw NUL byte");
+        }
+        s.append((char) c);
+        i++;
+      } else if ((c & 0xE0) == 0xC0 && i + 1 < end && (b[i + 1] & 0xC0) == 0x80) {
+        s.append((char) ((c & 0x1F) << 6 | (b[i + 1] & 0x3F)));
+        i += 2;
+      } else if ((c & 0xF0) == 0xE0 && i + 2 < end && (b[i + 1] & 0xC0) == 0x80 && (b[i + 2] & 0xC0) == 0x80) {
+        s.append((char) ((c & 0x0F) << 12 | (b[i + 1] & 0x3F) << 6 | (b[i + 2] & 0x3F)));
+        i += 3;
+      } else {
+        throw new Malformed("recording id is not modified UTF-8");
+      }
+    }
+    return s.toString();
+  }
+
+  /** A damaged record; cheap because it carries no stack trace. */
+  private static final class Malformed extends Exception {
+    Malformed(String message) {
+      super(message, null, false, false);
     }
   }
 }

@@ -170,6 +170,9 @@ public final class SegmentWriter implements Closeable {
   }
 
   private void writeRecord(byte type, byte[] recordBody) throws IOException {
+    if (recordBody.length > FormatLimits.MAX_RECORD) {
+      throw new IOException("record of " + recordBody.length + " bytes exceeds the format's limit");
+    }
     CRC32 crc = new CRC32();
     crc.update(type);
     crc.update(recordBody);

@@ -10,8 +10,8 @@ final class Wire {
   static final byte GAP = 3;
   static final byte END = (byte) 0xFF;
   static final int FLAG_KEY = 1;
-  /** Largest record body; bounds what a reader allocates for a corrupt length. */
-  static final int MAX_RECORD = 64 * 1024 * 1024;
+  /** Record types from here to 0xFE are optional: a reader that does not know one skips it. */
+  static final int FIRST_OPTIONAL = 0x80;
 
   private Wire() {}
 
