@@ -1,0 +1,27 @@
+package cz.zoom.screenrec.client;
+
+import java.net.InetAddress;
+
+/** How the client introduces itself in HELLO, besides its screens. */
+public record ClientIdentity(String agent, String machine, String clientVersion) {
+
+  public static ClientIdentity of(String agent) {
+    return new ClientIdentity(agent, hostname(), version());
+  }
+
+  static String version() {
+    String v = ClientIdentity.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  static String hostname() {
+    String name;
+    try {
+      name = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      // a machine without a resolvable own name still records; the server only displays this
+      name = System.getenv().getOrDefault("HOSTNAME", System.getenv().getOrDefault("COMPUTERNAME", "unknown"));
+    }
+    return name.length() > 255 ? name.substring(0, 255) : name;
+  }
+}

@@ -1,0 +1,108 @@
+package cz.zoom.screenrec.client;
+
+import cz.zoom.screenrec.client.capture.RobotScreenSource;
+import cz.zoom.screenrec.client.capture.ScreenImage;
+import cz.zoom.screenrec.client.capture.ScreenSource;
+import cz.zoom.screenrec.format.ScreenLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code screenrec-client -agent NAME -host H[:PORT] [-host ...] [--spool DIR]}: the legacy ScreenREC.exe flags. */
+@Command(name = "screenrec-client", sortOptions = false, separator = " ", usageHelpAutoWidth = true,
+    description = "Capture Client: stays connected to a Screen Capture server and records this desktop's"
+        + " screens while the server asks for it (during calls).")
+public final class ClientMain implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ClientMain.class);
+
+  @Option(names = "-agent", paramLabel = "NAME",
+      description = "Agent logged in on this desktop: 1-128 letters, digits and . _ @ : -")
+  private String agent;
+
+  @Option(names = "-host", paramLabel = "HOST[:PORT]",
+      description = "Screen Capture server, port 7003 unless given; repeat for fail-over servers,"
+          + " the first is the primary.")
+  private List<String> hosts = new ArrayList<>();
+
+  @Option(names = "--spool", paramLabel = "DIR",
+      description = "Where segments wait until the server has them (default: ~/.screenrec/spool).")
+  private Path spool;
+
+  @Option(names = {"--help", "-help", "-h"}, usageHelp = true, description = "Show this help and exit.")
+  private boolean help;
+
+  @Spec
+  private CommandSpec spec;
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new ClientMain())
+        .setParameterExceptionHandler((e, ignored) -> {
+          e.getCommandLine().getErr().println(e.getMessage());
+          e.getCommandLine().getErr().println("Try 'screenrec-client --help' for the flags.");
+          return 2;
+        })
+        .execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Parses and validates the flags; throws ParameterException with the first problem. */
+  ClientConfig config() {
+    try {
+      List<ServerAddress> servers = new ArrayList<>();
+      for (String h : hosts) {
+        servers.add(ServerAddress.parse(h));
+      }
+      return new ClientConfig(agent, servers, spool == null ? ClientConfig.defaultSpoolDir() : spool);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ClientConfig config = config();
+    log.info("ScreenRec Capture Client {} starting: agent {}, servers {}, spool {}", ClientIdentity.version(),
+        config.agent(), config.hosts(), config.spoolDir());
+    CaptureClient client = CaptureClient.builder(config, screenSource()).build().start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutting down");
+      client.close();
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** The real screens; without a display the client still connects, and refuses START. */
+  private static ScreenSource screenSource() {
+    try {
+      return RobotScreenSource.open();
+    } catch (RuntimeException | Error e) {
+      log.warn("no screen can be captured ({}); this client will refuse recordings", e.getMessage());
+      return new ScreenSource() {
+        @Override
+        public List<ScreenLayout> screens() {
+          return List.of();
+        }
+
+        @Override
+        public ScreenImage grab(int screenId) {
+          throw new IllegalStateException("no display");
+        }
+      };
+    }
+  }
+}

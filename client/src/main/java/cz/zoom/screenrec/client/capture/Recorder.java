@@ -1,0 +1,149 @@
+package cz.zoom.screenrec.client.capture;
+
+import cz.zoom.screenrec.format.ScreenLayout;
+import cz.zoom.screenrec.protocol.ActiveRecording;
+import cz.zoom.screenrec.protocol.CaptureSettings;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records at most one recording at a time: IDLE → RECORDING (on start) → STOPPING (on stop, while
+ * the last segment is finished) → IDLE. Capture runs on one daemon thread at a fixed rate.
+ */
+public final class Recorder implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Recorder.class);
+
+  public enum State { IDLE, RECORDING, STOPPING }
+
+  private final ScreenSource source;
+  private final SegmentSink sink;
+  private final ScheduledExecutorService captureThread;
+  private final Object lock = new Object();
+  private State state = State.IDLE;
+  private CaptureRun run;
+  private ScheduledFuture<?> ticks;
+  private CompletableFuture<RecordingSummary> stopped;
+
+  public Recorder(ScreenSource source, SegmentSink sink) {
+    this.source = source;
+    this.sink = sink;
+    this.captureThread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "screen-capture");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public State state() {
+    synchronized (lock) {
+      return state;
+    }
+  }
+
+  /**
+   * Starts capturing at once. Returns an empty result when started, else why not (already
+   * recording, or no screen to capture).
+   */
+  public Optional<String> start(RecordingSpec spec, CaptureSettings settings) {
+    synchronized (lock) {
+      if (state != State.IDLE) {
+        return Optional.of("already recording " + run.spec().recordingId());
+      }
+      List<ScreenLayout> screens;
+      try {
+        screens = select(source.screens(), settings);
+      } catch (RuntimeException e) {
+        return Optional.of("cannot read the screen layout: " + e.getMessage());
+      }
+      if (screens.isEmpty()) {
+        return Optional.of("no screen to capture");
+      }
+      run = new CaptureRun(spec, settings, source, sink, screens, System.currentTimeMillis());
+      state = State.RECORDING;
+      long periodNanos = TimeUnit.SECONDS.toNanos(1) / settings.framesPerSecond();
+      ticks = captureThread.scheduleAtFixedRate(run::tick, 0, periodNanos, TimeUnit.NANOSECONDS);
+      log.info("recording {} (call {}) started: {} screen(s) at {} fps, scale 1/{}", spec.recordingId(),
+          spec.callId(), screens.size(), settings.framesPerSecond(), settings.scaleDivisor());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Stops {@code recordingId}: the future completes once its final segment is spooled. Empty when
+   * that recording is not being captured. A second stop of the same recording gets the same future.
+   */
+  public Optional<CompletableFuture<RecordingSummary>> stop(String recordingId, String reason) {
+    synchronized (lock) {
+      if (state == State.IDLE || !run.spec().recordingId().equals(recordingId)) {
+        return Optional.empty();
+      }
+      if (state == State.STOPPING) {
+        return Optional.of(stopped);
+      }
+      state = State.STOPPING;
+      ticks.cancel(false);
+      CaptureRun ending = run;
+      CompletableFuture<RecordingSummary> done = new CompletableFuture<>();
+      stopped = done;
+      // the same single thread runs the ticks, so the finish comes after any tick in progress
+      captureThread.execute(() -> {
+        try {
+          RecordingSummary summary = ending.finish(reason);
+          becomeIdle();
+          done.complete(summary);
+        } catch (Exception e) {
+          log.error("recording {}: cannot spool its final segment", recordingId, e);
+          becomeIdle();
+          done.completeExceptionally(e);
+        }
+      });
+      return Optional.of(done);
+    }
+  }
+
+  /** Completes when no recording is stopping any more (at once when none is). */
+  public CompletableFuture<?> idle() {
+    synchronized (lock) {
+      return state == State.STOPPING ? stopped.handle((s, e) -> null) : CompletableFuture.completedFuture(null);
+    }
+  }
+
+  /** The recording being captured (not one that is stopping), as HELLO reports it. */
+  public Optional<ActiveRecording> active() {
+    synchronized (lock) {
+      if (state != State.RECORDING) {
+        return Optional.empty();
+      }
+      return Optional.of(new ActiveRecording(run.spec().recordingId(), run.spec().callId(), run.startedAt(),
+          run.nextSegmentIndex()));
+    }
+  }
+
+  /** Stops capturing without finishing the open segment; for shutdown after a stop was tried. */
+  @Override
+  public void close() {
+    captureThread.shutdownNow();
+  }
+
+  private void becomeIdle() {
+    synchronized (lock) {
+      state = State.IDLE;
+      run = null;
+      ticks = null;
+    }
+  }
+
+  static List<ScreenLayout> select(List<ScreenLayout> all, CaptureSettings settings) {
+    if (settings.screens().isEmpty()) {
+      return all;
+    }
+    return all.stream().filter(s -> settings.screens().contains(s.id())).toList();
+  }
+}

@@ -1,0 +1,23 @@
+package cz.zoom.screenrec.client.capture;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** Where the recorder puts finished segments (the spool). */
+public interface SegmentSink {
+
+  /** Opens segment {@code index} of a recording; nothing is visible until it is committed. */
+  Output open(String recordingId, int index) throws IOException;
+
+  /** One segment being written. */
+  interface Output {
+    /** The segment's bytes go here; closing it does not commit. */
+    OutputStream stream();
+
+    /** Makes the segment durable and visible to the uploader; {@code last} marks the recording's final segment. */
+    void commit(boolean last) throws IOException;
+
+    /** Drops the segment (it could not be written completely). Never throws. */
+    void abort();
+  }
+}

@@ -1,0 +1,195 @@
+package cz.zoom.screenrec.client.upload;
+
+import cz.zoom.screenrec.client.spool.Manifest;
+import cz.zoom.screenrec.client.spool.Spool;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves spooled segments to the Media Upload Server on one background daemon thread: per
+ * recording in index order, deleting each file only after a 2xx, retrying with backoff when the
+ * server is unavailable, and setting aside files the server refuses. Woken whenever a segment is
+ * spooled; also looks at the spool every poll interval (segments of an earlier run, new tokens).
+ */
+public final class Uploader implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Uploader.class);
+
+  private final Spool spool;
+  private final SegmentPut put;
+  private final Duration pollInterval;
+  private final Duration retryInitial;
+  private final Duration retryMax;
+  private final Map<String, Retry> retries = new HashMap<>();
+  private final Object wakeLock = new Object();
+  private final Thread thread;
+  private boolean woken;
+  private volatile boolean running = true;
+
+  private record Retry(long notBefore, long delayMs) {}
+
+  public Uploader(Spool spool, Duration pollInterval, Duration retryInitial, Duration retryMax) {
+    this.spool = spool;
+    this.pollInterval = pollInterval;
+    this.retryInitial = retryInitial;
+    this.retryMax = retryMax;
+    HttpClient http = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .executor(Executors.newCachedThreadPool(r -> {
+          Thread t = new Thread(r, "upload-http");
+          t.setDaemon(true);
+          return t;
+        }))
+        .build();
+    this.put = new SegmentPut(http, Duration.ofMinutes(5));
+    this.thread = new Thread(this::run, "segment-uploader");
+    this.thread.setDaemon(true);
+    spool.onSegmentSpooled(this::wake);
+  }
+
+  public static Uploader withDefaults(Spool spool) {
+    return new Uploader(spool, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(60));
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Something new is in the spool: look now instead of at the next poll. */
+  public void wake() {
+    synchronized (wakeLock) {
+      woken = true;
+      wakeLock.notifyAll();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+  }
+
+  private void run() {
+    while (running) {
+      long wait = pollInterval.toMillis();
+      try {
+        wait = Math.min(wait, uploadAll());
+      } catch (InterruptedException e) {
+        return;
+      } catch (Exception e) {
+        log.error("upload round failed; trying again in {} ms", wait, e);
+      }
+      try {
+        awaitWork(wait);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void awaitWork(long millis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + Math.max(1, millis);
+    synchronized (wakeLock) {
+      while (!woken && running) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          break;
+        }
+        wakeLock.wait(left);
+      }
+      woken = false;
+    }
+  }
+
+  /** One pass over the spool. Returns how long until a backed-off recording may be tried again. */
+  private long uploadAll() throws IOException, InterruptedException {
+    long now = System.currentTimeMillis();
+    long nextDue = Long.MAX_VALUE;
+    List<String> recordings = spool.recordings();
+    retries.keySet().retainAll(recordings);
+    for (String recordingId : recordings) {
+      Retry retry = retries.get(recordingId);
+      if (retry != null && retry.notBefore() > now) {
+        nextDue = Math.min(nextDue, retry.notBefore() - now);
+        continue;
+      }
+      if (uploadRecording(recordingId)) {
+        retries.remove(recordingId);
+      } else {
+        long delay = retry == null ? retryInitial.toMillis() : Math.min(retry.delayMs() * 2, retryMax.toMillis());
+        retries.put(recordingId, new Retry(System.currentTimeMillis() + delay, delay));
+        nextDue = Math.min(nextDue, delay);
+      }
+    }
+    return nextDue;
+  }
+
+  /** Uploads what is spooled for one recording, in order. False when the server should be retried later. */
+  private boolean uploadRecording(String recordingId) throws IOException, InterruptedException {
+    List<Integer> segments = spool.segments(recordingId);
+    if (segments.isEmpty() && spool.isFullyUploaded(recordingId)) {
+      // the client stopped between deleting the final segment and clearing the directory
+      spool.remove(recordingId);
+      return true;
+    }
+    for (int index : segments) {
+      // read per segment: the final index or the upload target may have changed meanwhile
+      Optional<Manifest> manifest = spool.manifest(recordingId);
+      if (manifest.isEmpty()) {
+        return true;
+      }
+      if (!uploadSegment(manifest.get(), index)) {
+        return false;
+      }
+      if (manifest.get().finalIndex() != null && manifest.get().finalIndex() == index) {
+        spool.remove(recordingId);
+        log.info("recording {}: all segments uploaded, spool cleared", recordingId);
+        return true;
+      }
+    }
+    return true;
+  }
+
+  private boolean uploadSegment(Manifest manifest, int index) throws IOException, InterruptedException {
+    String id = manifest.recordingId();
+    SegmentPut.Result result;
+    try {
+      result = put.send(manifest, index, spool.segmentFile(id, index));
+    } catch (IOException e) {
+      log.warn("recording {}: segment {} not uploaded to {}, will retry: {}", id, index, manifest.uploadUrl(),
+          e.toString());
+      return false;
+    } catch (IllegalArgumentException e) {
+      // an upload URL the HTTP client cannot use will not get better by waiting
+      log.error("recording {}: upload URL '{}' is unusable ({}); keeping segment {} aside", id,
+          manifest.uploadUrl(), e.getMessage(), index);
+      spool.quarantine(id, index);
+      return true;
+    }
+    switch (UploadOutcome.of(result.status())) {
+      case STORED -> {
+        spool.delete(id, index);
+        log.debug("recording {}: segment {} stored ({})", id, index, result.status());
+        return true;
+      }
+      case RETRY -> {
+        log.warn("recording {}: MUS answered {} to segment {}, will retry: {}", id, result.status(), index,
+            result.body());
+        return false;
+      }
+      default -> {
+        var kept = spool.quarantine(id, index);
+        log.error("recording {}: MUS REFUSED segment {} with {} {}; the file is kept at {} and must be"
+            + " handled by hand", id, index, result.status(), result.body(), kept);
+        return true;
+      }
+    }
+  }
+}
