@@ -60,7 +60,7 @@ public final class RecordingRoutes implements HttpApi.Routes {
       throw new ApiException(410, "media_missing", "the file of this recording is no longer in the media store");
     }
     ctx.header("Cache-Control", "private, max-age=3600");
-    ctx.writeSeekableStream(Files.newInputStream(file), contentType, Files.size(file));
+    RangeResponse.serve(ctx, file, contentType);
   }
 
   private Recording ready(Context ctx) {
