@@ -171,6 +171,7 @@ public final class RecordingEncoder {
     r.setVideoCodecName(codec.encoderName());
     r.setFrameRate(settings.fps());
     r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+    r.setImageScalingFlags(Natives.SWS_FLAGS);
     // A key frame every 10 s keeps seeking quick without paying for many full screens.
     r.setGopSize(settings.fps() * 10);
     r.setVideoBitrate(codec.bitrate(settings.quality(), canvas.width(), canvas.height(), settings.fps()));

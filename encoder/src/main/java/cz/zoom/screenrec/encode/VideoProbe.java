@@ -228,6 +228,7 @@ public final class VideoProbe implements AutoCloseable {
     currentUs = Long.MIN_VALUE;
     FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
     g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+    g.setImageScalingFlags(Natives.SWS_FLAGS);
     try {
       g.start();
     } catch (FrameGrabber.Exception e) {
