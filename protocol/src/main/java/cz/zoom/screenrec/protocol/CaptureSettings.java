@@ -30,5 +30,11 @@ public record CaptureSettings(
     Limits.requireRange("capture.keyframeIntervalMs", keyframeIntervalMs, 1_000, 600_000);
     Limits.requireRange("capture.segmentDurationMs", segmentDurationMs, 1_000, 600_000);
     Limits.requireRange("capture.screens", screens.size(), 0, Limits.MAX_SCREENS);
+    for (Integer id : screens) {
+      if (id == null) {
+        throw new ProtocolException(ErrorCode.BAD_MESSAGE, "capture.screens must hold screen ids");
+      }
+      Limits.requireRange("capture.screens[]", id, 0, Limits.MAX_SCREENS - 1);
+    }
   }
 }

@@ -108,7 +108,8 @@ public final class ControlCodec {
   /** Splits the byte stream into frames; rejects oversized frames before buffering them. */
   static final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     FrameDecoder() {
-      super(Limits.MAX_FRAME_BYTES, 0, 4, 0, 4, true);
+      // Netty counts the 4-byte prefix against its limit; ours is on the payload alone
+      super(Limits.MAX_FRAME_BYTES + 4, 0, 4, 0, 4, true);
     }
 
     @Override

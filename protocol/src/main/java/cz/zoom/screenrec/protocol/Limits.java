@@ -41,6 +41,9 @@ public final class Limits {
       }
       return null;
     }
+    if (required && value.isEmpty()) {
+      throw new ProtocolException(ErrorCode.BAD_MESSAGE, field + " must not be empty");
+    }
     if (value.length() > MAX_TEXT_LENGTH) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE,
           field + " is longer than " + MAX_TEXT_LENGTH + " characters");

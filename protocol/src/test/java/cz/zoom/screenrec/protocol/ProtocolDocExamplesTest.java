@@ -240,9 +240,9 @@ class ProtocolDocExamplesTest {
   /** docs/protocol.md, section 3, states the largest payload a receiver accepts. */
   @Test
   void documentedPayloadBoundIsTheDecodersBound() {
-    assertThat(doc).contains("1 ≤ N ≤ **65 532**");
-    assertThat(decodePaddedAck(65_532)).isNull();
-    assertThat(decodePaddedAck(65_533)).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
+    assertThat(doc).contains("1 ≤ N ≤ **65 536**");
+    assertThat(decodePaddedAck(Limits.MAX_FRAME_BYTES)).isNull();
+    assertThat(decodePaddedAck(Limits.MAX_FRAME_BYTES + 1)).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
   }
 
   private static ErrorCode decodePaddedAck(int payloadBytes) {
