@@ -2,7 +2,13 @@ package cz.zoom.screenrec.protocol;
 
 import java.util.List;
 
-/** Client → server, first message on a connection. */
+/**
+ * Client → server, first message on a connection.
+ *
+ * @param hostIndex position of this server in the client's host list (0 = primary); null from
+ *     clients that do not say
+ * @param pendingRecordings ended recordings whose segments still wait in the spool
+ */
 public record Hello(
     int protocolVersion,
     String agent,
@@ -10,10 +16,21 @@ public record Hello(
     String clientVersion,
     List<Screen> screens,
     ActiveRecording activeRecording,
-    long clientTime) implements ControlMessage {
+    long clientTime,
+    Integer hostIndex,
+    List<PendingRecording> pendingRecordings) implements ControlMessage {
+
+  public static final int MAX_PENDING_RECORDINGS = 1000;
 
   public Hello {
     screens = screens == null ? List.of() : List.copyOf(screens);
+    pendingRecordings = pendingRecordings == null ? List.of() : List.copyOf(pendingRecordings);
+  }
+
+  /** A HELLO from a client with nothing in progress and nothing pending. */
+  public Hello(int protocolVersion, String agent, String machine, String clientVersion, List<Screen> screens,
+      ActiveRecording activeRecording, long clientTime) {
+    this(protocolVersion, agent, machine, clientVersion, screens, activeRecording, clientTime, null, List.of());
   }
 
   @Override
@@ -32,6 +49,16 @@ public record Hello(
     screens.forEach(Screen::validate);
     if (activeRecording != null) {
       activeRecording.validate();
+    }
+    if (hostIndex != null) {
+      Limits.requireRange("hostIndex", hostIndex, 0, 63);
+    }
+    Limits.requireRange("pendingRecordings", pendingRecordings.size(), 0, MAX_PENDING_RECORDINGS);
+    for (PendingRecording p : pendingRecordings) {
+      if (p == null) {
+        throw new ProtocolException(ErrorCode.BAD_MESSAGE, "pendingRecordings must not hold null");
+      }
+      p.validate();
     }
   }
 }

@@ -75,18 +75,21 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
     helloTimeout.cancel(false);
     long now = System.currentTimeMillis();
     // first estimate from the HELLO itself; heartbeats refine it
-    SessionListener.Adoption adoption = listener.onHello(hello, now - hello.clientTime());
+    SessionListener.Takeover takeover = listener.onHello(hello, now - hello.clientTime());
+    SessionListener.Adoption adoption = takeover.adoption();
     session = new AgentSession(UUID.randomUUID().toString(), hello, ctx.channel(), now);
     state = State.ACTIVE;
     registry.register(session);
-    log.info("agent {} connected from {} (machine {}, client {}, {} screen(s)){}", hello.agent(),
+    log.info("agent {} connected from {} (machine {}, client {}, {} screen(s), host #{}){}{}", hello.agent(),
         ctx.channel().remoteAddress(), hello.machine(), hello.clientVersion(), hello.screens().size(),
-        adoption == null ? "" : ", adopting recording " + adoption.recordingId());
+        hello.hostIndex() == null ? "?" : hello.hostIndex(),
+        adoption == null ? "" : ", adopting recording " + adoption.recordingId(),
+        takeover.grants().isEmpty() ? "" : ", taking " + takeover.grants().size() + " pending upload(s)");
     ctx.writeAndFlush(new Welcome(session.sessionId(), config.clusterId(), config.heartbeatInterval().toMillis(),
         config.deadPeerTimeout().toMillis(), config.capture(), config.uploadUrl(),
         adoption == null ? null : adoption.recordingId(), adoption == null ? null : adoption.uploadToken(),
-        System.currentTimeMillis()));
-    listener.onSessionStarted(session, adoption);
+        System.currentTimeMillis(), takeover.grants()));
+    listener.onSessionStarted(session, takeover);
   }
 
   private void active(ChannelHandlerContext ctx, ControlMessage message) {

@@ -2,7 +2,8 @@ package cz.zoom.screenrec.server.recording;
 
 /**
  * A recording's row. Capture times are the client's clock; {@link #startedAt()} and {@link
- * #endedAt()} give server (UTC) time by adding the measured clock offset.
+ * #endedAt()} give server (UTC) time by adding the measured clock offset. {@code adopted} recordings
+ * were taken over from another connection or cluster ({@code originClusterId} names it when known).
  */
 public record Recording(
     String id,
@@ -17,6 +18,7 @@ public record Recording(
     long clockOffsetMs,
     Integer segmentCount,
     boolean adopted,
+    String originClusterId,
     String videoCodec,
     Long videoBytes,
     Long videoDurationMs) {

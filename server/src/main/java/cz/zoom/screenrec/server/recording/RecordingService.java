@@ -1,7 +1,10 @@
 package cz.zoom.screenrec.server.recording;
 
 import cz.zoom.screenrec.protocol.Ack;
+import cz.zoom.screenrec.protocol.ActiveRecording;
 import cz.zoom.screenrec.protocol.Hello;
+import cz.zoom.screenrec.protocol.PendingRecording;
+import cz.zoom.screenrec.protocol.UploadGrant;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
 import cz.zoom.screenrec.protocol.Stop;
@@ -12,6 +15,8 @@ import cz.zoom.screenrec.server.control.AgentSession;
 import cz.zoom.screenrec.server.control.SessionListener;
 import cz.zoom.screenrec.server.upload.UploadTokens;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class RecordingService implements SessionListener {
   private static final Logger log = LoggerFactory.getLogger(RecordingService.class);
   private static final long ACK_TIMEOUT_MS = 5_000;
+  /** Origin of a recording adopted mid-capture: the client does not say which cluster started it. */
+  private static final String ORIGIN_UNKNOWN = "unknown";
 
   private final ServerConfig config;
   private final RecordingStore store;
@@ -71,7 +78,8 @@ public final class RecordingService implements SessionListener {
       }
       String recordingId = UUID.randomUUID().toString();
       String token = UploadTokens.newToken();
-      store.insertRecording(recordingId, callId, agent, config.clusterId(), UploadTokens.hash(token), now, false, null);
+      store.insertRecording(recordingId, callId, agent, config.clusterId(), RecordingStatus.RECORDING,
+          UploadTokens.hash(token), now, null, null);
       store.clockOffset(recordingId, session.clockOffsetMs());
       session.recordingId(recordingId);
       Ack ack = await(session, session.command(seq ->
@@ -137,11 +145,21 @@ public final class RecordingService implements SessionListener {
   // --- control sessions ----------------------------------------------------------------------
 
   @Override
-  public Adoption onHello(Hello hello, long clockOffsetHint) {
-    var active = hello.activeRecording();
-    if (active == null) {
-      return null;
+  public Takeover onHello(Hello hello, long clockOffsetHint) {
+    Adoption adoption = hello.activeRecording() == null ? null : adopt(hello, clockOffsetHint);
+    List<UploadGrant> grants = new ArrayList<>();
+    for (PendingRecording pending : hello.pendingRecordings()) {
+      String token = takeOverUploads(hello.agent(), pending, clockOffsetHint);
+      if (token != null) {
+        grants.add(new UploadGrant(pending.recordingId(), token));
+      }
     }
+    return new Takeover(adoption, grants);
+  }
+
+  /** Takes over a recording still being captured, if this cluster knows it or its call. */
+  private Adoption adopt(Hello hello, long clockOffsetHint) {
+    ActiveRecording active = hello.activeRecording();
     Optional<Recording> known = store.findRecording(active.recordingId());
     String token = UploadTokens.newToken();
     if (known.isPresent()) {
@@ -159,16 +177,46 @@ public final class RecordingService implements SessionListener {
           hello.agent(), active.recordingId(), active.callId());
       return null;
     }
-    long now = clock.millis();
     store.insertRecording(active.recordingId(), active.callId(), hello.agent(), config.clusterId(),
-        UploadTokens.hash(token), now, true, active.startedAt());
+        RecordingStatus.RECORDING, UploadTokens.hash(token), clock.millis(),
+        active.originClusterId() == null ? ORIGIN_UNKNOWN : active.originClusterId(), active.startedAt());
     store.clockOffset(active.recordingId(), clockOffsetHint);
     log.info("adopting recording {} of call {} from agent {}", active.recordingId(), active.callId(), hello.agent());
     return new Adoption(active.recordingId(), token);
   }
 
+  /**
+   * Takes the remaining segments of a recording that ended while its own server or MUS was away.
+   * Nothing captured may be lost, so this cluster accepts them even without knowing the call, and
+   * marks the recording as taken over. Returns the upload token, or null if it belongs to another agent.
+   */
+  private String takeOverUploads(String agent, PendingRecording p, long clockOffsetHint) {
+    long now = clock.millis();
+    String token = UploadTokens.newToken();
+    Optional<Recording> known = store.findRecording(p.recordingId());
+    if (known.isPresent()) {
+      if (!known.get().agent().equals(agent)) {
+        log.warn("agent {} claims recording {} of agent {}; refusing its uploads", agent, p.recordingId(),
+            known.get().agent());
+        return null;
+      }
+      store.replaceUploadToken(p.recordingId(), UploadTokens.hash(token));
+    } else {
+      store.insertRecording(p.recordingId(), p.callId(), agent, config.clusterId(), RecordingStatus.UPLOADING,
+          UploadTokens.hash(token), now, p.originClusterId(), p.startedAt());
+      store.clockOffset(p.recordingId(), clockOffsetHint);
+      log.info("taking over the pending uploads of recording {} (call {}, started on cluster {})", p.recordingId(),
+          p.callId(), p.originClusterId());
+    }
+    store.captureEnded(p.recordingId(), p.startedAt(), p.endedAt(), p.segmentCount(), now);
+    store.transition(p.recordingId(), RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, now);
+    checkComplete(p.recordingId());
+    return token;
+  }
+
   @Override
-  public void onSessionStarted(AgentSession session, Adoption adoption) {
+  public void onSessionStarted(AgentSession session, Takeover takeover) {
+    Adoption adoption = takeover.adoption();
     if (adoption == null) {
       return;
     }

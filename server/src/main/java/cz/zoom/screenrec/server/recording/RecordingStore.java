@@ -12,7 +12,8 @@ import java.util.Optional;
 public final class RecordingStore {
   private static final String RECORDING_COLUMNS =
       "id, call_id, agent, cluster_id, status, failure_reason, created_at, capture_started_at, "
-          + "capture_ended_at, clock_offset_ms, segment_count, adopted, video_codec, video_bytes, video_duration_ms";
+          + "capture_ended_at, clock_offset_ms, segment_count, adopted, origin_cluster_id, video_codec, video_bytes, "
+          + "video_duration_ms";
 
   private final Jdbc jdbc;
 
@@ -47,11 +48,16 @@ public final class RecordingStore {
 
   // --- recordings ----------------------------------------------------------------------------
 
-  public void insertRecording(String id, String callId, String agent, String clusterId, String tokenHash,
-      long now, boolean adopted, Long captureStartedAt) {
+  /**
+   * Creates a recording row.
+   *
+   * @param originClusterId the cluster that started it, when this cluster took it over; else null
+   */
+  public void insertRecording(String id, String callId, String agent, String clusterId, RecordingStatus status,
+      String tokenHash, long now, String originClusterId, Long captureStartedAt) {
     jdbc.update("INSERT INTO recordings (id, call_id, agent, cluster_id, status, upload_token_hash, created_at, "
-            + "updated_at, adopted, capture_started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        id, callId, agent, clusterId, RecordingStatus.RECORDING.name(), tokenHash, now, now, adopted,
+            + "updated_at, adopted, origin_cluster_id, capture_started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        id, callId, agent, clusterId, status.name(), tokenHash, now, now, originClusterId != null, originClusterId,
         captureStartedAt);
   }
 
@@ -184,7 +190,8 @@ public final class RecordingStore {
         RecordingStatus.valueOf(rs.getString("status")), rs.getString("failure_reason"),
         rs.getLong("created_at"), Jdbc.nullableLong(rs, "capture_started_at"),
         Jdbc.nullableLong(rs, "capture_ended_at"), rs.getLong("clock_offset_ms"),
-        Jdbc.nullableInt(rs, "segment_count"), rs.getBoolean("adopted"), rs.getString("video_codec"),
+        Jdbc.nullableInt(rs, "segment_count"), rs.getBoolean("adopted"), rs.getString("origin_cluster_id"),
+        rs.getString("video_codec"),
         Jdbc.nullableLong(rs, "video_bytes"), Jdbc.nullableLong(rs, "video_duration_ms"));
   }
 }

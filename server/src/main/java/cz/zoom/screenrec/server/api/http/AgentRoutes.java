@@ -28,6 +28,7 @@ public final class AgentRoutes implements HttpApi.Routes {
   private static AgentView view(AgentSession s) {
     return new AgentView(s.agent(), s.recordingId() == null ? "IDLE" : "RECORDING", s.recordingId(),
         s.connectedAt(), s.hello().machine(), s.hello().clientVersion(), String.valueOf(s.remoteAddress()),
-        "primary", s.clockOffsetMs(), s.roundTripMs());
+        s.hello().hostIndex() == null || s.hello().hostIndex() == 0 ? "primary" : "secondary",
+        s.clockOffsetMs(), s.roundTripMs());
   }
 }

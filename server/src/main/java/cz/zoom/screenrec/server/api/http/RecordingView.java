@@ -16,6 +16,7 @@ public record RecordingView(
     Long endedAt,
     long clockOffsetMs,
     boolean adopted,
+    String originClusterId,
     Integer segmentCount,
     List<SegmentView> segments,
     VideoView video) {
@@ -30,7 +31,7 @@ public record RecordingView(
         r.videoDurationMs(), "/api/v1/recordings/" + r.id() + "/video",
         "/api/v1/recordings/" + r.id() + "/thumbnail");
     return new RecordingView(r.id(), r.agent(), r.callId(), r.clusterId(), r.status().name(), r.failureReason(),
-        r.startedAt(), r.endedAt(), r.clockOffsetMs(), r.adopted(), r.segmentCount(),
+        r.startedAt(), r.endedAt(), r.clockOffsetMs(), r.adopted(), r.originClusterId(), r.segmentCount(),
         segments == null ? null : segments.stream()
             .map(s -> new SegmentView(s.index(), s.bytes(), s.sha256(), s.clusterId(), s.receivedAt())).toList(),
         video);
