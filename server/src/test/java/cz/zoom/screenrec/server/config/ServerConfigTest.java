@@ -1,0 +1,45 @@
+package cz.zoom.screenrec.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    ServerConfig c = ServerConfig.builder().build();
+    assertThat(c.controlPort()).isEqualTo(7003);
+    assertThat(c.httpPort()).isEqualTo(8080);
+    assertThat(c.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
+    assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").contains("db");
+    assertThat(c.uploadUrl()).isEqualTo("http://127.0.0.1:8080/mus/v1");
+    assertThat(c.deadPeerTimeout().toMillis()).isEqualTo(10_000);
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class, () -> ServerConfig.builder()
+        .controlPort(70000).httpPort(0).clusterId("bad id!").apiToken("short").publicUrl("ftp://x")
+        .heartbeatIntervalMs(5000).deadPeerTimeoutMs(6000).framesPerSecond(0).build());
+    assertThat(e.problems()).hasSize(7);
+    assertThat(e.getMessage())
+        .contains("--control-port must be 0..65535")
+        .contains("--http-port must be 1..65535")
+        .contains("--cluster-id must be")
+        .contains("--api-token must be at least 16 characters")
+        .contains("--public-url must be an absolute http(s) URL")
+        .contains("--dead-peer-timeout must be at least twice the heartbeat interval")
+        .contains("--fps must be 1..30");
+  }
+
+  @Test
+  void publicUrlDecidesWhereClientsUpload() {
+    ServerConfig c = ServerConfig.builder().publicUrl("https://rec.example.com/").build();
+    assertThat(c.uploadUrl()).isEqualTo("https://rec.example.com/mus/v1");
+    assertThat(ServerConfig.builder().bindAddress("127.0.0.2").httpPort(9000).build().uploadUrl())
+        .isEqualTo("http://127.0.0.2:9000/mus/v1");
+  }
+}

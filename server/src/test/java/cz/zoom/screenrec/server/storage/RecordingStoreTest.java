@@ -1,0 +1,339 @@
+package cz.zoom.screenrec.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cz.zoom.screenrec.server.recording.Call;
+import cz.zoom.screenrec.server.recording.Recording;
+import cz.zoom.screenrec.server.recording.RecordingStatus;
+import cz.zoom.screenrec.server.recording.RecordingStore;
+import cz.zoom.screenrec.server.recording.Segment;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The metadata store against a real database engine. The same cases run on every engine the
+ * server supports (one subclass each), because the SQL must mean the same on all of them: the
+ * store relies on compare-and-set updates, COALESCE with typed and untyped parameters, and
+ * SQLState class 23 for "already exists".
+ */
+abstract class RecordingStoreTest {
+  static final long T0 = 1_700_000_000_000L;
+
+  Database database;
+  RecordingStore store;
+
+  /** A fresh, empty database of the engine under test. */
+  abstract DbUrl emptyDatabase() throws Exception;
+
+  record DbUrl(String url, String user, String password) {}
+
+  @BeforeEach
+  void open() throws Exception {
+    DbUrl db = emptyDatabase();
+    database = new Database(db.url(), db.user(), db.password());
+    store = new RecordingStore(new Jdbc(database.dataSource()));
+  }
+
+  @AfterEach
+  void closeDatabase() {
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  // --- schema ----------------------------------------------------------------------------------
+
+  @Test
+  void flywayMigratesAnEmptyDatabaseAndAReopenKeepsTheData() throws Exception {
+    try (Connection c = database.connection()) {
+      assertThat(tableNames(c)).contains("calls", "recordings", "segments", "flyway_schema_history");
+      try (ResultSet rs = c.createStatement().executeQuery(
+          "SELECT \"version\", \"success\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("1");
+        assertThat(rs.getBoolean(2)).isTrue();
+      }
+    }
+    store.insertCall(new Call("call-1", "alice", T0, null));
+    database.close();
+
+    DbUrl same = currentUrl();
+    database = new Database(same.url(), same.user(), same.password());
+    store = new RecordingStore(new Jdbc(database.dataSource()));
+    assertThat(store.findCall("call-1")).isPresent();
+    assertThat(database.isHealthy()).isTrue();
+  }
+
+  /** The URL {@link #emptyDatabase()} last returned, to reopen the same database. */
+  abstract DbUrl currentUrl();
+
+  // --- calls -----------------------------------------------------------------------------------
+
+  @Test
+  void callsAreInsertedOnceAndEndedOnce() {
+    assertThat(store.insertCall(new Call("call-1", "alice", T0, null))).isTrue();
+    assertThat(store.insertCall(new Call("call-1", "bob", T0 + 5, null))).as("duplicate call id").isFalse();
+    assertThat(store.findCall("call-1")).hasValue(new Call("call-1", "alice", T0, null));
+    assertThat(store.findCall("call-2")).isEmpty();
+
+    store.endCall("call-1", T0 + 60_000);
+    store.endCall("call-1", T0 + 90_000);
+    assertThat(store.findCall("call-1")).hasValue(new Call("call-1", "alice", T0, T0 + 60_000));
+  }
+
+  // --- recordings ------------------------------------------------------------------------------
+
+  @Test
+  void aRecordingReadsBackAsWritten() {
+    String id = recording("call-1", "alice", T0, false, null);
+    String adopted = recording("call-2", "bob", T0 + 1, true, T0 - 30_000);
+
+    Recording r = store.findRecording(id).orElseThrow();
+    assertThat(r).isEqualTo(new Recording(id, "call-1", "alice", "cluster-a", RecordingStatus.RECORDING, null, T0,
+        null, null, 0, null, false, null, null, null));
+    assertThat(r.startedAt()).isNull();
+    Recording a = store.findRecording(adopted).orElseThrow();
+    assertThat(a.adopted()).isTrue();
+    assertThat(a.captureStartedAt()).isEqualTo(T0 - 30_000);
+    assertThat(store.findRecording(UUID.randomUUID().toString())).isEmpty();
+
+    assertThat(store.uploadTokenHash(id)).hasValue(hash('a'));
+    store.replaceUploadToken(id, hash('b'));
+    assertThat(store.uploadTokenHash(id)).hasValue(hash('b'));
+    assertThat(store.uploadTokenHash(UUID.randomUUID().toString())).isEmpty();
+
+    store.clockOffset(adopted, -1_500);
+    assertThat(store.findRecording(adopted).orElseThrow().startedAt()).isEqualTo(T0 - 31_500);
+  }
+
+  @Test
+  void duplicateRecordingIdIsRejectedAsAStorageError() {
+    String id = recording("call-1", "alice", T0, false, null);
+    assertThatThrownBy(() -> store.insertRecording(id, "call-2", "bob", "cluster-a", hash('c'), T0, false, null))
+        .isInstanceOf(StorageException.class)
+        .satisfies(e -> assertThat(Jdbc.isDuplicateKey((StorageException) e)).isTrue());
+    assertThat(store.findRecording(id).orElseThrow().callId()).isEqualTo("call-1");
+  }
+
+  @Test
+  void transitionsAreCompareAndSet() {
+    String id = recording("call-1", "alice", T0, false, null);
+    assertThat(store.transition(id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, T0 + 1)).isTrue();
+    assertThat(store.transition(id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, T0 + 2))
+        .as("second transition from the same state").isFalse();
+    assertThat(store.transition(id, RecordingStatus.RECORDING, RecordingStatus.FAILED, "late", T0 + 3)).isFalse();
+    assertThat(store.findRecording(id).orElseThrow().status()).isEqualTo(RecordingStatus.UPLOADING);
+    assertThat(store.transition(UUID.randomUUID().toString(), RecordingStatus.RECORDING, RecordingStatus.UPLOADING,
+        null, T0)).as("unknown recording").isFalse();
+
+    assertThat(store.transition(id, RecordingStatus.UPLOADING, RecordingStatus.ENCODING, null, T0 + 4)).isTrue();
+    assertThat(store.findByStatus(RecordingStatus.ENCODING)).extracting(Recording::id).containsExactly(id);
+    assertThat(store.findByStatus(RecordingStatus.UPLOADING)).isEmpty();
+  }
+
+  @Test
+  void concurrentTransitionsFromTheSameStateHaveExactlyOneWinner() throws Exception {
+    String id = recording("call-1", "alice", T0, false, null);
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        long now = T0 + i;
+        results.add(pool.submit(() -> {
+          go.await();
+          return store.transition(id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, now);
+        }));
+      }
+      go.countDown();
+      int winners = 0;
+      for (Future<Boolean> f : results) {
+        winners += f.get(10, TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(winners).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void failKeepsReadyRecordingsAndStoresLongReasonsTruncated() {
+    String failing = recording("call-1", "alice", T0, false, null);
+    store.fail(failing, "x".repeat(5_000), T0 + 1);
+    Recording f = store.findRecording(failing).orElseThrow();
+    assertThat(f.status()).isEqualTo(RecordingStatus.FAILED);
+    assertThat(f.failureReason()).hasSize(1_000);
+
+    String ready = recording("call-2", "alice", T0, false, null);
+    store.ready(ready, "vp9", 12_345, 4_000, T0, T0 + 4_000, T0 + 2);
+    store.fail(ready, "too late", T0 + 3);
+    assertThat(store.findRecording(ready).orElseThrow().status()).isEqualTo(RecordingStatus.READY);
+  }
+
+  @Test
+  void failureReasonsWithControlCharactersAreStored() {
+    // reasons carry exception messages, which may quote bytes a client sent
+    String id = recording("call-1", "alice", T0, false, null);
+    store.fail(id, "bad header \u0000\u0001 in segment", T0 + 1);
+    Recording r = store.findRecording(id).orElseThrow();
+    assertThat(r.status()).isEqualTo(RecordingStatus.FAILED);
+    assertThat(r.failureReason()).startsWith("bad header").endsWith("in segment");
+  }
+
+  @Test
+  void readyStoresTheVideoAndKeepsKnownCaptureTimes() {
+    String known = recording("call-1", "alice", T0, false, null);
+    store.captureEnded(known, T0 + 100, T0 + 4_100, 2, T0 + 5_000);
+    store.fail(known, "first attempt failed", T0 + 5_500);
+    store.ready(known, "vp9", 12_345, 4_000, null, null, T0 + 6_000);
+    Recording r = store.findRecording(known).orElseThrow();
+    assertThat(r.status()).isEqualTo(RecordingStatus.READY);
+    assertThat(r.failureReason()).isNull();
+    assertThat(r.videoCodec()).isEqualTo("vp9");
+    assertThat(r.videoBytes()).isEqualTo(12_345L);
+    assertThat(r.videoDurationMs()).isEqualTo(4_000L);
+    assertThat(r.captureStartedAt()).isEqualTo(T0 + 100);
+    assertThat(r.captureEndedAt()).isEqualTo(T0 + 4_100);
+
+    String unknown = recording("call-2", "alice", T0, false, null);
+    store.ready(unknown, "h264", 1, 2, T0 + 10, T0 + 20, T0 + 30);
+    Recording u = store.findRecording(unknown).orElseThrow();
+    assertThat(u.captureStartedAt()).isEqualTo(T0 + 10);
+    assertThat(u.captureEndedAt()).isEqualTo(T0 + 20);
+  }
+
+  @Test
+  void captureEndedNeverOverwritesAKnownSegmentCountOrStart() {
+    String id = recording("call-1", "alice", T0, false, null);
+    store.captureStarted(id, T0 + 10);
+    store.captureStarted(id, T0 + 99);
+    store.segmentCountKnown(id, 5);
+    store.captureEnded(id, T0 + 50, T0 + 10_000, 3, T0 + 11_000);
+    Recording r = store.findRecording(id).orElseThrow();
+    assertThat(r.segmentCount()).isEqualTo(5);
+    assertThat(r.captureStartedAt()).isEqualTo(T0 + 10);
+    assertThat(r.captureEndedAt()).isEqualTo(T0 + 10_000);
+
+    String fresh = recording("call-2", "alice", T0, false, null);
+    store.captureEnded(fresh, T0 + 50, T0 + 10_000, 3, T0 + 11_000);
+    store.segmentCountKnown(fresh, 7);
+    store.captureEnded(fresh, T0 + 60, T0 + 12_000, 9, T0 + 13_000);
+    Recording f = store.findRecording(fresh).orElseThrow();
+    assertThat(f.segmentCount()).isEqualTo(3);
+    assertThat(f.captureStartedAt()).isEqualTo(T0 + 50);
+    assertThat(f.captureEndedAt()).as("the last report of the end wins").isEqualTo(T0 + 12_000);
+  }
+
+  @Test
+  void findRecordingsFiltersByCallAndAgentNewestFirst() {
+    String a1 = recording("call-1", "alice", T0, false, null);
+    String b1 = recording("call-1", "bob", T0 + 10, false, null);
+    String a2 = recording("call-2", "alice", T0 + 20, false, null);
+    String c3 = recording("call-3", "carol", T0 + 30, false, null);
+
+    assertThat(ids(store.findRecordings(null, null, 100))).containsExactly(c3, a2, b1, a1);
+    assertThat(ids(store.findRecordings("call-1", null, 100))).containsExactly(b1, a1);
+    assertThat(ids(store.findRecordings(null, "alice", 100))).containsExactly(a2, a1);
+    assertThat(ids(store.findRecordings("call-1", "alice", 100))).containsExactly(a1);
+    assertThat(ids(store.findRecordings("call-9", null, 100))).isEmpty();
+    assertThat(ids(store.findRecordings("call-1", "carol", 100))).isEmpty();
+    assertThat(ids(store.findRecordings(null, null, 2))).containsExactly(c3, a2);
+    // a value that would be an injection if it were not a bound parameter
+    assertThat(store.findRecordings("x' OR '1'='1", null, 100)).isEmpty();
+
+    assertThat(store.findRecordingOfCall("call-1").map(Recording::id)).hasValue(b1);
+    assertThat(store.findRecordingOfCall("call-9")).isEmpty();
+    assertThat(ids(store.findByStatus(RecordingStatus.RECORDING))).containsExactly(a1, b1, a2, c3);
+  }
+
+  @Test
+  void recordingsCreatedInTheSameMillisecondListInIdOrder() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(recording("call-1", "alice", T0, false, null));
+    }
+    assertThat(ids(store.findRecordings("call-1", null, 100))).containsExactlyElementsOf(ids.stream().sorted().toList());
+  }
+
+  // --- segments --------------------------------------------------------------------------------
+
+  @Test
+  void segmentsAreStoredOnceAndListedInIndexOrder() {
+    String id = recording("call-1", "alice", T0, false, null);
+    for (int index : new int[] {2, 0, 10, 1}) {
+      assertThat(store.insertSegment(segment(id, index, 'a'))).isTrue();
+    }
+    assertThat(store.insertSegment(segment(id, 1, 'b'))).as("duplicate index").isFalse();
+    assertThat(store.findSegment(id, 1)).hasValue(segment(id, 1, 'a'));
+    assertThat(store.findSegment(id, 3)).isEmpty();
+
+    assertThat(store.segments(id)).extracting(Segment::index).containsExactly(0, 1, 2, 10);
+    assertThat(store.segments(id).get(3)).isEqualTo(segment(id, 10, 'a'));
+    assertThat(store.segmentCount(id)).isEqualTo(4);
+
+    String other = recording("call-2", "bob", T0, false, null);
+    assertThat(store.segments(other)).isEmpty();
+    assertThat(store.segmentCount(other)).isZero();
+    assertThat(store.insertSegment(segment(other, 1, 'c'))).as("same index, other recording").isTrue();
+  }
+
+  @Test
+  void aSegmentOfAnUnknownRecordingIsNotStored() {
+    // the foreign key answers 23503, which the store reports like a duplicate (not stored)
+    String unknown = UUID.randomUUID().toString();
+    assertThat(store.insertSegment(segment(unknown, 0, 'a'))).isFalse();
+    assertThat(store.segments(unknown)).isEmpty();
+  }
+
+  @Test
+  void sizesBeyondIntRangeSurvive() {
+    String id = recording("call-1", "alice", T0, false, null);
+    long big = 5L * 1024 * 1024 * 1024;
+    assertThat(store.insertSegment(new Segment(id, 0, hash('d'), big, "cluster-a", Long.MAX_VALUE - 1))).isTrue();
+    assertThat(store.findSegment(id, 0).orElseThrow().bytes()).isEqualTo(big);
+    assertThat(store.findSegment(id, 0).orElseThrow().receivedAt()).isEqualTo(Long.MAX_VALUE - 1);
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  String recording(String callId, String agent, long now, boolean adopted, Long captureStartedAt) {
+    String id = UUID.randomUUID().toString();
+    store.insertRecording(id, callId, agent, "cluster-a", hash('a'), now, adopted, captureStartedAt);
+    return id;
+  }
+
+  static Segment segment(String recordingId, int index, char fill) {
+    return new Segment(recordingId, index, hash(fill), 1_000L + index, "cluster-a", T0 + index);
+  }
+
+  static String hash(char fill) {
+    return String.valueOf(fill).repeat(64);
+  }
+
+  static List<String> ids(List<Recording> recordings) {
+    return recordings.stream().map(Recording::id).toList();
+  }
+
+  private static List<String> tableNames(Connection c) throws Exception {
+    List<String> names = new ArrayList<>();
+    try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+      while (rs.next()) {
+        names.add(rs.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return names;
+  }
+}
