@@ -212,7 +212,9 @@ public final class CodecBench {
     j.append("  \"measuredAt\": \"").append(Instant.now()).append("\",\n");
     j.append("  \"machine\": {\"cpus\": ").append(Runtime.getRuntime().availableProcessors())
         .append(", \"os\": \"").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
-        .append("\", \"java\": \"").append(System.getProperty("java.version")).append("\"},\n");
+        .append("\", \"java\": \"").append(System.getProperty("java.version"))
+        .append("\", \"loadAverageAtEnd\": ").append(String.format(Locale.ROOT, "%.2f",
+            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())).append("},\n");
     j.append("  \"workload\": {\"description\": \"synthetic CRM screen: form typing, ticket list, notes, "
         + "view change every 6-10 s\", \"seconds\": ").append(seconds).append(", \"fps\": ").append(fps)
         .append(", \"width\": ").append(width).append(", \"height\": ").append(height)
