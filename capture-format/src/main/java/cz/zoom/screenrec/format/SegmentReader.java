@@ -4,8 +4,8 @@ import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
@@ -33,6 +33,8 @@ public final class SegmentReader implements Closeable {
   private byte[] body = new byte[INITIAL_BUFFER];
   private int bodyLength;
   private int pos;
+  private final byte[] bitmap = new byte[(Wire.tilesAcross(FormatLimits.MAX_SCREEN_SIDE) * Wire.tilesDown(FormatLimits.MAX_SCREEN_SIDE) + 7) / 8];
+  private int version;
   private long lastTime;
   private int frames;
   private boolean done;
@@ -123,7 +125,7 @@ public final class SegmentReader implements Closeable {
     pos = 0;
     switch (type) {
       case Wire.FRAME:
-        return decodeFrame();
+        return version == 1 ? decodeFrameV1() : decodeFrame();
       case Wire.CURSOR: {
         long time = i64();
         SegmentEvent e = new SegmentEvent.Cursor(time, i32(), i32());
@@ -154,7 +156,111 @@ public final class SegmentReader implements Closeable {
     }
   }
 
+  /** Version 2: moves, then a zlib stream of bitmap and mode-tagged tiles (absent if none). */
   private SegmentEvent decodeFrame() throws Malformed, DataFormatException {
+    int screenId = u8();
+    boolean key = (u8() & Wire.FLAG_KEY) != 0;
+    long time = i64();
+    int width = u16();
+    int height = u16();
+    ScreenLayout layout = layouts[screenId];
+    if (layout == null || layout.width() != width || layout.height() != height) {
+      throw new Malformed("frame of unknown screen " + screenId + " or of the wrong size");
+    }
+    int[] rgb = pictures[screenId];
+    if (rgb == null && !key) {
+      throw new Malformed("delta frame of screen " + screenId + " before its key frame");
+    }
+    int moves = u8();
+    if (moves > Wire.MAX_MOVES || (key && moves > 0)) {
+      throw new Malformed(moves + " moves in a " + (key ? "key" : "delta") + " frame");
+    }
+    int movesAt = pos;
+    need(moves * Wire.MOVE_BYTES);
+    for (int m = 0; m < moves; m++) {
+      int sx = u16();
+      int sy = u16();
+      int w = u16();
+      int h = u16();
+      int dx = u16();
+      int dy = u16();
+      if (w < 1 || h < 1 || sx + w > width || dx + w > width || sy + h > height || dy + h > height) {
+        throw new Malformed("move outside the screen");
+      }
+    }
+    int tiles = Wire.tilesAcross(width) * Wire.tilesDown(height);
+    int bitmapLength = (tiles + 7) / 8;
+    boolean anyTiles = pos < bodyLength;
+    if (anyTiles) {
+      inflater.reset();
+      inflater.setInput(body, pos, bodyLength - pos);
+      inflateFully(bitmap, bitmapLength);
+    } else {
+      Arrays.fill(bitmap, 0, bitmapLength, (byte) 0);
+    }
+    if (key && !allTiles(bitmap, 0, tiles)) {
+      throw new Malformed("key frame of screen " + screenId + " lacks tiles");
+    }
+    if (rgb == null) {
+      // Bounded: the header's screens passed FormatLimits.MAX_TOTAL_PIXELS together.
+      rgb = new int[width * height];
+      pictures[screenId] = rgb;
+    }
+    pos = movesAt;
+    for (int m = 0; m < moves; m++) {
+      int sx = u16();
+      int sy = u16();
+      int w = u16();
+      int h = u16();
+      Wire.move(rgb, width, sx, sy, w, h, u16(), u16());
+    }
+    int across = Wire.tilesAcross(width);
+    for (int t = 0; t < tiles; t++) {
+      if ((bitmap[t >> 3] & (1 << (t & 7))) != 0) {
+        decodeTile(rgb, width, height, (t % across) * Wire.TILE, (t / across) * Wire.TILE);
+      }
+    }
+    lastTime = Math.max(lastTime, time);
+    frames++;
+    return new SegmentEvent.Frame(screenId, time, width, height, rgb, key);
+  }
+
+  private void decodeTile(int[] rgb, int width, int height, int x0, int y0) throws Malformed, DataFormatException {
+    int x1 = Math.min(x0 + Wire.TILE, width);
+    int y1 = Math.min(y0 + Wire.TILE, height);
+    inflateFully(tile, 1);
+    int mode = tile[0];
+    if (mode == Wire.MODE_SOLID) {
+      inflateFully(tile, 3);
+      int c = (tile[0] & 0xFF) << 16 | (tile[1] & 0xFF) << 8 | (tile[2] & 0xFF);
+      for (int y = y0; y < y1; y++) {
+        Arrays.fill(rgb, y * width + x0, y * width + x1, c);
+      }
+      return;
+    }
+    if (mode != Wire.MODE_RAW && mode != Wire.MODE_XOR && mode != Wire.MODE_SUB) {
+      throw new Malformed("unknown tile mode " + mode);
+    }
+    inflateFully(tile, (x1 - x0) * (y1 - y0) * 3);
+    int n = 0;
+    for (int y = y0; y < y1; y++) {
+      int row = y * width;
+      for (int x = x0; x < x1; x++) {
+        int v = (tile[n] & 0xFF) << 16 | (tile[n + 1] & 0xFF) << 8 | (tile[n + 2] & 0xFF);
+        n += 3;
+        if (mode == Wire.MODE_XOR) {
+          v ^= rgb[row + x];
+        } else if (mode == Wire.MODE_SUB) {
+          int pred = x > x0 ? rgb[row + x - 1] : y > y0 ? rgb[row - width + x] : 0;
+          v = ((v >> 16) + (pred >> 16) & 0xFF) << 16 | ((v >> 8) + (pred >> 8) & 0xFF) << 8 | (v + pred & 0xFF);
+        }
+        rgb[row + x] = v;
+      }
+    }
+  }
+
+  /** Version 1: bitmap in the clear, then a zlib stream of plain RGB tiles. */
+  private SegmentEvent decodeFrameV1() throws Malformed, DataFormatException {
     int screenId = u8();
     boolean key = (u8() & Wire.FLAG_KEY) != 0;
     long time = i64();
@@ -174,7 +280,7 @@ public final class SegmentReader implements Closeable {
     int bitmapLength = (across * down + 7) / 8;
     need(bitmapLength);
     pos += bitmapLength;
-    if (key && !allTiles(bitmapAt, across * down)) {
+    if (key && !allTiles(body, bitmapAt, across * down)) {
       throw new Malformed("key frame of screen " + screenId + " lacks tiles");
     }
     if (rgb == null) {
@@ -210,9 +316,9 @@ public final class SegmentReader implements Closeable {
     return new SegmentEvent.Frame(screenId, time, width, height, rgb, key);
   }
 
-  private boolean allTiles(int bitmapAt, int tiles) {
+  private static boolean allTiles(byte[] bits, int bitmapAt, int tiles) {
     for (int t = 0; t < tiles; t++) {
-      if ((body[bitmapAt + (t >> 3)] & (1 << (t & 7))) == 0) {
+      if ((bits[bitmapAt + (t >> 3)] & (1 << (t & 7))) == 0) {
         return false;
       }
     }
@@ -306,9 +412,10 @@ public final class SegmentReader implements Closeable {
       throw new CorruptSegmentException("not a capture segment (bad magic)");
     }
     int version = (fixed[4] & 0xFF) << 8 | (fixed[5] & 0xFF);
-    if (version != Wire.VERSION) {
+    if (version < Wire.OLDEST_READABLE || version > Wire.VERSION) {
       throw new CorruptSegmentException("capture format version " + version + " is not supported");
     }
+    this.version = version;
     int length = (fixed[6] & 0xFF) << 8 | (fixed[7] & 0xFF);
     readBodyForHeader(length);
     CRC32 hcrc = new CRC32();

@@ -73,8 +73,9 @@ class SegmentReaderFuzzTest {
   @Property(tries = 2000)
   void randomRecordsAfterAValidHeaderNeverBreakTheReader(@ForAll long seed,
       @ForAll("noise") byte[] tail) throws Exception {
-    byte[] valid = SegmentFixtures.randomSegment(seed).bytes();
-    byte[] bytes = concat(Arrays.copyOf(valid, headerLength(valid)), tail);
+    Random rnd = new Random(seed);
+    byte[] bytes = concat(header(List.of(new ScreenLayout(rnd.nextInt(3), 0, 0, 1 + rnd.nextInt(200),
+        1 + rnd.nextInt(150)))), tail);
     Outcome o = read(bytes, false);
     assertThat(o.headerRejected()).isFalse();
     assertEndsProperly(o, bytes);
@@ -83,7 +84,27 @@ class SegmentReaderFuzzTest {
   @Property(tries = 3000)
   void mutatedSegmentsYieldOnlyOriginalFrames(@ForAll long seed, @ForAll("mutation") Mutation mutation)
       throws Exception {
-    SegmentFixtures.Written w = SegmentFixtures.randomSegment(seed);
+    checkMutated(SegmentFixtures.randomSegment(seed), mutation);
+  }
+
+  @Property(tries = 1000)
+  void mutatedVersion1SegmentsYieldOnlyOriginalFrames(@ForAll long seed, @ForAll("mutation") Mutation mutation)
+      throws Exception {
+    checkMutated(SegmentFixtures.randomSegment(seed, true), mutation);
+  }
+
+  @Property(tries = 500)
+  void unmutatedSegmentsOfBothVersionsDecodeExactly(@ForAll long seed, @ForAll boolean version1) throws Exception {
+    SegmentFixtures.Written w = SegmentFixtures.randomSegment(seed, version1);
+    Outcome o = read(w.bytes(), false);
+    assertThat(o.last()).isInstanceOf(SegmentEvent.End.class);
+    assertThat(o.frames()).hasSameSizeAs(w.frames());
+    for (int i = 0; i < w.frames().size(); i++) {
+      assertSameFrame(o.frames().get(i), w.frames().get(i));
+    }
+  }
+
+  private static void checkMutated(SegmentFixtures.Written w, Mutation mutation) throws Exception {
     byte[] bytes = mutation.apply(w.bytes());
     Outcome o = read(bytes, true);
     assertEndsProperly(o, bytes);
@@ -102,9 +123,10 @@ class SegmentReaderFuzzTest {
     assertThat(o.allocated()).isLessThan(allocationBound(bytes.length, w.pixels()));
   }
 
-  @Property(tries = 300)
-  void truncationAtEveryOffsetClassKeepsEveryWholeRecord(@ForAll long seed) throws Exception {
-    SegmentFixtures.Written w = SegmentFixtures.randomSegment(seed);
+  @Property(tries = 200)
+  void truncationAtEveryOffsetClassKeepsEveryWholeRecord(@ForAll long seed, @ForAll boolean version1)
+      throws Exception {
+    SegmentFixtures.Written w = SegmentFixtures.randomSegment(seed, version1);
     byte[] whole = w.bytes();
     int previousFrames = 0;
     for (int cut : cutPoints(whole)) {
@@ -156,7 +178,11 @@ class SegmentReaderFuzzTest {
   @Example
   void aZipBombInflatesOnlyWhatTheTilesNeed() throws Exception {
     ScreenLayout screen = new ScreenLayout(0, 0, 0, 64, 64);
-    byte[] bomb = deflate(new byte[200 * 1024 * 1024]);
+    // Bitmap (one tile), mode RAW, then 100 MiB where the tile needs 12 KiB.
+    byte[] plain = new byte[100 * 1024 * 1024];
+    plain[0] = 1;
+    plain[1] = Wire.MODE_RAW;
+    byte[] bomb = deflate(plain);
     ByteArrayOutputStream rec = new ByteArrayOutputStream();
     DataOutputStream r = new DataOutputStream(rec);
     r.writeByte(0);
@@ -164,7 +190,7 @@ class SegmentReaderFuzzTest {
     r.writeLong(1000);
     r.writeShort(64);
     r.writeShort(64);
-    r.writeByte(1);
+    r.writeByte(0);
     r.write(bomb);
     byte[] bytes = concat(header(List.of(screen)), record(Wire.FRAME, rec.toByteArray()));
     Outcome o = read(bytes, false);

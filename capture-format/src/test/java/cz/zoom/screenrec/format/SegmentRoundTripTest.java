@@ -54,4 +54,53 @@ class SegmentRoundTripTest {
       assertThat(events.get(events.size() - 1)).isInstanceOf(SegmentEvent.Truncated.class);
     }
   }
+
+  @Test
+  void aScrollTravelsAsAMoveAndTheUncoveredStrip() throws Exception {
+    int w = 640;
+    int h = 480;
+    java.util.Random rnd = new java.util.Random(1);
+    int[] page = new int[w * (h + 40)];
+    for (int i = 0; i < page.length; i++) {
+      page[i] = rnd.nextInt(8) == 0 ? 0x202020 : 0xFFFFFF; // sparse "text" on white
+    }
+    int[] a = Arrays.copyOfRange(page, 0, w * h);
+    int[] b = Arrays.copyOfRange(page, w * 40, w * (h + 40));
+    SegmentHeader header = new SegmentHeader("rec-2", 0, 1000, List.of(new ScreenLayout(0, 0, 0, w, h)));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    long keyBytes;
+    long deltaBytes;
+    try (SegmentWriter sw = new SegmentWriter(bytes, header)) {
+      sw.writeFrame(0, 1000, a, true);
+      keyBytes = sw.bytesWritten();
+      sw.writeFrame(0, 1200, b, false);
+      deltaBytes = sw.bytesWritten() - keyBytes;
+    }
+    // Without the move every tile would be new; with it only the 40 uncovered rows are.
+    assertThat(deltaBytes).isLessThan(keyBytes / 5);
+    try (SegmentReader r = new SegmentReader(new ByteArrayInputStream(bytes.toByteArray()))) {
+      List<SegmentEvent> events = r.readAll();
+      assertThat(((SegmentEvent.Frame) events.get(0)).rgb()).isEqualTo(a);
+      assertThat(((SegmentEvent.Frame) events.get(1)).rgb()).isEqualTo(b);
+    }
+  }
+
+  @Test
+  void dirtyRectanglesSpareTheUntouchedTilesACompare() throws Exception {
+    int[] a = new int[130 * 70];
+    int[] b = a.clone();
+    b[10] = 0x123456; // inside the reported rectangle
+    b[129 + 69 * 130] = 0x654321; // outside it: the platform said nothing changed there
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (SegmentWriter w = new SegmentWriter(bytes, HEADER)) {
+      w.writeFrame(0, 1000, a, false);
+      w.writeFrame(0, 1200, b, false, List.of(new java.awt.Rectangle(0, 0, 20, 20)));
+    }
+    int[] expected = a.clone();
+    expected[10] = 0x123456;
+    try (SegmentReader r = new SegmentReader(new ByteArrayInputStream(bytes.toByteArray()))) {
+      List<SegmentEvent> events = r.readAll();
+      assertThat(((SegmentEvent.Frame) events.get(1)).rgb()).isEqualTo(expected);
+    }
+  }
 }
