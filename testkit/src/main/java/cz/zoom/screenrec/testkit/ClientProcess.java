@@ -151,7 +151,7 @@ public final class ClientProcess implements AutoCloseable {
       args.add("--spool");
       args.add(spool.toString());
       args.addAll(extraArgs);
-      String cp = classpath != null ? classpath : JavaLauncher.classpathFor(MAIN_CLASS, "client", "screenrec-client.jar");
+      String cp = classpath != null ? classpath : JavaLauncher.classpathFor(MAIN_CLASS, "client", "screenrec-client.jar", "server", "encoder", "controller");
       ManagedProcess p = ManagedProcess.start("client " + agent,
           JavaLauncher.command(cp, jvmArgs, MAIN_CLASS, args), env, ProcessLogs.newFile("client-" + agent));
       return new ClientProcess(p, agent, spool, workDir, ownSpool);

@@ -25,7 +25,7 @@ public final class JavaLauncher {
    * JVM's classpath when it holds the class (tests depend on server and client; the bench jar's
    * manifest lists them), else the module's packaged jar found from the working directory.
    */
-  public static String classpathFor(String mainClass, String moduleDir, String jarName) {
+  public static String classpathFor(String mainClass, String moduleDir, String jarName, String... otherModules) {
     String override = System.getProperty(CLASSPATH_PROPERTY);
     if (override != null && !override.isBlank()) {
       return override;
@@ -33,7 +33,8 @@ public final class JavaLauncher {
     if (loadable(mainClass)) {
       // Surefire may run tests from a manifest-only jar; its real classpath is in this property
       String surefire = System.getProperty("surefire.test.class.path");
-      return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+      return without(surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path"),
+          otherModules);
     }
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path jar = dir.resolve(moduleDir).resolve("target").resolve(jarName);
@@ -44,6 +45,29 @@ public final class JavaLauncher {
     throw new IllegalStateException(mainClass + " is not on this JVM's classpath and no " + moduleDir
         + "/target/" + jarName + " was found above " + Path.of("").toAbsolutePath()
         + "; build it (./mvnw -DskipTests package) or set -D" + CLASSPATH_PROPERTY);
+  }
+
+  /**
+   * Drops the other product modules (e.g. the client's jar from the server's classpath) so each
+   * process sees only its own resources, such as its own logback.xml, as it does when installed.
+   */
+  static String without(String classpath, String... modules) {
+    List<String> kept = new ArrayList<>();
+    for (String entry : classpath.split(File.pathSeparator)) {
+      if (entry.isEmpty() || java.util.Arrays.stream(modules).anyMatch(m -> isModule(entry, m))) {
+        continue;
+      }
+      kept.add(entry);
+    }
+    return String.join(File.pathSeparator, kept);
+  }
+
+  private static boolean isModule(String entry, String module) {
+    Path p = Path.of(entry);
+    String name = p.getFileName() == null ? "" : p.getFileName().toString();
+    String artifact = "screenrec-" + module;
+    return name.equals(artifact + ".jar") || name.startsWith(artifact + "-")
+        || p.endsWith(Path.of(module, "target", "classes"));
   }
 
   public static List<String> command(String classpath, List<String> jvmArgs, String mainClass, List<String> args) {

@@ -239,7 +239,7 @@ public final class ServerProcess implements AutoCloseable {
       }
       boolean ownDataDir = dataDir == null;
       Path dir = ownDataDir ? TempDirs.create("screenrec-server-") : dataDir;
-      String cp = classpath != null ? classpath : JavaLauncher.classpathFor(MAIN_CLASS, "server", "screenrec-server.jar");
+      String cp = classpath != null ? classpath : JavaLauncher.classpathFor(MAIN_CLASS, "server", "screenrec-server.jar", "client", "controller");
       boolean fixedPorts = controlPort != 0;
       IllegalStateException lastFailure = null;
       for (int attempt = 1; attempt <= (fixedPorts ? 1 : START_ATTEMPTS); attempt++) {
