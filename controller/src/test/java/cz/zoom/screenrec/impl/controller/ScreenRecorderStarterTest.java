@@ -2,6 +2,7 @@ package cz.zoom.screenrec.impl.controller;
 
 import cz.zoom.screenrec.impl.controller.fake.FakeClient;
 import cz.zoom.screenrec.impl.controller.fake.FakeClientLib;
+import cz.zoom.screenrec.impl.controller.fake.FakeDesktop;
 import cz.zoom.screenrec.impl.controller.fake.FakeServer;
 import cz.zoom.screenrec.impl.controller.fake.LockHolder;
 import org.junit.jupiter.api.AfterEach;
@@ -132,7 +133,7 @@ class ScreenRecorderStarterTest {
         assertThat(ProcessHandle.current().descendants().collect(Collectors.toList())).isEmpty();
         assertThat(dir).doesNotExist();
         IsolatedController.stop(starter);
-        assertThat(logs.any(Level.INFO, "stopped")).isTrue();
+        assertThat(logs.any(Level.FINE, "stopped")).isTrue();
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("screenrec-controller-monitor"));
     }
 
@@ -253,6 +254,28 @@ class ScreenRecorderStarterTest {
     }
 
     @Test
+    void aDesktopThatNeverCallsStopStillExitsAndTakesTheClientWithIt() throws Throwable {
+        Path classes = Path.of(System.getProperty("screenrec.test.controllerClasses", "target/classes"));
+        Process desktop = helper(new ProcessBuilder(javaBin(),
+                "-Dscreenrec.controller.dir=" + base, "-Dscreenrec.controller.bundle=" + System.getProperty("screenrec.controller.bundle"),
+                "-cp", System.getProperty("java.class.path"), FakeDesktop.class.getName(),
+                classes.toString(), "henry", server.hostAndPort())
+                .redirectError(work.resolve("desktop-stderr.txt").toFile()));
+        FakeServer.Hello hello = awaitHello("henry", 1);
+        Path dir = instanceDirs().get(0);
+
+        desktop.getOutputStream().close();
+
+        assertThat(desktop.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("desktop JVM exited").isTrue();
+        assertThat(new String(desktop.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("STARTED\n");
+        assertThat(alive(hello.pid())).as("client").isFalse();
+        assertThat(alive(hello.childPid())).as("client's child").isFalse();
+        assertThat(dir).doesNotExist();
+        // the JDK's default logging (INFO and up to stderr) is in force there: routine events must not show
+        assertThat(work.resolve("desktop-stderr.txt")).isEmptyFile();
+    }
+
+    @Test
     void rejectsArgumentsTheClientCouldMisread() {
         assertThatThrownBy(() -> controller.startVarargs("", "h")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> controller.startVarargs("a")).isInstanceOf(IllegalArgumentException.class);
@@ -262,7 +285,10 @@ class ScreenRecorderStarterTest {
     }
 
     private Process helper(ProcessBuilder pb) throws Exception {
-        Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        if (pb.redirectError() == ProcessBuilder.Redirect.PIPE) {
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
+        Process p = pb.start();
         helpers.add(p);
         return p;
     }

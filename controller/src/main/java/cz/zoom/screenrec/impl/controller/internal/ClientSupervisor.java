@@ -19,8 +19,9 @@ import java.util.logging.Logger;
 
 /**
  * Runs the Capture Client for one agent as a child process and keeps it running until {@link #stop()}.
- * All work happens on daemon threads; nothing is written to the host's stdout or stderr (the client's output
- * goes to the instance directory's log, our own messages to java.util.logging).
+ * All work happens on daemon threads; nothing is written to the host's stdout or stderr: the client's output goes
+ * to the instance directory's log, our own messages to java.util.logging, routine ones at FINE so that a desktop
+ * with the JDK's default logging (INFO and up to stderr) hears only of problems (WARNING, SEVERE).
  */
 public final class ClientSupervisor {
     public static final String LOGGER_NAME = "cz.zoom.screenrec.impl.controller";
@@ -141,7 +142,7 @@ public final class ClientSupervisor {
                         return;
                     }
                     long startedAt = nowMillis();
-                    LOG.info("Capture Client for " + label + " started, pid " + p.pid() + ", servers " + servers
+                    LOG.fine("Capture Client for " + label + " started, pid " + p.pid() + ", servers " + servers
                             + ", log " + currentInstance().logFile());
                     int code = p.waitFor();
                     ranMillis = nowMillis() - startedAt;
@@ -371,7 +372,7 @@ public final class ClientSupervisor {
                     // the JVM is already shutting down; the hook will find us stopped
                 }
             }
-            LOG.info("Capture Client for " + label + " stopped");
+            LOG.fine("Capture Client for " + label + " stopped");
         }
     }
 

@@ -104,7 +104,7 @@ final class LeftoverSweeper {
             killOrphanedClient(dir);
             ProcessTrees.endStrays(dir, Duration.ofSeconds(3), Duration.ofSeconds(2));
             InstanceDirectory.deleteTree(dir);
-            log.info("Removed leftover Capture Client directory " + dir);
+            log.fine("Removed leftover Capture Client directory " + dir);
             return true;
         }
         FileChannel channel;
@@ -138,7 +138,7 @@ final class LeftoverSweeper {
             channel.close();
         }
         InstanceDirectory.deleteTree(dir);
-        log.info("Removed leftover Capture Client directory " + dir);
+        log.fine("Removed leftover Capture Client directory " + dir);
         return true;
     }
 
