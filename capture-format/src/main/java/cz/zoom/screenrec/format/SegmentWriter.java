@@ -346,10 +346,19 @@ public final class SegmentWriter implements Closeable {
     if (bestShift == 0 || bestVotes < Math.max(8, rows / 10)) {
       return changedTiles;
     }
-    // Move the box's rows that stay inside it; the uncovered strip is sent as tiles.
-    int dstY = bestShift > 0 ? y0 + bestShift : y0;
+    // Move only the rows that matched (a toolbar above a scrolling view stays put); the
+    // uncovered strip and anything else that differs is sent as tiles.
+    int first = -1;
+    int last = -1;
+    for (int y = Math.max(y0, y0 + bestShift); y < Math.min(y1, y1 + bestShift); y++) {
+      if (s.rowHashCur[y] == s.rowHashPrev[y - bestShift]) {
+        first = first < 0 ? y : first;
+        last = y;
+      }
+    }
+    int dstY = first;
     int srcY = dstY - bestShift;
-    int h = rows - Math.abs(bestShift);
+    int h = last - first + 1;
     Wire.move(s.picture, width, x0, srcY, x1 - x0, h, x0, dstY);
     rec[moveCountAt] = 1;
     put16(x0);
@@ -370,12 +379,27 @@ public final class SegmentWriter implements Closeable {
     return count;
   }
 
+  /**
+   * Hash of every other pixel of a row, in four independent lanes so the multiplications overlap;
+   * a collision only costs a wrong vote, never a wrong picture.
+   */
   private static int rowHash(int[] px, int from, int n) {
-    int h = 1;
-    for (int i = from, end = from + n; i < end; i++) {
-      h = 31 * h + (px[i] & 0xFFFFFF);
+    int a = 1;
+    int b = 2;
+    int c = 3;
+    int d = 4;
+    int i = from;
+    int end = from + n;
+    for (; i + 8 <= end; i += 8) {
+      a = 31 * a + (px[i] & 0xFFFFFF);
+      b = 31 * b + (px[i + 2] & 0xFFFFFF);
+      c = 31 * c + (px[i + 4] & 0xFFFFFF);
+      d = 31 * d + (px[i + 6] & 0xFFFFFF);
     }
-    return h;
+    for (; i < end; i++) {
+      a = 31 * a + (px[i] & 0xFFFFFF);
+    }
+    return a ^ Integer.rotateLeft(b, 8) ^ Integer.rotateLeft(c, 16) ^ Integer.rotateLeft(d, 24);
   }
 
   private static int mix(int h) {
