@@ -28,6 +28,7 @@ public final class FakeMus implements AutoCloseable {
   private final HttpServer server;
   private final List<Put> puts = new CopyOnWriteArrayList<>();
   private final Deque<Integer> script = new ConcurrentLinkedDeque<>();
+  private volatile int forced;
 
   public FakeMus() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -44,6 +45,11 @@ public final class FakeMus implements AutoCloseable {
     for (int s : statuses) {
       script.add(s);
     }
+  }
+
+  /** Every PUT gets this status until called with 0 (then the script, else 201, applies again). */
+  public void answerAll(int status) {
+    forced = status;
   }
 
   public List<Put> puts() {
@@ -66,7 +72,7 @@ public final class FakeMus implements AutoCloseable {
         reply(exchange, 404, "{\"error\":\"not_found\"}");
         return;
       }
-      Integer scripted = script.poll();
+      Integer scripted = forced != 0 ? Integer.valueOf(forced) : script.poll();
       int status = scripted == null ? 201 : scripted;
       var h = exchange.getRequestHeaders();
       puts.add(new Put(m.group(1), Integer.parseInt(m.group(2)), h.getFirst("Authorization"),
