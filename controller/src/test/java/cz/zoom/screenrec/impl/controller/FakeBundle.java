@@ -23,7 +23,7 @@ final class FakeBundle {
         Path mainJar = jar(workDir.resolve("fake-client.jar"), FakeClient.class.getName(), FakeClient.class);
         Path libJar = jar(workDir.resolve("fake-lib-1.0.jar"), null, FakeClientLib.class);
         Path zip = workDir.resolve("client-bundle.zip");
-        BundleBuilder.build(mainJar, "screenrec-client.jar", List.of(libJar), "test", zip);
+        BundleBuilder.build(mainJar, "screenrec-client.jar", List.of(libJar), List.of("-Dfake.fromBundle=yes"), "test", zip);
         return zip;
     }
 

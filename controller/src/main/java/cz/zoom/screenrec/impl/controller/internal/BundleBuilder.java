@@ -33,8 +33,13 @@ public final class BundleBuilder {
 
     public static void main(String[] args) throws IOException {
         Map<String, String> opts = new HashMap<>();
+        List<String> jvmOptions = new ArrayList<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i], args[i + 1]);
+            if (args[i].equals("--jvm-option")) {
+                jvmOptions.add(args[i + 1]);
+            } else {
+                opts.put(args[i], args[i + 1]);
+            }
         }
         Path staging = Paths.get(require(opts, "--staging"));
         String mainArtifact = require(opts, "--main-artifact");
@@ -51,11 +56,16 @@ public final class BundleBuilder {
         }
         List<Path> libs = new ArrayList<>(jars);
         libs.removeAll(mains);
-        build(mains.get(0), mainArtifact + ".jar", libs, require(opts, "--version"), out);
+        build(mains.get(0), mainArtifact + ".jar", libs, jvmOptions, require(opts, "--version"), out);
     }
 
     /** Writes the bundle: {@code mainJar} as {@code mainName} at the top, each library under lib/. */
     public static void build(Path mainJar, String mainName, List<Path> libs, String version, Path out) throws IOException {
+        build(mainJar, mainName, libs, List.of(), version, out);
+    }
+
+    public static void build(Path mainJar, String mainName, List<Path> libs, List<String> jvmOptions, String version,
+                             Path out) throws IOException {
         String mainClass;
         try (JarFile jar = new JarFile(mainJar.toFile())) {
             mainClass = jar.getManifest() == null ? null
@@ -78,7 +88,8 @@ public final class BundleBuilder {
         for (Map.Entry<String, Path> e : sources.entrySet()) {
             entries.add(new ClientBundle.FileEntry(e.getKey(), Files.size(e.getValue()), sha256(e.getValue())));
         }
-        String manifest = ClientBundle.manifestText(version, mainClass, new ArrayList<>(sources.keySet()), entries);
+        String manifest = ClientBundle.manifestText(version, mainClass, new ArrayList<>(sources.keySet()), jvmOptions,
+                entries);
 
         Files.createDirectories(out.toAbsolutePath().getParent());
         Path tmp = out.resolveSibling(out.getFileName() + ".tmp");

@@ -48,19 +48,27 @@ public final class ClientBundle {
     final String version;
     final String mainClass;
     final List<String> classPath;
+    /** JVM options the client's build asks for (e.g. its GTK version); a desktop's own options come after them. */
+    final List<String> jvmOptions;
     final Map<String, FileEntry> files;
 
-    ClientBundle(String version, String mainClass, List<String> classPath, Map<String, FileEntry> files) {
+    ClientBundle(String version, String mainClass, List<String> classPath, List<String> jvmOptions,
+                 Map<String, FileEntry> files) {
         this.version = version;
         this.mainClass = mainClass;
         this.classPath = List.copyOf(classPath);
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
     }
 
-    static String manifestText(String version, String mainClass, List<String> classPath, List<FileEntry> files) {
+    static String manifestText(String version, String mainClass, List<String> classPath, List<String> jvmOptions,
+                               List<FileEntry> files) {
         StringBuilder sb = new StringBuilder(FORMAT_LINE).append('\n');
         sb.append("version ").append(version).append('\n');
         sb.append("main-class ").append(mainClass).append('\n');
+        for (String option : jvmOptions) {
+            sb.append("jvm-option ").append(option).append('\n');
+        }
         for (String cp : classPath) {
             sb.append("class-path ").append(cp).append('\n');
         }
@@ -78,6 +86,7 @@ public final class ClientBundle {
         String version = null;
         String mainClass = null;
         List<String> classPath = new ArrayList<>();
+        List<String> jvmOptions = new ArrayList<>();
         Map<String, FileEntry> files = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             String line = lines[i].trim();
@@ -94,6 +103,12 @@ public final class ClientBundle {
                 case "version": version = value; break;
                 case "main-class": mainClass = value; break;
                 case "class-path": classPath.add(checkPath(value)); break;
+                case "jvm-option":
+                    if (!value.startsWith("-")) {
+                        throw new IOException("bad jvm-option in manifest line " + (i + 1) + ": " + line);
+                    }
+                    jvmOptions.add(value);
+                    break;
                 case "file": {
                     String[] parts = value.split(" ", 3);
                     if (parts.length != 3 || !parts[0].matches("[0-9a-f]{64}")) {
@@ -124,7 +139,7 @@ public final class ClientBundle {
                 throw new IOException("class-path entry not in the bundle: " + cp);
             }
         }
-        return new ClientBundle(version, mainClass, classPath, files);
+        return new ClientBundle(version, mainClass, classPath, jvmOptions, files);
     }
 
     /** Relative, forward-slash paths without "..", so no entry can land outside the extraction directory. */

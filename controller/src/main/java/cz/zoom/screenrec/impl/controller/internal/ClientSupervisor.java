@@ -244,6 +244,7 @@ public final class ClientSupervisor {
         InstanceDirectory dir = currentInstance();
         List<String> cmd = new ArrayList<>();
         cmd.add(settings.javaBinary.toString());
+        cmd.addAll(bundle.jvmOptions);
         cmd.addAll(settings.jvmArgs);
         // an explicit class path, not -jar: it does not depend on how the client's manifest spells its libraries
         List<String> cp = new ArrayList<>();

@@ -40,7 +40,7 @@ class ClientBundleTest {
     private Path build() throws IOException {
         Path lib = Files.writeString(dir.resolve("dep-2.0.jar"), "not really a jar");
         Path zip = dir.resolve("bundle.zip");
-        BundleBuilder.build(mainJar(), "screenrec-client.jar", List.of(lib), "9.9", zip);
+        BundleBuilder.build(mainJar(), "screenrec-client.jar", List.of(lib), List.of("-Djdk.gtk.version=3"), "9.9", zip);
         return zip;
     }
 
@@ -55,6 +55,7 @@ class ClientBundleTest {
         assertThat(bundle.mainClass).isEqualTo("com.example.Main");
         assertThat(bundle.version).isEqualTo("9.9");
         assertThat(bundle.classPath).containsExactly("screenrec-client.jar", "lib/dep-2.0.jar");
+        assertThat(bundle.jvmOptions).containsExactly("-Djdk.gtk.version=3");
         assertThat(out.resolve("lib/dep-2.0.jar")).hasContent("not really a jar");
         assertThat(bundle.requiredJavaFeature(out)).isEqualTo(17);
     }
