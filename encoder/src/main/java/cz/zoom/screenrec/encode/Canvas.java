@@ -40,6 +40,11 @@ final class Canvas implements AutoCloseable {
     this.pixels = (ByteBuffer) frame.image[0];
     this.stride = frame.imageStride;
     this.row = new byte[stride];
+    // Frame's native memory comes from malloc and may hold an earlier encode's pixels; screens
+    // must be black until their first frame.
+    for (int y = 0; y < height; y++) {
+      pixels.put(y * stride, row, 0, stride);
+    }
   }
 
   /**
