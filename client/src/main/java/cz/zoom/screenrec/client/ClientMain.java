@@ -89,7 +89,9 @@ public final class ClientMain implements Callable<Integer> {
   /** The real screens; without a display the client still connects, and refuses START. */
   private static ScreenSource screenSource() {
     try {
-      return RobotScreenSource.open();
+      RobotScreenSource source = RobotScreenSource.open();
+      log.info("screens: {}", source.screens());
+      return source;
     } catch (RuntimeException | Error e) {
       log.warn("no screen can be captured ({}); this client will refuse recordings", e.getMessage());
       return new ScreenSource() {
