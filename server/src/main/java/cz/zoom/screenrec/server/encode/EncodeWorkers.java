@@ -2,6 +2,7 @@ package cz.zoom.screenrec.server.encode;
 
 import cz.zoom.screenrec.encode.EncodedVideo;
 import cz.zoom.screenrec.encode.RecordingEncoder;
+import cz.zoom.screenrec.encode.VideoProbe;
 import cz.zoom.screenrec.format.SegmentEvent;
 import cz.zoom.screenrec.format.SegmentReader;
 import cz.zoom.screenrec.server.recording.Recording;
@@ -66,8 +67,13 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
     });
   }
 
-  /** After a restart: re-queue whatever was being encoded when the server stopped. */
+  /**
+   * Loads FFmpeg's natives on an encoder thread (a few hundred ms, more on a first run that unpacks
+   * them), so the first recording does not pay for it; then re-queues whatever was being encoded
+   * when the server last stopped.
+   */
   public void resumeInterrupted() {
+    pool.execute(RecordingEncoder::preload);
     for (Recording r : store.findByStatus(RecordingStatus.ENCODING)) {
       log.info("recording {}: resuming interrupted encoding", r.id());
       accept(r.id());
@@ -89,7 +95,7 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
       }
       long t0 = System.nanoTime();
       EncodedVideo video = encoder.encode(segments, startedAt, endedAt, media.recordingDir(recordingId));
-      verify(video);
+      verify(video, encoder.settings().fps());
       store.ready(recordingId, video.codec().id(), video.bytes(), video.durationMs(), startedAt, endedAt, clock.millis());
       log.info("recording {}: READY, {} {} bytes, {} ms of video, encoded in {} ms", recordingId,
           video.codec().id(), video.bytes(), video.durationMs(), (System.nanoTime() - t0) / 1_000_000);
@@ -99,9 +105,16 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
     }
   }
 
-  private static void verify(EncodedVideo video) throws IOException {
-    if (video.frames() <= 0 || !Files.isRegularFile(video.video()) || Files.size(video.video()) != video.bytes()) {
-      throw new IOException("encoded file is missing or empty: " + video);
+  /** Reads the file back before anyone is told it is playable: every frame there, duration right. */
+  private static void verify(EncodedVideo video, int fps) throws IOException {
+    if (!Files.isRegularFile(video.video()) || Files.size(video.video()) != video.bytes()) {
+      throw new IOException("encoded file is missing or has the wrong size: " + video.video().getFileName());
+    }
+    VideoProbe.Info info = VideoProbe.probe(video.video());
+    long frameMs = 1000L / fps;
+    if (info.frames() != video.frames() || Math.abs(info.durationMs() - video.durationMs()) > frameMs) {
+      throw new IOException("encoded file does not read back as written: " + info.frames() + " frames / "
+          + info.durationMs() + " ms, expected " + video.frames() + " / " + video.durationMs());
     }
   }
 

@@ -171,7 +171,8 @@ public final class RecordingStore {
   }
 
   private static String truncate(String s) {
-    return s == null || s.length() <= 1000 ? s : s.substring(0, 1000);
+    // PostgreSQL text cannot hold U+0000 (22021); reasons quote client ACK messages and encoder errors
+    return s == null ? null : (s.length() <= 1000 ? s : s.substring(0, 1000)).replace('\0', '\uFFFD');
   }
 
   private static Call call(ResultSet rs) throws SQLException {
