@@ -175,6 +175,31 @@ class ScreenRecorderStarterTest {
     }
 
     @Test
+    void aClientBuiltForANewerJavaIsNotStartedAndSaysWhy() throws Throwable {
+        Path main = work.resolve("future-client.jar");
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, "future.Main");
+        try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(main), mf)) {
+            jar.putNextEntry(new java.util.zip.ZipEntry("future/Main.class"));
+            // class file 99.0: Java 55
+            jar.write(new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 99});
+        }
+        Path bundle = work.resolve("future-bundle.zip");
+        cz.zoom.screenrec.impl.controller.internal.BundleBuilder.build(main, "screenrec-client.jar", List.of(), "future", bundle);
+        System.setProperty("screenrec.controller.bundle", bundle.toString());
+
+        Object starter = start("ivan", server.hostAndPort());
+
+        await().atMost(WAIT).until(() -> logs.any(Level.SEVERE, "needs Java 55 or newer"));
+        assertThat(logs.messages(Level.SEVERE)).filteredOn(m -> m.contains("needs Java")).hasSize(1)
+                .allMatch(m -> m.contains("screenrec.client.java"));
+        assertThat(ProcessHandle.current().children().filter(p -> p.info().commandLine().orElse("").contains("future.Main"))).isEmpty();
+        await().atMost(WAIT).until(() -> instanceDirs().isEmpty());
+        IsolatedController.stop(starter);
+    }
+
+    @Test
     void leftoversNobodyOwnsAreRemovedAndLiveOnesAreNot() throws Throwable {
         Instant old = Instant.now().minus(Duration.ofHours(2));
         // a crashed desktop's directory: lock file not held by anyone
