@@ -17,12 +17,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Stop.class, name = "STOP"),
     @JsonSubTypes.Type(value = Pause.class, name = "PAUSE"),
     @JsonSubTypes.Type(value = Resume.class, name = "RESUME"),
+    @JsonSubTypes.Type(value = Configure.class, name = "CONFIGURE"),
     @JsonSubTypes.Type(value = Ack.class, name = "ACK"),
     @JsonSubTypes.Type(value = RecordingStopped.class, name = "RECORDING_STOPPED"),
     @JsonSubTypes.Type(value = ErrorMessage.class, name = "ERROR"),
 })
 public sealed interface ControlMessage
-    permits Hello, Welcome, Heartbeat, HeartbeatAck, Start, Stop, Pause, Resume, Ack,
+    permits Hello, Welcome, Heartbeat, HeartbeatAck, Start, Stop, Pause, Resume, Configure, Ack,
         RecordingStopped, ErrorMessage {
 
   /** Checks field bounds after decoding; throws {@link ProtocolException} with BAD_MESSAGE. */
