@@ -56,7 +56,9 @@ public final class ClientSupervisor {
     private final Object stopLock = new Object();
     private boolean stopped;                // guarded by stopLock
     private Thread monitor;
-    private Thread sweeper;
+    /** Own lock: the monitor starts the sweeper while stop() may hold stopLock, waiting for the monitor. */
+    private final Object sweeperLock = new Object();
+    private Thread sweeper;                 // guarded by sweeperLock
     private Thread shutdownHook;
 
     public ClientSupervisor(String agent, List<String> servers, ControllerSettings settings) {
@@ -230,7 +232,7 @@ public final class ClientSupervisor {
     }
 
     private void startSweeper(Path ownDir) {
-        synchronized (stopLock) {
+        synchronized (sweeperLock) {
             if (sweeper != null) {
                 return;
             }
@@ -354,8 +356,10 @@ public final class ClientSupervisor {
             if (monitor != null) {
                 monitor.interrupt();
             }
-            if (sweeper != null) {
-                sweeper.interrupt();
+            synchronized (sweeperLock) {
+                if (sweeper != null) {
+                    sweeper.interrupt();
+                }
             }
             if (p != null && !ProcessTrees.destroy(p.toHandle(), STOP_GRACE, FORCE_WAIT)) {
                 LOG.warning("Capture Client for " + label + " (pid " + p.pid() + ") or one of its processes did not end");
