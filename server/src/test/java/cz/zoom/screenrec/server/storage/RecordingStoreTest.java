@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -59,12 +60,15 @@ abstract class RecordingStoreTest {
   void flywayMigratesAnEmptyDatabaseAndAReopenKeepsTheData() throws Exception {
     try (Connection c = database.connection()) {
       assertThat(tableNames(c)).contains("calls", "recordings", "segments", "flyway_schema_history");
+      List<String> applied = new ArrayList<>();
       try (ResultSet rs = c.createStatement().executeQuery(
           "SELECT \"version\", \"success\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL")) {
-        assertThat(rs.next()).isTrue();
-        assertThat(rs.getString(1)).isEqualTo("1");
-        assertThat(rs.getBoolean(2)).isTrue();
+        while (rs.next()) {
+          assertThat(rs.getBoolean(2)).as("migration V%s succeeded", rs.getString(1)).isTrue();
+          applied.add(rs.getString(1));
+        }
       }
+      assertThat(applied).contains("1", "2");
     }
     store.insertCall(new Call("call-1", "alice", T0, null));
     database.close();
@@ -97,15 +101,17 @@ abstract class RecordingStoreTest {
 
   @Test
   void aRecordingReadsBackAsWritten() {
-    String id = recording("call-1", "alice", T0, false, null);
-    String adopted = recording("call-2", "bob", T0 + 1, true, T0 - 30_000);
+    String id = recording("call-1", "alice", T0, null, null);
+    String adopted = recording("call-2", "bob", T0 + 1, RecordingStatus.UPLOADING, "cluster-b", T0 - 30_000);
 
     Recording r = store.findRecording(id).orElseThrow();
     assertThat(r).isEqualTo(new Recording(id, "call-1", "alice", "cluster-a", RecordingStatus.RECORDING, null, T0,
-        null, null, 0, null, false, null, null, null));
+        null, null, 0, null, false, null, null, null, null));
     assertThat(r.startedAt()).isNull();
     Recording a = store.findRecording(adopted).orElseThrow();
     assertThat(a.adopted()).isTrue();
+    assertThat(a.originClusterId()).isEqualTo("cluster-b");
+    assertThat(a.status()).isEqualTo(RecordingStatus.UPLOADING);
     assertThat(a.captureStartedAt()).isEqualTo(T0 - 30_000);
     assertThat(store.findRecording(UUID.randomUUID().toString())).isEmpty();
 
@@ -120,8 +126,9 @@ abstract class RecordingStoreTest {
 
   @Test
   void duplicateRecordingIdIsRejectedAsAStorageError() {
-    String id = recording("call-1", "alice", T0, false, null);
-    assertThatThrownBy(() -> store.insertRecording(id, "call-2", "bob", "cluster-a", hash('c'), T0, false, null))
+    String id = recording("call-1", "alice", T0, null, null);
+    assertThatThrownBy(() -> store.insertRecording(id, "call-2", "bob", "cluster-a",
+        RecordingStatus.RECORDING, hash('c'), T0, null, null))
         .isInstanceOf(StorageException.class)
         .satisfies(e -> assertThat(Jdbc.isDuplicateKey((StorageException) e)).isTrue());
     assertThat(store.findRecording(id).orElseThrow().callId()).isEqualTo("call-1");
@@ -129,7 +136,7 @@ abstract class RecordingStoreTest {
 
   @Test
   void transitionsAreCompareAndSet() {
-    String id = recording("call-1", "alice", T0, false, null);
+    String id = recording("call-1", "alice", T0, null, null);
     assertThat(store.transition(id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, T0 + 1)).isTrue();
     assertThat(store.transition(id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, T0 + 2))
         .as("second transition from the same state").isFalse();
@@ -145,7 +152,7 @@ abstract class RecordingStoreTest {
 
   @Test
   void concurrentTransitionsFromTheSameStateHaveExactlyOneWinner() throws Exception {
-    String id = recording("call-1", "alice", T0, false, null);
+    String id = recording("call-1", "alice", T0, null, null);
     int threads = 8;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -171,13 +178,13 @@ abstract class RecordingStoreTest {
 
   @Test
   void failKeepsReadyRecordingsAndStoresLongReasonsTruncated() {
-    String failing = recording("call-1", "alice", T0, false, null);
+    String failing = recording("call-1", "alice", T0, null, null);
     store.fail(failing, "x".repeat(5_000), T0 + 1);
     Recording f = store.findRecording(failing).orElseThrow();
     assertThat(f.status()).isEqualTo(RecordingStatus.FAILED);
     assertThat(f.failureReason()).hasSize(1_000);
 
-    String ready = recording("call-2", "alice", T0, false, null);
+    String ready = recording("call-2", "alice", T0, null, null);
     store.ready(ready, "vp9", 12_345, 4_000, T0, T0 + 4_000, T0 + 2);
     store.fail(ready, "too late", T0 + 3);
     assertThat(store.findRecording(ready).orElseThrow().status()).isEqualTo(RecordingStatus.READY);
@@ -186,16 +193,21 @@ abstract class RecordingStoreTest {
   @Test
   void failureReasonsWithControlCharactersAreStored() {
     // reasons carry exception messages, which may quote bytes a client sent
-    String id = recording("call-1", "alice", T0, false, null);
-    store.fail(id, "bad header \u0000\u0001 in segment", T0 + 1);
+    String id = recording("call-1", "alice", T0, null, null);
+    store.fail(id, "bad header \0\1 in segment", T0 + 1);
     Recording r = store.findRecording(id).orElseThrow();
     assertThat(r.status()).isEqualTo(RecordingStatus.FAILED);
     assertThat(r.failureReason()).startsWith("bad header").endsWith("in segment");
+
+    // the cut at 1000 characters splits a surrogate pair: the stored text must still be valid
+    String split = recording("call-2", "alice", T0, null, null);
+    store.fail(split, "x".repeat(999) + "\uD83D\uDE00 and more", T0 + 1);
+    assertThat(store.findRecording(split).orElseThrow().failureReason()).startsWith("xxx").hasSizeLessThanOrEqualTo(1_000);
   }
 
   @Test
   void readyStoresTheVideoAndKeepsKnownCaptureTimes() {
-    String known = recording("call-1", "alice", T0, false, null);
+    String known = recording("call-1", "alice", T0, null, null);
     store.captureEnded(known, T0 + 100, T0 + 4_100, 2, T0 + 5_000);
     store.fail(known, "first attempt failed", T0 + 5_500);
     store.ready(known, "vp9", 12_345, 4_000, null, null, T0 + 6_000);
@@ -208,7 +220,7 @@ abstract class RecordingStoreTest {
     assertThat(r.captureStartedAt()).isEqualTo(T0 + 100);
     assertThat(r.captureEndedAt()).isEqualTo(T0 + 4_100);
 
-    String unknown = recording("call-2", "alice", T0, false, null);
+    String unknown = recording("call-2", "alice", T0, null, null);
     store.ready(unknown, "h264", 1, 2, T0 + 10, T0 + 20, T0 + 30);
     Recording u = store.findRecording(unknown).orElseThrow();
     assertThat(u.captureStartedAt()).isEqualTo(T0 + 10);
@@ -217,7 +229,7 @@ abstract class RecordingStoreTest {
 
   @Test
   void captureEndedNeverOverwritesAKnownSegmentCountOrStart() {
-    String id = recording("call-1", "alice", T0, false, null);
+    String id = recording("call-1", "alice", T0, null, null);
     store.captureStarted(id, T0 + 10);
     store.captureStarted(id, T0 + 99);
     store.segmentCountKnown(id, 5);
@@ -227,7 +239,7 @@ abstract class RecordingStoreTest {
     assertThat(r.captureStartedAt()).isEqualTo(T0 + 10);
     assertThat(r.captureEndedAt()).isEqualTo(T0 + 10_000);
 
-    String fresh = recording("call-2", "alice", T0, false, null);
+    String fresh = recording("call-2", "alice", T0, null, null);
     store.captureEnded(fresh, T0 + 50, T0 + 10_000, 3, T0 + 11_000);
     store.segmentCountKnown(fresh, 7);
     store.captureEnded(fresh, T0 + 60, T0 + 12_000, 9, T0 + 13_000);
@@ -239,10 +251,10 @@ abstract class RecordingStoreTest {
 
   @Test
   void findRecordingsFiltersByCallAndAgentNewestFirst() {
-    String a1 = recording("call-1", "alice", T0, false, null);
-    String b1 = recording("call-1", "bob", T0 + 10, false, null);
-    String a2 = recording("call-2", "alice", T0 + 20, false, null);
-    String c3 = recording("call-3", "carol", T0 + 30, false, null);
+    String a1 = recording("call-1", "alice", T0, null, null);
+    String b1 = recording("call-1", "bob", T0 + 10, null, null);
+    String a2 = recording("call-2", "alice", T0 + 20, null, null);
+    String c3 = recording("call-3", "carol", T0 + 30, null, null);
 
     assertThat(ids(store.findRecordings(null, null, 100))).containsExactly(c3, a2, b1, a1);
     assertThat(ids(store.findRecordings("call-1", null, 100))).containsExactly(b1, a1);
@@ -263,7 +275,7 @@ abstract class RecordingStoreTest {
   void recordingsCreatedInTheSameMillisecondListInIdOrder() {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      ids.add(recording("call-1", "alice", T0, false, null));
+      ids.add(recording("call-1", "alice", T0, null, null));
     }
     assertThat(ids(store.findRecordings("call-1", null, 100))).containsExactlyElementsOf(ids.stream().sorted().toList());
   }
@@ -272,7 +284,7 @@ abstract class RecordingStoreTest {
 
   @Test
   void segmentsAreStoredOnceAndListedInIndexOrder() {
-    String id = recording("call-1", "alice", T0, false, null);
+    String id = recording("call-1", "alice", T0, null, null);
     for (int index : new int[] {2, 0, 10, 1}) {
       assertThat(store.insertSegment(segment(id, index, 'a'))).isTrue();
     }
@@ -284,7 +296,7 @@ abstract class RecordingStoreTest {
     assertThat(store.segments(id).get(3)).isEqualTo(segment(id, 10, 'a'));
     assertThat(store.segmentCount(id)).isEqualTo(4);
 
-    String other = recording("call-2", "bob", T0, false, null);
+    String other = recording("call-2", "bob", T0, null, null);
     assertThat(store.segments(other)).isEmpty();
     assertThat(store.segmentCount(other)).isZero();
     assertThat(store.insertSegment(segment(other, 1, 'c'))).as("same index, other recording").isTrue();
@@ -300,7 +312,7 @@ abstract class RecordingStoreTest {
 
   @Test
   void sizesBeyondIntRangeSurvive() {
-    String id = recording("call-1", "alice", T0, false, null);
+    String id = recording("call-1", "alice", T0, null, null);
     long big = 5L * 1024 * 1024 * 1024;
     assertThat(store.insertSegment(new Segment(id, 0, hash('d'), big, "cluster-a", Long.MAX_VALUE - 1))).isTrue();
     assertThat(store.findSegment(id, 0).orElseThrow().bytes()).isEqualTo(big);
@@ -309,9 +321,14 @@ abstract class RecordingStoreTest {
 
   // --- helpers ---------------------------------------------------------------------------------
 
-  String recording(String callId, String agent, long now, boolean adopted, Long captureStartedAt) {
+  String recording(String callId, String agent, long now, String originClusterId, Long captureStartedAt) {
+    return recording(callId, agent, now, RecordingStatus.RECORDING, originClusterId, captureStartedAt);
+  }
+
+  String recording(String callId, String agent, long now, RecordingStatus status, String originClusterId,
+      Long captureStartedAt) {
     String id = UUID.randomUUID().toString();
-    store.insertRecording(id, callId, agent, "cluster-a", hash('a'), now, adopted, captureStartedAt);
+    store.insertRecording(id, callId, agent, "cluster-a", status, hash('a'), now, originClusterId, captureStartedAt);
     return id;
   }
 
@@ -331,7 +348,7 @@ abstract class RecordingStoreTest {
     List<String> names = new ArrayList<>();
     try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
       while (rs.next()) {
-        names.add(rs.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT));
+        names.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
       }
     }
     return names;
