@@ -149,7 +149,7 @@ class ControllerJarIT {
     private static Path onlyInstanceDir(Path instances) throws Exception {
         List<Path> dirs;
         try (var s = Files.list(instances)) {
-            dirs = s.filter(p -> p.getFileName().toString().startsWith("screenrec-client-")).collect(Collectors.toList());
+            dirs = s.filter(p -> p.getFileName().toString().startsWith("screenrec-controller-")).collect(Collectors.toList());
         }
         assertThat(dirs).hasSize(1);
         return dirs.get(0);

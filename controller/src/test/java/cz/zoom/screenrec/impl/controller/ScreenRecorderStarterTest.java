@@ -85,7 +85,7 @@ class ScreenRecorderStarterTest {
 
     private List<Path> instanceDirs() throws Exception {
         try (Stream<Path> s = Files.list(base)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("screenrec-client-")).collect(Collectors.toList());
+            return s.filter(p -> p.getFileName().toString().startsWith("screenrec-controller-")).collect(Collectors.toList());
         }
     }
 
@@ -203,15 +203,17 @@ class ScreenRecorderStarterTest {
     void leftoversNobodyOwnsAreRemovedAndLiveOnesAreNot() throws Throwable {
         Instant old = Instant.now().minus(Duration.ofHours(2));
         // a crashed desktop's directory: lock file not held by anyone
-        Path stale = Files.createDirectories(base.resolve("screenrec-client-stale"));
-        Files.writeString(stale.resolve("owner.properties"), "pid=999999999\n");
+        Path stale = Files.createDirectories(base.resolve("screenrec-controller-stale"));
+        Files.writeString(stale.resolve("owner.properties"), "kind=screenrec-controller-instance\npid=999999999\n");
         Files.writeString(stale.resolve("instance.lock"), "");
         Files.writeString(stale.resolve("client.log"), "old\n");
         // one whose starter died before locking it
-        Path unlocked = Files.createDirectories(base.resolve("screenrec-client-nolock"));
+        Path unlocked = Files.createDirectories(base.resolve("screenrec-controller-nolock"));
+        Files.writeString(unlocked.resolve("owner.properties"), "kind=screenrec-controller-instance\npid=999999999\n");
         Files.writeString(unlocked.resolve("screenrec-client.jar"), "x");
         // a crashed desktop whose client still runs from its directory
-        Path orphaned = Files.createDirectories(base.resolve("screenrec-client-orphan"));
+        Path orphaned = Files.createDirectories(base.resolve("screenrec-controller-orphan"));
+        Files.writeString(orphaned.resolve("owner.properties"), "kind=screenrec-controller-instance\npid=999999999\n");
         Files.writeString(orphaned.resolve("instance.lock"), "");
         Path orphanJar = FakeBundle.jar(orphaned.resolve("screenrec-client.jar"), FakeClient.class.getName(), FakeClient.class,
                 FakeClientLib.class);
@@ -219,21 +221,26 @@ class ScreenRecorderStarterTest {
                 "-agent", "orphan", "-host", server.hostAndPort()));
         awaitHello("orphan", 1);
         // another desktop, alive: holds its lock
-        Path live = base.resolve("screenrec-client-live");
+        Path live = base.resolve("screenrec-controller-live");
         Process holder = helper(new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
                 LockHolder.class.getName(), live.toString()));
         try (BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(r.readLine()).isEqualTo("LOCKED");
         }
         // just made: its starter may not have taken the lock yet
-        Path young = Files.createDirectories(base.resolve("screenrec-client-young"));
+        Path young = Files.createDirectories(base.resolve("screenrec-controller-young"));
         // a link must never lead the cleanup out of the temp directory
         Path victim = Files.createDirectories(work.resolve("victim"));
+        Files.writeString(victim.resolve("owner.properties"), "kind=screenrec-controller-instance\npid=999999999\n");
         Files.writeString(victim.resolve("instance.lock"), "");
-        Path link = Files.createSymbolicLink(base.resolve("screenrec-client-link"), victim);
+        Path link = Files.createSymbolicLink(base.resolve("screenrec-controller-link"), victim);
         Path unrelated = Files.createDirectories(base.resolve("something-else"));
+        // same name pattern, not ours (no owner file saying so): e.g. a test kit's client work directory
+        Path lookalike = Files.createDirectories(base.resolve("screenrec-controller-lookalike"));
+        Files.writeString(lookalike.resolve("instance.lock"), "");
         for (Path p : List.of(stale, stale.resolve("instance.lock"), unlocked, orphaned, orphaned.resolve("instance.lock"),
-                live, live.resolve("instance.lock"), victim, victim.resolve("instance.lock"), unrelated)) {
+                live, live.resolve("instance.lock"), victim, victim.resolve("instance.lock"), unrelated, lookalike,
+                lookalike.resolve("instance.lock"))) {
             Files.setLastModifiedTime(p, FileTime.from(old));
         }
 
@@ -250,6 +257,7 @@ class ScreenRecorderStarterTest {
         assertThat(link).exists();
         assertThat(victim.resolve("instance.lock")).exists();
         assertThat(unrelated).exists();
+        assertThat(lookalike.resolve("instance.lock")).exists();
         awaitHello("erin", 1);
     }
 

@@ -20,7 +20,10 @@ import java.util.Properties;
  * for the starter's whole life. The lock is what tells other desktops' cleanup that this directory is alive.
  */
 final class InstanceDirectory implements AutoCloseable {
-    static final String PREFIX = "screenrec-client-";
+    /** Not "screenrec-client-": test kits and scripts make temporary directories of that name for other purposes. */
+    static final String PREFIX = "screenrec-controller-";
+    /** In the owner file: what makes a directory ours. The sweeper touches nothing without it. */
+    static final String KIND = "screenrec-controller-instance";
     static final String LOCK_FILE = "instance.lock";
     /** Which JVM made the directory: a sweeper never opens the lock file of its own JVM (see LeftoverSweeper). */
     static final String OWNER_FILE = "owner.properties";
@@ -47,6 +50,7 @@ final class InstanceDirectory implements AutoCloseable {
         try {
             Properties owner = new Properties();
             ProcessHandle self = ProcessHandle.current();
+            owner.setProperty("kind", KIND);
             owner.setProperty("pid", Long.toString(self.pid()));
             self.info().startInstant().ifPresent(t -> owner.setProperty("start", t.toString()));
             owner.setProperty("created", Instant.now().toString());

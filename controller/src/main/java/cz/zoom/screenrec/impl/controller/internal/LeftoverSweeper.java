@@ -25,7 +25,8 @@ import java.util.logging.Logger;
  * <li>directories of this JVM are never opened: on POSIX, closing any channel of a file drops every lock this
  * process holds on it, so probing a sibling starter's lock (another class loader, same JVM) would unlock it;</li>
  * <li>young directories are left alone: between creating its directory and locking it a starter holds no lock;</li>
- * <li>only real directories owned by the same user are touched, and links are never followed.</li>
+ * <li>only real directories owned by the same user, named and marked (owner file) as ours, are touched, and
+ * links are never followed.</li>
  * </ul>
  * A client still running from a stale directory lost its desktop, so it is ended before the directory goes.
  */
@@ -87,7 +88,11 @@ final class LeftoverSweeper {
             return false;
         }
         Optional<Properties> owner = InstanceDirectory.readProperties(dir.resolve(InstanceDirectory.OWNER_FILE));
-        if (owner.isPresent() && Long.toString(ProcessHandle.current().pid()).equals(owner.get().getProperty("pid"))) {
+        if (owner.isEmpty() || !InstanceDirectory.KIND.equals(owner.get().getProperty("kind"))) {
+            // someone else's directory that merely has a similar name
+            return false;
+        }
+        if (Long.toString(ProcessHandle.current().pid()).equals(owner.get().getProperty("pid"))) {
             return false;
         }
         Path lockFile = dir.resolve(InstanceDirectory.LOCK_FILE);

@@ -11,7 +11,7 @@ public final class LockHolder {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("owner.properties"), "pid=" + ProcessHandle.current().pid() + "\n");
+        Files.writeString(dir.resolve("owner.properties"), "kind=screenrec-controller-instance\npid=" + ProcessHandle.current().pid() + "\n");
         try (FileChannel ch = FileChannel.open(dir.resolve("instance.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = ch.lock()) {
             System.out.println("LOCKED");
