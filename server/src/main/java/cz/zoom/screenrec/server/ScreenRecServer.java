@@ -33,6 +33,9 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +93,20 @@ public final class ScreenRecServer implements AutoCloseable {
             clock))));
     http.start(config.bindAddress(), config.httpPort());
     encoders.resumeInterrupted();
+    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "upload-sweeper");
+      t.setDaemon(true);
+      return t;
+    });
+    own(sweeper::shutdownNow);
+    long sweepMs = Math.max(1_000, Math.min(60_000, config.uploadGrace().toMillis() / 4));
+    sweeper.scheduleWithFixedDelay(() -> {
+      try {
+        recordings.encodeStalledUploads();
+      } catch (RuntimeException e) {
+        log.error("sweeping stalled uploads failed", e);
+      }
+    }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     log.info("ScreenRec server ready: cluster {}, control {}:{}, http {}:{}, data {}, uploads to {}",
         config.clusterId(), config.bindAddress(), control.port(), config.bindAddress(), http.port(),
         config.dataDir(), config.uploadUrl());

@@ -66,6 +66,9 @@ public final class ServerMain implements Callable<Integer> {
   @Option(names = "--encoder-threads", paramLabel = "N", description = "Recordings encoded at once (default: ${DEFAULT-VALUE}).")
   int encoderThreads = 1;
 
+  @Option(names = "--upload-grace", paramLabel = "MS", description = "An ended recording with no upload for this long is encoded from what arrived (default: ${DEFAULT-VALUE}).")
+  long uploadGraceMs = 30 * 60_000;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ServerMain()).execute(args));
   }
@@ -79,7 +82,7 @@ public final class ServerMain implements Callable<Integer> {
           .clusterId(clusterId).apiToken(apiToken).publicUrl(publicUrl)
           .heartbeatIntervalMs(heartbeatIntervalMs).deadPeerTimeoutMs(deadPeerTimeoutMs)
           .framesPerSecond(fps).segmentDurationMs(segmentDurationMs).videoCodec(codec(videoCodec))
-          .dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).encoderThreads(encoderThreads)
+          .dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).encoderThreads(encoderThreads).uploadGraceMs(uploadGraceMs)
           .build();
     } catch (InvalidConfigException e) {
       System.err.println("screenrec-server: " + e.getMessage());

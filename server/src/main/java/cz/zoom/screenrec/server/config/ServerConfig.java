@@ -35,6 +35,7 @@ public final class ServerConfig {
   private final String dbPassword;
   private final int encoderThreads;
   private final long maxSegmentBytes;
+  private final Duration uploadGrace;
 
   private ServerConfig(Builder b) {
     this.dataDir = b.dataDir.toAbsolutePath().normalize();
@@ -58,6 +59,7 @@ public final class ServerConfig {
     this.dbPassword = b.dbPassword;
     this.encoderThreads = b.encoderThreads;
     this.maxSegmentBytes = b.maxSegmentBytes;
+    this.uploadGrace = Duration.ofMillis(b.uploadGraceMs);
   }
 
   public static Builder builder() {
@@ -83,6 +85,11 @@ public final class ServerConfig {
   public String dbPassword() { return dbPassword; }
   public int encoderThreads() { return encoderThreads; }
   public long maxSegmentBytes() { return maxSegmentBytes; }
+  /**
+   * How long an ended recording may wait for more segments with nothing arriving before it is
+   * encoded from what it has (its client may never come back).
+   */
+  public Duration uploadGrace() { return uploadGrace; }
   public Path mediaDir() { return dataDir.resolve("media"); }
   /** Where the Media Upload Server of this node takes segments; sent to clients in START. */
   public String uploadUrl() { return publicUrl + "/mus/v1"; }
@@ -111,6 +118,7 @@ public final class ServerConfig {
     private String dbPassword = "";
     private int encoderThreads = 1;
     private long maxSegmentBytes = 256L * 1024 * 1024;
+    private long uploadGraceMs = 30 * 60_000;
 
     public Builder dataDir(Path v) { dataDir = v; return this; }
     public Builder bindAddress(String v) { bindAddress = v; return this; }
@@ -130,6 +138,7 @@ public final class ServerConfig {
     public Builder dbPassword(String v) { dbPassword = v; return this; }
     public Builder encoderThreads(int v) { encoderThreads = v; return this; }
     public Builder maxSegmentBytes(long v) { maxSegmentBytes = v; return this; }
+    public Builder uploadGraceMs(long v) { uploadGraceMs = v; return this; }
 
     public ServerConfig build() {
       List<String> problems = new ArrayList<>();
@@ -181,6 +190,9 @@ public final class ServerConfig {
       }
       if (encoderThreads < 1 || encoderThreads > 64) {
         problems.add("--encoder-threads must be 1..64, was " + encoderThreads);
+      }
+      if (uploadGraceMs < 1_000) {
+        problems.add("--upload-grace must be at least 1000 ms, was " + uploadGraceMs);
       }
       if (maxSegmentBytes < 1024) {
         problems.add("maximum segment size must be at least 1024 bytes");

@@ -87,8 +87,14 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
       for (int i = 0; i < r.segmentCount(); i++) {
         segments.add(media.segmentPath(recordingId, i));
       }
-      long startedAt = r.captureStartedAt() != null ? r.captureStartedAt() : firstSegmentStart(segments.get(0));
-      long endedAt = r.captureEndedAt() != null ? r.captureEndedAt() : lastEventTime(segments.get(segments.size() - 1));
+      // a recording encoded after the upload grace may lack segments; those become gaps
+      List<Path> present = segments.stream().filter(Files::isRegularFile).toList();
+      if (present.isEmpty()) {
+        store.fail(recordingId, "no segment file is in the media store", clock.millis());
+        return;
+      }
+      long startedAt = r.captureStartedAt() != null ? r.captureStartedAt() : firstSegmentStart(present.get(0));
+      long endedAt = r.captureEndedAt() != null ? r.captureEndedAt() : lastEventTime(present.get(present.size() - 1));
       if (endedAt <= startedAt) {
         store.fail(recordingId, "recording has no duration (" + startedAt + ".." + endedAt + ")", clock.millis());
         return;

@@ -142,6 +142,32 @@ public final class RecordingService implements SessionListener {
     }
   }
 
+  /**
+   * Ends the wait for recordings whose uploads stopped: the client said STOP's ACK but never how
+   * many segments there are (it crashed), or never came back. After the grace period they are
+   * encoded from what arrived; missing segments become gaps in the video.
+   */
+  public void encodeStalledUploads() {
+    long before = clock.millis() - config.uploadGrace().toMillis();
+    for (String id : store.findIdle(RecordingStatus.UPLOADING, before)) {
+      Recording r = store.findRecording(id).orElseThrow();
+      if (r.segmentCount() == null) {
+        int highest = store.highestSegmentIndex(id);
+        log.warn("recording {}: no upload for {} s and the client never said how many segments there are; "
+            + "encoding the {} that arrived", id, config.uploadGrace().toSeconds(), highest + 1);
+        store.segmentCountKnown(id, highest + 1);
+      } else {
+        log.warn("recording {}: no upload for {} s, {} of {} segments arrived; encoding with gaps", id,
+            config.uploadGrace().toSeconds(), store.segmentCount(id), r.segmentCount());
+      }
+      if (store.segmentCount(id) == 0) {
+        store.fail(id, "no segment arrived within the upload grace period", clock.millis());
+      } else if (store.transition(id, RecordingStatus.UPLOADING, RecordingStatus.ENCODING, null, clock.millis())) {
+        encodeQueue.accept(id);
+      }
+    }
+  }
+
   // --- control sessions ----------------------------------------------------------------------
 
   @Override

@@ -15,6 +15,8 @@ public final class RecordingStore {
           + "capture_ended_at, clock_offset_ms, segment_count, adopted, origin_cluster_id, video_codec, video_bytes, "
           + "video_duration_ms";
 
+  private static final String SEGMENT_COLUMNS = "recording_id, idx, sha256, bytes, cluster_id, received_at, started_at";
+
   private final Jdbc jdbc;
 
   public RecordingStore(Jdbc jdbc) {
@@ -87,6 +89,18 @@ public final class RecordingStore {
         RecordingStore::recording, status.name());
   }
 
+  /** Ids of recordings in {@code status} untouched (no upload, no state change) since {@code before}. */
+  public List<String> findIdle(RecordingStatus status, long before) {
+    return jdbc.query("SELECT id FROM recordings WHERE status = ? AND updated_at < ? ORDER BY updated_at",
+        rs -> rs.getString(1), status.name(), before);
+  }
+
+  /** Highest segment index stored for a recording, or -1. */
+  public int highestSegmentIndex(String recordingId) {
+    return jdbc.queryOne("SELECT MAX(idx) FROM segments WHERE recording_id = ?",
+        rs -> { int v = rs.getInt(1); return rs.wasNull() ? -1 : v; }, recordingId).orElse(-1);
+  }
+
   public Optional<Recording> findRecordingOfCall(String callId) {
     return jdbc.queryOne("SELECT " + RECORDING_COLUMNS + " FROM recordings WHERE call_id = ? "
         + "ORDER BY created_at DESC LIMIT 1", RecordingStore::recording, callId);
@@ -144,8 +158,10 @@ public final class RecordingStore {
   /** Stores a segment's row; false if that index is already stored (the existing row wins). */
   public boolean insertSegment(Segment s) {
     try {
-      jdbc.update("INSERT INTO segments (recording_id, idx, sha256, bytes, cluster_id, received_at) "
-          + "VALUES (?, ?, ?, ?, ?, ?)", s.recordingId(), s.index(), s.sha256(), s.bytes(), s.clusterId(), s.receivedAt());
+      jdbc.update("INSERT INTO segments (recording_id, idx, sha256, bytes, cluster_id, received_at, started_at) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?)", s.recordingId(), s.index(), s.sha256(), s.bytes(), s.clusterId(),
+          s.receivedAt(), s.startedAt());
+      jdbc.update("UPDATE recordings SET updated_at = ? WHERE id = ?", s.receivedAt(), s.recordingId());
       return true;
     } catch (StorageException e) {
       if (Jdbc.isDuplicateKey(e)) {
@@ -156,13 +172,13 @@ public final class RecordingStore {
   }
 
   public Optional<Segment> findSegment(String recordingId, int index) {
-    return jdbc.queryOne("SELECT recording_id, idx, sha256, bytes, cluster_id, received_at FROM segments "
-        + "WHERE recording_id = ? AND idx = ?", RecordingStore::segment, recordingId, index);
+    return jdbc.queryOne("SELECT " + SEGMENT_COLUMNS + " FROM segments WHERE recording_id = ? AND idx = ?",
+        RecordingStore::segment, recordingId, index);
   }
 
   public List<Segment> segments(String recordingId) {
-    return jdbc.query("SELECT recording_id, idx, sha256, bytes, cluster_id, received_at FROM segments "
-        + "WHERE recording_id = ? ORDER BY idx", RecordingStore::segment, recordingId);
+    return jdbc.query("SELECT " + SEGMENT_COLUMNS + " FROM segments WHERE recording_id = ? ORDER BY idx",
+        RecordingStore::segment, recordingId);
   }
 
   public int segmentCount(String recordingId) {
@@ -182,7 +198,7 @@ public final class RecordingStore {
 
   private static Segment segment(ResultSet rs) throws SQLException {
     return new Segment(rs.getString("recording_id"), rs.getInt("idx"), rs.getString("sha256"),
-        rs.getLong("bytes"), rs.getString("cluster_id"), rs.getLong("received_at"));
+        rs.getLong("bytes"), rs.getString("cluster_id"), rs.getLong("received_at"), Jdbc.nullableLong(rs, "started_at"));
   }
 
   private static Recording recording(ResultSet rs) throws SQLException {

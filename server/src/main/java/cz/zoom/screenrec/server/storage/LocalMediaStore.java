@@ -30,13 +30,19 @@ public final class LocalMediaStore {
   }
 
   /** Outcome of streaming one segment to disk. */
-  public record Written(Path path, String sha256, long bytes) {}
+  public record Written(Path path, String sha256, long bytes, long startedAt) {}
+
+  /** Looks at a fully received segment before it is kept; returns its capture start time. */
+  @FunctionalInterface
+  public interface SegmentCheck {
+    long check(Path received) throws RejectedSegmentException;
+  }
 
   /** Why a segment body was refused; {@code tooLarge} maps to 413, the rest to 400. */
   public static final class RejectedSegmentException extends IOException {
     private final boolean tooLarge;
 
-    RejectedSegmentException(String message, boolean tooLarge) {
+    public RejectedSegmentException(String message, boolean tooLarge) {
       super(message);
       this.tooLarge = tooLarge;
     }
@@ -50,8 +56,8 @@ public final class LocalMediaStore {
    * Streams a segment to a temporary file, checks its size and checksum, makes it durable and
    * moves it into place (replacing any partial earlier attempt).
    */
-  public Written writeSegment(String recordingId, int index, InputStream body, long maxBytes, String expectedSha256)
-      throws IOException {
+  public Written writeSegment(String recordingId, int index, InputStream body, long maxBytes, String expectedSha256,
+      SegmentCheck check) throws IOException {
     Path dir = Files.createDirectories(recordingDir(recordingId).resolve("segments"));
     Path tmp = dir.resolve(".upload-" + index + "-" + UUID.randomUUID());
     MessageDigest digest = sha256();
@@ -74,9 +80,10 @@ public final class LocalMediaStore {
       if (!sha.equals(expectedSha256)) {
         throw new RejectedSegmentException("body does not match X-Segment-Sha256 (got " + sha + ")", false);
       }
+      long startedAt = check.check(tmp);
       Path target = segmentPath(recordingId, index);
       moveDurably(tmp, target);
-      return new Written(target, sha, bytes);
+      return new Written(target, sha, bytes, startedAt);
     } finally {
       Files.deleteIfExists(tmp);
     }

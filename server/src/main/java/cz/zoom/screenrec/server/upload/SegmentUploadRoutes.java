@@ -85,11 +85,13 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
       }
       LocalMediaStore.Written written;
       try {
-        written = media.writeSegment(id, index, ctx.bodyInputStream(), maxBytes, sha);
+        written = media.writeSegment(id, index, ctx.bodyInputStream(), maxBytes, sha,
+            received -> SegmentHeaders.check(received, id, index));
       } catch (LocalMediaStore.RejectedSegmentException e) {
-        throw new ApiException(e.tooLarge() ? 413 : 400, e.tooLarge() ? "too_large" : "bad_checksum", e.getMessage());
+        throw new ApiException(e.tooLarge() ? 413 : 400, e.tooLarge() ? "too_large" : "bad_segment", e.getMessage());
       }
-      store.insertSegment(new Segment(id, index, written.sha256(), written.bytes(), clusterId, clock.millis()));
+      store.insertSegment(new Segment(id, index, written.sha256(), written.bytes(), clusterId, clock.millis(),
+          written.startedAt()));
       bytesReceived.increment(written.bytes());
       segmentsStored.increment();
     }
