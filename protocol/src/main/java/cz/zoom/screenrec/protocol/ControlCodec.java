@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
@@ -27,11 +30,32 @@ import java.util.List;
  */
 public final class ControlCodec {
   /** Shared, thread-safe mapper for control messages. */
-  public static final ObjectMapper JSON = new ObjectMapper()
-      .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-      // newer peers may add fields; older ones ignore them (docs/protocol.md, "Compatibility")
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-      .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+  public static final ObjectMapper JSON = strictMapper();
+
+  /**
+   * Types on the wire are what docs/protocol.md says: no number read as text, no text or float read
+   * as a whole number, nothing after the object. Unknown fields are ignored: newer peers may add
+   * them (docs/protocol.md, "Compatibility").
+   */
+  private static ObjectMapper strictMapper() {
+    ObjectMapper mapper = new ObjectMapper()
+        .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+        .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+        .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false)
+        .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+    mapper.coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    mapper.coercionConfigFor(LogicalType.Integer)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    mapper.coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    return mapper;
+  }
 
   private ControlCodec() {}
 

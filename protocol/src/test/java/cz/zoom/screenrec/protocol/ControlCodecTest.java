@@ -100,6 +100,13 @@ class ControlCodecTest {
     assertThat(decodeError("{\"type\":\"STOP\",\"seq\":1,\"recordingId\":\"../../x\"}").code())
         .isEqualTo(ErrorCode.BAD_MESSAGE);
     assertThat(decodeError("{\"type\":\"HEARTBEAT\",\"seq\":\"many\"}").code()).isEqualTo(ErrorCode.BAD_MESSAGE);
+    // no silent coercions: a number is not a name, text and fractions are not whole numbers
+    assertThat(decodeError("{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":42,\"clientTime\":1}").code())
+        .isEqualTo(ErrorCode.BAD_MESSAGE);
+    assertThat(decodeError("{\"type\":\"ACK\",\"seq\":\"5\",\"ok\":true}").code()).isEqualTo(ErrorCode.BAD_MESSAGE);
+    assertThat(decodeError("{\"type\":\"ACK\",\"seq\":5.7,\"ok\":true}").code()).isEqualTo(ErrorCode.BAD_MESSAGE);
+    assertThat(decodeError("{\"type\":\"ACK\",\"seq\":5,\"ok\":\"yes\"}").code()).isEqualTo(ErrorCode.BAD_MESSAGE);
+    assertThat(decodeError("{\"type\":\"ACK\",\"seq\":5,\"ok\":true} trailing").code()).isIn(ErrorCode.BAD_MESSAGE, ErrorCode.BAD_FRAME);
   }
 
   @Test
