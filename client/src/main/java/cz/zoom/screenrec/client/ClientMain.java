@@ -1,8 +1,8 @@
 package cz.zoom.screenrec.client;
 
-import cz.zoom.screenrec.client.capture.RobotScreenSource;
 import cz.zoom.screenrec.client.capture.ScreenImage;
 import cz.zoom.screenrec.client.capture.ScreenSource;
+import cz.zoom.screenrec.client.capture.ScreenSources;
 import cz.zoom.screenrec.format.ScreenLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,9 +89,8 @@ public final class ClientMain implements Callable<Integer> {
   /** The real screens; without a display the client still connects, and refuses START. */
   private static ScreenSource screenSource() {
     try {
-      RobotScreenSource source = RobotScreenSource.open();
-      log.info("screens: {}", source.screens());
-      return source;
+      // XShm+XDamage on X11, else java.awt.Robot; logs which and why
+      return ScreenSources.open();
     } catch (RuntimeException | Error e) {
       log.warn("no screen can be captured ({}); this client will refuse recordings", e.getMessage());
       return new ScreenSource() {

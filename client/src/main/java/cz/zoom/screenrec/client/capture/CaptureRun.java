@@ -16,19 +16,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The capture loop of one recording: each tick grabs every selected screen and appends the frames
- * to the current segment, cutting a new segment when it is due. Confined to the recorder's
- * capture thread, except for the volatile fields read by {@link Recorder#active()}.
+ * The capture loop of one recording: each tick captures every selected screen and appends what
+ * changed to the current segment, cutting a new segment when it is due. A screen the source
+ * reports unchanged (X11 DAMAGE) adds nothing to the segment unless a key frame is due: the
+ * decoder shows the newest frame until the next one, and the segment's end time says how long.
+ * Confined to the recorder's capture thread, except for the volatile fields read by
+ * {@link Recorder#active()}.
  */
 final class CaptureRun {
   private static final Logger log = LoggerFactory.getLogger(CaptureRun.class);
 
   private final RecordingSpec spec;
-  private final CaptureSettings settings;
+  private CaptureSettings settings;
   private final ScreenSource source;
   private final SegmentSink sink;
   private final long startedAt;
-  private final long frameIntervalMs;
+  private long frameIntervalMs;
   private final Map<Integer, int[]> scaledBuffers = new HashMap<>();
   private final Map<Integer, Long> lastKeyframe = new HashMap<>();
   private final Set<Integer> framedInSegment = new HashSet<>();
@@ -53,6 +56,28 @@ final class CaptureRun {
 
   RecordingSpec spec() {
     return spec;
+  }
+
+  CaptureSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Takes new settings (capture thread only). Frame rate and key frame interval apply from the
+   * next frame, segment duration to the segment being written; a new scale or monitor selection
+   * changes the segment's layout, so the current segment is cut at the next tick.
+   */
+  void apply(CaptureSettings next) {
+    CaptureSettings before = settings;
+    settings = next;
+    frameIntervalMs = Math.max(1, 1000 / next.framesPerSecond());
+    if (before.scaleDivisor() != next.scaleDivisor() || !before.screens().equals(next.screens())) {
+      layoutChanged = true;
+      scaledBuffers.clear();
+    }
+    log.info("recording {}: capture settings now {} fps, scale 1/{}, key frame every {} ms, segments of {} ms,"
+        + " screens {}", spec.recordingId(), next.framesPerSecond(), next.scaleDivisor(), next.keyframeIntervalMs(),
+        next.segmentDurationMs(), next.screens().isEmpty() ? "all" : next.screens());
   }
 
   long startedAt() {
@@ -143,9 +168,9 @@ final class CaptureRun {
   private void captureScreens() throws IOException {
     for (ScreenLayout screen : writer.header().screens()) {
       long time = System.currentTimeMillis();
-      ScreenImage image;
+      ScreenCapture capture;
       try {
-        image = source.grab(screen.id());
+        capture = source.capture(screen.id());
       } catch (RuntimeException e) {
         if (!failureLogged) {
           log.warn("recording {}: capture of screen {} failed, recording a gap: {}", spec.recordingId(), screen.id(),
@@ -153,14 +178,17 @@ final class CaptureRun {
           failureLogged = true;
         }
         writer.writeGap(time, time + frameIntervalMs, GapReason.CAPTURE_FAILED);
+        // the frame after a gap is a key frame
+        lastKeyframe.remove(screen.id());
         continue;
       }
       if (failureLogged) {
         log.info("recording {}: capture of screen {} works again", spec.recordingId(), screen.id());
         failureLogged = false;
       }
-      int[] rgb = scaled(screen, image);
-      if (rgb == null) {
+      ScreenImage image = capture.image();
+      int d = settings.scaleDivisor();
+      if (Downscaler.scaled(image.width(), d) != screen.width() || Downscaler.scaled(image.height(), d) != screen.height()) {
         log.info("recording {}: screen {} changed size to {}x{}; starting a new segment", spec.recordingId(),
             screen.id(), image.width(), image.height());
         layoutChanged = true;
@@ -170,7 +198,21 @@ final class CaptureRun {
       Long lastKey = lastKeyframe.get(screen.id());
       boolean key = !framedInSegment.contains(screen.id()) || lastKey == null
           || time - lastKey >= settings.keyframeIntervalMs();
-      writer.writeFrame(screen.id(), time, rgb, key);
+      if (!key && capture.unchanged()) {
+        continue;
+      }
+      int[] dirty = capture.dirtyRects();
+      int[] rgb;
+      if (d == 1) {
+        rgb = image.rgb().length == screen.width() * screen.height()
+            ? image.rgb()
+            : java.util.Arrays.copyOf(image.rgb(), screen.width() * screen.height());
+      } else {
+        int[][] scaledDirty = new int[1][];
+        rgb = scaled(screen, image, dirty, scaledDirty);
+        dirty = scaledDirty[0];
+      }
+      writer.writeFrame(screen.id(), time, rgb, key, key ? null : dirty);
       framedInSegment.add(screen.id());
       if (key) {
         lastKeyframe.put(screen.id(), time);
@@ -178,24 +220,35 @@ final class CaptureRun {
     }
   }
 
-  /** The picture in the segment's size, or null when the monitor no longer has the layout's size. */
-  private int[] scaled(ScreenLayout captured, ScreenImage image) {
+  /**
+   * The picture in the segment's (smaller) size. The scaled copy is kept per screen and only the
+   * blocks under {@code dirty} are recomputed; {@code scaledDirty[0]} gets them in scaled pixels
+   * (null when everything was recomputed).
+   */
+  private int[] scaled(ScreenLayout captured, ScreenImage image, int[] dirty, int[][] scaledDirty) {
     int d = settings.scaleDivisor();
-    if (Downscaler.scaled(image.width(), d) != captured.width()
-        || Downscaler.scaled(image.height(), d) != captured.height()) {
-      return null;
+    int size = captured.width() * captured.height();
+    int[] dst = scaledBuffers.get(captured.id());
+    if (dst == null || dst.length != size || dirty == null) {
+      if (dst == null || dst.length != size) {
+        dst = new int[size];
+        scaledBuffers.put(captured.id(), dst);
+      }
+      Downscaler.scale(image.rgb(), image.width(), image.height(), d, dst);
+      scaledDirty[0] = null;
+      return dst;
     }
-    if (d == 1) {
-      return image.rgb().length == captured.width() * captured.height()
-          ? image.rgb()
-          : java.util.Arrays.copyOf(image.rgb(), captured.width() * captured.height());
+    int[] out = new int[dirty.length];
+    int n = 0;
+    for (int i = 0; i < dirty.length; i += 4) {
+      int[] r = Downscaler.scaleRect(image.rgb(), image.width(), image.height(), d, dst, dirty[i], dirty[i + 1],
+          dirty[i + 2], dirty[i + 3]);
+      if (r != null) {
+        System.arraycopy(r, 0, out, n, 4);
+        n += 4;
+      }
     }
-    int[] dst = scaledBuffers.computeIfAbsent(captured.id(), k -> new int[captured.width() * captured.height()]);
-    if (dst.length != captured.width() * captured.height()) {
-      dst = new int[captured.width() * captured.height()];
-      scaledBuffers.put(captured.id(), dst);
-    }
-    Downscaler.scale(image.rgb(), image.width(), image.height(), d, dst);
+    scaledDirty[0] = java.util.Arrays.copyOf(out, n);
     return dst;
   }
 }

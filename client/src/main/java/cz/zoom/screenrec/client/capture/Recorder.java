@@ -76,6 +76,39 @@ public final class Recorder implements AutoCloseable {
   }
 
   /**
+   * Changes the capture settings of the recording in progress, e.g. on the server's CONFIGURE:
+   * frame rate and key frame interval apply from the next frame, segment duration to the segment
+   * being written, and a new scale or monitor selection from the next segment (the current one is
+   * cut at the next frame, as its layout no longer fits). Returns empty when taken (or when nothing
+   * is being recorded, so there is nothing to change: the next START carries its own settings),
+   * else why not (no selected monitor exists).
+   */
+  public Optional<String> configure(CaptureSettings settings) {
+    synchronized (lock) {
+      if (state != State.RECORDING) {
+        return Optional.empty();
+      }
+      try {
+        if (select(source.screens(), settings).isEmpty()) {
+          return Optional.of("none of the screens " + settings.screens() + " exists here");
+        }
+      } catch (RuntimeException e) {
+        return Optional.of("cannot read the screen layout: " + e.getMessage());
+      }
+      CaptureRun current = run;
+      boolean newRate = current.settings().framesPerSecond() != settings.framesPerSecond();
+      // the capture thread owns the run's state; the change lands between two ticks
+      captureThread.execute(() -> current.apply(settings));
+      if (newRate) {
+        ticks.cancel(false);
+        long periodNanos = TimeUnit.SECONDS.toNanos(1) / settings.framesPerSecond();
+        ticks = captureThread.scheduleAtFixedRate(current::tick, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+      }
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Stops {@code recordingId}: the future completes once its final segment is spooled. Empty when
    * that recording is not being captured. A second stop of the same recording gets the same future.
    */

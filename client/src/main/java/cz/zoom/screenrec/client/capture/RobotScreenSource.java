@@ -54,6 +54,11 @@ public final class RobotScreenSource implements ScreenSource {
     return new ScreenImage(image.getWidth(), image.getHeight(), pixels(image));
   }
 
+  @Override
+  public String describe() {
+    return "java.awt.Robot";
+  }
+
   /** Takes the image's own pixel array when it is packed RGB without padding, avoiding a copy. */
   static int[] pixels(BufferedImage image) {
     int w = image.getWidth();
