@@ -5,6 +5,7 @@ import cz.zoom.screenrec.client.capture.ScreenSource;
 import cz.zoom.screenrec.client.control.ClockEstimate;
 import cz.zoom.screenrec.client.control.ConnectionState;
 import cz.zoom.screenrec.client.control.ControlClient;
+import cz.zoom.screenrec.client.control.FailbackPolicy;
 import cz.zoom.screenrec.client.control.ReconnectPolicy;
 import cz.zoom.screenrec.client.recording.RecordingService;
 import cz.zoom.screenrec.client.spool.Spool;
@@ -41,7 +42,7 @@ public final class CaptureClient implements AutoCloseable {
     this.recordings = new RecordingService(b.config.agent(), recorder, spool, b.orphanBound);
     ScreenSource source = b.screenSource;
     this.control = new ControlClient(b.identity, b.config.hosts(), b.reconnectPolicy, recordings,
-        () -> helloScreens(source), b.connectTimeout, b.helloTimeout);
+        () -> helloScreens(source), b.connectTimeout, b.helloTimeout, b.failback, b.failbackInterval);
   }
 
   public static Builder builder(ClientConfig config, ScreenSource screenSource) {
@@ -70,6 +71,11 @@ public final class CaptureClient implements AutoCloseable {
 
   public Recorder.State recorderState() {
     return recorder.state();
+  }
+
+  /** The spool this client keeps its segments in until a server stored them. */
+  public Spool spool() {
+    return spool;
   }
 
   /** Ends a recording in progress (its final segment is spooled and reported), then disconnects. */
@@ -110,7 +116,9 @@ public final class CaptureClient implements AutoCloseable {
     private ReconnectPolicy reconnectPolicy = ReconnectPolicy.defaults();
     private Duration connectTimeout = Duration.ofSeconds(3);
     private Duration helloTimeout = Duration.ofSeconds(10);
-    private Duration orphanBound = Duration.ofMinutes(10);
+    private Duration orphanBound;
+    private FailbackPolicy failback;
+    private Duration failbackInterval;
     private Duration uploadPoll = Duration.ofSeconds(5);
     private Duration uploadRetryInitial = Duration.ofSeconds(1);
     private Duration uploadRetryMax = Duration.ofSeconds(60);
@@ -119,6 +127,9 @@ public final class CaptureClient implements AutoCloseable {
       this.config = config;
       this.screenSource = screenSource;
       this.identity = ClientIdentity.of(config.agent());
+      this.orphanBound = config.orphanLimit();
+      this.failback = config.failback();
+      this.failbackInterval = config.failbackInterval();
     }
 
     public Builder identity(ClientIdentity value) {
@@ -145,6 +156,12 @@ public final class CaptureClient implements AutoCloseable {
     /** How long a recording is captured on without a server that owns it. */
     public Builder orphanBound(Duration value) {
       orphanBound = value;
+      return this;
+    }
+
+    public Builder failback(FailbackPolicy policy, Duration interval) {
+      failback = policy;
+      failbackInterval = interval;
       return this;
     }
 

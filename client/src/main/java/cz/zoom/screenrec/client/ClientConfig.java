@@ -1,15 +1,28 @@
 package cz.zoom.screenrec.client;
 
+import cz.zoom.screenrec.client.control.FailbackPolicy;
 import cz.zoom.screenrec.protocol.Limits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * What the Capture Client was started with: its agent, the ordered server list (the first is the
- * primary) and where it spools segments. Validated on construction, so a running client never
- * holds a config the server would reject.
+ * primary), where it spools segments, and how it behaves when servers fail. Validated on
+ * construction, so a running client never holds a config the server would reject.
+ *
+ * @param failback whether to go back to a host earlier in the list once it answers again
+ * @param failbackInterval how often a client on a fail-over server checks the hosts before it
+ * @param orphanLimit how long a recording whose server went away is captured on without a server adopting it
  */
-public record ClientConfig(String agent, List<ServerAddress> hosts, Path spoolDir) {
+public record ClientConfig(String agent, List<ServerAddress> hosts, Path spoolDir, FailbackPolicy failback,
+    Duration failbackInterval, Duration orphanLimit) {
+
+  public static final FailbackPolicy DEFAULT_FAILBACK = FailbackPolicy.WHEN_IDLE;
+  public static final Duration DEFAULT_FAILBACK_INTERVAL = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_ORPHAN_LIMIT = Duration.ofMinutes(10);
+  /** The protocol's HELLO.hostIndex is 0..63. */
+  public static final int MAX_HOSTS = 64;
 
   public ClientConfig {
     if (agent == null || agent.isEmpty()) {
@@ -22,11 +35,34 @@ public record ClientConfig(String agent, List<ServerAddress> hosts, Path spoolDi
     if (hosts == null || hosts.isEmpty()) {
       throw new IllegalArgumentException("at least one -host HOST[:PORT] is required");
     }
+    if (hosts.size() > MAX_HOSTS) {
+      throw new IllegalArgumentException("at most " + MAX_HOSTS + " -host entries are allowed");
+    }
     hosts = List.copyOf(hosts);
     if (spoolDir == null) {
       throw new IllegalArgumentException("--spool DIR must not be empty");
     }
     spoolDir = spoolDir.toAbsolutePath().normalize();
+    if (failback == null) {
+      failback = DEFAULT_FAILBACK;
+    }
+    if (failbackInterval == null) {
+      failbackInterval = DEFAULT_FAILBACK_INTERVAL;
+    }
+    if (failbackInterval.toMillis() < 1_000) {
+      throw new IllegalArgumentException("--failback-interval must be at least 1 second");
+    }
+    if (orphanLimit == null) {
+      orphanLimit = DEFAULT_ORPHAN_LIMIT;
+    }
+    if (orphanLimit.isNegative()) {
+      throw new IllegalArgumentException("--orphan-limit must not be negative");
+    }
+  }
+
+  /** The legacy settings: agent, hosts and spool; fail-over behaviour as by default. */
+  public ClientConfig(String agent, List<ServerAddress> hosts, Path spoolDir) {
+    this(agent, hosts, spoolDir, null, null, null);
   }
 
   public static Path defaultSpoolDir() {

@@ -3,8 +3,10 @@ package cz.zoom.screenrec.client;
 import cz.zoom.screenrec.client.capture.ScreenImage;
 import cz.zoom.screenrec.client.capture.ScreenSource;
 import cz.zoom.screenrec.client.capture.ScreenSources;
+import cz.zoom.screenrec.client.control.FailbackPolicy;
 import cz.zoom.screenrec.format.ScreenLayout;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code screenrec-client -agent NAME -host H[:PORT] [-host ...] [--spool DIR]}: the legacy ScreenREC.exe flags. */
+/**
+ * {@code screenrec-client -agent NAME -host H[:PORT] [-host ...] [--spool DIR]}: the legacy
+ * ScreenREC.exe flags, plus optional ones for fail-over behaviour.
+ */
 @Command(name = "screenrec-client", sortOptions = false, separator = " ", usageHelpAutoWidth = true,
     description = "Capture Client: stays connected to a Screen Capture server and records this desktop's"
         + " screens while the server asks for it (during calls).")
@@ -37,6 +42,21 @@ public final class ClientMain implements Callable<Integer> {
   @Option(names = "--spool", paramLabel = "DIR",
       description = "Where segments wait until the server has them (default: ~/.screenrec/spool).")
   private Path spool;
+
+  @Option(names = "--failback", paramLabel = "never|when-idle",
+      description = "When connected to a fail-over server, go back to a server earlier in the -host list once it"
+          + " answers again: 'when-idle' (default) only while nothing is being recorded, 'never' stays until the"
+          + " connection ends.")
+  private String failback;
+
+  @Option(names = "--failback-interval", paramLabel = "SECONDS",
+      description = "How often a client on a fail-over server checks the servers before it (default 30).")
+  private Long failbackIntervalSeconds;
+
+  @Option(names = "--orphan-limit", paramLabel = "SECONDS",
+      description = "How long a recording whose server went away is captured on, waiting for another server to"
+          + " adopt it (default 600); its segments are kept and uploaded in any case.")
+  private Long orphanLimitSeconds;
 
   @Option(names = {"--help", "-help", "-h"}, usageHelp = true, description = "Show this help and exit.")
   private boolean help;
@@ -64,7 +84,10 @@ public final class ClientMain implements Callable<Integer> {
       for (String h : hosts) {
         servers.add(ServerAddress.parse(h));
       }
-      return new ClientConfig(agent, servers, spool == null ? ClientConfig.defaultSpoolDir() : spool);
+      return new ClientConfig(agent, servers, spool == null ? ClientConfig.defaultSpoolDir() : spool,
+          failback == null ? null : FailbackPolicy.parse(failback),
+          failbackIntervalSeconds == null ? null : Duration.ofSeconds(failbackIntervalSeconds),
+          orphanLimitSeconds == null ? null : Duration.ofSeconds(orphanLimitSeconds));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -73,8 +96,9 @@ public final class ClientMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ClientConfig config = config();
-    log.info("ScreenRec Capture Client {} starting: agent {}, servers {}, spool {}", ClientIdentity.version(),
-        config.agent(), config.hosts(), config.spoolDir());
+    log.info("ScreenRec Capture Client {} starting: agent {}, servers {}, spool {}, fail-back {} (every {} s),"
+        + " orphan limit {} s", ClientIdentity.version(), config.agent(), config.hosts(), config.spoolDir(),
+        config.failback().flag(), config.failbackInterval().toSeconds(), config.orphanLimit().toSeconds());
     CaptureClient client = CaptureClient.builder(config, screenSource()).build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,6 +2,8 @@ package cz.zoom.screenrec.client.control;
 
 import cz.zoom.screenrec.client.ClientIdentity;
 import cz.zoom.screenrec.protocol.Ack;
+import cz.zoom.screenrec.protocol.ActiveRecording;
+import cz.zoom.screenrec.protocol.Configure;
 import cz.zoom.screenrec.protocol.ControlCodec;
 import cz.zoom.screenrec.protocol.ControlMessage;
 import cz.zoom.screenrec.protocol.ErrorCode;
@@ -24,6 +26,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,27 +37,64 @@ import org.slf4j.LoggerFactory;
  * connect) → ACTIVE (WELCOME received; heartbeats run, commands are carried out) → CLOSED.
  * Anything the server sends out of turn or malformed gets ERROR and a close, never an exception
  * out of the pipeline; the {@link ControlClient} then reconnects.
+ *
+ * <p>A <em>probe</em> connection (fail-back to a host earlier in the list) says the same HELLO
+ * except that it never reports a recording in progress: it is only made while the client is
+ * idle, and a server must not adopt a recording another server controls. At WELCOME the owner
+ * decides whether the client moves to it; if not, the connection is closed without a word.
  */
 final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMessage> {
   private static final Logger log = LoggerFactory.getLogger(ControlSessionHandler.class);
   static final String IDLE_HANDLER = "idle";
 
+  /** The {@link ControlClient} side: whether a welcomed connection becomes the client's session. */
+  interface Owner {
+    /** Called on the event loop when WELCOME arrives; false closes this connection quietly. */
+    boolean welcomed(ControlSessionHandler handler, Welcome welcome);
+  }
+
   private final ClientIdentity identity;
   private final Supplier<List<Screen>> screens;
   private final RecordingControl recordings;
+  private final Owner owner;
+  private final int hostIndex;
+  private final boolean probe;
+  private volatile ErrorCode errorReceived;
   private volatile ConnectionState state = ConnectionState.CONNECTING;
   private volatile ClockEstimate clock = ClockEstimate.NONE;
-  private Welcome welcome;
+  private volatile Welcome welcome;
   private ScheduledFuture<?> heartbeats;
   private long heartbeatSeq;
   private long lastHeartbeatSentAt;
   private volatile long welcomedAt;
   private boolean replaced;
 
-  ControlSessionHandler(ClientIdentity identity, Supplier<List<Screen>> screens, RecordingControl recordings) {
+  /**
+   * @param hostIndex position of this server in the host list, sent in HELLO
+   * @param probe a fail-back probe: HELLO without the recording in progress
+   */
+  ControlSessionHandler(ClientIdentity identity, Supplier<List<Screen>> screens, RecordingControl recordings,
+      Owner owner, int hostIndex, boolean probe) {
     this.identity = identity;
     this.screens = screens;
     this.recordings = recordings;
+    this.owner = owner;
+    this.hostIndex = hostIndex;
+    this.probe = probe;
+  }
+
+  int hostIndex() {
+    return hostIndex;
+  }
+
+  /** The WELCOME of this connection, or null before it. */
+  Welcome welcome() {
+    return welcome;
+  }
+
+  /** The ERROR code the server ended this connection with, or null. */
+  ErrorCode errorReceived() {
+    return errorReceived;
   }
 
   ConnectionState state() {
@@ -77,11 +117,27 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    ActiveRecording active = null;
+    if (probe) {
+      if (!recordings.idle()) {
+        log.info("not probing {}: a recording started meanwhile", ctx.channel().remoteAddress());
+        state = ConnectionState.CLOSED;
+        ctx.close();
+        return;
+      }
+    } else {
+      active = recordings.activeRecording().orElse(null);
+    }
     Hello hello = new Hello(Limits.PROTOCOL_VERSION, identity.agent(), identity.machine(), identity.clientVersion(),
-        screens.get(), recordings.activeRecording().orElse(null), System.currentTimeMillis());
+        screens.get(), active, System.currentTimeMillis(), hostIndex, recordings.pendingRecordings());
     if (hello.activeRecording() != null) {
       log.info("reporting recording {} in progress to {}", hello.activeRecording().recordingId(),
           ctx.channel().remoteAddress());
+    }
+    if (!hello.pendingRecordings().isEmpty()) {
+      log.info("offering {} recording(s) whose segments wait in the spool to {}: {}",
+          hello.pendingRecordings().size(), ctx.channel().remoteAddress(),
+          hello.pendingRecordings().stream().map(p -> p.recordingId()).toList());
     }
     ctx.writeAndFlush(hello);
     state = ConnectionState.HELLO_SENT;
@@ -110,6 +166,8 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
       ctx.writeAndFlush(new Ack(pause.seq(), false, "not supported in protocol version 1"));
     } else if (message instanceof Resume resume) {
       ctx.writeAndFlush(new Ack(resume.seq(), false, "not supported in protocol version 1"));
+    } else if (message instanceof Configure configure) {
+      onConfigure(ctx, configure);
     } else {
       unexpected(ctx, message, "a command");
     }
@@ -117,6 +175,11 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
 
   private void onWelcome(ChannelHandlerContext ctx, Welcome w) {
     welcome = w;
+    if (!owner.welcomed(this, w)) {
+      state = ConnectionState.CLOSED;
+      ctx.close();
+      return;
+    }
     welcomedAt = System.currentTimeMillis();
     state = ConnectionState.ACTIVE;
     ctx.pipeline().replace(IDLE_HANDLER, IDLE_HANDLER,
@@ -126,7 +189,6 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
     log.info("connected to {} (cluster {}, session {}): heartbeat every {} ms, dead after {} ms, upload to {}",
         ctx.channel().remoteAddress(), w.clusterId(), w.sessionId(), w.heartbeatIntervalMs(),
         w.deadPeerTimeoutMs(), w.uploadUrl());
-    recordings.sessionStarted(w);
   }
 
   private void sendHeartbeat(ChannelHandlerContext ctx) {
@@ -146,13 +208,26 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
 
   private void onStart(ChannelHandlerContext ctx, Start start) {
     log.info("START {} for call {} (seq {})", start.recordingId(), start.callId(), start.seq());
-    recordings.start(start, welcome.capture()).whenComplete((refusal, e) -> {
+    recordings.start(start).whenComplete((refusal, e) -> {
       String why = e != null ? "internal error: " + e : refusal.orElse(null);
       if (why != null) {
         log.warn("refusing START {}: {}", start.recordingId(), why);
       }
       ctx.writeAndFlush(new Ack(start.seq(), why == null, why));
     });
+  }
+
+  private void onConfigure(ChannelHandlerContext ctx, Configure configure) {
+    log.info("CONFIGURE {} (seq {})", configure.capture(), configure.seq());
+    Optional<String> refusal;
+    try {
+      refusal = recordings.configure(configure.capture());
+    } catch (RuntimeException e) {
+      log.error("CONFIGURE failed", e);
+      refusal = Optional.of("internal error: " + e);
+    }
+    refusal.ifPresent(why -> log.warn("refusing CONFIGURE: {}", why));
+    ctx.writeAndFlush(new Ack(configure.seq(), refusal.isEmpty(), refusal.orElse(null)));
   }
 
   private void onStop(ChannelHandlerContext ctx, Stop stop) {
@@ -175,6 +250,7 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
 
   private void onError(ChannelHandlerContext ctx, ErrorMessage error) {
     state = ConnectionState.CLOSED;
+    errorReceived = error.code() == null ? ErrorCode.INTERNAL : error.code();
     replaced = error.code() == ErrorCode.REPLACED;
     if (replaced) {
       log.warn("server {} says another client took over agent {}: {}", ctx.channel().remoteAddress(),

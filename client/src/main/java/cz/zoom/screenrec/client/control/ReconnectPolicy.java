@@ -42,6 +42,26 @@ public final class ReconnectPolicy {
         Duration.ofSeconds(60), new Random());
   }
 
+  /** A connection proved itself: the next failed round waits the initial backoff again. */
+  public synchronized void reset() {
+    currentMs = initialBackoff.toMillis();
+  }
+
+  /** How long a session must stay up to count as stable (and reset the backoff). */
+  public Duration stableAfter() {
+    return stableAfter;
+  }
+
+  /** The wait after the server said another client took over this agent. */
+  public Duration afterReplaced() {
+    return afterReplaced;
+  }
+
+  /** The cap of the backoff: also the wait after a configuration error no host will accept. */
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
   /** Wait after every host of a round failed; each call doubles the next one up to the cap. */
   public synchronized Duration afterFailedRound() {
     long base = currentMs;

@@ -2,25 +2,31 @@ package cz.zoom.screenrec.client.control;
 
 import cz.zoom.screenrec.protocol.ActiveRecording;
 import cz.zoom.screenrec.protocol.CaptureSettings;
+import cz.zoom.screenrec.protocol.PendingRecording;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
 import cz.zoom.screenrec.protocol.Welcome;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** What the control connection asks of the recording side of the client. */
 public interface RecordingControl {
 
-  /** The recording being captured now, for HELLO. */
+  /** The recording being captured now, for HELLO (with the cluster that started it). */
   Optional<ActiveRecording> activeRecording();
 
+  /** Ended recordings whose segments still wait in the spool, for HELLO. */
+  List<PendingRecording> pendingRecordings();
+
+  /** True when nothing is being captured or finished: the only time the client may change servers by choice. */
+  boolean idle();
+
   /**
-   * Carries out START. Completes with empty when capture has started, else with the reason it
-   * could not (sent back as ACK ok=false).
-   *
-   * @param sessionSettings the WELCOME's capture settings, used when START carries none
+   * Carries out START with the current session's settings. Completes with empty when capture has
+   * started, else with the reason it could not (sent back as ACK ok=false).
    */
-  CompletableFuture<Optional<String>> start(Start start, CaptureSettings sessionSettings);
+  CompletableFuture<Optional<String>> start(Start start);
 
   /**
    * Carries out STOP. Completes, once the final segment is spooled, with what to report as
@@ -28,9 +34,18 @@ public interface RecordingControl {
    */
   CompletableFuture<Optional<RecordingStopped>> stop(String recordingId);
 
-  /** A server welcomed this client; it may have adopted the recording in progress. */
+  /** Carries out CONFIGURE: empty when the settings are taken, else why not (ACK ok=false). */
+  Optional<String> configure(CaptureSettings settings);
+
+  /** A server welcomed this client and now controls it; it may have adopted the recording in progress. */
   void sessionStarted(Welcome welcome);
 
-  /** The control connection is gone (or never got to WELCOME). */
+  /**
+   * A server welcomed this client but the client does not stay with it (a fail-back probe that
+   * came while recording). Its upload grants still hold: that server took those recordings.
+   */
+  void uploadsGranted(Welcome welcome);
+
+  /** The controlling session is gone. */
   void sessionLost();
 }

@@ -8,11 +8,16 @@ import cz.zoom.screenrec.client.spool.Manifest;
 import cz.zoom.screenrec.client.spool.Spool;
 import cz.zoom.screenrec.protocol.ActiveRecording;
 import cz.zoom.screenrec.protocol.CaptureSettings;
+import cz.zoom.screenrec.protocol.Hello;
+import cz.zoom.screenrec.protocol.PendingRecording;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
+import cz.zoom.screenrec.protocol.UploadGrant;
 import cz.zoom.screenrec.protocol.Welcome;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -32,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RecordingService implements RecordingControl, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RecordingService.class);
+  /** Origin reported for recordings spooled by a client version that did not note it. */
+  static final String ORIGIN_UNKNOWN = "unknown";
 
   private final String agent;
   private final Recorder recorder;
@@ -41,6 +48,9 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
   private final Object lock = new Object();
   private boolean owned;
   private ScheduledFuture<?> orphanStop;
+  /** The controlling session's cluster and capture settings (CONFIGURE replaces the latter). */
+  private String sessionClusterId;
+  private CaptureSettings sessionSettings = CaptureSettings.DEFAULT;
 
   public RecordingService(String agent, Recorder recorder, Spool spool, Duration orphanBound) {
     this.agent = agent;
@@ -56,12 +66,45 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
 
   @Override
   public Optional<ActiveRecording> activeRecording() {
-    return recorder.active();
+    return recorder.active().map(a -> new ActiveRecording(a.recordingId(), a.callId(), a.startedAt(),
+        a.nextSegmentIndex(), origin(a.recordingId())));
   }
 
   @Override
-  public CompletableFuture<Optional<String>> start(Start start, CaptureSettings sessionSettings) {
+  public List<PendingRecording> pendingRecordings() {
+    List<Manifest> ended;
+    try {
+      ended = spool.endedWithSegmentsLeft();
+    } catch (IOException e) {
+      log.warn("cannot list the spool for pending recordings: {}", e.toString());
+      return List.of();
+    }
+    List<PendingRecording> pending = new ArrayList<>();
+    for (Manifest m : ended) {
+      if (pending.size() == Hello.MAX_PENDING_RECORDINGS) {
+        // the oldest go first; the rest are offered once these have left the spool
+        log.warn("{} recordings wait in the spool; offering the oldest {}", ended.size(), pending.size());
+        break;
+      }
+      pending.add(new PendingRecording(m.recordingId(), m.callId(), m.startedAt(),
+          m.endedAt() == null ? m.startedAt() : m.endedAt(), m.finalIndex() + 1,
+          m.originClusterId() == null ? ORIGIN_UNKNOWN : m.originClusterId()));
+    }
+    return pending;
+  }
+
+  @Override
+  public boolean idle() {
+    return recorder.state() == Recorder.State.IDLE;
+  }
+
+  @Override
+  public CompletableFuture<Optional<String>> start(Start start) {
+    String clusterId;
+    CaptureSettings settings;
     synchronized (lock) {
+      clusterId = sessionClusterId;
+      settings = start.capture() != null ? start.capture() : sessionSettings;
       Optional<ActiveRecording> active = recorder.active();
       if (active.isPresent()) {
         String activeId = active.get().recordingId();
@@ -77,25 +120,24 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
         log.warn("recording {} was not adopted by this server; ending it for the new recording {}", activeId,
             start.recordingId());
         cancelOrphanStop();
-        recorder.stop(activeId, "superseded by recording " + start.recordingId());
+        stopRecorder(activeId, "superseded by recording " + start.recordingId());
       }
     }
-    return recorder.idle().thenApply(x -> startNow(start, sessionSettings));
+    return recorder.idle().thenApply(x -> startNow(start, settings, clusterId));
   }
 
-  private Optional<String> startNow(Start start, CaptureSettings sessionSettings) {
+  private Optional<String> startNow(Start start, CaptureSettings settings, String clusterId) {
     synchronized (lock) {
       try {
         if (spool.manifest(start.recordingId()).isPresent()) {
           return Optional.of("recording " + start.recordingId() + " already ended on this client");
         }
         spool.create(new Manifest(start.recordingId(), start.callId(), agent, start.uploadUrl(),
-            start.uploadToken(), System.currentTimeMillis(), null));
+            start.uploadToken(), System.currentTimeMillis(), null, clusterId, null));
       } catch (IOException e) {
         log.error("cannot spool recording {}", start.recordingId(), e);
         return Optional.of("cannot write the spool: " + e.getMessage());
       }
-      CaptureSettings settings = start.capture() != null ? start.capture() : sessionSettings;
       Optional<String> refusal = recorder.start(new RecordingSpec(start.recordingId(), start.callId()), settings);
       if (refusal.isPresent()) {
         removeQuietly(start.recordingId());
@@ -109,7 +151,7 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
   @Override
   public CompletableFuture<Optional<RecordingStopped>> stop(String recordingId) {
     synchronized (lock) {
-      Optional<CompletableFuture<RecordingSummary>> stopping = recorder.stop(recordingId, "stopped by server");
+      Optional<CompletableFuture<RecordingSummary>> stopping = stopRecorder(recordingId, "stopped by server");
       if (stopping.isEmpty()) {
         return CompletableFuture.completedFuture(Optional.empty());
       }
@@ -119,8 +161,25 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
   }
 
   @Override
+  public Optional<String> configure(CaptureSettings settings) {
+    synchronized (lock) {
+      sessionSettings = settings;
+      // the recorder cannot change a running capture yet: a recording in progress keeps its settings
+      if (recorder.state() != Recorder.State.IDLE) {
+        log.info("capture settings {} take effect from the next recording", settings);
+      } else {
+        log.info("capture settings are now {}", settings);
+      }
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public void sessionStarted(Welcome welcome) {
     synchronized (lock) {
+      sessionClusterId = welcome.clusterId();
+      sessionSettings = welcome.capture();
+      applyGrants(welcome);
       Optional<ActiveRecording> active = recorder.active();
       if (active.isEmpty()) {
         if (welcome.adoptedRecordingId() != null) {
@@ -133,10 +192,32 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
         owned = true;
         cancelOrphanStop();
         switchUpload(id, welcome.uploadUrl(), welcome.uploadToken());
-        log.info("server adopted recording {}; its remaining segments go to {}", id, welcome.uploadUrl());
+        log.info("cluster {} adopted recording {}; its remaining segments go to {}", welcome.clusterId(), id,
+            welcome.uploadUrl());
       } else {
-        log.warn("server did not adopt recording {}; it is captured until the bound of {} s runs out", id,
-            orphanBound.toSeconds());
+        log.warn("cluster {} did not adopt recording {}; it is captured until the bound of {} s runs out",
+            welcome.clusterId(), id, orphanBound.toSeconds());
+      }
+    }
+  }
+
+  @Override
+  public void uploadsGranted(Welcome welcome) {
+    synchronized (lock) {
+      applyGrants(welcome);
+    }
+  }
+
+  /** The granted recordings' remaining segments go to this server's MUS; the others keep their target. */
+  private void applyGrants(Welcome welcome) {
+    for (UploadGrant grant : welcome.uploadGrants()) {
+      if (!spooled(grant.recordingId())) {
+        log.info("recording {} was granted but has left the spool meanwhile", grant.recordingId());
+        continue;
+      }
+      if (switchUpload(grant.recordingId(), welcome.uploadUrl(), grant.uploadToken()).isEmpty()) {
+        log.info("cluster {} takes the remaining segments of recording {}: uploading them to {}",
+            welcome.clusterId(), grant.recordingId(), welcome.uploadUrl());
       }
     }
   }
@@ -168,7 +249,7 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
       }
       boolean report = owned;
       cancelOrphanStop();
-      return recorder.stop(active.get().recordingId(), "client shutting down")
+      return stopRecorder(active.get().recordingId(), "client shutting down")
           .map(f -> f.thenApply(s -> report ? Optional.of(toMessage(s)) : Optional.<RecordingStopped>empty()))
           .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty()));
     }
@@ -185,8 +266,37 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
       if (owned) {
         return;
       }
-      recorder.stop(recordingId, "no server adopted it within " + orphanBound.toSeconds() + " s")
-          .ifPresent(f -> log.warn("recording {} ended: no server adopted it", recordingId));
+      stopRecorder(recordingId, "no server adopted it within " + orphanBound.toSeconds() + " s")
+          .ifPresent(f -> log.warn("recording {} ended: no server adopted it; its segments are offered to the"
+              + " next server this client connects to", recordingId));
+    }
+  }
+
+  /** Stops the recorder and notes the exact end of capture in the manifest (HELLO reports it if the upload waits). */
+  private Optional<CompletableFuture<RecordingSummary>> stopRecorder(String recordingId, String reason) {
+    return recorder.stop(recordingId, reason).map(f -> f.thenApply(summary -> {
+      try {
+        spool.captureEnded(summary.recordingId(), summary.endedAt());
+      } catch (IOException e) {
+        log.warn("recording {}: cannot note its end in the spool: {}", summary.recordingId(), e.toString());
+      }
+      return summary;
+    }));
+  }
+
+  private boolean spooled(String recordingId) {
+    try {
+      return spool.manifest(recordingId).isPresent();
+    } catch (IOException e) {
+      return true; // let switchUpload report the problem
+    }
+  }
+
+  private String origin(String recordingId) {
+    try {
+      return spool.manifest(recordingId).map(Manifest::originClusterId).orElse(null);
+    } catch (IOException e) {
+      return null;
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,6 +41,7 @@ public final class Spool implements SegmentSink {
   private final Path root;
   private final Object manifestLock = new Object();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> targetListeners = new CopyOnWriteArrayList<>();
 
   public Spool(Path root) throws IOException {
     this.root = root;
@@ -54,6 +56,11 @@ public final class Spool implements SegmentSink {
   /** Called after each segment is spooled (on the capture thread): wakes the uploader. */
   public void onSegmentSpooled(Runnable listener) {
     listeners.add(listener);
+  }
+
+  /** Called after a recording's upload target changed (a server took it over): the uploader retries at once. */
+  public void onUploadTargetChanged(Consumer<String> listener) {
+    targetListeners.add(listener);
   }
 
   /** Starts a recording's spool directory; its segments can be opened afterwards. */
@@ -80,6 +87,32 @@ public final class Spool implements SegmentSink {
       Manifest m = manifest(recordingId).orElseThrow(() -> new NoSuchFileException("no spooled recording " + recordingId));
       writeManifest(m.withUpload(uploadUrl, uploadToken));
     }
+    targetListeners.forEach(l -> l.accept(recordingId));
+  }
+
+  /** Records the exact end of a recording's capture (the final segment's publication only approximates it). */
+  public void captureEnded(String recordingId, long endedAt) throws IOException {
+    synchronized (manifestLock) {
+      Optional<Manifest> m = manifest(recordingId);
+      if (m.isPresent()) {
+        writeManifest(m.get().withEndedAt(endedAt));
+      }
+    }
+  }
+
+  /**
+   * Recordings whose capture has ended but that still have segments in the spool, oldest first:
+   * what HELLO offers as pending recordings.
+   */
+  public List<Manifest> endedWithSegmentsLeft() throws IOException {
+    List<Manifest> result = new ArrayList<>();
+    for (String id : recordings()) {
+      Optional<Manifest> m = manifest(id);
+      if (m.isPresent() && m.get().captureEnded() && !segments(id).isEmpty()) {
+        result.add(m.get());
+      }
+    }
+    return result;
   }
 
   /** Recordings that have a spool directory, oldest first. */
@@ -173,7 +206,7 @@ public final class Spool implements SegmentSink {
               + " the server will not see a final segment", id);
           remove(id);
         } else {
-          writeManifest(m.withFinalIndex(highest));
+          writeManifest(m.withFinalIndex(highest).withEndedAt(modifiedFile(segmentFile(id, highest))));
           log.warn("recording {} was cut off by a client stop; segment {} is now its final one", id, highest);
         }
       }
@@ -196,7 +229,8 @@ public final class Spool implements SegmentSink {
       // could send it without X-Segment-Final and the server would wait for more
       synchronized (manifestLock) {
         Manifest m = manifest(recordingId).orElseThrow(() -> new NoSuchFileException("manifest of " + recordingId));
-        writeManifest(m.withFinalIndex(index));
+        Manifest ended = m.withFinalIndex(index);
+        writeManifest(m.endedAt() == null ? ended.withEndedAt(System.currentTimeMillis()) : ended);
       }
     }
     AtomicFiles.moveIntoPlace(tmp, segmentFile(recordingId, index));
@@ -248,6 +282,15 @@ public final class Spool implements SegmentSink {
       return Files.getLastModifiedTime(dir.resolve(MANIFEST)).toMillis();
     } catch (IOException e) {
       return Long.MAX_VALUE;
+    }
+  }
+
+  /** When a cut-off recording's last segment was written: the best guess of when its capture ended. */
+  private static long modifiedFile(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      return System.currentTimeMillis();
     }
   }
 }

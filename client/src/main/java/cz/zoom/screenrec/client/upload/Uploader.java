@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,8 @@ public final class Uploader implements AutoCloseable {
   private final Duration retryInitial;
   private final Duration retryMax;
   private final Map<String, Retry> retries = new HashMap<>();
+  /** Recordings whose upload target changed since the upload thread last looked: their backoff no longer applies. */
+  private final Set<String> retargeted = ConcurrentHashMap.newKeySet();
   private final Object wakeLock = new Object();
   private final Thread thread;
   private boolean woken;
@@ -52,6 +57,7 @@ public final class Uploader implements AutoCloseable {
     this.thread = new Thread(this::run, "segment-uploader");
     this.thread.setDaemon(true);
     spool.onSegmentSpooled(this::wake);
+    spool.onUploadTargetChanged(this::retryNow);
   }
 
   public static Uploader withDefaults(Spool spool) {
@@ -68,6 +74,12 @@ public final class Uploader implements AutoCloseable {
       woken = true;
       wakeLock.notifyAll();
     }
+  }
+
+  /** A recording got a new upload target (another server took it over): forget its backoff and try at once. */
+  public void retryNow(String recordingId) {
+    retargeted.add(recordingId);
+    wake();
   }
 
   @Override
@@ -115,7 +127,7 @@ public final class Uploader implements AutoCloseable {
     List<String> recordings = spool.recordings();
     retries.keySet().retainAll(recordings);
     for (String recordingId : recordings) {
-      Retry retry = retries.get(recordingId);
+      Retry retry = retargeted.remove(recordingId) ? null : retries.get(recordingId);
       if (retry != null && retry.notBefore() > now) {
         nextDue = Math.min(nextDue, retry.notBefore() - now);
         continue;
@@ -157,39 +169,61 @@ public final class Uploader implements AutoCloseable {
     return true;
   }
 
-  private boolean uploadSegment(Manifest manifest, int index) throws IOException, InterruptedException {
+  /**
+   * PUTs one segment; true when it has left the spool (stored, or set aside), false to retry later.
+   * A failure from the old target after a new server took the recording over (its token replaced
+   * the old one, or the old MUS is gone) says nothing about the new target: the segment is sent
+   * again at once to the new one instead of being backed off or set aside.
+   */
+  private boolean uploadSegment(Manifest first, int index) throws IOException, InterruptedException {
+    Manifest manifest = first;
     String id = manifest.recordingId();
-    SegmentPut.Result result;
-    try {
-      result = put.send(manifest, index, spool.segmentFile(id, index));
-    } catch (IOException e) {
-      log.warn("recording {}: segment {} not uploaded to {}, will retry: {}", id, index, manifest.uploadUrl(),
-          e.toString());
-      return false;
-    } catch (IllegalArgumentException e) {
-      // an upload URL the HTTP client cannot use will not get better by waiting
-      log.error("recording {}: upload URL '{}' is unusable ({}); keeping segment {} aside", id,
-          manifest.uploadUrl(), e.getMessage(), index);
-      spool.quarantine(id, index);
-      return true;
-    }
-    switch (UploadOutcome.of(result.status())) {
-      case STORED -> {
+    while (true) {
+      Attempt attempt = put(manifest, index);
+      if (attempt.outcome() == UploadOutcome.STORED) {
         spool.delete(id, index);
-        log.debug("recording {}: segment {} stored ({})", id, index, result.status());
+        log.debug("recording {}: segment {} stored ({})", id, index, attempt.status());
         return true;
       }
-      case RETRY -> {
-        log.warn("recording {}: MUS answered {} to segment {}, will retry: {}", id, result.status(), index,
-            result.body());
+      Optional<Manifest> now = spool.manifest(id);
+      if (now.isEmpty()) {
+        return true;
+      }
+      if (!sameTarget(manifest, now.get())) {
+        log.info("recording {}: segment {} goes to the new upload target {}", id, index, now.get().uploadUrl());
+        manifest = now.get();
+        continue;
+      }
+      if (attempt.outcome() == UploadOutcome.RETRY) {
+        log.warn("recording {}: segment {} not uploaded to {}, will retry: {}", id, index, manifest.uploadUrl(),
+            attempt.detail());
         return false;
       }
-      default -> {
-        var kept = spool.quarantine(id, index);
-        log.error("recording {}: MUS REFUSED segment {} with {} {}; the file is kept at {} and must be"
-            + " handled by hand", id, index, result.status(), result.body(), kept);
-        return true;
-      }
+      var kept = spool.quarantine(id, index);
+      log.error("recording {}: MUS REFUSED segment {} ({}); the file is kept at {} and must be handled by hand",
+          id, index, attempt.detail(), kept);
+      return true;
     }
+  }
+
+  private record Attempt(UploadOutcome outcome, int status, String detail) {}
+
+  private Attempt put(Manifest manifest, int index) throws IOException, InterruptedException {
+    String id = manifest.recordingId();
+    try {
+      SegmentPut.Result result = put.send(manifest, index, spool.segmentFile(id, index));
+      return new Attempt(UploadOutcome.of(result.status()), result.status(), result.status() + " " + result.body());
+    } catch (IOException e) {
+      return new Attempt(UploadOutcome.RETRY, 0, e.toString());
+    } catch (IllegalArgumentException e) {
+      // an upload URL the HTTP client cannot use will not get better by waiting
+      return new Attempt(UploadOutcome.REJECTED, 0, "upload URL '" + manifest.uploadUrl() + "' is unusable: "
+          + e.getMessage());
+    }
+  }
+
+  private static boolean sameTarget(Manifest a, Manifest b) {
+    return Objects.equals(a.uploadUrl(), b.uploadUrl())
+        && Objects.equals(a.uploadToken(), b.uploadToken());
   }
 }
