@@ -128,6 +128,10 @@ class BadInputTest {
     assertThat(fx.get("/api/v1/recordings/not-a-uuid/video").statusCode()).isEqualTo(400);
     assertThat(fx.get("/api/v1/recordings/00000000-0000-4000-8000-000000000000").statusCode()).isEqualTo(404);
     assertThat(fx.get("/api/v1/recordings?agent=%3Cscript%3E").statusCode()).isEqualTo(400);
+    HttpResponse<String> nul = fx.get("/api/v1/recordings/00000000-0000-4000-8000-000000000000%00");
+    assertThat(nul.statusCode()).isEqualTo(400);
+    assertThat(nul.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(ServerFixture.json(nul).get("error").asText()).isEqualTo("bad_request");
   }
 
   @Test

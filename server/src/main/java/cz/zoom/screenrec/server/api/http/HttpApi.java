@@ -34,6 +34,7 @@ public final class HttpApi implements AutoCloseable {
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
       // upload bodies are streamed, so this bounds only JSON bodies read whole
       cfg.http.maxRequestSize = 1024 * 1024;
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessageHandler()));
     });
     app.before("/api/*", ctx -> {
       if (ctx.method() == HandlerType.OPTIONS) {
