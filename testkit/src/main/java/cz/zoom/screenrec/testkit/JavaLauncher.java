@@ -53,13 +53,46 @@ public final class JavaLauncher {
    */
   static String without(String classpath, String... modules) {
     List<String> kept = new ArrayList<>();
-    for (String entry : classpath.split(File.pathSeparator)) {
+    for (String entry : expandManifests(classpath)) {
       if (entry.isEmpty() || java.util.Arrays.stream(modules).anyMatch(m -> isModule(entry, m))) {
         continue;
       }
       kept.add(entry);
     }
     return String.join(File.pathSeparator, kept);
+  }
+
+  /**
+   * A runnable jar (the bench's) names its dependencies in its manifest; listing them explicitly
+   * lets {@link #without} drop modules from it too.
+   */
+  static List<String> expandManifests(String classpath) {
+    List<String> out = new ArrayList<>();
+    for (String entry : classpath.split(File.pathSeparator)) {
+      out.add(entry);
+      if (!entry.endsWith(".jar") || !Files.isRegularFile(Path.of(entry))) {
+        continue;
+      }
+      try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry)) {
+        java.util.jar.Manifest mf = jar.getManifest();
+        String cp = mf == null ? null : mf.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+        if (cp == null || cp.isBlank()) {
+          continue;
+        }
+        Path base = Path.of(entry).toAbsolutePath().getParent();
+        for (String ref : cp.trim().split("\\s+")) {
+          try {
+            // entries are URLs relative to the jar's folder
+            out.add(base.toUri().resolve(ref).getPath());
+          } catch (IllegalArgumentException e) {
+            out.add(base.resolve(ref).toString());
+          }
+        }
+      } catch (java.io.IOException e) {
+        // not a readable jar: keep the entry as it is
+      }
+    }
+    return out;
   }
 
   private static boolean isModule(String entry, String module) {
