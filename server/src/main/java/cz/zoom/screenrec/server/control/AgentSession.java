@@ -23,8 +23,7 @@ public final class AgentSession {
   private final long connectedAt;
   private final AtomicLong nextSeq = new AtomicLong(1);
   private final Map<Long, CompletableFuture<Ack>> pending = new ConcurrentHashMap<>();
-  private volatile long clockOffsetMs;
-  private volatile long roundTripMs = -1;
+  private final ClockOffsetFilter clock = new ClockOffsetFilter();
   private volatile String recordingId;
 
   AgentSession(String sessionId, Hello hello, Channel channel, long connectedAt) {
@@ -40,9 +39,10 @@ public final class AgentSession {
   public long connectedAt() { return connectedAt; }
   public SocketAddress remoteAddress() { return channel.remoteAddress(); }
   public boolean isOpen() { return channel.isActive(); }
-  /** The client's last estimate of (server clock − client clock). */
-  public long clockOffsetMs() { return clockOffsetMs; }
-  public long roundTripMs() { return roundTripMs; }
+  /** Server clock − client clock, from the client's best recent heartbeat estimate. */
+  public long clockOffsetMs() { return clock.offsetMs(); }
+  /** Round trip of the heartbeat that gave {@link #clockOffsetMs()}, −1 before the first one. */
+  public long roundTripMs() { return clock.roundTripMs(); }
   /** The recording this server believes the client is capturing, or null. */
   public String recordingId() { return recordingId; }
 
@@ -51,10 +51,7 @@ public final class AgentSession {
   }
 
   void clock(long offsetMs, long rttMs) {
-    if (rttMs >= 0) {
-      this.clockOffsetMs = offsetMs;
-      this.roundTripMs = rttMs;
-    }
+    clock.add(offsetMs, rttMs);
   }
 
   /**
