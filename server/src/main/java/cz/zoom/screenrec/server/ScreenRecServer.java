@@ -19,6 +19,7 @@ import cz.zoom.screenrec.server.health.HealthRoutes;
 import cz.zoom.screenrec.server.metrics.MetricsRoutes;
 import cz.zoom.screenrec.server.recording.RecordingService;
 import cz.zoom.screenrec.server.recording.RecordingStore;
+import cz.zoom.screenrec.server.replay.ReplayFeature;
 import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
@@ -31,6 +32,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -82,15 +84,19 @@ public final class ScreenRecServer implements AutoCloseable {
     RecordingService recordings = new RecordingService(config, store, agents, encoders, clock);
     control = own(new ControlServer(config, agents, recordings, metrics));
 
-    http = own(new HttpApi(apiToken, List.of(
+    ReplayFeature replay = own(new ReplayFeature(config, database, store, media, clock));
+    List<HttpApi.Routes> routes = new ArrayList<>(List.of(
         new HealthRoutes(List.of(new DatabaseHealthCheck(database), new ControlPortHealthCheck(control, agents),
             new DiskSpaceHealthCheck(config.mediaDir(), 512L * 1024 * 1024))),
         new MetricsRoutes(metrics),
         new CallRoutes(recordings),
         new AgentRoutes(agents),
+        new cz.zoom.screenrec.server.plugins.PluginRoutes(config.pluginsDir(), config.publicUrl()),
         new RecordingRoutes(store, media),
         new SegmentUploadRoutes(store, media, recordings, config.clusterId(), config.maxSegmentBytes(), metrics,
-            clock))));
+            clock)));
+    routes.addAll(replay.routes());
+    http = own(new HttpApi(apiToken, routes));
     http.start(config.bindAddress(), config.httpPort());
     encoders.resumeInterrupted();
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {

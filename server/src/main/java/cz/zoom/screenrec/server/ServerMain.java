@@ -69,6 +69,21 @@ public final class ServerMain implements Callable<Integer> {
   @Option(names = "--upload-grace", paramLabel = "MS", description = "An ended recording with no upload for this long is encoded from what arrived (default: ${DEFAULT-VALUE}).")
   long uploadGraceMs = 30 * 60_000;
 
+  @Option(names = "--plugins-dir", paramLabel = "DIR", description = "Files offered for download under /callrec/plugins/ (client bundle, controller jar) (default: DIR/plugins of --data-dir).")
+  Path pluginsDir;
+
+  @Option(names = "--session-idle-minutes", paramLabel = "N", description = "Replay UI sessions end after N minutes without a request (default: ${DEFAULT-VALUE}; 12 h at most in any case).")
+  long sessionIdleMinutes = 30;
+
+  @Option(names = "--admin-password", paramLabel = "PASSWORD", description = "Password of the first replay admin (user 'admin') when there are no users yet; else one is generated into DIR/admin-password (owner-only). Or env SCREENREC_ADMIN_PASSWORD.")
+  String adminPassword = System.getenv("SCREENREC_ADMIN_PASSWORD");
+
+  @Option(names = "--peer-cluster", paramLabel = "URL=TOKEN", description = "Another cluster whose screen and audio the replay gathers: its base URL and API token. Repeatable.")
+  java.util.List<String> peerClusters = new java.util.ArrayList<>();
+
+  @Option(names = "--peer-timeout", paramLabel = "MS", description = "Connect/answer timeout of requests to peer clusters (default: ${DEFAULT-VALUE}).")
+  long peerTimeoutMs = 5_000;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ServerMain()).execute(args));
   }
@@ -77,13 +92,15 @@ public final class ServerMain implements Callable<Integer> {
   public Integer call() throws Exception {
     ServerConfig config;
     try {
-      config = ServerConfig.builder()
+      ServerConfig.Builder builder = ServerConfig.builder()
           .dataDir(dataDir).bindAddress(bind).controlPort(controlPort).httpPort(httpPort)
           .clusterId(clusterId).apiToken(apiToken).publicUrl(publicUrl)
           .heartbeatIntervalMs(heartbeatIntervalMs).deadPeerTimeoutMs(deadPeerTimeoutMs)
           .framesPerSecond(fps).segmentDurationMs(segmentDurationMs).videoCodec(codec(videoCodec))
-          .dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).encoderThreads(encoderThreads).uploadGraceMs(uploadGraceMs)
-          .build();
+          .dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).encoderThreads(encoderThreads).uploadGraceMs(uploadGraceMs).pluginsDir(pluginsDir)
+          .sessionIdleMs(sessionIdleMinutes * 60_000).adminPassword(adminPassword).peerTimeoutMs(peerTimeoutMs);
+      peerClusters.forEach(builder::peerCluster);
+      config = builder.build();
     } catch (InvalidConfigException e) {
       System.err.println("screenrec-server: " + e.getMessage());
       return 2;

@@ -36,6 +36,22 @@ public final class ServerConfig {
   private final int encoderThreads;
   private final long maxSegmentBytes;
   private final Duration uploadGrace;
+  private final Path pluginsDir;
+  private final Duration sessionIdle;
+  private final Duration sessionMax;
+  private final Duration loginLock;
+  private final String adminPassword;
+  private final List<PeerCluster> peers;
+  private final Duration peerTimeout;
+  private final long maxAudioBytes;
+
+  /** Another cluster whose media the replay gathers: its base URL and its API token. */
+  public record PeerCluster(URI url, String token) {
+    @Override
+    public String toString() {
+      return url.toString();
+    }
+  }
 
   private ServerConfig(Builder b) {
     this.dataDir = b.dataDir.toAbsolutePath().normalize();
@@ -60,6 +76,14 @@ public final class ServerConfig {
     this.encoderThreads = b.encoderThreads;
     this.maxSegmentBytes = b.maxSegmentBytes;
     this.uploadGrace = Duration.ofMillis(b.uploadGraceMs);
+    this.pluginsDir = b.pluginsDir != null ? b.pluginsDir.toAbsolutePath().normalize() : dataDir.resolve("plugins");
+    this.sessionIdle = Duration.ofMillis(b.sessionIdleMs);
+    this.sessionMax = Duration.ofMillis(b.sessionMaxMs);
+    this.loginLock = Duration.ofMillis(b.loginLockMs);
+    this.adminPassword = b.adminPassword;
+    this.peers = List.copyOf(b.peers);
+    this.peerTimeout = Duration.ofMillis(b.peerTimeoutMs);
+    this.maxAudioBytes = b.maxAudioBytes;
   }
 
   public static Builder builder() {
@@ -90,7 +114,21 @@ public final class ServerConfig {
    * encoded from what it has (its client may never come back).
    */
   public Duration uploadGrace() { return uploadGrace; }
+  /** Replay UI sessions end after this long without a request. */
+  public Duration sessionIdle() { return sessionIdle; }
+  /** Replay UI sessions end this long after login, however active. */
+  public Duration sessionMax() { return sessionMax; }
+  /** How long a user name is locked after five failed logins in a row. */
+  public Duration loginLock() { return loginLock; }
+  /** Password of the first admin when the user table is empty, or null to generate one. */
+  public String adminPassword() { return adminPassword; }
+  public List<PeerCluster> peers() { return peers; }
+  /** Connect and answer timeout of requests to peer clusters. */
+  public Duration peerTimeout() { return peerTimeout; }
+  public long maxAudioBytes() { return maxAudioBytes; }
   public Path mediaDir() { return dataDir.resolve("media"); }
+  /** Files served under /callrec/plugins/ (client bundle, controller jar); default DIR/plugins of the data dir. */
+  public Path pluginsDir() { return pluginsDir; }
   /** Where the Media Upload Server of this node takes segments; sent to clients in START. */
   public String uploadUrl() { return publicUrl + "/mus/v1"; }
 
@@ -119,6 +157,15 @@ public final class ServerConfig {
     private int encoderThreads = 1;
     private long maxSegmentBytes = 256L * 1024 * 1024;
     private long uploadGraceMs = 30 * 60_000;
+    private Path pluginsDir;
+    private long sessionIdleMs = 30 * 60_000;
+    private long sessionMaxMs = 12 * 3_600_000;
+    private long loginLockMs = 30_000;
+    private String adminPassword;
+    private final List<PeerCluster> peers = new ArrayList<>();
+    private final List<String> peerProblems = new ArrayList<>();
+    private long peerTimeoutMs = 5_000;
+    private long maxAudioBytes = 512L * 1024 * 1024;
 
     public Builder dataDir(Path v) { dataDir = v; return this; }
     public Builder bindAddress(String v) { bindAddress = v; return this; }
@@ -139,6 +186,39 @@ public final class ServerConfig {
     public Builder encoderThreads(int v) { encoderThreads = v; return this; }
     public Builder maxSegmentBytes(long v) { maxSegmentBytes = v; return this; }
     public Builder uploadGraceMs(long v) { uploadGraceMs = v; return this; }
+    public Builder pluginsDir(Path v) { pluginsDir = v; return this; }
+    public Builder sessionIdleMs(long v) { sessionIdleMs = v; return this; }
+    public Builder sessionMaxMs(long v) { sessionMaxMs = v; return this; }
+    public Builder loginLockMs(long v) { loginLockMs = v; return this; }
+    public Builder adminPassword(String v) { adminPassword = v; return this; }
+    public Builder peerTimeoutMs(long v) { peerTimeoutMs = v; return this; }
+    public Builder maxAudioBytes(long v) { maxAudioBytes = v; return this; }
+
+    /** A peer as {@code --peer-cluster} gives it: {@code URL=TOKEN} (the token follows the last '='). */
+    public Builder peerCluster(String spec) {
+      int eq = spec == null ? -1 : spec.lastIndexOf('=');
+      if (eq <= 0 || eq == spec.length() - 1) {
+        peerProblems.add("--peer-cluster must be URL=TOKEN, was '" + spec + "'");
+        return this;
+      }
+      return peerCluster(spec.substring(0, eq), spec.substring(eq + 1));
+    }
+
+    public Builder peerCluster(String url, String token) {
+      try {
+        URI u = URI.create(stripSlash(url));
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+          peerProblems.add("--peer-cluster URL must be an absolute http(s) URL, was '" + url + "'");
+        } else if (token == null || token.length() < 16) {
+          peerProblems.add("--peer-cluster token for " + url + " must be that cluster's API token (16+ characters)");
+        } else {
+          peers.add(new PeerCluster(u, token));
+        }
+      } catch (IllegalArgumentException e) {
+        peerProblems.add("--peer-cluster URL is not a URL: " + e.getMessage());
+      }
+      return this;
+    }
 
     public ServerConfig build() {
       List<String> problems = new ArrayList<>();
@@ -196,6 +276,17 @@ public final class ServerConfig {
       }
       if (maxSegmentBytes < 1024) {
         problems.add("maximum segment size must be at least 1024 bytes");
+      }
+      if (sessionIdleMs < 1_000 || sessionIdleMs > sessionMaxMs) {
+        problems.add("--session-idle-minutes must be 1..720 (at most the 12 h session limit), was "
+            + sessionIdleMs / 60_000.0);
+      }
+      if (adminPassword != null && adminPassword.length() < 8) {
+        problems.add("--admin-password must be at least 8 characters");
+      }
+      problems.addAll(peerProblems);
+      if (peerTimeoutMs < 100 || peerTimeoutMs > 120_000) {
+        problems.add("--peer-timeout must be 100..120000 ms, was " + peerTimeoutMs);
       }
       Objects.requireNonNull(videoCodec, "videoCodec");
       if (!problems.isEmpty()) {

@@ -1,0 +1,69 @@
+package cz.zoom.screenrec.server.replay;
+
+import cz.zoom.screenrec.server.api.http.HttpApi;
+import cz.zoom.screenrec.server.audit.AuditLog;
+import cz.zoom.screenrec.server.auth.AdminPasswordFile;
+import cz.zoom.screenrec.server.auth.AuthService;
+import cz.zoom.screenrec.server.auth.UserStore;
+import cz.zoom.screenrec.server.config.ServerConfig;
+import cz.zoom.screenrec.server.recording.RecordingStore;
+import cz.zoom.screenrec.server.storage.Database;
+import cz.zoom.screenrec.server.storage.Jdbc;
+import cz.zoom.screenrec.server.storage.LocalMediaStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 5 in one place: audio intake, peer clusters, users and sessions, audit, the replay API,
+ * media proxy, export worker and the UI's pages. The server adds {@link #routes()} to its HTTP
+ * port and closes this with everything else.
+ */
+public final class ReplayFeature implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ReplayFeature.class);
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final List<HttpApi.Routes> routes = new ArrayList<>();
+
+  public ReplayFeature(ServerConfig config, Database database, RecordingStore store, LocalMediaStore media,
+      Clock clock) throws IOException {
+    Jdbc jdbc = new Jdbc(database.dataSource());
+    AuditLog audit = new AuditLog(database.dataSource(), clock);
+    AuthService auth = new AuthService(new UserStore(jdbc), audit, clock, config.sessionIdle(), config.sessionMax(),
+        config.loginLock());
+    Optional<String> generated = auth.ensureFirstAdmin(config.adminPassword());
+    if (generated.isPresent()) {
+      Path file = AdminPasswordFile.write(config.dataDir(), generated.get());
+      log.warn("replay UI: user 'admin' created; its password is in {} (owner-only). Change it after the first login.",
+          file);
+    }
+    ReplayAuth guard = new ReplayAuth(auth, "https".equals(config.publicUrl().getScheme()));
+    routes.add(guard);
+    routes.add(new SessionRoutes(auth, guard));
+    routes.add(new AdminRoutes(auth, audit));
+    // the pages' catch-all route goes last, after every /replay API route
+    routes.add(new StaticPages(guard));
+  }
+
+  public List<HttpApi.Routes> routes() {
+    return List.copyOf(routes);
+  }
+
+  @Override
+  public void close() {
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        log.warn("closing {} failed", e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package cz.zoom.screenrec.server.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import cz.zoom.screenrec.server.api.http.HttpApi;
+import cz.zoom.screenrec.server.auth.AuthService;
+import cz.zoom.screenrec.server.auth.Session;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** POST /replay/api/login, POST /replay/api/logout, GET /replay/api/session. */
+public final class SessionRoutes implements HttpApi.Routes {
+  private final AuthService auth;
+  private final ReplayAuth guard;
+
+  public SessionRoutes(AuthService auth, ReplayAuth guard) {
+    this.auth = auth;
+    this.guard = guard;
+  }
+
+  @Override
+  public void accept(Javalin app) {
+    app.post("/replay/api/login", this::login);
+    app.post("/replay/api/logout", this::logout);
+    app.get("/replay/api/session", ctx -> ctx.json(view(ReplayAuth.session(ctx), true)));
+  }
+
+  private void login(Context ctx) {
+    JsonNode body = Bodies.object(ctx);
+    String username = Bodies.text(body, "username");
+    String password = Bodies.text(body, "password");
+    AuthService.LoggedIn in = auth.login(username, password == null ? null : password.toCharArray());
+    ctx.header("Set-Cookie", guard.sessionCookie(in.sessionId()));
+    ctx.header("Cache-Control", "no-store");
+    ctx.json(view(in.session(), false));
+  }
+
+  private void logout(Context ctx) {
+    auth.logout(ReplayAuth.session(ctx));
+    ctx.header("Set-Cookie", guard.clearedCookie());
+    ctx.status(204);
+  }
+
+  private static Map<String, Object> view(Session s, boolean withExpiry) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("username", s.username());
+    m.put("role", s.role().name());
+    m.put("csrfToken", s.csrfToken());
+    if (withExpiry) {
+      m.put("expiresAt", s.expiresAt());
+    }
+    return m;
+  }
+}
