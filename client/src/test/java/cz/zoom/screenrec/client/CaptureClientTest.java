@@ -13,6 +13,8 @@ import cz.zoom.screenrec.client.testing.PaintedScreenSource;
 import cz.zoom.screenrec.format.SegmentEvent;
 import cz.zoom.screenrec.format.SegmentReader;
 import cz.zoom.screenrec.protocol.Ack;
+import cz.zoom.screenrec.protocol.CaptureSettings;
+import cz.zoom.screenrec.protocol.Configure;
 import cz.zoom.screenrec.protocol.ErrorCode;
 import cz.zoom.screenrec.protocol.ErrorMessage;
 import cz.zoom.screenrec.protocol.Heartbeat;
@@ -21,6 +23,8 @@ import cz.zoom.screenrec.protocol.Pause;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
 import cz.zoom.screenrec.protocol.Stop;
+import cz.zoom.screenrec.protocol.UploadGrant;
+import cz.zoom.screenrec.protocol.Welcome;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -351,6 +355,124 @@ class CaptureClientTest {
     next.send(start(2, fresh));
     assertThat(next.expect(Ack.class, WAIT)).isEqualTo(new Ack(2, true, null));
     await().atMost(WAIT).until(() -> mus.stored().stream().anyMatch(p -> p.recordingId().equals(orphan) && p.isFinal()));
+  }
+
+  @Test
+  void aServerThatClosesBeforeWelcomeIsFollowedByTheNextHostNotThePrimary() throws Exception {
+    FakeControlServer second = new FakeControlServer(mus.uploadUrl());
+    closeAfter.add(second);
+    server.onHello(h -> null);
+    started(client(server.hostArg(), second.hostArg()));
+    FakeControlServer.Connection first = server.nextConnection(WAIT);
+    assertThat(first.expect(Hello.class, WAIT).hostIndex()).isEqualTo(0);
+    first.close();
+
+    Hello hello = second.nextConnection(WAIT).expect(Hello.class, WAIT);
+    assertThat(hello.hostIndex()).isEqualTo(1);
+    assertThat(server.connections()).hasSize(1);
+  }
+
+  @Test
+  void aSessionLostAfterWelcomeMovesToTheNextHost() throws Exception {
+    FakeControlServer second = new FakeControlServer(mus.uploadUrl());
+    closeAfter.add(second);
+    CaptureClient client = started(client(server.hostArg(), second.hostArg()));
+    FakeControlServer.Connection first = server.nextConnection(WAIT);
+    await().atMost(WAIT).until(() -> client.connectionState() == ConnectionState.ACTIVE);
+    first.close(); // the primary still accepts connections, but it failed this client: go on
+
+    assertThat(second.nextConnection(WAIT).expect(Hello.class, WAIT).hostIndex()).isEqualTo(1);
+    await().atMost(WAIT).until(() -> client.server().map(ServerAddress::port).orElse(0) == second.port());
+    assertThat(server.connections()).hasSize(1);
+  }
+
+  @Test
+  void aServerThatStopsAnsweringHeartbeatsIsLeftForTheNextHost() throws Exception {
+    FakeControlServer second = new FakeControlServer(mus.uploadUrl());
+    closeAfter.add(second);
+    server.answerHeartbeats(false); // dead-peer timeout in the fake WELCOME is 1 s
+    CaptureClient client = started(client(server.hostArg(), second.hostArg())
+        .failback(cz.zoom.screenrec.client.control.FailbackPolicy.NEVER, Duration.ofSeconds(30)));
+    FakeControlServer.Connection first = server.nextConnection(WAIT);
+    assertThat(first.expect(ErrorMessage.class, WAIT).code()).isEqualTo(ErrorCode.TIMEOUT);
+    second.nextConnection(WAIT).expect(Hello.class, WAIT);
+    await().atMost(WAIT).until(() -> client.server().map(ServerAddress::port).orElse(0) == second.port());
+  }
+
+  @Test
+  void configureIsAcknowledgedAndTheNextRecordingUsesIt() throws Exception {
+    CaptureClient client = started(client(server.hostArg()));
+    FakeControlServer.Connection conn = server.nextConnection(WAIT);
+    await().atMost(WAIT).until(() -> client.connectionState() == ConnectionState.ACTIVE);
+
+    conn.send(new Configure(1, new CaptureSettings(10, 1, 1_000, 1_000, List.of(1))));
+    assertThat(conn.expect(Ack.class, WAIT)).isEqualTo(new Ack(1, true, null));
+    String id = UUID.randomUUID().toString();
+    conn.send(start(2, id));
+    assertThat(conn.expect(Ack.class, WAIT).ok()).isTrue();
+    await().atMost(WAIT).until(() -> mus.stored().stream().anyMatch(p -> p.recordingId().equals(id)));
+    byte[] segment = mus.stored().stream().filter(p -> p.recordingId().equals(id)).findFirst().orElseThrow().body();
+    try (SegmentReader reader = new SegmentReader(new ByteArrayInputStream(segment))) {
+      assertThat(reader.header().screens()).extracting(s -> s.id()).containsExactly(1);
+    }
+    // a recording in progress does not make CONFIGURE fail
+    conn.send(new Configure(3, FakeControlServer.FAST_CAPTURE));
+    assertThat(conn.expect(Ack.class, WAIT)).isEqualTo(new Ack(3, true, null));
+  }
+
+  @Test
+  void offersEndedRecordingsWithSegmentsLeftAndUploadsThemWhereTheGrantSays() throws Exception {
+    mus.answerAll(503);
+    CaptureClient client = started(client(server.hostArg()));
+    FakeControlServer.Connection conn = server.nextConnection(WAIT);
+    await().atMost(WAIT).until(() -> client.connectionState() == ConnectionState.ACTIVE);
+    String id = UUID.randomUUID().toString();
+    conn.send(start(1, id));
+    assertThat(conn.expect(Ack.class, WAIT).ok()).isTrue();
+    await().atMost(WAIT).until(() -> Files.exists(spoolDir.resolve(id).resolve("0000001.seg")));
+    conn.send(new Stop(2, id));
+    RecordingStopped stopped = conn.expect(RecordingStopped.class, WAIT);
+
+    try (FakeMus other = new FakeMus()) {
+      server.onHello(h -> new Welcome("session-2", "other-cluster", 100, 1_000, FakeControlServer.FAST_CAPTURE,
+          other.uploadUrl(), null, null, System.currentTimeMillis(),
+          h.pendingRecordings().stream().map(p -> new UploadGrant(p.recordingId(), "granted")).toList()));
+      conn.close();
+      Hello hello = server.nextConnection(WAIT).expect(Hello.class, WAIT);
+      assertThat(hello.activeRecording()).isNull();
+      assertThat(hello.pendingRecordings()).singleElement().satisfies(p -> {
+        assertThat(p.recordingId()).isEqualTo(id);
+        assertThat(p.callId()).isEqualTo("call-1");
+        assertThat(p.segmentCount()).isEqualTo(stopped.segmentCount());
+        assertThat(p.endedAt()).isEqualTo(stopped.endedAt());
+        assertThat(p.originClusterId()).isEqualTo("test-cluster");
+      });
+      await().atMost(WAIT).until(() -> other.stored().size() == stopped.segmentCount());
+      assertThat(other.stored()).extracting(FakeMus.Put::authorization).containsOnly("Bearer granted");
+      assertThat(other.stored()).filteredOn(FakeMus.Put::isFinal).singleElement()
+          .satisfies(p -> assertThat(p.index()).isEqualTo(stopped.segmentCount() - 1));
+      await().atMost(WAIT).until(() -> !Files.exists(spoolDir.resolve(id)));
+    }
+  }
+
+  @Test
+  void anUngrantedRecordingKeepsItsTargetAndIsOfferedAgain() throws Exception {
+    mus.answerAll(503);
+    CaptureClient client = started(client(server.hostArg()));
+    FakeControlServer.Connection conn = server.nextConnection(WAIT);
+    await().atMost(WAIT).until(() -> client.connectionState() == ConnectionState.ACTIVE);
+    String id = UUID.randomUUID().toString();
+    conn.send(start(1, id));
+    assertThat(conn.expect(Ack.class, WAIT).ok()).isTrue();
+    conn.send(new Stop(2, id));
+    RecordingStopped stopped = conn.expect(RecordingStopped.class, WAIT);
+    conn.close();
+    assertThat(server.nextConnection(WAIT).expect(Hello.class, WAIT).pendingRecordings())
+        .extracting(p -> p.recordingId()).containsExactly(id);
+
+    mus.answerAll(0); // the original MUS is back: the segments go there, with the START's token
+    await().atMost(WAIT).until(() -> mus.stored().size() == stopped.segmentCount());
+    assertThat(mus.stored()).extracting(FakeMus.Put::authorization).containsOnly("Bearer token-" + id);
   }
 
   private static byte[] frame(String json) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import cz.zoom.screenrec.client.control.FailbackPolicy;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -23,6 +25,32 @@ class ClientMainTest {
     assertThat(c.agent()).isEqualTo("alice");
     assertThat(c.hosts()).containsExactly(new ServerAddress("10.0.0.1", 7003), new ServerAddress("backup.example", 7100));
     assertThat(c.spoolDir()).isEqualTo(Path.of("sp").toAbsolutePath());
+  }
+
+  @Test
+  void takesTheFailOverFlagsWithDefaults() {
+    ClientConfig defaults = parse("-agent", "a", "-host", "h");
+    assertThat(defaults.failback()).isEqualTo(FailbackPolicy.WHEN_IDLE);
+    assertThat(defaults.failbackInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(defaults.orphanLimit()).isEqualTo(Duration.ofSeconds(600));
+
+    ClientConfig c = parse("-agent", "a", "-host", "h", "-host", "g", "--failback", "never", "--failback-interval",
+        "5", "--orphan-limit", "120");
+    assertThat(c.failback()).isEqualTo(FailbackPolicy.NEVER);
+    assertThat(c.failbackInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.orphanLimit()).isEqualTo(Duration.ofSeconds(120));
+    assertThatThrownBy(() -> parse("-agent", "a", "-host", "h", "--failback", "sometimes"))
+        .hasMessageContaining("--failback must be 'never' or 'when-idle'");
+    assertThatThrownBy(() -> parse("-agent", "a", "-host", "h", "--orphan-limit", "-1"))
+        .hasMessageContaining("--orphan-limit");
+  }
+
+  @Test
+  void helpDocumentsEveryFlag() {
+    StringWriter out = new StringWriter();
+    new CommandLine(new ClientMain()).setOut(new PrintWriter(out)).execute("--help");
+    assertThat(out.toString()).contains("-agent", "-host", "--spool", "--failback", "when-idle",
+        "--failback-interval", "--orphan-limit");
   }
 
   @Test

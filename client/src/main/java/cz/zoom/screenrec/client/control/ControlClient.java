@@ -320,7 +320,7 @@ public final class ControlClient implements AutoCloseable, ControlSessionHandler
     ControlSessionHandler h = session.handler();
     long welcomedAt = h.welcomedAt();
     if (welcomedAt == 0) {
-      String why = h.errorReceived() != null ? "ERROR " + h.errorReceived() : "closed before WELCOME";
+      String why = h.closeReason() != null ? h.closeReason() : "closed by the server before WELCOME";
       log.warn("{} did not welcome this client ({}); trying the next host", session.server(), why);
       roundFailures.add(session.server() + ": " + why);
       next(rotation.connectFailed(session.hostIndex(), h.errorReceived() == ErrorCode.INVALID_AGENT));
@@ -328,7 +328,7 @@ public final class ControlClient implements AutoCloseable, ControlSessionHandler
     }
     Duration uptime = Duration.ofMillis(System.currentTimeMillis() - welcomedAt);
     HostRotation.Next next = rotation.sessionEnded(session.hostIndex(), uptime, h.replaced());
-    String why = h.errorReceived() != null ? "ERROR " + h.errorReceived() : "connection lost";
+    String why = h.closeReason() != null ? h.closeReason() : "closed by the server";
     log.info("disconnected from {} after {} s ({}); connecting to {} in {} ms", session.server(), uptime.toSeconds(),
         why, hosts.get(next.host()), next.delay().toMillis());
     if (!h.replaced()) {

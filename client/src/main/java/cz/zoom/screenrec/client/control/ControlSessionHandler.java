@@ -60,6 +60,7 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
   private final int hostIndex;
   private final boolean probe;
   private volatile ErrorCode errorReceived;
+  private volatile String closeReason;
   private volatile ConnectionState state = ConnectionState.CONNECTING;
   private volatile ClockEstimate clock = ClockEstimate.NONE;
   private volatile Welcome welcome;
@@ -90,6 +91,11 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
   /** The WELCOME of this connection, or null before it. */
   Welcome welcome() {
     return welcome;
+  }
+
+  /** Why this connection ended, as far as the client saw it; null when the server simply closed it. */
+  String closeReason() {
+    return closeReason;
   }
 
   /** The ERROR code the server ended this connection with, or null. */
@@ -251,6 +257,7 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
   private void onError(ChannelHandlerContext ctx, ErrorMessage error) {
     state = ConnectionState.CLOSED;
     errorReceived = error.code() == null ? ErrorCode.INTERNAL : error.code();
+    closeReason = "ERROR " + errorReceived + " from the server";
     replaced = error.code() == ErrorCode.REPLACED;
     if (replaced) {
       log.warn("server {} says another client took over agent {}: {}", ctx.channel().remoteAddress(),
@@ -284,6 +291,7 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
     }
     if (cause instanceof IOException) {
       log.info("connection to {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      closeReason = cause.toString();
       state = ConnectionState.CLOSED;
       ctx.close();
       return;
@@ -299,6 +307,7 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
   }
 
   private void fail(ChannelHandlerContext ctx, ErrorCode code, String message) {
+    closeReason = "client sent ERROR " + code + ": " + message;
     state = ConnectionState.CLOSED;
     ControlCodec.failAndClose(ctx, code, message);
   }
