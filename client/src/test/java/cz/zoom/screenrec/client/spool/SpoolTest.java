@@ -115,6 +115,51 @@ class SpoolTest {
   }
 
   @Test
+  void notesTheOriginClusterAndTheEndAndListsEndedRecordingsWithSegmentsLeft() throws Exception {
+    Spool spool = new Spool(dir);
+    spool.create(new Manifest(id, "call-1", "alice", "http://mus/v1", "secret", 1_000, null, "cluster-a", null));
+    SegmentSink.Output s0 = spool.open(id, 0);
+    writeSegment(s0, id, 0, true);
+    s0.commit(false);
+    assertThat(spool.endedWithSegmentsLeft()).isEmpty(); // still capturing
+
+    SegmentSink.Output s1 = spool.open(id, 1);
+    writeSegment(s1, id, 1, true);
+    s1.commit(true);
+    assertThat(spool.manifest(id).orElseThrow().endedAt()).isNotNull();
+    spool.captureEnded(id, 5_000);
+    Manifest ended = new Spool(dir).manifest(id).orElseThrow();
+    assertThat(ended.originClusterId()).isEqualTo("cluster-a");
+    assertThat(ended.endedAt()).isEqualTo(5_000L);
+    assertThat(ended.finalIndex()).isEqualTo(1);
+    assertThat(spool.endedWithSegmentsLeft()).extracting(Manifest::recordingId).containsExactly(id);
+
+    spool.delete(id, 0);
+    spool.delete(id, 1);
+    assertThat(spool.endedWithSegmentsLeft()).isEmpty(); // all uploaded: nothing to offer
+  }
+
+  @Test
+  void readsManifestsOfEarlierVersionsAndTellsTheUploaderOfANewTarget() throws Exception {
+    Files.createDirectories(dir.resolve(id));
+    Files.writeString(dir.resolve(id).resolve("manifest.json"), "{\"recordingId\":\"" + id + "\",\"callId\":\"c-1\","
+        + "\"agent\":\"alice\",\"uploadUrl\":\"http://old/mus/v1\",\"uploadToken\":\"t\",\"startedAt\":7,"
+        + "\"finalIndex\":3}");
+    Spool spool = new Spool(dir);
+    Manifest m = spool.manifest(id).orElseThrow();
+    assertThat(m.originClusterId()).isNull();
+    assertThat(m.endedAt()).isNull();
+    assertThat(m.finalIndex()).isEqualTo(3);
+
+    List<String> retargeted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    spool.onUploadTargetChanged(retargeted::add);
+    spool.updateUpload(id, "http://new/mus/v1", "granted");
+    assertThat(retargeted).containsExactly(id);
+    assertThat(spool.manifest(id).orElseThrow().uploadUrl()).isEqualTo("http://new/mus/v1");
+    assertThat(spool.manifest(id).orElseThrow().finalIndex()).isEqualTo(3);
+  }
+
+  @Test
   void acceptsOnlyCanonicalRecordingIdsAsPathNames() throws Exception {
     Spool spool = new Spool(dir);
     assertThatThrownBy(() -> spool.create(new Manifest("../../etc", "c", "a", "u", "t", 0, null)))

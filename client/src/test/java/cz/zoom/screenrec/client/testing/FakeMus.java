@@ -29,6 +29,7 @@ public final class FakeMus implements AutoCloseable {
   private final List<Put> puts = new CopyOnWriteArrayList<>();
   private final Deque<Integer> script = new ConcurrentLinkedDeque<>();
   private volatile int forced;
+  private volatile java.util.function.Consumer<Put> beforeAnswer = p -> { };
 
   public FakeMus() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -50,6 +51,11 @@ public final class FakeMus implements AutoCloseable {
   /** Every PUT gets this status until called with 0 (then the script, else 201, applies again). */
   public void answerAll(int status) {
     forced = status;
+  }
+
+  /** Runs for every PUT after it was recorded and before it is answered: for races the test must win. */
+  public void beforeAnswer(java.util.function.Consumer<Put> action) {
+    beforeAnswer = action;
   }
 
   public List<Put> puts() {
@@ -75,8 +81,10 @@ public final class FakeMus implements AutoCloseable {
       Integer scripted = forced != 0 ? Integer.valueOf(forced) : script.poll();
       int status = scripted == null ? 201 : scripted;
       var h = exchange.getRequestHeaders();
-      puts.add(new Put(m.group(1), Integer.parseInt(m.group(2)), h.getFirst("Authorization"),
-          h.getFirst("X-Segment-Sha256"), h.getFirst("X-Segment-Final"), body, status));
+      Put put = new Put(m.group(1), Integer.parseInt(m.group(2)), h.getFirst("Authorization"),
+          h.getFirst("X-Segment-Sha256"), h.getFirst("X-Segment-Final"), body, status);
+      puts.add(put);
+      beforeAnswer.accept(put);
       reply(exchange, status, status / 100 == 2 ? "" : "{\"error\":\"scripted\",\"message\":\"test says " + status + "\"}");
     }
   }

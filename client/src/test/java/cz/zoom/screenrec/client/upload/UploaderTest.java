@@ -106,4 +106,37 @@ class UploaderTest {
       assertThat(other.stored()).extracting(FakeMus.Put::authorization).containsOnly("Bearer new-token");
     }
   }
+  @Test
+  void aRefusalFromTheOldTargetAfterAGrantSendsTheSegmentToTheNewOneInsteadOfSettingItAside() throws Exception {
+    try (FakeMus other = new FakeMus()) {
+      mus.answerAll(401); // the old cluster no longer takes this token
+      // the race a grant can lose: the new target is written while the old PUT is on its way
+      mus.beforeAnswer(put -> {
+        try {
+          spool.updateUpload(id, other.uploadUrl(), "granted");
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      uploader.start();
+      spoolSegment(0, false);
+      spoolSegment(1, true);
+      await().atMost(WAIT).until(() -> other.stored().size() == 2);
+      assertThat(other.stored()).extracting(FakeMus.Put::authorization).containsOnly("Bearer granted");
+      assertThat(dir.resolve("rejected")).doesNotExist();
+    }
+  }
+
+  @Test
+  void aNewTargetEndsTheBackoffAtOnce() throws Exception {
+    uploader = new Uploader(spool, Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(5));
+    try (FakeMus other = new FakeMus()) {
+      mus.answerAll(503);
+      uploader.start();
+      spoolSegment(0, true);
+      await().atMost(WAIT).until(() -> !mus.puts().isEmpty());
+      spool.updateUpload(id, other.uploadUrl(), "granted"); // without it, the next try would be in 5 minutes
+      await().atMost(WAIT).until(() -> other.stored().size() == 1);
+    }
+  }
 }
