@@ -475,6 +475,29 @@ class CaptureClientTest {
     assertThat(mus.stored()).extracting(FakeMus.Put::authorization).containsOnly("Bearer token-" + id);
   }
 
+  @Test
+  void aGrantNeverMovesTheRecordingStillBeingCaptured() throws Exception {
+    CaptureClient client = started(client(server.hostArg()));
+    FakeControlServer.Connection conn = server.nextConnection(WAIT);
+    await().atMost(WAIT).until(() -> client.connectionState() == ConnectionState.ACTIVE);
+    String id = UUID.randomUUID().toString();
+    conn.send(start(1, id));
+    assertThat(conn.expect(Ack.class, WAIT).ok()).isTrue();
+
+    try (FakeMus other = new FakeMus()) {
+      // not adopted, yet "granted": only ended recordings that HELLO offered can be granted
+      server.onHello(h -> new Welcome("session-2", "other-cluster", 100, 1_000, FakeControlServer.FAST_CAPTURE,
+          other.uploadUrl(), null, null, System.currentTimeMillis(), List.of(new UploadGrant(id, "stolen"))));
+      conn.close();
+      server.nextConnection(WAIT).expect(Hello.class, WAIT);
+      await().atMost(WAIT).until(() -> client.connectionState() == ConnectionState.ACTIVE);
+      int before = mus.stored().size();
+      await().atMost(WAIT).until(() -> mus.stored().size() >= before + 2);
+      assertThat(other.puts()).isEmpty();
+      assertThat(mus.stored()).extracting(FakeMus.Put::authorization).containsOnly("Bearer token-" + id);
+    }
+  }
+
   private static byte[] frame(String json) {
     byte[] payload = json.getBytes(StandardCharsets.UTF_8);
     byte[] frame = new byte[4 + payload.length];

@@ -211,8 +211,10 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
   /** The granted recordings' remaining segments go to this server's MUS; the others keep their target. */
   private void applyGrants(Welcome welcome) {
     for (UploadGrant grant : welcome.uploadGrants()) {
-      if (!spooled(grant.recordingId())) {
-        log.info("recording {} was granted but has left the spool meanwhile", grant.recordingId());
+      if (!endedInSpool(grant.recordingId())) {
+        // only what HELLO offered can be granted: a grant never moves a recording still being captured
+        log.info("ignoring the grant for recording {}: it is not an ended recording in the spool",
+            grant.recordingId());
         continue;
       }
       if (switchUpload(grant.recordingId(), welcome.uploadUrl(), grant.uploadToken()).isEmpty()) {
@@ -284,9 +286,9 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
     }));
   }
 
-  private boolean spooled(String recordingId) {
+  private boolean endedInSpool(String recordingId) {
     try {
-      return spool.manifest(recordingId).isPresent();
+      return spool.manifest(recordingId).map(Manifest::captureEnded).orElse(false);
     } catch (IOException e) {
       return true; // let switchUpload report the problem
     }
