@@ -109,6 +109,22 @@ class ControlPortBadInputTest {
 
   @Test
   @Order(2)
+  void theLargestAllowedFrameIsAccepted() {
+    // the limit is on the payload: 65 536 bytes pass, 65 537 do not (the case above)
+    String hello = hello(1, "\"big-frame\"");
+    byte[] payload = (hello + " ".repeat(65_536 - hello.length())).getBytes(StandardCharsets.UTF_8);
+    assertThat(payload).hasSize(65_536);
+    try (RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort())) {
+      c.sendFrame(payload);
+      JsonNode welcome = c.readFrame(ANSWER);
+      assertThat(welcome).as("closed without an answer").isNotNull();
+      assertThat(welcome.path("type").asText()).as(welcome.toString()).isEqualTo("WELCOME");
+    }
+    assertAliceUntouched();
+  }
+
+  @Test
+  @Order(2)
   void aBadFrameAfterAValidHelloEndsOnlyThatSession() {
     try (RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort())) {
       c.sendJson(hello(1, "\"mallory\""));

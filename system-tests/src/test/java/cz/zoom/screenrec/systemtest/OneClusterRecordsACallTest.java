@@ -52,6 +52,9 @@ class OneClusterRecordsACallTest {
 
     ScreenRecApi.Agent alice = api.awaitAgent("alice", Duration.ofSeconds(60));
     assertThat(alice.state()).isEqualTo("IDLE");
+    assertThat(alice.role()).isEqualTo("primary");
+    assertThat(alice.clientVersion()).isNotBlank();
+    assertThat(alice.remoteAddress()).contains("127.0.0.1");
 
     String callId = "call-" + UUID.randomUUID();
     long startSent = System.currentTimeMillis();
@@ -113,6 +116,10 @@ class OneClusterRecordsACallTest {
         .isCloseTo(recordedMs, org.assertj.core.data.Offset.offset(FRAME_MS));
 
     Path video = checkVideoDownload(api, rec, tmp);
+    ScreenRecApi.Response thumbnail = api.thumbnail(recordingId);
+    assertThat(thumbnail.status()).as(thumbnail.toString()).isEqualTo(200);
+    assertThat(thumbnail.header("Content-Type")).get().asString().startsWith("image/jpeg");
+    assertThat(thumbnail.body()).startsWith((byte) 0xFF, (byte) 0xD8);
 
     VideoProbe.Info info = VideoProbe.probe(video);
     assertThat(info.codecName()).isEqualTo(rec.video().codec());
