@@ -1,0 +1,129 @@
+package cz.zoom.screenrec.service;
+
+import cz.zoom.screenrec.client.ClientIdentity;
+import cz.zoom.screenrec.client.control.ControlClient;
+import cz.zoom.screenrec.service.ipc.IpcConnection;
+import cz.zoom.screenrec.service.ipc.IpcConnection.IpcProtocolException;
+import cz.zoom.screenrec.service.ipc.IpcMessage;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One logged-in session: its capture process on the IPC side, a control connection to the servers
+ * for its agent on the other. The session lives as long as the IPC connection; when the capture
+ * process goes (logout, crash), the agent's control connection closes with it, as when a desktop's
+ * client exits.
+ */
+final class CaptureSession implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CaptureSession.class);
+
+  private final IpcConnection ipc;
+  private final IpcMessage.Hello hello;
+  private final String agent;
+  private final RemoteRecordingControl recordings;
+  private final ControlClient control;
+  private volatile boolean closed;
+
+  CaptureSession(IpcConnection ipc, IpcMessage.Hello hello, String agent, CaptureService.Context ctx) {
+    this.ipc = ipc;
+    this.hello = hello;
+    this.agent = agent;
+    this.recordings = new RemoteRecordingControl(agent, ctx.spool(), ipc::send, ctx.timer(), ctx.orphanBound(),
+        ctx.answerTimeout());
+    ClientIdentity identity = new ClientIdentity(agent, ctx.machine() + displaySuffix(hello.display()),
+        ctx.version());
+    this.control = new ControlClient(identity, ctx.hosts(), ctx.reconnectPolicy(), recordings, hello::screens,
+        ctx.connectTimeout(), ctx.helloTimeout());
+    recordings.reportTo(control::sendIfConnected);
+  }
+
+  String agent() {
+    return agent;
+  }
+
+  IpcMessage.Hello hello() {
+    return hello;
+  }
+
+  /** Welcomes the capture process, connects for its agent, and serves the capture process until it goes. */
+  void run() {
+    try {
+      ipc.send(new IpcMessage.Welcome(agent));
+      control.start();
+      while (!closed) {
+        dispatch(ipc.read());
+      }
+    } catch (IpcProtocolException e) {
+      log.warn("agent {}: capture process (login {}, pid {}) sent bad input: {} {}; closing", agent, hello.login(),
+          hello.pid(), e.code(), e.getMessage());
+      sendQuietly(new IpcMessage.Error(e.code(), e.getMessage()));
+    } catch (EOFException | ClosedChannelException e) {
+      if (!closed) {
+        log.info("agent {}: capture process (login {}, display {}, pid {}) disconnected", agent, hello.login(),
+            hello.display(), hello.pid());
+      }
+    } catch (IOException e) {
+      if (!closed) {
+        log.warn("agent {}: connection to the capture process failed: {}", agent, e.toString());
+      }
+    } finally {
+      close();
+    }
+  }
+
+  private void dispatch(IpcMessage m) throws IOException {
+    if (m instanceof IpcMessage.SegmentData d) {
+      recordings.onSegmentData(d);
+    } else if (m instanceof IpcMessage.SegmentOpen o) {
+      recordings.onSegmentOpen(o);
+    } else if (m instanceof IpcMessage.SegmentCommit c) {
+      ipc.send(recordings.onSegmentCommit(c));
+    } else if (m instanceof IpcMessage.SegmentAbort a) {
+      recordings.onSegmentAbort(a);
+    } else if (m instanceof IpcMessage.Ack a) {
+      recordings.onAck(a);
+    } else if (m instanceof IpcMessage.Stopped s) {
+      recordings.onStopped(s);
+    } else if (m instanceof IpcMessage.Error e) {
+      log.warn("agent {}: capture process sent ERROR {}: {}", agent, e.code(), e.message());
+      closed = true;
+    } else {
+      throw new IpcProtocolException("UNEXPECTED_MESSAGE", m.getClass().getSimpleName().toUpperCase()
+          + " is not sent by a capture process");
+    }
+  }
+
+  /** Ends the session from the service's side (service shutdown, or a newer session of the same agent). */
+  void end(String code, String message) {
+    if (!closed) {
+      sendQuietly(new IpcMessage.Error(code, message));
+    }
+    close();
+  }
+
+  @Override
+  public void close() {
+    if (closed && !ipc.channel().isOpen()) {
+      return;
+    }
+    closed = true;
+    ipc.close();
+    recordings.connectionClosed();
+    control.close();
+  }
+
+  private void sendQuietly(IpcMessage m) {
+    try {
+      ipc.send(m);
+    } catch (IOException e) {
+      // the peer is gone already
+    }
+  }
+
+  private static String displaySuffix(String display) {
+    return display == null || display.isBlank() ? "" : display.startsWith(":") ? display : " " + display;
+  }
+}

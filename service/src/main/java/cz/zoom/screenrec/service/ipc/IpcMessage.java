@@ -1,0 +1,81 @@
+package cz.zoom.screenrec.service.ipc;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import cz.zoom.screenrec.protocol.CaptureSettings;
+import cz.zoom.screenrec.protocol.Screen;
+import java.util.List;
+
+/**
+ * The messages between the service and a session's capture process (docs/service-mode.md). Each is
+ * one frame of the control protocol's framing: 4-byte big-endian length, then a UTF-8 JSON object
+ * whose {@code type} names the message. Segment bytes travel base64-encoded in SEGMENT_DATA chunks
+ * of at most {@link #MAX_CHUNK} bytes, so every frame stays under the 64 KiB frame limit.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = IpcMessage.Hello.class, name = "HELLO"),
+    @JsonSubTypes.Type(value = IpcMessage.Welcome.class, name = "WELCOME"),
+    @JsonSubTypes.Type(value = IpcMessage.Error.class, name = "ERROR"),
+    @JsonSubTypes.Type(value = IpcMessage.Start.class, name = "START"),
+    @JsonSubTypes.Type(value = IpcMessage.Stop.class, name = "STOP"),
+    @JsonSubTypes.Type(value = IpcMessage.Ack.class, name = "ACK"),
+    @JsonSubTypes.Type(value = IpcMessage.SegmentOpen.class, name = "SEGMENT_OPEN"),
+    @JsonSubTypes.Type(value = IpcMessage.SegmentData.class, name = "SEGMENT_DATA"),
+    @JsonSubTypes.Type(value = IpcMessage.SegmentCommit.class, name = "SEGMENT_COMMIT"),
+    @JsonSubTypes.Type(value = IpcMessage.SegmentAbort.class, name = "SEGMENT_ABORT"),
+    @JsonSubTypes.Type(value = IpcMessage.Committed.class, name = "COMMITTED"),
+    @JsonSubTypes.Type(value = IpcMessage.Stopped.class, name = "STOPPED"),
+})
+public sealed interface IpcMessage {
+  int VERSION = 1;
+  /** Segment bytes per SEGMENT_DATA: base64 makes 43,692 characters of it, well inside a 64 KiB frame. */
+  int MAX_CHUNK = 32 * 1024;
+
+  /** Capture → service, first: who is logged in to this session and what its display shows. */
+  record Hello(int version, String login, String display, long pid, List<Screen> screens) implements IpcMessage {
+    public Hello {
+      screens = screens == null ? List.of() : List.copyOf(screens);
+    }
+  }
+
+  /** Service → capture: the session is recorded as {@code agent}; the service now connects to the servers for it. */
+  record Welcome(String agent) implements IpcMessage {}
+
+  /** Either side, then it closes: {@code code} is one of the codes in docs/service-mode.md. */
+  record Error(String code, String message) implements IpcMessage {}
+
+  /** Service → capture: start capturing (the server's START, with the settings that apply). */
+  record Start(long seq, String recordingId, String callId, CaptureSettings capture) implements IpcMessage {}
+
+  /** Service → capture: end the recording; its final segment comes, then STOPPED with the same seq. */
+  record Stop(long seq, String recordingId, String reason) implements IpcMessage {}
+
+  /**
+   * Capture → service: answer to START ({@code message} says why not when {@code ok} is false), or to
+   * a STOP of a recording the capture process is not recording (ok false).
+   */
+  record Ack(long seq, boolean ok, String message) implements IpcMessage {}
+
+  /** Capture → service: segment {@code index} of the recording being captured begins. */
+  record SegmentOpen(String recordingId, int index) implements IpcMessage {}
+
+  /** Capture → service: the next bytes of the open segment. */
+  record SegmentData(String recordingId, int index, byte[] data) implements IpcMessage {}
+
+  /** Capture → service: the open segment is complete; {@code last} marks the recording's final one. */
+  record SegmentCommit(long seq, String recordingId, int index, boolean last) implements IpcMessage {}
+
+  /** Capture → service: drop the open segment (it could not be written whole). */
+  record SegmentAbort(String recordingId, int index) implements IpcMessage {}
+
+  /** Service → capture: answer to SEGMENT_COMMIT; ok means the segment is durable in the service's spool. */
+  record Committed(long seq, boolean ok, String message) implements IpcMessage {}
+
+  /**
+   * Capture → service: the recording ended and its final segment was committed. {@code seq} is the
+   * STOP's, or 0 when the capture ended it by itself (session logging off).
+   */
+  record Stopped(long seq, String recordingId, int segmentCount, long startedAt, long endedAt, String reason)
+      implements IpcMessage {}
+}
