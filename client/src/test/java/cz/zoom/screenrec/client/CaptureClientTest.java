@@ -415,9 +415,21 @@ class CaptureClientTest {
     try (SegmentReader reader = new SegmentReader(new ByteArrayInputStream(segment))) {
       assertThat(reader.header().screens()).extracting(s -> s.id()).containsExactly(1);
     }
-    // a recording in progress does not make CONFIGURE fail
-    conn.send(new Configure(3, FakeControlServer.FAST_CAPTURE));
+    // a recording in progress takes new settings at once: the next segments hold the other monitor
+    conn.send(new Configure(3, new CaptureSettings(10, 1, 1_000, 1_000, List.of(0))));
     assertThat(conn.expect(Ack.class, WAIT)).isEqualTo(new Ack(3, true, null));
+    await().atMost(WAIT).until(() -> mus.stored().stream().filter(p -> p.recordingId().equals(id)).anyMatch(p -> {
+      try (SegmentReader reader = new SegmentReader(new ByteArrayInputStream(p.body()))) {
+        return reader.header().screens().stream().map(sc -> sc.id()).toList().equals(List.of(0));
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    }));
+    // a monitor this desktop does not have is refused with the reason
+    conn.send(new Configure(4, new CaptureSettings(10, 1, 1_000, 1_000, List.of(9))));
+    Ack refused = conn.expect(Ack.class, WAIT);
+    assertThat(refused.ok()).isFalse();
+    assertThat(refused.message()).contains("9");
   }
 
   @Test

@@ -164,13 +164,12 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
   public Optional<String> configure(CaptureSettings settings) {
     synchronized (lock) {
       sessionSettings = settings;
-      // the recorder cannot change a running capture yet: a recording in progress keeps its settings
-      if (recorder.state() != Recorder.State.IDLE) {
-        log.info("capture settings {} take effect from the next recording", settings);
-      } else {
+      // a running recording takes them from its next frame; otherwise the next START uses them
+      Optional<String> refused = recorder.configure(settings);
+      if (refused.isEmpty()) {
         log.info("capture settings are now {}", settings);
       }
-      return Optional.empty();
+      return refused;
     }
   }
 
