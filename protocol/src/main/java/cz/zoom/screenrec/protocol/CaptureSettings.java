@@ -24,7 +24,7 @@ public record CaptureSettings(
     screens = screens == null ? List.of() : List.copyOf(screens);
   }
 
-  void validate() {
+  public void validate() {
     Limits.requireRange("capture.framesPerSecond", framesPerSecond, 1, 30);
     Limits.requireRange("capture.scaleDivisor", scaleDivisor, 1, 2);
     Limits.requireRange("capture.keyframeIntervalMs", keyframeIntervalMs, 1_000, 600_000);

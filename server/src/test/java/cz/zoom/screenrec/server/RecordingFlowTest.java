@@ -8,6 +8,7 @@ import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.format.SegmentHeader;
 import cz.zoom.screenrec.format.SegmentWriter;
 import cz.zoom.screenrec.protocol.Ack;
+import cz.zoom.screenrec.protocol.Configure;
 import cz.zoom.screenrec.protocol.Heartbeat;
 import cz.zoom.screenrec.protocol.HeartbeatAck;
 import cz.zoom.screenrec.protocol.RecordingStopped;
@@ -54,6 +55,26 @@ class RecordingFlowTest {
 
       agent.send(new Heartbeat(1, System.currentTimeMillis(), 0, -1));
       assertThat(agent.receive(HeartbeatAck.class).seq()).isEqualTo(1);
+
+      // capture settings pushed at run time reach the client as CONFIGURE; its ACK decides the answer
+      CompletableFuture<HttpResponse<String>> configured = CompletableFuture.supplyAsync(() -> {
+        try {
+          return fx.send(fx.api("/api/v1/agents/alice/capture").PUT(HttpRequest.BodyPublishers.ofString(
+              "{\"framesPerSecond\":2,\"scaleDivisor\":2,\"keyframeIntervalMs\":30000,\"segmentDurationMs\":10000}")));
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      Configure configure = agent.receive(Configure.class);
+      assertThat(configure.capture().scaleDivisor()).isEqualTo(2);
+      agent.send(new Ack(configure.seq(), true, null));
+      assertThat(configured.get().statusCode()).isEqualTo(200);
+      assertThat(fx.send(fx.api("/api/v1/agents/alice/capture").PUT(HttpRequest.BodyPublishers.ofString(
+          "{\"framesPerSecond\":99,\"scaleDivisor\":1,\"keyframeIntervalMs\":30000,\"segmentDurationMs\":10000}")))
+          .statusCode()).isEqualTo(400);
+      assertThat(fx.send(fx.api("/api/v1/agents/nobody/capture").PUT(HttpRequest.BodyPublishers.ofString(
+          "{\"framesPerSecond\":2,\"scaleDivisor\":1,\"keyframeIntervalMs\":30000,\"segmentDurationMs\":10000}")))
+          .statusCode()).isEqualTo(409);
 
       JsonNode agents = ServerFixture.json(fx.get("/api/v1/agents"));
       assertThat(agents.get(0).get("agent").asText()).isEqualTo("alice");
