@@ -61,6 +61,11 @@ final class Bodies {
     }
   }
 
+  static String optionalCallId(Context ctx) {
+    String v = ctx.queryParam("callId");
+    return v == null || v.isEmpty() ? null : cz.zoom.screenrec.server.audio.CallIds.check(v);
+  }
+
   static String optionalName(Context ctx, String param) {
     String v = ctx.queryParam(param);
     return v == null || v.isEmpty() ? null : HttpApi.name(param, v);

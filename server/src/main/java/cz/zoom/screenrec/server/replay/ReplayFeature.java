@@ -1,6 +1,12 @@
 package cz.zoom.screenrec.server.replay;
 
 import cz.zoom.screenrec.server.api.http.HttpApi;
+import cz.zoom.screenrec.server.audio.AudioRoutes;
+import cz.zoom.screenrec.server.audio.AudioService;
+import cz.zoom.screenrec.server.audio.AudioStore;
+import cz.zoom.screenrec.server.export.CallExporter;
+import cz.zoom.screenrec.server.export.ExportService;
+import cz.zoom.screenrec.server.peers.Peers;
 import cz.zoom.screenrec.server.audit.AuditLog;
 import cz.zoom.screenrec.server.auth.AdminPasswordFile;
 import cz.zoom.screenrec.server.auth.AuthService;
@@ -44,12 +50,34 @@ public final class ReplayFeature implements AutoCloseable {
       log.warn("replay UI: user 'admin' created; its password is in {} (owner-only). Change it after the first login.",
           file);
     }
+    AudioService audio = new AudioService(new AudioStore(jdbc, media.root()), config.maxAudioBytes(), clock);
+    Peers peers = own(new Peers(config.peers(), config.peerTimeout(), config.clusterId()));
+    LocalCalls local = new LocalCalls(config.clusterId(), store, audio.store(), media, jdbc);
+    ReplayCalls calls = new ReplayCalls(local, peers);
+    Thumbnails thumbnails = new Thumbnails(media);
+    ExportService exports = own(new ExportService(config.dataDir().resolve("exports"),
+        new CallExporter(config.capture().framesPerSecond()), clock));
+
+    // machine API (bearer token): the call recorder's audio, and what peer clusters ask
+    routes.add(new AudioRoutes(audio, config.clusterId()));
+    routes.add(new ClusterRoutes(local, store, thumbnails));
+    // replay UI (session cookie)
     ReplayAuth guard = new ReplayAuth(auth, "https".equals(config.publicUrl().getScheme()));
     routes.add(guard);
     routes.add(new SessionRoutes(auth, guard));
     routes.add(new AdminRoutes(auth, audit));
+    routes.add(new ReplayCallRoutes(calls, store, media, audio, peers, exports, audit));
+    routes.add(new MediaRoutes(config.clusterId(), store, media, audio, thumbnails, peers));
+    if (!config.peers().isEmpty()) {
+      log.info("replay gathers media from peer clusters {}", config.peers());
+    }
     // the pages' catch-all route goes last, after every /replay API route
     routes.add(new StaticPages(guard));
+  }
+
+  private <T extends AutoCloseable> T own(T resource) {
+    resources.push(resource);
+    return resource;
   }
 
   public List<HttpApi.Routes> routes() {

@@ -41,8 +41,15 @@ public final class StaticPages implements HttpApi.Routes {
 
   @Override
   public void accept(Javalin app) {
-    app.get("/replay", this::root);
-    app.get("/replay/<path>", ctx -> serve(ctx, ctx.pathParam("path")));
+    // also matches /replay and /replay/, with an empty path
+    app.get("/replay/<path>", ctx -> {
+      String path = ctx.pathParam("path");
+      if (path.isEmpty()) {
+        root(ctx);
+      } else {
+        serve(ctx, path);
+      }
+    });
   }
 
   private void root(Context ctx) throws IOException {

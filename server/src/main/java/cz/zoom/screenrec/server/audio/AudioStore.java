@@ -1,0 +1,94 @@
+package cz.zoom.screenrec.server.audio;
+
+import cz.zoom.screenrec.protocol.Limits;
+import cz.zoom.screenrec.server.storage.Jdbc;
+import cz.zoom.screenrec.server.storage.StorageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Call audio rows (table call_audio) and where their files live: {@code <media>/calls/<callId>/}. */
+public final class AudioStore {
+  private static final String COLUMNS =
+      "call_id, agent, started_at, duration_ms, format, codec, bytes, playable_file, content_type, received_at";
+
+  private final Jdbc jdbc;
+  private final Path callsRoot;
+
+  public AudioStore(Jdbc jdbc, Path mediaRoot) throws IOException {
+    this.jdbc = jdbc;
+    this.callsRoot = Files.createDirectories(mediaRoot.resolve("calls")).toRealPath();
+  }
+
+  /** The call's own folder; the id is checked so no caller can leave the calls folder. */
+  public Path callDir(String callId) {
+    if (callId == null || !Limits.NAME.matcher(callId).matches() || callId.equals(".") || callId.equals("..")) {
+      throw new IllegalArgumentException("not a call id: " + callId);
+    }
+    Path dir = callsRoot.resolve(callId).normalize();
+    if (!callsRoot.equals(dir.getParent())) {
+      throw new IllegalArgumentException("call id escapes the media folder");
+    }
+    return dir;
+  }
+
+  /** Inserts or replaces the call's row. */
+  public void put(CallAudio a) {
+    Object[] values = {a.agent(), a.startedAt(), a.durationMs(), a.format(), a.codec(), a.bytes(), a.playableFile(),
+        a.contentType(), a.receivedAt(), a.callId()};
+    String update = "UPDATE call_audio SET agent = ?, started_at = ?, duration_ms = ?, format = ?, codec = ?, "
+        + "bytes = ?, playable_file = ?, content_type = ?, received_at = ? WHERE call_id = ?";
+    if (jdbc.update(update, values) == 1) {
+      return;
+    }
+    try {
+      jdbc.update("INSERT INTO call_audio (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", a.callId(),
+          a.agent(), a.startedAt(), a.durationMs(), a.format(), a.codec(), a.bytes(), a.playableFile(),
+          a.contentType(), a.receivedAt());
+    } catch (StorageException e) {
+      if (!Jdbc.isDuplicateKey(e)) {
+        throw e;
+      }
+      jdbc.update(update, values);
+    }
+  }
+
+  public Optional<CallAudio> find(String callId) {
+    return jdbc.queryOne("SELECT " + COLUMNS + " FROM call_audio WHERE call_id = ?", AudioStore::row, callId);
+  }
+
+  /** Audio filtered by call id, agent and start time (any may be null), newest first. */
+  public List<CallAudio> search(String callId, String agent, Long from, Long to, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM call_audio WHERE 1 = 1");
+    List<Object> params = new ArrayList<>();
+    if (callId != null) {
+      sql.append(" AND call_id = ?");
+      params.add(callId);
+    }
+    if (agent != null) {
+      sql.append(" AND agent = ?");
+      params.add(agent);
+    }
+    if (from != null) {
+      sql.append(" AND started_at >= ?");
+      params.add(from);
+    }
+    if (to != null) {
+      sql.append(" AND started_at <= ?");
+      params.add(to);
+    }
+    sql.append(" ORDER BY started_at DESC, call_id LIMIT ").append(limit);
+    return jdbc.query(sql.toString(), AudioStore::row, params.toArray());
+  }
+
+  private static CallAudio row(ResultSet rs) throws SQLException {
+    return new CallAudio(rs.getString("call_id"), rs.getString("agent"), rs.getLong("started_at"),
+        rs.getLong("duration_ms"), rs.getString("format"), rs.getString("codec"), rs.getLong("bytes"),
+        rs.getString("playable_file"), rs.getString("content_type"), rs.getLong("received_at"));
+  }
+}

@@ -1,0 +1,69 @@
+package cz.zoom.screenrec.server.replay;
+
+import cz.zoom.screenrec.server.api.http.ApiException;
+import cz.zoom.screenrec.server.api.http.HttpApi;
+import cz.zoom.screenrec.server.audio.CallIds;
+import cz.zoom.screenrec.server.api.http.RangeResponse;
+import cz.zoom.screenrec.server.recording.Recording;
+import cz.zoom.screenrec.server.recording.RecordingStatus;
+import cz.zoom.screenrec.server.recording.RecordingStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What peer clusters ask this one (API token): {@code GET /api/v1/cluster}, {@code GET
+ * /api/v1/calls?callId=&agent=&from=&to=}, {@code GET /api/v1/calls/{callId}/media} and
+ * {@code GET /api/v1/recordings/{id}/thumbnails/{atMs}}.
+ */
+public final class ClusterRoutes implements HttpApi.Routes {
+  private final LocalCalls calls;
+  private final RecordingStore recordings;
+  private final Thumbnails thumbnails;
+
+  public ClusterRoutes(LocalCalls calls, RecordingStore recordings, Thumbnails thumbnails) {
+    this.calls = calls;
+    this.recordings = recordings;
+    this.thumbnails = thumbnails;
+  }
+
+  @Override
+  public void accept(Javalin app) {
+    app.get("/api/v1/cluster", ctx -> ctx.json(Map.of("clusterId", calls.clusterId())));
+    app.get("/api/v1/calls", ctx -> ctx.json(calls.search(Bodies.optionalCallId(ctx),
+        Bodies.optionalName(ctx, "agent"), Bodies.time(ctx, "from"), Bodies.time(ctx, "to"))));
+    app.get("/api/v1/calls/{callId}/media",
+        ctx -> ctx.json(calls.call(CallIds.check(ctx.pathParam("callId")))));
+    app.get("/api/v1/recordings/{id}/thumbnails/{at}", this::thumbnail);
+  }
+
+  private void thumbnail(Context ctx) throws IOException {
+    Recording r = readyRecording(recordings, HttpApi.recordingId(ctx));
+    serveThumbnail(ctx, thumbnails, r, ctx.pathParam("at"));
+  }
+
+  static Recording readyRecording(RecordingStore recordings, String id) {
+    Recording r = recordings.findRecording(id).orElseThrow(() -> ApiException.notFound("unknown recording " + id));
+    if (r.status() != RecordingStatus.READY) {
+      throw new ApiException(409, "not_ready", "recording " + id + " is " + r.status() + "; it has no video yet");
+    }
+    return r;
+  }
+
+  static void serveThumbnail(Context ctx, Thumbnails thumbnails, Recording r, String atText) throws IOException {
+    long at;
+    try {
+      at = Long.parseLong(atText.endsWith(".jpg") ? atText.substring(0, atText.length() - 4) : atText);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("thumbnail time must be ms from the video start");
+    }
+    Path file = thumbnails.thumbnail(r, at);
+    if (file == null) {
+      throw ApiException.notFound("no thumbnail at " + at + " ms (one every " + Thumbnails.STEP_MS + " ms)");
+    }
+    ctx.header("Cache-Control", "private, max-age=86400");
+    RangeResponse.serve(ctx, file, "image/jpeg");
+  }
+}

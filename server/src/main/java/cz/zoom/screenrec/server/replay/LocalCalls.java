@@ -1,0 +1,279 @@
+package cz.zoom.screenrec.server.replay;
+
+import cz.zoom.screenrec.encode.VideoCodec;
+import cz.zoom.screenrec.format.ScreenLayout;
+import cz.zoom.screenrec.format.SegmentReader;
+import cz.zoom.screenrec.server.api.http.RecordingView;
+import cz.zoom.screenrec.server.audio.AudioStore;
+import cz.zoom.screenrec.server.audio.CallAudio;
+import cz.zoom.screenrec.server.recording.Call;
+import cz.zoom.screenrec.server.recording.Recording;
+import cz.zoom.screenrec.server.recording.RecordingStore;
+import cz.zoom.screenrec.server.recording.Segment;
+import cz.zoom.screenrec.server.replay.CallMedia.Audio;
+import cz.zoom.screenrec.server.replay.CallMedia.CallSummary;
+import cz.zoom.screenrec.server.replay.CallMedia.ClusterCall;
+import cz.zoom.screenrec.server.replay.CallMedia.Gap;
+import cz.zoom.screenrec.server.replay.CallMedia.Part;
+import cz.zoom.screenrec.server.replay.CallMedia.Screen;
+import cz.zoom.screenrec.server.replay.CallMedia.ScreenRect;
+import cz.zoom.screenrec.server.storage.Jdbc;
+import cz.zoom.screenrec.server.storage.LocalMediaStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What this cluster holds of calls: screen recordings, audio and call events. */
+public final class LocalCalls {
+  private static final Logger log = LoggerFactory.getLogger(LocalCalls.class);
+  static final int SEARCH_LIMIT = 200;
+
+  private final String clusterId;
+  private final RecordingStore recordings;
+  private final AudioStore audio;
+  private final LocalMediaStore media;
+  private final Jdbc jdbc;
+
+  public LocalCalls(String clusterId, RecordingStore recordings, AudioStore audio, LocalMediaStore media, Jdbc jdbc) {
+    this.clusterId = clusterId;
+    this.recordings = recordings;
+    this.audio = audio;
+    this.media = media;
+    this.jdbc = jdbc;
+  }
+
+  public String clusterId() {
+    return clusterId;
+  }
+
+  /** The call as this cluster knows it; empty lists when it knows nothing. */
+  public ClusterCall call(String callId) {
+    Optional<Call> call = recordings.findCall(callId);
+    List<Screen> screen = new ArrayList<>();
+    for (Recording r : recordings.findRecordings(callId, null, 50)) {
+      screen.add(screen(r));
+    }
+    screen.sort(Comparator.comparing(Screen::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
+    List<Audio> sound = audio.find(callId).map(a -> List.of(audio(a))).orElse(List.of());
+    String agent = call.map(Call::agent).orElse(screen.isEmpty() ? audio.find(callId).map(CallAudio::agent)
+        .orElse(null) : screen.get(0).agent());
+    return new ClusterCall(clusterId, callId, agent, call.map(Call::startedAt).orElse(null),
+        call.map(Call::endedAt).orElse(null), screen, sound);
+  }
+
+  Audio audio(CallAudio a) {
+    return new Audio(clusterId, a.callId(), a.startedAt(), a.durationMs(), a.contentType(), a.codec(), null);
+  }
+
+  private Screen screen(Recording r) {
+    List<Segment> segments = recordings.segments(r.id());
+    RecordingView view = RecordingView.of(r, segments);
+    List<Part> parts = view.parts().stream()
+        .map(p -> new Part(p.clusterId(), p.fromIndex(), p.toIndex(), p.startedAt(), p.endedAt())).toList();
+    String contentType = null;
+    if (r.videoCodec() != null) {
+      try {
+        contentType = VideoCodec.fromId(r.videoCodec()).contentType();
+      } catch (IllegalArgumentException e) {
+        contentType = null;
+      }
+    }
+    Long end = r.endedAt() != null ? r.endedAt()
+        : r.startedAt() != null && r.videoDurationMs() != null ? r.startedAt() + r.videoDurationMs() : null;
+    return new Screen(r.id(), clusterId, r.agent(), r.status().name(), r.startedAt(), end, r.videoDurationMs(),
+        contentType, parts, missingGaps(r, segments, view.missingSegments()), screens(r, segments), null, null, null);
+  }
+
+  /**
+   * Missing segments as time spans. A segment ends where the next begins; the end of the one
+   * before a hole is estimated from the typical segment length.
+   */
+  private static List<Gap> missingGaps(Recording r, List<Segment> segments, List<Integer> missing) {
+    List<Gap> gaps = new ArrayList<>();
+    if (missing == null || missing.isEmpty() || r.startedAt() == null) {
+      return gaps;
+    }
+    Map<Integer, Long> starts = new HashMap<>();
+    for (Segment s : segments) {
+      if (s.startedAt() != null) {
+        starts.put(s.index(), s.startedAt() + r.clockOffsetMs());
+      }
+    }
+    long typical = typicalLength(segments);
+    int i = 0;
+    while (i < missing.size()) {
+      int from = missing.get(i);
+      int to = from;
+      while (i + 1 < missing.size() && missing.get(i + 1) == to + 1) {
+        to = missing.get(++i);
+      }
+      i++;
+      Long before = starts.get(from - 1);
+      long gapFrom = from == 0 ? r.startedAt() : before != null ? before + typical : r.startedAt();
+      Long after = starts.get(to + 1);
+      long gapTo = after != null ? after : r.endedAt() != null ? r.endedAt() : gapFrom + typical * (to - from + 1);
+      gaps.add(new Gap(Math.min(gapFrom, gapTo), gapTo, "MISSING", from, to));
+    }
+    return gaps;
+  }
+
+  private static long typicalLength(List<Segment> segments) {
+    List<Long> lengths = new ArrayList<>();
+    for (int i = 0; i + 1 < segments.size(); i++) {
+      Segment a = segments.get(i);
+      Segment b = segments.get(i + 1);
+      if (b.index() == a.index() + 1 && a.startedAt() != null && b.startedAt() != null) {
+        lengths.add(b.startedAt() - a.startedAt());
+      }
+    }
+    if (lengths.isEmpty()) {
+      return 5_000;
+    }
+    lengths.sort(null);
+    return lengths.get(lengths.size() / 2);
+  }
+
+  /** Monitors as the encoder lays them out (RecordingEncoder's canvas), from the segment headers. */
+  private List<ScreenRect> screens(Recording r, List<Segment> segments) {
+    Map<Integer, ScreenLayout> byId = new LinkedHashMap<>();
+    for (Segment s : segments) {
+      Path file = media.segmentPath(r.id(), s.index());
+      if (!Files.isRegularFile(file)) {
+        continue;
+      }
+      try (InputStream in = Files.newInputStream(file); SegmentReader reader = new SegmentReader(in)) {
+        for (ScreenLayout l : reader.header().screens()) {
+          byId.merge(l.id(), l, (a, b) -> new ScreenLayout(a.id(), a.x(), a.y(), Math.max(a.width(), b.width()),
+              Math.max(a.height(), b.height())));
+        }
+      } catch (IOException | RuntimeException e) {
+        log.debug("segment {} of {} has no readable header: {}", s.index(), r.id(), e.toString());
+      }
+    }
+    List<ScreenLayout> screens = new ArrayList<>(byId.values());
+    screens.sort(Comparator.comparingInt(ScreenLayout::id));
+    if (overlap(screens)) {
+      List<ScreenLayout> row = new ArrayList<>();
+      int x = 0;
+      for (ScreenLayout s : screens) {
+        row.add(new ScreenLayout(s.id(), x, 0, s.width(), s.height()));
+        x += s.width();
+      }
+      screens = row;
+    }
+    int minX = screens.stream().mapToInt(ScreenLayout::x).min().orElse(0);
+    int minY = screens.stream().mapToInt(ScreenLayout::y).min().orElse(0);
+    return screens.stream().map(s -> new ScreenRect(s.id(), s.x() - minX, s.y() - minY, s.width(), s.height()))
+        .toList();
+  }
+
+  private static boolean overlap(List<ScreenLayout> screens) {
+    for (int i = 0; i < screens.size(); i++) {
+      for (int j = i + 1; j < screens.size(); j++) {
+        ScreenLayout a = screens.get(i);
+        ScreenLayout b = screens.get(j);
+        if (a.x() < b.x() + b.width() && b.x() < a.x() + a.width() && a.y() < b.y() + b.height()
+            && b.y() < a.y() + a.height()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Calls this cluster knows, by call id, agent and start time (any may be null), newest first. */
+  public List<CallSummary> search(String callId, String agent, Long from, Long to) {
+    Map<String, Acc> byCall = new LinkedHashMap<>();
+    StringBuilder sql = new StringBuilder("SELECT call_id, agent, started_at, ended_at FROM calls WHERE 1 = 1");
+    List<Object> params = new ArrayList<>();
+    if (callId != null) {
+      sql.append(" AND call_id = ?");
+      params.add(callId);
+    }
+    if (agent != null) {
+      sql.append(" AND agent = ?");
+      params.add(agent);
+    }
+    if (from != null) {
+      sql.append(" AND started_at >= ?");
+      params.add(from);
+    }
+    if (to != null) {
+      sql.append(" AND started_at <= ?");
+      params.add(to);
+    }
+    sql.append(" ORDER BY started_at DESC, call_id LIMIT ").append(SEARCH_LIMIT);
+    for (Call c : jdbc.query(sql.toString(), rs -> new Call(rs.getString(1), rs.getString(2), rs.getLong(3),
+        Jdbc.nullableLong(rs, "ended_at")), params.toArray())) {
+      byCall.computeIfAbsent(c.callId(), Acc::new).add(c.agent(), c.startedAt(), c.endedAt(), false, false);
+    }
+    for (Recording r : recordings.findRecordings(callId, agent, 2 * SEARCH_LIMIT)) {
+      long start = r.startedAt() != null ? r.startedAt() : r.createdAt();
+      if ((from == null || start >= from) && (to == null || start <= to)) {
+        byCall.computeIfAbsent(r.callId(), Acc::new).add(r.agent(), start, r.endedAt(), true, false);
+      }
+    }
+    for (CallAudio a : audio.search(callId, agent, from, to, SEARCH_LIMIT)) {
+      byCall.computeIfAbsent(a.callId(), Acc::new).add(a.agent(), a.startedAt(), a.endedAt(), false, true);
+    }
+    return byCall.values().stream().map(a -> a.summary(clusterId))
+        .sorted(Comparator.comparing(CallSummary::startedAt, Comparator.nullsLast(Comparator.reverseOrder())))
+        .limit(SEARCH_LIMIT).toList();
+  }
+
+  /** Merges what several sources say of one call. */
+  static final class Acc {
+    final String callId;
+    String agent;
+    Long startedAt;
+    Long endedAt;
+    boolean hasScreen;
+    boolean hasAudio;
+    final List<String> clusters = new ArrayList<>();
+
+    Acc(String callId) {
+      this.callId = callId;
+    }
+
+    void add(String a, Long start, Long end, boolean screen, boolean sound) {
+      if (agent == null) {
+        agent = a;
+      }
+      if (start != null) {
+        startedAt = startedAt == null ? start : Math.min(startedAt, start);
+      }
+      if (end != null) {
+        endedAt = endedAt == null ? end : Math.max(endedAt, end);
+      }
+      hasScreen |= screen;
+      hasAudio |= sound;
+    }
+
+    void add(CallSummary s) {
+      add(s.agent(), s.startedAt(), s.endedAt(), s.hasScreen(), s.hasAudio());
+      for (String c : s.clusters()) {
+        if (!clusters.contains(c)) {
+          clusters.add(c);
+        }
+      }
+    }
+
+    CallSummary summary(String clusterId) {
+      List<String> cs = new ArrayList<>(clusters);
+      if (clusterId != null && !cs.contains(clusterId)) {
+        cs.add(clusterId);
+      }
+      return new CallSummary(callId, agent, startedAt, endedAt, hasScreen, hasAudio, cs);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package cz.zoom.screenrec.server.replay;
+
+import cz.zoom.screenrec.encode.VideoCodec;
+import cz.zoom.screenrec.server.api.http.ApiException;
+import cz.zoom.screenrec.server.api.http.HttpApi;
+import cz.zoom.screenrec.server.audio.CallIds;
+import cz.zoom.screenrec.server.api.http.RangeResponse;
+import cz.zoom.screenrec.server.audio.AudioService;
+import cz.zoom.screenrec.server.audio.CallAudio;
+import cz.zoom.screenrec.server.audit.AuditAction;
+import cz.zoom.screenrec.server.audit.AuditLog;
+import cz.zoom.screenrec.server.auth.Role;
+import cz.zoom.screenrec.server.auth.Session;
+import cz.zoom.screenrec.server.export.CallExporter;
+import cz.zoom.screenrec.server.export.ExportJob;
+import cz.zoom.screenrec.server.export.ExportService;
+import cz.zoom.screenrec.server.peers.PeerClient;
+import cz.zoom.screenrec.server.peers.Peers;
+import cz.zoom.screenrec.server.recording.Recording;
+import cz.zoom.screenrec.server.recording.RecordingStatus;
+import cz.zoom.screenrec.server.recording.RecordingStore;
+import cz.zoom.screenrec.server.replay.CallMedia.Audio;
+import cz.zoom.screenrec.server.replay.CallMedia.Screen;
+import cz.zoom.screenrec.server.replay.ReplayCalls.CallDetail;
+import cz.zoom.screenrec.server.storage.LocalMediaStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The replay UI's call API: search, one call's media (audited as REPLAY), scrubber thumbnails
+ * and exports (audited as EXPORT).
+ */
+public final class ReplayCallRoutes implements HttpApi.Routes {
+  private final ReplayCalls calls;
+  private final RecordingStore recordings;
+  private final LocalMediaStore media;
+  private final AudioService audio;
+  private final Peers peers;
+  private final ExportService exports;
+  private final AuditLog audit;
+
+  public ReplayCallRoutes(ReplayCalls calls, RecordingStore recordings, LocalMediaStore media, AudioService audio,
+      Peers peers, ExportService exports, AuditLog audit) {
+    this.calls = calls;
+    this.recordings = recordings;
+    this.media = media;
+    this.audio = audio;
+    this.peers = peers;
+    this.exports = exports;
+    this.audit = audit;
+  }
+
+  @Override
+  public void accept(Javalin app) {
+    app.get("/replay/api/calls", ctx -> ctx.json(calls.search(Bodies.optionalCallId(ctx),
+        Bodies.optionalName(ctx, "agent"), Bodies.time(ctx, "from"), Bodies.time(ctx, "to"))));
+    app.get("/replay/api/calls/{callId}", this::call);
+    app.get("/replay/api/recordings/{clusterId}/{id}/thumbnails", this::thumbnails);
+    app.post("/replay/api/calls/{callId}/export", this::export);
+    app.get("/replay/api/exports/{exportId}", ctx -> ctx.json(status(job(ctx))));
+    app.get("/replay/api/exports/{exportId}/file", this::file);
+  }
+
+  private void call(Context ctx) {
+    String callId = CallIds.check(ctx.pathParam("callId"));
+    CallDetail d = calls.detail(callId);
+    if (d == null) {
+      throw ApiException.notFound("no cluster knows call " + callId);
+    }
+    audit.record(ReplayAuth.session(ctx).username(), AuditAction.REPLAY, callId, "screen=" + d.screen().size()
+        + " audio=" + d.audio().size() + (d.unavailable().isEmpty() ? "" : " unavailable=" + d.unavailable()));
+    ctx.json(d);
+  }
+
+  private void thumbnails(Context ctx) throws Exception {
+    String cluster = HttpApi.name("cluster id", ctx.pathParam("clusterId"));
+    String id = HttpApi.recordingId(ctx);
+    long duration;
+    if (cluster.equals(calls.local().clusterId())) {
+      Recording r = ClusterRoutes.readyRecording(recordings, id);
+      duration = r.videoDurationMs() == null ? 0 : r.videoDurationMs();
+    } else {
+      PeerClient peer = peers.find(cluster)
+          .orElseThrow(() -> ApiException.notFound("cluster " + cluster + " is not a known peer of this server"));
+      try {
+        duration = peer.getJson("/api/v1/recordings/" + id)
+            .orElseThrow(() -> ApiException.notFound("unknown recording " + id))
+            .path("video").path("durationMs").asLong(0);
+      } catch (IOException e) {
+        throw new ApiException(502, "peer_unavailable", "cluster " + cluster + " does not answer");
+      }
+    }
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (long at = 0; at < duration; at += Thumbnails.STEP_MS) {
+      list.add(Map.of("at", at, "url", "/replay/media/" + cluster + "/recordings/" + id + "/thumbnails/" + at));
+    }
+    ctx.json(list);
+  }
+
+  private void export(Context ctx) {
+    String callId = CallIds.check(ctx.pathParam("callId"));
+    Session s = ReplayAuth.session(ctx);
+    CallDetail d = calls.detail(callId);
+    if (d == null) {
+      throw ApiException.notFound("no cluster knows call " + callId);
+    }
+    List<Screen> videos = d.screen().stream().filter(v -> "READY".equals(v.status()) && v.startedAt() != null
+        && v.durationMs() != null && v.durationMs() > 0).toList();
+    List<Audio> sounds = d.audio().stream().filter(a -> a.startedAt() != null && a.durationMs() != null).toList();
+    if (videos.isEmpty() && sounds.isEmpty()) {
+      throw new ApiException(409, "nothing_to_export", "call " + callId + " has no playable screen or audio yet");
+    }
+    ExportJob job = exports.start(callId, s.username(), work -> plan(callId, videos, sounds, work));
+    audit.record(s.username(), AuditAction.EXPORT, callId, "export=" + job.id() + " screen=" + videos.size()
+        + " audio=" + sounds.size());
+    ctx.status(202).json(Map.of("exportId", job.id()));
+  }
+
+  /** Local files as they are; a peer's are downloaded into the export's work folder first. */
+  private ExportService.Inputs plan(String callId, List<Screen> videos, List<Audio> sounds, Path work)
+      throws IOException, InterruptedException {
+    List<CallExporter.VideoInput> v = new ArrayList<>();
+    List<CallExporter.AudioInput> a = new ArrayList<>();
+    long from = Long.MAX_VALUE;
+    long to = Long.MIN_VALUE;
+    for (Screen s : videos) {
+      Path file;
+      if (s.clusterId().equals(calls.local().clusterId())) {
+        Recording r = recordings.findRecording(s.recordingId()).filter(x -> x.status() == RecordingStatus.READY)
+            .orElseThrow(() -> new IOException("recording " + s.recordingId() + " is no longer ready"));
+        file = media.recordingDir(r.id()).resolve("video." + VideoCodec.fromId(r.videoCodec()).extension());
+      } else {
+        file = work.resolve(s.clusterId() + "-" + s.recordingId() + ".video");
+        peer(s.clusterId()).download("/api/v1/recordings/" + s.recordingId() + "/video", file);
+      }
+      v.add(new CallExporter.VideoInput(file, s.startedAt(), s.durationMs()));
+      from = Math.min(from, s.startedAt());
+      to = Math.max(to, s.startedAt() + s.durationMs());
+    }
+    for (Audio s : sounds) {
+      Path file;
+      if (s.clusterId().equals(calls.local().clusterId())) {
+        CallAudio ca = audio.find(callId).orElseThrow(() -> new IOException("the call's audio is gone"));
+        file = audio.playableFile(ca);
+      } else {
+        file = work.resolve(s.clusterId() + "-audio");
+        peer(s.clusterId()).download("/api/v1/calls/" + callId + "/audio", file);
+      }
+      a.add(new CallExporter.AudioInput(file, s.startedAt()));
+      from = Math.min(from, s.startedAt());
+      to = Math.max(to, s.startedAt() + s.durationMs());
+    }
+    return new ExportService.Inputs(v, a, from, to);
+  }
+
+  private PeerClient peer(String cluster) throws IOException {
+    return peers.find(cluster).orElseThrow(() -> new IOException("cluster " + cluster + " is not reachable"));
+  }
+
+  private ExportJob job(Context ctx) {
+    String id = ctx.pathParam("exportId");
+    Session s = ReplayAuth.session(ctx);
+    // someone else's export is "not found", so export ids cannot be probed
+    return exports.find(id).filter(j -> j.username().equals(s.username()) || s.role() == Role.ADMIN)
+        .orElseThrow(() -> ApiException.notFound("no export " + id));
+  }
+
+  private static Map<String, Object> status(ExportJob j) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("exportId", j.id());
+    m.put("callId", j.callId());
+    m.put("state", j.state().name());
+    m.put("progress", Math.round(j.progress() * 1000) / 1000.0);
+    m.put("error", j.error());
+    if (j.state() == ExportJob.State.DONE) {
+      m.put("url", "/replay/api/exports/" + j.id() + "/file");
+    }
+    return m;
+  }
+
+  private void file(Context ctx) throws IOException {
+    ExportJob j = job(ctx);
+    if (j.state() != ExportJob.State.DONE) {
+      throw new ApiException(409, "not_ready", "export " + j.id() + " is " + j.state());
+    }
+    if (!Files.isRegularFile(j.file())) {
+      throw new ApiException(410, "media_missing", "the export file is gone");
+    }
+    ctx.header("Content-Disposition", "attachment; filename=\"call-" + j.callId() + "." + CallExporter.EXTENSION
+        + "\"");
+    RangeResponse.serve(ctx, j.file(), CallExporter.CONTENT_TYPE);
+  }
+}
