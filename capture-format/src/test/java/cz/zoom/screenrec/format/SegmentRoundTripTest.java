@@ -76,8 +76,9 @@ class SegmentRoundTripTest {
       sw.writeFrame(0, 1200, b, false);
       deltaBytes = sw.bytesWritten() - keyBytes;
     }
-    // Without the move every tile would be new; with it only the 40 uncovered rows are.
-    assertThat(deltaBytes).isLessThan(keyBytes / 5);
+    // Without the move every tile would be new, costing about a key frame (which is deflated
+    // harder than a delta); with it only the 40 uncovered rows are.
+    assertThat(deltaBytes).isLessThan(keyBytes / 4);
     try (SegmentReader r = new SegmentReader(new ByteArrayInputStream(bytes.toByteArray()))) {
       List<SegmentEvent> events = r.readAll();
       assertThat(((SegmentEvent.Frame) events.get(0)).rgb()).isEqualTo(a);
