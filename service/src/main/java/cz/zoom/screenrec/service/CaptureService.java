@@ -78,18 +78,25 @@ public final class CaptureService implements AutoCloseable {
     return Set.copyOf(sessions.keySet());
   }
 
+  /** Takes the socket, repairs the spool and starts uploading; on failure nothing is left running. */
   public CaptureService start() throws IOException {
-    prepareSocketDir(config.socketDir());
-    spool = new Spool(config.spoolDir());
-    spool.recover();
-    uploader = Uploader.withDefaults(spool);
-    uploader.start();
+    try {
+      prepareSocketDir(config.socketDir());
+      Path path = config.socketDir().resolve(SOCKET_NAME);
+      removeStaleSocket(path);
+      server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      server.bind(UnixDomainSocketAddress.of(path));
+      socket = path;
+      spool = new Spool(config.spoolDir());
+      spool.recover();
+      uploader = Uploader.withDefaults(spool);
+      uploader.start();
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
     context = new Context(config.hosts(), spool, timer, config.orphanBound(), Duration.ofSeconds(10),
         config.machine(), version(), ReconnectPolicy.defaults(), Duration.ofSeconds(3), Duration.ofSeconds(10));
-    socket = config.socketDir().resolve(SOCKET_NAME);
-    removeStaleSocket(socket);
-    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(socket));
     Thread acceptor = new Thread(this::acceptLoop, "ipc-accept");
     acceptor.setDaemon(true);
     acceptor.start();
