@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.bench;
 
+import cz.zoom.screenrec.bench.capture.CaptureBench;
 import cz.zoom.screenrec.bench.codec.CodecBench;
 import cz.zoom.screenrec.bench.e2e.OneCallBench;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ public final class BenchMain {
   static {
     BENCHES.put("one-call", OneCallBench::main);
     BENCHES.put("codec", CodecBench::main);
+    BENCHES.put("capture", CaptureBench::main);
   }
 
   private BenchMain() {}
