@@ -547,7 +547,8 @@ function exposeForTests() {
      */
     sampleRgb: (fx = 0.5, fy = 0.5) => {
       const v = player.activeVideo;
-      if (!v || !v.el.videoWidth) {
+      // during a seek currentTime already says the new instant while the old frame is still shown
+      if (!v || !v.el.videoWidth || v.el.seeking || v.el.readyState < 2) {
         return null;
       }
       const at = v.absMs();

@@ -8,12 +8,12 @@
 
 const TICK_MS = 40;
 /** Below this the video is left alone: media clocks jitter by a few ms. */
-const DRIFT_OK_MS = 15;
+const DRIFT_OK_MS = 10;
 /** Above this a rate nudge would take too long: seek instead. */
 const DRIFT_SEEK_MS = 300;
-/** Rate nudges remove the drift over about this much wall time, within ±25 % of the speed. */
-const CORRECTION_WINDOW_MS = 800;
-const MAX_NUDGE = 0.25;
+/** Rate nudges remove the drift over about this much media time, within ±40 % of the master's speed. */
+const CORRECTION_WINDOW_MS = 350;
+const MAX_NUDGE = 0.4;
 
 function clamp(v, lo, hi) {
   return Math.min(hi, Math.max(lo, v));
@@ -79,6 +79,11 @@ export class Player {
     this.activeVideo = null;
     this.waiting = false;
     this.seekCostMs = 120;
+    // how fast the master really runs: after a speed change the audio keeps its old pace for a
+    // moment (buffered output), and a video steered by the nominal speed would run off meanwhile
+    this.masterSpeed = null;
+    this.lastMasterAbs = null;
+    this.lastMasterWall = 0;
     this.metrics = { playClickedAt: null, playToFirstFrameMs: null, seekToFrameMs: null };
     for (const p of [...this.videos, ...this.audios]) {
       this.watch(p);
@@ -202,9 +207,7 @@ export class Player {
     for (const a of this.audios) {
       a.el.playbackRate = rate;
     }
-    for (const v of this.videos) {
-      v.el.playbackRate = rate;
-    }
+    // the videos' rates follow from the sync loop, which paces them by the master's measured speed
     this.tick();
   }
 
@@ -229,6 +232,7 @@ export class Player {
   tick() {
     const now = performance.now();
     let t = this.computeT(now);
+    this.measureMasterSpeed(now);
     this.anchorT = t;
     this.anchorWall = now;
     if (this.playing && t >= this.endMs) {
@@ -242,6 +246,32 @@ export class Player {
     this.syncAudio(t);
     this.syncVideo(t);
     this.onUpdate(this);
+  }
+
+  measureMasterSpeed(now) {
+    const m = this.master;
+    if (!this.playing || !m || !m.running()) {
+      this.lastMasterAbs = null;
+      this.masterSpeed = null;
+      return;
+    }
+    const abs = m.absMs();
+    if (this.lastMasterAbs != null && now - this.lastMasterWall >= 20) {
+      const speed = (abs - this.lastMasterAbs) / (now - this.lastMasterWall);
+      if (speed > 0 && speed < 4 * this.rate) {
+        this.masterSpeed = this.masterSpeed == null ? speed : 0.6 * this.masterSpeed + 0.4 * speed;
+      }
+    }
+    if (this.lastMasterAbs == null || now - this.lastMasterWall >= 20) {
+      this.lastMasterAbs = abs;
+      this.lastMasterWall = now;
+    }
+  }
+
+  /** The pace the video should keep on average: the master's measured speed, else the nominal one. */
+  basePace() {
+    const s = this.masterSpeed;
+    return s == null ? this.rate : clamp(s, 0.5 * this.rate, 1.5 * this.rate);
   }
 
   syncAudio(t) {
@@ -320,9 +350,10 @@ export class Player {
       el.currentTime = v.localSeconds(t + ahead);
       el.playbackRate = this.rate;
     } else {
-      let r = this.rate;
+      const pace = this.basePace();
+      let r = pace;
       if (Math.abs(drift) > DRIFT_OK_MS) {
-        r = this.rate * (1 - clamp(drift / CORRECTION_WINDOW_MS / this.rate, -MAX_NUDGE, MAX_NUDGE));
+        r = pace * (1 - clamp(drift / CORRECTION_WINDOW_MS / pace, -MAX_NUDGE, MAX_NUDGE));
       }
       if (Math.abs(el.playbackRate - r) > 0.005) {
         el.playbackRate = r;
