@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleConsumer;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -48,6 +50,49 @@ public final class CallExporter {
   }
 
   public void export(List<VideoInput> videos, List<AudioInput> audios, long from, long to, Path out,
+      DoubleConsumer progress) throws IOException {
+    Path raw = out.resolveSibling(out.getFileName() + ".raw." + EXTENSION);
+    try {
+      encode(videos, audios, from, to, raw, progress);
+      fixAudioDurations(raw, out);
+    } finally {
+      java.nio.file.Files.deleteIfExists(raw);
+    }
+  }
+
+  /**
+   * Copies the file packet by packet with each audio packet's duration in the stream's time base.
+   * javacv writes Opus packet durations in samples (960) where the WebM stream counts ms, so the
+   * file would claim to last almost a second longer than it does, and each audio block 960 ms.
+   */
+  static void fixAudioDurations(Path in, Path out) throws IOException {
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(in.toFile())) {
+      g.setFormat("webm");
+      g.start();
+      int audio = g.getAudioStream();
+      AVRational samples = avutil.av_make_q(1, SAMPLE_RATE);
+      AVRational tb = g.getFormatContext().streams(audio).time_base();
+      FFmpegFrameRecorder r = new FFmpegFrameRecorder(out.toFile(), g.getImageWidth(), g.getImageHeight(),
+          g.getAudioChannels());
+      try {
+        r.setFormat("webm");
+        r.start(g.getFormatContext());
+        for (AVPacket p = g.grabPacket(); p != null; p = g.grabPacket()) {
+          if (p.stream_index() == audio && p.duration() > 0) {
+            p.duration(avutil.av_rescale_q(p.duration(), samples, tb));
+          }
+          r.recordPacket(p);
+        }
+        r.stop();
+      } finally {
+        r.release();
+      }
+    } catch (FrameGrabber.Exception | FrameRecorder.Exception e) {
+      throw new IOException("FFmpeg failed to remux the export: " + e.getMessage(), e);
+    }
+  }
+
+  private void encode(List<VideoInput> videos, List<AudioInput> audios, long from, long to, Path out,
       DoubleConsumer progress) throws IOException {
     if (to <= from || to - from > MAX_DURATION_MS) {
       throw new IOException("cannot export " + (to - from) + " ms (1 ms .. " + MAX_DURATION_MS / 3_600_000 + " h)");

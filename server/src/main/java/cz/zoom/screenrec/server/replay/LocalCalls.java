@@ -226,9 +226,27 @@ public final class LocalCalls {
     for (CallAudio a : audio.search(callId, agent, from, to, SEARCH_LIMIT)) {
       byCall.computeIfAbsent(a.callId(), Acc::new).add(a.agent(), a.startedAt(), a.endedAt(), false, true);
     }
+    addLocalAudio(byCall.values());
     return byCall.values().stream().map(a -> a.summary(clusterId))
         .sorted(Comparator.comparing(CallSummary::startedAt, Comparator.nullsLast(Comparator.reverseOrder())))
         .limit(SEARCH_LIMIT).toList();
+  }
+
+  /**
+   * Audio often arrives without an agent name (the recorder knows the call, not who took it), so
+   * a search by agent misses it; calls found by other means are looked up here.
+   */
+  void addLocalAudio(Iterable<Acc> calls) {
+    for (Acc acc : calls) {
+      if (!acc.hasAudio) {
+        audio.find(acc.callId).ifPresent(a -> {
+          acc.add(a.agent(), a.startedAt(), a.endedAt(), false, true);
+          if (!acc.clusters.contains(clusterId)) {
+            acc.clusters.add(clusterId);
+          }
+        });
+      }
+    }
   }
 
   /** Merges what several sources say of one call. */

@@ -119,6 +119,7 @@ public final class ReplayCalls {
         }
       }
     }
+    local.addLocalAudio(byCall.values());
     return byCall.values().stream().map(a -> a.summary(null))
         .sorted(Comparator.comparing(CallSummary::startedAt, Comparator.nullsLast(Comparator.reverseOrder())))
         .limit(LocalCalls.SEARCH_LIMIT).toList();
@@ -223,10 +224,16 @@ public final class ReplayCalls {
   }
 
   private static Long min(Long a, Long b) {
-    return a == null ? b : b == null ? a : Math.min(a, b);
+    if (a == null) {
+      return b;
+    }
+    return b == null ? a : Long.valueOf(Math.min(a, b));
   }
 
   private static Long max(Long a, Long b) {
-    return a == null ? b : b == null ? a : Math.max(a, b);
+    if (a == null) {
+      return b;
+    }
+    return b == null ? a : Long.valueOf(Math.max(a, b));
   }
 }

@@ -1,0 +1,283 @@
+package cz.zoom.screenrec.server;
+
+import static cz.zoom.screenrec.server.ReplayClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import cz.zoom.screenrec.encode.VideoProbe;
+import cz.zoom.screenrec.server.config.ServerConfig;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ShortBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The replay's call API over real sockets: a recording and the call's audio merged by absolute
+ * time, media served with Range, thumbnails, export, and the same across two clusters.
+ */
+class ReplayCallsTest {
+  static final String ADMIN = "admin-secret-1";
+  static final int RED = 0xFF0000;
+  static final int GREEN = 0x00FF00;
+  @TempDir Path dirA;
+  @TempDir Path dirB;
+  @TempDir Path work;
+  final List<ServerFixture> fixtures = new ArrayList<>();
+
+  ServerFixture start(Path dir, ServerConfig.Builder b) throws Exception {
+    ServerFixture fx = new ServerFixture(dir, b.heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000)
+        .helloTimeoutMs(1_000).adminPassword(ADMIN));
+    fixtures.add(fx);
+    return fx;
+  }
+
+  @AfterEach
+  void stop() {
+    fixtures.forEach(ServerFixture::close);
+  }
+
+  HttpResponse<String> putAudio(ServerFixture fx, String callId, long startedAt, byte[] wav) throws Exception {
+    return fx.send(fx.api("/api/v1/calls/" + callId + "/audio?startedAt=" + startedAt)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(wav)));
+  }
+
+  @Test
+  void aCallsScreenAndAudioArePlacedByAbsoluteTimeAndExportedAsOneFile() throws Exception {
+    ServerFixture fx = start(dirA, ServerConfig.builder());
+    long t0 = System.currentTimeMillis();
+    JsonNode rec = RecordedCalls.record(fx, "alice", "call-1", t0, RED, GREEN);
+    String id = rec.get("id").asText();
+    long screenStart = rec.get("startedAt").asLong();
+    // audio starts a second before the screen and goes on two seconds after it; it beeps
+    // during the screen's first second only
+    long audioStart = screenStart - 1_000;
+    byte[] wav = TestAudio.wavPcm16(8_000, TestAudio.tone(8_000, 7_000, 440, 1_000L, 2_000L));
+    assertThat(putAudio(fx, "call-1", audioStart, wav).statusCode()).isEqualTo(201);
+
+    ReplayClient browser = new ReplayClient(fx.base).loggedIn("admin", ADMIN);
+    HttpResponse<String> r = browser.get("/replay/api/calls/call-1");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode call = json(r);
+    assertThat(call.get("callId").asText()).isEqualTo("call-1");
+    assertThat(call.get("agent").asText()).isEqualTo("alice");
+    assertThat(call.get("startedAt").asLong()).isEqualTo(audioStart);
+    assertThat(call.get("endedAt").asLong()).isEqualTo(audioStart + 7_000);
+    JsonNode screen = call.get("screen").get(0);
+    assertThat(screen.get("recordingId").asText()).isEqualTo(id);
+    assertThat(screen.get("clusterId").asText()).isEqualTo("default");
+    assertThat(screen.get("startedAt").asLong()).isEqualTo(screenStart);
+    assertThat(screen.get("endedAt").asLong()).isEqualTo(screenStart + 4_000);
+    assertThat(screen.get("durationMs").asLong()).isEqualTo(rec.get("video").get("durationMs").asLong());
+    assertThat(screen.get("videoUrl").asText()).isEqualTo("/replay/media/default/recordings/" + id + "/video");
+    assertThat(screen.get("gaps")).isEmpty();
+    assertThat(screen.get("parts")).hasSize(1);
+    assertThat(screen.get("screens").get(0).toString()).isEqualTo("{\"id\":0,\"x\":0,\"y\":0,\"width\":320,\"height\":240}");
+    JsonNode audio = call.get("audio").get(0);
+    assertThat(audio.get("startedAt").asLong()).isEqualTo(audioStart);
+    assertThat(audio.get("durationMs").asLong()).isEqualTo(7_000);
+    assertThat(audio.get("contentType").asText()).isEqualTo("audio/wav");
+    assertThat(audio.get("url").asText()).isEqualTo("/replay/media/default/calls/call-1/audio");
+
+    HttpResponse<byte[]> whole = browser.getBytes(screen.get("videoUrl").asText(), null);
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(whole.headers().firstValue("Content-Type")).hasValue("video/webm");
+    HttpResponse<byte[]> part = browser.getBytes(screen.get("videoUrl").asText(), "bytes=100-199");
+    assertThat(part.statusCode()).isEqualTo(206);
+    assertThat(part.body()).isEqualTo(Arrays.copyOfRange(whole.body(), 100, 200));
+    assertThat(browser.getBytes(audio.get("url").asText(), null).body()).isEqualTo(wav);
+    assertThat(browser.getBytes(screen.get("thumbnailUrl").asText(), null).statusCode()).isEqualTo(200);
+
+    JsonNode thumbs = json(browser.get(screen.get("thumbnailsUrl").asText()));
+    assertThat(thumbs).hasSize(1);
+    assertThat(thumbs.get(0).get("at").asLong()).isZero();
+    HttpResponse<byte[]> jpeg = browser.getBytes(thumbs.get(0).get("url").asText(), null);
+    assertThat(jpeg.statusCode()).isEqualTo(200);
+    assertThat(jpeg.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+    assertThat(browser.get("/replay/media/default/recordings/" + id + "/thumbnails/5000").statusCode())
+        .isEqualTo(404);
+
+    JsonNode found = json(browser.get("/replay/api/calls?agent=alice"));
+    assertThat(found).hasSize(1);
+    assertThat(found.get(0).get("callId").asText()).isEqualTo("call-1");
+    assertThat(found.get(0).get("hasScreen").asBoolean()).isTrue();
+    assertThat(found.get(0).get("hasAudio").asBoolean()).isTrue();
+    assertThat(found.get(0).get("startedAt").asLong()).isEqualTo(audioStart);
+    assertThat(json(browser.get("/replay/api/calls?callId=call-1"))).hasSize(1);
+    assertThat(json(browser.get("/replay/api/calls?from=" + (t0 + 3_600_000)))).isEmpty();
+    assertThat(json(browser.get("/replay/api/calls?to=" + (t0 - 3_600_000)))).isEmpty();
+    assertThat(browser.get("/replay/api/calls/call-unknown").statusCode()).isEqualTo(404);
+
+    // export: one file, screen and audio where they were in time
+    HttpResponse<String> started = browser.post("/replay/api/calls/call-1/export", "{}");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    String exportId = json(started).get("exportId").asText();
+    List<Double> progress = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      JsonNode s = json(browser.get("/replay/api/exports/" + exportId));
+      progress.add(s.get("progress").asDouble());
+      return !s.get("state").asText().equals("RUNNING");
+    });
+    JsonNode done = json(browser.get("/replay/api/exports/" + exportId));
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("DONE");
+    assertThat(done.get("progress").asDouble()).isEqualTo(1.0);
+    assertThat(progress).isSorted().allSatisfy(p -> assertThat(p).isBetween(0.0, 1.0));
+    HttpResponse<byte[]> file = browser.getBytes("/replay/api/exports/" + exportId + "/file", null);
+    assertThat(file.statusCode()).isEqualTo(200);
+    assertThat(file.headers().firstValue("Content-Disposition").orElse("")).contains("call-1.webm");
+    Path exported = work.resolve("export.webm");
+    Files.write(exported, file.body());
+    VideoProbe.Info info = VideoProbe.probe(exported);
+    assertThat(info.durationMs()).isBetween(6_900L, 7_100L);
+    try (VideoProbe v = VideoProbe.open(exported)) {
+      assertThat(v.meanRgbAt(500, 0, 0, 320, 240)).as("before the screen starts: black").satisfies(c -> near(c, 0));
+      assertThat(v.meanRgbAt(1_500, 0, 0, 320, 240)).satisfies(c -> near(c, RED));
+      assertThat(v.meanRgbAt(3_500, 0, 0, 320, 240)).satisfies(c -> near(c, GREEN));
+      assertThat(v.meanRgbAt(5_500, 0, 0, 320, 240)).as("after the screen ends: black").satisfies(c -> near(c, 0));
+    }
+    double[] rms = audioRms(exported, 7);
+    assertThat(rms[0]).as("0-1 s: silence").isLessThan(300);
+    assertThat(rms[1]).as("1-2 s: the beep").isGreaterThan(5_000);
+    assertThat(rms[2]).as("2-3 s: silence").isLessThan(300);
+    assertThat(rms[6]).as("6-7 s: the audio's end, silence").isLessThan(300);
+
+    // someone else's export is not theirs to see
+    assertThat(browser.post("/replay/api/users", "{\"username\":\"rita\",\"password\":\"rita-password\"}")
+        .statusCode()).isEqualTo(201);
+    ReplayClient rita = new ReplayClient(fx.base).loggedIn("rita", "rita-password");
+    assertThat(rita.get("/replay/api/exports/" + exportId).statusCode()).isEqualTo(404);
+    assertThat(rita.get("/replay/api/exports/" + exportId + "/file").statusCode()).isEqualTo(404);
+
+    List<String> audit = new ArrayList<>();
+    json(browser.get("/replay/api/audit")).forEach(e -> audit.add(e.get("action").asText() + " "
+        + e.path("username").asText() + " " + e.path("callId").asText()));
+    assertThat(audit).contains("REPLAY admin call-1", "EXPORT admin call-1");
+  }
+
+  @Test
+  void screenFromClusterBPlaysWithAudioFromClusterA() throws Exception {
+    ServerFixture b = start(dirB, ServerConfig.builder().clusterId("cluster-b"));
+    ServerFixture a = start(dirA, ServerConfig.builder().clusterId("cluster-a").peerTimeoutMs(2_000)
+        .peerCluster(b.base + "=" + ServerFixture.TOKEN));
+    long t0 = System.currentTimeMillis();
+    JsonNode rec = RecordedCalls.record(b, "bob", "call-x", t0, RED, GREEN);
+    String id = rec.get("id").asText();
+    long screenStart = rec.get("startedAt").asLong();
+    long audioStart = screenStart + 500;
+    assertThat(putAudio(a, "call-x", audioStart,
+        TestAudio.wavMulaw(8_000, TestAudio.tone(8_000, 3_000, 440, null, null))).statusCode()).isEqualTo(201);
+
+    ReplayClient browser = new ReplayClient(a.base).loggedIn("admin", ADMIN);
+    JsonNode call = json(browser.get("/replay/api/calls/call-x"));
+    assertThat(call.get("agent").asText()).isEqualTo("bob");
+    assertThat(call.get("startedAt").asLong()).isEqualTo(screenStart);
+    assertThat(call.get("endedAt").asLong()).isEqualTo(screenStart + 4_000);
+    assertThat(call.get("unavailable")).isEmpty();
+    JsonNode screen = call.get("screen").get(0);
+    assertThat(screen.get("clusterId").asText()).isEqualTo("cluster-b");
+    assertThat(screen.get("startedAt").asLong()).isEqualTo(screenStart);
+    assertThat(screen.get("videoUrl").asText()).isEqualTo("/replay/media/cluster-b/recordings/" + id + "/video");
+    JsonNode audio = call.get("audio").get(0);
+    assertThat(audio.get("clusterId").asText()).isEqualTo("cluster-a");
+    assertThat(audio.get("startedAt").asLong()).isEqualTo(audioStart);
+    assertThat(audio.get("durationMs").asLong()).isEqualTo(3_000);
+
+    // A serves B's video, ranges and all
+    HttpResponse<byte[]> direct = b.http.send(b.api("/api/v1/recordings/" + id + "/video").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> proxied = browser.getBytes(screen.get("videoUrl").asText(), null);
+    assertThat(proxied.statusCode()).isEqualTo(200);
+    assertThat(proxied.body()).isEqualTo(direct.body());
+    assertThat(proxied.headers().firstValue("Content-Type")).hasValue("video/webm");
+    HttpResponse<byte[]> range = browser.getBytes(screen.get("videoUrl").asText(), "bytes=10-109");
+    assertThat(range.statusCode()).isEqualTo(206);
+    assertThat(range.headers().firstValue("Content-Range")).hasValue("bytes 10-109/" + direct.body().length);
+    assertThat(range.body()).isEqualTo(Arrays.copyOfRange(direct.body(), 10, 110));
+    assertThat(browser.getBytes(screen.get("videoUrl").asText(), "bytes=999999999-").statusCode()).isEqualTo(416);
+    JsonNode thumbs = json(browser.get(screen.get("thumbnailsUrl").asText()));
+    assertThat(thumbs).hasSize(1);
+    assertThat(browser.getBytes(thumbs.get(0).get("url").asText(), null).statusCode()).isEqualTo(200);
+    assertThat(browser.getBytes("/replay/media/cluster-z/recordings/" + id + "/video", null).statusCode())
+        .isEqualTo(404);
+
+    JsonNode found = json(browser.get("/replay/api/calls?callId=call-x"));
+    assertThat(found).hasSize(1);
+    assertThat(found.get(0).get("hasScreen").asBoolean()).isTrue();
+    assertThat(found.get(0).get("hasAudio").asBoolean()).isTrue();
+    assertThat(found.get(0).get("clusters")).extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("cluster-a", "cluster-b");
+    assertThat(json(browser.get("/replay/api/calls?agent=bob"))).hasSize(1);
+
+    // export on A pulls B's video
+    String exportId = json(browser.post("/replay/api/calls/call-x/export", "")).get("exportId").asText();
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        !json(browser.get("/replay/api/exports/" + exportId)).get("state").asText().equals("RUNNING"));
+    assertThat(json(browser.get("/replay/api/exports/" + exportId)).get("state").asText()).isEqualTo("DONE");
+    Path exported = work.resolve("x.webm");
+    Files.write(exported, browser.getBytes("/replay/api/exports/" + exportId + "/file", null).body());
+    assertThat(VideoProbe.probe(exported).durationMs()).isBetween(3_900L, 4_100L);
+    try (VideoProbe v = VideoProbe.open(exported)) {
+      assertThat(v.meanRgbAt(1_000, 0, 0, 320, 240)).satisfies(c -> near(c, RED));
+    }
+
+    // a dead peer leaves its media out, and the page still works
+    b.close();
+    fixtures.remove(b);
+    HttpResponse<String> partial = browser.get("/replay/api/calls/call-x");
+    assertThat(partial.statusCode()).isEqualTo(200);
+    assertThat(json(partial).get("screen")).isEmpty();
+    assertThat(json(partial).get("audio")).hasSize(1);
+    assertThat(json(partial).get("unavailable").get(0).asText()).isEqualTo(b.base);
+    HttpResponse<byte[]> gone = browser.getBytes(screen.get("videoUrl").asText(), "bytes=0-99");
+    assertThat(gone.statusCode()).isEqualTo(502);
+    assertThat(json(browser.get("/replay/api/calls?callId=call-x"))).hasSize(1);
+  }
+
+  static void near(int rgb, int expected) {
+    for (int shift = 0; shift <= 16; shift += 8) {
+      assertThat(Math.abs((rgb >> shift & 0xFF) - (expected >> shift & 0xFF)))
+          .as("colour %06x vs %06x", rgb, expected).isLessThan(40);
+    }
+  }
+
+  /** RMS of the decoded audio per second, at 48 kHz mono 16-bit. */
+  static double[] audioRms(Path file, int seconds) throws Exception {
+    double[] sum = new double[seconds];
+    long[] n = new long[seconds];
+    try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
+      g.setSampleRate(48_000);
+      g.setAudioChannels(1);
+      g.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
+      g.start();
+      long index = 0;
+      for (Frame f = g.grabSamples(); f != null; f = g.grabSamples()) {
+        ShortBuffer s = (ShortBuffer) f.samples[0];
+        while (s.hasRemaining()) {
+          int sec = (int) (index++ / 48_000);
+          short v = s.get();
+          if (sec < seconds) {
+            sum[sec] += (double) v * v;
+            n[sec]++;
+          }
+        }
+      }
+    }
+    double[] rms = new double[seconds];
+    for (int i = 0; i < seconds; i++) {
+      rms[i] = n[i] == 0 ? 0 : Math.sqrt(sum[i] / n[i]);
+    }
+    return rms;
+  }
+}
