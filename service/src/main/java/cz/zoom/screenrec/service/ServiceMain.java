@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "screenrec-service", sortOptions = false, separator = " ", usageHelpAutoWidth = true,
     subcommands = ServiceMain.Capture.class,
-    description = {"ScreenRec service mode for shared desktops (terminal servers, VDI): one service per host",
-        "holds the server connections of every logged-in session; each session runs 'screenrec-service capture'."})
+    description = "ScreenRec service mode for shared desktops (terminal servers, VDI): one service per host"
+        + " holds the server connections of every logged-in session; each session runs 'screenrec-service capture'.")
 public final class ServiceMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);
   static final Path DEFAULT_SOCKET_DIR = Path.of("/run/screenrec");
@@ -90,8 +90,15 @@ public final class ServiceMain implements Callable<Integer> {
     } catch (IllegalArgumentException | java.io.IOException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    CaptureService service = new CaptureService(new CaptureService.Config(socketDir.toAbsolutePath(), servers, agents,
-        spool.toAbsolutePath(), Duration.ofSeconds(orphanLimitSeconds), hostname())).start();
+    CaptureService service;
+    try {
+      service = new CaptureService(new CaptureService.Config(socketDir.toAbsolutePath(), servers, agents,
+          spool.toAbsolutePath(), Duration.ofSeconds(orphanLimitSeconds), hostname())).start();
+    } catch (java.io.IOException e) {
+      // an operator's problem (socket directory, another service, spool permissions): one line, no stack trace
+      System.err.println("screenrec-service: " + e.getMessage());
+      return 2;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down");
