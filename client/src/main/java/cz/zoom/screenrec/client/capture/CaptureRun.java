@@ -71,7 +71,13 @@ final class CaptureRun {
     CaptureSettings before = settings;
     settings = next;
     frameIntervalMs = Math.max(1, 1000 / next.framesPerSecond());
-    if (before.scaleDivisor() != next.scaleDivisor() || !before.screens().equals(next.screens())) {
+    boolean sameScreens;
+    try {
+      sameScreens = Recorder.select(source.screens(), next).equals(screens);
+    } catch (RuntimeException e) {
+      sameScreens = false;
+    }
+    if (before.scaleDivisor() != next.scaleDivisor() || !sameScreens) {
       layoutChanged = true;
       scaledBuffers.clear();
     }

@@ -81,7 +81,8 @@ public final class Recorder implements AutoCloseable {
    * being written, and a new scale or monitor selection from the next segment (the current one is
    * cut at the next frame, as its layout no longer fits). Returns empty when taken (or when nothing
    * is being recorded, so there is nothing to change: the next START carries its own settings),
-   * else why not (no selected monitor exists).
+   * else why not (the screen layout cannot be read). Monitor ids that do not exist here are
+   * ignored; when none of the named ones exists, all are recorded (docs/protocol.md).
    */
   public Optional<String> configure(CaptureSettings settings) {
     synchronized (lock) {
@@ -90,7 +91,7 @@ public final class Recorder implements AutoCloseable {
       }
       try {
         if (select(source.screens(), settings).isEmpty()) {
-          return Optional.of("none of the screens " + settings.screens() + " exists here");
+          return Optional.of("no screen to capture");
         }
       } catch (RuntimeException e) {
         return Optional.of("cannot read the screen layout: " + e.getMessage());
@@ -173,10 +174,12 @@ public final class Recorder implements AutoCloseable {
     }
   }
 
+  /** The monitors the settings name; all of them when none is named or none of the named ones exists (docs/protocol.md). */
   static List<ScreenLayout> select(List<ScreenLayout> all, CaptureSettings settings) {
     if (settings.screens().isEmpty()) {
       return all;
     }
-    return all.stream().filter(s -> settings.screens().contains(s.id())).toList();
+    List<ScreenLayout> chosen = all.stream().filter(s -> settings.screens().contains(s.id())).toList();
+    return chosen.isEmpty() ? all : chosen;
   }
 }

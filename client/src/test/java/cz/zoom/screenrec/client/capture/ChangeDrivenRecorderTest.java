@@ -73,8 +73,8 @@ class ChangeDrivenRecorderTest {
     await().atMost(WAIT).until(() -> source.captures.get() >= 2);
     assertThat(recorder.configure(new CaptureSettings(20, 2, 60_000, 60_000, List.of()))).isEmpty();
     await().atMost(WAIT).until(() -> sink.committed.containsKey(0));
-    assertThat(recorder.configure(new CaptureSettings(5, 2, 60_000, 60_000, List.of(7))))
-        .hasValueSatisfying(reason -> assertThat(reason).contains("7"));
+    // an id this desktop does not have: all monitors stay recorded, as docs/protocol.md says
+    assertThat(recorder.configure(new CaptureSettings(20, 2, 60_000, 60_000, List.of(7)))).isEmpty();
     source.paint(0x0000FF, 0, 0, 64, 64);
     assertThat(recorder.configure(new CaptureSettings(10, 2, 60_000, 1_000, List.of()))).isEmpty();
     await().atMost(WAIT).until(() -> sink.committed.containsKey(1));
