@@ -26,6 +26,21 @@ final class RecordedCalls {
    */
   static JsonNode record(ServerFixture fx, String agentName, String callId, long t0, int... colours)
       throws Exception {
+    return record(fx, agentName, callId, t0, colours.length,
+        (id, i) -> RecordingFlowTest.segment(id, i, t0 + i * SEGMENT_MS, colours[i]));
+  }
+
+  /** Segment bytes for (recording id, index); null: the segment never arrives. */
+  interface Segments {
+    byte[] make(String recordingId, int index) throws Exception;
+  }
+
+  /**
+   * Records {@code count} segments of 2 s from {@code t0}; those {@code segments} gives null for are
+   * never uploaded (the server then encodes after its upload grace, with gaps).
+   */
+  static JsonNode record(ServerFixture fx, String agentName, String callId, long t0, int count, Segments segments)
+      throws Exception {
     try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
       agent.send(TestAgent.hello(agentName));
       agent.receive(Welcome.class);
@@ -41,14 +56,17 @@ final class RecordedCalls {
       if (started.get().statusCode() != 201) {
         throw new AssertionError("call start: " + started.get().body());
       }
-      for (int i = 0; i < colours.length; i++) {
-        byte[] seg = RecordingFlowTest.segment(start.recordingId(), i, t0 + i * SEGMENT_MS, colours[i]);
+      for (int i = 0; i < count; i++) {
+        byte[] seg = segments.make(start.recordingId(), i);
+        if (seg == null) {
+          continue;
+        }
         HttpRequest.Builder b = HttpRequest.newBuilder(
                 URI.create(start.uploadUrl() + "/recordings/" + start.recordingId() + "/segments/" + i))
             .header("Authorization", "Bearer " + start.uploadToken())
             .header("X-Segment-Sha256", RecordingFlowTest.sha256(seg))
             .PUT(HttpRequest.BodyPublishers.ofByteArray(seg));
-        if (i == colours.length - 1) {
+        if (i == count - 1) {
           b.header("X-Segment-Final", "true");
         }
         int status = fx.send(b).statusCode();
@@ -59,7 +77,7 @@ final class RecordedCalls {
       fx.post("/api/v1/calls/" + callId + "/end", "");
       Stop stop = agent.receive(Stop.class);
       agent.send(new Ack(stop.seq(), true, null));
-      agent.send(new RecordingStopped(start.recordingId(), colours.length, t0, t0 + colours.length * SEGMENT_MS,
+      agent.send(new RecordingStopped(start.recordingId(), count, t0, t0 + count * SEGMENT_MS,
           "stopped by server"));
       String path = "/api/v1/recordings/" + start.recordingId();
       await().atMost(Duration.ofSeconds(60)).until(() -> ServerFixture.json(fx.get(path)).get("status").asText(),

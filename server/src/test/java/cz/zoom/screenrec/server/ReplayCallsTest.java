@@ -37,6 +37,11 @@ class ReplayCallsTest {
   @TempDir Path work;
   final List<ServerFixture> fixtures = new ArrayList<>();
 
+  /** A server's settings; the PostgreSQL subclass gives each server its own database. */
+  ServerConfig.Builder base() throws Exception {
+    return ServerConfig.builder();
+  }
+
   ServerFixture start(Path dir, ServerConfig.Builder b) throws Exception {
     ServerFixture fx = new ServerFixture(dir, b.heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000)
         .helloTimeoutMs(1_000).adminPassword(ADMIN));
@@ -56,7 +61,7 @@ class ReplayCallsTest {
 
   @Test
   void aCallsScreenAndAudioArePlacedByAbsoluteTimeAndExportedAsOneFile() throws Exception {
-    ServerFixture fx = start(dirA, ServerConfig.builder());
+    ServerFixture fx = start(dirA, base());
     long t0 = System.currentTimeMillis();
     JsonNode rec = RecordedCalls.record(fx, "alice", "call-1", t0, RED, GREEN);
     String id = rec.get("id").asText();
@@ -168,8 +173,8 @@ class ReplayCallsTest {
 
   @Test
   void screenFromClusterBPlaysWithAudioFromClusterA() throws Exception {
-    ServerFixture b = start(dirB, ServerConfig.builder().clusterId("cluster-b"));
-    ServerFixture a = start(dirA, ServerConfig.builder().clusterId("cluster-a").peerTimeoutMs(2_000)
+    ServerFixture b = start(dirB, base().clusterId("cluster-b"));
+    ServerFixture a = start(dirA, base().clusterId("cluster-a").peerTimeoutMs(2_000)
         .peerCluster(b.base + "=" + ServerFixture.TOKEN));
     long t0 = System.currentTimeMillis();
     JsonNode rec = RecordedCalls.record(b, "bob", "call-x", t0, RED, GREEN);
@@ -243,6 +248,48 @@ class ReplayCallsTest {
     HttpResponse<byte[]> gone = browser.getBytes(screen.get("videoUrl").asText(), "bytes=0-99");
     assertThat(gone.statusCode()).isEqualTo(502);
     assertThat(json(browser.get("/replay/api/calls?callId=call-x"))).hasSize(1);
+  }
+
+  @Test
+  void missingSegmentsAndRecordedPausesAreGapsOfTheirKind() throws Exception {
+    ServerFixture fx = start(dirA, base().uploadGraceMs(1_000));
+    long t0 = System.currentTimeMillis();
+    JsonNode rec = RecordedCalls.record(fx, "carol", "call-g", t0, 3, (id, i) -> switch (i) {
+      case 0 -> RecordingFlowTest.segment(id, 0, t0, RED);
+      case 2 -> pausedSegment(id, 2, t0 + 4_000);
+      default -> null;
+    });
+    long offset = rec.get("startedAt").asLong() - t0;
+    ReplayClient browser = new ReplayClient(fx.base).loggedIn("admin", ADMIN);
+    await().atMost(Duration.ofSeconds(20)).until(
+        () -> json(browser.get("/replay/api/calls/call-g")).get("screen").get(0).get("gaps").size() == 2);
+    JsonNode gaps = json(browser.get("/replay/api/calls/call-g")).get("screen").get(0).get("gaps");
+    assertThat(gaps.get(0).get("reason").asText()).isEqualTo("MISSING");
+    assertThat(gaps.get(0).get("from").asLong()).isEqualTo(t0 + offset + 2_000);
+    assertThat(gaps.get(0).get("to").asLong()).isEqualTo(t0 + offset + 4_000);
+    assertThat(gaps.get(0).get("fromIndex").asInt()).isEqualTo(1);
+    assertThat(gaps.get(1).get("reason").asText()).isEqualTo("PAUSED");
+    assertThat(gaps.get(1).get("from").asLong()).isEqualTo(t0 + offset + 4_400);
+    assertThat(gaps.get(1).get("to").asLong()).isEqualTo(t0 + offset + 5_200);
+  }
+
+  /** Green, with a pause from 0.4 s to 1.2 s into the segment. */
+  static byte[] pausedSegment(String recordingId, int index, long startedAt) throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    int[] pixels = new int[320 * 240];
+    Arrays.fill(pixels, GREEN);
+    try (cz.zoom.screenrec.format.SegmentWriter w = new cz.zoom.screenrec.format.SegmentWriter(bytes,
+        new cz.zoom.screenrec.format.SegmentHeader(recordingId, index, startedAt,
+            List.of(new cz.zoom.screenrec.format.ScreenLayout(0, 0, 0, 320, 240))))) {
+      w.writeFrame(0, startedAt, pixels, false);
+      w.writeFrame(0, startedAt + 200, pixels, false);
+      w.writeGap(startedAt + 400, startedAt + 1_200, cz.zoom.screenrec.format.GapReason.PAUSED);
+      for (long t = 1_200; t < 2_000; t += 200) {
+        w.writeFrame(0, startedAt + t, pixels, false);
+      }
+      w.close(startedAt + 2_000);
+    }
+    return bytes.toByteArray();
   }
 
   static void near(int rgb, int expected) {

@@ -43,8 +43,11 @@ public final class LocalCalls {
   private final AudioStore audio;
   private final LocalMediaStore media;
   private final Jdbc jdbc;
+  private final SegmentGaps segmentGaps;
 
-  public LocalCalls(String clusterId, RecordingStore recordings, AudioStore audio, LocalMediaStore media, Jdbc jdbc) {
+  public LocalCalls(String clusterId, RecordingStore recordings, AudioStore audio, LocalMediaStore media, Jdbc jdbc,
+      SegmentGaps segmentGaps) {
+    this.segmentGaps = segmentGaps;
     this.clusterId = clusterId;
     this.recordings = recordings;
     this.audio = audio;
@@ -91,7 +94,14 @@ public final class LocalCalls {
     Long end = r.endedAt() != null ? r.endedAt()
         : r.startedAt() != null && r.videoDurationMs() != null ? r.startedAt() + r.videoDurationMs() : null;
     return new Screen(r.id(), clusterId, r.agent(), r.status().name(), r.startedAt(), end, r.videoDurationMs(),
-        contentType, parts, missingGaps(r, segments, view.missingSegments()), screens(r, segments), null, null, null);
+        contentType, parts, gaps(r, segments, view.missingSegments()), screens(r, segments), null, null, null);
+  }
+
+  private List<Gap> gaps(Recording r, List<Segment> segments, List<Integer> missing) {
+    List<Gap> gaps = new ArrayList<>(missingGaps(r, segments, missing));
+    gaps.addAll(segmentGaps.gaps(r, segments));
+    gaps.sort(Comparator.comparingLong(Gap::from));
+    return gaps;
   }
 
   /**
@@ -132,8 +142,8 @@ public final class LocalCalls {
     for (int i = 0; i + 1 < segments.size(); i++) {
       Segment a = segments.get(i);
       Segment b = segments.get(i + 1);
-      if (b.index() == a.index() + 1 && a.startedAt() != null && b.startedAt() != null) {
-        lengths.add(b.startedAt() - a.startedAt());
+      if (a.startedAt() != null && b.startedAt() != null) {
+        lengths.add((b.startedAt() - a.startedAt()) / (b.index() - a.index()));
       }
     }
     if (lengths.isEmpty()) {

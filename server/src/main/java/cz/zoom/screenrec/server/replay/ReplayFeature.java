@@ -40,6 +40,16 @@ public final class ReplayFeature implements AutoCloseable {
 
   public ReplayFeature(ServerConfig config, Database database, RecordingStore store, LocalMediaStore media,
       Clock clock) throws IOException {
+    try {
+      startAll(config, database, store, media, clock);
+    } catch (IOException | RuntimeException | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void startAll(ServerConfig config, Database database, RecordingStore store, LocalMediaStore media,
+      Clock clock) throws IOException {
     Jdbc jdbc = new Jdbc(database.dataSource());
     AuditLog audit = new AuditLog(database.dataSource(), clock);
     AuthService auth = new AuthService(new UserStore(jdbc), audit, clock, config.sessionIdle(), config.sessionMax(),
@@ -52,7 +62,8 @@ public final class ReplayFeature implements AutoCloseable {
     }
     AudioService audio = new AudioService(new AudioStore(jdbc, media.root()), config.maxAudioBytes(), clock);
     Peers peers = own(new Peers(config.peers(), config.peerTimeout(), config.clusterId()));
-    LocalCalls local = new LocalCalls(config.clusterId(), store, audio.store(), media, jdbc);
+    LocalCalls local = new LocalCalls(config.clusterId(), store, audio.store(), media, jdbc,
+        own(new SegmentGaps(media)));
     ReplayCalls calls = new ReplayCalls(local, peers);
     Thumbnails thumbnails = new Thumbnails(media);
     ExportService exports = own(new ExportService(config.dataDir().resolve("exports"),
