@@ -248,14 +248,42 @@ final class RemoteRecordingControl implements RecordingControl {
     return c.stopping;
   }
 
+  /**
+   * As in the client: the settings apply to the next START, and a recording in progress takes them
+   * at once (the capture process's recorder changes them; it may refuse, e.g. a monitor it lacks).
+   * Waits for the capture process's answer without the lock, which segments coming in need.
+   */
   @Override
   public Optional<String> configure(CaptureSettings settings) {
+    long seq;
+    CompletableFuture<IpcMessage.Ack> ack;
     synchronized (lock) {
-      // as in the client: a recording in progress keeps its settings
       sessionSettings = settings;
-      log.info("agent {}: capture settings are now {}{}", agent, settings,
-          current != null ? " (from the next recording)" : "");
-      return Optional.empty();
+      if (current == null || current.stopping != null) {
+        log.info("agent {}: capture settings are now {}", agent, settings);
+        return Optional.empty();
+      }
+      seq = seqs.incrementAndGet();
+      ack = new CompletableFuture<>();
+      acks.put(seq, ack);
+    }
+    try {
+      link.send(new IpcMessage.Configure(seq, settings));
+      IpcMessage.Ack a = ack.get(Math.min(answerTimeout.toMillis(), 3_000), TimeUnit.MILLISECONDS);
+      if (a.ok()) {
+        log.info("agent {}: capture settings are now {}", agent, settings);
+        return Optional.empty();
+      }
+      return Optional.of(a.message() == null ? "refused by the session's capture process" : a.message());
+    } catch (TimeoutException e) {
+      return Optional.of("the session's capture process did not answer");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted");
+    } catch (IOException | java.util.concurrent.ExecutionException e) {
+      return Optional.of("the session's capture process is gone: " + unwrap(e).getMessage());
+    } finally {
+      acks.remove(seq);
     }
   }
 
@@ -504,6 +532,7 @@ final class RemoteRecordingControl implements RecordingControl {
   }
 
   private static Throwable unwrap(Throwable e) {
-    return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    return (e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException)
+        && e.getCause() != null ? e.getCause() : e;
   }
 }

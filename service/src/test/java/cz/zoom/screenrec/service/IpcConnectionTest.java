@@ -58,6 +58,7 @@ class IpcConnectionTest {
         new IpcMessage.SegmentCommit(2, "0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 0, true),
         new IpcMessage.Committed(2, false, "disk full"),
         new IpcMessage.Stop(3, "0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", "stopped by server"),
+        new IpcMessage.Configure(4, CaptureSettings.DEFAULT),
         new IpcMessage.Stopped(3, "0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 1, 10, 20, "stopped by server"),
         new IpcMessage.SegmentAbort("0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 1),
         new IpcMessage.Error("REPLACED", "newer session"));

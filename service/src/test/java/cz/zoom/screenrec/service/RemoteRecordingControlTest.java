@@ -2,8 +2,10 @@ package cz.zoom.screenrec.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import cz.zoom.screenrec.client.spool.Spool;
+import cz.zoom.screenrec.protocol.CaptureSettings;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
 import cz.zoom.screenrec.service.ipc.IpcConnection.IpcProtocolException;
@@ -144,6 +146,25 @@ class RemoteRecordingControlTest {
 
     linkBroken = true;
     assertThat(control.start(start(REC)).get(1, TimeUnit.SECONDS)).get().asString().contains("broken pipe");
+  }
+
+  @Test
+  void configureGoesToARunningCaptureAndOtherwiseWaitsForTheNextStart() throws Exception {
+    CaptureSettings halfScale = new CaptureSettings(2, 2, 10_000, 3_000, List.of());
+    assertThat(control.configure(halfScale)).isEmpty();
+    assertThat(sent).isEmpty();
+    control.start(start(REC));
+    IpcMessage.Start s = last(IpcMessage.Start.class);
+    assertThat(s.capture()).isEqualTo(halfScale);
+    control.onAck(new IpcMessage.Ack(s.seq(), true, null));
+
+    CaptureSettings oneScreen = new CaptureSettings(5, 1, 10_000, 5_000, List.of(3));
+    CompletableFuture<Optional<String>> answer = CompletableFuture.supplyAsync(() -> control.configure(oneScreen));
+    await().atMost(Duration.ofSeconds(2)).until(() -> sent.get(sent.size() - 1) instanceof IpcMessage.Configure);
+    IpcMessage.Configure conf = last(IpcMessage.Configure.class);
+    assertThat(conf.capture()).isEqualTo(oneScreen);
+    control.onAck(new IpcMessage.Ack(conf.seq(), false, "no screen to capture"));
+    assertThat(answer.get(2, TimeUnit.SECONDS)).hasValue("no screen to capture");
   }
 
   @Test

@@ -105,6 +105,14 @@ public final class SessionCapture implements AutoCloseable {
         onStart(c, s);
       } else if (m instanceof IpcMessage.Stop s) {
         onStop(c, s);
+      } else if (m instanceof IpcMessage.Configure conf) {
+        Optional<String> refusal;
+        try {
+          refusal = recorder.configure(conf.capture());
+        } catch (RuntimeException e) {
+          refusal = Optional.of("cannot change the capture: " + e);
+        }
+        sendQuietly(c, new IpcMessage.Ack(conf.seq(), refusal.isEmpty(), refusal.orElse(null)));
       } else if (m instanceof IpcMessage.Error e) {
         log.warn("the service ended this session: {} {}", e.code(), e.message());
         return;

@@ -19,6 +19,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = IpcMessage.Error.class, name = "ERROR"),
     @JsonSubTypes.Type(value = IpcMessage.Start.class, name = "START"),
     @JsonSubTypes.Type(value = IpcMessage.Stop.class, name = "STOP"),
+    @JsonSubTypes.Type(value = IpcMessage.Configure.class, name = "CONFIGURE"),
     @JsonSubTypes.Type(value = IpcMessage.Ack.class, name = "ACK"),
     @JsonSubTypes.Type(value = IpcMessage.SegmentOpen.class, name = "SEGMENT_OPEN"),
     @JsonSubTypes.Type(value = IpcMessage.SegmentData.class, name = "SEGMENT_DATA"),
@@ -51,8 +52,11 @@ public sealed interface IpcMessage {
   /** Service → capture: end the recording; its final segment comes, then STOPPED with the same seq. */
   record Stop(long seq, String recordingId, String reason) implements IpcMessage {}
 
+  /** Service → capture: the server's CONFIGURE for the recording in progress; answered with ACK. */
+  record Configure(long seq, CaptureSettings capture) implements IpcMessage {}
+
   /**
-   * Capture → service: answer to START ({@code message} says why not when {@code ok} is false), or to
+   * Capture → service: answer to START or CONFIGURE ({@code message} says why not when {@code ok} is false), or to
    * a STOP of a recording the capture process is not recording (ok false).
    */
   record Ack(long seq, boolean ok, String message) implements IpcMessage {}
