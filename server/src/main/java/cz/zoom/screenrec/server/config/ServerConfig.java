@@ -69,8 +69,10 @@ public final class ServerConfig {
     this.helloTimeout = Duration.ofMillis(b.helloTimeoutMs);
     this.capture = new CaptureSettings(b.framesPerSecond, 1, 10_000, b.segmentDurationMs, List.of());
     this.videoCodec = b.videoCodec;
+    // WRITE_DELAY=0: H2 otherwise keeps commits in memory for up to 500 ms, so a killed server
+    // loses segments it already answered 2xx for (and the client has deleted its copy)
     this.dbUrl = b.dbUrl != null ? b.dbUrl
-        : "jdbc:h2:file:" + dataDir.resolve("db").resolve("screenrec") + ";DB_CLOSE_ON_EXIT=FALSE";
+        : "jdbc:h2:file:" + dataDir.resolve("db").resolve("screenrec") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     this.dbUser = b.dbUser;
     this.dbPassword = b.dbPassword;
     this.encoderThreads = b.encoderThreads;
