@@ -604,6 +604,8 @@ async function init() {
   renderFilmstrip();
   loadThumbnails();
   refresh(player);
+  // ms from the start of navigation until the page had the call and its media elements (bench)
+  window.replay.readyAtMs = performance.now();
   document.body.dataset.ready = 'true';
 }
 
