@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a recording's capture segments into one constant-frame-rate video plus a thumbnail.
  *
- * <p>At each output tick the video shows, per screen, the newest frame captured at or before that
- * instant: black before a screen's first frame, dark grey ({@link #GAP_RGB}) during a recorded
+ * <p>At each output tick the video shows, per screen, the newest frame captured before the tick plus
+ * half a frame interval (the capture nearest the tick): black before a screen's first frame, dark grey ({@link #GAP_RGB}) during a recorded
  * gap. Screens are composed side by side by their layout. Segments are streamed: memory holds one
  * canvas, one decoded frame per screen and the encoder's own buffers, whatever the length.
  *
@@ -120,9 +120,13 @@ public final class RecordingEncoder {
       try {
         BufferedImage middle = null;
         long gapUntil = Long.MIN_VALUE;
+        // Each tick shows the capture nearest to it, not the newest one before it: the client
+        // captures on its own schedule, a few ms after each of our ticks, so "newest before" would
+        // show every change one whole frame late. Nearest bounds the error by half a frame.
+        long halfFrameMs = 500L / fps;
         for (int i = 0; i < frames; i++) {
           long tick = startedAt + i * 1000L / fps;
-          for (SegmentEvent e = events.peek(); e != null && e.time() <= tick; e = events.peek()) {
+          for (SegmentEvent e = events.peek(); e != null && e.time() < tick + halfFrameMs; e = events.peek()) {
             if (e instanceof SegmentEvent.Frame f) {
               canvas.draw(f.screenId(), f.width(), f.height(), f.rgb());
               // Frames resume after a gap; a frame inside one means the gap ended early.
