@@ -32,6 +32,8 @@ final class X11Native {
     int XGrabServer(X11.Display display);
 
     int XUngrabServer(X11.Display display);
+
+    IOErrorHandler XSetIOErrorHandler(IOErrorHandler handler);
   }
 
   interface Xext extends Library {
@@ -84,6 +86,16 @@ final class X11Native {
     int shmdt(Pointer address);
 
     int shmctl(int id, int command, Pointer buffer);
+  }
+
+  /** XIOErrorExitHandler: void (*)(Display *, void *user_data). */
+  interface IOErrorExitHandler extends com.sun.jna.Callback {
+    void invoke(Pointer display, Pointer userData);
+  }
+
+  /** XIOErrorHandler: int (*)(Display *). */
+  interface IOErrorHandler extends com.sun.jna.Callback {
+    int invoke(Pointer display);
   }
 
   /** XShmSegmentInfo. */

@@ -31,9 +31,26 @@ public final class XDamageScreenSource implements ScreenSource {
   /** Up to this many damaged rectangles are fetched one by one; more are fetched as their bounding box. */
   private static final int MAX_SEPARATE_FETCHES = 6;
   private static final NativeLong NONE = new NativeLong(0);
+  /** How long an idle screen goes without a round trip that would notice a vanished X server. */
+  private static final long LIVENESS_NANOS = 2_000_000_000L;
   private static final NativeLong ALL_PLANES = new NativeLong(-1L);
 
   private static final Map<Pointer, String> errors = new ConcurrentHashMap<>();
+  private static final java.util.Set<Pointer> lost = ConcurrentHashMap.newKeySet();
+  private static X11Native.IOErrorHandler previousIoHandler;
+  /**
+   * Xlib's default I/O error handler prints and exits the process even when an exit handler is
+   * set; for our own connections this one returns, so the exit handler below runs instead.
+   */
+  private static final X11Native.IOErrorHandler IO_HANDLER = display -> {
+    if (display != null && errors.containsKey(display)) {
+      errors.put(display, "the connection to the X server was lost");
+      lost.add(display);
+      return 0;
+    }
+    X11Native.IOErrorHandler previous = previousIoHandler;
+    return previous != null ? previous.invoke(display) : 0;
+  };
   private static X11.XErrorHandler previousHandler;
   /** Xlib's default handler exits the process on any protocol error; this one records it instead. */
   private static final X11.XErrorHandler HANDLER = (display, event) -> {
@@ -47,6 +64,17 @@ public final class XDamageScreenSource implements ScreenSource {
     return previous != null ? previous.apply(display, event) : 0;
   };
 
+  /**
+   * Called by libX11 (1.7 and later) after the connection to the X server broke (session ended,
+   * server killed). Xlib's default exits the process; returning instead leaves the display marked
+   * broken, every later call on it fails fast, and the recorder records capture gaps.
+   */
+  private static final X11Native.IOErrorExitHandler IO_EXIT = (display, data) -> {
+    if (display != null && errors.containsKey(display)) {
+      errors.put(display, "the connection to the X server was lost");
+      lost.add(display);
+    }
+  };
   private final X11Native.Libraries lib;
   private final X11.Display display;
   private final String displayName;
@@ -59,6 +87,7 @@ public final class XDamageScreenSource implements ScreenSource {
   private final Memory event = new Memory(192);
   private final Map<Integer, Monitor> monitors = new LinkedHashMap<>();
   private boolean closed;
+  private long lastRoundTrip = System.nanoTime();
   private long grabs;
   private long fetchedPixels;
 
@@ -134,6 +163,12 @@ public final class XDamageScreenSource implements ScreenSource {
       throw new IllegalStateException("cannot open X display " + name);
     }
     errors.put(display.getPointer(), "");
+    try {
+      com.sun.jna.NativeLibrary.getInstance("X11").getFunction("XSetIOErrorExitHandler")
+          .invokeVoid(new Object[] {display, IO_EXIT, null});
+    } catch (UnsatisfiedLinkError e) {
+      log.debug("libX11 before 1.7: losing the X server ends the process, as with any Xlib client");
+    }
     XDamageScreenSource source = null;
     try {
       source = new XDamageScreenSource(lib, display, name);
@@ -155,6 +190,8 @@ public final class XDamageScreenSource implements ScreenSource {
       X11.XErrorHandler previous = lib.x11().XSetErrorHandler(HANDLER);
       // null means Xlib's default, which exits the process: never chain to that
       previousHandler = previous != null ? previous : (d, e) -> 0;
+      // other connections in this process (AWT's) keep Xlib's behaviour: chain to the previous one
+      previousIoHandler = lib.xlib().XSetIOErrorHandler(IO_HANDLER);
     }
   }
 
@@ -271,6 +308,9 @@ public final class XDamageScreenSource implements ScreenSource {
     if (closed) {
       throw new IllegalStateException("screen source is closed");
     }
+    if (lost.contains(display.getPointer())) {
+      throw new IllegalStateException("the connection to X server " + displayName + " was lost");
+    }
     Monitor m = monitors.get(screenId);
     if (m == null) {
       throw new IllegalArgumentException("no screen " + screenId);
@@ -371,8 +411,22 @@ public final class XDamageScreenSource implements ScreenSource {
     }
     checkErrors("reading X events");
     if (!damaged) {
+      long now = System.nanoTime();
+      if (now - lastRoundTrip > LIVENESS_NANOS) {
+        // a vanished X server does not show in a non-blocking read: ask it something now and then
+        lastRoundTrip = now;
+        lib.x11().XSync(display, false);
+        if (connectionBroken()) {
+          lost.add(display.getPointer());
+        }
+        if (lost.contains(display.getPointer())) {
+          throw new IllegalStateException("the connection to X server " + displayName + " was lost");
+        }
+        checkErrors("XSync");
+      }
       return;
     }
+    lastRoundTrip = System.nanoTime();
     lib.xdamage().XDamageSubtract(display, damage, NONE, region);
     IntByReference count = new IntByReference();
     Pointer rects = lib.xfixes().XFixesFetchRegion(display, region, count);
@@ -413,6 +467,21 @@ public final class XDamageScreenSource implements ScreenSource {
     m.pending.add(new int[] {x0 - l.x(), y0 - l.y(), x1 - x0, y1 - y0});
   }
 
+  /**
+   * Whether libxcb marked the connection failed. Xlib does not always call its I/O error handler
+   * for a server that went away (seen with libX11 1.8.4), so this is asked directly.
+   */
+  private boolean connectionBroken() {
+    try {
+      Pointer xcb = com.sun.jna.NativeLibrary.getInstance("X11-xcb").getFunction("XGetXCBConnection")
+          .invokePointer(new Object[] {display});
+      return xcb != null && com.sun.jna.NativeLibrary.getInstance("xcb").getFunction("xcb_connection_has_error")
+          .invokeInt(new Object[] {xcb}) != 0;
+    } catch (UnsatisfiedLinkError e) {
+      return false;
+    }
+  }
+
   private static int[] boundingBox(List<int[]> rects) {
     int x0 = Integer.MAX_VALUE;
     int y0 = Integer.MAX_VALUE;
@@ -438,6 +507,14 @@ public final class XDamageScreenSource implements ScreenSource {
       return;
     }
     closed = true;
+    if (lost.remove(display.getPointer())) {
+      // requests on a broken connection fail at once; only local memory is left to free
+      for (Monitor m : monitors.values()) {
+        lib.libc().shmdt(m.shm.shmaddr);
+      }
+      errors.remove(display.getPointer());
+      return;
+    }
     try {
       for (Monitor m : monitors.values()) {
         lib.xext().XShmDetach(display, m.shm);

@@ -83,6 +83,29 @@ class XDamageScreenSourceTest {
   }
 
   @Test
+  void aLostXServerMakesCapturesFailInsteadOfEndingTheProcess() throws Exception {
+    TestXvfb doomed = TestXvfb.start(64, 48);
+    XDamageScreenSource source;
+    try {
+      source = XDamageScreenSource.open(doomed.name);
+      source.capture(0);
+      doomed.fill(0x00FF00, 0, 0, 8, 8);
+    } finally {
+      doomed.close();
+    }
+    // the first call notices the broken connection; the JVM (this test) lives on
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> {
+      try {
+        source.capture(0);
+        return false;
+      } catch (IllegalStateException e) {
+        return true;
+      }
+    });
+    source.close();
+  }
+
+  @Test
   void fallsBackWhenDamageIsUnavailableOrTheDisplayCannotBeOpened() {
     ScreenSource fallback = new ScreenSource() {
       @Override
