@@ -116,6 +116,11 @@ class BadInputTest {
         .header("Authorization", "Bearer nope"));
     assertThat(wrongToken.statusCode()).isEqualTo(401);
     assertThat(fx.send(HttpRequest.newBuilder(URI.create(fx.base + "/healthz"))).statusCode()).isEqualTo(200);
+    // the same kept-alive connection: a good request, then the token with its case changed
+    assertThat(fx.get("/api/v1/agents").statusCode()).isEqualTo(200);
+    HttpResponse<String> wrongCase = fx.send(HttpRequest.newBuilder(URI.create(fx.base + "/api/v1/agents"))
+        .header("Authorization", "Bearer " + ServerFixture.TOKEN.toUpperCase()));
+    assertThat(wrongCase.statusCode()).isEqualTo(401);
 
     HttpResponse<String> notConnected = fx.post("/api/v1/calls/c-1/start", "{\"agent\":\"nobody\"}");
     assertThat(notConnected.statusCode()).isEqualTo(409);

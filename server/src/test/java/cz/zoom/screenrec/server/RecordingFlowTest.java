@@ -119,6 +119,7 @@ class RecordingFlowTest {
       assertThat(rec.get("endedAt").asLong() - rec.get("startedAt").asLong()).isEqualTo(4000);
       assertThat(rec.get("segments")).hasSize(2);
       assertThat(rec.get("video").get("durationMs").asLong()).isBetween(3800L, 4200L);
+      assertThat(rec.get("video").get("contentType").asText()).isEqualTo("video/webm");
 
       HttpResponse<byte[]> whole = fx.http.send(fx.api(path + "/video").GET().build(),
           HttpResponse.BodyHandlers.ofByteArray());

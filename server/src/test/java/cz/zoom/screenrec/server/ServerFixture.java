@@ -26,7 +26,7 @@ final class ServerFixture implements AutoCloseable {
   }
 
   ServerFixture(Path dataDir) throws Exception {
-    this(dataDir, ServerConfig.builder().heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000).helloTimeoutMs(1_000));
+    this(dataDir, ServerConfig.builder().heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000).helloTimeoutMs(3_000));
   }
 
   static int freePort() throws IOException {

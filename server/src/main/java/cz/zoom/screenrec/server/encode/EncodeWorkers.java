@@ -105,9 +105,10 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
       store.ready(recordingId, video.codec().id(), video.bytes(), video.durationMs(), startedAt, endedAt, clock.millis());
       log.info("recording {}: READY, {} {} bytes, {} ms of video, encoded in {} ms", recordingId,
           video.codec().id(), video.bytes(), video.durationMs(), (System.nanoTime() - t0) / 1_000_000);
-    } catch (Exception e) {
+    } catch (Exception | LinkageError | OutOfMemoryError e) {
+      // an Error escaping here would kill the worker and leave the recording ENCODING for ever
       log.error("recording {}: encoding failed", recordingId, e);
-      store.fail(recordingId, "encoding failed: " + e.getMessage(), clock.millis());
+      store.fail(recordingId, "encoding failed: " + e, clock.millis());
     }
   }
 

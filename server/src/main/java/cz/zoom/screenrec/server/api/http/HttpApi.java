@@ -35,6 +35,9 @@ public final class HttpApi implements AutoCloseable {
       // upload bodies are streamed, so this bounds only JSON bodies read whole
       cfg.http.maxRequestSize = 1024 * 1024;
       cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessageHandler()));
+      // Jetty's per-connection header cache ignores case by default, so after one good request a
+      // token differing only in case would match the cached Authorization header
+      cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
     });
     app.before("/api/*", ctx -> {
       if (ctx.method() == HandlerType.OPTIONS) {

@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.server.api.http;
 
+import cz.zoom.screenrec.encode.VideoCodec;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.Segment;
 import java.util.ArrayList;
@@ -32,13 +33,15 @@ public record RecordingView(
    */
   public record Part(String clusterId, int fromIndex, int toIndex, Long startedAt, Long endedAt) {}
 
-  public record VideoView(String codec, long bytes, long durationMs, String url, String thumbnailUrl) {}
+  public record VideoView(String codec, String contentType, long bytes, long durationMs, String url,
+      String thumbnailUrl) {}
 
   /** Builds the view; {@code segments} may be null for list views, which leave them out. */
   public static RecordingView of(Recording r, List<Segment> segments) {
     List<Part> parts = segments == null ? null : parts(r, segments);
     List<Integer> missing = segments == null ? null : missing(r, segments);
-    VideoView video = r.videoCodec() == null ? null : new VideoView(r.videoCodec(), r.videoBytes(),
+    VideoView video = r.videoCodec() == null ? null : new VideoView(r.videoCodec(),
+        VideoCodec.fromId(r.videoCodec()).contentType(), r.videoBytes(),
         r.videoDurationMs(), "/api/v1/recordings/" + r.id() + "/video",
         "/api/v1/recordings/" + r.id() + "/thumbnail");
     return new RecordingView(r.id(), r.agent(), r.callId(), r.clusterId(), r.status().name(), r.failureReason(),
