@@ -28,6 +28,13 @@ public interface ScreenSource extends AutoCloseable {
     return ScreenCapture.whole(grab(screenId));
   }
 
+  /**
+   * Makes the next {@link #capture(int)} of that monitor fetch it whole and report "unknown", so
+   * the writer compares every tile: a cheap repair for changes the platform failed to report
+   * (e.g. video overlays that bypass X11 DAMAGE). Sources without change information ignore it.
+   */
+  default void refreshNext(int screenId) {}
+
   /** What this source is, for the log. */
   default String describe() {
     return getClass().getSimpleName();

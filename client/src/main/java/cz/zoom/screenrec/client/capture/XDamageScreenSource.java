@@ -344,6 +344,14 @@ public final class XDamageScreenSource implements ScreenSource {
     }
   }
 
+  @Override
+  public synchronized void refreshNext(int screenId) {
+    Monitor m = monitors.get(screenId);
+    if (m != null) {
+      m.whole = true;
+    }
+  }
+
   /**
    * Fetches the whole monitor into a fresh array without touching the damage bookkeeping: an
    * independent reference for fidelity checks.

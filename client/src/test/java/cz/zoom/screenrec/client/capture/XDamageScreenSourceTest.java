@@ -70,6 +70,17 @@ class XDamageScreenSourceTest {
   }
 
   @Test
+  void aRefreshFetchesTheWholeScreenOnceWithoutDamage() {
+    try (XDamageScreenSource source = XDamageScreenSource.open(xvfb.name)) {
+      source.capture(0);
+      assertThat(source.capture(0).unchanged()).isTrue();
+      source.refreshNext(0);
+      assertThat(source.capture(0).dirtyRects()).as("whole, unknown").isNull();
+      assertThat(source.capture(0).unchanged()).isTrue();
+    }
+  }
+
+  @Test
   void manySmallChangesAreAllCaptured() {
     xvfb.fill(0xFFFFFF, 0, 0, W, H);
     try (XDamageScreenSource source = XDamageScreenSource.open(xvfb.name)) {
