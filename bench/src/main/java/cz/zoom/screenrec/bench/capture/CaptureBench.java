@@ -44,7 +44,7 @@ import java.util.zip.CRC32;
  *       the X server's CPU over the same window, bytes of the files written;</li>
  *   <li>fidelity, for {@code --verify-seconds}: ours checks every capture against an independent
  *       full grab taken with the X server held and proves the decoded segments equal the captures
- *       (CRC); FFmpeg writes a lossless FFV1 copy of the same grabbed frames next to its encode, and
+ *       (CRC); FFmpeg writes a lossless copy (libx264rgb, qp 0) of the same grabbed frames next to its encode, and
  *       both are decoded and compared pixel by pixel.</li>
  * </ol>
  *
@@ -261,7 +261,8 @@ public final class CaptureBench {
       cmd.addAll(List.of("-map", "0:v"));
       cmd.addAll(encodeArgs(codec));
       cmd.add(enc.toString());
-      cmd.addAll(List.of("-map", "0:v", "-c:v", "ffv1", "-pix_fmt", "bgr0", ref.toString()));
+      // lossless RGB and fast enough to keep up with 1080p noise (FFV1 is not, and then frames go missing)
+      cmd.addAll(List.of("-map", "0:v", "-c:v", "libx264rgb", "-preset", "ultrafast", "-qp", "0", ref.toString()));
       runMeasured(cmd, work.resolve(w + "-" + codec + "-verify.log"));
     }
     double[] f = compareVideos(enc, ref);
