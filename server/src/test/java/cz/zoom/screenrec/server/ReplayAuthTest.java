@@ -119,26 +119,25 @@ class ReplayAuthTest {
 
   @Test
   void fiveFailuresLockTheUserNameForAWhile() throws Exception {
-    ServerFixture fx = start(config().loginLockMs(2_000));
+    ServerFixture fx = start(config().loginLockMs(3_000));
     ReplayClient browser = new ReplayClient(fx.base);
-    for (String user : List.of("admin", "ghost")) {
+    // the lock is on the user name, whoever tries it; unknown names are locked the same way
+    for (String user : List.of("ghost", "admin")) {
       for (int i = 0; i < 5; i++) {
         assertThat(browser.login(user, "wrong-" + i).statusCode()).as(user + " attempt " + i).isEqualTo(401);
       }
       HttpResponse<String> locked = browser.login(user, ADMIN_PASSWORD);
       assertThat(locked.statusCode()).as(user + ": even the right password is refused while locked").isEqualTo(429);
       assertThat(error(locked)).isEqualTo("locked");
+      assertThat(new ReplayClient(fx.base).login(user, "x").statusCode()).as("another browser").isEqualTo(429);
     }
-    // other users are not affected
-    ReplayClient admin2 = new ReplayClient(fx.base);
-    assertThat(admin2.login("admin", "x").statusCode()).isEqualTo(429);
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
         .until(() -> browser.login("admin", ADMIN_PASSWORD).statusCode() == 200);
     assertThat(browser.get("/replay/api/session").statusCode()).isEqualTo(200);
   }
 
   @Test
-  void unauthenticatedRequestsGet401AndPagesRedirectToLogin() throws Exception {
+  void unauthenticatedRequestsGet401() throws Exception {
     ServerFixture fx = start(config());
     ReplayClient anonymous = new ReplayClient(fx.base);
     for (String path : List.of("/replay/api/calls", "/replay/api/calls/call-1", "/replay/api/users",
@@ -155,17 +154,9 @@ class ReplayAuthTest {
     assertThat(anonymous.get("/replay/api/session").statusCode()).isEqualTo(401);
     anonymous.cookie = null;
 
-    HttpResponse<String> page = anonymous.get("/replay/zz-test-page");
-    assertThat(page.statusCode()).isEqualTo(302);
-    assertThat(page.headers().firstValue("Location")).hasValue("/replay/login");
     assertThat(anonymous.get("/replay/../api/v1/agents").statusCode()).isIn(400, 401, 404);
 
     ReplayClient browser = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
-    HttpResponse<String> shown = browser.get("/replay/zz-test-page");
-    assertThat(shown.statusCode()).isEqualTo(200);
-    assertThat(shown.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
-    assertThat(shown.headers().firstValue("X-Frame-Options")).hasValue("DENY");
-    assertThat(browser.get("/replay/no-such-page").statusCode()).isEqualTo(404);
     // the bearer-token API is not opened by a session cookie
     assertThat(browser.get("/api/v1/agents").statusCode()).isEqualTo(401);
   }

@@ -43,8 +43,9 @@ class ReplayCallsTest {
   }
 
   ServerFixture start(Path dir, ServerConfig.Builder b) throws Exception {
-    ServerFixture fx = new ServerFixture(dir, b.heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000)
-        .helloTimeoutMs(1_000).adminPassword(ADMIN));
+    // the test's agent sends no heartbeats; a loaded machine must not make the server drop it
+    ServerFixture fx = new ServerFixture(dir, b.heartbeatIntervalMs(3_000).deadPeerTimeoutMs(120_000)
+        .adminPassword(ADMIN));
     fixtures.add(fx);
     return fx;
   }

@@ -84,8 +84,4 @@ public final class ReplayAuth implements HttpApi.Routes {
     return COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookie ? "; Secure" : "");
   }
 
-  /** Whether the request has a valid session, for pages that redirect instead of answering 401. */
-  boolean loggedIn(Context ctx) {
-    return auth.check(ctx.cookie(COOKIE)) instanceof SessionCheck.Valid;
-  }
 }

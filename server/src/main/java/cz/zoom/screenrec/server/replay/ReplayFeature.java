@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Issue 5 in one place: audio intake, peer clusters, users and sessions, audit, the replay API,
- * media proxy, export worker and the UI's pages. The server adds {@link #routes()} to its HTTP
- * port and closes this with everything else.
+ * media proxy and export worker (the UI's pages are replay.ui.ReplayPages). The server adds
+ * {@link #routes()} to its HTTP port and closes this with everything else.
  */
 public final class ReplayFeature implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplayFeature.class);
@@ -82,8 +82,6 @@ public final class ReplayFeature implements AutoCloseable {
     if (!config.peers().isEmpty()) {
       log.info("replay gathers media from peer clusters {}", config.peers());
     }
-    // the pages' catch-all route goes last, after every /replay API route
-    routes.add(new StaticPages(guard));
   }
 
   private <T extends AutoCloseable> T own(T resource) {
