@@ -114,7 +114,7 @@ public final class ReplayBench {
       result.set("machine", JSON.valueToTree(Map.of("cores", Runtime.getRuntime().availableProcessors(),
           "java", ManagementFactory.getRuntimeMXBean().getVmName() + " " + System.getProperty("java.version"),
           "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
-          "chromium", Cdp.CHROMIUM, "loadAverageAtStart", load0, "loadAverageAtEnd", loadAverage())));
+          "chromium", Path.of(Cdp.CHROMIUM).getFileName().toString(), "loadAverageAtStart", load0, "loadAverageAtEnd", loadAverage())));
       ObjectNode setup = result.putObject("call");
       setup.put("minutes", minutes).put("fps", fps).put("screen", SyntheticCall.WIDTH + "x" + SyntheticCall.HEIGHT)
           .put("content", "a 240x240 block moving every 5 s on a plain background; audio 8 kHz PCM WAV with a beep every 5 s")
@@ -151,6 +151,10 @@ public final class ReplayBench {
         + "&& !!window.replay", Duration.ofSeconds(60));
     // measured by the page itself from the start of its navigation
     double openMs = b.eval("window.replay.readyAtMs").asDouble();
+    // what kept a slow opening waiting (a resource, or the page's own requests queued behind others)
+    JsonNode slow = b.eval("JSON.stringify([...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]"
+        + ".filter(e => e.duration > 1000).map(e => ({name: e.name.replace(location.origin, ''), start: Math.round(e.startTime),"
+        + " duration: Math.round(e.duration), waiting: Math.round((e.requestStart || e.startTime) - e.startTime)}))) ");
     JsonNode play = b.eval("""
         new Promise((resolve) => {
           const v = document.querySelector('video.screen-video');
@@ -186,6 +190,9 @@ public final class ReplayBench {
         })""".formatted(mid));
     ObjectNode r = JSON.createObjectNode();
     r.put("openToReadyMs", round(openMs));
+    if (!slow.asText("[]").equals("[]")) {
+      r.set("slowRequests", JSON.readTree(slow.asText()));
+    }
     r.put("playToFirstFrameMs", round(play.path("firstFrame").asDouble(-1)));
     r.put("playToMovingMs", round(play.path("moving").asDouble(-1)));
     r.put("playingEventMs", round(play.path("playingEvent").asDouble(-1)));
