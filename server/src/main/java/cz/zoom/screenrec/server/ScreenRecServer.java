@@ -95,7 +95,7 @@ public final class ScreenRecServer implements AutoCloseable {
         new RecordingRoutes(store, media),
         new SegmentUploadRoutes(store, media, recordings, config.clusterId(), config.maxSegmentBytes(), metrics,
             clock)));
-    routes.add(new cz.zoom.screenrec.server.replay.ui.ReplayPages()); // before the replay catch-all page route
+    routes.add(new cz.zoom.screenrec.server.replay.ui.ReplayPages());
     routes.addAll(replay.routes());
     http = own(new HttpApi(apiToken, routes));
     http.start(config.bindAddress(), config.httpPort());
