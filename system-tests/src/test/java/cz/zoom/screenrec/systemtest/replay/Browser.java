@@ -15,6 +15,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -136,11 +137,17 @@ public final class Browser implements AutoCloseable {
   }
 
   public <T> T until(String what, Duration timeout, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).withMessage(what).until(condition);
+    return waiting(timeout).withMessage(what).until(condition);
   }
 
   private WebDriverWait waiting() {
-    WebDriverWait w = new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
+    return waiting(WAIT);
+  }
+
+  /** Pages re-render tables after each change, so an element found a moment ago may be gone: look again. */
+  private WebDriverWait waiting(Duration timeout) {
+    WebDriverWait w = new WebDriverWait(driver, timeout, Duration.ofMillis(50));
+    w.ignoring(StaleElementReferenceException.class);
     return w;
   }
 
