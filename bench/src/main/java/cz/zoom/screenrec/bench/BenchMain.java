@@ -3,6 +3,7 @@ package cz.zoom.screenrec.bench;
 import cz.zoom.screenrec.bench.capture.CaptureBench;
 import cz.zoom.screenrec.bench.codec.CodecBench;
 import cz.zoom.screenrec.bench.e2e.OneCallBench;
+import cz.zoom.screenrec.bench.failover.FailoverBench;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +20,7 @@ public final class BenchMain {
   static {
     BENCHES.put("one-call", OneCallBench::main);
     BENCHES.put("codec", CodecBench::main);
+    BENCHES.put("failover", FailoverBench::main);
     BENCHES.put("capture", CaptureBench::main);
   }
 
