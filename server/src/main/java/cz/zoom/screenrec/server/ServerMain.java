@@ -49,7 +49,7 @@ public final class ServerMain implements Callable<Integer> {
   int fps = 5;
 
   @Option(names = "--segment-duration", paramLabel = "MS", description = "Capture time per uploaded segment (default: ${DEFAULT-VALUE}).")
-  long segmentDurationMs = 5_000;
+  long segmentDurationMs = 30_000;
 
   @Option(names = "--video-codec", paramLabel = "CODEC", description = "Encoded video: vp9 (WebM), h264 (MP4) or av1 (WebM) (default: ${DEFAULT-VALUE}).")
   String videoCodec = "vp9";

@@ -67,7 +67,9 @@ public final class ServerConfig {
     this.heartbeatInterval = Duration.ofMillis(b.heartbeatIntervalMs);
     this.deadPeerTimeout = Duration.ofMillis(b.deadPeerTimeoutMs);
     this.helloTimeout = Duration.ofMillis(b.helloTimeoutMs);
-    this.capture = new CaptureSettings(b.framesPerSecond, 1, 10_000, b.segmentDurationMs, List.of());
+    // every segment starts with key frames, so the key frame interval is the segment's length:
+    // extra key frames inside a segment would cost a whole screen each (docs/capture-performance.md)
+    this.capture = new CaptureSettings(b.framesPerSecond, 1, b.segmentDurationMs, b.segmentDurationMs, List.of());
     this.videoCodec = b.videoCodec;
     // WRITE_DELAY=0: H2 otherwise keeps commits in memory for up to 500 ms, so a killed server
     // loses segments it already answered 2xx for (and the client has deleted its copy)
@@ -151,7 +153,7 @@ public final class ServerConfig {
     private long deadPeerTimeoutMs = 10_000;
     private long helloTimeoutMs = 10_000;
     private int framesPerSecond = 5;
-    private long segmentDurationMs = 5_000;
+    private long segmentDurationMs = 30_000;
     private VideoCodec videoCodec = VideoCodec.VP9_WEBM;
     private String dbUrl;
     private String dbUser = "sa";
