@@ -32,7 +32,8 @@ final class Signals {
 
   private static void send(String signal, long pid) {
     try {
-      Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+      // the shell's kill builtin: no dependency on a procps or util-linux kill binary
+      Process p = new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid)
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
         p.destroyForcibly();

@@ -52,7 +52,7 @@ class TwoClustersFailoverTest {
   static final int SECONDARY_UPLOAD_GRACE_MS = 4000;
   static final String AGENT = "alice";
   static final Duration WAIT = Duration.ofSeconds(60);
-  static final long TIMING_SLACK_MS = 100;
+  static final long TIMING_SLACK_MS = 200;
 
   @RegisterExtension
   static final ProcessGuard processes = new ProcessGuard();
@@ -179,7 +179,8 @@ class TwoClustersFailoverTest {
         + ", call end " + (endSent - t0) + "; A holds " + onA.keySet() + ", B holds " + onB.keySet();
     long greenMs = green.toEpochMilli() - t0;
     // one frame interval, plus the error of the secondary's clock-offset estimate (half a heartbeat
-    // round trip) and of a capture tick that runs late on a loaded machine
+    // round trip) and a capture tick that runs late: on a 2-core CI machine at load 10-15 the first
+    // frame after the change was seen 224 and 286 ms after the paint
     assertThat(video.firstFrameOf(Paint.GREEN)).as(timeline)
         .isBetween(greenMs - FRAME_MS - TIMING_SLACK_MS, greenMs + FRAME_MS + TIMING_SLACK_MS);
     assertThat(video.at((green.toEpochMilli() + endSent) / 2 - t0)).as(timeline).isEqualTo(Paint.GREEN);
