@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.systemtest.ProcessGuard;
 import cz.zoom.screenrec.systemtest.failover.ScreenVideo.Paint;
 import cz.zoom.screenrec.testkit.ClientProcess;
-import cz.zoom.screenrec.testkit.ScreenRecApi;
 import cz.zoom.screenrec.testkit.ScreenRecApi.ApiException;
 import cz.zoom.screenrec.testkit.ScreenRecApi.Recording;
 import cz.zoom.screenrec.testkit.XvfbDisplay;
