@@ -4,6 +4,7 @@ import cz.zoom.screenrec.bench.capture.CaptureBench;
 import cz.zoom.screenrec.bench.codec.CodecBench;
 import cz.zoom.screenrec.bench.e2e.OneCallBench;
 import cz.zoom.screenrec.bench.failover.FailoverBench;
+import cz.zoom.screenrec.bench.replay.ReplayBench;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,7 @@ public final class BenchMain {
     BENCHES.put("codec", CodecBench::main);
     BENCHES.put("failover", FailoverBench::main);
     BENCHES.put("capture", CaptureBench::main);
+    BENCHES.put("replay", ReplayBench::main);
   }
 
   private BenchMain() {}
