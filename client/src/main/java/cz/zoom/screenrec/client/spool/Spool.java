@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class Spool implements SegmentSink {
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
   static final String MANIFEST = "manifest.json";
+  /** A recording being deleted: already out of the spool, its files not yet gone. */
+  private static final String REMOVED_PREFIX = ".removed-";
   static final String REJECTED = "rejected";
   private static final Pattern SEGMENT = Pattern.compile("(\\d{7})\\.seg");
   private static final Pattern SEGMENT_TMP = Pattern.compile("(\\d{7})\\.seg\\.tmp");
@@ -170,6 +173,14 @@ public final class Spool implements SegmentSink {
     if (!Files.exists(dir)) {
       return;
     }
+    // one rename takes the whole recording out of the spool; its files go after, and what a crash
+    // leaves of them is cleared by recover()
+    Path removed = root.resolve(REMOVED_PREFIX + recordingId);
+    Files.move(dir, removed, StandardCopyOption.ATOMIC_MOVE);
+    deleteDirectory(removed);
+  }
+
+  private static void deleteDirectory(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.toList()) {
         Files.deleteIfExists(f);
@@ -185,6 +196,11 @@ public final class Spool implements SegmentSink {
    * the last spooled segment becomes the final one.
    */
   public void recover() throws IOException {
+    try (Stream<Path> dirs = Files.list(root)) {
+      for (Path d : dirs.filter(d -> d.getFileName().toString().startsWith(REMOVED_PREFIX)).toList()) {
+        deleteDirectory(d);
+      }
+    }
     for (String id : recordings()) {
       Path dir = dir(id);
       Manifest m = manifest(id).orElseThrow();

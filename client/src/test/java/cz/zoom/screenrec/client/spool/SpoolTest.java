@@ -166,4 +166,18 @@ class SpoolTest {
         .isInstanceOf(ProtocolException.class);
     assertThatThrownBy(() -> spool.open("..", 0)).isInstanceOf(ProtocolException.class);
   }
+
+  @Test
+  void removalIsOneStepAndWhatACrashLeftOfItIsClearedAtStart() throws Exception {
+    Spool spool = spoolWithRecording();
+    spool.remove(id);
+    assertThat(spool.recordings()).isEmpty();
+    assertThat(dir.resolve(id)).doesNotExist();
+
+    // a client killed in the middle of a removal left the renamed directory with files in it
+    Path leftover = java.nio.file.Files.createDirectories(dir.resolve(".removed-" + id));
+    java.nio.file.Files.writeString(leftover.resolve("0000000.seg"), "uploaded already");
+    new Spool(dir).recover();
+    assertThat(leftover).doesNotExist();
+  }
 }
