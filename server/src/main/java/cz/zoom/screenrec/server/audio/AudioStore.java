@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.server.audio;
 
+import cz.zoom.screenrec.server.storage.Filter;
 import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.StorageException;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -64,26 +64,10 @@ public final class AudioStore {
 
   /** Audio filtered by call id, agent and start time (any may be null), newest first. */
   public List<CallAudio> search(String callId, String agent, Long from, Long to, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM call_audio WHERE 1 = 1");
-    List<Object> params = new ArrayList<>();
-    if (callId != null) {
-      sql.append(" AND call_id = ?");
-      params.add(callId);
-    }
-    if (agent != null) {
-      sql.append(" AND agent = ?");
-      params.add(agent);
-    }
-    if (from != null) {
-      sql.append(" AND started_at >= ?");
-      params.add(from);
-    }
-    if (to != null) {
-      sql.append(" AND started_at <= ?");
-      params.add(to);
-    }
-    sql.append(" ORDER BY started_at DESC, call_id LIMIT ").append(limit);
-    return jdbc.query(sql.toString(), AudioStore::row, params.toArray());
+    Filter filter = new Filter().equal("call_id", callId).equal("agent", agent)
+        .atLeast("started_at", from).atMost("started_at", to);
+    return jdbc.query("SELECT " + COLUMNS + " FROM call_audio" + filter.sql()
+        + " ORDER BY started_at DESC, call_id LIMIT " + limit, AudioStore::row, filter.params());
   }
 
   private static CallAudio row(ResultSet rs) throws SQLException {

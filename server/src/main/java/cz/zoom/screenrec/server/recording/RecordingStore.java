@@ -1,10 +1,10 @@
 package cz.zoom.screenrec.server.recording;
 
+import cz.zoom.screenrec.server.storage.Filter;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.StorageException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -70,18 +70,9 @@ public final class RecordingStore {
 
   /** Recordings filtered by call id and/or agent (either may be null), newest first. */
   public List<Recording> findRecordings(String callId, String agent, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT " + RECORDING_COLUMNS + " FROM recordings WHERE 1 = 1");
-    List<Object> params = new ArrayList<>();
-    if (callId != null) {
-      sql.append(" AND call_id = ?");
-      params.add(callId);
-    }
-    if (agent != null) {
-      sql.append(" AND agent = ?");
-      params.add(agent);
-    }
-    sql.append(" ORDER BY created_at DESC, id LIMIT ").append(limit);
-    return jdbc.query(sql.toString(), RecordingStore::recording, params.toArray());
+    Filter filter = new Filter().equal("call_id", callId).equal("agent", agent);
+    return jdbc.query("SELECT " + RECORDING_COLUMNS + " FROM recordings" + filter.sql()
+        + " ORDER BY created_at DESC, id LIMIT " + limit, RecordingStore::recording, filter.params());
   }
 
   public List<Recording> findByStatus(RecordingStatus status) {

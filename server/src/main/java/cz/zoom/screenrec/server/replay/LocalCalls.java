@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.server.replay;
 
+import cz.zoom.screenrec.server.storage.Filter;
 import cz.zoom.screenrec.encode.VideoCodec;
 import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.format.SegmentReader;
@@ -204,27 +205,12 @@ public final class LocalCalls {
   /** Calls this cluster knows, by call id, agent and start time (any may be null), newest first. */
   public List<CallSummary> search(String callId, String agent, Long from, Long to) {
     Map<String, Acc> byCall = new LinkedHashMap<>();
-    StringBuilder sql = new StringBuilder("SELECT call_id, agent, started_at, ended_at FROM calls WHERE 1 = 1");
-    List<Object> params = new ArrayList<>();
-    if (callId != null) {
-      sql.append(" AND call_id = ?");
-      params.add(callId);
-    }
-    if (agent != null) {
-      sql.append(" AND agent = ?");
-      params.add(agent);
-    }
-    if (from != null) {
-      sql.append(" AND started_at >= ?");
-      params.add(from);
-    }
-    if (to != null) {
-      sql.append(" AND started_at <= ?");
-      params.add(to);
-    }
-    sql.append(" ORDER BY started_at DESC, call_id LIMIT ").append(SEARCH_LIMIT);
-    for (Call c : jdbc.query(sql.toString(), rs -> new Call(rs.getString(1), rs.getString(2), rs.getLong(3),
-        Jdbc.nullableLong(rs, "ended_at")), params.toArray())) {
+    Filter filter = new Filter().equal("call_id", callId).equal("agent", agent)
+        .atLeast("started_at", from).atMost("started_at", to);
+    String sql = "SELECT call_id, agent, started_at, ended_at FROM calls" + filter.sql()
+        + " ORDER BY started_at DESC, call_id LIMIT " + SEARCH_LIMIT;
+    for (Call c : jdbc.query(sql, rs -> new Call(rs.getString(1), rs.getString(2), rs.getLong(3),
+        Jdbc.nullableLong(rs, "ended_at")), filter.params())) {
       byCall.computeIfAbsent(c.callId(), Acc::new).add(c.agent(), c.startedAt(), c.endedAt(), false, false);
     }
     for (Recording r : recordings.findRecordings(callId, agent, 2 * SEARCH_LIMIT)) {
