@@ -10,7 +10,6 @@ import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.PendingRecording;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
-import cz.zoom.screenrec.protocol.UploadGrant;
 import cz.zoom.screenrec.protocol.Welcome;
 import cz.zoom.screenrec.service.ipc.IpcConnection.IpcProtocolException;
 import cz.zoom.screenrec.service.ipc.IpcMessage;
@@ -107,7 +106,7 @@ final class RemoteRecordingControl implements RecordingControl {
         return Optional.empty();
       }
       return Optional.of(new ActiveRecording(current.id, current.callId, current.startedAt, current.nextIndex,
-          origin(current.id)));
+          spool.originOf(current.id)));
     }
   }
 
@@ -157,7 +156,7 @@ final class RemoteRecordingControl implements RecordingControl {
       if (current.id.equals(start.recordingId()) && current.stopping == null) {
         owned = true;
         cancelOrphanStop();
-        return CompletableFuture.completedFuture(switchUpload(current.id, start.uploadUrl(), start.uploadToken()));
+        return CompletableFuture.completedFuture(spool.retarget(current.id, start.uploadUrl(), start.uploadToken()));
       }
       if (owned && current.stopping == null) {
         return CompletableFuture.completedFuture(Optional.of("already recording " + current.id));
@@ -215,7 +214,7 @@ final class RemoteRecordingControl implements RecordingControl {
           current = null;
         }
         abortOpen();
-        removeQuietly(id);
+        spool.removeQuietly(id);
         return Optional.of(refusal);
       }
     });
@@ -292,14 +291,14 @@ final class RemoteRecordingControl implements RecordingControl {
     synchronized (lock) {
       sessionClusterId = welcome.clusterId();
       sessionSettings = welcome.capture();
-      applyGrants(welcome);
+      spool.applyGrants(agent, welcome);
       if (current == null || current.stopping != null) {
         return;
       }
       if (current.id.equals(welcome.adoptedRecordingId())) {
         owned = true;
         cancelOrphanStop();
-        switchUpload(current.id, welcome.uploadUrl(), welcome.uploadToken());
+        spool.retarget(current.id, welcome.uploadUrl(), welcome.uploadToken());
         log.info("agent {}: cluster {} adopted recording {}", agent, welcome.clusterId(), current.id);
       } else {
         log.warn("agent {}: cluster {} did not adopt recording {}; it is captured until the bound of {} s runs out",
@@ -311,26 +310,10 @@ final class RemoteRecordingControl implements RecordingControl {
   @Override
   public void uploadsGranted(Welcome welcome) {
     synchronized (lock) {
-      applyGrants(welcome);
+      spool.applyGrants(agent, welcome);
     }
   }
 
-  private void applyGrants(Welcome welcome) {
-    for (UploadGrant grant : welcome.uploadGrants()) {
-      Optional<Manifest> m;
-      try {
-        m = spool.manifest(grant.recordingId());
-      } catch (IOException e) {
-        continue;
-      }
-      if (m.isEmpty() || !m.get().captureEnded() || !agent.equals(m.get().agent())) {
-        log.info("agent {}: ignoring the grant for recording {}: not an ended recording of this agent", agent,
-            grant.recordingId());
-        continue;
-      }
-      switchUpload(grant.recordingId(), welcome.uploadUrl(), grant.uploadToken());
-    }
-  }
 
   @Override
   public void sessionLost() {
@@ -498,23 +481,7 @@ final class RemoteRecordingControl implements RecordingControl {
     }
   }
 
-  private String origin(String recordingId) {
-    try {
-      return spool.manifest(recordingId).map(Manifest::originClusterId).orElse(null);
-    } catch (IOException e) {
-      return null;
-    }
-  }
 
-  private Optional<String> switchUpload(String recordingId, String url, String token) {
-    try {
-      spool.updateUpload(recordingId, url, token);
-      return Optional.empty();
-    } catch (IOException e) {
-      log.error("agent {}: cannot record the new upload target of {}", agent, recordingId, e);
-      return Optional.of("cannot write the spool: " + e.getMessage());
-    }
-  }
 
   private void cancelOrphanStop() {
     if (orphanStop != null) {
@@ -523,13 +490,6 @@ final class RemoteRecordingControl implements RecordingControl {
     }
   }
 
-  private void removeQuietly(String recordingId) {
-    try {
-      spool.remove(recordingId);
-    } catch (IOException e) {
-      log.warn("cannot remove the empty spool of {}: {}", recordingId, e.toString());
-    }
-  }
 
   private static Throwable unwrap(Throwable e) {
     return (e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException)

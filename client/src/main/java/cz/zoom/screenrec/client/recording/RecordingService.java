@@ -12,7 +12,6 @@ import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.PendingRecording;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
-import cz.zoom.screenrec.protocol.UploadGrant;
 import cz.zoom.screenrec.protocol.Welcome;
 import java.io.IOException;
 import java.time.Duration;
@@ -67,7 +66,7 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
   @Override
   public Optional<ActiveRecording> activeRecording() {
     return recorder.active().map(a -> new ActiveRecording(a.recordingId(), a.callId(), a.startedAt(),
-        a.nextSegmentIndex(), origin(a.recordingId())));
+        a.nextSegmentIndex(), spool.originOf(a.recordingId())));
   }
 
   @Override
@@ -112,7 +111,7 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
           // a repeated START (or one for a recording we reported): take the server's upload target
           owned = true;
           cancelOrphanStop();
-          return CompletableFuture.completedFuture(switchUpload(activeId, start.uploadUrl(), start.uploadToken()));
+          return CompletableFuture.completedFuture(spool.retarget(activeId, start.uploadUrl(), start.uploadToken()));
         }
         if (owned) {
           return CompletableFuture.completedFuture(Optional.of("already recording " + activeId));
@@ -140,7 +139,7 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
       }
       Optional<String> refusal = recorder.start(new RecordingSpec(start.recordingId(), start.callId()), settings);
       if (refusal.isPresent()) {
-        removeQuietly(start.recordingId());
+        spool.removeQuietly(start.recordingId());
       } else {
         owned = true;
       }
@@ -178,7 +177,7 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
     synchronized (lock) {
       sessionClusterId = welcome.clusterId();
       sessionSettings = welcome.capture();
-      applyGrants(welcome);
+      spool.applyGrants(agent, welcome);
       Optional<ActiveRecording> active = recorder.active();
       if (active.isEmpty()) {
         if (welcome.adoptedRecordingId() != null) {
@@ -190,7 +189,7 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
       if (id.equals(welcome.adoptedRecordingId())) {
         owned = true;
         cancelOrphanStop();
-        switchUpload(id, welcome.uploadUrl(), welcome.uploadToken());
+        spool.retarget(id, welcome.uploadUrl(), welcome.uploadToken());
         log.info("cluster {} adopted recording {}; its remaining segments go to {}", welcome.clusterId(), id,
             welcome.uploadUrl());
       } else {
@@ -203,25 +202,10 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
   @Override
   public void uploadsGranted(Welcome welcome) {
     synchronized (lock) {
-      applyGrants(welcome);
+      spool.applyGrants(agent, welcome);
     }
   }
 
-  /** The granted recordings' remaining segments go to this server's MUS; the others keep their target. */
-  private void applyGrants(Welcome welcome) {
-    for (UploadGrant grant : welcome.uploadGrants()) {
-      if (!endedInSpool(grant.recordingId())) {
-        // only what HELLO offered can be granted: a grant never moves a recording still being captured
-        log.info("ignoring the grant for recording {}: it is not an ended recording in the spool",
-            grant.recordingId());
-        continue;
-      }
-      if (switchUpload(grant.recordingId(), welcome.uploadUrl(), grant.uploadToken()).isEmpty()) {
-        log.info("cluster {} takes the remaining segments of recording {}: uploading them to {}",
-            welcome.clusterId(), grant.recordingId(), welcome.uploadUrl());
-      }
-    }
-  }
 
   @Override
   public void sessionLost() {
@@ -285,31 +269,8 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
     }));
   }
 
-  private boolean endedInSpool(String recordingId) {
-    try {
-      return spool.manifest(recordingId).map(Manifest::captureEnded).orElse(false);
-    } catch (IOException e) {
-      return true; // let switchUpload report the problem
-    }
-  }
 
-  private String origin(String recordingId) {
-    try {
-      return spool.manifest(recordingId).map(Manifest::originClusterId).orElse(null);
-    } catch (IOException e) {
-      return null;
-    }
-  }
 
-  private Optional<String> switchUpload(String recordingId, String url, String token) {
-    try {
-      spool.updateUpload(recordingId, url, token);
-      return Optional.empty();
-    } catch (IOException e) {
-      log.error("cannot record the new upload target of {}", recordingId, e);
-      return Optional.of("cannot write the spool: " + e.getMessage());
-    }
-  }
 
   private void cancelOrphanStop() {
     if (orphanStop != null) {
@@ -318,13 +279,6 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
     }
   }
 
-  private void removeQuietly(String recordingId) {
-    try {
-      spool.remove(recordingId);
-    } catch (IOException e) {
-      log.warn("cannot remove the empty spool of {}: {}", recordingId, e.toString());
-    }
-  }
 
   private static RecordingStopped toMessage(RecordingSummary s) {
     return new RecordingStopped(s.recordingId(), s.segmentCount(), s.startedAt(), s.endedAt(), s.reason());

@@ -6,6 +6,8 @@ import cz.zoom.screenrec.client.capture.SegmentSink;
 import cz.zoom.screenrec.format.CorruptSegmentException;
 import cz.zoom.screenrec.format.SegmentReader;
 import cz.zoom.screenrec.protocol.Limits;
+import cz.zoom.screenrec.protocol.UploadGrant;
+import cz.zoom.screenrec.protocol.Welcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -307,6 +309,61 @@ public final class Spool implements SegmentSink {
       return Files.getLastModifiedTime(file).toMillis();
     } catch (IOException e) {
       return System.currentTimeMillis();
+    }
+  }
+
+  /**
+   * Points the remaining segments of the recordings a WELCOME grants at that server's MUS. Only an
+   * ended recording of {@code agent} can be granted: a grant never moves one still being captured.
+   */
+  public void applyGrants(String agent, Welcome welcome) {
+    for (UploadGrant grant : welcome.uploadGrants()) {
+      Optional<Manifest> m;
+      try {
+        m = manifest(grant.recordingId());
+      } catch (IOException e) {
+        log.warn("agent {}: cannot read the manifest of granted recording {}: {}", agent, grant.recordingId(),
+            e.toString());
+        continue;
+      }
+      if (m.isEmpty() || !m.get().captureEnded() || !agent.equals(m.get().agent())) {
+        log.info("agent {}: ignoring the grant for recording {}: not an ended recording of this agent", agent,
+            grant.recordingId());
+        continue;
+      }
+      if (retarget(grant.recordingId(), welcome.uploadUrl(), grant.uploadToken()).isEmpty()) {
+        log.info("cluster {} takes the remaining segments of recording {}: uploading them to {}",
+            welcome.clusterId(), grant.recordingId(), welcome.uploadUrl());
+      }
+    }
+  }
+
+  /** Sends a recording's later uploads elsewhere; returns why not if the manifest cannot be written. */
+  public Optional<String> retarget(String recordingId, String uploadUrl, String uploadToken) {
+    try {
+      updateUpload(recordingId, uploadUrl, uploadToken);
+      return Optional.empty();
+    } catch (IOException e) {
+      log.error("cannot record the new upload target of {}", recordingId, e);
+      return Optional.of("cannot write the spool: " + e.getMessage());
+    }
+  }
+
+  /** The cluster that started a spooled recording, or null if unknown. */
+  public String originOf(String recordingId) {
+    try {
+      return manifest(recordingId).map(Manifest::originClusterId).orElse(null);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Removes a recording whose segments are all gone; a failure only leaves an empty folder behind. */
+  public void removeQuietly(String recordingId) {
+    try {
+      remove(recordingId);
+    } catch (IOException e) {
+      log.warn("cannot remove the empty spool of {}: {}", recordingId, e.toString());
     }
   }
 }
