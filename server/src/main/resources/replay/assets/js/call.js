@@ -158,6 +158,30 @@ function thumbAt(t) {
   return best || thumbs[0] || null;
 }
 
+/**
+ * Shows a thumbnail in img. The server answers 503 while it is still making a recording's
+ * thumbnails (one pass over the whole video, half a minute for a long call) rather than holding
+ * the connection, so a failed load is tried again a little later.
+ */
+function showThumb(img, url) {
+  img.dataset.thumb = url;
+  let tries = 0;
+  img.onerror = () => {
+    if (img.dataset.thumb !== url || tries >= 40) {
+      return;
+    }
+    tries += 1;
+    setTimeout(() => {
+      if (img.dataset.thumb === url && img.isConnected) {
+        // a new URL: the browser may remember the failed load of the old one
+        img.src = `${url}?try=${tries}`;
+      }
+    }, Math.min(10000, 1000 * (1 + tries)));
+  };
+  img.src = url;
+  return img;
+}
+
 function renderFilmstrip() {
   const strip = $('filmstrip');
   const width = strip.clientWidth || 800;
@@ -166,7 +190,7 @@ function renderFilmstrip() {
   for (let i = 0; i < n; i++) {
     const t = range.start + ((i + 0.5) / n) * (range.end - range.start);
     const th = thumbAt(t);
-    slots.push(el('div', { class: 'film-slot' }, th ? el('img', { src: th.url, alt: '', loading: 'lazy', draggable: 'false' }) : null));
+    slots.push(el('div', { class: 'film-slot' }, th ? showThumb(el('img', { alt: '', loading: 'lazy', draggable: 'false' }), th.url) : null));
   }
   strip.replaceChildren(...slots);
 }
@@ -313,8 +337,8 @@ function wireScrubber() {
     const th = thumbAt(t);
     const img = $('hover-img');
     img.hidden = !th;
-    if (th && img.getAttribute('src') !== th.url) {
-      img.src = th.url;
+    if (th && img.dataset.thumb !== th.url) {
+      showThumb(img, th.url);
     }
     $('hover-time').textContent = `${formatDuration(t - range.start)} · ${formatTime(t)}`;
     preview.hidden = false;

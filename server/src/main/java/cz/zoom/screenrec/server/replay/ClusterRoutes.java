@@ -10,7 +10,6 @@ import cz.zoom.screenrec.server.recording.RecordingStore;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -59,11 +58,16 @@ public final class ClusterRoutes implements HttpApi.Routes {
     } catch (NumberFormatException e) {
       throw ApiException.badRequest("thumbnail time must be ms from the video start");
     }
-    Path file = thumbnails.thumbnail(r, at);
-    if (file == null) {
+    Thumbnails.Result t = thumbnails.thumbnail(r, at);
+    if (t instanceof Thumbnails.Result.Ready ready) {
+      ctx.header("Cache-Control", "private, max-age=86400");
+      RangeResponse.serve(ctx, ready.file(), "image/jpeg");
+    } else if (t instanceof Thumbnails.Result.Pending) {
+      // answered at once rather than held until the pass is done (see Thumbnails): the browser retries
+      ctx.status(503).header("Cache-Control", "no-store").header("Retry-After", "2").json(Map.of("error",
+          "thumbnail_pending", "message", "the thumbnails of recording " + r.id() + " are being made; ask again"));
+    } else {
       throw ApiException.notFound("no thumbnail at " + at + " ms (one every " + Thumbnails.STEP_MS + " ms)");
     }
-    ctx.header("Cache-Control", "private, max-age=86400");
-    RangeResponse.serve(ctx, file, "image/jpeg");
   }
 }

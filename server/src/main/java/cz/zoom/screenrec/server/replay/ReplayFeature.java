@@ -65,7 +65,7 @@ public final class ReplayFeature implements AutoCloseable {
     LocalCalls local = new LocalCalls(config.clusterId(), store, audio.store(), media, jdbc,
         own(new SegmentGaps(media)));
     ReplayCalls calls = new ReplayCalls(local, peers);
-    Thumbnails thumbnails = new Thumbnails(media);
+    Thumbnails thumbnails = own(new Thumbnails(media));
     ExportService exports = own(new ExportService(config.dataDir().resolve("exports"),
         new CallExporter(config.capture().framesPerSecond()), clock));
 

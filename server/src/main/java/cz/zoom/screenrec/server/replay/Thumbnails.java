@@ -13,44 +13,110 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scrubber thumbnails: a small JPEG every {@link #STEP_MS} of a recording's video, cut with
  * VideoProbe.frameAt and cached in {@code <recording>/thumbs/}. The first request makes them all
  * in one pass over the video (frameAt decodes forwards, so one by one would decode the start of
- * the file again for each).
+ * the file again for each). That pass runs in the background: for a 30-minute call it takes
+ * half a minute or more, and a request waiting for it would hold one of the browser's six
+ * connections to the server — the call page asks for a dozen thumbnails at once, so the page's
+ * own media requests, and the next page opened, would queue behind them. A thumbnail not made
+ * yet is answered at once as {@link Result.Pending}; the browser asks again.
  */
-public final class Thumbnails {
+public final class Thumbnails implements AutoCloseable {
   public static final long STEP_MS = 10_000;
   public static final int WIDTH = 160;
+  /** After a failed pass, requests do not start another one for this long (a broken file would be decoded over and over). */
+  static final long RETRY_FAILED_MS = 60_000;
+  private static final Logger log = LoggerFactory.getLogger(Thumbnails.class);
 
-  private final LocalMediaStore media;
-  private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
+  /** What a request for one thumbnail gets. */
+  public sealed interface Result {
+    /** The thumbnail, ready to send. */
+    record Ready(Path file) implements Result {}
 
-  public Thumbnails(LocalMediaStore media) {
-    this.media = media;
+    /** Not made yet; being made now. */
+    record Pending() implements Result {}
+
+    /** No thumbnail at that instant (not a multiple of the step, or past the video's end). */
+    record None() implements Result {}
   }
 
-  /** The thumbnail at {@code atMs} from the video's start; null if {@code atMs} is not one of its instants. */
-  public Path thumbnail(Recording r, long atMs) throws IOException {
+  private final LocalMediaStore media;
+  private final ExecutorService maker;
+  /** Recordings whose pass is queued or running. */
+  private final Set<String> making = ConcurrentHashMap.newKeySet();
+  /** When a recording's last pass failed (System.nanoTime). */
+  private final ConcurrentMap<String, Long> failedAt = new ConcurrentHashMap<>();
+
+  public Thumbnails(LocalMediaStore media) {
+    // one pass at a time: each decodes a whole video and is CPU-bound
+    this(media, Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "thumbnails");
+      t.setDaemon(true);
+      return t;
+    }));
+  }
+
+  Thumbnails(LocalMediaStore media, ExecutorService maker) {
+    this.media = media;
+    this.maker = maker;
+  }
+
+  /** The thumbnail at {@code atMs} from the video's start; never waits for it to be made. */
+  public Result thumbnail(Recording r, long atMs) {
     long duration = r.videoDurationMs() == null ? 0 : r.videoDurationMs();
     if (atMs < 0 || atMs % STEP_MS != 0 || atMs >= Math.max(duration, 1)) {
-      return null;
+      return new Result.None();
     }
     Path dir = media.recordingDir(r.id()).resolve("thumbs");
     Path file = dir.resolve(atMs + ".jpg");
     if (Files.isRegularFile(file)) {
-      return file;
+      return new Result.Ready(file);
     }
-    synchronized (locks.computeIfAbsent(r.id(), k -> new Object())) {
-      if (!Files.isRegularFile(file)) {
-        makeAll(r, dir, duration);
-      }
+    start(r, dir, duration);
+    // the pass may have written it between the check above and now
+    return Files.isRegularFile(file) ? new Result.Ready(file) : new Result.Pending();
+  }
+
+  private void start(Recording r, Path dir, long duration) {
+    Long failed = failedAt.get(r.id());
+    if (failed != null && System.nanoTime() - failed < RETRY_FAILED_MS * 1_000_000L) {
+      return;
     }
-    return file;
+    if (!making.add(r.id())) {
+      return;
+    }
+    try {
+      maker.execute(() -> {
+        try {
+          makeAll(r, dir, duration);
+          failedAt.remove(r.id());
+        } catch (IOException | RuntimeException e) {
+          failedAt.put(r.id(), System.nanoTime());
+          log.warn("thumbnails of recording {} could not be made: {}", r.id(), e.toString());
+        } finally {
+          making.remove(r.id());
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      making.remove(r.id()); // closing
+    }
+  }
+
+  @Override
+  public void close() {
+    maker.shutdownNow();
   }
 
   private void makeAll(Recording r, Path dir, long duration) throws IOException {
