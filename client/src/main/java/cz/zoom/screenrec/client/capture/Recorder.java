@@ -162,8 +162,14 @@ public final class Recorder implements AutoCloseable {
 
   /** Stops capturing without finishing the open segment; for shutdown after a stop was tried. */
   @Override
+  /** Stops capturing and waits (boundedly) until the capture thread no longer writes to the spool. */
   public void close() {
     captureThread.shutdownNow();
+    try {
+      captureThread.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void becomeIdle() {

@@ -82,10 +82,16 @@ public final class Uploader implements AutoCloseable {
     wake();
   }
 
+  /** Stops uploading and waits (boundedly) until the thread no longer touches the spool. */
   @Override
   public void close() {
     running = false;
     thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void run() {
