@@ -1,10 +1,7 @@
 package cz.zoom.screenrec.client;
 
-import cz.zoom.screenrec.client.capture.ScreenImage;
-import cz.zoom.screenrec.client.capture.ScreenSource;
 import cz.zoom.screenrec.client.capture.ScreenSources;
 import cz.zoom.screenrec.client.control.FailbackPolicy;
-import cz.zoom.screenrec.format.ScreenLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +96,7 @@ public final class ClientMain implements Callable<Integer> {
     log.info("ScreenRec Capture Client {} starting: agent {}, servers {}, spool {}, fail-back {} (every {} s),"
         + " orphan limit {} s", ClientIdentity.version(), config.agent(), config.hosts(), config.spoolDir(),
         config.failback().flag(), config.failbackInterval().toSeconds(), config.orphanLimit().toSeconds());
-    CaptureClient client = CaptureClient.builder(config, screenSource()).build().start();
+    CaptureClient client = CaptureClient.builder(config, ScreenSources.openOrNone("this client will refuse recordings")).build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down");
@@ -110,24 +107,4 @@ public final class ClientMain implements Callable<Integer> {
     return 0;
   }
 
-  /** The real screens; without a display the client still connects, and refuses START. */
-  private static ScreenSource screenSource() {
-    try {
-      // XShm+XDamage on X11, else java.awt.Robot; logs which and why
-      return ScreenSources.open();
-    } catch (RuntimeException | Error e) {
-      log.warn("no screen can be captured ({}); this client will refuse recordings", e.getMessage());
-      return new ScreenSource() {
-        @Override
-        public List<ScreenLayout> screens() {
-          return List.of();
-        }
-
-        @Override
-        public ScreenImage grab(int screenId) {
-          throw new IllegalStateException("no display");
-        }
-      };
-    }
-  }
 }

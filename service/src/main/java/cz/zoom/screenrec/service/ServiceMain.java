@@ -1,10 +1,8 @@
 package cz.zoom.screenrec.service;
 
 import cz.zoom.screenrec.client.ServerAddress;
-import cz.zoom.screenrec.client.capture.ScreenImage;
 import cz.zoom.screenrec.client.capture.ScreenSource;
 import cz.zoom.screenrec.client.capture.ScreenSources;
-import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.service.capture.SessionCapture;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -136,7 +134,7 @@ public final class ServiceMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       String display = System.getenv("DISPLAY");
-      ScreenSource source = screenSource();
+      ScreenSource source = ScreenSources.openOrNone("recordings of this session will be refused");
       log.info("capture process for login {} on display {}: screens {}", login, display, source.screens());
       SessionCapture capture = new SessionCapture(socket.toAbsolutePath(), login, display, source);
       Runtime.getRuntime().addShutdownHook(new Thread(capture::close, "shutdown"));
@@ -144,23 +142,5 @@ public final class ServiceMain implements Callable<Integer> {
       return 0;
     }
 
-    private static ScreenSource screenSource() {
-      try {
-        return ScreenSources.open();
-      } catch (RuntimeException | Error e) {
-        log.warn("no screen can be captured ({}); recordings of this session will be refused", e.getMessage());
-        return new ScreenSource() {
-          @Override
-          public List<ScreenLayout> screens() {
-            return List.of();
-          }
-
-          @Override
-          public ScreenImage grab(int screenId) {
-            throw new IllegalStateException("no display");
-          }
-        };
-      }
-    }
   }
 }

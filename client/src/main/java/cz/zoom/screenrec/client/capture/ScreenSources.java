@@ -1,5 +1,7 @@
 package cz.zoom.screenrec.client.capture;
 
+import cz.zoom.screenrec.format.ScreenLayout;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -60,5 +62,30 @@ public final class ScreenSources {
     }
     String name = display != null ? display : System.getenv("DISPLAY");
     return name != null && !name.isBlank();
+  }
+
+  /**
+   * The real screens, or — when none can be captured (no display, no toolkit) — a source with no
+   * screens whose grab fails, so the process still connects and refuses recordings with a reason.
+   *
+   * @param consequence what the missing screen means, for the log line
+   */
+  public static ScreenSource openOrNone(String consequence) {
+    try {
+      return open();
+    } catch (RuntimeException | Error e) {
+      log.warn("no screen can be captured ({}); {}", e.getMessage(), consequence);
+      return new ScreenSource() {
+        @Override
+        public List<ScreenLayout> screens() {
+          return List.of();
+        }
+
+        @Override
+        public ScreenImage grab(int screenId) {
+          throw new IllegalStateException("no display");
+        }
+      };
+    }
   }
 }
