@@ -49,7 +49,9 @@ class ClientBundleDownloadTest {
     Path plugins = pluginsFolder();
     XvfbDisplay display = processes.add(XvfbDisplay.start(1280, 720));
     display.paint(Color.RED);
-    ServerProcess server = processes.add(ServerProcess.builder().arg("--plugins-dir", plugins.toString()).start());
+    ServerProcess server = processes.add(ServerProcess.builder().arg("--plugins-dir", plugins.toString())
+        // segments every 2 s, so one is uploaded while the short call goes on (the default is 30 s)
+        .arg("--segment-duration", "2000").start());
     ScreenRecApi api = server.api();
 
     // the index names the bundle and the controller jar, with sizes and checksums
