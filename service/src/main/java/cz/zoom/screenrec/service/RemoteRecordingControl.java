@@ -314,7 +314,6 @@ final class RemoteRecordingControl implements RecordingControl {
     }
   }
 
-
   @Override
   public void sessionLost() {
     synchronized (lock) {
@@ -481,15 +480,12 @@ final class RemoteRecordingControl implements RecordingControl {
     }
   }
 
-
-
   private void cancelOrphanStop() {
     if (orphanStop != null) {
       orphanStop.cancel(false);
       orphanStop = null;
     }
   }
-
 
   private static Throwable unwrap(Throwable e) {
     return (e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException)

@@ -206,7 +206,6 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
     }
   }
 
-
   @Override
   public void sessionLost() {
     synchronized (lock) {
@@ -269,16 +268,12 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
     }));
   }
 
-
-
-
   private void cancelOrphanStop() {
     if (orphanStop != null) {
       orphanStop.cancel(false);
       orphanStop = null;
     }
   }
-
 
   private static RecordingStopped toMessage(RecordingSummary s) {
     return new RecordingStopped(s.recordingId(), s.segmentCount(), s.startedAt(), s.endedAt(), s.reason());
