@@ -6,7 +6,6 @@ import cz.zoom.screenrec.client.spool.Manifest;
 import cz.zoom.screenrec.client.spool.Spool;
 import cz.zoom.screenrec.protocol.ActiveRecording;
 import cz.zoom.screenrec.protocol.CaptureSettings;
-import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.PendingRecording;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
@@ -40,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RemoteRecordingControl implements RecordingControl {
   private static final Logger log = LoggerFactory.getLogger(RemoteRecordingControl.class);
-  static final String ORIGIN_UNKNOWN = "unknown";
   /** The Media Upload Server takes at most this much per segment; more is a broken capture process. */
   static final long MAX_SEGMENT_BYTES = 256L * 1024 * 1024;
 
@@ -112,27 +110,7 @@ final class RemoteRecordingControl implements RecordingControl {
 
   @Override
   public List<PendingRecording> pendingRecordings() {
-    List<Manifest> ended;
-    try {
-      ended = spool.endedWithSegmentsLeft();
-    } catch (IOException e) {
-      log.warn("cannot list the spool for pending recordings: {}", e.toString());
-      return List.of();
-    }
-    List<PendingRecording> pending = new ArrayList<>();
-    for (Manifest m : ended) {
-      // the spool is shared by every session of the host: offer only this agent's recordings
-      if (!agent.equals(m.agent())) {
-        continue;
-      }
-      if (pending.size() == Hello.MAX_PENDING_RECORDINGS) {
-        break;
-      }
-      pending.add(new PendingRecording(m.recordingId(), m.callId(), m.startedAt(),
-          m.endedAt() == null ? m.startedAt() : m.endedAt(), m.finalIndex() + 1,
-          m.originClusterId() == null ? ORIGIN_UNKNOWN : m.originClusterId()));
-    }
-    return pending;
+    return spool.pendingRecordings(agent);
   }
 
   @Override

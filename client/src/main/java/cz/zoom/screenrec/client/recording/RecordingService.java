@@ -8,14 +8,12 @@ import cz.zoom.screenrec.client.spool.Manifest;
 import cz.zoom.screenrec.client.spool.Spool;
 import cz.zoom.screenrec.protocol.ActiveRecording;
 import cz.zoom.screenrec.protocol.CaptureSettings;
-import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.PendingRecording;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
 import cz.zoom.screenrec.protocol.Welcome;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class RecordingService implements RecordingControl, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RecordingService.class);
   /** Origin reported for recordings spooled by a client version that did not note it. */
-  static final String ORIGIN_UNKNOWN = "unknown";
 
   private final String agent;
   private final Recorder recorder;
@@ -71,25 +68,7 @@ public final class RecordingService implements RecordingControl, AutoCloseable {
 
   @Override
   public List<PendingRecording> pendingRecordings() {
-    List<Manifest> ended;
-    try {
-      ended = spool.endedWithSegmentsLeft();
-    } catch (IOException e) {
-      log.warn("cannot list the spool for pending recordings: {}", e.toString());
-      return List.of();
-    }
-    List<PendingRecording> pending = new ArrayList<>();
-    for (Manifest m : ended) {
-      if (pending.size() == Hello.MAX_PENDING_RECORDINGS) {
-        // the oldest go first; the rest are offered once these have left the spool
-        log.warn("{} recordings wait in the spool; offering the oldest {}", ended.size(), pending.size());
-        break;
-      }
-      pending.add(new PendingRecording(m.recordingId(), m.callId(), m.startedAt(),
-          m.endedAt() == null ? m.startedAt() : m.endedAt(), m.finalIndex() + 1,
-          m.originClusterId() == null ? ORIGIN_UNKNOWN : m.originClusterId()));
-    }
-    return pending;
+    return spool.pendingRecordings(null);
   }
 
   @Override

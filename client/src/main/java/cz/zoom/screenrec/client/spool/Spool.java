@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import cz.zoom.screenrec.client.capture.SegmentSink;
 import cz.zoom.screenrec.format.CorruptSegmentException;
 import cz.zoom.screenrec.format.SegmentReader;
+import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.Limits;
+import cz.zoom.screenrec.protocol.PendingRecording;
 import cz.zoom.screenrec.protocol.UploadGrant;
 import cz.zoom.screenrec.protocol.Welcome;
 import java.io.IOException;
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class Spool implements SegmentSink {
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
   static final String MANIFEST = "manifest.json";
+  /** Origin reported for recordings spooled by clients that did not record their origin cluster. */
+  public static final String ORIGIN_UNKNOWN = "unknown";
   /** A recording being deleted: already out of the spool, its files not yet gone. */
   private static final String REMOVED_PREFIX = ".removed-";
   static final String REJECTED = "rejected";
@@ -365,5 +369,35 @@ public final class Spool implements SegmentSink {
     } catch (IOException e) {
       log.warn("cannot remove the empty spool of {}: {}", recordingId, e.toString());
     }
+  }
+
+  /**
+   * What HELLO offers: ended recordings whose segments still wait here, oldest first, at most
+   * {@link Hello#MAX_PENDING_RECORDINGS} (the rest are offered once these have left the spool).
+   *
+   * @param agent only this agent's recordings (a service's spool holds a whole host's), or null for all
+   */
+  public List<PendingRecording> pendingRecordings(String agent) {
+    List<Manifest> ended;
+    try {
+      ended = endedWithSegmentsLeft();
+    } catch (IOException e) {
+      log.warn("cannot list the spool for pending recordings: {}", e.toString());
+      return List.of();
+    }
+    List<PendingRecording> pending = new ArrayList<>();
+    for (Manifest m : ended) {
+      if (agent != null && !agent.equals(m.agent())) {
+        continue;
+      }
+      if (pending.size() == Hello.MAX_PENDING_RECORDINGS) {
+        log.warn("more than {} recordings wait in the spool; offering the oldest", pending.size());
+        break;
+      }
+      pending.add(new PendingRecording(m.recordingId(), m.callId(), m.startedAt(),
+          m.endedAt() == null ? m.startedAt() : m.endedAt(), m.finalIndex() + 1,
+          m.originClusterId() == null ? ORIGIN_UNKNOWN : m.originClusterId()));
+    }
+    return pending;
   }
 }
