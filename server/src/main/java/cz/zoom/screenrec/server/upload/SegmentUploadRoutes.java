@@ -2,6 +2,7 @@ package cz.zoom.screenrec.server.upload;
 
 import cz.zoom.screenrec.server.api.http.ApiException;
 import cz.zoom.screenrec.server.api.http.HttpApi;
+import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingService;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.recording.Segment;
@@ -22,6 +23,10 @@ import java.util.regex.Pattern;
  * The Media Upload Server: {@code PUT /mus/v1/recordings/{id}/segments/{index}}. Idempotent (same
  * index and checksum → 200), never overwrites a different stored segment (409), and answers 2xx
  * only after the segment is durable on disk and in the database.
+ *
+ * <p>A token counts only for its recording and only while the recording takes uploads (RECORDING,
+ * UPLOADING); after that new segments get 410, while a repeat of a stored one still gets 200 with
+ * any token once issued for the recording, so a client whose answer was lost can clear its spool.
  */
 public final class SegmentUploadRoutes implements HttpApi.Routes {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -68,20 +73,26 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
     if (declared > maxBytes) {
       throw new ApiException(413, "too_large", "segments are at most " + maxBytes + " bytes");
     }
-    String tokenHash = store.uploadTokenHash(id)
-        .orElseThrow(() -> ApiException.notFound("unknown recording " + id));
-    if (!UploadTokens.matches(token, tokenHash)) {
-      throw new ApiException(401, "unauthorized", "upload token is not valid for recording " + id);
-    }
+    store.findRecording(id).orElseThrow(() -> ApiException.notFound("unknown recording " + id));
+    RecordingStore.UploadToken grant = store.uploadToken(id, UploadTokens.hash(token))
+        .orElseThrow(() -> new ApiException(401, "unauthorized", "upload token is not valid for recording " + id));
     synchronized (locks.computeIfAbsent(id, k -> new Object())) {
+      Recording recording = store.findRecording(id).orElseThrow();
+      boolean open = !grant.revoked() && RecordingStore.takesUploads(recording.status());
       Optional<Segment> existing = store.findSegment(id, index);
       if (existing.isPresent()) {
         if (!existing.get().sha256().equals(sha)) {
           throw new ApiException(409, "conflict", "segment " + index + " is already stored with another checksum");
         }
-        recordings.segmentStored(id, index, last);
+        if (open) {
+          recordings.segmentStored(id, index, last);
+        }
         ctx.status(200).json(Map.of("recordingId", id, "index", index, "stored", "already"));
         return;
+      }
+      if (!open) {
+        throw new ApiException(410, "recording_closed", "recording " + id + " is " + recording.status()
+            + " and takes no more segments");
       }
       LocalMediaStore.Written written;
       try {
