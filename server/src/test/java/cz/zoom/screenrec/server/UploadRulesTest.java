@@ -10,12 +10,23 @@ import cz.zoom.screenrec.protocol.Start;
 import cz.zoom.screenrec.protocol.Stop;
 import cz.zoom.screenrec.protocol.Welcome;
 import cz.zoom.screenrec.server.config.ServerConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the Media Upload Server takes and refuses, over real sockets: a recording's upload tokens
- * die when it leaves UPLOADING, next to the uploads that must keep working.
+ * die when it leaves UPLOADING; a slow body holds back no other upload; concurrent uploads of one
+ * index store one body. Next to each refusal, the uploads that must keep working.
  */
 class UploadRulesTest {
   @TempDir Path dataDir;
@@ -82,7 +94,92 @@ class UploadRulesTest {
     assertThat(ServerFixture.json(fx.get("/api/v1/recordings/" + start.recordingId())).get("segments")).isEmpty();
   }
 
+  @Test
+  void aBodyArrivingAByteASecondDoesNotHoldBackTheRecordingsOtherSegments() throws Exception {
+    Start start = startCall("call-3", true);
+    long t0 = System.currentTimeMillis();
+    byte[] slow = RecordingFlowTest.segment(start.recordingId(), 1, t0 + 2_000, 0x00FF00);
+    try (Socket socket = new Socket("127.0.0.1", fx.server.httpPort())) {
+      socket.setSoTimeout(60_000);
+      OutputStream out = socket.getOutputStream();
+      URI uri = URI.create(start.uploadUrl() + "/recordings/" + start.recordingId() + "/segments/1");
+      out.write(("PUT " + uri.getPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+          + start.uploadToken() + "\r\nX-Segment-Sha256: " + RecordingFlowTest.sha256(slow)
+          + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + slow.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      int sent = 0;
+      out.write(slow, sent++, 1);
+      out.flush();
+
+      CompletableFuture<HttpResponse<String>> first = putAsync(start, 0,
+          RecordingFlowTest.segment(start.recordingId(), 0, t0, 0xFF0000));
+      CompletableFuture<HttpResponse<String>> third = putAsync(start, 2,
+          RecordingFlowTest.segment(start.recordingId(), 2, t0 + 4_000, 0x0000FF));
+      long began = System.nanoTime();
+      // one byte a second (the attack's pace) until both others are answered, or for 30 s at most
+      while (!(first.isDone() && third.isDone()) && sent < 30) {
+        Thread.sleep(1_000);
+        out.write(slow, sent++, 1);
+        out.flush();
+      }
+      assertThat(first.isDone() && third.isDone()).as("segments 0 and 2 answered while 1 trickles in").isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(20));
+      assertThat(first.get().statusCode()).isEqualTo(201);
+      assertThat(third.get().statusCode()).isEqualTo(201);
+
+      out.write(slow, sent, slow.length - sent);
+      out.flush();
+      String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+      assertThat(status).as("the slow one is stored too, once complete").startsWith("HTTP/1.1 201");
+    }
+    JsonNode rec = ServerFixture.json(fx.get("/api/v1/recordings/" + start.recordingId()));
+    assertThat(rec.get("segments")).extracting(s -> s.get("index").asInt()).containsExactly(0, 1, 2);
+  }
+
+  @Test
+  void concurrentUploadsOfOneIndexStoreExactlyOneBody() throws Exception {
+    Start start = startCall("call-4", true);
+    long t0 = System.currentTimeMillis();
+    byte[] red = RecordingFlowTest.segment(start.recordingId(), 0, t0, 0xFF0000);
+    byte[] blue = RecordingFlowTest.segment(start.recordingId(), 0, t0, 0x0000FF);
+    List<byte[]> bodies = List.of(red, blue, red, blue, red, blue, red, blue);
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    for (byte[] body : bodies) {
+      answers.add(putAsync(start, 0, body));
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (CompletableFuture<HttpResponse<String>> a : answers) {
+      statuses.add(a.get(60, TimeUnit.SECONDS).statusCode());
+    }
+    assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+    byte[] winner = bodies.get(statuses.indexOf(201));
+    for (int i = 0; i < bodies.size(); i++) {
+      if (i != statuses.indexOf(201)) {
+        assertThat(statuses.get(i)).as("upload %d", i).isEqualTo(bodies.get(i) == winner ? 200 : 409);
+      }
+    }
+    JsonNode rec = ServerFixture.json(fx.get("/api/v1/recordings/" + start.recordingId()));
+    assertThat(rec.get("segments")).hasSize(1);
+    assertThat(rec.get("segments").get(0).get("sha256").asText()).isEqualTo(RecordingFlowTest.sha256(winner));
+    Path file = dataDir.resolve("media").resolve(start.recordingId()).resolve("segments").resolve("000000.seg");
+    assertThat(Files.readAllBytes(file)).isEqualTo(winner);
+    try (Stream<Path> left = Files.list(file.getParent())) {
+      assertThat(left).as("no temporary file is left").containsExactly(file);
+    }
+  }
+
   // --- helpers ---------------------------------------------------------------------------------
+
+  CompletableFuture<HttpResponse<String>> putAsync(Start start, int index, byte[] body) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return put(start, index, body, false, start.uploadToken());
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    }, Executors.newSingleThreadExecutor());
+  }
 
   /** Starts a call for alice; her client acknowledges START, or refuses it. */
   Start startCall(String callId, boolean accept) throws Exception {

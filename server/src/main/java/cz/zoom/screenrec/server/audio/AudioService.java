@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.audio;
 
 import cz.zoom.screenrec.server.api.http.ApiException;
+import cz.zoom.screenrec.server.storage.StripedLocks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,8 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,8 @@ public final class AudioService {
   private final AudioStore store;
   private final long maxBytes;
   private final Clock clock;
-  private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
+  /** Serialises only the replacement of one call's files and row; bodies stream in outside it. */
+  private final StripedLocks locks = new StripedLocks(64);
 
   public AudioService(AudioStore store, long maxBytes, Clock clock) {
     this.store = store;
@@ -84,7 +84,7 @@ public final class AudioService {
       } catch (AudioFiles.BadAudioException e) {
         throw new ApiException(400, "bad_audio", e.getMessage());
       }
-      synchronized (locks.computeIfAbsent(callId, k -> new Object())) {
+      synchronized (locks.forKey(callId)) {
         String original = "audio." + sniffed;
         String playable = probe.playable() ? original : TRANSCODED;
         String contentType = probe.playable() ? ("wav".equals(sniffed) ? "audio/wav" : "audio/ogg") : "audio/wav";

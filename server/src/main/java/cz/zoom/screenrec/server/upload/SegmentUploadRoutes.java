@@ -7,6 +7,7 @@ import cz.zoom.screenrec.server.recording.RecordingService;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.recording.Segment;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
+import cz.zoom.screenrec.server.storage.StripedLocks;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
@@ -15,8 +16,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +26,8 @@ import java.util.regex.Pattern;
  * <p>A token counts only for its recording and only while the recording takes uploads (RECORDING,
  * UPLOADING); after that new segments get 410, while a repeat of a stored one still gets 200 with
  * any token once issued for the recording, so a client whose answer was lost can clear its spool.
+ * The body streams to a temporary file outside any lock; only the check, rename and insert of one
+ * recording are serialised, so a slow sender delays no one else.
  */
 public final class SegmentUploadRoutes implements HttpApi.Routes {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -36,20 +37,19 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
   private final LocalMediaStore media;
   private final RecordingService recordings;
   private final String clusterId;
-  private final long maxBytes;
+  private final long maxSegmentBytes;
   private final Clock clock;
   private final Counter bytesReceived;
   private final Counter segmentsStored;
-  /** One upload at a time per recording, so two writers of one index cannot interleave. */
-  private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
+  private final StripedLocks commits = new StripedLocks(64);
 
   public SegmentUploadRoutes(RecordingStore store, LocalMediaStore media, RecordingService recordings,
-      String clusterId, long maxBytes, MeterRegistry metrics, Clock clock) {
+      String clusterId, long maxSegmentBytes, MeterRegistry metrics, Clock clock) {
     this.store = store;
     this.media = media;
     this.recordings = recordings;
     this.clusterId = clusterId;
-    this.maxBytes = maxBytes;
+    this.maxSegmentBytes = maxSegmentBytes;
     this.clock = clock;
     this.bytesReceived = metrics.counter("screenrec.upload.bytes");
     this.segmentsStored = metrics.counter("screenrec.upload.segments");
@@ -70,44 +70,72 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
     }
     boolean last = "true".equalsIgnoreCase(ctx.header("X-Segment-Final"));
     long declared = ctx.req().getContentLengthLong();
-    if (declared > maxBytes) {
-      throw new ApiException(413, "too_large", "segments are at most " + maxBytes + " bytes");
+    if (declared > maxSegmentBytes) {
+      throw new ApiException(413, "too_large", "segments are at most " + maxSegmentBytes + " bytes");
     }
-    store.findRecording(id).orElseThrow(() -> ApiException.notFound("unknown recording " + id));
+    Recording recording = store.findRecording(id).orElseThrow(() -> ApiException.notFound("unknown recording " + id));
     RecordingStore.UploadToken grant = store.uploadToken(id, UploadTokens.hash(token))
         .orElseThrow(() -> new ApiException(401, "unauthorized", "upload token is not valid for recording " + id));
-    synchronized (locks.computeIfAbsent(id, k -> new Object())) {
-      Recording recording = store.findRecording(id).orElseThrow();
-      boolean open = !grant.revoked() && RecordingStore.takesUploads(recording.status());
-      Optional<Segment> existing = store.findSegment(id, index);
-      if (existing.isPresent()) {
-        if (!existing.get().sha256().equals(sha)) {
-          throw new ApiException(409, "conflict", "segment " + index + " is already stored with another checksum");
-        }
-        if (open) {
-          recordings.segmentStored(id, index, last);
-        }
-        ctx.status(200).json(Map.of("recordingId", id, "index", index, "stored", "already"));
-        return;
-      }
-      if (!open) {
-        throw new ApiException(410, "recording_closed", "recording " + id + " is " + recording.status()
-            + " and takes no more segments");
-      }
-      LocalMediaStore.Written written;
-      try {
-        written = media.writeSegment(id, index, ctx.bodyInputStream(), maxBytes, sha,
-            received -> SegmentHeaders.check(received, id, index));
-      } catch (LocalMediaStore.RejectedSegmentException e) {
-        throw new ApiException(e.tooLarge() ? 413 : 400, e.tooLarge() ? "too_large" : "bad_segment", e.getMessage());
-      }
-      store.insertSegment(new Segment(id, index, written.sha256(), written.bytes(), clusterId, clock.millis(),
-          written.startedAt()));
-      bytesReceived.increment(written.bytes());
-      segmentsStored.increment();
+
+    // answered before a byte of the body is read: repeats, and everything the headers already refuse
+    Optional<Segment> stored = store.findSegment(id, index);
+    if (stored.isPresent()) {
+      repeat(ctx, recording, stored.get(), sha, last);
+      return;
     }
-    recordings.segmentStored(id, index, last);
+    admit(recording, grant);
+
+    LocalMediaStore.Received received;
+    try {
+      received = media.receiveSegment(id, index, ctx.bodyInputStream(), maxSegmentBytes, sha,
+          file -> SegmentHeaders.check(file, id, index));
+    } catch (LocalMediaStore.RejectedSegmentException e) {
+      throw new ApiException(e.tooLarge() ? 413 : 400, e.tooLarge() ? "too_large" : "bad_segment", e.getMessage());
+    }
+    try (received) {
+      synchronized (commits.forKey(id)) {
+        // whatever changed while the body streamed in: a concurrent upload of this index, the
+        // recording closing
+        Optional<Segment> now = store.findSegment(id, index);
+        Recording fresh = store.findRecording(id).orElseThrow();
+        if (now.isPresent()) {
+          repeat(ctx, fresh, now.get(), sha, last);
+          return;
+        }
+        admit(fresh, grant);
+        media.commitSegment(received, id, index);
+        if (!store.insertSegment(new Segment(id, index, received.sha256(), received.bytes(), clusterId,
+            clock.millis(), received.startedAt()))) {
+          throw new ApiException(409, "conflict", "segment " + index + " could not be recorded: stored meanwhile");
+        }
+        recordings.segmentStored(id, index, last);
+      }
+    }
+    bytesReceived.increment(received.bytes());
+    segmentsStored.increment();
     ctx.status(201).json(Map.of("recordingId", id, "index", index, "stored", "new"));
+  }
+
+  /**
+   * A segment already stored at this index: 200 for the same body (the client may delete its copy,
+   * even after the recording closed), 409 for another.
+   */
+  private void repeat(Context ctx, Recording r, Segment stored, String sha, boolean last) {
+    if (!stored.sha256().equals(sha)) {
+      throw new ApiException(409, "conflict", "segment " + stored.index() + " is already stored with another checksum");
+    }
+    if (RecordingStore.takesUploads(r.status())) {
+      recordings.segmentStored(r.id(), stored.index(), last);
+    }
+    ctx.status(200).json(Map.of("recordingId", r.id(), "index", stored.index(), "stored", "already"));
+  }
+
+  /** Refuses a new segment the recording cannot take. */
+  private static void admit(Recording r, RecordingStore.UploadToken grant) {
+    if (grant.revoked() || !RecordingStore.takesUploads(r.status())) {
+      throw new ApiException(410, "recording_closed", "recording " + r.id() + " is " + r.status()
+          + " and takes no more segments");
+    }
   }
 
   private static int index(String text) {
