@@ -93,8 +93,8 @@ public final class ScreenRecServer implements AutoCloseable {
         new AgentRoutes(agents),
         new cz.zoom.screenrec.server.plugins.PluginRoutes(config.pluginsDir(), config.publicUrl()),
         new RecordingRoutes(store, media),
-        new SegmentUploadRoutes(store, media, recordings, config.clusterId(), config.maxSegmentBytes(), metrics,
-            clock)));
+        new SegmentUploadRoutes(store, media, recordings, config.clusterId(), config.maxSegmentBytes(),
+            config.maxRecordingBytes(), metrics, clock)));
     routes.add(new cz.zoom.screenrec.server.replay.ui.ReplayPages());
     routes.addAll(replay.routes());
     http = own(new HttpApi(apiToken, routes));

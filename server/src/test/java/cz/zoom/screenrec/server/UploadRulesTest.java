@@ -44,7 +44,9 @@ class UploadRulesTest {
 
   @BeforeEach
   void start() throws Exception {
-    fx = new ServerFixture(dataDir, ServerConfig.builder().heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000));
+    // a quota of 1 MiB: two noisy segments exceed it, every other test stays far below
+    fx = new ServerFixture(dataDir, ServerConfig.builder().heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000)
+        .maxRecordingMb(1));
     agent = new TestAgent(fx.server.controlPort());
     agent.send(TestAgent.hello("alice"));
     agent.receive(Welcome.class);
@@ -92,6 +94,66 @@ class UploadRulesTest {
         start.uploadToken());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(410);
     assertThat(ServerFixture.json(fx.get("/api/v1/recordings/" + start.recordingId())).get("segments")).isEmpty();
+  }
+
+  @Test
+  void indexesAtOrBeyondTheFinalCountAndASecondFinalSegmentAreRefused() throws Exception {
+    Start start = startCall("call-5", true);
+    long t0 = System.currentTimeMillis();
+    String id = start.recordingId();
+    assertThat(put(start, 0, RecordingFlowTest.segment(id, 0, t0, 0xFF0000), false, start.uploadToken())
+        .statusCode()).isEqualTo(201);
+    assertThat(put(start, 3, RecordingFlowTest.segment(id, 3, t0 + 6_000, 0xFF0000), false, start.uploadToken())
+        .statusCode()).isEqualTo(201);
+    HttpResponse<String> early = put(start, 1, RecordingFlowTest.segment(id, 1, t0 + 2_000, 0), true,
+        start.uploadToken());
+    assertThat(early.statusCode()).as(early.body()).isEqualTo(409);
+    assertThat(ServerFixture.json(early).get("error").asText()).isEqualTo("final_mismatch");
+
+    assertThat(put(start, 4, RecordingFlowTest.segment(id, 4, t0 + 8_000, 0x00FF00), true, start.uploadToken())
+        .statusCode()).as("the real final segment").isEqualTo(201);
+    for (int index : new int[] {5, 9}) {
+      HttpResponse<String> beyond = put(start, index, RecordingFlowTest.segment(id, index, t0, 0), false,
+          start.uploadToken());
+      assertThat(beyond.statusCode()).as(beyond.body()).isEqualTo(409);
+      assertThat(ServerFixture.json(beyond).get("error").asText()).isEqualTo("beyond_final");
+    }
+    HttpResponse<String> second = put(start, 2, RecordingFlowTest.segment(id, 2, t0 + 4_000, 0), true,
+        start.uploadToken());
+    assertThat(ServerFixture.json(second).get("error").asText()).as(second.body()).isEqualTo("final_mismatch");
+    assertThat(put(start, 2, RecordingFlowTest.segment(id, 2, t0 + 4_000, 0), false, start.uploadToken())
+        .statusCode()).as("a missing segment below the final one").isEqualTo(201);
+
+    JsonNode rec = ServerFixture.json(fx.get("/api/v1/recordings/" + id));
+    assertThat(rec.get("segmentCount").asInt()).isEqualTo(5);
+    assertThat(rec.get("segments")).extracting(x -> x.get("index").asInt()).containsExactly(0, 2, 3, 4);
+  }
+
+  @Test
+  void aRecordingStoresNoMoreThanItsQuota() throws Exception {
+    Start start = startCall("call-6", true);
+    long t0 = System.currentTimeMillis();
+    String id = start.recordingId();
+    byte[] first = noisySegment(id, 0, t0, 1);
+    assertThat(first.length).as("over half the 1 MiB quota").isBetween(600_000, 1_000_000);
+    assertThat(put(start, 0, first, false, start.uploadToken()).statusCode()).isEqualTo(201);
+
+    byte[] second = noisySegment(id, 1, t0 + 2_000, 2);
+    HttpResponse<String> declared = put(start, 1, second, false, start.uploadToken());
+    assertThat(declared.statusCode()).as(declared.body()).isEqualTo(413);
+    assertThat(ServerFixture.json(declared).get("error").asText()).isEqualTo("quota_exceeded");
+    // without a length the body is cut off once it would pass the quota
+    HttpResponse<String> streamed = fx.send(HttpRequest.newBuilder(
+            URI.create(start.uploadUrl() + "/recordings/" + id + "/segments/1"))
+        .header("Authorization", "Bearer " + start.uploadToken())
+        .header("X-Segment-Sha256", RecordingFlowTest.sha256(second))
+        .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(second))));
+    assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(413);
+    assertThat(ServerFixture.json(streamed).get("error").asText()).isEqualTo("quota_exceeded");
+
+    assertThat(put(start, 1, RecordingFlowTest.segment(id, 1, t0 + 2_000, 0), false, start.uploadToken())
+        .statusCode()).as("a small segment still fits").isEqualTo(201);
+    assertThat(ServerFixture.json(fx.get("/api/v1/recordings/" + id)).get("segments")).hasSize(2);
   }
 
   @Test
@@ -170,6 +232,19 @@ class UploadRulesTest {
   }
 
   // --- helpers ---------------------------------------------------------------------------------
+
+  /** A segment of one frame of noise, which no compression shrinks: about 700 KB. */
+  static byte[] noisySegment(String recordingId, int index, long startedAt, long seed) throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    int[] pixels = new java.util.Random(seed).ints(480 * 480).toArray();
+    try (cz.zoom.screenrec.format.SegmentWriter w = new cz.zoom.screenrec.format.SegmentWriter(bytes,
+        new cz.zoom.screenrec.format.SegmentHeader(recordingId, index, startedAt,
+            List.of(new cz.zoom.screenrec.format.ScreenLayout(0, 0, 0, 480, 480))))) {
+      w.writeFrame(0, startedAt, pixels, false);
+      w.close(startedAt + 2_000);
+    }
+    return bytes.toByteArray();
+  }
 
   CompletableFuture<HttpResponse<String>> putAsync(Start start, int index, byte[] body) {
     return CompletableFuture.supplyAsync(() -> {

@@ -211,6 +211,12 @@ public final class RecordingStore {
         RecordingStore::segment, recordingId);
   }
 
+  /** Bytes of all segments stored for a recording (what its quota counts). */
+  public long storedBytes(String recordingId) {
+    return jdbc.queryOne("SELECT COALESCE(SUM(bytes), 0) FROM segments WHERE recording_id = ?",
+        rs -> rs.getLong(1), recordingId).orElse(0L);
+  }
+
   public int segmentCount(String recordingId) {
     return jdbc.queryOne("SELECT COUNT(*) FROM segments WHERE recording_id = ?", rs -> rs.getInt(1), recordingId)
         .orElse(0);

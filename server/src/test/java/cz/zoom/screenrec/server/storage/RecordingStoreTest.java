@@ -181,6 +181,16 @@ abstract class RecordingStoreTest {
   }
 
   @Test
+  void storedBytesAddUpTheRecordingsSegments() {
+    String id = recording("call-1", "alice", T0, null, null);
+    assertThat(store.storedBytes(id)).isZero();
+    store.insertSegment(segment(id, 0, 'a'));
+    store.insertSegment(segment(id, 1, 'a'));
+    store.insertSegment(segment(recording("call-2", "bob", T0, null, null), 0, 'a'));
+    assertThat(store.storedBytes(id)).isEqualTo(1_000L + 1_001L);
+  }
+
+  @Test
   void duplicateRecordingIdIsRejectedAsAStorageError() {
     String id = recording("call-1", "alice", T0, null, null);
     assertThatThrownBy(() -> store.insertRecording(id, "call-2", "bob", "cluster-a",
