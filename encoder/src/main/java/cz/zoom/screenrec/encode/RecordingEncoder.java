@@ -13,6 +13,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,12 @@ public final class RecordingEncoder {
     Natives.load();
   }
 
+  /** {@link #encode(List, long, long, Path, Duration)} with no time limit. */
+  public EncodedVideo encode(List<Path> segmentsInIndexOrder, long startedAt, long endedAt, Path outputDir)
+      throws IOException {
+    return encode(segmentsInIndexOrder, startedAt, endedAt, outputDir, null);
+  }
+
   /**
    * Encodes the segments into {@code outputDir}/video.&lt;ext&gt; and {@code outputDir}/thumbnail.jpg.
    * Both are written under temporary names and renamed when complete, so a crash never leaves a
@@ -76,10 +83,12 @@ public final class RecordingEncoder {
    * @param segmentsInIndexOrder segment files, index 0 first; unreadable ones are skipped
    * @param startedAt start of the video (UTC ms)
    * @param endedAt end of the video (UTC ms), after {@code startedAt}
-   * @throws EncodingException when no segment is readable or FFmpeg fails
+   * @param budget longest the encode may take (counted from after the natives are loaded), or null
+   *     for no limit; past it the encode stops between two frames and nothing is kept
+   * @throws EncodingException when no segment is readable, FFmpeg fails or the budget runs out
    */
-  public EncodedVideo encode(List<Path> segmentsInIndexOrder, long startedAt, long endedAt, Path outputDir)
-      throws IOException {
+  public EncodedVideo encode(List<Path> segmentsInIndexOrder, long startedAt, long endedAt, Path outputDir,
+      Duration budget) throws IOException {
     Objects.requireNonNull(segmentsInIndexOrder, "segmentsInIndexOrder");
     Objects.requireNonNull(outputDir, "outputDir");
     if (endedAt <= startedAt) {
@@ -125,6 +134,10 @@ public final class RecordingEncoder {
         // show every change one whole frame late. Nearest bounds the error by half a frame.
         long halfFrameMs = 500L / fps;
         for (int i = 0; i < frames; i++) {
+          if (budget != null && System.nanoTime() - began > budget.toNanos()) {
+            throw new EncodingException("encoding took longer than its budget of " + budget.toSeconds()
+                + " s; stopped at frame " + i + " of " + frames);
+          }
           long tick = startedAt + i * 1000L / fps;
           for (SegmentEvent e = events.peek(); e != null && e.time() < tick + halfFrameMs; e = events.peek()) {
             if (e instanceof SegmentEvent.Frame f) {
