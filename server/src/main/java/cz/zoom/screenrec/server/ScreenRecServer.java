@@ -31,6 +31,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -78,7 +79,8 @@ public final class ScreenRecServer implements AutoCloseable {
     LocalMediaStore media = new LocalMediaStore(config.mediaDir());
     EncodeWorkers encoders = own(new EncodeWorkers(store, media,
         new RecordingEncoder(EncoderSettings.of(config.videoCodec(), config.capture().framesPerSecond())),
-        config.encoderThreads(), metrics, clock));
+        config.encoderThreads(), new EncodeWorkers.Bounds(Duration.ofMillis(config.capture().segmentDurationMs()),
+            config.encodeBudgetFactor(), config.encodeBudgetMin()), metrics, clock));
 
     metrics.gauge("screenrec.agents.connected", agents, AgentRegistry::size);
     RecordingService recordings = new RecordingService(config, store, agents, encoders, clock);

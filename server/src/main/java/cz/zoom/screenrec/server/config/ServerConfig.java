@@ -41,6 +41,8 @@ public final class ServerConfig {
   private final int encoderThreads;
   private final long maxSegmentBytes;
   private final long maxRecordingBytes;
+  private final double encodeBudgetFactor;
+  private final Duration encodeBudgetMin;
   private final Duration uploadGrace;
   private final Path pluginsDir;
   private final Duration sessionIdle;
@@ -86,6 +88,8 @@ public final class ServerConfig {
     this.encoderThreads = b.encoderThreads;
     this.maxSegmentBytes = b.maxSegmentBytes;
     this.maxRecordingBytes = b.maxRecordingMb * 1024 * 1024;
+    this.encodeBudgetFactor = b.encodeBudgetFactor;
+    this.encodeBudgetMin = Duration.ofMillis(b.encodeBudgetMinMs);
     this.uploadGrace = Duration.ofMillis(b.uploadGraceMs);
     this.pluginsDir = b.pluginsDir != null ? b.pluginsDir.toAbsolutePath().normalize() : dataDir.resolve("plugins");
     this.sessionIdle = Duration.ofMillis(b.sessionIdleMs);
@@ -122,6 +126,12 @@ public final class ServerConfig {
   public long maxSegmentBytes() { return maxSegmentBytes; }
   /** Bytes of segments one recording may store in all (its quota); more is refused with 413. */
   public long maxRecordingBytes() { return maxRecordingBytes; }
+  /**
+   * Encode time a recording may take, as a multiple of its (server-bounded) duration, on top of
+   * {@link #encodeBudgetMin()}; a longer encode is stopped and the recording FAILED.
+   */
+  public double encodeBudgetFactor() { return encodeBudgetFactor; }
+  public Duration encodeBudgetMin() { return encodeBudgetMin; }
   /**
    * How long an ended recording may wait for more segments with nothing arriving before it is
    * encoded from what it has (its client may never come back).
@@ -170,6 +180,8 @@ public final class ServerConfig {
     private int encoderThreads = 1;
     private long maxSegmentBytes = 256L * 1024 * 1024;
     private long maxRecordingMb = DEFAULT_MAX_RECORDING_MB;
+    private double encodeBudgetFactor = 1.0;
+    private long encodeBudgetMinMs = 120_000;
     private long uploadGraceMs = 30 * 60_000;
     private Path pluginsDir;
     private long sessionIdleMs = 30 * 60_000;
@@ -200,6 +212,8 @@ public final class ServerConfig {
     public Builder encoderThreads(int v) { encoderThreads = v; return this; }
     public Builder maxSegmentBytes(long v) { maxSegmentBytes = v; return this; }
     public Builder maxRecordingMb(long v) { maxRecordingMb = v; return this; }
+    public Builder encodeBudgetFactor(double v) { encodeBudgetFactor = v; return this; }
+    public Builder encodeBudgetMinMs(long v) { encodeBudgetMinMs = v; return this; }
     public Builder uploadGraceMs(long v) { uploadGraceMs = v; return this; }
     public Builder pluginsDir(Path v) { pluginsDir = v; return this; }
     public Builder sessionIdleMs(long v) { sessionIdleMs = v; return this; }
@@ -294,6 +308,12 @@ public final class ServerConfig {
       }
       if (maxRecordingMb < 1 || maxRecordingMb > 16L * 1024 * 1024) {
         problems.add("--max-recording-mb must be 1..16777216 (16 TiB), was " + maxRecordingMb);
+      }
+      if (!(encodeBudgetFactor > 0) || encodeBudgetFactor > 1000) {
+        problems.add("--encode-budget-factor must be above 0 and at most 1000, was " + encodeBudgetFactor);
+      }
+      if (encodeBudgetMinMs < 1_000 || encodeBudgetMinMs > 24 * 3_600_000L) {
+        problems.add("--encode-budget-min must be 1000..86400000 ms, was " + encodeBudgetMinMs);
       }
       if (sessionIdleMs < 1_000 || sessionIdleMs > sessionMaxMs) {
         problems.add("--session-idle-minutes must be 1..720 (at most the 12 h session limit), was "

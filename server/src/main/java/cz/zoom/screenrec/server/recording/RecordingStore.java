@@ -173,13 +173,16 @@ public final class RecordingStore {
         now, recordingId);
   }
 
-  /** Marks a recording READY with its video; its upload tokens are revoked. */
-  public void ready(String id, String codec, long bytes, long durationMs, Long captureStartedAt,
-      Long captureEndedAt, long now) {
+  /**
+   * Marks a recording READY with what was encoded. The capture times become the span the video
+   * covers (the server may have cut a client's claim to what it observed), so the replay places
+   * the video where its frames belong. Upload tokens are revoked.
+   */
+  public void ready(String id, String codec, long bytes, long durationMs, long encodedFrom, long encodedTo,
+      long now) {
     jdbc.update("UPDATE recordings SET status = ?, failure_reason = NULL, video_codec = ?, video_bytes = ?, "
-            + "video_duration_ms = ?, capture_started_at = COALESCE(capture_started_at, ?), "
-            + "capture_ended_at = COALESCE(capture_ended_at, ?), updated_at = ? WHERE id = ?",
-        RecordingStatus.READY.name(), codec, bytes, durationMs, captureStartedAt, captureEndedAt, now, id);
+            + "video_duration_ms = ?, capture_started_at = ?, capture_ended_at = ?, updated_at = ? WHERE id = ?",
+        RecordingStatus.READY.name(), codec, bytes, durationMs, encodedFrom, encodedTo, now, id);
     revokeUploadTokens(id, now);
   }
 

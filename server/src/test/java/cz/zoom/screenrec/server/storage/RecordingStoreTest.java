@@ -272,11 +272,12 @@ abstract class RecordingStoreTest {
   }
 
   @Test
-  void readyStoresTheVideoAndKeepsKnownCaptureTimes() {
+  void readyStoresTheVideoAndTheSpanItCovers() {
     String known = recording("call-1", "alice", T0, null, null);
-    store.captureEnded(known, T0 + 100, T0 + 4_100, 2, T0 + 5_000);
+    store.captureEnded(known, T0 - 3_600_000, T0 + 4_100, 2, T0 + 5_000);
     store.fail(known, "first attempt failed", T0 + 5_500);
-    store.ready(known, "vp9", 12_345, 4_000, null, null, T0 + 6_000);
+    // the claimed hour before was cut to what the server observed
+    store.ready(known, "vp9", 12_345, 4_000, T0 + 100, T0 + 4_100, T0 + 6_000);
     Recording r = store.findRecording(known).orElseThrow();
     assertThat(r.status()).isEqualTo(RecordingStatus.READY);
     assertThat(r.failureReason()).isNull();
