@@ -9,15 +9,20 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -99,7 +104,9 @@ public final class RecordingEncoder {
           + MAX_DURATION_MS + " ms the encoder accepts");
     }
     Natives.load();
-    Files.createDirectories(outputDir);
+    if (!Files.isDirectory(outputDir)) {
+      ownerOnly(Files.createDirectories(outputDir));
+    }
     List<ScreenLayout> screens = new ArrayList<>();
     List<Path> readable = new ArrayList<>();
     for (Path p : segmentsInIndexOrder) {
@@ -126,6 +133,8 @@ public final class RecordingEncoder {
     try (Canvas canvas = Canvas.forScreens(screens, settings.maxWidth(), settings.maxHeight());
          SegmentEvents events = new SegmentEvents(readable)) {
       FFmpegFrameRecorder recorder = recorder(videoTmp, canvas);
+      // FFmpeg creates the file with the process umask; screen recordings are the owner's alone
+      ownerOnly(videoTmp);
       try {
         BufferedImage middle = null;
         long gapUntil = Long.MIN_VALUE;
@@ -219,10 +228,25 @@ public final class RecordingEncoder {
     } finally {
       g.dispose();
     }
-    try (OutputStream out = Files.newOutputStream(file)) {
+    Files.deleteIfExists(file);
+    try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(file,
+        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnlyFile(file)))) {
       if (!ImageIO.write(thumb, "jpg", out)) {
         throw new EncodingException("no JPEG writer available for the thumbnail");
       }
+    }
+  }
+
+  private static FileAttribute<?>[] ownerOnlyFile(Path path) {
+    return path.getFileSystem().supportedFileAttributeViews().contains("posix")
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+        : new FileAttribute<?>[0];
+  }
+
+  private static void ownerOnly(Path path) throws IOException {
+    if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
+          Files.isDirectory(path) ? "rwx------" : "rw-------"));
     }
   }
 

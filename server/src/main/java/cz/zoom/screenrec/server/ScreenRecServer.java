@@ -23,13 +23,13 @@ import cz.zoom.screenrec.server.replay.ReplayFeature;
 import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
+import cz.zoom.screenrec.server.storage.OwnerOnly;
 import cz.zoom.screenrec.server.upload.SegmentUploadRoutes;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -66,7 +66,9 @@ public final class ScreenRecServer implements AutoCloseable {
 
   private void startAll(ServerConfig config) throws Exception {
     Clock clock = Clock.systemUTC();
-    Files.createDirectories(config.dataDir());
+    // recordings and secrets are the server user's alone, whatever the umask (DESIGN: invariants)
+    OwnerOnly.directories(config.dataDir());
+    OwnerOnly.restrict(config.dataDir());
     apiToken = config.apiToken() != null ? config.apiToken() : ApiTokenFile.readOrCreate(config.dataDir());
 
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.audio;
 
 import cz.zoom.screenrec.server.api.http.ApiException;
+import cz.zoom.screenrec.server.storage.OwnerOnly;
 import cz.zoom.screenrec.server.storage.StripedLocks;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +66,7 @@ public final class AudioService {
     if (declaredBytes > maxBytes) {
       throw new ApiException(413, "too_large", "audio uploads are at most " + maxBytes + " bytes");
     }
-    Path dir = Files.createDirectories(store.callDir(callId));
+    Path dir = OwnerOnly.directories(store.callDir(callId));
     String tag = UUID.randomUUID().toString();
     Path upload = dir.resolve(".upload-" + tag);
     Path copy = dir.resolve(".playable-" + tag + ".wav");
@@ -91,6 +92,8 @@ public final class AudioService {
         force(upload);
         move(upload, dir.resolve(original));
         if (!probe.playable()) {
+          // FFmpeg made the copy with the process umask
+          OwnerOnly.restrict(copy);
           force(copy);
           move(copy, dir.resolve(TRANSCODED));
         }
@@ -116,8 +119,7 @@ public final class AudioService {
 
   private long receive(InputStream body, Path file) throws IOException {
     long bytes = 0;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        OutputStream out = Channels.newOutputStream(ch)) {
+    try (FileChannel ch = OwnerOnly.newFile(file); OutputStream out = Channels.newOutputStream(ch)) {
       byte[] buf = new byte[64 * 1024];
       for (int n; (n = body.read(buf)) > 0; ) {
         bytes += n;

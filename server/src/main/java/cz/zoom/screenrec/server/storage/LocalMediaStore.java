@@ -19,7 +19,7 @@ import java.util.UUID;
 
 /**
  * Media on local disk: {@code <media>/<recordingId>/segments/<index>.seg}, and the encoded video
- * and thumbnail beside them. A segment counts as stored only
+ * and thumbnail beside them, all owner-only ({@link OwnerOnly}). A segment counts as stored only
  * once its bytes and its directory entry are fsynced, so an acknowledged upload survives a power
  * cut. A body is received under a temporary name first ({@link #receiveSegment}, as slow as the
  * sender) and moved into place separately ({@link #commitSegment}, a rename), so a caller can keep
@@ -29,7 +29,8 @@ public final class LocalMediaStore {
   private final Path root;
 
   public LocalMediaStore(Path root) throws IOException {
-    this.root = Files.createDirectories(root).toRealPath();
+    this.root = OwnerOnly.directories(root).toRealPath();
+    OwnerOnly.restrict(this.root);
   }
 
   /**
@@ -69,13 +70,13 @@ public final class LocalMediaStore {
    */
   public Received receiveSegment(String recordingId, int index, InputStream body, long maxBytes,
       String expectedSha256, SegmentCheck check) throws IOException {
-    Path dir = Files.createDirectories(recordingDir(recordingId).resolve("segments"));
+    Path dir = OwnerOnly.directories(recordingDir(recordingId).resolve("segments"));
     Path tmp = dir.resolve(".upload-" + index + "-" + UUID.randomUUID());
     MessageDigest digest = sha256();
     long bytes = 0;
     boolean kept = false;
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try (FileChannel ch = OwnerOnly.newFile(tmp);
           OutputStream out = Channels.newOutputStream(ch);
           InputStream in = new DigestInputStream(body, digest)) {
         byte[] buf = new byte[64 * 1024];
