@@ -160,15 +160,26 @@ public final class Recorder implements AutoCloseable {
     }
   }
 
-  /** Stops capturing without finishing the open segment; for shutdown after a stop was tried. */
+  /**
+   * Stops capturing without finishing the open segment, for shutdown after a stop was tried, and
+   * waits (boundedly) until the capture thread no longer writes to the spool. The open segment's
+   * file is closed as it is: the spool's recovery at the next start keeps what of it is on disk.
+   */
   @Override
-  /** Stops capturing and waits (boundedly) until the capture thread no longer writes to the spool. */
   public void close() {
     captureThread.shutdownNow();
+    boolean terminated;
     try {
-      captureThread.awaitTermination(10, TimeUnit.SECONDS);
+      terminated = captureThread.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      terminated = false;
+    }
+    synchronized (lock) {
+      // the run is the capture thread's; once that thread is gone nothing else touches it
+      if (terminated && run != null) {
+        run.release();
+      }
     }
   }
 

@@ -129,6 +129,34 @@ class RecorderTest {
   }
 
   @Test
+  void closingMidSegmentClosesItsFileAndLeavesItToTheSpoolsRecovery() throws Exception {
+    recorder.start(new RecordingSpec(id, "call-1"), new CaptureSettings(20, 1, 1_000, 60_000, List.of()));
+    Path open = dir.resolve(id).resolve("0000000.seg.tmp");
+    await().atMost(WAIT).until(() -> Files.exists(open) && screens.grabs() >= 6);
+    recorder.close();
+    assertThat(openFiles()).doesNotContain(open.toRealPath());
+    assertThat(open).as("neither committed nor dropped").exists();
+    // as after a crash: what of it reached the disk is kept if its header did, else it goes
+    new Spool(dir).recover();
+    assertThat(open).doesNotExist();
+  }
+
+  /** What this process has open (Linux). */
+  private static List<Path> openFiles() throws Exception {
+    List<Path> files = new ArrayList<>();
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          files.add(Files.readSymbolicLink(fd));
+        } catch (java.io.IOException e) {
+          // closed while listed
+        }
+      }
+    }
+    return files;
+  }
+
+  @Test
   void refusesToStartWithoutScreens() {
     Recorder blind = new Recorder(new PaintedScreenSource(), spool);
     try {
