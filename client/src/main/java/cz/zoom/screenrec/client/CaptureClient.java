@@ -7,7 +7,7 @@ import cz.zoom.screenrec.client.control.ConnectionState;
 import cz.zoom.screenrec.client.control.ControlClient;
 import cz.zoom.screenrec.client.control.FailbackPolicy;
 import cz.zoom.screenrec.client.control.ReconnectPolicy;
-import cz.zoom.screenrec.client.recording.RecordingService;
+import cz.zoom.screenrec.client.ownership.RecordingOwnership;
 import cz.zoom.screenrec.client.spool.Spool;
 import cz.zoom.screenrec.client.upload.Uploader;
 import cz.zoom.screenrec.format.ScreenLayout;
@@ -32,17 +32,18 @@ public final class CaptureClient implements AutoCloseable {
   private final Spool spool;
   private final Uploader uploader;
   private final Recorder recorder;
-  private final RecordingService recordings;
+  private final RecordingOwnership recordings;
   private final ControlClient control;
 
   private CaptureClient(Builder b) throws IOException {
     this.spool = new Spool(b.config.spoolDir());
     this.uploader = new Uploader(spool, b.uploadPoll, b.uploadRetryInitial, b.uploadRetryMax);
     this.recorder = new Recorder(b.screenSource, spool);
-    this.recordings = new RecordingService(b.config.agent(), recorder, spool, b.orphanBound);
+    this.recordings = RecordingOwnership.forDesktop(b.config.agent(), recorder, spool, b.orphanBound);
     ScreenSource source = b.screenSource;
     this.control = new ControlClient(b.identity, b.config.hosts(), b.reconnectPolicy, recordings,
         () -> helloScreens(source), b.connectTimeout, b.helloTimeout, b.failback, b.failbackInterval);
+    recordings.reportTo(control::sendIfConnected);
   }
 
   public static Builder builder(ClientConfig config, ScreenSource screenSource) {

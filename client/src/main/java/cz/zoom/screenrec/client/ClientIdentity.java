@@ -3,6 +3,7 @@ package cz.zoom.screenrec.client;
 import java.net.InetAddress;
 
 /** How the client introduces itself in HELLO, besides its screens. */
+@PublicApi
 public record ClientIdentity(String agent, String machine, String clientVersion) {
 
   public static ClientIdentity of(String agent) {

@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.client;
 
 /** One entry of the {@code -host} list: where a Screen Capture server listens for control connections. */
+@PublicApi
 public record ServerAddress(String host, int port) {
   public static final int DEFAULT_PORT = 7003;
 

@@ -42,9 +42,8 @@ public final class CaptureService implements AutoCloseable {
   static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
 
   /** What every session shares. */
-  record Context(List<ServerAddress> hosts, Spool spool, ScheduledExecutorService timer, Duration orphanBound,
-      Duration answerTimeout, String machine, String version, ReconnectPolicy reconnectPolicy,
-      Duration connectTimeout, Duration helloTimeout) {}
+  record Context(List<ServerAddress> hosts, Spool spool, Duration orphanBound, Duration answerTimeout, String machine,
+      String version, ReconnectPolicy reconnectPolicy, Duration connectTimeout, Duration helloTimeout) {}
 
   /** Settings; see ServiceMain for their meaning. */
   public record Config(Path socketDir, List<ServerAddress> hosts, AgentMap agents, Path spoolDir,
@@ -95,7 +94,7 @@ public final class CaptureService implements AutoCloseable {
       close();
       throw e;
     }
-    context = new Context(config.hosts(), spool, timer, config.orphanBound(), Duration.ofSeconds(10),
+    context = new Context(config.hosts(), spool, config.orphanBound(), Duration.ofSeconds(10),
         config.machine(), version(), ReconnectPolicy.defaults(), Duration.ofSeconds(3), Duration.ofSeconds(10));
     Thread acceptor = new Thread(this::acceptLoop, "ipc-accept");
     acceptor.setDaemon(true);

@@ -2,6 +2,7 @@ package cz.zoom.screenrec.service;
 
 import cz.zoom.screenrec.client.ClientIdentity;
 import cz.zoom.screenrec.client.control.ControlClient;
+import cz.zoom.screenrec.client.ownership.RecordingOwnership;
 import cz.zoom.screenrec.service.ipc.IpcConnection;
 import cz.zoom.screenrec.service.ipc.IpcConnection.IpcProtocolException;
 import cz.zoom.screenrec.service.ipc.IpcMessage;
@@ -23,7 +24,9 @@ final class CaptureSession implements AutoCloseable {
   private final IpcConnection ipc;
   private final IpcMessage.Hello hello;
   private final String agent;
-  private final RemoteRecordingControl recordings;
+  private final SegmentReceiver segments;
+  private final IpcCapture capture;
+  private final RecordingOwnership recordings;
   private final ControlClient control;
   private volatile boolean closed;
 
@@ -31,8 +34,9 @@ final class CaptureSession implements AutoCloseable {
     this.ipc = ipc;
     this.hello = hello;
     this.agent = agent;
-    this.recordings = new RemoteRecordingControl(agent, ctx.spool(), ipc::send, ctx.timer(), ctx.orphanBound(),
-        ctx.answerTimeout());
+    this.segments = new SegmentReceiver(agent, ctx.spool());
+    this.capture = new IpcCapture(agent, ipc::send, segments, ctx.answerTimeout());
+    this.recordings = RecordingOwnership.forSession(agent, capture, ctx.spool(), ctx.orphanBound());
     ClientIdentity identity = new ClientIdentity(agent, ctx.machine() + displaySuffix(hello.display()),
         ctx.version());
     this.control = new ControlClient(identity, ctx.hosts(), ctx.reconnectPolicy(), recordings, hello::screens,
@@ -76,17 +80,17 @@ final class CaptureSession implements AutoCloseable {
 
   private void dispatch(IpcMessage m) throws IOException {
     if (m instanceof IpcMessage.SegmentData d) {
-      recordings.onSegmentData(d);
+      segments.onData(d);
     } else if (m instanceof IpcMessage.SegmentOpen o) {
-      recordings.onSegmentOpen(o);
+      segments.onOpen(o);
     } else if (m instanceof IpcMessage.SegmentCommit c) {
-      ipc.send(recordings.onSegmentCommit(c));
+      ipc.send(segments.onCommit(c));
     } else if (m instanceof IpcMessage.SegmentAbort a) {
-      recordings.onSegmentAbort(a);
+      segments.onAbort(a);
     } else if (m instanceof IpcMessage.Ack a) {
-      recordings.onAck(a);
+      capture.onAck(a);
     } else if (m instanceof IpcMessage.Stopped s) {
-      recordings.onStopped(s);
+      capture.onStopped(s);
     } else if (m instanceof IpcMessage.Error e) {
       log.warn("agent {}: capture process sent ERROR {}: {}", agent, e.code(), e.message());
       closed = true;
@@ -111,8 +115,9 @@ final class CaptureSession implements AutoCloseable {
     }
     closed = true;
     ipc.close();
-    recordings.connectionClosed();
+    capture.connectionClosed();
     control.close();
+    recordings.close();
   }
 
   private void sendQuietly(IpcMessage m) {

@@ -54,7 +54,7 @@ class CaptureServiceTest {
         .extracting(e -> ((IpcProtocolException) e).code()).isEqualTo("LOGIN_MISMATCH");
     assertThatThrownBy(() -> s.admit(hello("CORP\\bob"), "root")).isInstanceOf(IpcProtocolException.class)
         .extracting(e -> ((IpcProtocolException) e).code()).isEqualTo("UNKNOWN_LOGIN");
-    assertThatThrownBy(() -> s.admit(new IpcMessage.Hello(2, "alice", ":1", 1, List.of()), "root"))
+    assertThatThrownBy(() -> s.admit(new IpcMessage.Hello(IpcMessage.VERSION + 1, "alice", ":1", 1, List.of()), "root"))
         .isInstanceOf(IpcProtocolException.class)
         .extracting(e -> ((IpcProtocolException) e).code()).isEqualTo("UNSUPPORTED_VERSION");
   }

@@ -45,7 +45,7 @@ class IpcConnectionTest {
   }
 
   @Test
-  void everyMessageRoundTripsAndAFullChunkFitsInOneFrame() throws Exception {
+  void everyMessageRoundTripsAndAFullChunkFitsInOneBinaryFrame() throws Exception {
     IpcConnection service = new IpcConnection(accepted);
     byte[] chunk = new byte[IpcMessage.MAX_CHUNK];
     new Random(1).nextBytes(chunk);
@@ -70,6 +70,40 @@ class IpcConnectionTest {
     IpcMessage.SegmentData data = (IpcMessage.SegmentData) service.read();
     assertThat(data.data()).isEqualTo(chunk);
     assertThat(data.index()).isEqualTo(3);
+    assertThat(data.recordingId()).isEqualTo("0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d");
+  }
+
+  @Test
+  void segmentBytesTravelAsTheyAreBehindATwentyOneByteHeader() throws Exception {
+    client.send(new IpcMessage.SegmentData("0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 258, new byte[] {7, 8, 9}));
+    ByteBuffer frame = ByteBuffer.allocate(4 + 21 + 3);
+    while (frame.hasRemaining()) {
+      accepted.read(frame);
+    }
+    frame.flip();
+    assertThat(frame.getInt()).isEqualTo(24);
+    assertThat(frame.get()).isZero();
+    assertThat(frame.getLong()).isEqualTo(0x0b0f7c1e4c4b4c1fL);
+    assertThat(frame.getLong()).isEqualTo(0x9d432f1d1f1b2c3dL);
+    assertThat(frame.getInt()).isEqualTo(258);
+    assertThat(new byte[] {frame.get(), frame.get(), frame.get()}).containsExactly(7, 8, 9);
+  }
+
+  @Test
+  void segmentDataThatDoesNotFitItsFrameOrNamesNoRecordingIsNotSent() {
+    assertThatThrownBy(() -> client.send(new IpcMessage.SegmentData("0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 0,
+        new byte[IpcMessage.MAX_CHUNK + 1]))).isInstanceOf(java.io.IOException.class);
+    assertThatThrownBy(() -> client.send(new IpcMessage.SegmentData("../etc", 0, new byte[1])))
+        .isInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
+  void aBinaryFrameShorterThanItsHeaderIsABadMessage() throws Exception {
+    IpcConnection service = new IpcConnection(accepted);
+    client.channel().write(ByteBuffer.allocate(4 + 5).putInt(5).put(new byte[5]).flip());
+    assertThatThrownBy(service::read).isInstanceOf(IpcProtocolException.class)
+        .hasMessageContaining("shorter than its 21-byte header")
+        .extracting(e -> ((IpcProtocolException) e).code()).isEqualTo("BAD_MESSAGE");
   }
 
   @Test
@@ -84,7 +118,8 @@ class IpcConnectionTest {
   @Test
   void badJsonIsABadMessage() throws Exception {
     IpcConnection service = new IpcConnection(accepted);
-    for (String body : List.of("{nope", "{\"type\":\"LAUNCH_MISSILES\"}", "{\"type\":\"ACK\",\"seq\":null}")) {
+    for (String body : List.of("{nope", "{\"type\":\"LAUNCH_MISSILES\"}", "{\"type\":\"ACK\",\"seq\":null}",
+        "{\"type\":\"SEGMENT_DATA\",\"recordingId\":\"0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d\",\"index\":0,\"data\":\"AQ==\"}")) {
       byte[] b = body.getBytes(StandardCharsets.UTF_8);
       client.channel().write(ByteBuffer.allocate(4 + b.length).putInt(b.length).put(b).flip());
       assertThatThrownBy(service::read).as(body).isInstanceOf(IpcProtocolException.class)

@@ -71,11 +71,11 @@ public final class CaptureProbe {
     expect(in, "GO");
     String id = UUID.randomUUID().toString();
     CaptureSettings settings = new CaptureSettings(fps, scale, keyframeMs, segmentMs, List.of());
-    recorder.start(new RecordingSpec(id, "bench"), settings).ifPresent(e -> {
+    recorder.start(new RecordingSpec(id, "bench"), settings).join().ifPresent(e -> {
       throw new IllegalStateException(e);
     });
     expect(in, "STOP");
-    RecordingSummary summary = recorder.stop(id, "bench").orElseThrow().get();
+    RecordingSummary summary = recorder.stop(id, "bench").get().orElseThrow();
     recorder.close();
     long[] counters = opened instanceof XDamageScreenSource x ? x.counters() : new long[] {-1, -1};
     StringBuilder result = new StringBuilder(String.format(Locale.ROOT,

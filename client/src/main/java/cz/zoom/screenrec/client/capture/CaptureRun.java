@@ -138,8 +138,17 @@ final class CaptureRun {
     return new RecordingSummary(spec.recordingId(), spec.callId(), finalIndex + 1, startedAt, endedAt, reason);
   }
 
-  /** Drops the open segment without committing it; used when the recorder is closed hard. */
-  void abandonSegment() {
+  /** Closes the open segment as it is, neither committed nor dropped; for a recorder closed hard. */
+  void release() {
+    if (output != null) {
+      output.release();
+    }
+    output = null;
+    writer = null;
+  }
+
+  /** Drops the open segment without committing it, so that it is written again under its index. */
+  private void abandonSegment() {
     if (output != null) {
       output.abort();
     }

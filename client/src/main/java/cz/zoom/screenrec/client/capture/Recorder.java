@@ -10,14 +10,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Records at most one recording at a time: IDLE → RECORDING (on start) → STOPPING (on stop, while
- * the last segment is finished) → IDLE. Capture runs on one daemon thread at a fixed rate.
+ * the last segment is finished) → IDLE. Capture runs on one daemon thread at a fixed rate. As a
+ * {@link CaptureBackend} it answers at once, except for stop, and never ends a recording by
+ * itself: a screen that cannot be captured leaves a gap in the recording instead.
  */
-public final class Recorder implements AutoCloseable {
+public final class Recorder implements CaptureBackend, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Recorder.class);
 
   public enum State { IDLE, RECORDING, STOPPING }
@@ -29,7 +32,7 @@ public final class Recorder implements AutoCloseable {
   private State state = State.IDLE;
   private CaptureRun run;
   private ScheduledFuture<?> ticks;
-  private CompletableFuture<RecordingSummary> stopped;
+  private CompletableFuture<Optional<RecordingSummary>> stopped;
 
   public Recorder(ScreenSource source, SegmentSink sink) {
     this.source = source;
@@ -48,10 +51,15 @@ public final class Recorder implements AutoCloseable {
   }
 
   /**
-   * Starts capturing at once. Returns an empty result when started, else why not (already
-   * recording, or no screen to capture).
+   * Starts capturing at once. Completes at once with empty when started, else with why not
+   * (already recording, or no screen to capture).
    */
-  public Optional<String> start(RecordingSpec spec, CaptureSettings settings) {
+  @Override
+  public CompletableFuture<Optional<String>> start(RecordingSpec spec, CaptureSettings settings) {
+    return CompletableFuture.completedFuture(startNow(spec, settings));
+  }
+
+  private Optional<String> startNow(RecordingSpec spec, CaptureSettings settings) {
     synchronized (lock) {
       if (state != State.IDLE) {
         return Optional.of("already recording " + run.spec().recordingId());
@@ -79,12 +87,17 @@ public final class Recorder implements AutoCloseable {
    * Changes the capture settings of the recording in progress, e.g. on the server's CONFIGURE:
    * frame rate and key frame interval apply from the next frame, segment duration to the segment
    * being written, and a new scale or monitor selection from the next segment (the current one is
-   * cut at the next frame, as its layout no longer fits). Returns empty when taken (or when nothing
-   * is being recorded, so there is nothing to change: the next START carries its own settings),
-   * else why not (the screen layout cannot be read). Monitor ids that do not exist here are
-   * ignored; when none of the named ones exists, all are recorded (docs/protocol.md).
+   * cut at the next frame, as its layout no longer fits). Completes at once with empty when taken
+   * (or when nothing is being recorded, so there is nothing to change: the next START carries its
+   * own settings), else with why not (the screen layout cannot be read). Monitor ids that do not
+   * exist here are ignored; when none of the named ones exists, all are recorded (docs/protocol.md).
    */
-  public Optional<String> configure(CaptureSettings settings) {
+  @Override
+  public CompletableFuture<Optional<String>> configure(CaptureSettings settings) {
+    return CompletableFuture.completedFuture(configureNow(settings));
+  }
+
+  private Optional<String> configureNow(CaptureSettings settings) {
     synchronized (lock) {
       if (state != State.RECORDING) {
         return Optional.empty();
@@ -110,35 +123,37 @@ public final class Recorder implements AutoCloseable {
   }
 
   /**
-   * Stops {@code recordingId}: the future completes once its final segment is spooled. Empty when
-   * that recording is not being captured. A second stop of the same recording gets the same future.
+   * Stops {@code recordingId}: the future completes once its final segment is spooled, with empty
+   * when that recording is not being captured. A second stop of the same recording gets the same
+   * future.
    */
-  public Optional<CompletableFuture<RecordingSummary>> stop(String recordingId, String reason) {
+  @Override
+  public CompletableFuture<Optional<RecordingSummary>> stop(String recordingId, String reason) {
     synchronized (lock) {
       if (state == State.IDLE || !run.spec().recordingId().equals(recordingId)) {
-        return Optional.empty();
+        return CompletableFuture.completedFuture(Optional.empty());
       }
       if (state == State.STOPPING) {
-        return Optional.of(stopped);
+        return stopped;
       }
       state = State.STOPPING;
       ticks.cancel(false);
       CaptureRun ending = run;
-      CompletableFuture<RecordingSummary> done = new CompletableFuture<>();
+      CompletableFuture<Optional<RecordingSummary>> done = new CompletableFuture<>();
       stopped = done;
       // the same single thread runs the ticks, so the finish comes after any tick in progress
       captureThread.execute(() -> {
         try {
           RecordingSummary summary = ending.finish(reason);
           becomeIdle();
-          done.complete(summary);
+          done.complete(Optional.of(summary));
         } catch (Exception e) {
           log.error("recording {}: cannot spool its final segment", recordingId, e);
           becomeIdle();
           done.completeExceptionally(e);
         }
       });
-      return Optional.of(done);
+      return done;
     }
   }
 
@@ -150,6 +165,7 @@ public final class Recorder implements AutoCloseable {
   }
 
   /** The recording being captured (not one that is stopping), as HELLO reports it. */
+  @Override
   public Optional<ActiveRecording> active() {
     synchronized (lock) {
       if (state != State.RECORDING) {
@@ -160,15 +176,30 @@ public final class Recorder implements AutoCloseable {
     }
   }
 
-  /** Stops capturing without finishing the open segment; for shutdown after a stop was tried. */
+  /** A local capture ends only when it is stopped. */
   @Override
-  /** Stops capturing and waits (boundedly) until the capture thread no longer writes to the spool. */
+  public void onEndedByItself(BiConsumer<String, Optional<RecordingSummary>> listener) {}
+
+  /**
+   * Stops capturing without finishing the open segment, for shutdown after a stop was tried, and
+   * waits (boundedly) until the capture thread no longer writes to the spool. The open segment's
+   * file is closed as it is: the spool's recovery at the next start keeps what of it is on disk.
+   */
+  @Override
   public void close() {
     captureThread.shutdownNow();
+    boolean terminated;
     try {
-      captureThread.awaitTermination(10, TimeUnit.SECONDS);
+      terminated = captureThread.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      terminated = false;
+    }
+    synchronized (lock) {
+      // the run is the capture thread's; once that thread is gone nothing else touches it
+      if (terminated && run != null) {
+        run.release();
+      }
     }
   }
 

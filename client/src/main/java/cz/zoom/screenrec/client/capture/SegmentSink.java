@@ -19,5 +19,11 @@ public interface SegmentSink {
 
     /** Drops the segment (it could not be written completely). Never throws. */
     void abort();
+
+    /**
+     * Lets go of the segment without committing or dropping it, for a hard shutdown: what reached
+     * the sink stays where a later recovery can find it. Never throws.
+     */
+    default void release() {}
   }
 }

@@ -26,7 +26,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -123,19 +122,28 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    ActiveRecording active = null;
-    if (probe) {
-      if (!recordings.idle()) {
-        log.info("not probing {}: a recording started meanwhile", ctx.channel().remoteAddress());
-        state = ConnectionState.CLOSED;
-        ctx.close();
-        return;
-      }
-    } else {
-      active = recordings.activeRecording().orElse(null);
+    // the pending recordings are read from the spool: HELLO goes out when they are, from the event loop
+    recordings.helloRecordings().whenComplete((r, e) -> ctx.executor().execute(() -> sayHello(ctx, r, e)));
+  }
+
+  private void sayHello(ChannelHandlerContext ctx, RecordingControl.HelloRecordings recorded, Throwable error) {
+    if (state != ConnectionState.CONNECTING || !ctx.channel().isActive()) {
+      return;
     }
+    if (probe && !recordings.idle()) {
+      log.info("not probing {}: a recording started meanwhile", ctx.channel().remoteAddress());
+      state = ConnectionState.CLOSED;
+      ctx.close();
+      return;
+    }
+    if (error != null) {
+      log.error("cannot tell {} of the recordings in hand", ctx.channel().remoteAddress(), error);
+      recorded = new RecordingControl.HelloRecordings(null, List.of());
+    }
+    // a probe never reports a recording in progress: another server controls it
+    ActiveRecording active = probe ? null : recorded.active();
     Hello hello = new Hello(Limits.PROTOCOL_VERSION, identity.agent(), identity.machine(), identity.clientVersion(),
-        screens.get(), active, System.currentTimeMillis(), hostIndex, recordings.pendingRecordings());
+        screens.get(), active, System.currentTimeMillis(), hostIndex, recorded.pending());
     if (hello.activeRecording() != null) {
       log.info("reporting recording {} in progress to {}", hello.activeRecording().recordingId(),
           ctx.channel().remoteAddress());
@@ -156,6 +164,8 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
     }
     if (message instanceof ErrorMessage error) {
       onError(ctx, error);
+    } else if (state == ConnectionState.CONNECTING) {
+      unexpected(ctx, message, "nothing before HELLO");
     } else if (state == ConnectionState.HELLO_SENT) {
       if (message instanceof Welcome w) {
         onWelcome(ctx, w);
@@ -225,15 +235,16 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
 
   private void onConfigure(ChannelHandlerContext ctx, Configure configure) {
     log.info("CONFIGURE {} (seq {})", configure.capture(), configure.seq());
-    Optional<String> refusal;
-    try {
-      refusal = recordings.configure(configure.capture());
-    } catch (RuntimeException e) {
-      log.error("CONFIGURE failed", e);
-      refusal = Optional.of("internal error: " + e);
-    }
-    refusal.ifPresent(why -> log.warn("refusing CONFIGURE: {}", why));
-    ctx.writeAndFlush(new Ack(configure.seq(), refusal.isEmpty(), refusal.orElse(null)));
+    recordings.configure(configure.capture()).whenComplete((refusal, e) -> {
+      if (e != null) {
+        log.error("CONFIGURE failed", e);
+      }
+      String why = e != null ? "internal error: " + e : refusal.orElse(null);
+      if (why != null) {
+        log.warn("refusing CONFIGURE: {}", why);
+      }
+      ctx.writeAndFlush(new Ack(configure.seq(), why == null, why));
+    });
   }
 
   private void onStop(ChannelHandlerContext ctx, Stop stop) {

@@ -10,14 +10,22 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** What the control connection asks of the recording side of the client. */
+/**
+ * What the control connection asks of the recording side of the client. Called on the connection's
+ * event loop: anything that touches the disk or waits is done elsewhere, and its future may
+ * complete on another thread.
+ */
 public interface RecordingControl {
 
-  /** The recording being captured now, for HELLO (with the cluster that started it). */
-  Optional<ActiveRecording> activeRecording();
+  /** What HELLO says of recordings: the one being captured (null if none) and those whose segments wait. */
+  record HelloRecordings(ActiveRecording active, List<PendingRecording> pending) {
+    public HelloRecordings {
+      pending = List.copyOf(pending);
+    }
+  }
 
-  /** Ended recordings whose segments still wait in the spool, for HELLO. */
-  List<PendingRecording> pendingRecordings();
+  /** For HELLO: the recording being captured now (with the cluster that started it) and the pending ones. */
+  CompletableFuture<HelloRecordings> helloRecordings();
 
   /** True when nothing is being captured or finished: the only time the client may change servers by choice. */
   boolean idle();
@@ -34,8 +42,8 @@ public interface RecordingControl {
    */
   CompletableFuture<Optional<RecordingStopped>> stop(String recordingId);
 
-  /** Carries out CONFIGURE: empty when the settings are taken, else why not (ACK ok=false). */
-  Optional<String> configure(CaptureSettings settings);
+  /** Carries out CONFIGURE: completes with empty when the settings are taken, else why not (ACK ok=false). */
+  CompletableFuture<Optional<String>> configure(CaptureSettings settings);
 
   /** A server welcomed this client and now controls it; it may have adopted the recording in progress. */
   void sessionStarted(Welcome welcome);

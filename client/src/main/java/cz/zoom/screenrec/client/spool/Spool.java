@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import cz.zoom.screenrec.client.capture.SegmentSink;
 import cz.zoom.screenrec.format.CorruptSegmentException;
 import cz.zoom.screenrec.format.SegmentReader;
-import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.Limits;
-import cz.zoom.screenrec.protocol.PendingRecording;
-import cz.zoom.screenrec.protocol.UploadGrant;
-import cz.zoom.screenrec.protocol.Welcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -37,8 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class Spool implements SegmentSink {
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
   static final String MANIFEST = "manifest.json";
-  /** Origin reported for recordings spooled by clients that did not record their origin cluster. */
-  public static final String ORIGIN_UNKNOWN = "unknown";
   /** A recording being deleted: already out of the spool, its files not yet gone. */
   private static final String REMOVED_PREFIX = ".removed-";
   static final String REJECTED = "rejected";
@@ -109,10 +103,7 @@ public final class Spool implements SegmentSink {
     }
   }
 
-  /**
-   * Recordings whose capture has ended but that still have segments in the spool, oldest first:
-   * what HELLO offers as pending recordings.
-   */
+  /** Recordings whose capture has ended but that still have segments in the spool, oldest first. */
   public List<Manifest> endedWithSegmentsLeft() throws IOException {
     List<Manifest> result = new ArrayList<>();
     for (String id : recordings()) {
@@ -184,6 +175,15 @@ public final class Spool implements SegmentSink {
     Path removed = root.resolve(REMOVED_PREFIX + recordingId);
     Files.move(dir, removed, StandardCopyOption.ATOMIC_MOVE);
     deleteDirectory(removed);
+  }
+
+  /** Removes a recording whose segments are all gone; a failure only leaves an empty folder behind. */
+  public void removeQuietly(String recordingId) {
+    try {
+      remove(recordingId);
+    } catch (IOException e) {
+      log.warn("cannot remove the empty spool of {}: {}", recordingId, e.toString());
+    }
   }
 
   private static void deleteDirectory(Path dir) throws IOException {
@@ -314,90 +314,5 @@ public final class Spool implements SegmentSink {
     } catch (IOException e) {
       return System.currentTimeMillis();
     }
-  }
-
-  /**
-   * Points the remaining segments of the recordings a WELCOME grants at that server's MUS. Only an
-   * ended recording of {@code agent} can be granted: a grant never moves one still being captured.
-   */
-  public void applyGrants(String agent, Welcome welcome) {
-    for (UploadGrant grant : welcome.uploadGrants()) {
-      Optional<Manifest> m;
-      try {
-        m = manifest(grant.recordingId());
-      } catch (IOException e) {
-        log.warn("agent {}: cannot read the manifest of granted recording {}: {}", agent, grant.recordingId(),
-            e.toString());
-        continue;
-      }
-      if (m.isEmpty() || !m.get().captureEnded() || !agent.equals(m.get().agent())) {
-        log.info("agent {}: ignoring the grant for recording {}: not an ended recording of this agent", agent,
-            grant.recordingId());
-        continue;
-      }
-      if (retarget(grant.recordingId(), welcome.uploadUrl(), grant.uploadToken()).isEmpty()) {
-        log.info("cluster {} takes the remaining segments of recording {}: uploading them to {}",
-            welcome.clusterId(), grant.recordingId(), welcome.uploadUrl());
-      }
-    }
-  }
-
-  /** Sends a recording's later uploads elsewhere; returns why not if the manifest cannot be written. */
-  public Optional<String> retarget(String recordingId, String uploadUrl, String uploadToken) {
-    try {
-      updateUpload(recordingId, uploadUrl, uploadToken);
-      return Optional.empty();
-    } catch (IOException e) {
-      log.error("cannot record the new upload target of {}", recordingId, e);
-      return Optional.of("cannot write the spool: " + e.getMessage());
-    }
-  }
-
-  /** The cluster that started a spooled recording, or null if unknown. */
-  public String originOf(String recordingId) {
-    try {
-      return manifest(recordingId).map(Manifest::originClusterId).orElse(null);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /** Removes a recording whose segments are all gone; a failure only leaves an empty folder behind. */
-  public void removeQuietly(String recordingId) {
-    try {
-      remove(recordingId);
-    } catch (IOException e) {
-      log.warn("cannot remove the empty spool of {}: {}", recordingId, e.toString());
-    }
-  }
-
-  /**
-   * What HELLO offers: ended recordings whose segments still wait here, oldest first, at most
-   * {@link Hello#MAX_PENDING_RECORDINGS} (the rest are offered once these have left the spool).
-   *
-   * @param agent only this agent's recordings (a service's spool holds a whole host's), or null for all
-   */
-  public List<PendingRecording> pendingRecordings(String agent) {
-    List<Manifest> ended;
-    try {
-      ended = endedWithSegmentsLeft();
-    } catch (IOException e) {
-      log.warn("cannot list the spool for pending recordings: {}", e.toString());
-      return List.of();
-    }
-    List<PendingRecording> pending = new ArrayList<>();
-    for (Manifest m : ended) {
-      if (agent != null && !agent.equals(m.agent())) {
-        continue;
-      }
-      if (pending.size() == Hello.MAX_PENDING_RECORDINGS) {
-        log.warn("more than {} recordings wait in the spool; offering the oldest", pending.size());
-        break;
-      }
-      pending.add(new PendingRecording(m.recordingId(), m.callId(), m.startedAt(),
-          m.endedAt() == null ? m.startedAt() : m.endedAt(), m.finalIndex() + 1,
-          m.originClusterId() == null ? ORIGIN_UNKNOWN : m.originClusterId()));
-    }
-    return pending;
   }
 }

@@ -60,17 +60,42 @@ final class SpooledSegment implements SegmentSink.Output {
     spool.publish(recordingId, index, tmp, last);
   }
 
+  /** Closes the temporary file as it is: {@link Spool#recover()} keeps it if its header reached the disk. */
+  @Override
+  public void release() {
+    end(true);
+  }
+
   @Override
   public void abort() {
+    if (end(false)) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        // a leftover temporary file is cleaned up at the next start
+      }
+    }
+  }
+
+  /** Closes the file unless the segment is done already; false if it was. */
+  private boolean end(boolean flush) {
     if (done) {
-      return;
+      return false;
     }
     done = true;
     try {
-      channel.close();
-      Files.deleteIfExists(tmp);
+      if (flush) {
+        stream.flush();
+      }
     } catch (IOException e) {
-      // a leftover temporary file is cleaned up at the next start
+      // what did not reach the file is lost with the process anyway
+    } finally {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // nothing more can be done with it
+      }
     }
+    return true;
   }
 }

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ public final class Uploader implements AutoCloseable {
   /** Recordings whose upload target changed since the upload thread last looked: their backoff no longer applies. */
   private final Set<String> retargeted = ConcurrentHashMap.newKeySet();
   private final Object wakeLock = new Object();
+  private final ExecutorService httpThreads;
   private final Thread thread;
   private boolean woken;
   private volatile boolean running = true;
@@ -45,13 +47,14 @@ public final class Uploader implements AutoCloseable {
     this.pollInterval = pollInterval;
     this.retryInitial = retryInitial;
     this.retryMax = retryMax;
+    this.httpThreads = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "upload-http");
+      t.setDaemon(true);
+      return t;
+    });
     HttpClient http = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
-        .executor(Executors.newCachedThreadPool(r -> {
-          Thread t = new Thread(r, "upload-http");
-          t.setDaemon(true);
-          return t;
-        }))
+        .executor(httpThreads)
         .build();
     this.put = new SegmentPut(http, Duration.ofMinutes(5));
     this.thread = new Thread(this::run, "segment-uploader");
@@ -82,7 +85,7 @@ public final class Uploader implements AutoCloseable {
     wake();
   }
 
-  /** Stops uploading and waits (boundedly) until the thread no longer touches the spool. */
+  /** Stops uploading, waits (boundedly) until the thread no longer touches the spool, and ends the HTTP threads. */
   @Override
   public void close() {
     running = false;
@@ -92,6 +95,7 @@ public final class Uploader implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    httpThreads.shutdownNow();
   }
 
   private void run() {

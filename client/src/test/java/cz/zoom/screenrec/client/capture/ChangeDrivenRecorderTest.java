@@ -39,7 +39,7 @@ class ChangeDrivenRecorderTest {
   void anUnchangedScreenAddsNoFrameUntilTheSegmentEnds() throws Exception {
     recorder.start(new RecordingSpec("r1", "c"), new CaptureSettings(20, 1, 60_000, 60_000, List.of()));
     await().atMost(WAIT).until(() -> source.captures.get() >= 20);
-    RecordingSummary summary = recorder.stop("r1", "test").orElseThrow().get();
+    RecordingSummary summary = recorder.stop("r1", "test").get().orElseThrow();
 
     List<SegmentEvent> events = sink.events(0);
     List<SegmentEvent.Frame> frames = frames(events);
@@ -60,7 +60,7 @@ class ChangeDrivenRecorderTest {
     await().atMost(WAIT).until(() -> source.reported.get() >= 2);
     int before = source.captures.get();
     await().atMost(WAIT).until(() -> source.captures.get() >= before + 5);
-    recorder.stop("r2", "test").orElseThrow().get();
+    recorder.stop("r2", "test").get().orElseThrow();
 
     List<SegmentEvent.Frame> frames = frames(sink.events(0));
     assertThat(frames).hasSize(3);
@@ -71,14 +71,14 @@ class ChangeDrivenRecorderTest {
   void configureChangesScaleAndRateOfTheRunningRecording() throws Exception {
     recorder.start(new RecordingSpec("r3", "c"), new CaptureSettings(20, 1, 60_000, 60_000, List.of()));
     await().atMost(WAIT).until(() -> source.captures.get() >= 2);
-    assertThat(recorder.configure(new CaptureSettings(20, 2, 60_000, 60_000, List.of()))).isEmpty();
+    assertThat(recorder.configure(new CaptureSettings(20, 2, 60_000, 60_000, List.of())).join()).isEmpty();
     await().atMost(WAIT).until(() -> sink.committed.containsKey(0));
     // an id this desktop does not have: all monitors stay recorded, as docs/protocol.md says
-    assertThat(recorder.configure(new CaptureSettings(20, 2, 60_000, 60_000, List.of(7)))).isEmpty();
+    assertThat(recorder.configure(new CaptureSettings(20, 2, 60_000, 60_000, List.of(7))).join()).isEmpty();
     source.paint(0x0000FF, 0, 0, 64, 64);
-    assertThat(recorder.configure(new CaptureSettings(10, 2, 60_000, 1_000, List.of()))).isEmpty();
+    assertThat(recorder.configure(new CaptureSettings(10, 2, 60_000, 1_000, List.of())).join()).isEmpty();
     await().atMost(WAIT).until(() -> sink.committed.containsKey(1));
-    recorder.stop("r3", "test").orElseThrow().get();
+    recorder.stop("r3", "test").get().orElseThrow();
 
     try (SegmentReader r = new SegmentReader(new ByteArrayInputStream(sink.committed.get(1)))) {
       assertThat(r.header().screens()).containsExactly(new ScreenLayout(0, 0, 0, W / 2, H / 2));
@@ -94,7 +94,7 @@ class ChangeDrivenRecorderTest {
 
   @Test
   void configureWithoutARecordingChangesNothing() {
-    assertThat(recorder.configure(new CaptureSettings(5, 1, 10_000, 5_000, List.of()))).isEmpty();
+    assertThat(recorder.configure(new CaptureSettings(5, 1, 10_000, 5_000, List.of())).join()).isEmpty();
     assertThat(recorder.state()).isEqualTo(Recorder.State.IDLE);
   }
 

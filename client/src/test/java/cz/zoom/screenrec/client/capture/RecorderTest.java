@@ -49,13 +49,13 @@ class RecorderTest {
 
   @Test
   void cutsSegmentsThatEachStartWithAKeyFrameOfEveryScreen() throws Exception {
-    assertThat(recorder.start(new RecordingSpec(id, "call-1"), QUICK)).isEmpty();
+    assertThat(recorder.start(new RecordingSpec(id, "call-1"), QUICK).join()).isEmpty();
     assertThat(recorder.state()).isEqualTo(Recorder.State.RECORDING);
     await().atMost(WAIT).until(() -> spool.segments(id).size() >= 3);
     // the index moves on just after the spool took the segment, on the capture thread
     await().atMost(WAIT).until(() -> recorder.active().map(a -> a.nextSegmentIndex() >= 3).orElse(false));
 
-    RecordingSummary summary = recorder.stop(id, "test").orElseThrow().get();
+    RecordingSummary summary = recorder.stop(id, "test").get().orElseThrow();
     assertThat(recorder.state()).isEqualTo(Recorder.State.IDLE);
     assertThat(spool.segments(id)).hasSize(summary.segmentCount());
     assertThat(spool.manifest(id).orElseThrow().finalIndex()).isEqualTo(summary.segmentCount() - 1);
@@ -73,7 +73,7 @@ class RecorderTest {
     CaptureSettings longSegments = new CaptureSettings(20, 1, 200, 5_000, List.of());
     recorder.start(new RecordingSpec(id, "call-1"), longSegments);
     await().atMost(WAIT).until(() -> screens.grabs() >= 30);
-    recorder.stop(id, "test").orElseThrow().get();
+    recorder.stop(id, "test").get().orElseThrow();
     List<SegmentEvent.Frame> screen0 = read(spool.segmentFile(id, 0), 0).stream()
         .filter(e -> e instanceof SegmentEvent.Frame f && f.screenId() == 0)
         .map(e -> (SegmentEvent.Frame) e).toList();
@@ -89,7 +89,7 @@ class RecorderTest {
   void halvesThePictureWithScaleDivisorTwo() throws Exception {
     screens.paint(0x204060);
     recorder.start(new RecordingSpec(id, "call-1"), new CaptureSettings(10, 2, 1_000, 1_000, List.of()));
-    recorder.stop(id, "test").orElseThrow().get();
+    recorder.stop(id, "test").get().orElseThrow();
     try (InputStream in = Files.newInputStream(spool.segmentFile(id, 0)); SegmentReader r = new SegmentReader(in)) {
       assertThat(r.header().screens()).containsExactly(new ScreenLayout(0, 0, 0, 65, 35),
           new ScreenLayout(1, 65, 0, 33, 20));
@@ -107,7 +107,7 @@ class RecorderTest {
     screens.failing(false);
     int before = screens.grabs();
     await().atMost(WAIT).until(() -> screens.grabs() >= before + 6);
-    recorder.stop(id, "test").orElseThrow().get();
+    recorder.stop(id, "test").get().orElseThrow();
     List<SegmentEvent> all = new ArrayList<>();
     for (int index : spool.segments(id)) {
       all.addAll(read(spool.segmentFile(id, index), index));
@@ -119,20 +119,48 @@ class RecorderTest {
   @Test
   void refusesASecondStartAndIgnoresStopsOfOtherRecordings() throws Exception {
     recorder.start(new RecordingSpec(id, "call-1"), QUICK);
-    assertThat(recorder.start(new RecordingSpec(UUID.randomUUID().toString(), "c"), QUICK))
+    assertThat(recorder.start(new RecordingSpec(UUID.randomUUID().toString(), "c"), QUICK).join())
         .hasValueSatisfying(why -> assertThat(why).contains("already recording " + id));
-    assertThat(recorder.stop(UUID.randomUUID().toString(), "x")).isEmpty();
-    var first = recorder.stop(id, "one").orElseThrow();
-    assertThat(recorder.stop(id, "two")).hasValueSatisfying(f -> assertThat(f).isSameAs(first));
-    first.get();
-    assertThat(recorder.stop(id, "three")).isEmpty();
+    assertThat(recorder.stop(UUID.randomUUID().toString(), "x").join()).isEmpty();
+    var first = recorder.stop(id, "one");
+    assertThat(recorder.stop(id, "two")).isSameAs(first);
+    assertThat(first.get()).isPresent();
+    assertThat(recorder.stop(id, "three").join()).isEmpty();
+  }
+
+  @Test
+  void closingMidSegmentClosesItsFileAndLeavesItToTheSpoolsRecovery() throws Exception {
+    recorder.start(new RecordingSpec(id, "call-1"), new CaptureSettings(20, 1, 1_000, 60_000, List.of()));
+    Path open = dir.resolve(id).resolve("0000000.seg.tmp");
+    await().atMost(WAIT).until(() -> Files.exists(open) && screens.grabs() >= 6);
+    recorder.close();
+    assertThat(openFiles()).doesNotContain(open.toRealPath());
+    assertThat(open).as("neither committed nor dropped").exists();
+    // as after a crash: what of it reached the disk is kept if its header did, else it goes
+    new Spool(dir).recover();
+    assertThat(open).doesNotExist();
+  }
+
+  /** What this process has open (Linux). */
+  private static List<Path> openFiles() throws Exception {
+    List<Path> files = new ArrayList<>();
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          files.add(Files.readSymbolicLink(fd));
+        } catch (java.io.IOException e) {
+          // closed while listed
+        }
+      }
+    }
+    return files;
   }
 
   @Test
   void refusesToStartWithoutScreens() {
     Recorder blind = new Recorder(new PaintedScreenSource(), spool);
     try {
-      assertThat(blind.start(new RecordingSpec(id, "c"), QUICK)).contains("no screen to capture");
+      assertThat(blind.start(new RecordingSpec(id, "c"), QUICK).join()).contains("no screen to capture");
       assertThat(blind.state()).isEqualTo(Recorder.State.IDLE);
     } finally {
       blind.close();

@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A control server stand-in speaking the real protocol over a real socket (the real server is
- * written in parallel). It welcomes every HELLO and answers heartbeats; the test drives the rest.
+ * A control server stand-in speaking the real protocol over a real socket, for client tests that
+ * script what a server says and when (the real server's own behaviour is tested in system-tests).
+ * It welcomes every HELLO and answers heartbeats; the test drives the rest.
  */
 public final class FakeControlServer implements AutoCloseable {
   public static final CaptureSettings FAST_CAPTURE = new CaptureSettings(10, 1, 1_000, 1_000, List.of());

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +107,7 @@ public final class SessionCapture implements AutoCloseable {
       } else if (m instanceof IpcMessage.Configure conf) {
         Optional<String> refusal;
         try {
-          refusal = recorder.configure(conf.capture());
+          refusal = recorder.configure(conf.capture()).join();
         } catch (RuntimeException e) {
           refusal = Optional.of("cannot change the capture: " + e);
         }
@@ -128,7 +127,7 @@ public final class SessionCapture implements AutoCloseable {
     recorder.idle().thenRun(() -> {
       Optional<String> refusal;
       try {
-        refusal = recorder.start(new RecordingSpec(s.recordingId(), s.callId()), s.capture());
+        refusal = recorder.start(new RecordingSpec(s.recordingId(), s.callId()), s.capture()).join();
       } catch (RuntimeException e) {
         refusal = Optional.of("capture failed to start: " + e);
       }
@@ -138,18 +137,14 @@ public final class SessionCapture implements AutoCloseable {
   }
 
   private void onStop(IpcConnection c, IpcMessage.Stop s) {
-    Optional<CompletableFuture<RecordingSummary>> stopping =
-        recorder.stop(s.recordingId(), s.reason() == null ? "stopped by server" : s.reason());
-    if (stopping.isEmpty()) {
-      sendQuietly(c, new IpcMessage.Ack(s.seq(), false, "not recording " + s.recordingId()));
-      return;
-    }
-    stopping.get().whenComplete((summary, e) -> {
+    recorder.stop(s.recordingId(), s.reason() == null ? "stopped by server" : s.reason()).whenComplete((summary, e) -> {
       if (e != null) {
         log.error("recording {}: the final segment did not reach the service", s.recordingId(), e);
         sendQuietly(c, new IpcMessage.Ack(s.seq(), false, "final segment lost: " + e.getMessage()));
+      } else if (summary.isEmpty()) {
+        sendQuietly(c, new IpcMessage.Ack(s.seq(), false, "not recording " + s.recordingId()));
       } else {
-        sendQuietly(c, stopped(s.seq(), summary));
+        sendQuietly(c, stopped(s.seq(), summary.get()));
       }
     });
   }
@@ -176,13 +171,12 @@ public final class SessionCapture implements AutoCloseable {
     IpcConnection c = ipc;
     Optional<ActiveRecording> active = recorder.active();
     if (active.isPresent() && c != null) {
-      recorder.stop(active.get().recordingId(), "session logged off").ifPresent(f -> {
-        try {
-          sendQuietly(c, stopped(0, f.get(15, TimeUnit.SECONDS)));
-        } catch (Exception e) {
-          log.warn("recording {} could not be finished cleanly: {}", active.get().recordingId(), e.toString());
-        }
-      });
+      try {
+        recorder.stop(active.get().recordingId(), "session logged off").get(15, TimeUnit.SECONDS)
+            .ifPresent(summary -> sendQuietly(c, stopped(0, summary)));
+      } catch (Exception e) {
+        log.warn("recording {} could not be finished cleanly: {}", active.get().recordingId(), e.toString());
+      }
     }
     if (c != null) {
       c.close();

@@ -3,14 +3,15 @@ package cz.zoom.screenrec.service.ipc;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import cz.zoom.screenrec.protocol.CaptureSettings;
+import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.protocol.Screen;
 import java.util.List;
 
 /**
  * The messages between the service and a session's capture process (docs/service-mode.md). Each is
- * one frame of the control protocol's framing: 4-byte big-endian length, then a UTF-8 JSON object
- * whose {@code type} names the message. Segment bytes travel base64-encoded in SEGMENT_DATA chunks
- * of at most {@link #MAX_CHUNK} bytes, so every frame stays under the 64 KiB frame limit.
+ * one frame of the control protocol's framing, 4-byte big-endian length then the body: a UTF-8 JSON
+ * object whose {@code type} names the message, except SEGMENT_DATA, whose body is binary (see
+ * {@link IpcConnection}) so that segment bytes travel as they are, at most {@link #MAX_CHUNK} a frame.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -22,16 +23,18 @@ import java.util.List;
     @JsonSubTypes.Type(value = IpcMessage.Configure.class, name = "CONFIGURE"),
     @JsonSubTypes.Type(value = IpcMessage.Ack.class, name = "ACK"),
     @JsonSubTypes.Type(value = IpcMessage.SegmentOpen.class, name = "SEGMENT_OPEN"),
-    @JsonSubTypes.Type(value = IpcMessage.SegmentData.class, name = "SEGMENT_DATA"),
     @JsonSubTypes.Type(value = IpcMessage.SegmentCommit.class, name = "SEGMENT_COMMIT"),
     @JsonSubTypes.Type(value = IpcMessage.SegmentAbort.class, name = "SEGMENT_ABORT"),
     @JsonSubTypes.Type(value = IpcMessage.Committed.class, name = "COMMITTED"),
     @JsonSubTypes.Type(value = IpcMessage.Stopped.class, name = "STOPPED"),
 })
 public sealed interface IpcMessage {
-  int VERSION = 1;
-  /** Segment bytes per SEGMENT_DATA: base64 makes 43,692 characters of it, well inside a 64 KiB frame. */
-  int MAX_CHUNK = 32 * 1024;
+  /** 2: SEGMENT_DATA is a binary frame (1 carried it base64 in JSON). */
+  int VERSION = 2;
+  /** A SEGMENT_DATA frame's body: its kind byte, the recording id as 16 bytes, the segment index as 4. */
+  int SEGMENT_DATA_HEADER = 1 + 16 + 4;
+  /** Segment bytes per SEGMENT_DATA: what a 64 KiB frame holds after its header. */
+  int MAX_CHUNK = Limits.MAX_FRAME_BYTES - SEGMENT_DATA_HEADER;
 
   /** Capture → service, first: who is logged in to this session and what its display shows. */
   record Hello(int version, String login, String display, long pid, List<Screen> screens) implements IpcMessage {
@@ -64,7 +67,7 @@ public sealed interface IpcMessage {
   /** Capture → service: segment {@code index} of the recording being captured begins. */
   record SegmentOpen(String recordingId, int index) implements IpcMessage {}
 
-  /** Capture → service: the next bytes of the open segment. */
+  /** Capture → service: the next bytes of the open segment (a binary frame, not JSON). */
   record SegmentData(String recordingId, int index, byte[] data) implements IpcMessage {}
 
   /** Capture → service: the open segment is complete; {@code last} marks the recording's final one. */
