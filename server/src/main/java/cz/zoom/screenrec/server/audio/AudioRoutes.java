@@ -3,7 +3,7 @@ package cz.zoom.screenrec.server.audio;
 import cz.zoom.screenrec.server.api.http.ApiException;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.api.http.RangeResponse;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ public final class AudioRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     app.put("/api/v1/calls/{callId}/audio", this::put);
     app.get("/api/v1/calls/{callId}/audio/info", this::info);
     app.get("/api/v1/calls/{callId}/audio", this::file);

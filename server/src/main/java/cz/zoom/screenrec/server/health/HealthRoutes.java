@@ -1,7 +1,7 @@
 package cz.zoom.screenrec.server.health;
 
 import cz.zoom.screenrec.server.api.http.HttpApi;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,7 @@ public final class HealthRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     app.get("/healthz", ctx -> {
       Map<String, Object> results = new LinkedHashMap<>();
       boolean healthy = true;

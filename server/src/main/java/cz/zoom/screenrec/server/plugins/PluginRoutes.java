@@ -3,7 +3,7 @@ package cz.zoom.screenrec.server.plugins;
 import cz.zoom.screenrec.server.api.http.ApiException;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.api.http.RangeResponse;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +66,7 @@ public final class PluginRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     app.get(PATH, this::index);
     app.get(PATH + "/{name}", this::file);
   }

@@ -9,7 +9,7 @@ import cz.zoom.screenrec.server.audit.AuditLog;
 import cz.zoom.screenrec.server.auth.AuthService;
 import cz.zoom.screenrec.server.auth.Role;
 import cz.zoom.screenrec.server.auth.User;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -46,7 +46,7 @@ public final class AdminRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     app.get("/replay/api/users", ctx -> ctx.json(auth.users().stream().map(UserView::of).toList()));
     app.post("/replay/api/users", this::create);
     app.put("/replay/api/users/{name}", this::update);

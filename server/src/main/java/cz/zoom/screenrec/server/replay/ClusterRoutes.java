@@ -7,7 +7,7 @@ import cz.zoom.screenrec.server.api.http.RangeResponse;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStatus;
 import cz.zoom.screenrec.server.recording.RecordingStore;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Map;
@@ -29,7 +29,7 @@ public final class ClusterRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     app.get("/api/v1/cluster", ctx -> ctx.json(Map.of("clusterId", calls.clusterId())));
     app.get("/api/v1/calls", ctx -> ctx.json(calls.search(Bodies.optionalCallId(ctx),
         Bodies.optionalName(ctx, "agent"), Bodies.time(ctx, "from"), Bodies.time(ctx, "to"))));

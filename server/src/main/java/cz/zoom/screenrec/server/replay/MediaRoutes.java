@@ -14,7 +14,7 @@ import cz.zoom.screenrec.server.peers.Peers;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +56,7 @@ public final class MediaRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     app.get("/replay/media/{clusterId}/recordings/{id}/video", ctx -> recording(ctx, "video"));
     app.get("/replay/media/{clusterId}/recordings/{id}/thumbnail", ctx -> recording(ctx, "thumbnail"));
     app.get("/replay/media/{clusterId}/recordings/{id}/thumbnails/{at}",

@@ -6,7 +6,7 @@ import cz.zoom.screenrec.server.auth.AuthService;
 import cz.zoom.screenrec.server.auth.AuthService.SessionCheck;
 import cz.zoom.screenrec.server.auth.Role;
 import cz.zoom.screenrec.server.auth.Session;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 
@@ -29,7 +29,7 @@ public final class ReplayAuth implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     app.before("/replay/api/*", ctx -> {
       if (ctx.method() == HandlerType.OPTIONS || ctx.path().equals("/replay/api/login")) {
         return;

@@ -23,7 +23,7 @@ import cz.zoom.screenrec.server.replay.CallMedia.Audio;
 import cz.zoom.screenrec.server.replay.CallMedia.Screen;
 import cz.zoom.screenrec.server.replay.ReplayCalls.CallDetail;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +58,7 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     app.get("/replay/api/calls", ctx -> ctx.json(calls.search(Bodies.optionalCallId(ctx),
         Bodies.optionalName(ctx, "agent"), Bodies.time(ctx, "from"), Bodies.time(ctx, "to"))));
     app.get("/replay/api/calls/{callId}", this::call);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.auth.AuthService;
 import cz.zoom.screenrec.server.auth.Session;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +20,7 @@ public final class SessionRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     app.post("/replay/api/login", this::login);
     app.post("/replay/api/logout", this::logout);
     app.get("/replay/api/session", ctx -> ctx.json(view(ReplayAuth.session(ctx), true)));

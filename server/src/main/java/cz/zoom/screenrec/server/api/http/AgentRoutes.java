@@ -6,7 +6,7 @@ import cz.zoom.screenrec.protocol.Configure;
 import cz.zoom.screenrec.protocol.ProtocolException;
 import cz.zoom.screenrec.server.control.AgentRegistry;
 import cz.zoom.screenrec.server.control.AgentSession;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Map;
@@ -28,7 +28,7 @@ public final class AgentRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     app.get("/api/v1/agents", ctx -> ctx.json(agents.all().stream()
         .sorted(Comparator.comparing(AgentSession::agent))
         .map(AgentRoutes::view)

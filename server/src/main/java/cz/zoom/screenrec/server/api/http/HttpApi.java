@@ -3,6 +3,7 @@ package cz.zoom.screenrec.server.api.http;
 import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.server.storage.StorageException;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
@@ -22,48 +23,50 @@ public final class HttpApi implements AutoCloseable {
 
   /** A feature's routes. */
   @FunctionalInterface
-  public interface Routes extends Consumer<Javalin> {}
+  public interface Routes extends Consumer<RoutesConfig> {}
 
   private final Javalin app;
 
   public HttpApi(String apiToken, Iterable<Routes> features) {
     byte[] expected = ("Bearer " + apiToken).getBytes(StandardCharsets.UTF_8);
     app = Javalin.create(cfg -> {
-      cfg.showJavalinBanner = false;
-      cfg.startupWatcherEnabled = false;
+      cfg.startup.showJavalinBanner = false;
+      cfg.startup.startupWatcherEnabled = false;
+      cfg.startup.showOldJavalinVersionWarning = false;
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
       // upload bodies are streamed, so this bounds only JSON bodies read whole
       cfg.http.maxRequestSize = 1024 * 1024;
-      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessageHandler()));
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
       // Jetty's per-connection header cache ignores case by default, so after one good request a
       // token differing only in case would match the cached Authorization header
       cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+      RoutesConfig routes = cfg.routes;
+      routes.before("/api/*", ctx -> {
+        if (ctx.method() == HandlerType.OPTIONS) {
+          return;
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected)) {
+          throw new ApiException(401, "unauthorized", "send Authorization: Bearer <api token>");
+        }
+      });
+      routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+      routes.exception(StorageException.class, (e, ctx) -> {
+        log.error("{} {} failed on the database", ctx.method(), ctx.path(), e);
+        error(ctx, 503, "storage_unavailable", "the metadata database failed; retry later");
+      });
+      routes.exception(Exception.class, (e, ctx) -> {
+        log.error("{} {} failed", ctx.method(), ctx.path(), e);
+        error(ctx, 500, "internal", "internal error");
+      });
+      routes.error(404, ctx -> {
+        if (ctx.result() == null || ctx.result().isEmpty()) {
+          error(ctx, 404, "not_found", "no such resource: " + ctx.method() + " " + ctx.path());
+        }
+      });
+      routes.error(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
+      features.forEach(f -> f.accept(routes));
     });
-    app.before("/api/*", ctx -> {
-      if (ctx.method() == HandlerType.OPTIONS) {
-        return;
-      }
-      String header = ctx.header("Authorization");
-      if (header == null || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected)) {
-        throw new ApiException(401, "unauthorized", "send Authorization: Bearer <api token>");
-      }
-    });
-    app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
-    app.exception(StorageException.class, (e, ctx) -> {
-      log.error("{} {} failed on the database", ctx.method(), ctx.path(), e);
-      error(ctx, 503, "storage_unavailable", "the metadata database failed; retry later");
-    });
-    app.exception(Exception.class, (e, ctx) -> {
-      log.error("{} {} failed", ctx.method(), ctx.path(), e);
-      error(ctx, 500, "internal", "internal error");
-    });
-    app.error(404, ctx -> {
-      if (ctx.result() == null || ctx.result().isEmpty()) {
-        error(ctx, 404, "not_found", "no such resource: " + ctx.method() + " " + ctx.path());
-      }
-    });
-    app.error(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
-    features.forEach(f -> f.accept(app));
   }
 
   public HttpApi start(String host, int port) {

@@ -1,7 +1,7 @@
 package cz.zoom.screenrec.server.replay.ui;
 
 import cz.zoom.screenrec.server.api.http.HttpApi;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +69,7 @@ public final class ReplayPages implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     // trailing slashes are ignored by Javalin, so this also answers /replay/
     app.get("/replay", ctx -> ctx.redirect("/replay/search"));
     PAGES.forEach((path, file) -> app.get(path, ctx -> {
