@@ -97,7 +97,7 @@ public final class ScreenRecServer implements AutoCloseable {
             clock)));
     routes.add(new cz.zoom.screenrec.server.replay.ui.ReplayPages());
     routes.addAll(replay.routes());
-    http = own(new HttpApi(apiToken, routes));
+    http = own(new HttpApi(apiToken, replay.sessionGuard(), routes));
     http.start(config.bindAddress(), config.httpPort());
     encoders.resumeInterrupted();
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -134,6 +134,11 @@ public final class ScreenRecServer implements AutoCloseable {
 
   public String apiToken() {
     return apiToken;
+  }
+
+  /** The routes of the HTTP port and who may call each. */
+  public List<HttpApi.Route> httpRoutes() {
+    return http.routes();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.server.health;
 
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
@@ -25,6 +26,6 @@ public final class HealthRoutes implements HttpApi.Routes {
         results.put(check.name(), Map.of("status", r.healthy() ? "UP" : "DOWN", "detail", r.detail()));
       }
       ctx.status(healthy ? 200 : 503).json(Map.of("status", healthy ? "UP" : "DOWN", "checks", results));
-    });
+    }, Access.OPEN);
   }
 }

@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.server.plugins;
 
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.ApiException;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.api.http.RangeResponse;
@@ -67,8 +68,8 @@ public final class PluginRoutes implements HttpApi.Routes {
 
   @Override
   public void accept(RoutesConfig app) {
-    app.get(PATH, this::index);
-    app.get(PATH + "/{name}", this::file);
+    app.get(PATH, this::index, Access.OPEN);
+    app.get(PATH + "/{name}", this::file, Access.OPEN);
   }
 
   private void index(Context ctx) throws IOException {

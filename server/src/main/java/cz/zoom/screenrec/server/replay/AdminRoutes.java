@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.ApiException;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.audit.AuditCsv;
@@ -47,11 +48,11 @@ public final class AdminRoutes implements HttpApi.Routes {
 
   @Override
   public void accept(RoutesConfig app) {
-    app.get("/replay/api/users", ctx -> ctx.json(auth.users().stream().map(UserView::of).toList()));
-    app.post("/replay/api/users", this::create);
-    app.put("/replay/api/users/{name}", this::update);
-    app.get("/replay/api/audit", this::auditJson);
-    app.get("/replay/api/audit.csv", this::auditCsv);
+    app.get("/replay/api/users", ctx -> ctx.json(auth.users().stream().map(UserView::of).toList()), Access.ADMIN);
+    app.post("/replay/api/users", this::create, Access.ADMIN);
+    app.put("/replay/api/users/{name}", this::update, Access.ADMIN);
+    app.get("/replay/api/audit", this::auditJson, Access.ADMIN);
+    app.get("/replay/api/audit.csv", this::auditCsv, Access.ADMIN);
   }
 
   private void create(Context ctx) {

@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.auth.AuthService;
 import cz.zoom.screenrec.server.auth.Session;
@@ -21,9 +22,9 @@ public final class SessionRoutes implements HttpApi.Routes {
 
   @Override
   public void accept(RoutesConfig app) {
-    app.post("/replay/api/login", this::login);
-    app.post("/replay/api/logout", this::logout);
-    app.get("/replay/api/session", ctx -> ctx.json(view(ReplayAuth.session(ctx), true)));
+    app.post("/replay/api/login", this::login, Access.OPEN);
+    app.post("/replay/api/logout", this::logout, Access.REVIEWER);
+    app.get("/replay/api/session", ctx -> ctx.json(view(ReplayAuth.session(ctx), true)), Access.REVIEWER);
   }
 
   private void login(Context ctx) {

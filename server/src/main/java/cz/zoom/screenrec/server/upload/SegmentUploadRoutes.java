@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.server.upload;
 
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.ApiException;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.recording.RecordingService;
@@ -52,7 +53,7 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
 
   @Override
   public void accept(RoutesConfig app) {
-    app.put("/mus/v1/recordings/{id}/segments/{index}", this::put);
+    app.put("/mus/v1/recordings/{id}/segments/{index}", this::put, Access.UPLOAD_TOKEN);
   }
 
   private void put(Context ctx) throws IOException {

@@ -48,8 +48,8 @@ class PluginRoutesTest {
     Files.writeString(plugins.resolve("sub").resolve("x.jar"), "x");
     Files.writeString(tmp.resolve("api-token"), "outside");
     Files.createSymbolicLink(plugins.resolve("escape.jar"), tmp.resolve("api-token"));
-    http = new HttpApi("api-token-for-tests", List.of(new PluginRoutes(plugins, URI.create("http://desk.example:8080/"))))
-        .start("127.0.0.1", 0);
+    http = new HttpApi("api-token-for-tests", HttpApi.SessionGuard.NONE,
+        List.of(new PluginRoutes(plugins, URI.create("http://desk.example:8080/")))).start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + http.port();
   }
 
@@ -123,8 +123,8 @@ class PluginRoutesTest {
   @Test
   void aMissingFolderIsAnEmptyIndex() throws Exception {
     http.close();
-    http = new HttpApi("api-token-for-tests", List.of(new PluginRoutes(tmp.resolve("missing"), URI.create("http://x"))))
-        .start("127.0.0.1", 0);
+    http = new HttpApi("api-token-for-tests", HttpApi.SessionGuard.NONE,
+        List.of(new PluginRoutes(tmp.resolve("missing"), URI.create("http://x")))).start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + http.port();
     assertThat(get("/callrec/plugins/", null).body()).isEqualTo("[]");
     assertThat(get("/callrec/plugins/" + BUNDLE, null).statusCode()).isEqualTo(404);

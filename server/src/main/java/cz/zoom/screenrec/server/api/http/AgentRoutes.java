@@ -32,8 +32,8 @@ public final class AgentRoutes implements HttpApi.Routes {
     app.get("/api/v1/agents", ctx -> ctx.json(agents.all().stream()
         .sorted(Comparator.comparing(AgentSession::agent))
         .map(AgentRoutes::view)
-        .toList()));
-    app.put("/api/v1/agents/{agent}/capture", this::configure);
+        .toList()), Access.API_TOKEN);
+    app.put("/api/v1/agents/{agent}/capture", this::configure, Access.API_TOKEN);
   }
 
   /** Changes how one agent's client captures, now (CONFIGURE); answers with the client's ACK. */

@@ -19,8 +19,8 @@ public final class CallRoutes implements HttpApi.Routes {
 
   @Override
   public void accept(RoutesConfig app) {
-    app.post("/api/v1/calls/{callId}/start", this::start);
-    app.post("/api/v1/calls/{callId}/end", this::end);
+    app.post("/api/v1/calls/{callId}/start", this::start, Access.API_TOKEN);
+    app.post("/api/v1/calls/{callId}/end", this::end, Access.API_TOKEN);
   }
 
   private void start(Context ctx) {

@@ -26,10 +26,10 @@ public final class RecordingRoutes implements HttpApi.Routes {
 
   @Override
   public void accept(RoutesConfig app) {
-    app.get("/api/v1/recordings", this::list);
-    app.get("/api/v1/recordings/{id}", this::one);
-    app.get("/api/v1/recordings/{id}/video", this::video);
-    app.get("/api/v1/recordings/{id}/thumbnail", this::thumbnail);
+    app.get("/api/v1/recordings", this::list, Access.API_TOKEN);
+    app.get("/api/v1/recordings/{id}", this::one, Access.API_TOKEN);
+    app.get("/api/v1/recordings/{id}/video", this::video, Access.API_TOKEN);
+    app.get("/api/v1/recordings/{id}/thumbnail", this::thumbnail, Access.API_TOKEN);
   }
 
   private void list(Context ctx) {
