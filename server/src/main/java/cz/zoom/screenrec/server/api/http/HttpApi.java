@@ -70,6 +70,7 @@ public final class HttpApi implements AutoCloseable {
       cfg.http.maxRequestSize = 1024 * 1024;
       cfg.jetty.modifyServer(server -> {
         server.setErrorHandler(new JsonErrorHandler());
+        server.insertHandler(new MethodOverrideFilter());
       });
       cfg.jetty.modifyHttpConfiguration(http -> {
         // Jetty's per-connection header cache ignores case by default, so after one good request a
