@@ -8,10 +8,12 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import cz.zoom.screenrec.server.config.ServerConfig;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,12 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a request dressed up as another method can make the real port do: method override
- * headers are ignored; user names are logged on one line; and the UI's pages send a browser
- * without a session to the login page on the server side. Each refusal next to the good path.
+ * What a browser on another site, or a request dressed up as another method, can make the real
+ * port do: method override headers are ignored, cross-site and non-JSON posts to the replay API
+ * are refused (login included), and the UI's pages send a browser without a session to the login
+ * page on the server side. Each refusal next to the good path.
  */
 class HttpHardeningTest {
   static final String ADMIN_PASSWORD = "admin-secret-1";
+  static final String LOGIN = "{\"username\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}";
   static final String[] OVERRIDES = {"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"};
 
   @TempDir static Path dataDir;
@@ -84,6 +88,67 @@ class HttpHardeningTest {
             "{\"username\":\"otto\",\"password\":\"otto-password\",\"role\":\"REVIEWER\"}")));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     assertThat(json(admin.get("/replay/api/users")).findValuesAsText("username")).contains("otto");
+  }
+
+  // ---- cross-site posts ----
+
+  @Test
+  void aCrossSiteTextPlainLoginIsRefused() throws Exception {
+    ReplayClient stranger = new ReplayClient(fx.base);
+    // what an HTML form or a no-cors fetch on another site can send without a CORS preflight
+    for (String type : List.of("text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x")) {
+      HttpResponse<String> r = stranger.send(stranger.request("/replay/api/login").header("Content-Type", type)
+          .POST(HttpRequest.BodyPublishers.ofString(LOGIN)));
+      assertThat(r.statusCode()).as(type).isEqualTo(415);
+      assertThat(error(r)).isEqualTo("unsupported_media_type");
+      assertThat(ReplayClient.sessionCookie(r)).isEmpty();
+    }
+    HttpResponse<String> none = stranger.send(stranger.request("/replay/api/login")
+        .POST(HttpRequest.BodyPublishers.ofString(LOGIN)));
+    assertThat(none.statusCode()).isEqualTo(415);
+  }
+
+  @Test
+  void aLoginFromAnotherSitesPageIsRefused() throws Exception {
+    for (String origin : List.of("http://evil.example", "null", "http://127.0.0.1:1", fx.base + ".evil.example",
+        "https://" + URI.create(fx.base).getAuthority())) {
+      HttpResponse<String> r = login(origin, null);
+      assertThat(r.statusCode()).as(origin).isEqualTo(403);
+      assertThat(error(r)).isEqualTo("cross_origin");
+      assertThat(ReplayClient.sessionCookie(r)).isEmpty();
+    }
+    HttpResponse<String> fetchMetadata = login(null, "cross-site");
+    assertThat(fetchMetadata.statusCode()).isEqualTo(403);
+    assertThat(error(fetchMetadata)).isEqualTo("cross_origin");
+  }
+
+  @Test
+  void aLoginFromTheServersOwnPageOrAProgramSucceeds() throws Exception {
+    assertThat(login(fx.base, "same-origin").statusCode()).isEqualTo(200);
+    // the --public-url origin (here the default, http://127.0.0.1:<port>) spelt as browsers send it
+    assertThat(login(fx.base.toUpperCase(Locale.ROOT), null).statusCode()).isEqualTo(200);
+    assertThat(login(null, null).statusCode()).isEqualTo(200);
+    assertThat(login(null, "same-origin").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aSessionsStateChangingCallFromAnotherSiteIsRefused() throws Exception {
+    String body = "{\"username\":\"mallory\",\"password\":\"mallory-password\",\"role\":\"ADMIN\"}";
+    HttpResponse<String> foreign = admin.send(csrf(admin.request("/replay/api/users"), admin)
+        .header("Content-Type", "application/json").header("Origin", "http://evil.example")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(error(foreign)).isEqualTo("cross_origin");
+    HttpResponse<String> plain = admin.send(csrf(admin.request("/replay/api/users"), admin)
+        .header("Content-Type", "text/plain").header("Origin", fx.base)
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    assertThat(plain.statusCode()).isEqualTo(415);
+    assertThat(json(admin.get("/replay/api/users")).findValuesAsText("username")).doesNotContain("mallory");
+    HttpResponse<String> own = admin.send(csrf(admin.request("/replay/api/users"), admin)
+        .header("Content-Type", "application/json; charset=utf-8").header("Origin", fx.base)
+        .POST(HttpRequest.BodyPublishers.ofString(body.replace("mallory", "mona"))));
+    assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
   }
 
   // ---- logs ----
@@ -151,6 +216,18 @@ class HttpHardeningTest {
   }
 
   // ---- helpers ----
+
+  static HttpResponse<String> login(String origin, String fetchSite) throws Exception {
+    ReplayClient stranger = new ReplayClient(fx.base);
+    HttpRequest.Builder b = stranger.request("/replay/api/login").header("Content-Type", "application/json");
+    if (origin != null) {
+      b.header("Origin", origin);
+    }
+    if (fetchSite != null) {
+      b.header("Sec-Fetch-Site", fetchSite);
+    }
+    return stranger.send(b.POST(HttpRequest.BodyPublishers.ofString(LOGIN)));
+  }
 
   static HttpRequest.Builder csrf(HttpRequest.Builder b, ReplayClient who) {
     return b.header("X-CSRF-Token", who.csrf);

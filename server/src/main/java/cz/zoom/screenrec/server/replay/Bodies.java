@@ -11,10 +11,18 @@ import java.io.IOException;
 final class Bodies {
   private Bodies() {}
 
+  /**
+   * The body as a JSON object; an empty body is an empty object. A body must be declared
+   * {@code application/json}: a cross-site form or {@code text/plain} post cannot be, without the
+   * CORS preflight this server never grants.
+   */
   static JsonNode object(Context ctx) {
     JsonNode body;
     try {
       byte[] bytes = ctx.bodyAsBytes();
+      if (bytes.length > 0 && !isJson(ctx.contentType())) {
+        throw new ApiException(415, "unsupported_media_type", "send the body as Content-Type: application/json");
+      }
       body = bytes.length == 0 ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(bytes);
     } catch (IOException e) {
       throw ApiException.badRequest("body must be a JSON object");
@@ -23,6 +31,14 @@ final class Bodies {
       throw ApiException.badRequest("body must be a JSON object");
     }
     return body;
+  }
+
+  private static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().equalsIgnoreCase("application/json");
   }
 
   /** A string field, or null when absent; anything but a string is refused. */

@@ -28,6 +28,8 @@ public final class SessionRoutes implements HttpApi.Routes {
   }
 
   private void login(Context ctx) {
+    // a login is state-changing too: no other site's page may sign a browser in (login CSRF)
+    guard.sameOrigin(ctx);
     JsonNode body = Bodies.object(ctx);
     String username = Bodies.text(body, "username");
     String password = Bodies.text(body, "password");
