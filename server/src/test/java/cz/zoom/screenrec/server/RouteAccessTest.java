@@ -131,11 +131,14 @@ class RouteAccessTest {
   void ambiguousPathsAreRefusedBeforeAnyRouteWithAJsonError() throws Exception {
     for (String path : List.of("/replay//api/audit", "//replay/api/audit", "/replay/api%2Faudit",
         "/replay/api/%2e%2e/api/audit", "/replay/api/..;/api/audit", "/api/v1/recordings/%2e%2e",
-        "/replay/%2561pi/audit")) {
-      HttpResponse<String> r = reviewer.get(path);
-      assertThat(r.statusCode()).as(path).isEqualTo(400);
-      assertThat(r.headers().firstValue("Content-Type")).as(path).get().asString().startsWith("application/json");
-      assertThat(Json.MAPPER.readTree(r.body()).path("error").asText()).as(path).isEqualTo("bad_request");
+        "/replay/%2561pi/audit", "/mus/v1/recordings/%2e%2e/segments/0")) {
+      for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
+        HttpResponse<String> r = send(reviewer, method, path);
+        assertThat(r.statusCode()).as("%s %s", method, path).isEqualTo(400);
+        assertThat(r.headers().firstValue("Content-Type")).as("%s %s", method, path).get().asString()
+            .startsWith("application/json");
+        assertThat(Json.MAPPER.readTree(r.body()).path("error").asText()).as(path).isEqualTo("bad_request");
+      }
     }
   }
 

@@ -16,6 +16,12 @@ import org.eclipse.jetty.util.Callback;
  * not Jetty's HTML page, whatever the request's Accept header says.
  */
 final class JsonErrorHandler extends ErrorHandler {
+  /** Jetty writes an error body only for GET, POST and HEAD; uploads are PUTs. */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
       Callback callback) {
