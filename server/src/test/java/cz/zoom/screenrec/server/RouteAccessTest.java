@@ -142,6 +142,15 @@ class RouteAccessTest {
     }
   }
 
+  @Test
+  void aJsonBodyOverThePortsLimitIsRefusedWithAJsonError() throws Exception {
+    String big = "{\"username\":\"" + "u".repeat(2 * 1024 * 1024) + "\"}";
+    HttpResponse<String> r = admin.post("/replay/api/users", big);
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
+    assertThat(error(r)).isEqualTo("too_large");
+  }
+
   /** The route's path with a sample value for each parameter. */
   static String concrete(String route) {
     String p = route;

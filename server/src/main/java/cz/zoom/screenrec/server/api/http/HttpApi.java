@@ -7,6 +7,7 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
 import io.javalin.router.InternalRouter;
@@ -94,6 +95,15 @@ public final class HttpApi implements AutoCloseable {
         }
       });
       routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+      // Javalin's own refusals (a JSON body over the size limit) get the same body as ours; no
+      // route and no method are answered by the error handlers below
+      routes.exception(HttpResponseException.class, (e, ctx) -> {
+        if (e.getStatus() == 404 || e.getStatus() == 405) {
+          ctx.status(e.getStatus());
+        } else {
+          error(ctx, e.getStatus(), JsonErrorHandler.errorCode(e.getStatus()), e.getMessage());
+        }
+      });
       routes.exception(StorageException.class, (e, ctx) -> {
         log.error("{} {} failed on the database", ctx.method(), LogText.of(ctx.path()), e);
         error(ctx, 503, "storage_unavailable", "the metadata database failed; retry later");

@@ -30,8 +30,22 @@ final class JsonErrorHandler extends ErrorHandler {
   }
 
   static byte[] body(int code, String reason) {
-    String error = switch (code) {
+    String error = errorCode(code);
+    String message = code == 400 ? "the HTTP request is malformed" + (reason == null ? "" : ": " + reason)
+        : reason == null ? error : reason;
+    try {
+      return Json.MAPPER.writeValueAsBytes(Map.of("error", error, "message", message));
+    } catch (JsonProcessingException e) {
+      return ("{\"error\":\"" + error + "\",\"message\":\"" + error + "\"}").getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+
+  /** The {@code error} of an answer with this status that no route chose a code for. */
+  static String errorCode(int code) {
+    return switch (code) {
       case 400 -> "bad_request";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
       case 408 -> "request_timeout";
       case 413 -> "too_large";
       case 414 -> "uri_too_long";
@@ -40,12 +54,5 @@ final class JsonErrorHandler extends ErrorHandler {
       case 503 -> "unavailable";
       default -> code >= 500 ? "internal" : "bad_request";
     };
-    String message = code == 400 ? "the HTTP request is malformed" + (reason == null ? "" : ": " + reason)
-        : reason == null ? error : reason;
-    try {
-      return Json.MAPPER.writeValueAsBytes(Map.of("error", error, "message", message));
-    } catch (JsonProcessingException e) {
-      return ("{\"error\":\"" + error + "\",\"message\":\"" + error + "\"}").getBytes(StandardCharsets.US_ASCII);
-    }
   }
 }
