@@ -6,6 +6,7 @@ import cz.zoom.screenrec.protocol.ErrorCode;
 import cz.zoom.screenrec.server.api.http.AgentRoutes;
 import cz.zoom.screenrec.server.api.http.CallRoutes;
 import cz.zoom.screenrec.server.api.http.HttpApi;
+import cz.zoom.screenrec.server.api.http.HttpLimits;
 import cz.zoom.screenrec.server.api.http.RecordingRoutes;
 import cz.zoom.screenrec.server.config.ServerConfig;
 import cz.zoom.screenrec.server.control.AgentRegistry;
@@ -97,7 +98,7 @@ public final class ScreenRecServer implements AutoCloseable {
             clock)));
     routes.add(new cz.zoom.screenrec.server.replay.ui.ReplayPages());
     routes.addAll(replay.routes());
-    http = own(new HttpApi(apiToken, replay.sessionGuard(), routes));
+    http = own(new HttpApi(apiToken, httpLimits(config), replay.sessionGuard(), routes));
     http.start(config.bindAddress(), config.httpPort());
     encoders.resumeInterrupted();
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -117,6 +118,12 @@ public final class ScreenRecServer implements AutoCloseable {
     log.info("ScreenRec server ready: cluster {}, control {}:{}, http {}:{}, data {}, uploads to {}",
         config.clusterId(), config.bindAddress(), control.port(), config.bindAddress(), http.port(),
         config.dataDir(), config.uploadUrl());
+  }
+
+  /** The HTTP port's bounds as the configuration sets them. */
+  public static HttpLimits httpLimits(ServerConfig config) {
+    return new HttpLimits(config.httpThreads(), config.httpApiRequests(), config.httpUploadRequests(),
+        config.httpReplayRequests(), config.httpMinBodyRate(), config.httpIdleTimeout());
   }
 
   /** Starts a node; on failure everything already started is closed again. */

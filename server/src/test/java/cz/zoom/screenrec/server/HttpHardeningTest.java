@@ -110,6 +110,16 @@ class HttpHardeningTest {
   }
 
   @Test
+  void aLoginBodyLargerThanAnyLoginIsRefusedUnread() throws Exception {
+    ReplayClient stranger = new ReplayClient(fx.base);
+    String big = "{\"username\":\"admin\",\"password\":\"" + "p".repeat(9_000) + "\"}";
+    HttpResponse<String> r = stranger.send(stranger.request("/replay/api/login")
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(big)));
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(error(r)).isEqualTo("too_large");
+  }
+
+  @Test
   void aLoginFromAnotherSitesPageIsRefused() throws Exception {
     for (String origin : List.of("http://evil.example", "null", "http://127.0.0.1:1", fx.base + ".evil.example",
         "https://" + URI.create(fx.base).getAuthority())) {

@@ -75,7 +75,7 @@ public final class ReplayFeature implements AutoCloseable {
     routes.add(new ClusterRoutes(local, store, thumbnails));
     // replay UI (session cookie)
     guard = new ReplayAuth(auth, config.publicUrl());
-    routes.add(new SessionRoutes(auth, guard));
+    routes.add(new SessionRoutes(auth, guard, config.loginsPerAddress()));
     routes.add(new AdminRoutes(auth, audit));
     routes.add(new ReplayCallRoutes(calls, store, media, audio, peers, exports, audit));
     routes.add(new MediaRoutes(config.clusterId(), store, media, audio, thumbnails, peers));

@@ -16,6 +16,7 @@ import io.javalin.security.RouteRole;
 import io.javalin.security.Roles;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,11 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +66,7 @@ public final class HttpApi implements AutoCloseable {
   private final Javalin app;
   private final List<Route> routes = new ArrayList<>();
 
-  public HttpApi(String apiToken, SessionGuard sessions, Iterable<Routes> features) {
+  public HttpApi(String apiToken, HttpLimits limits, SessionGuard sessions, Iterable<Routes> features) {
     byte[] expected = ("Bearer " + apiToken).getBytes(StandardCharsets.UTF_8);
     app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -69,8 +75,24 @@ public final class HttpApi implements AutoCloseable {
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
       // upload bodies are streamed, so this bounds only JSON bodies read whole
       cfg.http.maxRequestSize = 1024 * 1024;
+      QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), Math.min(8, limits.threads()), 60_000);
+      threads.setName("http");
+      cfg.jetty.threadPool = threads;
+      cfg.jetty.addConnector((server, http) -> {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        // Javalin's start(host, port) has set these by the time the server builds its connectors
+        connector.setHost(cfg.jetty.host);
+        connector.setPort(cfg.jetty.port);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        return connector;
+      });
       cfg.jetty.modifyServer(server -> {
         server.setErrorHandler(new JsonErrorHandler());
+        // each insert goes right below the server, so the last one sees a request first
+        server.insertHandler(new MinimumDataRateHandler(limits.minBodyRate(), 0));
+        server.insertHandler(area("/api/*", limits.apiRequests(), limits.idleTimeout()));
+        server.insertHandler(area("/mus/*", limits.uploadRequests(), limits.idleTimeout()));
+        server.insertHandler(area("/replay/*", limits.replayRequests(), limits.idleTimeout()));
         server.insertHandler(new MethodOverrideFilter());
       });
       cfg.jetty.modifyHttpConfiguration(http -> {
@@ -135,6 +157,19 @@ public final class HttpApi implements AutoCloseable {
   /** Every route of the port, HEAD included, in the order they were added. */
   public List<Route> routes() {
     return List.copyOf(routes);
+  }
+
+  /**
+   * A bound of requests in progress under one path; more wait, without a thread, for up to
+   * {@code maxWait} and are then answered 503. Jetty matches the decoded path, and the strict URI
+   * compliance leaves no other spelling of it.
+   */
+  private static QoSHandler area(String pathSpec, int maxRequests, Duration maxWait) {
+    QoSHandler area = new QoSHandler();
+    area.includePath(pathSpec);
+    area.setMaxRequestCount(maxRequests);
+    area.setMaxSuspend(maxWait);
+    return area;
   }
 
   /** The one {@link Access} of the matched route; a route that names none or several is refused. */
