@@ -178,7 +178,8 @@ public final class HttpApi implements AutoCloseable {
     if (roles.size() == 1 && roles.iterator().next() instanceof Access a) {
       return a;
     }
-    log.error("route {} {} names access {}, not exactly one; refused", ctx.method(), ctx.endpoint().path, roles);
+    log.error("route of {} {} names access {}, not exactly one; refused", ctx.method(), LogText.of(ctx.path()),
+        roles);
     throw new ApiException(403, "forbidden", "this route is not open to anyone");
   }
 
