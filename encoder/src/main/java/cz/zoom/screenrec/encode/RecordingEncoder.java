@@ -9,14 +9,20 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -68,6 +74,12 @@ public final class RecordingEncoder {
     Natives.load();
   }
 
+  /** {@link #encode(List, long, long, Path, Duration)} with no time limit. */
+  public EncodedVideo encode(List<Path> segmentsInIndexOrder, long startedAt, long endedAt, Path outputDir)
+      throws IOException {
+    return encode(segmentsInIndexOrder, startedAt, endedAt, outputDir, null);
+  }
+
   /**
    * Encodes the segments into {@code outputDir}/video.&lt;ext&gt; and {@code outputDir}/thumbnail.jpg.
    * Both are written under temporary names and renamed when complete, so a crash never leaves a
@@ -76,10 +88,12 @@ public final class RecordingEncoder {
    * @param segmentsInIndexOrder segment files, index 0 first; unreadable ones are skipped
    * @param startedAt start of the video (UTC ms)
    * @param endedAt end of the video (UTC ms), after {@code startedAt}
-   * @throws EncodingException when no segment is readable or FFmpeg fails
+   * @param budget longest the encode may take (counted from after the natives are loaded), or null
+   *     for no limit; past it the encode stops between two frames and nothing is kept
+   * @throws EncodingException when no segment is readable, FFmpeg fails or the budget runs out
    */
-  public EncodedVideo encode(List<Path> segmentsInIndexOrder, long startedAt, long endedAt, Path outputDir)
-      throws IOException {
+  public EncodedVideo encode(List<Path> segmentsInIndexOrder, long startedAt, long endedAt, Path outputDir,
+      Duration budget) throws IOException {
     Objects.requireNonNull(segmentsInIndexOrder, "segmentsInIndexOrder");
     Objects.requireNonNull(outputDir, "outputDir");
     if (endedAt <= startedAt) {
@@ -90,7 +104,9 @@ public final class RecordingEncoder {
           + MAX_DURATION_MS + " ms the encoder accepts");
     }
     Natives.load();
-    Files.createDirectories(outputDir);
+    if (!Files.isDirectory(outputDir)) {
+      ownerOnly(Files.createDirectories(outputDir));
+    }
     List<ScreenLayout> screens = new ArrayList<>();
     List<Path> readable = new ArrayList<>();
     for (Path p : segmentsInIndexOrder) {
@@ -117,6 +133,8 @@ public final class RecordingEncoder {
     try (Canvas canvas = Canvas.forScreens(screens, settings.maxWidth(), settings.maxHeight());
          SegmentEvents events = new SegmentEvents(readable)) {
       FFmpegFrameRecorder recorder = recorder(videoTmp, canvas);
+      // FFmpeg creates the file with the process umask; screen recordings are the owner's alone
+      ownerOnly(videoTmp);
       try {
         BufferedImage middle = null;
         long gapUntil = Long.MIN_VALUE;
@@ -125,6 +143,10 @@ public final class RecordingEncoder {
         // show every change one whole frame late. Nearest bounds the error by half a frame.
         long halfFrameMs = 500L / fps;
         for (int i = 0; i < frames; i++) {
+          if (budget != null && System.nanoTime() - began > budget.toNanos()) {
+            throw new EncodingException("encoding took longer than its budget of " + budget.toSeconds()
+                + " s; stopped at frame " + i + " of " + frames);
+          }
           long tick = startedAt + i * 1000L / fps;
           for (SegmentEvent e = events.peek(); e != null && e.time() < tick + halfFrameMs; e = events.peek()) {
             if (e instanceof SegmentEvent.Frame f) {
@@ -206,10 +228,25 @@ public final class RecordingEncoder {
     } finally {
       g.dispose();
     }
-    try (OutputStream out = Files.newOutputStream(file)) {
+    Files.deleteIfExists(file);
+    try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(file,
+        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnlyFile(file)))) {
       if (!ImageIO.write(thumb, "jpg", out)) {
         throw new EncodingException("no JPEG writer available for the thumbnail");
       }
+    }
+  }
+
+  private static FileAttribute<?>[] ownerOnlyFile(Path path) {
+    return path.getFileSystem().supportedFileAttributeViews().contains("posix")
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+        : new FileAttribute<?>[0];
+  }
+
+  private static void ownerOnly(Path path) throws IOException {
+    if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
+          Files.isDirectory(path) ? "rwx------" : "rw-------"));
     }
   }
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -314,5 +315,22 @@ class RecordingEncoderTest {
       d = Math.max(d, Math.abs(((a >> shift) & 0xFF) - ((b >> shift) & 0xFF)));
     }
     return d;
+  }
+
+  @Test
+  void anEncodeThatOutrunsItsBudgetStopsAndKeepsNothing() throws IOException {
+    // one short segment stretched over an hour: 18,000 frames, far more than a second's work
+    List<Path> segments = TestSegments.solid(dir, 320, 240, T0, T0 + 2000, FPS, 2000, TestSegments::rgbThirds);
+    long began = System.nanoTime();
+    assertThatThrownBy(() -> vp9().encode(segments, T0, T0 + 3_600_000, dir.resolve("out"), Duration.ofSeconds(1)))
+        .isInstanceOf(EncodingException.class)
+        .hasMessageContaining("longer than its budget of 1 s");
+    assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(30));
+    try (Stream<Path> files = Files.list(dir.resolve("out"))) {
+      assertThat(files).as("no partial video or thumbnail").isEmpty();
+    }
+
+    EncodedVideo within = vp9().encode(segments, T0, T0 + 2000, dir.resolve("out"), Duration.ofMinutes(5));
+    assertThat(within.frames()).isEqualTo(10);
   }
 }

@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.server;
 
+import cz.zoom.screenrec.server.storage.OwnerOnly;
 import cz.zoom.screenrec.server.upload.UploadTokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /** The API token kept in {@code <data-dir>/api-token} when none is configured: made once, owner-only. */
 final class ApiTokenFile {
@@ -17,9 +17,7 @@ final class ApiTokenFile {
     Path file = dataDir.resolve("api-token");
     if (!Files.exists(file)) {
       try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(file);
+        OwnerOnly.createFile(file);
       } catch (FileAlreadyExistsException e) {
         return read(file);
       }

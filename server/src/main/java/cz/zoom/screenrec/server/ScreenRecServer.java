@@ -24,14 +24,15 @@ import cz.zoom.screenrec.server.replay.ReplayFeature;
 import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
+import cz.zoom.screenrec.server.storage.OwnerOnly;
 import cz.zoom.screenrec.server.upload.SegmentUploadRoutes;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -66,7 +67,9 @@ public final class ScreenRecServer implements AutoCloseable {
 
   private void startAll(ServerConfig config) throws Exception {
     Clock clock = Clock.systemUTC();
-    Files.createDirectories(config.dataDir());
+    // recordings and secrets are the server user's alone, whatever the umask (DESIGN: invariants)
+    OwnerOnly.directories(config.dataDir());
+    OwnerOnly.restrict(config.dataDir());
     apiToken = config.apiToken() != null ? config.apiToken() : ApiTokenFile.readOrCreate(config.dataDir());
 
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -79,7 +82,8 @@ public final class ScreenRecServer implements AutoCloseable {
     LocalMediaStore media = new LocalMediaStore(config.mediaDir());
     EncodeWorkers encoders = own(new EncodeWorkers(store, media,
         new RecordingEncoder(EncoderSettings.of(config.videoCodec(), config.capture().framesPerSecond())),
-        config.encoderThreads(), metrics, clock));
+        config.encoderThreads(), new EncodeWorkers.Bounds(Duration.ofMillis(config.capture().segmentDurationMs()),
+            config.encodeBudgetFactor(), config.encodeBudgetMin()), metrics, clock));
 
     metrics.gauge("screenrec.agents.connected", agents, AgentRegistry::size);
     RecordingService recordings = new RecordingService(config, store, agents, encoders, clock);
@@ -94,8 +98,8 @@ public final class ScreenRecServer implements AutoCloseable {
         new AgentRoutes(agents),
         new cz.zoom.screenrec.server.plugins.PluginRoutes(config.pluginsDir(), config.publicUrl()),
         new RecordingRoutes(store, media),
-        new SegmentUploadRoutes(store, media, recordings, config.clusterId(), config.maxSegmentBytes(), metrics,
-            clock)));
+        new SegmentUploadRoutes(store, media, recordings, config.clusterId(), config.maxSegmentBytes(),
+            config.maxRecordingBytes(), metrics, clock)));
     routes.add(new cz.zoom.screenrec.server.replay.ui.ReplayPages());
     routes.addAll(replay.routes());
     http = own(new HttpApi(apiToken, httpLimits(config), replay.sessionGuard(), routes));

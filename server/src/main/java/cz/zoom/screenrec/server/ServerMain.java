@@ -66,6 +66,15 @@ public final class ServerMain implements Callable<Integer> {
   @Option(names = "--encoder-threads", paramLabel = "N", description = "Recordings encoded at once (default: ${DEFAULT-VALUE}).")
   int encoderThreads = 1;
 
+  @Option(names = "--max-recording-mb", paramLabel = "MB", description = "Segment bytes one recording may store in all; more is refused with 413 (default: ${DEFAULT-VALUE}).")
+  long maxRecordingMb = ServerConfig.DEFAULT_MAX_RECORDING_MB;
+
+  @Option(names = "--encode-budget-factor", paramLabel = "F", description = "Encode time a recording may take: F times its duration plus --encode-budget-min; a longer encode is stopped and the recording FAILED (default: ${DEFAULT-VALUE}).")
+  double encodeBudgetFactor = 1.0;
+
+  @Option(names = "--encode-budget-min", paramLabel = "MS", description = "Encode time any recording may take whatever its duration (default: ${DEFAULT-VALUE}).")
+  long encodeBudgetMinMs = 120_000;
+
   @Option(names = "--upload-grace", paramLabel = "MS", description = "An ended recording with no upload for this long is encoded from what arrived (default: ${DEFAULT-VALUE}).")
   long uploadGraceMs = 30 * 60_000;
 
@@ -119,6 +128,7 @@ public final class ServerMain implements Callable<Integer> {
           .heartbeatIntervalMs(heartbeatIntervalMs).deadPeerTimeoutMs(deadPeerTimeoutMs)
           .framesPerSecond(fps).segmentDurationMs(segmentDurationMs).videoCodec(codec(videoCodec))
           .dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).encoderThreads(encoderThreads).uploadGraceMs(uploadGraceMs).pluginsDir(pluginsDir)
+          .maxRecordingMb(maxRecordingMb).encodeBudgetFactor(encodeBudgetFactor).encodeBudgetMinMs(encodeBudgetMinMs)
           .sessionIdleMs(sessionIdleMinutes * 60_000).adminPassword(adminPassword).peerTimeoutMs(peerTimeoutMs)
           .httpThreads(httpThreads).httpApiRequests(httpApiRequests).httpUploadRequests(httpUploadRequests)
           .httpReplayRequests(httpReplayRequests).httpMinBodyRate(httpMinBodyRate)

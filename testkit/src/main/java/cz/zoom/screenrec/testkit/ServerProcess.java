@@ -143,6 +143,7 @@ public final class ServerProcess implements AutoCloseable {
     private final List<String> jvmArgs = new ArrayList<>();
     private final List<String> extraArgs = new ArrayList<>();
     private Duration startTimeout = Duration.ofSeconds(90);
+    private String umask;
 
     private Builder() {}
 
@@ -227,6 +228,15 @@ public final class ServerProcess implements AutoCloseable {
       return this;
     }
 
+    /** Starts the server under this file mode creation mask (e.g. "000"), through sh. */
+    public Builder umask(String mask) {
+      if (!mask.matches("[0-7]{3,4}")) {
+        throw new IllegalArgumentException("umask must be octal, was " + mask);
+      }
+      this.umask = mask;
+      return this;
+    }
+
     public Builder startTimeout(Duration timeout) {
       this.startTimeout = timeout;
       return this;
@@ -247,7 +257,14 @@ public final class ServerProcess implements AutoCloseable {
         int hport = fixedPorts ? httpPort : FreePorts.next(bind);
         List<String> args = args(dir, cport, hport);
         Path log = ProcessLogs.newFile("server-" + cport);
-        ManagedProcess p = ManagedProcess.start("server", JavaLauncher.command(cp, jvmArgs, MAIN_CLASS, args), Map.of(), log);
+        List<String> command = JavaLauncher.command(cp, jvmArgs, MAIN_CLASS, args);
+        if (umask != null) {
+          // exec: the server replaces the shell, so stopping the process stops the server
+          List<String> wrapped = new ArrayList<>(List.of("sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\""));
+          wrapped.addAll(command);
+          command = wrapped;
+        }
+        ManagedProcess p = ManagedProcess.start("server", command, Map.of(), log);
         try {
           awaitHealthy(p, hport);
           return new ServerProcess(p, this, cport, hport, dir, ownDataDir);

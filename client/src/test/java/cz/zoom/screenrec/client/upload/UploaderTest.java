@@ -93,6 +93,22 @@ class UploaderTest {
   }
 
   @Test
+  void aClosedRecordingAFullQuotaOrAConflictSetTheSegmentAsideAndNeverDeleteIt() throws Exception {
+    mus.answerNext(410, 413, 409);
+    uploader.start();
+    spoolSegment(0, false);
+    spoolSegment(1, false);
+    spoolSegment(2, false);
+    spoolSegment(3, true);
+    await().atMost(WAIT).until(() -> spool.recordings().isEmpty());
+    for (int i = 0; i < 3; i++) {
+      assertThat(dir.resolve("rejected").resolve(id).resolve(String.format("%07d.seg", i))).hasContent("segment " + i);
+    }
+    assertThat(mus.puts()).extracting(FakeMus.Put::index).containsExactly(0, 1, 2, 3);
+    assertThat(mus.stored()).extracting(FakeMus.Put::index).containsExactly(3);
+  }
+
+  @Test
   void sendsLaterSegmentsWhereTheManifestNowPoints() throws Exception {
     try (FakeMus other = new FakeMus()) {
       mus.answerNext(503, 503, 503, 503, 503, 503);

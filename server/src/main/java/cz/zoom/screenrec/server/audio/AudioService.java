@@ -1,6 +1,8 @@
 package cz.zoom.screenrec.server.audio;
 
 import cz.zoom.screenrec.server.api.http.ApiException;
+import cz.zoom.screenrec.server.storage.OwnerOnly;
+import cz.zoom.screenrec.server.storage.StripedLocks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,8 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,8 @@ public final class AudioService {
   private final AudioStore store;
   private final long maxBytes;
   private final Clock clock;
-  private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
+  /** Serialises only the replacement of one call's files and row; bodies stream in outside it. */
+  private final StripedLocks locks = new StripedLocks(64);
 
   public AudioService(AudioStore store, long maxBytes, Clock clock) {
     this.store = store;
@@ -65,7 +66,7 @@ public final class AudioService {
     if (declaredBytes > maxBytes) {
       throw new ApiException(413, "too_large", "audio uploads are at most " + maxBytes + " bytes");
     }
-    Path dir = Files.createDirectories(store.callDir(callId));
+    Path dir = OwnerOnly.directories(store.callDir(callId));
     String tag = UUID.randomUUID().toString();
     Path upload = dir.resolve(".upload-" + tag);
     Path copy = dir.resolve(".playable-" + tag + ".wav");
@@ -84,13 +85,15 @@ public final class AudioService {
       } catch (AudioFiles.BadAudioException e) {
         throw new ApiException(400, "bad_audio", e.getMessage());
       }
-      synchronized (locks.computeIfAbsent(callId, k -> new Object())) {
+      synchronized (locks.forKey(callId)) {
         String original = "audio." + sniffed;
         String playable = probe.playable() ? original : TRANSCODED;
         String contentType = probe.playable() ? ("wav".equals(sniffed) ? "audio/wav" : "audio/ogg") : "audio/wav";
         force(upload);
         move(upload, dir.resolve(original));
         if (!probe.playable()) {
+          // FFmpeg made the copy with the process umask
+          OwnerOnly.restrict(copy);
           force(copy);
           move(copy, dir.resolve(TRANSCODED));
         }
@@ -116,8 +119,7 @@ public final class AudioService {
 
   private long receive(InputStream body, Path file) throws IOException {
     long bytes = 0;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        OutputStream out = Channels.newOutputStream(ch)) {
+    try (FileChannel ch = OwnerOnly.newFile(file); OutputStream out = Channels.newOutputStream(ch)) {
       byte[] buf = new byte[64 * 1024];
       for (int n; (n = body.read(buf)) > 0; ) {
         bytes += n;

@@ -3,9 +3,9 @@ package cz.zoom.screenrec.server.audio;
 import cz.zoom.screenrec.server.storage.Filter;
 import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.server.storage.Jdbc;
+import cz.zoom.screenrec.server.storage.OwnerOnly;
 import cz.zoom.screenrec.server.storage.StorageException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,7 +22,7 @@ public final class AudioStore {
 
   public AudioStore(Jdbc jdbc, Path mediaRoot) throws IOException {
     this.jdbc = jdbc;
-    this.callsRoot = Files.createDirectories(mediaRoot.resolve("calls")).toRealPath();
+    this.callsRoot = OwnerOnly.directories(mediaRoot.resolve("calls")).toRealPath();
   }
 
   /** The call's own folder; the id is checked so no caller can leave the calls folder. */

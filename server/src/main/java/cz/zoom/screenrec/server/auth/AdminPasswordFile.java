@@ -1,11 +1,11 @@
 package cz.zoom.screenrec.server.auth;
 
+import cz.zoom.screenrec.server.storage.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /** {@code <data-dir>/admin-password}: the generated first admin password, readable by its owner only. */
 public final class AdminPasswordFile {
@@ -16,11 +16,7 @@ public final class AdminPasswordFile {
   public static Path write(Path dataDir, String password) throws IOException {
     Path file = dataDir.resolve(NAME);
     Files.deleteIfExists(file);
-    try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(file);
-    }
+    OwnerOnly.createFile(file);
     Files.writeString(file, password + "\n", StandardCharsets.UTF_8, StandardOpenOption.WRITE);
     return file;
   }

@@ -19,6 +19,11 @@ public final class ServerConfig {
   public static final int DEFAULT_HTTP_PORT = 8080;
   /** HTTP threads kept outside the three areas: Jetty's acceptor and selectors, /healthz, /metrics. */
   public static final int RESERVED_HTTP_THREADS = 16;
+  /**
+   * 16 GiB: two hours of a video playing in a window (~20 Mbit/s, the heaviest capture measured
+   * short of full-screen video), or hundreds of hours of office work (~1 MB a minute).
+   */
+  public static final long DEFAULT_MAX_RECORDING_MB = 16 * 1024;
 
   private final Path dataDir;
   private final String bindAddress;
@@ -37,6 +42,9 @@ public final class ServerConfig {
   private final String dbPassword;
   private final int encoderThreads;
   private final long maxSegmentBytes;
+  private final long maxRecordingBytes;
+  private final double encodeBudgetFactor;
+  private final Duration encodeBudgetMin;
   private final Duration uploadGrace;
   private final Path pluginsDir;
   private final Duration sessionIdle;
@@ -88,6 +96,9 @@ public final class ServerConfig {
     this.dbPassword = b.dbPassword;
     this.encoderThreads = b.encoderThreads;
     this.maxSegmentBytes = b.maxSegmentBytes;
+    this.maxRecordingBytes = b.maxRecordingMb * 1024 * 1024;
+    this.encodeBudgetFactor = b.encodeBudgetFactor;
+    this.encodeBudgetMin = Duration.ofMillis(b.encodeBudgetMinMs);
     this.uploadGrace = Duration.ofMillis(b.uploadGraceMs);
     this.pluginsDir = b.pluginsDir != null ? b.pluginsDir.toAbsolutePath().normalize() : dataDir.resolve("plugins");
     this.sessionIdle = Duration.ofMillis(b.sessionIdleMs);
@@ -129,6 +140,14 @@ public final class ServerConfig {
   public String dbPassword() { return dbPassword; }
   public int encoderThreads() { return encoderThreads; }
   public long maxSegmentBytes() { return maxSegmentBytes; }
+  /** Bytes of segments one recording may store in all (its quota); more is refused with 413. */
+  public long maxRecordingBytes() { return maxRecordingBytes; }
+  /**
+   * Encode time a recording may take, as a multiple of its (server-bounded) duration, on top of
+   * {@link #encodeBudgetMin()}; a longer encode is stopped and the recording FAILED.
+   */
+  public double encodeBudgetFactor() { return encodeBudgetFactor; }
+  public Duration encodeBudgetMin() { return encodeBudgetMin; }
   /**
    * How long an ended recording may wait for more segments with nothing arriving before it is
    * encoded from what it has (its client may never come back).
@@ -190,6 +209,9 @@ public final class ServerConfig {
     private String dbPassword = "";
     private int encoderThreads = 1;
     private long maxSegmentBytes = 256L * 1024 * 1024;
+    private long maxRecordingMb = DEFAULT_MAX_RECORDING_MB;
+    private double encodeBudgetFactor = 1.0;
+    private long encodeBudgetMinMs = 120_000;
     private long uploadGraceMs = 30 * 60_000;
     private Path pluginsDir;
     private long sessionIdleMs = 30 * 60_000;
@@ -226,6 +248,9 @@ public final class ServerConfig {
     public Builder dbPassword(String v) { dbPassword = v; return this; }
     public Builder encoderThreads(int v) { encoderThreads = v; return this; }
     public Builder maxSegmentBytes(long v) { maxSegmentBytes = v; return this; }
+    public Builder maxRecordingMb(long v) { maxRecordingMb = v; return this; }
+    public Builder encodeBudgetFactor(double v) { encodeBudgetFactor = v; return this; }
+    public Builder encodeBudgetMinMs(long v) { encodeBudgetMinMs = v; return this; }
     public Builder uploadGraceMs(long v) { uploadGraceMs = v; return this; }
     public Builder pluginsDir(Path v) { pluginsDir = v; return this; }
     public Builder sessionIdleMs(long v) { sessionIdleMs = v; return this; }
@@ -324,6 +349,15 @@ public final class ServerConfig {
       }
       if (maxSegmentBytes < 1024) {
         problems.add("maximum segment size must be at least 1024 bytes");
+      }
+      if (maxRecordingMb < 1 || maxRecordingMb > 16L * 1024 * 1024) {
+        problems.add("--max-recording-mb must be 1..16777216 (16 TiB), was " + maxRecordingMb);
+      }
+      if (!(encodeBudgetFactor > 0) || encodeBudgetFactor > 1000) {
+        problems.add("--encode-budget-factor must be above 0 and at most 1000, was " + encodeBudgetFactor);
+      }
+      if (encodeBudgetMinMs < 1_000 || encodeBudgetMinMs > 24 * 3_600_000L) {
+        problems.add("--encode-budget-min must be 1000..86400000 ms, was " + encodeBudgetMinMs);
       }
       if (sessionIdleMs < 1_000 || sessionIdleMs > sessionMaxMs) {
         problems.add("--session-idle-minutes must be 1..720 (at most the 12 h session limit), was "

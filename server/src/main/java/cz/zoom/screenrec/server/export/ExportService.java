@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.export;
 
 import cz.zoom.screenrec.encode.VideoProbe;
+import cz.zoom.screenrec.server.storage.OwnerOnly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,8 @@ public final class ExportService implements AutoCloseable {
   });
 
   public ExportService(Path dir, CallExporter exporter, Clock clock) throws IOException {
-    this.dir = Files.createDirectories(dir);
+    this.dir = OwnerOnly.directories(dir);
+    OwnerOnly.restrict(this.dir);
     this.exporter = exporter;
     this.clock = clock;
     try (Stream<Path> stale = Files.list(this.dir)) {
@@ -77,11 +79,13 @@ public final class ExportService implements AutoCloseable {
     Path work = dir.resolve(job.id() + ".work");
     Path part = dir.resolve(job.id() + ".part." + CallExporter.EXTENSION);
     try {
-      Files.createDirectories(work);
+      OwnerOnly.directories(work);
       Inputs in = plan.prepare(work);
       job.progress(0.05);
       exporter.export(in.videos(), in.audios(), in.from(), in.to(), part, p -> job.progress(0.05 + 0.9 * p));
       verify(part, in.to() - in.from());
+      // FFmpeg made the file with the process umask
+      OwnerOnly.restrict(part);
       Files.move(part, job.file());
       job.done(clock.millis());
       log.info("export {} of call {} for {}: {} ms of call in {} ms, {} bytes", job.id(), job.callId(),

@@ -125,6 +125,18 @@ public final class RecordingService implements SessionListener {
     checkComplete(recordingId);
   }
 
+  /**
+   * Adds an upload token to a recording this cluster knows and returns it, for whoever now holds
+   * the recording's remaining segments (an adoption, a takeover). Tokens issued before stay valid,
+   * so a later claim never locks out the original holder; all of them die when the recording
+   * leaves UPLOADING.
+   */
+  public String issueUploadToken(String recordingId) {
+    String token = UploadTokens.newToken();
+    store.addUploadToken(recordingId, UploadTokens.hash(token), clock.millis());
+    return token;
+  }
+
   /** Hands the recording to an encoder once it has ended and all its segments are in. */
   void checkComplete(String recordingId) {
     Recording r = store.findRecording(recordingId).orElse(null);
@@ -194,8 +206,7 @@ public final class RecordingService implements SessionListener {
           || r.status() != RecordingStatus.RECORDING && r.status() != RecordingStatus.UPLOADING) {
         return null;
       }
-      store.replaceUploadToken(r.id(), UploadTokens.hash(token));
-      return new Adoption(r.id(), token);
+      return new Adoption(r.id(), issueUploadToken(r.id()));
     }
     Optional<Call> call = store.findCall(active.callId());
     if (call.isEmpty() || !call.get().agent().equals(hello.agent())) {
@@ -226,7 +237,7 @@ public final class RecordingService implements SessionListener {
             known.get().agent());
         return null;
       }
-      store.replaceUploadToken(p.recordingId(), UploadTokens.hash(token));
+      token = issueUploadToken(p.recordingId());
     } else {
       store.insertRecording(p.recordingId(), p.callId(), agent, config.clusterId(), RecordingStatus.UPLOADING,
           UploadTokens.hash(token), now, p.originClusterId(), p.startedAt());

@@ -51,16 +51,18 @@ public final class RecordingStore {
   // --- recordings ----------------------------------------------------------------------------
 
   /**
-   * Creates a recording row.
+   * Creates a recording row and its first upload token.
    *
+   * @param tokenHash hash of the upload token sent with START (or the grant that made the row)
    * @param originClusterId the cluster that started it, when this cluster took it over; else null
    */
   public void insertRecording(String id, String callId, String agent, String clusterId, RecordingStatus status,
       String tokenHash, long now, String originClusterId, Long captureStartedAt) {
-    jdbc.update("INSERT INTO recordings (id, call_id, agent, cluster_id, status, upload_token_hash, created_at, "
-            + "updated_at, adopted, origin_cluster_id, capture_started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        id, callId, agent, clusterId, status.name(), tokenHash, now, now, originClusterId != null, originClusterId,
+    jdbc.update("INSERT INTO recordings (id, call_id, agent, cluster_id, status, created_at, "
+            + "updated_at, adopted, origin_cluster_id, capture_started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        id, callId, agent, clusterId, status.name(), now, now, originClusterId != null, originClusterId,
         captureStartedAt);
+    addUploadToken(id, tokenHash, now);
   }
 
   public Optional<Recording> findRecording(String id) {
@@ -97,15 +99,30 @@ public final class RecordingStore {
         + "ORDER BY created_at DESC LIMIT 1", RecordingStore::recording, callId);
   }
 
-  /** Moves a recording from one status to another; false if it was not in {@code from}. */
+  /**
+   * Moves a recording from one status to another; false if it was not in {@code from}. Leaving
+   * UPLOADING (for ENCODING, READY or FAILED) revokes every upload token of the recording.
+   */
   public boolean transition(String id, RecordingStatus from, RecordingStatus to, String reason, long now) {
-    return jdbc.update("UPDATE recordings SET status = ?, failure_reason = ?, updated_at = ? WHERE id = ? AND status = ?",
+    boolean moved = jdbc.update(
+        "UPDATE recordings SET status = ?, failure_reason = ?, updated_at = ? WHERE id = ? AND status = ?",
         to.name(), reason, now, id, from.name()) == 1;
+    if (moved && !takesUploads(to)) {
+      revokeUploadTokens(id, now);
+    }
+    return moved;
   }
 
+  /** Fails a recording that is not READY; its upload tokens are revoked. */
   public void fail(String id, String reason, long now) {
     jdbc.update("UPDATE recordings SET status = ?, failure_reason = ?, updated_at = ? WHERE id = ? AND status <> ?",
         RecordingStatus.FAILED.name(), truncate(reason), now, id, RecordingStatus.READY.name());
+    revokeUploadTokens(id, now);
+  }
+
+  /** RECORDING and UPLOADING take segments; every later status is closed to uploads. */
+  public static boolean takesUploads(RecordingStatus status) {
+    return status == RecordingStatus.RECORDING || status == RecordingStatus.UPLOADING;
   }
 
   /** What the client said when capture ended; never overwrites a count already known. */
@@ -128,20 +145,45 @@ public final class RecordingStore {
     jdbc.update("UPDATE recordings SET clock_offset_ms = ? WHERE id = ?", offsetMs, id);
   }
 
-  public void replaceUploadToken(String id, String tokenHash) {
-    jdbc.update("UPDATE recordings SET upload_token_hash = ? WHERE id = ?", tokenHash, id);
+  // --- upload tokens -------------------------------------------------------------------------
+
+  /** An upload token as issued for one recording; {@code revokedAt} is set once the recording closed. */
+  public record UploadToken(String recordingId, long issuedAt, Long revokedAt) {
+    public boolean revoked() {
+      return revokedAt != null;
+    }
   }
 
-  public Optional<String> uploadTokenHash(String id) {
-    return jdbc.queryOne("SELECT upload_token_hash FROM recordings WHERE id = ?", rs -> rs.getString(1), id);
+  /** Adds a token (its hash) to a recording; the tokens issued before stay valid. */
+  public void addUploadToken(String recordingId, String tokenHash, long now) {
+    jdbc.update("INSERT INTO upload_tokens (token_hash, recording_id, issued_at) VALUES (?, ?, ?)",
+        tokenHash, recordingId, now);
   }
 
-  public void ready(String id, String codec, long bytes, long durationMs, Long captureStartedAt,
-      Long captureEndedAt, long now) {
+  /** The token with this hash, if it was issued for this recording (revoked or not). */
+  public Optional<UploadToken> uploadToken(String recordingId, String tokenHash) {
+    return jdbc.queryOne("SELECT recording_id, issued_at, revoked_at FROM upload_tokens "
+            + "WHERE token_hash = ? AND recording_id = ?",
+        rs -> new UploadToken(rs.getString(1), rs.getLong(2), Jdbc.nullableLong(rs, "revoked_at")),
+        tokenHash, recordingId);
+  }
+
+  private void revokeUploadTokens(String recordingId, long now) {
+    jdbc.update("UPDATE upload_tokens SET revoked_at = ? WHERE recording_id = ? AND revoked_at IS NULL",
+        now, recordingId);
+  }
+
+  /**
+   * Marks a recording READY with what was encoded. The capture times become the span the video
+   * covers (the server may have cut a client's claim to what it observed), so the replay places
+   * the video where its frames belong. Upload tokens are revoked.
+   */
+  public void ready(String id, String codec, long bytes, long durationMs, long encodedFrom, long encodedTo,
+      long now) {
     jdbc.update("UPDATE recordings SET status = ?, failure_reason = NULL, video_codec = ?, video_bytes = ?, "
-            + "video_duration_ms = ?, capture_started_at = COALESCE(capture_started_at, ?), "
-            + "capture_ended_at = COALESCE(capture_ended_at, ?), updated_at = ? WHERE id = ?",
-        RecordingStatus.READY.name(), codec, bytes, durationMs, captureStartedAt, captureEndedAt, now, id);
+            + "video_duration_ms = ?, capture_started_at = ?, capture_ended_at = ?, updated_at = ? WHERE id = ?",
+        RecordingStatus.READY.name(), codec, bytes, durationMs, encodedFrom, encodedTo, now, id);
+    revokeUploadTokens(id, now);
   }
 
   // --- segments ------------------------------------------------------------------------------
@@ -170,6 +212,12 @@ public final class RecordingStore {
   public List<Segment> segments(String recordingId) {
     return jdbc.query("SELECT " + SEGMENT_COLUMNS + " FROM segments WHERE recording_id = ? ORDER BY idx",
         RecordingStore::segment, recordingId);
+  }
+
+  /** Bytes of all segments stored for a recording (what its quota counts). */
+  public long storedBytes(String recordingId) {
+    return jdbc.queryOne("SELECT COALESCE(SUM(bytes), 0) FROM segments WHERE recording_id = ?",
+        rs -> rs.getLong(1), recordingId).orElse(0L);
   }
 
   public int segmentCount(String recordingId) {

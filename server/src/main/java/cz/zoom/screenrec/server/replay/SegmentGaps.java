@@ -9,6 +9,7 @@ import cz.zoom.screenrec.server.recording.RecordingStatus;
 import cz.zoom.screenrec.server.recording.Segment;
 import cz.zoom.screenrec.server.replay.CallMedia.Gap;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
+import cz.zoom.screenrec.server.storage.OwnerOnly;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -101,6 +102,7 @@ public final class SegmentGaps implements AutoCloseable {
   private static void write(Path file, List<Gap> gaps) throws IOException {
     Path tmp = file.resolveSibling("." + FILE + ".part");
     Json.MAPPER.writeValue(tmp.toFile(), gaps);
+    OwnerOnly.restrict(tmp);
     try {
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {

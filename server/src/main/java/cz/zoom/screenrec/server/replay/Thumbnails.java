@@ -4,11 +4,13 @@ import cz.zoom.screenrec.encode.VideoCodec;
 import cz.zoom.screenrec.encode.VideoProbe;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
+import cz.zoom.screenrec.server.storage.OwnerOnly;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,7 +122,7 @@ public final class Thumbnails implements AutoCloseable {
   }
 
   private void makeAll(Recording r, Path dir, long duration) throws IOException {
-    Files.createDirectories(dir);
+    OwnerOnly.directories(dir);
     Path video = media.recordingDir(r.id()).resolve("video." + VideoCodec.fromId(r.videoCodec()).extension());
     try (VideoProbe probe = VideoProbe.open(video)) {
       for (long at = 0; at < Math.max(duration, 1); at += STEP_MS) {
@@ -140,7 +142,8 @@ public final class Thumbnails implements AutoCloseable {
           g.dispose();
         }
         Path tmp = dir.resolve("." + at + ".jpg.part");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
+        Files.deleteIfExists(tmp);
+        try (OutputStream out = Channels.newOutputStream(OwnerOnly.newFile(tmp))) {
           ImageIO.write(small, "jpg", out);
         }
         try {

@@ -19,18 +19,30 @@ import java.util.UUID;
 
 /**
  * Media on local disk: {@code <media>/<recordingId>/segments/<index>.seg}, and the encoded video
- * and thumbnail beside them. A segment counts as stored only once its bytes and its directory
- * entry are fsynced, so an acknowledged upload survives a power cut.
+ * and thumbnail beside them, all owner-only ({@link OwnerOnly}). A segment counts as stored only
+ * once its bytes and its directory entry are fsynced, so an acknowledged upload survives a power
+ * cut. A body is received under a temporary name first ({@link #receiveSegment}, as slow as the
+ * sender) and moved into place separately ({@link #commitSegment}, a rename), so a caller can keep
+ * the slow part outside any lock.
  */
 public final class LocalMediaStore {
   private final Path root;
 
   public LocalMediaStore(Path root) throws IOException {
-    this.root = Files.createDirectories(root).toRealPath();
+    this.root = OwnerOnly.directories(root).toRealPath();
+    OwnerOnly.restrict(this.root);
   }
 
-  /** Outcome of streaming one segment to disk. */
-  public record Written(Path path, String sha256, long bytes, long startedAt) {}
+  /**
+   * A segment body durably on disk under a temporary name, its size and checksum checked, not yet
+   * in place. Closing it deletes the temporary file if it was not committed.
+   */
+  public record Received(Path tmp, String sha256, long bytes, long startedAt) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      Files.deleteIfExists(tmp);
+    }
+  }
 
   /** Looks at a fully received segment before it is kept; returns its capture start time. */
   @FunctionalInterface
@@ -53,17 +65,18 @@ public final class LocalMediaStore {
   }
 
   /**
-   * Streams a segment to a temporary file, checks its size and checksum, makes it durable and
-   * moves it into place (replacing any partial earlier attempt).
+   * Streams a segment body to a temporary file beside its final place, refusing it once it
+   * exceeds {@code maxBytes}; checks its checksum and {@code check}, and fsyncs it.
    */
-  public Written writeSegment(String recordingId, int index, InputStream body, long maxBytes, String expectedSha256,
-      SegmentCheck check) throws IOException {
-    Path dir = Files.createDirectories(recordingDir(recordingId).resolve("segments"));
+  public Received receiveSegment(String recordingId, int index, InputStream body, long maxBytes,
+      String expectedSha256, SegmentCheck check) throws IOException {
+    Path dir = OwnerOnly.directories(recordingDir(recordingId).resolve("segments"));
     Path tmp = dir.resolve(".upload-" + index + "-" + UUID.randomUUID());
     MessageDigest digest = sha256();
     long bytes = 0;
+    boolean kept = false;
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try (FileChannel ch = OwnerOnly.newFile(tmp);
           OutputStream out = Channels.newOutputStream(ch);
           InputStream in = new DigestInputStream(body, digest)) {
         byte[] buf = new byte[64 * 1024];
@@ -81,12 +94,23 @@ public final class LocalMediaStore {
         throw new RejectedSegmentException("body does not match X-Segment-Sha256 (got " + sha + ")", false);
       }
       long startedAt = check.check(tmp);
-      Path target = segmentPath(recordingId, index);
-      moveDurably(tmp, target);
-      return new Written(target, sha, bytes, startedAt);
+      kept = true;
+      return new Received(tmp, sha, bytes, startedAt);
     } finally {
-      Files.deleteIfExists(tmp);
+      if (!kept) {
+        Files.deleteIfExists(tmp);
+      }
     }
+  }
+
+  /**
+   * Moves a received segment to its place, replacing whatever an earlier attempt left there (one
+   * never acknowledged: the caller checks the database first), and makes the rename durable.
+   */
+  public Path commitSegment(Received received, String recordingId, int index) throws IOException {
+    Path target = segmentPath(recordingId, index);
+    moveDurably(received.tmp(), target);
+    return target;
   }
 
   public Path segmentPath(String recordingId, int index) {

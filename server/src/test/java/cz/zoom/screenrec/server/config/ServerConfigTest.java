@@ -17,6 +17,28 @@ class ServerConfigTest {
     assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").contains("db");
     assertThat(c.uploadUrl()).isEqualTo("http://127.0.0.1:8080/mus/v1");
     assertThat(c.deadPeerTimeout().toMillis()).isEqualTo(10_000);
+    assertThat(c.maxRecordingBytes()).isEqualTo(16L * 1024 * 1024 * 1024);
+    assertThat(c.encodeBudgetFactor()).isEqualTo(1.0);
+    assertThat(c.encodeBudgetMin()).hasSeconds(120);
+  }
+
+  @Test
+  void anEncodeBudgetOutsideItsRangeIsRefused() {
+    InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
+        () -> ServerConfig.builder().encodeBudgetFactor(0).encodeBudgetMinMs(999).build());
+    assertThat(e.getMessage()).contains("--encode-budget-factor must be above 0").contains("--encode-budget-min must be");
+    assertThat(catchThrowableOfType(InvalidConfigException.class,
+        () -> ServerConfig.builder().encodeBudgetFactor(Double.NaN).build())).isNotNull();
+  }
+
+  @Test
+  void aRecordingQuotaOutsideItsRangeIsRefused() {
+    for (long mb : new long[] {0, -1, 16L * 1024 * 1024 + 1}) {
+      InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
+          () -> ServerConfig.builder().maxRecordingMb(mb).build());
+      assertThat(e.getMessage()).contains("--max-recording-mb must be 1..16777216");
+    }
+    assertThat(ServerConfig.builder().maxRecordingMb(1).build().maxRecordingBytes()).isEqualTo(1024 * 1024);
   }
 
   @Test

@@ -7,11 +7,13 @@ import org.junit.jupiter.api.io.TempDir;
 class H2RecordingStoreTest extends RecordingStoreTest {
   @TempDir Path dir;
   private DbUrl current;
+  private int opened;
 
   @Override
   DbUrl emptyDatabase() {
     // the server's own default URL shape (ServerConfig), so the test runs what production runs
-    current = new DbUrl("jdbc:h2:file:" + dir.resolve("db").resolve("screenrec") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+    current = new DbUrl("jdbc:h2:file:" + dir.resolve("db-" + opened++).resolve("screenrec") + ";DB_CLOSE_ON_EXIT=FALSE",
+        "sa", "");
     return current;
   }
 

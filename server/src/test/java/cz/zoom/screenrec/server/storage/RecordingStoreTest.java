@@ -59,7 +59,7 @@ abstract class RecordingStoreTest {
   @Test
   void flywayMigratesAnEmptyDatabaseAndAReopenKeepsTheData() throws Exception {
     try (Connection c = database.connection()) {
-      assertThat(tableNames(c)).contains("calls", "recordings", "segments", "flyway_schema_history");
+      assertThat(tableNames(c)).contains("calls", "recordings", "segments", "upload_tokens", "flyway_schema_history");
       List<String> applied = new ArrayList<>();
       try (ResultSet rs = c.createStatement().executeQuery(
           "SELECT \"version\", \"success\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL")) {
@@ -68,7 +68,7 @@ abstract class RecordingStoreTest {
           applied.add(rs.getString(1));
         }
       }
-      assertThat(applied).contains("1", "2");
+      assertThat(applied).contains("1", "2", "6");
     }
     store.insertCall(new Call("call-1", "alice", T0, null));
     database.close();
@@ -78,6 +78,33 @@ abstract class RecordingStoreTest {
     store = new RecordingStore(new Jdbc(database.dataSource()));
     assertThat(store.findCall("call-1")).isPresent();
     assertThat(database.isHealthy()).isTrue();
+  }
+
+  @Test
+  void theUploadTokenMigrationKeepsEachRecordingsTokenAndRevokesThoseOfClosedRecordings() throws Exception {
+    database.close();
+    DbUrl db = emptyDatabase();
+    org.flywaydb.core.Flyway.configure().dataSource(db.url(), db.user(), db.password())
+        .locations("classpath:db/migration").target("4").load().migrate();
+    String open = UUID.randomUUID().toString();
+    String done = UUID.randomUUID().toString();
+    try (Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password())) {
+      for (String[] row : new String[][] {{open, "UPLOADING", "b"}, {done, "READY", "c"}}) {
+        try (var ps = c.prepareStatement("INSERT INTO recordings (id, call_id, agent, cluster_id, status, "
+            + "upload_token_hash, created_at, updated_at) VALUES (?, 'call-1', 'alice', 'cluster-a', ?, ?, ?, ?)")) {
+          ps.setString(1, row[0]);
+          ps.setString(2, row[1]);
+          ps.setString(3, hash(row[2].charAt(0)));
+          ps.setLong(4, T0);
+          ps.setLong(5, T0 + 9);
+          ps.executeUpdate();
+        }
+      }
+    }
+    database = new Database(db.url(), db.user(), db.password());
+    store = new RecordingStore(new Jdbc(database.dataSource()));
+    assertThat(store.uploadToken(open, hash('b'))).hasValue(new RecordingStore.UploadToken(open, T0, null));
+    assertThat(store.uploadToken(done, hash('c'))).hasValue(new RecordingStore.UploadToken(done, T0, T0 + 9));
   }
 
   /** The URL {@link #emptyDatabase()} last returned, to reopen the same database. */
@@ -115,13 +142,52 @@ abstract class RecordingStoreTest {
     assertThat(a.captureStartedAt()).isEqualTo(T0 - 30_000);
     assertThat(store.findRecording(UUID.randomUUID().toString())).isEmpty();
 
-    assertThat(store.uploadTokenHash(id)).hasValue(hash('a'));
-    store.replaceUploadToken(id, hash('b'));
-    assertThat(store.uploadTokenHash(id)).hasValue(hash('b'));
-    assertThat(store.uploadTokenHash(UUID.randomUUID().toString())).isEmpty();
-
     store.clockOffset(adopted, -1_500);
     assertThat(store.findRecording(adopted).orElseThrow().startedAt()).isEqualTo(T0 - 31_500);
+  }
+
+  @Test
+  void aLaterGrantAddsAnUploadTokenAndNeverReplacesTheFirst() {
+    String id = recording("call-1", "alice", T0, null, null);
+    String other = recording("call-2", "bob", T0, null, null);
+    assertThat(store.uploadToken(id, hash('a'))).hasValue(new RecordingStore.UploadToken(id, T0, null));
+    store.addUploadToken(id, hash('b'), T0 + 5);
+    assertThat(store.uploadToken(id, hash('a'))).as("the original holder's token").isPresent();
+    assertThat(store.uploadToken(id, hash('b'))).hasValue(new RecordingStore.UploadToken(id, T0 + 5, null));
+    assertThat(store.uploadToken(id, hash('c'))).isEmpty();
+    assertThat(store.uploadToken(other, hash('b'))).as("a token is scoped to its recording").isEmpty();
+    assertThat(store.uploadToken(UUID.randomUUID().toString(), hash('a'))).isEmpty();
+  }
+
+  @Test
+  void uploadTokensAreRevokedWhenTheRecordingLeavesUploading() {
+    String id = recording("call-1", "alice", T0, null, null);
+    store.addUploadToken(id, hash('b'), T0 + 1);
+    store.transition(id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, T0 + 2);
+    assertThat(store.uploadToken(id, hash('a')).orElseThrow().revoked()).as("UPLOADING still takes uploads").isFalse();
+    store.transition(id, RecordingStatus.UPLOADING, RecordingStatus.ENCODING, null, T0 + 3);
+    assertThat(store.uploadToken(id, hash('a')).orElseThrow().revokedAt()).isEqualTo(T0 + 3);
+    assertThat(store.uploadToken(id, hash('b')).orElseThrow().revokedAt()).isEqualTo(T0 + 3);
+    store.ready(id, "vp9", 1, 1_000, T0, T0 + 1_000, T0 + 9);
+    assertThat(store.uploadToken(id, hash('a')).orElseThrow().revokedAt()).as("first revocation kept").isEqualTo(T0 + 3);
+
+    String failed = recording("call-2", "alice", T0, null, null);
+    store.fail(failed, "the client refused START", T0 + 4);
+    assertThat(store.uploadToken(failed, hash('a')).orElseThrow().revoked()).isTrue();
+    String ready = recording("call-3", "alice", T0, RecordingStatus.ENCODING, null, null);
+    assertThat(store.uploadToken(ready, hash('a')).orElseThrow().revoked()).isFalse();
+    store.ready(ready, "vp9", 1, 1_000, T0, T0 + 1_000, T0 + 5);
+    assertThat(store.uploadToken(ready, hash('a')).orElseThrow().revoked()).isTrue();
+  }
+
+  @Test
+  void storedBytesAddUpTheRecordingsSegments() {
+    String id = recording("call-1", "alice", T0, null, null);
+    assertThat(store.storedBytes(id)).isZero();
+    store.insertSegment(segment(id, 0, 'a'));
+    store.insertSegment(segment(id, 1, 'a'));
+    store.insertSegment(segment(recording("call-2", "bob", T0, null, null), 0, 'a'));
+    assertThat(store.storedBytes(id)).isEqualTo(1_000L + 1_001L);
   }
 
   @Test
@@ -206,11 +272,12 @@ abstract class RecordingStoreTest {
   }
 
   @Test
-  void readyStoresTheVideoAndKeepsKnownCaptureTimes() {
+  void readyStoresTheVideoAndTheSpanItCovers() {
     String known = recording("call-1", "alice", T0, null, null);
-    store.captureEnded(known, T0 + 100, T0 + 4_100, 2, T0 + 5_000);
+    store.captureEnded(known, T0 - 3_600_000, T0 + 4_100, 2, T0 + 5_000);
     store.fail(known, "first attempt failed", T0 + 5_500);
-    store.ready(known, "vp9", 12_345, 4_000, null, null, T0 + 6_000);
+    // the claimed hour before was cut to what the server observed
+    store.ready(known, "vp9", 12_345, 4_000, T0 + 100, T0 + 4_100, T0 + 6_000);
     Recording r = store.findRecording(known).orElseThrow();
     assertThat(r.status()).isEqualTo(RecordingStatus.READY);
     assertThat(r.failureReason()).isNull();
