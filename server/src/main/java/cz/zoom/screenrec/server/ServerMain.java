@@ -105,7 +105,7 @@ public final class ServerMain implements Callable<Integer> {
   @Option(names = "--http-replay-requests", paramLabel = "N", description = "Requests in progress at once under /replay: the replay UI, its API and media (default: ${DEFAULT-VALUE}).")
   int httpReplayRequests = 32;
 
-  @Option(names = "--http-min-body-rate", paramLabel = "BYTES", description = "Bytes per second a request body must average once it has started (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--http-min-body-rate", paramLabel = "BYTES", description = "Bytes per second a request body must average once it has started; 0: no minimum (default: ${DEFAULT-VALUE}).")
   long httpMinBodyRate = 1024;
 
   @Option(names = "--http-idle-timeout", paramLabel = "MS", description = "Silence after which an HTTP connection, or a request waiting for its body, is dropped (default: ${DEFAULT-VALUE}).")

@@ -173,7 +173,7 @@ public final class ServerConfig {
   public int httpUploadRequests() { return httpUploadRequests; }
   /** Requests in progress at once under /replay (UI, its API and media). */
   public int httpReplayRequests() { return httpReplayRequests; }
-  /** Bytes per second a request body must average once it has started. */
+  /** Bytes per second a request body must average once it has started; 0: no minimum. */
   public long httpMinBodyRate() { return httpMinBodyRate; }
   /** Silence after which an HTTP connection, or a request waiting for its body, is dropped. */
   public Duration httpIdleTimeout() { return httpIdleTimeout; }
@@ -391,8 +391,8 @@ public final class ServerConfig {
             + "--http-upload-requests + --http-replay-requests + " + RESERVED_HTTP_THREADS + " (" + (areas
             + RESERVED_HTTP_THREADS) + ")");
       }
-      if (httpMinBodyRate < 16 || httpMinBodyRate > 100_000_000) {
-        problems.add("--http-min-body-rate must be 16..100000000 bytes/s, was " + httpMinBodyRate);
+      if (httpMinBodyRate != 0 && (httpMinBodyRate < 16 || httpMinBodyRate > 100_000_000)) {
+        problems.add("--http-min-body-rate must be 16..100000000 bytes/s (0: no minimum), was " + httpMinBodyRate);
       }
       if (httpIdleTimeoutMs < 1_000 || httpIdleTimeoutMs > 600_000) {
         problems.add("--http-idle-timeout must be 1000..600000 ms, was " + httpIdleTimeoutMs);

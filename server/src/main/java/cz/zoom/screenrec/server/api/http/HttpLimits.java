@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param apiRequests requests in progress at once under /api
  * @param uploadRequests requests in progress at once under /mus
  * @param replayRequests requests in progress at once under /replay
- * @param minBodyRate bytes per second a request body must average, once its first byte has come
+ * @param minBodyRate bytes per second a request body must average, once its first byte has come (0: none)
  * @param idleTimeout silence after which a connection, or a request waiting for its body, is dropped
  */
 public record HttpLimits(int threads, int apiRequests, int uploadRequests, int replayRequests, long minBodyRate,
