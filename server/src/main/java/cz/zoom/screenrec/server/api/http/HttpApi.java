@@ -160,8 +160,8 @@ public final class HttpApi implements AutoCloseable {
   }
 
   /**
-   * A bound of requests in progress under one path; more wait, without a thread, for up to
-   * {@code maxWait} and are then answered 503. Jetty matches the decoded path, and the strict URI
+   * A bound of requests in progress under one path; up to 1024 more (Jetty's default) wait,
+   * without a thread, for at most {@code maxWait}, and the rest are answered 503 at once. Jetty matches the decoded path, and the strict URI
    * compliance leaves no other spelling of it.
    */
   private static QoSHandler area(String pathSpec, int maxRequests, Duration maxWait) {
