@@ -6,6 +6,7 @@ import cz.zoom.screenrec.protocol.ErrorCode;
 import cz.zoom.screenrec.server.api.http.AgentRoutes;
 import cz.zoom.screenrec.server.api.http.CallRoutes;
 import cz.zoom.screenrec.server.api.http.HttpApi;
+import cz.zoom.screenrec.server.api.http.HttpLimits;
 import cz.zoom.screenrec.server.api.http.RecordingRoutes;
 import cz.zoom.screenrec.server.config.ServerConfig;
 import cz.zoom.screenrec.server.control.AgentRegistry;
@@ -101,7 +102,7 @@ public final class ScreenRecServer implements AutoCloseable {
             config.maxRecordingBytes(), metrics, clock)));
     routes.add(new cz.zoom.screenrec.server.replay.ui.ReplayPages());
     routes.addAll(replay.routes());
-    http = own(new HttpApi(apiToken, routes));
+    http = own(new HttpApi(apiToken, httpLimits(config), replay.sessionGuard(), routes));
     http.start(config.bindAddress(), config.httpPort());
     encoders.resumeInterrupted();
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -123,6 +124,12 @@ public final class ScreenRecServer implements AutoCloseable {
         config.dataDir(), config.uploadUrl());
   }
 
+  /** The HTTP port's bounds as the configuration sets them. */
+  public static HttpLimits httpLimits(ServerConfig config) {
+    return new HttpLimits(config.httpThreads(), config.httpApiRequests(), config.httpUploadRequests(),
+        config.httpReplayRequests(), config.httpMinBodyRate(), config.httpIdleTimeout());
+  }
+
   /** Starts a node; on failure everything already started is closed again. */
   public static ScreenRecServer start(ServerConfig config) throws Exception {
     return new ScreenRecServer(config);
@@ -138,6 +145,11 @@ public final class ScreenRecServer implements AutoCloseable {
 
   public String apiToken() {
     return apiToken;
+  }
+
+  /** The routes of the HTTP port and who may call each. */
+  public List<HttpApi.Route> httpRoutes() {
+    return http.routes();
   }
 
   @Override

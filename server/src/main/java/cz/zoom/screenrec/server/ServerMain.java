@@ -93,6 +93,27 @@ public final class ServerMain implements Callable<Integer> {
   @Option(names = "--peer-timeout", paramLabel = "MS", description = "Connect/answer timeout of requests to peer clusters (default: ${DEFAULT-VALUE}).")
   long peerTimeoutMs = 5_000;
 
+  @Option(names = "--http-threads", paramLabel = "N", description = "Threads of the HTTP port; at least the three areas' bounds + 16 (default: ${DEFAULT-VALUE}).")
+  int httpThreads = 200;
+
+  @Option(names = "--http-api-requests", paramLabel = "N", description = "Requests in progress at once under /api: call events, REST API, audio, peers (default: ${DEFAULT-VALUE}).")
+  int httpApiRequests = 64;
+
+  @Option(names = "--http-upload-requests", paramLabel = "N", description = "Requests in progress at once under /mus: segment uploads (default: ${DEFAULT-VALUE}).")
+  int httpUploadRequests = 64;
+
+  @Option(names = "--http-replay-requests", paramLabel = "N", description = "Requests in progress at once under /replay: the replay UI, its API and media (default: ${DEFAULT-VALUE}).")
+  int httpReplayRequests = 32;
+
+  @Option(names = "--http-min-body-rate", paramLabel = "BYTES", description = "Bytes per second a request body must average once it has started; 0: no minimum (default: ${DEFAULT-VALUE}).")
+  long httpMinBodyRate = 1024;
+
+  @Option(names = "--http-idle-timeout", paramLabel = "MS", description = "Silence after which an HTTP connection, or a request waiting for its body, is dropped (default: ${DEFAULT-VALUE}).")
+  long httpIdleTimeoutMs = 30_000;
+
+  @Option(names = "--logins-per-address", paramLabel = "N", description = "Replay logins in progress at once from one remote address (default: ${DEFAULT-VALUE}).")
+  int loginsPerAddress = 4;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ServerMain()).execute(args));
   }
@@ -108,7 +129,10 @@ public final class ServerMain implements Callable<Integer> {
           .framesPerSecond(fps).segmentDurationMs(segmentDurationMs).videoCodec(codec(videoCodec))
           .dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).encoderThreads(encoderThreads).uploadGraceMs(uploadGraceMs).pluginsDir(pluginsDir)
           .maxRecordingMb(maxRecordingMb).encodeBudgetFactor(encodeBudgetFactor).encodeBudgetMinMs(encodeBudgetMinMs)
-          .sessionIdleMs(sessionIdleMinutes * 60_000).adminPassword(adminPassword).peerTimeoutMs(peerTimeoutMs);
+          .sessionIdleMs(sessionIdleMinutes * 60_000).adminPassword(adminPassword).peerTimeoutMs(peerTimeoutMs)
+          .httpThreads(httpThreads).httpApiRequests(httpApiRequests).httpUploadRequests(httpUploadRequests)
+          .httpReplayRequests(httpReplayRequests).httpMinBodyRate(httpMinBodyRate)
+          .httpIdleTimeoutMs(httpIdleTimeoutMs).loginsPerAddress(loginsPerAddress);
       peerClusters.forEach(builder::peerCluster);
       config = builder.build();
     } catch (InvalidConfigException e) {

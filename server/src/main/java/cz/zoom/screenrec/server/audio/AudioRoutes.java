@@ -1,9 +1,10 @@
 package cz.zoom.screenrec.server.audio;
 
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.ApiException;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.api.http.RangeResponse;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,10 +27,10 @@ public final class AudioRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
-    app.put("/api/v1/calls/{callId}/audio", this::put);
-    app.get("/api/v1/calls/{callId}/audio/info", this::info);
-    app.get("/api/v1/calls/{callId}/audio", this::file);
+  public void accept(RoutesConfig app) {
+    app.put("/api/v1/calls/{callId}/audio", this::put, Access.API_TOKEN);
+    app.get("/api/v1/calls/{callId}/audio/info", this::info, Access.API_TOKEN);
+    app.get("/api/v1/calls/{callId}/audio", this::file, Access.API_TOKEN);
   }
 
   private void put(Context ctx) throws IOException {

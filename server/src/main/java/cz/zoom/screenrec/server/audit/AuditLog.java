@@ -38,7 +38,8 @@ public final class AuditLog {
 
   public void record(String username, AuditAction action, String callId, String detail) {
     long at = clock.millis();
-    log.info("audit {} user={} call={} {}", action, username, callId, detail == null ? "" : detail);
+    log.info("audit {} user={} call={} {}", action, LogText.of(username), LogText.of(callId),
+        detail == null ? "" : LogText.of(detail));
     jdbc.update("INSERT INTO audit_events (at, username, action, call_id, detail) VALUES (?, ?, ?, ?, ?)",
         at, clip(username, 128), action.name(), clip(callId, 128), clip(detail, 1024));
   }

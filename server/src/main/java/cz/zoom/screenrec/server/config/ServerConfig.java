@@ -17,6 +17,8 @@ import java.util.Objects;
 public final class ServerConfig {
   public static final int DEFAULT_CONTROL_PORT = 7003;
   public static final int DEFAULT_HTTP_PORT = 8080;
+  /** HTTP threads kept outside the three areas: Jetty's acceptor and selectors, /healthz, /metrics. */
+  public static final int RESERVED_HTTP_THREADS = 16;
   /**
    * 16 GiB: two hours of a video playing in a window (~20 Mbit/s, the heaviest capture measured
    * short of full-screen video), or hundreds of hours of office work (~1 MB a minute).
@@ -52,6 +54,13 @@ public final class ServerConfig {
   private final List<PeerCluster> peers;
   private final Duration peerTimeout;
   private final long maxAudioBytes;
+  private final int httpThreads;
+  private final int httpApiRequests;
+  private final int httpUploadRequests;
+  private final int httpReplayRequests;
+  private final long httpMinBodyRate;
+  private final Duration httpIdleTimeout;
+  private final int loginsPerAddress;
 
   /** Another cluster whose media the replay gathers: its base URL and its API token. */
   public record PeerCluster(URI url, String token) {
@@ -99,6 +108,13 @@ public final class ServerConfig {
     this.peers = List.copyOf(b.peers);
     this.peerTimeout = Duration.ofMillis(b.peerTimeoutMs);
     this.maxAudioBytes = b.maxAudioBytes;
+    this.httpThreads = b.httpThreads;
+    this.httpApiRequests = b.httpApiRequests;
+    this.httpUploadRequests = b.httpUploadRequests;
+    this.httpReplayRequests = b.httpReplayRequests;
+    this.httpMinBodyRate = b.httpMinBodyRate;
+    this.httpIdleTimeout = Duration.ofMillis(b.httpIdleTimeoutMs);
+    this.loginsPerAddress = b.loginsPerAddress;
   }
 
   public static Builder builder() {
@@ -149,6 +165,20 @@ public final class ServerConfig {
   /** Connect and answer timeout of requests to peer clusters. */
   public Duration peerTimeout() { return peerTimeout; }
   public long maxAudioBytes() { return maxAudioBytes; }
+  /** Threads of the HTTP port. */
+  public int httpThreads() { return httpThreads; }
+  /** Requests in progress at once under /api (call events, REST API, audio, peers). */
+  public int httpApiRequests() { return httpApiRequests; }
+  /** Requests in progress at once under /mus (segment uploads). */
+  public int httpUploadRequests() { return httpUploadRequests; }
+  /** Requests in progress at once under /replay (UI, its API and media). */
+  public int httpReplayRequests() { return httpReplayRequests; }
+  /** Bytes per second a request body must average once it has started; 0: no minimum. */
+  public long httpMinBodyRate() { return httpMinBodyRate; }
+  /** Silence after which an HTTP connection, or a request waiting for its body, is dropped. */
+  public Duration httpIdleTimeout() { return httpIdleTimeout; }
+  /** Replay logins in progress at once from one remote address. */
+  public int loginsPerAddress() { return loginsPerAddress; }
   public Path mediaDir() { return dataDir.resolve("media"); }
   /** Files served under /callrec/plugins/ (client bundle, controller jar); default DIR/plugins of the data dir. */
   public Path pluginsDir() { return pluginsDir; }
@@ -192,6 +222,13 @@ public final class ServerConfig {
     private final List<String> peerProblems = new ArrayList<>();
     private long peerTimeoutMs = 5_000;
     private long maxAudioBytes = 512L * 1024 * 1024;
+    private int httpThreads = 200;
+    private int httpApiRequests = 64;
+    private int httpUploadRequests = 64;
+    private int httpReplayRequests = 32;
+    private long httpMinBodyRate = 1024;
+    private long httpIdleTimeoutMs = 30_000;
+    private int loginsPerAddress = 4;
 
     public Builder dataDir(Path v) { dataDir = v; return this; }
     public Builder bindAddress(String v) { bindAddress = v; return this; }
@@ -222,6 +259,13 @@ public final class ServerConfig {
     public Builder adminPassword(String v) { adminPassword = v; return this; }
     public Builder peerTimeoutMs(long v) { peerTimeoutMs = v; return this; }
     public Builder maxAudioBytes(long v) { maxAudioBytes = v; return this; }
+    public Builder httpThreads(int v) { httpThreads = v; return this; }
+    public Builder httpApiRequests(int v) { httpApiRequests = v; return this; }
+    public Builder httpUploadRequests(int v) { httpUploadRequests = v; return this; }
+    public Builder httpReplayRequests(int v) { httpReplayRequests = v; return this; }
+    public Builder httpMinBodyRate(long v) { httpMinBodyRate = v; return this; }
+    public Builder httpIdleTimeoutMs(long v) { httpIdleTimeoutMs = v; return this; }
+    public Builder loginsPerAddress(int v) { loginsPerAddress = v; return this; }
 
     /** A peer as {@code --peer-cluster} gives it: {@code URL=TOKEN} (the token follows the last '='). */
     public Builder peerCluster(String spec) {
@@ -326,11 +370,40 @@ public final class ServerConfig {
       if (peerTimeoutMs < 100 || peerTimeoutMs > 120_000) {
         problems.add("--peer-timeout must be 100..120000 ms, was " + peerTimeoutMs);
       }
+      checkHttp(problems);
       Objects.requireNonNull(videoCodec, "videoCodec");
       if (!problems.isEmpty()) {
         throw new InvalidConfigException(problems);
       }
       return new ServerConfig(this);
+    }
+
+    private void checkHttp(List<String> problems) {
+      checkRange(problems, "--http-api-requests", httpApiRequests, 1, 10_000);
+      checkRange(problems, "--http-upload-requests", httpUploadRequests, 1, 10_000);
+      checkRange(problems, "--http-replay-requests", httpReplayRequests, 1, 10_000);
+      long areas = (long) httpApiRequests + httpUploadRequests + httpReplayRequests;
+      if (httpThreads < 32 || httpThreads > 20_000) {
+        problems.add("--http-threads must be 32..20000, was " + httpThreads);
+      } else if (httpThreads < areas + RESERVED_HTTP_THREADS) {
+        // each area's bound must leave threads for the others, or one could starve them all
+        problems.add("--http-threads (" + httpThreads + ") must be at least --http-api-requests + "
+            + "--http-upload-requests + --http-replay-requests + " + RESERVED_HTTP_THREADS + " (" + (areas
+            + RESERVED_HTTP_THREADS) + ")");
+      }
+      if (httpMinBodyRate != 0 && (httpMinBodyRate < 16 || httpMinBodyRate > 100_000_000)) {
+        problems.add("--http-min-body-rate must be 16..100000000 bytes/s (0: no minimum), was " + httpMinBodyRate);
+      }
+      if (httpIdleTimeoutMs < 1_000 || httpIdleTimeoutMs > 600_000) {
+        problems.add("--http-idle-timeout must be 1000..600000 ms, was " + httpIdleTimeoutMs);
+      }
+      checkRange(problems, "--logins-per-address", loginsPerAddress, 1, 1_000);
+    }
+
+    private static void checkRange(List<String> problems, String flag, int v, int min, int max) {
+      if (v < min || v > max) {
+        problems.add(flag + " must be " + min + ".." + max + ", was " + v);
+      }
     }
 
     private static void checkPort(List<String> problems, String flag, int port) {

@@ -1,7 +1,8 @@
 package cz.zoom.screenrec.server.health;
 
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.HttpApi;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ public final class HealthRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     app.get("/healthz", ctx -> {
       Map<String, Object> results = new LinkedHashMap<>();
       boolean healthy = true;
@@ -25,6 +26,6 @@ public final class HealthRoutes implements HttpApi.Routes {
         results.put(check.name(), Map.of("status", r.healthy() ? "UP" : "DOWN", "detail", r.detail()));
       }
       ctx.status(healthy ? 200 : 503).json(Map.of("status", healthy ? "UP" : "DOWN", "checks", results));
-    });
+    }, Access.OPEN);
   }
 }

@@ -1,7 +1,8 @@
 package cz.zoom.screenrec.server.metrics;
 
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.HttpApi;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /** {@code GET /metrics} in the Prometheus text format. */
@@ -13,7 +14,8 @@ public final class MetricsRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
-    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+  public void accept(RoutesConfig app) {
+    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+        .result(registry.scrape()), Access.OPEN);
   }
 }

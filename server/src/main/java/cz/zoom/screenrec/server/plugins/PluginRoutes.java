@@ -1,9 +1,10 @@
 package cz.zoom.screenrec.server.plugins;
 
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.ApiException;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.api.http.RangeResponse;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,9 +67,9 @@ public final class PluginRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
-    app.get(PATH, this::index);
-    app.get(PATH + "/{name}", this::file);
+  public void accept(RoutesConfig app) {
+    app.get(PATH, this::index, Access.OPEN);
+    app.get(PATH + "/{name}", this::file, Access.OPEN);
   }
 
   private void index(Context ctx) throws IOException {

@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.ApiException;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.audit.AuditCsv;
@@ -9,7 +10,7 @@ import cz.zoom.screenrec.server.audit.AuditLog;
 import cz.zoom.screenrec.server.auth.AuthService;
 import cz.zoom.screenrec.server.auth.Role;
 import cz.zoom.screenrec.server.auth.User;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -46,12 +47,12 @@ public final class AdminRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
-    app.get("/replay/api/users", ctx -> ctx.json(auth.users().stream().map(UserView::of).toList()));
-    app.post("/replay/api/users", this::create);
-    app.put("/replay/api/users/{name}", this::update);
-    app.get("/replay/api/audit", this::auditJson);
-    app.get("/replay/api/audit.csv", this::auditCsv);
+  public void accept(RoutesConfig app) {
+    app.get("/replay/api/users", ctx -> ctx.json(auth.users().stream().map(UserView::of).toList()), Access.ADMIN);
+    app.post("/replay/api/users", this::create, Access.ADMIN);
+    app.put("/replay/api/users/{name}", this::update, Access.ADMIN);
+    app.get("/replay/api/audit", this::auditJson, Access.ADMIN);
+    app.get("/replay/api/audit.csv", this::auditCsv, Access.ADMIN);
   }
 
   private void create(Context ctx) {

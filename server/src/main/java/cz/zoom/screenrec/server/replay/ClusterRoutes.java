@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.server.replay;
 
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.ApiException;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.audio.CallIds;
@@ -7,7 +8,7 @@ import cz.zoom.screenrec.server.api.http.RangeResponse;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStatus;
 import cz.zoom.screenrec.server.recording.RecordingStore;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Map;
@@ -29,13 +30,13 @@ public final class ClusterRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
-    app.get("/api/v1/cluster", ctx -> ctx.json(Map.of("clusterId", calls.clusterId())));
+  public void accept(RoutesConfig app) {
+    app.get("/api/v1/cluster", ctx -> ctx.json(Map.of("clusterId", calls.clusterId())), Access.API_TOKEN);
     app.get("/api/v1/calls", ctx -> ctx.json(calls.search(Bodies.optionalCallId(ctx),
-        Bodies.optionalName(ctx, "agent"), Bodies.time(ctx, "from"), Bodies.time(ctx, "to"))));
+        Bodies.optionalName(ctx, "agent"), Bodies.time(ctx, "from"), Bodies.time(ctx, "to"))), Access.API_TOKEN);
     app.get("/api/v1/calls/{callId}/media",
-        ctx -> ctx.json(calls.call(CallIds.check(ctx.pathParam("callId")))));
-    app.get("/api/v1/recordings/{id}/thumbnails/{at}", this::thumbnail);
+        ctx -> ctx.json(calls.call(CallIds.check(ctx.pathParam("callId")))), Access.API_TOKEN);
+    app.get("/api/v1/recordings/{id}/thumbnails/{at}", this::thumbnail, Access.API_TOKEN);
   }
 
   private void thumbnail(Context ctx) throws IOException {

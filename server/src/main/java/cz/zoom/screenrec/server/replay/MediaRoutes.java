@@ -3,6 +3,7 @@ package cz.zoom.screenrec.server.replay;
 import cz.zoom.screenrec.encode.RecordingEncoder;
 import cz.zoom.screenrec.encode.VideoCodec;
 import cz.zoom.screenrec.protocol.Limits;
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.ApiException;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.audio.CallIds;
@@ -14,7 +15,7 @@ import cz.zoom.screenrec.server.peers.Peers;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,12 +57,12 @@ public final class MediaRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
-    app.get("/replay/media/{clusterId}/recordings/{id}/video", ctx -> recording(ctx, "video"));
-    app.get("/replay/media/{clusterId}/recordings/{id}/thumbnail", ctx -> recording(ctx, "thumbnail"));
+  public void accept(RoutesConfig app) {
+    app.get("/replay/media/{clusterId}/recordings/{id}/video", ctx -> recording(ctx, "video"), Access.REVIEWER);
+    app.get("/replay/media/{clusterId}/recordings/{id}/thumbnail", ctx -> recording(ctx, "thumbnail"), Access.REVIEWER);
     app.get("/replay/media/{clusterId}/recordings/{id}/thumbnails/{at}",
-        ctx -> recording(ctx, "thumbnails/" + ctx.pathParam("at")));
-    app.get("/replay/media/{clusterId}/calls/{callId}/audio", this::audio);
+        ctx -> recording(ctx, "thumbnails/" + ctx.pathParam("at")), Access.REVIEWER);
+    app.get("/replay/media/{clusterId}/calls/{callId}/audio", this::audio, Access.REVIEWER);
   }
 
   private void recording(Context ctx, String what) throws Exception {

@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.replay;
 
 import cz.zoom.screenrec.encode.VideoCodec;
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.ApiException;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.audio.CallIds;
@@ -23,7 +24,7 @@ import cz.zoom.screenrec.server.replay.CallMedia.Audio;
 import cz.zoom.screenrec.server.replay.CallMedia.Screen;
 import cz.zoom.screenrec.server.replay.ReplayCalls.CallDetail;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,14 +59,14 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     app.get("/replay/api/calls", ctx -> ctx.json(calls.search(Bodies.optionalCallId(ctx),
-        Bodies.optionalName(ctx, "agent"), Bodies.time(ctx, "from"), Bodies.time(ctx, "to"))));
-    app.get("/replay/api/calls/{callId}", this::call);
-    app.get("/replay/api/recordings/{clusterId}/{id}/thumbnails", this::thumbnails);
-    app.post("/replay/api/calls/{callId}/export", this::export);
-    app.get("/replay/api/exports/{exportId}", ctx -> ctx.json(status(job(ctx))));
-    app.get("/replay/api/exports/{exportId}/file", this::file);
+        Bodies.optionalName(ctx, "agent"), Bodies.time(ctx, "from"), Bodies.time(ctx, "to"))), Access.REVIEWER);
+    app.get("/replay/api/calls/{callId}", this::call, Access.REVIEWER);
+    app.get("/replay/api/recordings/{clusterId}/{id}/thumbnails", this::thumbnails, Access.REVIEWER);
+    app.post("/replay/api/calls/{callId}/export", this::export, Access.REVIEWER);
+    app.get("/replay/api/exports/{exportId}", ctx -> ctx.json(status(job(ctx))), Access.REVIEWER);
+    app.get("/replay/api/exports/{exportId}/file", this::file, Access.REVIEWER);
   }
 
   private void call(Context ctx) {

@@ -37,6 +37,7 @@ public final class ReplayFeature implements AutoCloseable {
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final List<HttpApi.Routes> routes = new ArrayList<>();
+  private ReplayAuth guard;
 
   public ReplayFeature(ServerConfig config, Database database, RecordingStore store, LocalMediaStore media,
       Clock clock) throws IOException {
@@ -73,9 +74,8 @@ public final class ReplayFeature implements AutoCloseable {
     routes.add(new AudioRoutes(audio, config.clusterId()));
     routes.add(new ClusterRoutes(local, store, thumbnails));
     // replay UI (session cookie)
-    ReplayAuth guard = new ReplayAuth(auth, "https".equals(config.publicUrl().getScheme()));
-    routes.add(guard);
-    routes.add(new SessionRoutes(auth, guard));
+    guard = new ReplayAuth(auth, config.publicUrl());
+    routes.add(new SessionRoutes(auth, guard, config.loginsPerAddress()));
     routes.add(new AdminRoutes(auth, audit));
     routes.add(new ReplayCallRoutes(calls, store, media, audio, peers, exports, audit));
     routes.add(new MediaRoutes(config.clusterId(), store, media, audio, thumbnails, peers));
@@ -91,6 +91,11 @@ public final class ReplayFeature implements AutoCloseable {
 
   public List<HttpApi.Routes> routes() {
     return List.copyOf(routes);
+  }
+
+  /** Checks the session of requests to the routes of the replay UI and its API. */
+  public HttpApi.SessionGuard sessionGuard() {
+    return guard;
   }
 
   @Override

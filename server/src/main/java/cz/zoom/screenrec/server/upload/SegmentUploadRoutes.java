@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.server.upload;
 
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.ApiException;
 import cz.zoom.screenrec.server.api.http.HttpApi;
 import cz.zoom.screenrec.server.recording.Recording;
@@ -8,7 +9,7 @@ import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.recording.Segment;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import cz.zoom.screenrec.server.storage.StripedLocks;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,8 +63,8 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
-    app.put("/mus/v1/recordings/{id}/segments/{index}", this::put);
+  public void accept(RoutesConfig app) {
+    app.put("/mus/v1/recordings/{id}/segments/{index}", this::put, Access.UPLOAD_TOKEN);
   }
 
   private void put(Context ctx) throws IOException {

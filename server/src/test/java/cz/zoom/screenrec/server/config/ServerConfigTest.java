@@ -58,6 +58,22 @@ class ServerConfigTest {
   }
 
   @Test
+  void theHttpAreasMustFitInsideTheThreadPool() {
+    ServerConfig c = ServerConfig.builder().build();
+    assertThat(c.httpThreads()).isEqualTo(200);
+    assertThat(c.httpApiRequests() + c.httpUploadRequests() + c.httpReplayRequests()
+        + ServerConfig.RESERVED_HTTP_THREADS).isLessThanOrEqualTo(c.httpThreads());
+    InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class, () -> ServerConfig.builder()
+        .httpThreads(100).httpApiRequests(50).httpUploadRequests(30).httpReplayRequests(10).build());
+    assertThat(e.getMessage()).contains("--http-threads (100) must be at least").contains("(106)");
+    InvalidConfigException bounds = catchThrowableOfType(InvalidConfigException.class, () -> ServerConfig.builder()
+        .httpThreads(10).httpApiRequests(0).httpMinBodyRate(1).httpIdleTimeoutMs(10).loginsPerAddress(0).build());
+    assertThat(bounds.problems()).hasSize(5);
+    assertThat(bounds.getMessage()).contains("--http-threads must be 32..20000").contains("--http-api-requests")
+        .contains("--http-min-body-rate").contains("--http-idle-timeout").contains("--logins-per-address");
+  }
+
+  @Test
   void publicUrlDecidesWhereClientsUpload() {
     ServerConfig c = ServerConfig.builder().publicUrl("https://rec.example.com/").build();
     assertThat(c.uploadUrl()).isEqualTo("https://rec.example.com/mus/v1");

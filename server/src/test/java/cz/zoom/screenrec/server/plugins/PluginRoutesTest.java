@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import cz.zoom.screenrec.server.ScreenRecServer;
 import cz.zoom.screenrec.server.api.http.HttpApi;
+import cz.zoom.screenrec.server.api.http.HttpLimits;
+import cz.zoom.screenrec.server.config.ServerConfig;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PluginRoutesTest {
+  static final HttpLimits LIMITS = ScreenRecServer.httpLimits(ServerConfig.builder().build());
   private static final String BUNDLE = "screenrec-client-binary-1.2.3.tar.gz";
   private static final String CONTROLLER = "screenrec-controller-1.2.3.jar";
 
@@ -48,8 +52,8 @@ class PluginRoutesTest {
     Files.writeString(plugins.resolve("sub").resolve("x.jar"), "x");
     Files.writeString(tmp.resolve("api-token"), "outside");
     Files.createSymbolicLink(plugins.resolve("escape.jar"), tmp.resolve("api-token"));
-    http = new HttpApi("api-token-for-tests", List.of(new PluginRoutes(plugins, URI.create("http://desk.example:8080/"))))
-        .start("127.0.0.1", 0);
+    http = new HttpApi("api-token-for-tests", LIMITS, HttpApi.SessionGuard.NONE,
+        List.of(new PluginRoutes(plugins, URI.create("http://desk.example:8080/")))).start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + http.port();
   }
 
@@ -123,8 +127,8 @@ class PluginRoutesTest {
   @Test
   void aMissingFolderIsAnEmptyIndex() throws Exception {
     http.close();
-    http = new HttpApi("api-token-for-tests", List.of(new PluginRoutes(tmp.resolve("missing"), URI.create("http://x"))))
-        .start("127.0.0.1", 0);
+    http = new HttpApi("api-token-for-tests", LIMITS, HttpApi.SessionGuard.NONE,
+        List.of(new PluginRoutes(tmp.resolve("missing"), URI.create("http://x")))).start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + http.port();
     assertThat(get("/callrec/plugins/", null).body()).isEqualTo("[]");
     assertThat(get("/callrec/plugins/" + BUNDLE, null).statusCode()).isEqualTo(404);

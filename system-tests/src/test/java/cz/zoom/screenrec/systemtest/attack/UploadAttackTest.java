@@ -65,7 +65,10 @@ class UploadAttackTest {
     server = processes.add(ServerProcess.builder().umask("000").segmentDurationMs((int) SEGMENT_MS)
         // no heartbeats needed from the raw connections for the length of a test
         .heartbeatIntervalMs(30_000).deadPeerTimeoutMs(120_000)
-        .arg("--max-recording-mb", "1").start());
+        .arg("--max-recording-mb", "1")
+        // the trickling body below is about the recording's lock; the port would otherwise cut a
+        // body that slow off at once (its minimum body rate, HttpAttackTest)
+        .arg("--http-min-body-rate", "0").start());
     api = server.api();
   }
 

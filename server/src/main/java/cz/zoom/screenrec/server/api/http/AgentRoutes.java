@@ -6,7 +6,7 @@ import cz.zoom.screenrec.protocol.Configure;
 import cz.zoom.screenrec.protocol.ProtocolException;
 import cz.zoom.screenrec.server.control.AgentRegistry;
 import cz.zoom.screenrec.server.control.AgentSession;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Map;
@@ -28,12 +28,12 @@ public final class AgentRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
     app.get("/api/v1/agents", ctx -> ctx.json(agents.all().stream()
         .sorted(Comparator.comparing(AgentSession::agent))
         .map(AgentRoutes::view)
-        .toList()));
-    app.put("/api/v1/agents/{agent}/capture", this::configure);
+        .toList()), Access.API_TOKEN);
+    app.put("/api/v1/agents/{agent}/capture", this::configure, Access.API_TOKEN);
   }
 
   /** Changes how one agent's client captures, now (CONFIGURE); answers with the client's ACK. */

@@ -3,7 +3,7 @@ package cz.zoom.screenrec.server.api.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingService;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -18,9 +18,9 @@ public final class CallRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
-    app.post("/api/v1/calls/{callId}/start", this::start);
-    app.post("/api/v1/calls/{callId}/end", this::end);
+  public void accept(RoutesConfig app) {
+    app.post("/api/v1/calls/{callId}/start", this::start, Access.API_TOKEN);
+    app.post("/api/v1/calls/{callId}/end", this::end, Access.API_TOKEN);
   }
 
   private void start(Context ctx) {

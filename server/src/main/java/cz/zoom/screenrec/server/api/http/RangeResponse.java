@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.api.http;
 
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -77,6 +78,9 @@ public final class RangeResponse {
         ctx.status(206).header("Content-Range", "bytes " + span.start() + "-" + span.end() + "/" + size);
       }
       ctx.header("Content-Length", Long.toString(span.length()));
+      if (HandlerType.HEAD.equals(ctx.method())) {
+        return;
+      }
       OutputStream out = ctx.outputStream();
       channel.position(span.start());
       try (InputStream in = Channels.newInputStream(channel)) {

@@ -6,7 +6,7 @@ import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStatus;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,11 +25,11 @@ public final class RecordingRoutes implements HttpApi.Routes {
   }
 
   @Override
-  public void accept(Javalin app) {
-    app.get("/api/v1/recordings", this::list);
-    app.get("/api/v1/recordings/{id}", this::one);
-    app.get("/api/v1/recordings/{id}/video", this::video);
-    app.get("/api/v1/recordings/{id}/thumbnail", this::thumbnail);
+  public void accept(RoutesConfig app) {
+    app.get("/api/v1/recordings", this::list, Access.API_TOKEN);
+    app.get("/api/v1/recordings/{id}", this::one, Access.API_TOKEN);
+    app.get("/api/v1/recordings/{id}/video", this::video, Access.API_TOKEN);
+    app.get("/api/v1/recordings/{id}/thumbnail", this::thumbnail, Access.API_TOKEN);
   }
 
   private void list(Context ctx) {

@@ -1,8 +1,10 @@
 package cz.zoom.screenrec.server.replay.ui;
 
+import cz.zoom.screenrec.server.api.http.Access;
 import cz.zoom.screenrec.server.api.http.HttpApi;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -35,12 +36,12 @@ public final class ReplayPages implements HttpApi.Routes {
       "png", "image/png",
       "ico", "image/x-icon",
       "json", "application/json");
-  /** Pages by path; the call page reads its call id from its own URL. */
-  private static final Map<String, String> PAGES = Map.of(
-      "/replay/login", "login.html",
-      "/replay/search", "search.html",
-      "/replay/calls/{callId}", "call.html",
-      "/replay/admin", "admin.html");
+  /** Pages by path, and who may open them; the call page reads its call id from its own URL. */
+  private static final Map<String, Page> PAGES = Map.of(
+      "/replay/login", new Page("login.html", Access.OPEN),
+      "/replay/search", new Page("search.html", Access.REVIEWER_PAGE),
+      "/replay/calls/{callId}", new Page("call.html", Access.REVIEWER_PAGE),
+      "/replay/admin", new Page("admin.html", Access.ADMIN_PAGE));
   /**
    * Same-origin only: the pages load nothing from elsewhere and may not be framed. Media may be
    * blob: (export preview) and images data: (inline icons).
@@ -49,36 +50,21 @@ public final class ReplayPages implements HttpApi.Routes {
       + "style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
       + "form-action 'self'; frame-ancestors 'none'";
 
-  private final ClassLoader loader;
-  private final Predicate<Context> loggedIn;
+  private final ClassLoader loader = ReplayPages.class.getClassLoader();
   private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
-  /** Pages are served to anyone; each page asks /replay/api/session and goes to the login page without one. */
-  public ReplayPages() {
-    this(ctx -> true);
-  }
-
   /**
-   * @param loggedIn whether a request carries a live session; pages other than login redirect to
-   *     the login page when it does not (the scripts check again, e.g. when a session expires while
-   *     a page is open)
+   * Pages other than the login page need a session (the session guard sends a browser without one
+   * to the login page, and answers a reviewer's request for the admin page 403 with the page,
+   * which then says it is for admins only); their scripts check again, e.g. when a session
+   * expires while a page is open.
    */
-  public ReplayPages(Predicate<Context> loggedIn) {
-    this.loader = ReplayPages.class.getClassLoader();
-    this.loggedIn = loggedIn;
-  }
-
   @Override
-  public void accept(Javalin app) {
+  public void accept(RoutesConfig app) {
+    app.get("/", ctx -> ctx.redirect("/replay/", HttpStatus.SEE_OTHER), Access.OPEN);
     // trailing slashes are ignored by Javalin, so this also answers /replay/
-    app.get("/replay", ctx -> ctx.redirect("/replay/search"));
-    PAGES.forEach((path, file) -> app.get(path, ctx -> {
-      if (!file.equals("login.html") && !loggedIn.test(ctx)) {
-        ctx.redirect("/replay/login?next=" + java.net.URLEncoder.encode(ctx.path(), java.nio.charset.StandardCharsets.UTF_8));
-        return;
-      }
-      send(ctx, file);
-    }));
+    app.get("/replay", ctx -> ctx.redirect("/replay/search", HttpStatus.SEE_OTHER), Access.OPEN);
+    PAGES.forEach((path, page) -> app.get(path, ctx -> send(ctx, page.file()), page.access()));
     app.get("/replay/assets/<path>", ctx -> {
       String path = ctx.pathParam("path");
       if (!ASSET.matcher(path).matches() || path.length() > 200) {
@@ -86,7 +72,7 @@ public final class ReplayPages implements HttpApi.Routes {
         return;
       }
       send(ctx, "assets/" + path);
-    });
+    }, Access.OPEN);
   }
 
   private void send(Context ctx, String name) {
@@ -100,16 +86,18 @@ public final class ReplayPages implements HttpApi.Routes {
     Asset a = asset.get();
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("Referrer-Policy", "same-origin");
-    // the files change with each release; revalidating is one cheap 304 per file
-    ctx.header("Cache-Control", "no-cache");
-    ctx.header("ETag", a.etag());
     if (a.type().startsWith("text/html")) {
       ctx.header("Content-Security-Policy", CSP);
       ctx.header("X-Frame-Options", "DENY");
     }
-    if (a.etag().equals(ctx.header("If-None-Match"))) {
-      ctx.status(304);
-      return;
+    if (ctx.statusCode() != 200) {
+      // a refusal (a reviewer at the admin page) has no ETag, so it never becomes "not modified"
+      ctx.header("Cache-Control", "no-store");
+    } else {
+      // the files change with each release; revalidating is one cheap 304 per file (Javalin
+      // answers 304 when If-None-Match equals this ETag)
+      ctx.header("Cache-Control", "no-cache");
+      ctx.header("ETag", a.etag());
     }
     ctx.contentType(a.type()).result(a.bytes());
   }
@@ -137,6 +125,8 @@ public final class ReplayPages implements HttpApi.Routes {
       throw new IllegalStateException(e);
     }
   }
+
+  private record Page(String file, Access access) {}
 
   private record Asset(byte[] bytes, String type, String etag) {}
 }
