@@ -1,14 +1,11 @@
 package cz.zoom.screenrec.encode;
 
+import cz.zoom.screenrec.encode.VideoLayout.Slot;
 import cz.zoom.screenrec.format.ScreenLayout;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacv.Frame;
 
@@ -18,24 +15,24 @@ import org.bytedeco.javacv.Frame;
  * reads as it is, so nothing is allocated per frame.
  */
 final class Canvas implements AutoCloseable {
-  /** A screen's place on the canvas, in canvas pixels (after scaling). */
-  record Slot(int x, int y, int width, int height) {}
-
   private final int width;
   private final int height;
   private final int scale;
-  private final Map<Integer, Slot> slots;
+  private final Map<Integer, Slot> slots = new HashMap<>();
   private final Frame frame;
   private final ByteBuffer pixels;
   private final int stride;
   private final byte[] row;
   private Frame gapFrame;
 
-  private Canvas(int width, int height, int scale, Map<Integer, Slot> slots) {
-    this.width = width;
-    this.height = height;
-    this.scale = scale;
-    this.slots = slots;
+  /** A black canvas with a slot for each screen of {@code layout}. */
+  Canvas(VideoLayout layout) {
+    this.width = layout.width();
+    this.height = layout.height();
+    this.scale = layout.scale();
+    for (ScreenLayout s : layout.screens()) {
+      slots.put(s.id(), layout.slot(s));
+    }
     this.frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3);
     this.pixels = (ByteBuffer) frame.image[0];
     this.stride = frame.imageStride;
@@ -45,75 +42,6 @@ final class Canvas implements AutoCloseable {
     for (int y = 0; y < height; y++) {
       pixels.put(y * stride, row, 0, stride);
     }
-  }
-
-  /**
-   * Places the screens by their desktop layout, or side by side in id order when the layout has
-   * them overlapping (clients that do not know monitor positions report them all at 0,0).
-   * Screens seen with several sizes get a slot as large as the largest.
-   */
-  static Canvas forScreens(Collection<ScreenLayout> seen, int maxWidth, int maxHeight) {
-    Map<Integer, ScreenLayout> byId = new HashMap<>();
-    for (ScreenLayout s : seen) {
-      byId.merge(s.id(), s, (a, b) -> new ScreenLayout(a.id(), a.x(), a.y(),
-          Math.max(a.width(), b.width()), Math.max(a.height(), b.height())));
-    }
-    List<ScreenLayout> screens = new ArrayList<>(byId.values());
-    screens.sort(Comparator.comparingInt(ScreenLayout::id));
-    if (overlap(screens)) {
-      List<ScreenLayout> row = new ArrayList<>();
-      int x = 0;
-      for (ScreenLayout s : screens) {
-        row.add(new ScreenLayout(s.id(), x, 0, s.width(), s.height()));
-        x += s.width();
-      }
-      screens = row;
-    }
-    long minX = Long.MAX_VALUE;
-    long minY = Long.MAX_VALUE;
-    long maxX = Long.MIN_VALUE;
-    long maxY = Long.MIN_VALUE;
-    for (ScreenLayout s : screens) {
-      minX = Math.min(minX, s.x());
-      minY = Math.min(minY, s.y());
-      maxX = Math.max(maxX, (long) s.x() + s.width());
-      maxY = Math.max(maxY, (long) s.y() + s.height());
-    }
-    long fullW = maxX - minX;
-    long fullH = maxY - minY;
-    if (fullW > 16 * 16384L || fullH > 16 * 16384L) {
-      throw new IllegalArgumentException("screen layout spans " + fullW + "x" + fullH + " pixels");
-    }
-    int scale = (int) Math.max(1, Math.max(ceilDiv(fullW, maxWidth), ceilDiv(fullH, maxHeight)));
-    Map<Integer, Slot> slots = new HashMap<>();
-    for (ScreenLayout s : screens) {
-      slots.put(s.id(), new Slot((int) ((s.x() - minX) / scale), (int) ((s.y() - minY) / scale),
-          (int) ceilDiv(s.width(), scale), (int) ceilDiv(s.height(), scale)));
-    }
-    // yuv420p subsamples 2x2, so both sides must be even.
-    int w = (int) ceilDiv(fullW, scale);
-    int h = (int) ceilDiv(fullH, scale);
-    w = Math.max(2, (w + 1) & ~1);
-    h = Math.max(2, (h + 1) & ~1);
-    return new Canvas(w, h, scale, slots);
-  }
-
-  private static boolean overlap(List<ScreenLayout> screens) {
-    for (int i = 0; i < screens.size(); i++) {
-      ScreenLayout a = screens.get(i);
-      for (int j = i + 1; j < screens.size(); j++) {
-        ScreenLayout b = screens.get(j);
-        if ((long) a.x() < (long) b.x() + b.width() && (long) b.x() < (long) a.x() + a.width()
-            && (long) a.y() < (long) b.y() + b.height() && (long) b.y() < (long) a.y() + a.height()) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static long ceilDiv(long a, long b) {
-    return (a + b - 1) / b;
   }
 
   int width() {

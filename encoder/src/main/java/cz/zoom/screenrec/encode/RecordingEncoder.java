@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -108,18 +109,11 @@ public final class RecordingEncoder {
       ownerOnly(Files.createDirectories(outputDir));
     }
     List<ScreenLayout> screens = new ArrayList<>();
-    List<Path> readable = new ArrayList<>();
-    for (Path p : segmentsInIndexOrder) {
-      try (InputStream in = Files.newInputStream(p); SegmentReader r = new SegmentReader(in)) {
-        screens.addAll(r.header().screens());
-        readable.add(p);
-      } catch (IOException | RuntimeException e) {
-        log.warn("segment {} is skipped: {}", p.getFileName(), e.getMessage());
-      }
-    }
+    List<Path> readable = readHeaders(segmentsInIndexOrder, screens);
     if (readable.isEmpty()) {
       throw new EncodingException("none of the " + segmentsInIndexOrder.size() + " segments is readable");
     }
+    VideoLayout layout = VideoLayout.of(screens, settings.maxWidth(), settings.maxHeight());
 
     VideoCodec codec = settings.codec();
     int fps = settings.fps();
@@ -130,7 +124,7 @@ public final class RecordingEncoder {
     Path thumbTmp = outputDir.resolve("." + THUMBNAIL_NAME + ".part");
     long began = System.nanoTime();
     boolean done = false;
-    try (Canvas canvas = Canvas.forScreens(screens, settings.maxWidth(), settings.maxHeight());
+    try (Canvas canvas = new Canvas(layout);
          SegmentEvents events = new SegmentEvents(readable)) {
       FFmpegFrameRecorder recorder = recorder(videoTmp, canvas);
       // FFmpeg creates the file with the process umask; screen recordings are the owner's alone
@@ -179,7 +173,7 @@ public final class RecordingEncoder {
       double seconds = (System.nanoTime() - began) / 1e9;
       log.info("encoded {} frames {}x{} ({} ms of recording) as {} in {} s: {} bytes",
           frames, canvas.width(), canvas.height(), endedAt - startedAt, codec, String.format("%.1f", seconds), bytes);
-      return new EncodedVideo(video, thumbnail, codec, bytes, frames * 1000L / fps, frames);
+      return new EncodedVideo(video, thumbnail, codec, bytes, frames * 1000L / fps, frames, layout);
     } catch (FFmpegFrameRecorder.Exception e) {
       throw new EncodingException(codec.encoderName() + " failed: " + e.getMessage(), e);
     } finally {
@@ -188,6 +182,35 @@ public final class RecordingEncoder {
         Files.deleteIfExists(thumbTmp);
       }
     }
+  }
+
+  /**
+   * The layout {@link #encode} gives these segments' screens, from their headers alone: what a
+   * video encoded before its layout was stored shows.
+   *
+   * @return empty when no segment header is readable
+   * @throws IllegalArgumentException when the screens span more than {@link VideoLayout#MAX_SPAN}
+   */
+  public Optional<VideoLayout> layout(List<Path> segmentsInIndexOrder) {
+    List<ScreenLayout> screens = new ArrayList<>();
+    if (readHeaders(segmentsInIndexOrder, screens).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(VideoLayout.of(screens, settings.maxWidth(), settings.maxHeight()));
+  }
+
+  /** Adds the screens of each readable segment to {@code screens}; returns the readable ones. */
+  private static List<Path> readHeaders(List<Path> segments, List<ScreenLayout> screens) {
+    List<Path> readable = new ArrayList<>();
+    for (Path p : segments) {
+      try (InputStream in = Files.newInputStream(p); SegmentReader r = new SegmentReader(in)) {
+        screens.addAll(r.header().screens());
+        readable.add(p);
+      } catch (IOException | RuntimeException e) {
+        log.warn("segment {} is skipped: {}", p.getFileName(), e.getMessage());
+      }
+    }
+    return readable;
   }
 
   private FFmpegFrameRecorder recorder(Path file, Canvas canvas) throws FFmpegFrameRecorder.Exception {

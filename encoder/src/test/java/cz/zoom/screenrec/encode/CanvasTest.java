@@ -15,12 +15,12 @@ class CanvasTest {
   void startsBlackEvenWhenItsMemoryHeldAnEarlierPicture() {
     // native memory is recycled by malloc: fill and free canvases, then check a fresh one
     for (int round = 0; round < 20; round++) {
-      try (Canvas dirty = Canvas.forScreens(ONE, 4096, 4096)) {
+      try (Canvas dirty = new Canvas(VideoLayout.of(ONE, 4096, 4096))) {
         int[] blue = new int[64 * 48];
         Arrays.fill(blue, 0x0000FF);
         dirty.draw(0, 64, 48, blue);
       }
-      try (Canvas fresh = Canvas.forScreens(ONE, 4096, 4096)) {
+      try (Canvas fresh = new Canvas(VideoLayout.of(ONE, 4096, 4096))) {
         ByteBuffer b = (ByteBuffer) fresh.frame().image[0];
         for (int i = 0; i < fresh.height() * fresh.frame().imageStride; i++) {
           assertThat(b.get(i)).as("byte %d in round %d", i, round).isZero();
@@ -31,7 +31,7 @@ class CanvasTest {
 
   @Test
   void drawsPixelsAsBgr() {
-    try (Canvas c = Canvas.forScreens(List.of(new ScreenLayout(0, 0, 0, 2, 1)), 4096, 4096)) {
+    try (Canvas c = new Canvas(VideoLayout.of(List.of(new ScreenLayout(0, 0, 0, 2, 1)), 4096, 4096))) {
       c.draw(0, 2, 1, new int[] {0x112233, 0x445566});
       ByteBuffer b = (ByteBuffer) c.frame().image[0];
       assertThat(new byte[] {b.get(0), b.get(1), b.get(2), b.get(3), b.get(4), b.get(5)})
@@ -44,11 +44,11 @@ class CanvasTest {
   @Test
   void screensWithNegativeDesktopCoordinatesAreShiftedIntoTheCanvas() {
     List<ScreenLayout> screens = List.of(new ScreenLayout(0, 0, 0, 100, 50), new ScreenLayout(1, -80, 10, 80, 40));
-    try (Canvas c = Canvas.forScreens(screens, 4096, 4096)) {
+    try (Canvas c = new Canvas(VideoLayout.of(screens, 4096, 4096))) {
       assertThat(c.width()).isEqualTo(180);
       assertThat(c.height()).isEqualTo(50);
-      assertThat(c.slot(1)).isEqualTo(new Canvas.Slot(0, 10, 80, 40));
-      assertThat(c.slot(0)).isEqualTo(new Canvas.Slot(80, 0, 100, 50));
+      assertThat(c.slot(1)).isEqualTo(new VideoLayout.Slot(0, 10, 80, 40));
+      assertThat(c.slot(0)).isEqualTo(new VideoLayout.Slot(80, 0, 100, 50));
     }
   }
 }

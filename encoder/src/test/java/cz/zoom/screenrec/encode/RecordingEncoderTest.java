@@ -196,6 +196,14 @@ class RecordingEncoderTest {
   }
 
   @Test
+  void noReadableSegmentHasNoLayout() throws IOException {
+    Path junk = dir.resolve("junk.seg");
+    Files.write(junk, new byte[] {1, 2, 3});
+
+    assertThat(vp9().layout(List.of(junk, dir.resolve("does-not-exist.seg")))).isEmpty();
+  }
+
+  @Test
   void twoScreensSideBySide() throws IOException {
     List<ScreenLayout> screens = List.of(new ScreenLayout(0, 0, 0, 160, 120), new ScreenLayout(1, 160, 0, 160, 120));
     List<Path> segments = TestSegments.solid(dir, screens, T0, T0 + 2000, FPS, 2000,
@@ -219,6 +227,9 @@ class RecordingEncoderTest {
 
     EncodedVideo v = vp9().encode(segments, T0, T0 + 1000, dir.resolve("out"));
 
+    assertThat(v.layout()).isEqualTo(new VideoLayout(160, 64, 1,
+        List.of(new ScreenLayout(0, 0, 0, 96, 64), new ScreenLayout(1, 96, 0, 64, 64))));
+    assertThat(vp9().layout(segments)).contains(v.layout());
     try (VideoProbe probe = VideoProbe.open(v.video())) {
       assertThat(probe.width()).isEqualTo(160);
       assertClose(probe.meanRgbAt(0, 30, 20, 30, 20), GREEN);
@@ -247,6 +258,8 @@ class RecordingEncoderTest {
 
     EncodedVideo v = new RecordingEncoder(s).encode(segments, T0, T0 + 1000, dir.resolve("out"));
 
+    // the screens stay in desktop pixels; the canvas is what the video's frames measure
+    assertThat(v.layout()).isEqualTo(new VideoLayout(200, 50, 2, screens));
     try (VideoProbe probe = VideoProbe.open(v.video())) {
       assertThat(probe.width()).isEqualTo(200);
       assertThat(probe.height()).isEqualTo(50);

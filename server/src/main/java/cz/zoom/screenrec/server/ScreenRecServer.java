@@ -13,6 +13,7 @@ import cz.zoom.screenrec.server.control.AgentRegistry;
 import cz.zoom.screenrec.server.control.AgentSession;
 import cz.zoom.screenrec.server.control.ControlServer;
 import cz.zoom.screenrec.server.encode.EncodeWorkers;
+import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.health.ControlPortHealthCheck;
 import cz.zoom.screenrec.server.health.DatabaseHealthCheck;
 import cz.zoom.screenrec.server.health.DiskSpaceHealthCheck;
@@ -80,16 +81,18 @@ public final class ScreenRecServer implements AutoCloseable {
     Database database = own(new Database(config.dbUrl(), config.dbUser(), config.dbPassword()));
     RecordingStore store = new RecordingStore(new Jdbc(database.dataSource()));
     LocalMediaStore media = new LocalMediaStore(config.mediaDir());
-    EncodeWorkers encoders = own(new EncodeWorkers(store, media,
-        new RecordingEncoder(EncoderSettings.of(config.videoCodec(), config.capture().framesPerSecond())),
-        config.encoderThreads(), new EncodeWorkers.Bounds(Duration.ofMillis(config.capture().segmentDurationMs()),
+    RecordingEncoder encoder = new RecordingEncoder(
+        EncoderSettings.of(config.videoCodec(), config.capture().framesPerSecond()));
+    EncodeWorkers encoders = own(new EncodeWorkers(store, media, encoder, config.encoderThreads(),
+        new EncodeWorkers.Bounds(Duration.ofMillis(config.capture().segmentDurationMs()),
             config.encodeBudgetFactor(), config.encodeBudgetMin()), metrics, clock));
 
     metrics.gauge("screenrec.agents.connected", agents, AgentRegistry::size);
     RecordingService recordings = new RecordingService(config, store, agents, encoders, clock);
     control = own(new ControlServer(config, agents, recordings, metrics));
 
-    ReplayFeature replay = own(new ReplayFeature(config, database, store, media, clock));
+    ReplayFeature replay = own(new ReplayFeature(config, database, store, media,
+        new VideoLayouts(store, media, encoder), clock));
     List<HttpApi.Routes> routes = new ArrayList<>(List.of(
         new HealthRoutes(List.of(new DatabaseHealthCheck(database), new ControlPortHealthCheck(control, agents),
             new DiskSpaceHealthCheck(config.mediaDir(), 512L * 1024 * 1024))),

@@ -155,13 +155,20 @@ class RecordingFlowTest {
   }
 
   static byte[] segment(String recordingId, int index, long startedAt, int rgb) throws Exception {
+    return segment(recordingId, index, startedAt, rgb, List.of(new ScreenLayout(0, 0, 0, 320, 240)));
+  }
+
+  /** 2 s of every screen (320x240 each) in one colour, 5 frames a second. */
+  static byte[] segment(String recordingId, int index, long startedAt, int rgb, List<ScreenLayout> screens)
+      throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     int[] pixels = new int[320 * 240];
     Arrays.fill(pixels, rgb);
-    try (SegmentWriter w = new SegmentWriter(bytes,
-        new SegmentHeader(recordingId, index, startedAt, List.of(new ScreenLayout(0, 0, 0, 320, 240))))) {
+    try (SegmentWriter w = new SegmentWriter(bytes, new SegmentHeader(recordingId, index, startedAt, screens))) {
       for (int i = 0; i < 10; i++) {
-        w.writeFrame(0, startedAt + i * 200L, pixels, false);
+        for (ScreenLayout s : screens) {
+          w.writeFrame(s.id(), startedAt + i * 200L, pixels, false);
+        }
       }
       w.close(startedAt + 2000);
     }

@@ -6,13 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.encode.VideoProbe;
+import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.server.config.ServerConfig;
+import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -260,6 +265,43 @@ class ReplayCallsTest {
     HttpResponse<byte[]> gone = browser.getBytes(screen.get("videoUrl").asText(), "bytes=0-99");
     assertThat(gone.statusCode()).isEqualTo(502);
     assertThat(json(browser.get("/replay/api/calls?callId=call-x"))).hasSize(1);
+  }
+
+  @Test
+  void monitorsAreWhereTheVideoShowsThemEvenForARecordingEncodedBeforeLayoutsWereStored() throws Exception {
+    ServerConfig.Builder config = base();
+    ServerFixture fx = start(dirA, config);
+    long t0 = System.currentTimeMillis();
+    // a client that knows no monitor positions: both at 0,0, so the video shows them side by side
+    List<ScreenLayout> screens = List.of(new ScreenLayout(0, 0, 0, 320, 240), new ScreenLayout(1, 0, 0, 320, 240));
+    String id = RecordedCalls.record(fx, "alice", "call-1", t0, 2,
+        (rid, i) -> RecordingFlowTest.segment(rid, i, t0 + i * RecordedCalls.SEGMENT_MS, RED, screens))
+        .get("id").asText();
+    String sideBySide = "[{\"id\":0,\"x\":0,\"y\":0,\"width\":320,\"height\":240},"
+        + "{\"id\":1,\"x\":320,\"y\":0,\"width\":320,\"height\":240}]";
+    assertThat(screensOf(fx, "call-1")).isEqualTo(sideBySide);
+
+    // what a server that did not store layouts left behind
+    fx.close();
+    fixtures.remove(fx);
+    ServerConfig c = config.build();
+    try (Connection db = DriverManager.getConnection(c.dbUrl(), c.dbUser(), c.dbPassword());
+        Statement st = db.createStatement()) {
+      assertThat(st.executeUpdate("DELETE FROM recording_layout")).isEqualTo(2);
+    }
+    fx = start(dirA, config);
+    assertThat(screensOf(fx, "call-1")).isEqualTo(sideBySide);
+    LocalMediaStore media = new LocalMediaStore(c.mediaDir());
+    Files.delete(media.segmentPath(id, 0));
+    Files.delete(media.segmentPath(id, 1));
+    assertThat(screensOf(fx, "call-1")).as("stored once read").isEqualTo(sideBySide);
+  }
+
+  static String screensOf(ServerFixture fx, String callId) throws Exception {
+    ReplayClient browser = new ReplayClient(fx.base).loggedIn("admin", ADMIN);
+    HttpResponse<String> r = browser.get("/replay/api/calls/" + callId);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return json(r).get("screen").get(0).get("screens").toString();
   }
 
   @Test

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Encoder threads. Each job turns one recording's segments into a video and thumbnail, verifies
- * the result, and only then marks the recording READY. Raw segments are kept.
+ * the result, stores the video's layout and only then marks the recording READY. Raw segments
+ * are kept.
  *
  * <p>No recording can starve the others. The span encoded is cut to what the server observed
  * ({@link EncodeWindow}), so a client claiming hours gets at most its call's length. Each encode
@@ -199,6 +200,8 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
       long t0 = System.nanoTime();
       EncodedVideo video = encoder.encode(segments, from, to, media.recordingDir(recordingId), budget);
       verify(video, encoder.settings().fps());
+      // before READY: a READY recording without a layout is one encoded before layouts were kept
+      store.replaceLayout(recordingId, video.layout());
       store.ready(recordingId, video.codec().id(), video.bytes(), video.durationMs(), from, to, clock.millis());
       log.info("recording {}: READY, {} {} bytes, {} ms of video, encoded in {} ms", recordingId,
           video.codec().id(), video.bytes(), video.durationMs(), (System.nanoTime() - t0) / 1_000_000);

@@ -1,10 +1,13 @@
 package cz.zoom.screenrec.server.recording;
 
+import cz.zoom.screenrec.encode.VideoLayout;
+import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.server.storage.Filter;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.StorageException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -185,6 +188,57 @@ public final class RecordingStore {
         RecordingStatus.READY.name(), codec, bytes, durationMs, encodedFrom, encodedTo, now, id);
     revokeUploadTokens(id, now);
   }
+
+  // --- the video's layout ----------------------------------------------------------------------
+
+  /** Stores how an encode laid the recording's screens out, replacing what an earlier one stored. */
+  public void replaceLayout(String recordingId, VideoLayout layout) {
+    jdbc.update("DELETE FROM recording_layout WHERE recording_id = ?", recordingId);
+    addLayout(recordingId, layout);
+  }
+
+  /** Stores a layout unless the recording has one; false if it has (the stored one wins). */
+  public boolean addLayout(String recordingId, VideoLayout layout) {
+    if (layout.screens().isEmpty()) {
+      return false;
+    }
+    // one statement for all screens, so a reader never sees part of a layout
+    StringBuilder sql = new StringBuilder("INSERT INTO recording_layout (recording_id, screen_id, x, y, width, "
+        + "height, canvas_width, canvas_height, scale) VALUES ");
+    List<Object> params = new ArrayList<>();
+    for (ScreenLayout s : layout.screens()) {
+      sql.append(params.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      params.addAll(List.of(recordingId, s.id(), s.x(), s.y(), s.width(), s.height(), layout.width(),
+          layout.height(), layout.scale()));
+    }
+    try {
+      jdbc.update(sql.toString(), params.toArray());
+      return true;
+    } catch (StorageException e) {
+      if (Jdbc.isDuplicateKey(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** How the recording's video shows its screens; empty if no layout is stored for it. */
+  public Optional<VideoLayout> layout(String recordingId) {
+    List<LayoutRow> rows = jdbc.query("SELECT screen_id, x, y, width, height, canvas_width, canvas_height, scale "
+            + "FROM recording_layout WHERE recording_id = ? ORDER BY screen_id",
+        rs -> new LayoutRow(new ScreenLayout(rs.getInt("screen_id"), rs.getInt("x"), rs.getInt("y"),
+            rs.getInt("width"), rs.getInt("height")), rs.getInt("canvas_width"), rs.getInt("canvas_height"),
+            rs.getInt("scale")),
+        recordingId);
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    LayoutRow first = rows.get(0);
+    return Optional.of(new VideoLayout(first.canvasWidth(), first.canvasHeight(), first.scale(),
+        rows.stream().map(LayoutRow::screen).toList()));
+  }
+
+  private record LayoutRow(ScreenLayout screen, int canvasWidth, int canvasHeight, int scale) {}
 
   // --- segments ------------------------------------------------------------------------------
 

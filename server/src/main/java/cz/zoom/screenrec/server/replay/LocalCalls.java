@@ -2,11 +2,10 @@ package cz.zoom.screenrec.server.replay;
 
 import cz.zoom.screenrec.server.storage.Filter;
 import cz.zoom.screenrec.encode.VideoCodec;
-import cz.zoom.screenrec.format.ScreenLayout;
-import cz.zoom.screenrec.format.SegmentReader;
 import cz.zoom.screenrec.server.api.http.RecordingView;
 import cz.zoom.screenrec.server.audio.AudioStore;
 import cz.zoom.screenrec.server.audio.CallAudio;
+import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.recording.Call;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStore;
@@ -19,11 +18,6 @@ import cz.zoom.screenrec.server.replay.CallMedia.Part;
 import cz.zoom.screenrec.server.replay.CallMedia.Screen;
 import cz.zoom.screenrec.server.replay.CallMedia.ScreenRect;
 import cz.zoom.screenrec.server.storage.Jdbc;
-import cz.zoom.screenrec.server.storage.LocalMediaStore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,28 +25,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** What this cluster holds of calls: screen recordings, audio and call events. */
 public final class LocalCalls {
-  private static final Logger log = LoggerFactory.getLogger(LocalCalls.class);
   static final int SEARCH_LIMIT = 200;
 
   private final String clusterId;
   private final RecordingStore recordings;
   private final AudioStore audio;
-  private final LocalMediaStore media;
+  private final VideoLayouts layouts;
   private final Jdbc jdbc;
   private final SegmentGaps segmentGaps;
 
-  public LocalCalls(String clusterId, RecordingStore recordings, AudioStore audio, LocalMediaStore media, Jdbc jdbc,
+  public LocalCalls(String clusterId, RecordingStore recordings, AudioStore audio, VideoLayouts layouts, Jdbc jdbc,
       SegmentGaps segmentGaps) {
     this.segmentGaps = segmentGaps;
     this.clusterId = clusterId;
     this.recordings = recordings;
     this.audio = audio;
-    this.media = media;
+    this.layouts = layouts;
     this.jdbc = jdbc;
   }
 
@@ -95,7 +86,7 @@ public final class LocalCalls {
     Long end = r.endedAt() != null ? r.endedAt()
         : r.startedAt() != null && r.videoDurationMs() != null ? r.startedAt() + r.videoDurationMs() : null;
     return new Screen(r.id(), clusterId, r.agent(), r.status().name(), r.startedAt(), end, r.videoDurationMs(),
-        contentType, parts, gaps(r, segments, view.missingSegments()), screens(r, segments), null, null, null);
+        contentType, parts, gaps(r, segments, view.missingSegments()), screens(r), null, null, null);
   }
 
   private List<Gap> gaps(Recording r, List<Segment> segments, List<Integer> missing) {
@@ -154,52 +145,10 @@ public final class LocalCalls {
     return lengths.get(lengths.size() / 2);
   }
 
-  /** Monitors as the encoder lays them out (RecordingEncoder's canvas), from the segment headers. */
-  private List<ScreenRect> screens(Recording r, List<Segment> segments) {
-    Map<Integer, ScreenLayout> byId = new LinkedHashMap<>();
-    for (Segment s : segments) {
-      Path file = media.segmentPath(r.id(), s.index());
-      if (!Files.isRegularFile(file)) {
-        continue;
-      }
-      try (InputStream in = Files.newInputStream(file); SegmentReader reader = new SegmentReader(in)) {
-        for (ScreenLayout l : reader.header().screens()) {
-          byId.merge(l.id(), l, (a, b) -> new ScreenLayout(a.id(), a.x(), a.y(), Math.max(a.width(), b.width()),
-              Math.max(a.height(), b.height())));
-        }
-      } catch (IOException | RuntimeException e) {
-        log.debug("segment {} of {} has no readable header: {}", s.index(), r.id(), e.toString());
-      }
-    }
-    List<ScreenLayout> screens = new ArrayList<>(byId.values());
-    screens.sort(Comparator.comparingInt(ScreenLayout::id));
-    if (overlap(screens)) {
-      List<ScreenLayout> row = new ArrayList<>();
-      int x = 0;
-      for (ScreenLayout s : screens) {
-        row.add(new ScreenLayout(s.id(), x, 0, s.width(), s.height()));
-        x += s.width();
-      }
-      screens = row;
-    }
-    int minX = screens.stream().mapToInt(ScreenLayout::x).min().orElse(0);
-    int minY = screens.stream().mapToInt(ScreenLayout::y).min().orElse(0);
-    return screens.stream().map(s -> new ScreenRect(s.id(), s.x() - minX, s.y() - minY, s.width(), s.height()))
-        .toList();
-  }
-
-  private static boolean overlap(List<ScreenLayout> screens) {
-    for (int i = 0; i < screens.size(); i++) {
-      for (int j = i + 1; j < screens.size(); j++) {
-        ScreenLayout a = screens.get(i);
-        ScreenLayout b = screens.get(j);
-        if (a.x() < b.x() + b.width() && b.x() < a.x() + a.width() && a.y() < b.y() + b.height()
-            && b.y() < a.y() + a.height()) {
-          return true;
-        }
-      }
-    }
-    return false;
+  /** The monitors as the recording's video shows them, in desktop pixels; none before it is encoded. */
+  private List<ScreenRect> screens(Recording r) {
+    return layouts.of(r).map(l -> l.screens().stream()
+        .map(s -> new ScreenRect(s.id(), s.x(), s.y(), s.width(), s.height())).toList()).orElse(List.of());
   }
 
   /** Calls this cluster knows, by call id, agent and start time (any may be null), newest first. */

@@ -12,6 +12,7 @@ import cz.zoom.screenrec.server.auth.AdminPasswordFile;
 import cz.zoom.screenrec.server.auth.AuthService;
 import cz.zoom.screenrec.server.auth.UserStore;
 import cz.zoom.screenrec.server.config.ServerConfig;
+import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
@@ -40,9 +41,9 @@ public final class ReplayFeature implements AutoCloseable {
   private ReplayAuth guard;
 
   public ReplayFeature(ServerConfig config, Database database, RecordingStore store, LocalMediaStore media,
-      Clock clock) throws IOException {
+      VideoLayouts layouts, Clock clock) throws IOException {
     try {
-      startAll(config, database, store, media, clock);
+      startAll(config, database, store, media, layouts, clock);
     } catch (IOException | RuntimeException | Error e) {
       close();
       throw e;
@@ -50,7 +51,7 @@ public final class ReplayFeature implements AutoCloseable {
   }
 
   private void startAll(ServerConfig config, Database database, RecordingStore store, LocalMediaStore media,
-      Clock clock) throws IOException {
+      VideoLayouts layouts, Clock clock) throws IOException {
     Jdbc jdbc = new Jdbc(database.dataSource());
     AuditLog audit = new AuditLog(database.dataSource(), clock);
     AuthService auth = new AuthService(new UserStore(jdbc), audit, clock, config.sessionIdle(), config.sessionMax(),
@@ -63,7 +64,7 @@ public final class ReplayFeature implements AutoCloseable {
     }
     AudioService audio = new AudioService(new AudioStore(jdbc, media.root()), config.maxAudioBytes(), clock);
     Peers peers = own(new Peers(config.peers(), config.peerTimeout(), config.clusterId()));
-    LocalCalls local = new LocalCalls(config.clusterId(), store, audio.store(), media, jdbc,
+    LocalCalls local = new LocalCalls(config.clusterId(), store, audio.store(), layouts, jdbc,
         own(new SegmentGaps(media)));
     ReplayCalls calls = new ReplayCalls(local, peers);
     Thumbnails thumbnails = own(new Thumbnails(media));

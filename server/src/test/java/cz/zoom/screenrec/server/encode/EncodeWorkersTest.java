@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import cz.zoom.screenrec.encode.EncoderSettings;
 import cz.zoom.screenrec.encode.RecordingEncoder;
 import cz.zoom.screenrec.encode.VideoCodec;
+import cz.zoom.screenrec.encode.VideoLayout;
 import cz.zoom.screenrec.encode.VideoProbe;
 import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.format.SegmentHeader;
@@ -21,6 +22,7 @@ import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -84,6 +86,38 @@ class EncodeWorkersTest {
         .isBetween(expected - 400, expected + 400);
     assertThat(r.captureStartedAt()).as("the replay places the video where it was cut")
         .isEqualTo(now - 10_000 - MARGIN.toMillis());
+    assertThat(store.layout(id)).contains(new VideoLayout(320, 240, 1, List.of(new ScreenLayout(0, 0, 0, 320, 240))));
+  }
+
+  @Test
+  void aRecordingEncodedBeforeLayoutsWereStoredGetsTheLayoutOfItsVideoOnce() throws Exception {
+    long now = System.currentTimeMillis();
+    String id = recording("call-1", now - 4_000, now, now - 4_000, now - 4_000, now, new long[] {now - 4_000, now});
+    VideoLayouts layouts = new VideoLayouts(store, media, new RecordingEncoder(EncoderSettings.of(VideoCodec.VP9_WEBM, 5)));
+    assertThat(layouts.of(store.findRecording(id).orElseThrow())).as("not encoded yet").isEmpty();
+    workers.accept(id);
+    assertThat(awaitDone(id).status()).isEqualTo(RecordingStatus.READY);
+    VideoLayout encoded = store.layout(id).orElseThrow();
+    // what a server that did not store layouts left behind
+    new Jdbc(database.dataSource()).update("DELETE FROM recording_layout WHERE recording_id = ?", id);
+
+    Recording r = store.findRecording(id).orElseThrow();
+    assertThat(layouts.of(r)).contains(encoded);
+    assertThat(store.layout(id)).as("stored").contains(encoded);
+    Files.delete(media.segmentPath(id, 0));
+    assertThat(layouts.of(r)).as("read from the database, not the segments").contains(encoded);
+  }
+
+  @Test
+  void aRecordingWithoutLayoutOrReadableSegmentHasNone() throws Exception {
+    long now = System.currentTimeMillis();
+    String id = recording("call-1", now - 4_000, now, now - 4_000, now - 4_000, now, new long[] {now - 4_000, now});
+    store.ready(id, "vp9", 1, 4_000, now - 4_000, now, now);
+    Files.write(media.segmentPath(id, 0), new byte[] {1, 2, 3});
+    VideoLayouts layouts = new VideoLayouts(store, media, new RecordingEncoder(EncoderSettings.of(VideoCodec.VP9_WEBM, 5)));
+
+    assertThat(layouts.of(store.findRecording(id).orElseThrow())).isEmpty();
+    assertThat(store.layout(id)).isEmpty();
   }
 
   @Test
@@ -131,7 +165,7 @@ class EncodeWorkersTest {
 
   /** True once a worker writes the recording's video (its temporary file exists). */
   private boolean beingEncoded(String id) {
-    return java.nio.file.Files.exists(media.recordingDir(id).resolve(".video.webm.part"));
+    return Files.exists(media.recordingDir(id).resolve(".video.webm.part"));
   }
 
   /**

@@ -3,6 +3,8 @@ package cz.zoom.screenrec.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import cz.zoom.screenrec.encode.VideoLayout;
+import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.server.recording.Call;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStatus;
@@ -59,7 +61,8 @@ abstract class RecordingStoreTest {
   @Test
   void flywayMigratesAnEmptyDatabaseAndAReopenKeepsTheData() throws Exception {
     try (Connection c = database.connection()) {
-      assertThat(tableNames(c)).contains("calls", "recordings", "segments", "upload_tokens", "flyway_schema_history");
+      assertThat(tableNames(c)).contains("calls", "recordings", "segments", "upload_tokens", "recording_layout",
+          "flyway_schema_history");
       List<String> applied = new ArrayList<>();
       try (ResultSet rs = c.createStatement().executeQuery(
           "SELECT \"version\", \"success\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL")) {
@@ -68,7 +71,7 @@ abstract class RecordingStoreTest {
           applied.add(rs.getString(1));
         }
       }
-      assertThat(applied).contains("1", "2", "6");
+      assertThat(applied).contains("1", "2", "6", "8");
     }
     store.insertCall(new Call("call-1", "alice", T0, null));
     database.close();
@@ -292,6 +295,33 @@ abstract class RecordingStoreTest {
     Recording u = store.findRecording(unknown).orElseThrow();
     assertThat(u.captureStartedAt()).isEqualTo(T0 + 10);
     assertThat(u.captureEndedAt()).isEqualTo(T0 + 20);
+  }
+
+  @Test
+  void theVideosLayoutReadsBackAsWrittenAndAReEncodeReplacesIt() {
+    String id = recording("call-1", "alice", T0, null, null);
+    assertThat(store.layout(id)).isEmpty();
+    VideoLayout two = new VideoLayout(1922, 542, 2,
+        List.of(new ScreenLayout(0, 0, 0, 1921, 1081), new ScreenLayout(1, 1921, 0, 1920, 1080)));
+    store.replaceLayout(id, two);
+    assertThat(store.layout(id)).contains(two);
+
+    VideoLayout one = new VideoLayout(640, 480, 1, List.of(new ScreenLayout(3, 0, 0, 640, 480)));
+    store.replaceLayout(id, one);
+    assertThat(store.layout(id)).contains(one);
+  }
+
+  @Test
+  void aLayoutAddedLaterNeverReplacesTheStoredOne() {
+    String id = recording("call-1", "alice", T0, null, null);
+    VideoLayout stored = new VideoLayout(640, 480, 1, List.of(new ScreenLayout(0, 0, 0, 640, 480)));
+    assertThat(store.addLayout(id, stored)).isTrue();
+
+    VideoLayout other = new VideoLayout(800, 600, 1,
+        List.of(new ScreenLayout(0, 0, 0, 400, 600), new ScreenLayout(1, 400, 0, 400, 600)));
+    assertThat(store.addLayout(id, other)).isFalse();
+    assertThat(store.layout(id)).contains(stored);
+    assertThat(store.addLayout(UUID.randomUUID().toString(), stored)).as("unknown recording").isFalse();
   }
 
   @Test
