@@ -3,11 +3,11 @@ package cz.zoom.screenrec.server;
 import cz.zoom.screenrec.encode.EncoderSettings;
 import cz.zoom.screenrec.encode.RecordingEncoder;
 import cz.zoom.screenrec.protocol.ErrorCode;
-import cz.zoom.screenrec.server.api.http.AgentRoutes;
-import cz.zoom.screenrec.server.api.http.CallRoutes;
-import cz.zoom.screenrec.server.api.http.HttpApi;
-import cz.zoom.screenrec.server.api.http.HttpLimits;
-import cz.zoom.screenrec.server.api.http.RecordingRoutes;
+import cz.zoom.screenrec.server.api.AgentRoutes;
+import cz.zoom.screenrec.server.api.CallRoutes;
+import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.http.HttpLimits;
+import cz.zoom.screenrec.server.api.RecordingRoutes;
 import cz.zoom.screenrec.server.config.ServerConfig;
 import cz.zoom.screenrec.server.control.AgentRegistry;
 import cz.zoom.screenrec.server.control.AgentSession;
@@ -17,8 +17,8 @@ import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.health.ControlPortHealthCheck;
 import cz.zoom.screenrec.server.health.DatabaseHealthCheck;
 import cz.zoom.screenrec.server.health.DiskSpaceHealthCheck;
-import cz.zoom.screenrec.server.health.HealthRoutes;
-import cz.zoom.screenrec.server.metrics.MetricsRoutes;
+import cz.zoom.screenrec.server.api.HealthRoutes;
+import cz.zoom.screenrec.server.api.MetricsRoutes;
 import cz.zoom.screenrec.server.recording.RecordingService;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.replay.ReplayFeature;
@@ -26,7 +26,7 @@ import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import cz.zoom.screenrec.server.storage.OwnerOnly;
-import cz.zoom.screenrec.server.upload.SegmentUploadRoutes;
+import cz.zoom.screenrec.server.api.SegmentUploadRoutes;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -99,7 +99,7 @@ public final class ScreenRecServer implements AutoCloseable {
         new MetricsRoutes(metrics),
         new CallRoutes(recordings),
         new AgentRoutes(agents),
-        new cz.zoom.screenrec.server.plugins.PluginRoutes(config.pluginsDir(), config.publicUrl()),
+        new cz.zoom.screenrec.server.api.PluginRoutes(config.pluginsDir(), config.publicUrl()),
         new RecordingRoutes(store, media),
         new SegmentUploadRoutes(store, media, recordings, config.clusterId(), config.maxSegmentBytes(),
             config.maxRecordingBytes(), metrics, clock)));

@@ -1,6 +1,6 @@
 package cz.zoom.screenrec.server;
 
-import cz.zoom.screenrec.server.api.http.Json;
+import cz.zoom.screenrec.server.http.Json;
 import cz.zoom.screenrec.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

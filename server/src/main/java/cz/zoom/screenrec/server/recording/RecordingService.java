@@ -8,7 +8,7 @@ import cz.zoom.screenrec.protocol.UploadGrant;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
 import cz.zoom.screenrec.protocol.Stop;
-import cz.zoom.screenrec.server.api.http.ApiException;
+import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.config.ServerConfig;
 import cz.zoom.screenrec.server.control.AgentRegistry;
 import cz.zoom.screenrec.server.control.AgentSession;

@@ -2,9 +2,9 @@ package cz.zoom.screenrec.server.replay;
 
 import cz.zoom.screenrec.server.storage.Filter;
 import cz.zoom.screenrec.encode.VideoCodec;
-import cz.zoom.screenrec.server.api.http.RecordingView;
-import cz.zoom.screenrec.server.audio.AudioStore;
-import cz.zoom.screenrec.server.audio.CallAudio;
+import cz.zoom.screenrec.server.api.RecordingView;
+import cz.zoom.screenrec.server.replay.audio.AudioStore;
+import cz.zoom.screenrec.server.replay.audio.CallAudio;
 import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.recording.Call;
 import cz.zoom.screenrec.server.recording.Recording;

@@ -2,9 +2,9 @@ package cz.zoom.screenrec.server.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.protocol.Limits;
-import cz.zoom.screenrec.server.api.http.Json;
-import cz.zoom.screenrec.server.peers.PeerClient;
-import cz.zoom.screenrec.server.peers.Peers;
+import cz.zoom.screenrec.server.http.Json;
+import cz.zoom.screenrec.server.replay.peers.PeerClient;
+import cz.zoom.screenrec.server.replay.peers.Peers;
 import cz.zoom.screenrec.server.replay.CallMedia.Audio;
 import cz.zoom.screenrec.server.replay.CallMedia.CallSummary;
 import cz.zoom.screenrec.server.replay.CallMedia.ClusterCall;

@@ -1,16 +1,16 @@
 package cz.zoom.screenrec.server.replay;
 
-import cz.zoom.screenrec.server.api.http.HttpApi;
-import cz.zoom.screenrec.server.audio.AudioRoutes;
-import cz.zoom.screenrec.server.audio.AudioService;
-import cz.zoom.screenrec.server.audio.AudioStore;
-import cz.zoom.screenrec.server.export.CallExporter;
-import cz.zoom.screenrec.server.export.ExportService;
-import cz.zoom.screenrec.server.peers.Peers;
-import cz.zoom.screenrec.server.audit.AuditLog;
-import cz.zoom.screenrec.server.auth.AdminPasswordFile;
-import cz.zoom.screenrec.server.auth.AuthService;
-import cz.zoom.screenrec.server.auth.UserStore;
+import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.replay.audio.AudioRoutes;
+import cz.zoom.screenrec.server.replay.audio.AudioService;
+import cz.zoom.screenrec.server.replay.audio.AudioStore;
+import cz.zoom.screenrec.server.replay.export.CallExporter;
+import cz.zoom.screenrec.server.replay.export.ExportService;
+import cz.zoom.screenrec.server.replay.peers.Peers;
+import cz.zoom.screenrec.server.replay.audit.AuditLog;
+import cz.zoom.screenrec.server.replay.auth.AdminPasswordFile;
+import cz.zoom.screenrec.server.replay.auth.AuthService;
+import cz.zoom.screenrec.server.replay.auth.UserStore;
 import cz.zoom.screenrec.server.config.ServerConfig;
 import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.recording.RecordingStore;
