@@ -26,6 +26,7 @@ import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import cz.zoom.screenrec.server.storage.OwnerOnly;
+import cz.zoom.screenrec.server.upload.SegmentIntake;
 import cz.zoom.screenrec.server.api.SegmentUploadRoutes;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -101,8 +102,8 @@ public final class ScreenRecServer implements AutoCloseable {
         new AgentRoutes(agents),
         new cz.zoom.screenrec.server.api.PluginRoutes(config.pluginsDir(), config.publicUrl()),
         new RecordingRoutes(store, media),
-        new SegmentUploadRoutes(store, media, recordings, config.clusterId(), config.maxSegmentBytes(),
-            config.maxRecordingBytes(), metrics, clock)));
+        new SegmentUploadRoutes(new SegmentIntake(store, media, recordings, config.clusterId(),
+            config.maxSegmentBytes(), config.maxRecordingBytes(), metrics, clock))));
     routes.add(new cz.zoom.screenrec.server.replay.ui.ReplayPages());
     routes.addAll(replay.routes());
     http = own(new HttpApi(apiToken, httpLimits(config), replay.sessionGuard(), routes));

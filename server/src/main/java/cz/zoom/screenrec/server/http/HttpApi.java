@@ -1,6 +1,8 @@
 package cz.zoom.screenrec.server.http;
 
 import cz.zoom.screenrec.protocol.Limits;
+import cz.zoom.screenrec.server.core.LogText;
+import cz.zoom.screenrec.server.core.Refusal;
 import cz.zoom.screenrec.server.storage.StorageException;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
@@ -116,6 +118,7 @@ public final class HttpApi implements AutoCloseable {
         }
       });
       routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+      routes.exception(Refusal.class, (e, ctx) -> error(ctx, Refusals.status(e), e.code(), e.getMessage()));
       // Javalin's own refusals (a JSON body over the size limit) get the same body as ours; no
       // route and no method are answered by the error handlers below
       routes.exception(HttpResponseException.class, (e, ctx) -> {

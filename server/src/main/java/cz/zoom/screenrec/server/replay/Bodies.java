@@ -106,7 +106,7 @@ final class Bodies {
 
   static String optionalCallId(Context ctx) {
     String v = ctx.queryParam("callId");
-    return v == null || v.isEmpty() ? null : cz.zoom.screenrec.server.replay.audio.CallIds.check(v);
+    return v == null || v.isEmpty() ? null : CallIds.check(v);
   }
 
   static String optionalName(Context ctx, String param) {

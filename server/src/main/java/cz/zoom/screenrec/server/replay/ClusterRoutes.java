@@ -3,7 +3,6 @@ package cz.zoom.screenrec.server.replay;
 import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;
-import cz.zoom.screenrec.server.replay.audio.CallIds;
 import cz.zoom.screenrec.server.http.RangeResponse;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStatus;

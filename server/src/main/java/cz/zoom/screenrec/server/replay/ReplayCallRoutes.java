@@ -4,7 +4,6 @@ import cz.zoom.screenrec.encode.VideoCodec;
 import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;
-import cz.zoom.screenrec.server.replay.audio.CallIds;
 import cz.zoom.screenrec.server.http.RangeResponse;
 import cz.zoom.screenrec.server.replay.audio.AudioService;
 import cz.zoom.screenrec.server.replay.audio.CallAudio;

@@ -1,7 +1,6 @@
 package cz.zoom.screenrec.server.replay;
 
 import cz.zoom.screenrec.server.http.HttpApi;
-import cz.zoom.screenrec.server.replay.audio.AudioRoutes;
 import cz.zoom.screenrec.server.replay.audio.AudioService;
 import cz.zoom.screenrec.server.replay.audio.AudioStore;
 import cz.zoom.screenrec.server.replay.export.CallExporter;

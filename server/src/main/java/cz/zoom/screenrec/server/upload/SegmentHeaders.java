@@ -13,11 +13,11 @@ import java.nio.file.Path;
  * be filed under another recording or index. The body is not decoded here; the encoder copes
  * with damage past the header.
  */
-public final class SegmentHeaders {
+final class SegmentHeaders {
   private SegmentHeaders() {}
 
   /** Returns the segment's capture start time, or refuses it. */
-  public static long check(Path segment, String recordingId, int index) throws RejectedSegmentException {
+  static long check(Path segment, String recordingId, int index) throws RejectedSegmentException {
     SegmentHeader header;
     try (InputStream in = Files.newInputStream(segment); SegmentReader reader = new SegmentReader(in)) {
       header = reader.header();

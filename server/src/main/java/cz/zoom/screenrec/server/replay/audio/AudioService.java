@@ -1,6 +1,6 @@
 package cz.zoom.screenrec.server.replay.audio;
 
-import cz.zoom.screenrec.server.http.ApiException;
+import cz.zoom.screenrec.server.core.Refusal;
 import cz.zoom.screenrec.server.storage.OwnerOnly;
 import cz.zoom.screenrec.server.storage.StripedLocks;
 import java.io.IOException;
@@ -58,13 +58,13 @@ public final class AudioService {
   public CallAudio intake(String callId, String agent, long startedAt, String format, long declaredBytes,
       InputStream body) throws IOException {
     if (startedAt <= MIN_TIME || startedAt >= MAX_TIME) {
-      throw ApiException.badRequest("startedAt must be UTC milliseconds, was " + startedAt);
+      throw new Refusal.Invalid("startedAt must be UTC milliseconds, was " + startedAt);
     }
     if (format != null && !format.equals("wav") && !format.equals("ogg")) {
-      throw ApiException.badRequest("format must be wav or ogg");
+      throw new Refusal.Invalid("format must be wav or ogg");
     }
     if (declaredBytes > maxBytes) {
-      throw new ApiException(413, "too_large", "audio uploads are at most " + maxBytes + " bytes");
+      throw new Refusal.TooLarge("too_large", "audio uploads are at most " + maxBytes + " bytes");
     }
     Path dir = OwnerOnly.directories(store.callDir(callId));
     String tag = UUID.randomUUID().toString();
@@ -74,16 +74,16 @@ public final class AudioService {
       long bytes = receive(body, upload);
       String sniffed = AudioFiles.sniff(upload);
       if (sniffed == null) {
-        throw ApiException.badRequest("the body is neither a WAV (RIFF/WAVE) nor an Ogg file");
+        throw new Refusal.Invalid("the body is neither a WAV (RIFF/WAVE) nor an Ogg file");
       }
       if (format != null && !format.equals(sniffed)) {
-        throw ApiException.badRequest("format=" + format + " but the body is " + sniffed);
+        throw new Refusal.Invalid("format=" + format + " but the body is " + sniffed);
       }
       AudioFiles.Probe probe;
       try {
         probe = AudioFiles.decode(upload, sniffed, copy);
       } catch (AudioFiles.BadAudioException e) {
-        throw new ApiException(400, "bad_audio", e.getMessage());
+        throw new Refusal.Invalid("bad_audio", e.getMessage());
       }
       synchronized (locks.forKey(callId)) {
         String original = "audio." + sniffed;
@@ -124,13 +124,13 @@ public final class AudioService {
       for (int n; (n = body.read(buf)) > 0; ) {
         bytes += n;
         if (bytes > maxBytes) {
-          throw new ApiException(413, "too_large", "audio uploads are at most " + maxBytes + " bytes");
+          throw new Refusal.TooLarge("too_large", "audio uploads are at most " + maxBytes + " bytes");
         }
         out.write(buf, 0, n);
       }
     }
     if (bytes == 0) {
-      throw ApiException.badRequest("the body is empty");
+      throw new Refusal.Invalid("the body is empty");
     }
     return bytes;
   }

@@ -11,7 +11,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import cz.zoom.screenrec.server.http.LogText;
+import cz.zoom.screenrec.server.core.LogText;
 
 /**
  * The audit log (table audit_events). Rows are only ever added. Each one is also logged, so the

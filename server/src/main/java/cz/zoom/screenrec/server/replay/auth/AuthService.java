@@ -1,7 +1,7 @@
 package cz.zoom.screenrec.server.replay.auth;
 
 import cz.zoom.screenrec.protocol.Limits;
-import cz.zoom.screenrec.server.http.ApiException;
+import cz.zoom.screenrec.server.core.Refusal;
 import cz.zoom.screenrec.server.replay.audit.AuditAction;
 import cz.zoom.screenrec.server.replay.audit.AuditLog;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +73,7 @@ public final class AuthService {
       long locked = throttle.lockedFor(username);
       if (locked > 0) {
         audit.record(username, AuditAction.LOGIN_FAILED, null, "locked after repeated failures");
-        throw new ApiException(429, "locked", "too many failed logins for this user; try again in "
+        throw new Refusal.Throttled("locked", "too many failed logins for this user; try again in "
             + Math.max(1, (locked + 999) / 1000) + " s");
       }
       Optional<User> user = store.findUser(username);
@@ -146,10 +146,10 @@ public final class AuthService {
       validName(username);
       validPassword(password);
       if (role == null) {
-        throw ApiException.badRequest("role must be ADMIN or REVIEWER");
+        throw new Refusal.Invalid("role must be ADMIN or REVIEWER");
       }
       if (!store.insertUser(username, role, PasswordHasher.hash(password), clock.millis())) {
-        throw new ApiException(409, "user_exists", "user " + username + " already exists");
+        throw new Refusal.Conflict("user_exists", "user " + username + " already exists");
       }
       audit.record(actor, AuditAction.USER_CREATED, null, "user=" + username + " role=" + role);
       return store.findUser(username).orElseThrow();
@@ -164,14 +164,14 @@ public final class AuthService {
    */
   public synchronized User updateUser(Session actor, String username, Role role, char[] password, Boolean disabled) {
     try {
-      User user = store.findUser(username).orElseThrow(() -> ApiException.notFound("unknown user " + username));
+      User user = store.findUser(username).orElseThrow(() -> new Refusal.NotFound("unknown user " + username));
       if (password != null) {
         validPassword(password);
       }
       boolean losesAdmin = user.role() == Role.ADMIN && !user.disabled()
           && (role != null && role != Role.ADMIN || Boolean.TRUE.equals(disabled));
       if (losesAdmin && store.countActiveAdmins() <= 1) {
-        throw new ApiException(409, "last_admin", "this is the last active admin; make another admin first");
+        throw new Refusal.Conflict("last_admin", "this is the last active admin; make another admin first");
       }
       long now = clock.millis();
       List<String> changes = new ArrayList<>();
@@ -214,18 +214,18 @@ public final class AuthService {
 
   public static void validName(String username) {
     if (username == null || !Limits.NAME.matcher(username).matches()) {
-      throw ApiException.badRequest("user name must be 1-128 characters of letters, digits and . _ @ : -");
+      throw new Refusal.Invalid("user name must be 1-128 characters of letters, digits and . _ @ : -");
     }
   }
 
   private static void validPassword(char[] password) {
     if (password == null || password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
-      throw ApiException.badRequest("password must be " + MIN_PASSWORD + ".." + MAX_PASSWORD + " characters");
+      throw new Refusal.Invalid("password must be " + MIN_PASSWORD + ".." + MAX_PASSWORD + " characters");
     }
   }
 
-  private static ApiException badCredentials() {
-    return new ApiException(401, "bad_credentials", "wrong user name or password");
+  private static Refusal badCredentials() {
+    return new Refusal.Unauthenticated("bad_credentials", "wrong user name or password");
   }
 
   private static String clip(String s) {

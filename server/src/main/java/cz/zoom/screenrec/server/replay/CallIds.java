@@ -1,4 +1,4 @@
-package cz.zoom.screenrec.server.replay.audio;
+package cz.zoom.screenrec.server.replay;
 
 import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;

@@ -1,9 +1,11 @@
-package cz.zoom.screenrec.server.replay.audio;
+package cz.zoom.screenrec.server.replay;
 
 import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;
 import cz.zoom.screenrec.server.http.RangeResponse;
+import cz.zoom.screenrec.server.replay.audio.AudioService;
+import cz.zoom.screenrec.server.replay.audio.CallAudio;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;

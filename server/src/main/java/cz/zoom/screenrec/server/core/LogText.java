@@ -1,4 +1,4 @@
-package cz.zoom.screenrec.server.http;
+package cz.zoom.screenrec.server.core;
 
 /**
  * Text a client chose (a user name typed at login, a path) made safe for one log line: control

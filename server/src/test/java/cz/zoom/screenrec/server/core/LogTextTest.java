@@ -1,4 +1,4 @@
-package cz.zoom.screenrec.server.http;
+package cz.zoom.screenrec.server.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
