@@ -12,6 +12,7 @@ import cz.zoom.screenrec.server.config.ServerConfig;
 import cz.zoom.screenrec.server.control.AgentRegistry;
 import cz.zoom.screenrec.server.control.AgentSession;
 import cz.zoom.screenrec.server.control.ControlServer;
+import cz.zoom.screenrec.server.core.Resources;
 import cz.zoom.screenrec.server.encode.EncodeWorkers;
 import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.health.ControlPortHealthCheck;
@@ -35,9 +36,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,7 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class ScreenRecServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScreenRecServer.class);
 
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final Resources resources = new Resources();
   private final AgentRegistry agents = new AgentRegistry();
   private ControlServer control;
   private HttpApi http;
@@ -161,17 +160,10 @@ public final class ScreenRecServer implements AutoCloseable {
     for (AgentSession s : agents.all()) {
       s.close(ErrorCode.SHUTTING_DOWN, "server is shutting down; reconnect with backoff");
     }
-    while (!resources.isEmpty()) {
-      try {
-        resources.pop().close();
-      } catch (Exception e) {
-        log.warn("closing {} failed", e.getMessage(), e);
-      }
-    }
+    resources.close();
   }
 
   private <T extends AutoCloseable> T own(T resource) {
-    resources.push(resource);
-    return resource;
+    return resources.own(resource);
   }
 }

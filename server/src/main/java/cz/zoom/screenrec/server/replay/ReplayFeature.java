@@ -11,6 +11,7 @@ import cz.zoom.screenrec.server.replay.auth.AdminPasswordFile;
 import cz.zoom.screenrec.server.replay.auth.AuthService;
 import cz.zoom.screenrec.server.replay.auth.UserStore;
 import cz.zoom.screenrec.server.config.ServerConfig;
+import cz.zoom.screenrec.server.core.Resources;
 import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.storage.Database;
@@ -19,9 +20,7 @@ import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class ReplayFeature implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplayFeature.class);
 
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final Resources resources = new Resources();
   private final List<HttpApi.Routes> routes = new ArrayList<>();
   private ReplayAuth guard;
 
@@ -85,8 +84,7 @@ public final class ReplayFeature implements AutoCloseable {
   }
 
   private <T extends AutoCloseable> T own(T resource) {
-    resources.push(resource);
-    return resource;
+    return resources.own(resource);
   }
 
   public List<HttpApi.Routes> routes() {
@@ -100,12 +98,6 @@ public final class ReplayFeature implements AutoCloseable {
 
   @Override
   public void close() {
-    while (!resources.isEmpty()) {
-      try {
-        resources.pop().close();
-      } catch (Exception e) {
-        log.warn("closing {} failed", e.getMessage(), e);
-      }
-    }
+    resources.close();
   }
 }
