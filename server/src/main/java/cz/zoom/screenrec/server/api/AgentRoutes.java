@@ -10,6 +10,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -59,13 +60,17 @@ public final class AgentRoutes implements HttpApi.Routes {
     AgentSession session = agents.find(agent).orElseThrow(() -> new ApiException(409, "agent_not_connected",
         "agent " + agent + " has no Capture Client connected to this server"));
     Ack ack;
+    CompletableFuture<Ack> answer = session.command(seq -> new Configure(seq, settings));
     try {
-      ack = session.command(seq -> new Configure(seq, settings)).get(5, TimeUnit.SECONDS);
+      ack = answer.get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ApiException(503, "interrupted", "the server is shutting down");
     } catch (ExecutionException | TimeoutException e) {
       throw new ApiException(504, "client_timeout", "the client did not acknowledge the new settings in 5 s");
+    } finally {
+      // an ACK that comes later finds no command waiting for it
+      answer.cancel(false);
     }
     if (!ack.ok()) {
       throw new ApiException(409, "client_refused", "the client refused the settings: " + ack.message());

@@ -309,6 +309,9 @@ public final class RecordingService implements SessionListener {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
+    } finally {
+      // an ACK that comes later finds no command waiting for it
+      ack.cancel(false);
     }
   }
 }
