@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 5 in one place: audio intake, peer clusters, users and sessions, audit, the replay API,
+ * Replay in one place: audio intake, peer clusters, users and sessions, audit, the replay API,
  * media proxy and export worker (the UI's pages are replay.ui.ReplayPages). The server adds
  * {@link #routes()} to its HTTP port and closes this with everything else.
  */
