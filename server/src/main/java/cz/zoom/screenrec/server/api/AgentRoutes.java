@@ -6,19 +6,19 @@ import cz.zoom.screenrec.protocol.Configure;
 import cz.zoom.screenrec.protocol.ProtocolException;
 import cz.zoom.screenrec.server.control.AgentRegistry;
 import cz.zoom.screenrec.server.control.AgentSession;
+import cz.zoom.screenrec.server.http.Access;
+import cz.zoom.screenrec.server.http.ApiException;
+import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.http.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.Comparator;
-import cz.zoom.screenrec.server.http.Access;
-import cz.zoom.screenrec.server.http.ApiException;
-import cz.zoom.screenrec.server.http.HttpApi;
-import cz.zoom.screenrec.server.http.Json;
 
 /** Which agents have a Capture Client connected to this server, and what they are doing. */
 public final class AgentRoutes implements HttpApi.Routes {

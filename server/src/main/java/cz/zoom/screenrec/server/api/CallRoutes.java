@@ -1,6 +1,10 @@
 package cz.zoom.screenrec.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import cz.zoom.screenrec.server.http.Access;
+import cz.zoom.screenrec.server.http.ApiException;
+import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.http.Json;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingService;
 import io.javalin.config.RoutesConfig;
@@ -8,10 +12,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import cz.zoom.screenrec.server.http.Access;
-import cz.zoom.screenrec.server.http.ApiException;
-import cz.zoom.screenrec.server.http.HttpApi;
-import cz.zoom.screenrec.server.http.Json;
 
 /** The call-event API: the call recorder tells this cluster when an agent's call starts and ends. */
 public final class CallRoutes implements HttpApi.Routes {

@@ -1,12 +1,12 @@
 package cz.zoom.screenrec.server.api;
 
+import cz.zoom.screenrec.server.health.HealthCheck;
 import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.HttpApi;
 import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import cz.zoom.screenrec.server.health.HealthCheck;
 
 /** {@code GET /healthz}: 200 when every check passes, else 503; the body says which failed. */
 public final class HealthRoutes implements HttpApi.Routes {

@@ -2,6 +2,10 @@ package cz.zoom.screenrec.server.api;
 
 import cz.zoom.screenrec.encode.RecordingEncoder;
 import cz.zoom.screenrec.encode.VideoCodec;
+import cz.zoom.screenrec.server.http.Access;
+import cz.zoom.screenrec.server.http.ApiException;
+import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.http.RangeResponse;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStatus;
 import cz.zoom.screenrec.server.recording.RecordingStore;
@@ -11,10 +15,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import cz.zoom.screenrec.server.http.Access;
-import cz.zoom.screenrec.server.http.ApiException;
-import cz.zoom.screenrec.server.http.HttpApi;
-import cz.zoom.screenrec.server.http.RangeResponse;
 
 /** Finding recordings and fetching their media. */
 public final class RecordingRoutes implements HttpApi.Routes {

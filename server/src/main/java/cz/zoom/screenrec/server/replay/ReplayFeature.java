@@ -1,19 +1,19 @@
 package cz.zoom.screenrec.server.replay;
 
+import cz.zoom.screenrec.server.config.ServerConfig;
+import cz.zoom.screenrec.server.core.Resources;
+import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.replay.audio.AudioService;
 import cz.zoom.screenrec.server.replay.audio.AudioStore;
-import cz.zoom.screenrec.server.replay.export.CallExporter;
-import cz.zoom.screenrec.server.replay.export.ExportService;
-import cz.zoom.screenrec.server.replay.peers.Peers;
 import cz.zoom.screenrec.server.replay.audit.AuditLog;
 import cz.zoom.screenrec.server.replay.auth.AdminPasswordFile;
 import cz.zoom.screenrec.server.replay.auth.AuthService;
 import cz.zoom.screenrec.server.replay.auth.UserStore;
-import cz.zoom.screenrec.server.config.ServerConfig;
-import cz.zoom.screenrec.server.core.Resources;
-import cz.zoom.screenrec.server.encode.VideoLayouts;
-import cz.zoom.screenrec.server.recording.RecordingStore;
+import cz.zoom.screenrec.server.replay.export.CallExporter;
+import cz.zoom.screenrec.server.replay.export.ExportService;
+import cz.zoom.screenrec.server.replay.peers.Peers;
 import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;

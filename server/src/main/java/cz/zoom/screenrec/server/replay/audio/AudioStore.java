@@ -1,7 +1,7 @@
 package cz.zoom.screenrec.server.replay.audio;
 
-import cz.zoom.screenrec.server.storage.Filter;
 import cz.zoom.screenrec.protocol.Limits;
+import cz.zoom.screenrec.server.storage.Filter;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.OwnerOnly;
 import cz.zoom.screenrec.server.storage.StorageException;

@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.server.replay.audit;
 
+import cz.zoom.screenrec.server.core.LogText;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.StorageException;
 import java.sql.Connection;
@@ -11,7 +12,6 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import cz.zoom.screenrec.server.core.LogText;
 
 /**
  * The audit log (table audit_events). Rows are only ever added. Each one is also logged, so the

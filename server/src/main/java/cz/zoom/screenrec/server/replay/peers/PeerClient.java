@@ -1,8 +1,8 @@
 package cz.zoom.screenrec.server.replay.peers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import cz.zoom.screenrec.server.http.Json;
 import cz.zoom.screenrec.server.config.ServerConfig.PeerCluster;
+import cz.zoom.screenrec.server.http.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
