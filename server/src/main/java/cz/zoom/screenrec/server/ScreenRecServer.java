@@ -7,6 +7,7 @@ import cz.zoom.screenrec.server.api.AgentRoutes;
 import cz.zoom.screenrec.server.api.CallRoutes;
 import cz.zoom.screenrec.server.api.HealthRoutes;
 import cz.zoom.screenrec.server.api.MetricsRoutes;
+import cz.zoom.screenrec.server.api.PluginRoutes;
 import cz.zoom.screenrec.server.api.RecordingRoutes;
 import cz.zoom.screenrec.server.api.SegmentUploadRoutes;
 import cz.zoom.screenrec.server.config.ServerConfig;
@@ -99,11 +100,10 @@ public final class ScreenRecServer implements AutoCloseable {
         new MetricsRoutes(metrics),
         new CallRoutes(recordings),
         new AgentRoutes(agents),
-        new cz.zoom.screenrec.server.api.PluginRoutes(config.pluginsDir(), config.publicUrl()),
+        new PluginRoutes(config.pluginsDir(), config.publicUrl()),
         new RecordingRoutes(store, media),
         new SegmentUploadRoutes(new SegmentIntake(store, media, recordings, config.clusterId(),
             config.maxSegmentBytes(), config.maxRecordingBytes(), metrics, clock))));
-    routes.add(new cz.zoom.screenrec.server.replay.ui.ReplayPages());
     routes.addAll(replay.routes());
     http = own(new HttpApi(apiToken, httpLimits(config), replay.sessionGuard(), routes));
     http.start(config.bindAddress(), config.httpPort());

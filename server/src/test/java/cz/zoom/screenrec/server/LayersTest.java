@@ -64,10 +64,11 @@ class LayersTest {
   }
 
   @Test
-  void onlyTheServerItselfStartsReplay() {
+  void onlyTheServerItselfStartsReplayAndOnlyThroughReplayFeature() {
     List<String> outside = new ArrayList<>(CORE);
     outside.addAll(EDGE);
     assertThat(references(outside, List.of(SERVER + ".replay"))).isEmpty();
+    assertThat(references(List.of(""), List.of(SERVER + ".replay"), "ReplayFeature")).isEmpty();
   }
 
   @Test
@@ -77,8 +78,14 @@ class LayersTest {
 
   /** Lines of the packages' sources that name anything under one of the forbidden prefixes. */
   private static List<String> references(List<String> packages, List<String> forbidden) {
+    return references(packages, forbidden, null);
+  }
+
+  /** As above, except a class {@code allowed} directly under the prefixes. */
+  private static List<String> references(List<String> packages, List<String> forbidden, String allowed) {
     Pattern named = Pattern.compile("(?<![\\w.])(" + forbidden.stream().map(Pattern::quote)
-        .collect(Collectors.joining("|")) + ")\\.[\\w*]");
+        .collect(Collectors.joining("|")) + ")\\."
+        + (allowed == null ? "" : "(?!" + Pattern.quote(allowed) + "\\b)") + "[\\w*]");
     List<String> found = new ArrayList<>();
     for (String pkg : packages) {
       List<Path> sources = sources(pkg);

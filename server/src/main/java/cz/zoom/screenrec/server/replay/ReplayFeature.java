@@ -14,6 +14,7 @@ import cz.zoom.screenrec.server.replay.auth.UserStore;
 import cz.zoom.screenrec.server.replay.export.CallExporter;
 import cz.zoom.screenrec.server.replay.export.ExportService;
 import cz.zoom.screenrec.server.replay.peers.Peers;
+import cz.zoom.screenrec.server.replay.ui.ReplayPages;
 import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replay in one place: audio intake, peer clusters, users and sessions, audit, the replay API,
- * media proxy and export worker (the UI's pages are replay.ui.ReplayPages). The server adds
+ * media proxy, export worker and the UI's pages. The server adds
  * {@link #routes()} to its HTTP port and closes this with everything else.
  */
 public final class ReplayFeature implements AutoCloseable {
@@ -69,6 +70,8 @@ public final class ReplayFeature implements AutoCloseable {
     ExportService exports = own(new ExportService(config.dataDir().resolve("exports"),
         new CallExporter(config.capture().framesPerSecond()), clock));
 
+    // the UI's pages (session cookie, login page open)
+    routes.add(new ReplayPages());
     // machine API (bearer token): the call recorder's audio, and what peer clusters ask
     routes.add(new AudioRoutes(audio, config.clusterId()));
     routes.add(new ClusterRoutes(local, store, thumbnails));
