@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 4 on the client side, against two real server nodes (different clusters) in this JVM:
+ * Fail-over on the client side, against two real server nodes (different clusters) in this JVM:
  * fail-over, fail-back, and segments that reach whichever cluster takes them.
  */
 class FailoverTest {

@@ -3,22 +3,25 @@ package cz.zoom.screenrec.server;
 import cz.zoom.screenrec.encode.EncoderSettings;
 import cz.zoom.screenrec.encode.RecordingEncoder;
 import cz.zoom.screenrec.protocol.ErrorCode;
-import cz.zoom.screenrec.server.api.http.AgentRoutes;
-import cz.zoom.screenrec.server.api.http.CallRoutes;
-import cz.zoom.screenrec.server.api.http.HttpApi;
-import cz.zoom.screenrec.server.api.http.HttpLimits;
-import cz.zoom.screenrec.server.api.http.RecordingRoutes;
+import cz.zoom.screenrec.server.api.AgentRoutes;
+import cz.zoom.screenrec.server.api.CallRoutes;
+import cz.zoom.screenrec.server.api.HealthRoutes;
+import cz.zoom.screenrec.server.api.MetricsRoutes;
+import cz.zoom.screenrec.server.api.PluginRoutes;
+import cz.zoom.screenrec.server.api.RecordingRoutes;
+import cz.zoom.screenrec.server.api.SegmentUploadRoutes;
 import cz.zoom.screenrec.server.config.ServerConfig;
 import cz.zoom.screenrec.server.control.AgentRegistry;
 import cz.zoom.screenrec.server.control.AgentSession;
 import cz.zoom.screenrec.server.control.ControlServer;
+import cz.zoom.screenrec.server.core.Resources;
 import cz.zoom.screenrec.server.encode.EncodeWorkers;
 import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.health.ControlPortHealthCheck;
 import cz.zoom.screenrec.server.health.DatabaseHealthCheck;
 import cz.zoom.screenrec.server.health.DiskSpaceHealthCheck;
-import cz.zoom.screenrec.server.health.HealthRoutes;
-import cz.zoom.screenrec.server.metrics.MetricsRoutes;
+import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.http.HttpLimits;
 import cz.zoom.screenrec.server.recording.RecordingService;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.replay.ReplayFeature;
@@ -26,7 +29,7 @@ import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import cz.zoom.screenrec.server.storage.OwnerOnly;
-import cz.zoom.screenrec.server.upload.SegmentUploadRoutes;
+import cz.zoom.screenrec.server.upload.SegmentIntake;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -34,9 +37,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class ScreenRecServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScreenRecServer.class);
 
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final Resources resources = new Resources();
   private final AgentRegistry agents = new AgentRegistry();
   private ControlServer control;
   private HttpApi http;
@@ -99,11 +100,10 @@ public final class ScreenRecServer implements AutoCloseable {
         new MetricsRoutes(metrics),
         new CallRoutes(recordings),
         new AgentRoutes(agents),
-        new cz.zoom.screenrec.server.plugins.PluginRoutes(config.pluginsDir(), config.publicUrl()),
+        new PluginRoutes(config.pluginsDir(), config.publicUrl()),
         new RecordingRoutes(store, media),
-        new SegmentUploadRoutes(store, media, recordings, config.clusterId(), config.maxSegmentBytes(),
-            config.maxRecordingBytes(), metrics, clock)));
-    routes.add(new cz.zoom.screenrec.server.replay.ui.ReplayPages());
+        new SegmentUploadRoutes(new SegmentIntake(store, media, recordings, config.clusterId(),
+            config.maxSegmentBytes(), config.maxRecordingBytes(), metrics, clock))));
     routes.addAll(replay.routes());
     http = own(new HttpApi(apiToken, httpLimits(config), replay.sessionGuard(), routes));
     http.start(config.bindAddress(), config.httpPort());
@@ -160,17 +160,10 @@ public final class ScreenRecServer implements AutoCloseable {
     for (AgentSession s : agents.all()) {
       s.close(ErrorCode.SHUTTING_DOWN, "server is shutting down; reconnect with backoff");
     }
-    while (!resources.isEmpty()) {
-      try {
-        resources.pop().close();
-      } catch (Exception e) {
-        log.warn("closing {} failed", e.getMessage(), e);
-      }
-    }
+    resources.close();
   }
 
   private <T extends AutoCloseable> T own(T resource) {
-    resources.push(resource);
-    return resource;
+    return resources.own(resource);
   }
 }

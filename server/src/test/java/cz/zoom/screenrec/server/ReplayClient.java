@@ -1,7 +1,7 @@
 package cz.zoom.screenrec.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import cz.zoom.screenrec.server.api.http.Json;
+import cz.zoom.screenrec.server.http.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

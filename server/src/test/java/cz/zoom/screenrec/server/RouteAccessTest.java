@@ -3,10 +3,10 @@ package cz.zoom.screenrec.server;
 import static cz.zoom.screenrec.server.ReplayClient.error;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cz.zoom.screenrec.server.api.http.Access;
-import cz.zoom.screenrec.server.api.http.HttpApi;
-import cz.zoom.screenrec.server.api.http.Json;
 import cz.zoom.screenrec.server.config.ServerConfig;
+import cz.zoom.screenrec.server.http.Access;
+import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.http.Json;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

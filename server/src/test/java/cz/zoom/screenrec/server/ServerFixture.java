@@ -1,8 +1,8 @@
 package cz.zoom.screenrec.server;
 
-import cz.zoom.screenrec.server.api.http.Json;
-import cz.zoom.screenrec.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
+import cz.zoom.screenrec.server.config.ServerConfig;
+import cz.zoom.screenrec.server.http.Json;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

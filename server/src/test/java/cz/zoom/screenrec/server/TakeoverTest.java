@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What a server takes over from a client whose previous server went away (issue 4). */
+/** What a server takes over from a client whose previous server went away. */
 class TakeoverTest {
   @TempDir Path dataDir;
   ServerFixture fx;

@@ -124,7 +124,7 @@ class HttpBadInputTest {
     String[] mr = request.split(" ");
     String body = mr[0].equals("POST") ? "{\"agent\":\"bob\"}" : null;
     // a new client each time: an attacker has no connection on which the real token was already sent
-    // (Jetty's per-connection header cache matches values case-insensitively: see the issue notes)
+    // (Jetty's per-connection header cache matches values case-insensitively unless told otherwise)
     Response none = stranger().send(mr[0], mr[1], body, null, Map.of());
     assertThat(assertError(none, 401).path("error").asText()).isEqualTo("unauthorized");
     Response wrong = stranger().send(mr[0], mr[1], body, "wrong", Map.of());

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole path of issue 2 with real processes: an agent's screen (Xvfb) shows red, green and blue
+ * The whole path of one recorded call with real processes: an agent's screen (Xvfb) shows red, green and blue
  * for four seconds each during a call driven through the REST API; the recording the server
  * encodes must show those colours at the times they were painted and last as long as the call.
  */

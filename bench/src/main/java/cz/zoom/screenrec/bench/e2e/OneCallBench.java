@@ -30,10 +30,10 @@ import java.util.regex.Pattern;
 
 /**
  * One call, end to end, with real processes: Xvfb, a server, a Capture Client and a CRM-like
- * desktop ({@link OfficeScreen}) that changes as an agent's does. Measures the figures of issue 2:
- * time from call end to READY; bytes per recorded minute of the capture format and of the encoded
- * file; client CPU per recorded minute (net of the client's idle use). Optionally records the same
- * desktop with ffmpeg's x11grab + VP9 for comparison. See bench/README.md.
+ * desktop ({@link OfficeScreen}) that changes as an agent's does. Measures time from call end to
+ * READY; bytes per recorded minute of the capture format and of the encoded file; client CPU per
+ * recorded minute (net of the client's idle use). Optionally records the same desktop with
+ * ffmpeg's x11grab + VP9 for comparison. See bench/README.md.
  */
 public final class OneCallBench {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Issue 4's figures, with real server processes on two loopback addresses (127.0.0.1, the primary,
+ * Fail-over figures, with real server processes on two loopback addresses (127.0.0.1, the primary,
  * and 127.0.0.2, the secondary; independent data, database and cluster id):
  *
  * <p>(a) time from the primary's death to the secondary controlling one real Capture Client (its

@@ -27,7 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Issue 5's figures: time from clicking play to the first frame for a long call in the replay UI
+ * Replay figures: time from clicking play to the first frame for a long call in the replay UI
  * (headless Chromium over the DevTools protocol), and export time per recorded minute. The call is
  * synthesised cheaply but through the real control protocol, MUS, encoder and audio API
  * ({@link SyntheticCall}); see bench/README.md.

@@ -62,6 +62,8 @@ public final class AgentSession {
     long seq = nextSeq.getAndIncrement();
     CompletableFuture<Ack> ack = new CompletableFuture<>();
     pending.put(seq, ack);
+    // however the wait ends (ACK, timeout, cancel, closed connection), the session keeps nothing
+    ack.whenComplete((a, e) -> pending.remove(seq, ack));
     channel.writeAndFlush(withSeq.apply(seq)).addListener(f -> {
       if (!f.isSuccess()) {
         failPending(seq, f.cause());
@@ -71,6 +73,11 @@ public final class AgentSession {
       failPending(seq, new IOException("connection closed"));
     }
     return ack;
+  }
+
+  /** How many commands were sent and are still waited on. */
+  public int awaitingAck() {
+    return pending.size();
   }
 
   void acknowledged(Ack ack) {

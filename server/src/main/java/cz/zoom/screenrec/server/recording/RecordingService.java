@@ -8,7 +8,7 @@ import cz.zoom.screenrec.protocol.UploadGrant;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
 import cz.zoom.screenrec.protocol.Stop;
-import cz.zoom.screenrec.server.api.http.ApiException;
+import cz.zoom.screenrec.server.core.Refusal;
 import cz.zoom.screenrec.server.config.ServerConfig;
 import cz.zoom.screenrec.server.control.AgentRegistry;
 import cz.zoom.screenrec.server.control.AgentSession;
@@ -60,7 +60,7 @@ public final class RecordingService implements SessionListener {
     boolean isNew = store.insertCall(new Call(callId, agent, now, null));
     Call call = store.findCall(callId).orElseThrow();
     if (!call.agent().equals(agent)) {
-      throw new ApiException(409, "call_exists", "call " + callId + " is already known for another agent");
+      throw new Refusal.Conflict("call_exists", "call " + callId + " is already known for another agent");
     }
     if (!isNew) {
       Optional<Recording> existing = store.findRecordingOfCall(callId);
@@ -68,12 +68,12 @@ public final class RecordingService implements SessionListener {
         return existing.get();
       }
     }
-    AgentSession session = agents.find(agent).orElseThrow(() -> new ApiException(409, "agent_not_connected",
+    AgentSession session = agents.find(agent).orElseThrow(() -> new Refusal.Conflict("agent_not_connected",
         "agent " + agent + " has no Capture Client connected to this server; the call is remembered "
             + "in case its client connects during the call"));
     synchronized (session) {
       if (session.recordingId() != null) {
-        throw new ApiException(409, "agent_busy",
+        throw new Refusal.Conflict("agent_busy",
             "agent " + agent + " is already being recorded (recording " + session.recordingId() + ")");
       }
       String recordingId = UUID.randomUUID().toString();
@@ -88,7 +88,7 @@ public final class RecordingService implements SessionListener {
         String reason = ack == null ? "the client did not acknowledge START" : "the client refused START: " + ack.message();
         session.recordingId(null);
         store.fail(recordingId, reason, clock.millis());
-        throw new ApiException(502, "client_refused", reason);
+        throw new Refusal.AgentFailed("client_refused", reason);
       }
       log.info("call {}: recording {} started for agent {}", callId, recordingId, agent);
       return store.findRecording(recordingId).orElseThrow();
@@ -97,7 +97,7 @@ public final class RecordingService implements SessionListener {
 
   /** A call ended: stop its recording (now, or when the client reconnects). */
   public Recording callEnded(String callId) {
-    Call call = store.findCall(callId).orElseThrow(() -> ApiException.notFound("unknown call " + callId));
+    Call call = store.findCall(callId).orElseThrow(() -> new Refusal.NotFound("unknown call " + callId));
     store.endCall(callId, clock.millis());
     Optional<Recording> found = store.findRecordingOfCall(call.callId());
     if (found.isEmpty()) {
@@ -309,6 +309,9 @@ public final class RecordingService implements SessionListener {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
+    } finally {
+      // an ACK that comes later finds no command waiting for it
+      ack.cancel(false);
     }
   }
 }

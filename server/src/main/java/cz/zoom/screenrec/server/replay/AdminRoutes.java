@@ -1,15 +1,15 @@
 package cz.zoom.screenrec.server.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import cz.zoom.screenrec.server.api.http.Access;
-import cz.zoom.screenrec.server.api.http.ApiException;
-import cz.zoom.screenrec.server.api.http.HttpApi;
-import cz.zoom.screenrec.server.audit.AuditCsv;
-import cz.zoom.screenrec.server.audit.AuditEvent;
-import cz.zoom.screenrec.server.audit.AuditLog;
-import cz.zoom.screenrec.server.auth.AuthService;
-import cz.zoom.screenrec.server.auth.Role;
-import cz.zoom.screenrec.server.auth.User;
+import cz.zoom.screenrec.server.http.Access;
+import cz.zoom.screenrec.server.http.ApiException;
+import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.replay.audit.AuditCsv;
+import cz.zoom.screenrec.server.replay.audit.AuditEvent;
+import cz.zoom.screenrec.server.replay.audit.AuditLog;
+import cz.zoom.screenrec.server.replay.auth.AuthService;
+import cz.zoom.screenrec.server.replay.auth.Role;
+import cz.zoom.screenrec.server.replay.auth.User;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.BufferedWriter;

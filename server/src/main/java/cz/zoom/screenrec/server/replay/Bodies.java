@@ -1,9 +1,9 @@
 package cz.zoom.screenrec.server.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import cz.zoom.screenrec.server.api.http.ApiException;
-import cz.zoom.screenrec.server.api.http.HttpApi;
-import cz.zoom.screenrec.server.api.http.Json;
+import cz.zoom.screenrec.server.http.ApiException;
+import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.http.Json;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -106,7 +106,7 @@ final class Bodies {
 
   static String optionalCallId(Context ctx) {
     String v = ctx.queryParam("callId");
-    return v == null || v.isEmpty() ? null : cz.zoom.screenrec.server.audio.CallIds.check(v);
+    return v == null || v.isEmpty() ? null : CallIds.check(v);
   }
 
   static String optionalName(Context ctx, String param) {

@@ -1,10 +1,9 @@
 package cz.zoom.screenrec.server.replay;
 
-import cz.zoom.screenrec.server.api.http.Access;
-import cz.zoom.screenrec.server.api.http.ApiException;
-import cz.zoom.screenrec.server.api.http.HttpApi;
-import cz.zoom.screenrec.server.audio.CallIds;
-import cz.zoom.screenrec.server.api.http.RangeResponse;
+import cz.zoom.screenrec.server.http.Access;
+import cz.zoom.screenrec.server.http.ApiException;
+import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.http.RangeResponse;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStatus;
 import cz.zoom.screenrec.server.recording.RecordingStore;

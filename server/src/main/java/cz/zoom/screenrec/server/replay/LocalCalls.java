@@ -1,10 +1,7 @@
 package cz.zoom.screenrec.server.replay;
 
-import cz.zoom.screenrec.server.storage.Filter;
 import cz.zoom.screenrec.encode.VideoCodec;
-import cz.zoom.screenrec.server.api.http.RecordingView;
-import cz.zoom.screenrec.server.audio.AudioStore;
-import cz.zoom.screenrec.server.audio.CallAudio;
+import cz.zoom.screenrec.server.api.RecordingView;
 import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.recording.Call;
 import cz.zoom.screenrec.server.recording.Recording;
@@ -17,6 +14,9 @@ import cz.zoom.screenrec.server.replay.CallMedia.Gap;
 import cz.zoom.screenrec.server.replay.CallMedia.Part;
 import cz.zoom.screenrec.server.replay.CallMedia.Screen;
 import cz.zoom.screenrec.server.replay.CallMedia.ScreenRect;
+import cz.zoom.screenrec.server.replay.audio.AudioStore;
+import cz.zoom.screenrec.server.replay.audio.CallAudio;
+import cz.zoom.screenrec.server.storage.Filter;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import java.util.ArrayList;
 import java.util.Comparator;

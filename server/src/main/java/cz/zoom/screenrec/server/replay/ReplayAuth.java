@@ -1,12 +1,12 @@
 package cz.zoom.screenrec.server.replay;
 
-import cz.zoom.screenrec.server.api.http.Access;
-import cz.zoom.screenrec.server.api.http.ApiException;
-import cz.zoom.screenrec.server.api.http.HttpApi;
-import cz.zoom.screenrec.server.auth.AuthService;
-import cz.zoom.screenrec.server.auth.AuthService.SessionCheck;
-import cz.zoom.screenrec.server.auth.Role;
-import cz.zoom.screenrec.server.auth.Session;
+import cz.zoom.screenrec.server.http.Access;
+import cz.zoom.screenrec.server.http.ApiException;
+import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.replay.auth.AuthService.SessionCheck;
+import cz.zoom.screenrec.server.replay.auth.AuthService;
+import cz.zoom.screenrec.server.replay.auth.Role;
+import cz.zoom.screenrec.server.replay.auth.Session;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;

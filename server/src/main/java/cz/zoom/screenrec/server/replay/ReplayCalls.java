@@ -2,15 +2,15 @@ package cz.zoom.screenrec.server.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.protocol.Limits;
-import cz.zoom.screenrec.server.api.http.Json;
-import cz.zoom.screenrec.server.peers.PeerClient;
-import cz.zoom.screenrec.server.peers.Peers;
+import cz.zoom.screenrec.server.http.Json;
 import cz.zoom.screenrec.server.replay.CallMedia.Audio;
 import cz.zoom.screenrec.server.replay.CallMedia.CallSummary;
 import cz.zoom.screenrec.server.replay.CallMedia.ClusterCall;
 import cz.zoom.screenrec.server.replay.CallMedia.Gap;
 import cz.zoom.screenrec.server.replay.CallMedia.Part;
 import cz.zoom.screenrec.server.replay.CallMedia.Screen;
+import cz.zoom.screenrec.server.replay.peers.PeerClient;
+import cz.zoom.screenrec.server.replay.peers.Peers;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

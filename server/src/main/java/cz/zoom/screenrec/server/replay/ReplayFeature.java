@@ -1,42 +1,41 @@
 package cz.zoom.screenrec.server.replay;
 
-import cz.zoom.screenrec.server.api.http.HttpApi;
-import cz.zoom.screenrec.server.audio.AudioRoutes;
-import cz.zoom.screenrec.server.audio.AudioService;
-import cz.zoom.screenrec.server.audio.AudioStore;
-import cz.zoom.screenrec.server.export.CallExporter;
-import cz.zoom.screenrec.server.export.ExportService;
-import cz.zoom.screenrec.server.peers.Peers;
-import cz.zoom.screenrec.server.audit.AuditLog;
-import cz.zoom.screenrec.server.auth.AdminPasswordFile;
-import cz.zoom.screenrec.server.auth.AuthService;
-import cz.zoom.screenrec.server.auth.UserStore;
 import cz.zoom.screenrec.server.config.ServerConfig;
+import cz.zoom.screenrec.server.core.Resources;
 import cz.zoom.screenrec.server.encode.VideoLayouts;
+import cz.zoom.screenrec.server.http.HttpApi;
 import cz.zoom.screenrec.server.recording.RecordingStore;
+import cz.zoom.screenrec.server.replay.audio.AudioService;
+import cz.zoom.screenrec.server.replay.audio.AudioStore;
+import cz.zoom.screenrec.server.replay.audit.AuditLog;
+import cz.zoom.screenrec.server.replay.auth.AdminPasswordFile;
+import cz.zoom.screenrec.server.replay.auth.AuthService;
+import cz.zoom.screenrec.server.replay.auth.UserStore;
+import cz.zoom.screenrec.server.replay.export.CallExporter;
+import cz.zoom.screenrec.server.replay.export.ExportService;
+import cz.zoom.screenrec.server.replay.peers.Peers;
+import cz.zoom.screenrec.server.replay.ui.ReplayPages;
 import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issue 5 in one place: audio intake, peer clusters, users and sessions, audit, the replay API,
- * media proxy and export worker (the UI's pages are replay.ui.ReplayPages). The server adds
+ * Replay in one place: audio intake, peer clusters, users and sessions, audit, the replay API,
+ * media proxy, export worker and the UI's pages. The server adds
  * {@link #routes()} to its HTTP port and closes this with everything else.
  */
 public final class ReplayFeature implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplayFeature.class);
 
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final Resources resources = new Resources();
   private final List<HttpApi.Routes> routes = new ArrayList<>();
   private ReplayAuth guard;
 
@@ -71,6 +70,8 @@ public final class ReplayFeature implements AutoCloseable {
     ExportService exports = own(new ExportService(config.dataDir().resolve("exports"),
         new CallExporter(config.capture().framesPerSecond()), clock));
 
+    // the UI's pages (session cookie, login page open)
+    routes.add(new ReplayPages());
     // machine API (bearer token): the call recorder's audio, and what peer clusters ask
     routes.add(new AudioRoutes(audio, config.clusterId()));
     routes.add(new ClusterRoutes(local, store, thumbnails));
@@ -86,8 +87,7 @@ public final class ReplayFeature implements AutoCloseable {
   }
 
   private <T extends AutoCloseable> T own(T resource) {
-    resources.push(resource);
-    return resource;
+    return resources.own(resource);
   }
 
   public List<HttpApi.Routes> routes() {
@@ -101,12 +101,6 @@ public final class ReplayFeature implements AutoCloseable {
 
   @Override
   public void close() {
-    while (!resources.isEmpty()) {
-      try {
-        resources.pop().close();
-      } catch (Exception e) {
-        log.warn("closing {} failed", e.getMessage(), e);
-      }
-    }
+    resources.close();
   }
 }

@@ -3,7 +3,7 @@ package cz.zoom.screenrec.server.replay;
 import com.fasterxml.jackson.core.type.TypeReference;
 import cz.zoom.screenrec.format.SegmentEvent;
 import cz.zoom.screenrec.format.SegmentReader;
-import cz.zoom.screenrec.server.api.http.Json;
+import cz.zoom.screenrec.server.http.Json;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStatus;
 import cz.zoom.screenrec.server.recording.Segment;

@@ -1,12 +1,12 @@
 package cz.zoom.screenrec.server.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import cz.zoom.screenrec.server.api.http.Access;
-import cz.zoom.screenrec.server.api.http.ApiException;
-import cz.zoom.screenrec.server.api.http.HttpApi;
-import cz.zoom.screenrec.server.api.http.PerAddressLimit;
-import cz.zoom.screenrec.server.auth.AuthService;
-import cz.zoom.screenrec.server.auth.Session;
+import cz.zoom.screenrec.server.http.Access;
+import cz.zoom.screenrec.server.http.ApiException;
+import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.http.PerAddressLimit;
+import cz.zoom.screenrec.server.replay.auth.AuthService;
+import cz.zoom.screenrec.server.replay.auth.Session;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6, part 2, as a desktop administrator does it: download the self-contained client from a
+ * The client bundle as a desktop administrator uses it: download the self-contained client from a
  * real server's {@code /callrec/plugins/} (the legacy URL, no extension), check its SHA-256 against
  * the server's {@code .sha256}, unpack it with tar, and run its launcher with exactly the legacy
  * ScreenREC.exe flags on an X display. The agent must show as connected, and its own Java runtime

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 4 with real processes: two independent clusters (own server process, loopback address,
+ * Fail-over with real processes: two independent clusters (own server process, loopback address,
  * data directory, database, MUS and cluster id) and one Capture Client on Xvfb started with
  * {@code -host <primary> -host <secondary>}. Both clusters' call-event feeds hear every call, as
  * in the field. Short heartbeats (500 ms, dead peer after 2 s) and 1-second segments keep it fast.

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6, part 3: one service on the host, two sessions (two X displays, two logins mapped to two
+ * Service mode: one service on the host, two sessions (two X displays, two logins mapped to two
  * agents) each with its own capture process talking to the service over a Unix-domain socket, a
  * real server. A call for each agent must record that agent's own display: red for one, blue for
  * the other, checked in the videos the server encodes.

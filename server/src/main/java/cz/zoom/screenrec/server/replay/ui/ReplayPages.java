@@ -1,7 +1,7 @@
 package cz.zoom.screenrec.server.replay.ui;
 
-import cz.zoom.screenrec.server.api.http.Access;
-import cz.zoom.screenrec.server.api.http.HttpApi;
+import cz.zoom.screenrec.server.http.Access;
+import cz.zoom.screenrec.server.http.HttpApi;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;

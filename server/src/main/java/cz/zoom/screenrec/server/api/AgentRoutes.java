@@ -1,0 +1,87 @@
+package cz.zoom.screenrec.server.api;
+
+import cz.zoom.screenrec.protocol.Ack;
+import cz.zoom.screenrec.protocol.CaptureSettings;
+import cz.zoom.screenrec.protocol.Configure;
+import cz.zoom.screenrec.protocol.ProtocolException;
+import cz.zoom.screenrec.server.control.AgentRegistry;
+import cz.zoom.screenrec.server.control.AgentSession;
+import cz.zoom.screenrec.server.http.Access;
+import cz.zoom.screenrec.server.http.ApiException;
+import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.http.Json;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Which agents have a Capture Client connected to this server, and what they are doing. */
+public final class AgentRoutes implements HttpApi.Routes {
+  /** One connected agent. */
+  public record AgentView(String agent, String state, String recordingId, long connectedAt, String machine,
+      String clientVersion, String remoteAddress, String role, long clockOffsetMs, long roundTripMs) {}
+
+  private final AgentRegistry agents;
+
+  public AgentRoutes(AgentRegistry agents) {
+    this.agents = agents;
+  }
+
+  @Override
+  public void accept(RoutesConfig app) {
+    app.get("/api/v1/agents", ctx -> ctx.json(agents.all().stream()
+        .sorted(Comparator.comparing(AgentSession::agent))
+        .map(AgentRoutes::view)
+        .toList()), Access.API_TOKEN);
+    app.put("/api/v1/agents/{agent}/capture", this::configure, Access.API_TOKEN);
+  }
+
+  /** Changes how one agent's client captures, now (CONFIGURE); answers with the client's ACK. */
+  private void configure(Context ctx) {
+    String agent = HttpApi.name("agent", ctx.pathParam("agent"));
+    CaptureSettings settings;
+    try {
+      settings = Json.MAPPER.readValue(ctx.bodyAsBytes(), CaptureSettings.class);
+      if (settings == null) {
+        throw ApiException.badRequest("body must be capture settings");
+      }
+      settings.validate();
+    } catch (IOException e) {
+      throw ApiException.badRequest("body must be {\"framesPerSecond\",\"scaleDivisor\",\"keyframeIntervalMs\","
+          + "\"segmentDurationMs\",\"screens\"}");
+    } catch (ProtocolException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    AgentSession session = agents.find(agent).orElseThrow(() -> new ApiException(409, "agent_not_connected",
+        "agent " + agent + " has no Capture Client connected to this server"));
+    Ack ack;
+    CompletableFuture<Ack> answer = session.command(seq -> new Configure(seq, settings));
+    try {
+      ack = answer.get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "interrupted", "the server is shutting down");
+    } catch (ExecutionException | TimeoutException e) {
+      throw new ApiException(504, "client_timeout", "the client did not acknowledge the new settings in 5 s");
+    } finally {
+      // an ACK that comes later finds no command waiting for it
+      answer.cancel(false);
+    }
+    if (!ack.ok()) {
+      throw new ApiException(409, "client_refused", "the client refused the settings: " + ack.message());
+    }
+    ctx.json(Map.of("agent", agent, "capture", settings));
+  }
+
+  private static AgentView view(AgentSession s) {
+    return new AgentView(s.agent(), s.recordingId() == null ? "IDLE" : "RECORDING", s.recordingId(),
+        s.connectedAt(), s.hello().machine(), s.hello().clientVersion(), String.valueOf(s.remoteAddress()),
+        s.hello().hostIndex() == null || s.hello().hostIndex() == 0 ? "primary" : "secondary",
+        s.clockOffsetMs(), s.roundTripMs());
+  }
+}

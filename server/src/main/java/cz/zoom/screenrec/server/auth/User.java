@@ -1,4 +1,0 @@
-package cz.zoom.screenrec.server.auth;
-
-/** A replay UI user. The password hash never leaves the auth package's stores. */
-public record User(String username, Role role, boolean disabled, long createdAt, long updatedAt) {}

@@ -1,0 +1,86 @@
+package cz.zoom.screenrec.server.replay.peers;
+
+import cz.zoom.screenrec.server.config.ServerConfig.PeerCluster;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The other clusters this server gathers media from (--peer-cluster). Their cluster ids are
+ * learnt from their answers, so a media URL naming a cluster id finds its peer.
+ */
+public final class Peers implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Peers.class);
+
+  private final List<PeerClient> peers;
+  private final ExecutorService executor;
+  private final String localClusterId;
+
+  public Peers(List<PeerCluster> configured, Duration timeout, String localClusterId) {
+    this.localClusterId = localClusterId;
+    this.executor = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "peer-http");
+      t.setDaemon(true);
+      return t;
+    });
+    HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
+    this.peers = configured.stream().map(p -> new PeerClient(p, http, timeout)).toList();
+  }
+
+  public List<PeerClient> all() {
+    return peers;
+  }
+
+  /** Remembers which cluster a peer said it is; a peer claiming our own id is ignored (logged). */
+  public void learned(PeerClient peer, String clusterId) {
+    if (clusterId == null || clusterId.isEmpty()) {
+      return;
+    }
+    if (clusterId.equals(localClusterId)) {
+      if (!clusterId.equals(peer.knownClusterId())) {
+        log.warn("peer {} has the same cluster id '{}' as this cluster; give the clusters distinct --cluster-id",
+            peer, clusterId);
+      }
+    }
+    peer.clusterId(clusterId);
+  }
+
+  /** The peer holding {@code clusterId}'s media; asks peers whose id is not known yet. */
+  public Optional<PeerClient> find(String clusterId) {
+    if (clusterId.equals(localClusterId)) {
+      return Optional.empty();
+    }
+    for (PeerClient p : peers) {
+      if (clusterId.equals(p.knownClusterId())) {
+        return Optional.of(p);
+      }
+    }
+    for (PeerClient p : peers) {
+      if (p.knownClusterId() == null) {
+        try {
+          if (clusterId.equals(p.resolveClusterId())) {
+            return Optional.of(p);
+          }
+        } catch (IOException e) {
+          log.warn("peer {} is unreachable: {}", p, e.toString());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
