@@ -24,11 +24,12 @@ import java.util.concurrent.TimeUnit;
 public final class ControlServer implements AutoCloseable {
   private final EventLoopGroup boss = new NioEventLoopGroup(1);
   private final EventLoopGroup workers = new NioEventLoopGroup(2);
-  private final EventExecutorGroup business = new DefaultEventExecutorGroup(4);
+  private final EventExecutorGroup business;
   private final Channel serverChannel;
 
   public ControlServer(ServerConfig config, AgentRegistry registry, SessionListener listener, MeterRegistry metrics)
       throws InterruptedException {
+    business = new DefaultEventExecutorGroup(config.controlThreads());
     long idleMs = config.deadPeerTimeout().toMillis();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, workers)
