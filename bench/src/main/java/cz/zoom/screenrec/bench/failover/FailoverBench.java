@@ -125,7 +125,7 @@ public final class FailoverBench {
               heartbeats; the recordings table is locked for --lock-seconds while --slowdb-reporters more clients say
               HELLO reporting a recording in progress; sessions kept/lost and heartbeat answer times, with and
               without the lock (out: bench/results/failover-slowdb.json). --control-threads is passed to the
-              server; --server-classpath runs another build's server (e.g. one from before a change).""");
+              server; --server-classpath runs another build's server (e.g. one from before a change), in (b) too.""");
   }
 
   private static int[] setting(String s) {
@@ -250,8 +250,8 @@ public final class FailoverBench {
     }
     log("(b) " + clients + " simulated clients, heartbeat " + massSetting[0] + "/" + massSetting[1] + " ms, " + failure);
     Map<String, Object> r = new LinkedHashMap<>();
-    try (Node primary = new Node("cluster-a", "127.0.0.1", massSetting).start();
-        Node secondary = new Node("cluster-b", "127.0.0.2", massSetting).start();
+    try (Node primary = node("cluster-a", "127.0.0.1", massSetting).start();
+        Node secondary = node("cluster-b", "127.0.0.2", massSetting).start();
         SimulatedClients sim = new SimulatedClients(clients, "sim-", List.of(
             new InetSocketAddress(primary.server.bind(), primary.server.controlPort()),
             new InetSocketAddress(secondary.server.bind(), secondary.server.controlPort())), simThreads, 7)) {
@@ -435,13 +435,9 @@ public final class FailoverBench {
     log("(slowdb) " + name + ": one server on PostgreSQL, " + slowClients + " clients, " + slowReporters
         + " reporting a recording, window " + lockSeconds + " s");
     Map<String, Object> r = new LinkedHashMap<>();
-    Node node = new Node("cluster-a", "127.0.0.1", defaultSetting);
+    Node node = node("cluster-a", "127.0.0.1", defaultSetting);
     node.database = url;
     node.dbUser = pg.user();
-    node.classpath = serverClasspath;
-    if (controlThreads != null) {
-      node.extraArgs.addAll(List.of("--control-threads", controlThreads));
-    }
     try (Node server = node.start();
         SimulatedClients sim = new SimulatedClients(slowClients, "sim-", List.of(
             new InetSocketAddress(server.server.bind(), server.server.controlPort())), simThreads, 7);
@@ -517,6 +513,16 @@ public final class FailoverBench {
       rs.next();
       return rs.getInt(1);
     }
+  }
+
+  /** A node of the build under test, or of --server-classpath's, with --control-threads if given. */
+  private Node node(String clusterId, String bind, int[] setting) {
+    Node n = new Node(clusterId, bind, setting);
+    n.classpath = serverClasspath;
+    if (controlThreads != null) {
+      n.extraArgs.addAll(List.of("--control-threads", controlThreads));
+    }
+    return n;
   }
 
   // ---- servers ----------------------------------------------------------------------------------
