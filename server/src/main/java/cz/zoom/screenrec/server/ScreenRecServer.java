@@ -79,7 +79,7 @@ public final class ScreenRecServer implements AutoCloseable {
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
 
-    Database database = own(new Database(config.dbUrl(), config.dbUser(), config.dbPassword()));
+    Database database = own(new Database(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize()));
     RecordingStore store = new RecordingStore(new Jdbc(database.dataSource()));
     LocalMediaStore media = new LocalMediaStore(config.mediaDir());
     RecordingEncoder encoder = new RecordingEncoder(

@@ -63,6 +63,12 @@ public final class ServerMain implements Callable<Integer> {
   @Option(names = "--db-password", paramLabel = "PASSWORD", description = "Database password (default: empty; or env SCREENREC_DB_PASSWORD).")
   String dbPassword = System.getenv().getOrDefault("SCREENREC_DB_PASSWORD", "");
 
+  @Option(names = "--db-pool-size", paramLabel = "N", description = "Connections of the metadata database pool, for the control port and the HTTP port together (default: ${DEFAULT-VALUE}).")
+  int dbPoolSize = 10;
+
+  @Option(names = "--control-threads", paramLabel = "N", description = "Threads that do the control port's database work; fewer than --db-pool-size. Heartbeats never wait for them (default: ${DEFAULT-VALUE}).")
+  int controlThreads = 4;
+
   @Option(names = "--encoder-threads", paramLabel = "N", description = "Recordings encoded at once (default: ${DEFAULT-VALUE}).")
   int encoderThreads = 1;
 
@@ -127,7 +133,8 @@ public final class ServerMain implements Callable<Integer> {
           .clusterId(clusterId).apiToken(apiToken).publicUrl(publicUrl)
           .heartbeatIntervalMs(heartbeatIntervalMs).deadPeerTimeoutMs(deadPeerTimeoutMs)
           .framesPerSecond(fps).segmentDurationMs(segmentDurationMs).videoCodec(codec(videoCodec))
-          .dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).encoderThreads(encoderThreads).uploadGraceMs(uploadGraceMs).pluginsDir(pluginsDir)
+          .dbUrl(dbUrl).dbUser(dbUser).dbPassword(dbPassword).dbPoolSize(dbPoolSize).controlThreads(controlThreads)
+          .encoderThreads(encoderThreads).uploadGraceMs(uploadGraceMs).pluginsDir(pluginsDir)
           .maxRecordingMb(maxRecordingMb).encodeBudgetFactor(encodeBudgetFactor).encodeBudgetMinMs(encodeBudgetMinMs)
           .sessionIdleMs(sessionIdleMinutes * 60_000).adminPassword(adminPassword).peerTimeoutMs(peerTimeoutMs)
           .httpThreads(httpThreads).httpApiRequests(httpApiRequests).httpUploadRequests(httpUploadRequests)

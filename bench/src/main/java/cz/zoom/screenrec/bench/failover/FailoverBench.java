@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import cz.zoom.screenrec.testkit.ClientProcess;
 import cz.zoom.screenrec.testkit.Poll;
+import cz.zoom.screenrec.testkit.PostgresServer;
 import cz.zoom.screenrec.testkit.ScreenRecApi;
 import cz.zoom.screenrec.testkit.ServerProcess;
 import cz.zoom.screenrec.testkit.TempDirs;
@@ -14,6 +15,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +42,12 @@ import java.util.concurrent.TimeoutException;
  * <p>(b) 2,000 simulated clients ({@link SimulatedClients}: real control connections, real HELLO
  * and heartbeats, the product's backoff policy) on the primary; SIGKILL the primary; time until
  * all are controlled by the secondary, the secondary's peak accepted connections per second, and
- * its heap and CPU meanwhile. See bench/README.md.
+ * its heap and CPU meanwhile;
+ *
+ * <p>(slowdb) 2,000 simulated clients on one server whose metadata is on a real PostgreSQL; the
+ * recordings table is locked by another connection for a while, during which clients reporting a
+ * recording in progress say HELLO (each waits for the lock): sessions kept and lost, heartbeat
+ * answer times, side by side with the same run without the lock. See bench/README.md.
  */
 public final class FailoverBench {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -51,6 +62,11 @@ public final class FailoverBench {
   private int simThreads = 2;
   private List<String> massFailures = List.of("SIGKILL", "SIGSTOP");
   private int massRepeat = 3;
+  private int slowClients = 2000;
+  private int slowReporters = 50;
+  private int lockSeconds = 30;
+  private String controlThreads;
+  private String serverClasspath;
   private Path out;
   private final Random random = new Random(42);
 
@@ -67,6 +83,11 @@ public final class FailoverBench {
         case "--mass-failure" -> b.massFailures = List.of(args[++i].toUpperCase().split(","));
         case "--mass-repeat" -> b.massRepeat = Integer.parseInt(args[++i]);
         case "--out" -> b.out = Path.of(args[++i]);
+        case "--slowdb-clients" -> b.slowClients = Integer.parseInt(args[++i]);
+        case "--slowdb-reporters" -> b.slowReporters = Integer.parseInt(args[++i]);
+        case "--lock-seconds" -> b.lockSeconds = Integer.parseInt(args[++i]);
+        case "--control-threads" -> b.controlThreads = args[++i];
+        case "--server-classpath" -> b.serverClasspath = args[++i];
         case "-h", "--help" -> {
           usage();
           return;
@@ -78,26 +99,33 @@ public final class FailoverBench {
         }
       }
     }
-    if (!List.of("a", "b", "all").contains(b.part)) {
-      System.err.println("--part is a, b or all");
+    if (!List.of("a", "b", "all", "slowdb").contains(b.part)) {
+      System.err.println("--part is a, b, all or slowdb");
       System.exit(2);
     }
     if (b.out == null) {
-      b.out = defaultOut();
+      b.out = defaultOut(b.part.equals("slowdb") ? "failover-slowdb.json" : "failover.json");
     }
     b.run();
   }
 
   static void usage() {
     System.out.println("""
-        failover [--part a|b|all] [--repeat 5] [--clients 2000] [--short 500/2000] [--mass-heartbeat 3000/10000]
+        failover [--part a|b|all|slowdb] [--repeat 5] [--clients 2000] [--short 500/2000] [--mass-heartbeat 3000/10000]
                  [--mass-failure SIGKILL,SIGSTOP] [--mass-repeat 3] [--sim-threads 2] [--out bench/results/failover.json]
+                 [--slowdb-clients 2000] [--slowdb-reporters 50] [--lock-seconds 30] [--control-threads N]
+                 [--server-classpath CP]
           (a) one real client on Xvfb, servers on 127.0.0.1 (primary) and 127.0.0.2 (secondary): time from
               SIGKILL / SIGSTOP of the primary until the secondary's GET /api/v1/agents lists the client,
               --repeat times each, with the default heartbeat settings (3000/10000 ms) and --short (HB/DEAD ms);
           (b) --clients simulated protocol clients in this JVM on the primary; SIGKILL (and/or SIGSTOP) it; time
               until the secondary controls all, its peak accepted connections per second, heap and CPU meanwhile;
-              --mass-repeat runs each, fresh servers each time, with --mass-heartbeat (default: the product's).""");
+              --mass-repeat runs each, fresh servers each time, with --mass-heartbeat (default: the product's);
+          (slowdb, only when asked for) --slowdb-clients simulated clients on one server on PostgreSQL, default
+              heartbeats; the recordings table is locked for --lock-seconds while --slowdb-reporters more clients say
+              HELLO reporting a recording in progress; sessions kept/lost and heartbeat answer times, with and
+              without the lock (out: bench/results/failover-slowdb.json). --control-threads is passed to the
+              server; --server-classpath runs another build's server (e.g. one from before a change), in (b) too.""");
   }
 
   private static int[] setting(String s) {
@@ -105,13 +133,13 @@ public final class FailoverBench {
     return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
   }
 
-  private static Path defaultOut() {
+  private static Path defaultOut(String name) {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
       if (Files.isRegularFile(d.resolve("bench").resolve("pom.xml"))) {
-        return d.resolve("bench").resolve("results").resolve("failover.json");
+        return d.resolve("bench").resolve("results").resolve(name);
       }
     }
-    return Path.of("failover.json");
+    return Path.of(name);
   }
 
   @SuppressWarnings("unchecked")
@@ -123,10 +151,13 @@ public final class FailoverBench {
         "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
         "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
         "openFilesLimit", openFilesLimit(), "loadAverageAtStart", loadAverage()));
-    if (!part.equals("b")) {
+    if (part.equals("slowdb")) {
+      result.put("slowDatabase", slowDatabase());
+    }
+    if (part.equals("a") || part.equals("all")) {
       result.put("detection", detection());
     }
-    if (!part.equals("a")) {
+    if (part.equals("b") || part.equals("all")) {
       Map<String, Object> mass = new LinkedHashMap<>();
       for (String failure : massFailures) {
         List<Map<String, Object>> runs = new ArrayList<>();
@@ -219,8 +250,8 @@ public final class FailoverBench {
     }
     log("(b) " + clients + " simulated clients, heartbeat " + massSetting[0] + "/" + massSetting[1] + " ms, " + failure);
     Map<String, Object> r = new LinkedHashMap<>();
-    try (Node primary = new Node("cluster-a", "127.0.0.1", massSetting).start();
-        Node secondary = new Node("cluster-b", "127.0.0.2", massSetting).start();
+    try (Node primary = node("cluster-a", "127.0.0.1", massSetting).start();
+        Node secondary = node("cluster-b", "127.0.0.2", massSetting).start();
         SimulatedClients sim = new SimulatedClients(clients, "sim-", List.of(
             new InetSocketAddress(primary.server.bind(), primary.server.controlPort()),
             new InetSocketAddress(secondary.server.bind(), secondary.server.controlPort())), simThreads, 7)) {
@@ -370,6 +401,130 @@ public final class FailoverBench {
     return m;
   }
 
+  // ---- (slowdb) ---------------------------------------------------------------------------------
+
+  private Map<String, Object> slowDatabase() throws Exception {
+    long fdLimit = openFilesLimit();
+    if (fdLimit > 0 && fdLimit < slowClients + slowReporters + 1_000L) {
+      throw new IllegalStateException("open files limit " + fdLimit + " is too low: run `ulimit -n "
+          + (slowClients * 2 + 1_000) + "` first");
+    }
+    Map<String, Object> all = new LinkedHashMap<>();
+    try (PostgresServer pg = PostgresServer.start()) {
+      for (boolean lock : List.of(false, true)) {
+        all.put(lock ? "recordingsLocked" : "noLock", slowDatabaseRun(pg, lock));
+      }
+    }
+    all.put("how", "one server (separate JVM, metadata on a throwaway PostgreSQL" + (controlThreads == null ? ""
+        : ", --control-threads " + controlThreads) + (serverClasspath == null ? "" : ", server from --server-classpath")
+        + "), " + defaultSetting[0] + "/" + defaultSetting[1] + " ms heartbeats; SimulatedClients connect spread over "
+        + "one heartbeat interval and settle for 5 s. Then (recordingsLocked) another connection takes LOCK TABLE "
+        + "recordings IN ACCESS EXCLUSIVE MODE and holds it for the window, and the reporters (more simulated clients, "
+        + "each HELLO reporting a recording in progress, which the server looks up in the recordings table) connect "
+        + "spread over 500 ms; noLock does the same without the lock. Heartbeat answer time = arrival of the "
+        + "HEARTBEAT_ACK minus its echoed clientTime (same machine clock), over the window. A session is kept when the "
+        + "client had no further WELCOME (no reconnect) from the start of the window until one dead-peer timeout "
+        + "after its end. waitingForLockMidWindow: statements of the server's database waiting for a lock in "
+        + "pg_stat_activity halfway through the window.");
+    return all;
+  }
+
+  private Map<String, Object> slowDatabaseRun(PostgresServer pg, boolean lock) throws Exception {
+    String url = pg.jdbcUrl(pg.createDatabase());
+    String name = lock ? "recordings locked" : "no lock";
+    log("(slowdb) " + name + ": one server on PostgreSQL, " + slowClients + " clients, " + slowReporters
+        + " reporting a recording, window " + lockSeconds + " s");
+    Map<String, Object> r = new LinkedHashMap<>();
+    Node node = node("cluster-a", "127.0.0.1", defaultSetting);
+    node.database = url;
+    node.dbUser = pg.user();
+    try (Node server = node.start();
+        SimulatedClients sim = new SimulatedClients(slowClients, "sim-", List.of(
+            new InetSocketAddress(server.server.bind(), server.server.controlPort())), simThreads, 7);
+        SimulatedClients reporters = new SimulatedClients(slowReporters, "rep-", List.of(
+            new InetSocketAddress(server.server.bind(), server.server.controlPort())), 1, 11)) {
+      sim.start(Duration.ofMillis(defaultSetting[0]));
+      Poll.until(slowClients + " clients welcomed", Duration.ofMinutes(5), Duration.ofMillis(100),
+          () -> sim.welcomedBy(0) == slowClients);
+      pause(Duration.ofSeconds(5));
+      int[] before = sim.welcomeCounts();
+      long lostBefore = sim.sessionsLost();
+      Connection locker = null;
+      if (lock) {
+        locker = DriverManager.getConnection(url, pg.user(), pg.password());
+        locker.setAutoCommit(false);
+        try (Statement st = locker.createStatement()) {
+          st.execute("LOCK TABLE recordings IN ACCESS EXCLUSIVE MODE");
+        }
+      }
+      long t0 = System.nanoTime();
+      reporters.reportRecordings();
+      reporters.start(Duration.ofMillis(500));
+      pause(Duration.ofMillis(lockSeconds * 500L));
+      int waiting = waitingForLock(url, pg);
+      pause(Duration.ofMillis(lockSeconds * 500L));
+      long t1 = System.nanoTime();
+      if (locker != null) {
+        locker.commit();
+        locker.close();
+      }
+      Poll.until("every reporter welcomed", Duration.ofMinutes(5), Duration.ofMillis(50),
+          () -> reporters.welcomedBy(0) == slowReporters);
+      long reportersInMs = (System.nanoTime() - t1) / 1_000_000;
+      // a client that went unanswered in the window notices within one dead-peer timeout after it
+      pause(Duration.ofMillis(defaultSetting[1] + 2_000L));
+      int[] after = sim.welcomeCounts();
+      int kept = 0;
+      for (int i = 0; i < after.length; i++) {
+        if (after[i] == before[i]) {
+          kept++;
+        }
+      }
+      List<Long> rtts = sim.answers().stream().filter(a -> a.nanos() >= t0 && a.nanos() <= t1)
+          .map(SimulatedClients.Answer::roundTripMs).sorted().toList();
+      r.put("clients", slowClients);
+      r.put("reporters", slowReporters);
+      r.put("windowSeconds", lockSeconds);
+      r.put("locked", lock);
+      r.put("waitingForLockMidWindow", waiting);
+      r.put("sessionsKept", kept);
+      r.put("sessionsLost", slowClients - kept);
+      r.put("disconnectsDuringAndAfterWindow", sim.sessionsLost() - lostBefore);
+      r.put("heartbeatAnswersInWindow", rtts.size());
+      r.put("heartbeatAnswersExpectedInWindow", (long) slowClients * lockSeconds * 1000 / defaultSetting[0]);
+      r.put("heartbeatAnswerMs", rtts.isEmpty() ? null : ordered("p50", pct(rtts, 0.50), "p99", pct(rtts, 0.99),
+          "p999", pct(rtts, 0.999), "max", rtts.get(rtts.size() - 1)));
+      r.put("reportersAllWelcomedMsAfterWindow", reportersInMs);
+      r.put("reporterErrors", reporters.errors());
+      log("(slowdb) " + name + ": " + r);
+    }
+    return r;
+  }
+
+  private static long pct(List<Long> sorted, double q) {
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(q * sorted.size())));
+  }
+
+  private static int waitingForLock(String url, PostgresServer pg) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, pg.user(), pg.password());
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity"
+            + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  /** A node of the build under test, or of --server-classpath's, with --control-threads if given. */
+  private Node node(String clusterId, String bind, int[] setting) {
+    Node n = new Node(clusterId, bind, setting);
+    n.classpath = serverClasspath;
+    if (controlThreads != null) {
+      n.extraArgs.addAll(List.of("--control-threads", controlThreads));
+    }
+    return n;
+  }
+
   // ---- servers ----------------------------------------------------------------------------------
 
   /** One cluster's server: own address, data directory and cluster id; can be restarted in place. */
@@ -379,6 +534,10 @@ public final class FailoverBench {
     final int[] setting;
     final Path dataDir = TempDirs.create("screenrec-bench-failover-");
     final String token = "bench-" + UUID.randomUUID();
+    String database;
+    String dbUser;
+    String classpath;
+    final List<String> extraArgs = new ArrayList<>();
     ServerProcess server;
 
     Node(String clusterId, String bind, int[] setting) {
@@ -397,8 +556,16 @@ public final class FailoverBench {
     }
 
     private ServerProcess.Builder builder() {
-      return ServerProcess.builder().bind(bind).clusterId(clusterId).apiToken(token).dataDir(dataDir)
+      ServerProcess.Builder b = ServerProcess.builder().bind(bind).clusterId(clusterId).apiToken(token).dataDir(dataDir)
           .heartbeatIntervalMs(setting[0]).deadPeerTimeoutMs(setting[1]);
+      if (database != null) {
+        b.database(database, dbUser, "");
+      }
+      if (classpath != null) {
+        b.classpath(classpath);
+      }
+      b.arg(extraArgs.toArray(String[]::new));
+      return b;
     }
 
     String controlAddress() {

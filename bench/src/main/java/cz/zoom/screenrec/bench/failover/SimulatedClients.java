@@ -2,6 +2,7 @@ package cz.zoom.screenrec.bench.failover;
 
 import cz.zoom.screenrec.client.control.ReconnectPolicy;
 import cz.zoom.screenrec.protocol.Ack;
+import cz.zoom.screenrec.protocol.ActiveRecording;
 import cz.zoom.screenrec.protocol.ControlCodec;
 import cz.zoom.screenrec.protocol.ControlMessage;
 import cz.zoom.screenrec.protocol.ErrorMessage;
@@ -30,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,12 +52,17 @@ final class SimulatedClients implements AutoCloseable {
   /** One event, for per-second rates: when (nanoTime) and at which host index. */
   record Event(long nanos, int host) {}
 
+  /** One HEARTBEAT_ACK: when it arrived (nanoTime) and how long after its HEARTBEAT (ms, wall clock). */
+  record Answer(long nanos, long roundTripMs) {}
+
   private final List<InetSocketAddress> hosts;
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
   private final Sim[] clients;
   private final ConcurrentLinkedQueue<Event> connects = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Event> welcomes = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+  private volatile boolean reportRecording;
   private final AtomicLong connectFailures = new AtomicLong();
   private final AtomicLong backoffWaits = new AtomicLong();
   private final AtomicLong sessionsLost = new AtomicLong();
@@ -92,6 +99,27 @@ final class SimulatedClients implements AutoCloseable {
 
   int size() {
     return clients.length;
+  }
+
+  /**
+   * From now on every HELLO reports a recording in progress (a fresh id), as a client that was
+   * recording when its server went away does: the server must look it up in its database.
+   */
+  void reportRecordings() {
+    reportRecording = true;
+  }
+
+  /** How many WELCOMEs each client has had so far (a client that lost its session has more later). */
+  int[] welcomeCounts() {
+    int[] n = new int[clients.length];
+    for (int i = 0; i < clients.length; i++) {
+      n[i] = clients[i].welcomeCount;
+    }
+    return n;
+  }
+
+  List<Answer> answers() {
+    return List.copyOf(answers);
   }
 
   /** Clients whose current session was welcomed by host {@code host}. */
@@ -159,6 +187,7 @@ final class SimulatedClients implements AutoCloseable {
     volatile Channel channel;
     volatile int welcomedHost = -1;
     volatile long welcomedAt;
+    volatile int welcomeCount;
     int host;
     int failures;
     long seq;
@@ -194,8 +223,10 @@ final class SimulatedClients implements AutoCloseable {
         Channel ch = f.channel();
         channel = ch;
         connects.add(new Event(System.nanoTime(), hostIndex));
+        ActiveRecording active = reportRecording ? new ActiveRecording(UUID.randomUUID().toString(),
+            "bench-call-" + agent, System.currentTimeMillis(), 0) : null;
         ch.writeAndFlush(new Hello(Limits.PROTOCOL_VERSION, agent, "bench-sim", "bench",
-            List.of(new Screen(0, 0, 0, 1920, 1080)), null, System.currentTimeMillis(), hostIndex, List.of()));
+            List.of(new Screen(0, 0, 0, 1920, 1080)), active, System.currentTimeMillis(), hostIndex, List.of()));
         helloTimeout = ch.eventLoop().schedule(() -> {
           if (!welcomed) {
             ch.close();
@@ -210,6 +241,7 @@ final class SimulatedClients implements AutoCloseable {
       sessionStartNanos = now;
       welcomedAt = now;
       welcomedHost = host;
+      welcomeCount++;
       welcomes.add(new Event(now, host));
       helloTimeout.cancel(false);
       long interval = w.heartbeatIntervalMs();
@@ -272,8 +304,9 @@ final class SimulatedClients implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, ControlMessage msg) {
       if (msg instanceof Welcome w) {
         sim.onWelcome(ctx.channel(), w);
-      } else if (msg instanceof HeartbeatAck) {
-        // any read resets the dead-peer timer; nothing else to do
+      } else if (msg instanceof HeartbeatAck ack) {
+        // any read resets the dead-peer timer; the answer is only counted
+        answers.add(new Answer(System.nanoTime(), System.currentTimeMillis() - ack.clientTime()));
       } else if (msg instanceof ErrorMessage) {
         errors.incrementAndGet();
       } else {

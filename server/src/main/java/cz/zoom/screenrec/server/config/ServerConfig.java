@@ -61,6 +61,8 @@ public final class ServerConfig {
   private final long httpMinBodyRate;
   private final Duration httpIdleTimeout;
   private final int loginsPerAddress;
+  private final int controlThreads;
+  private final int dbPoolSize;
 
   /** Another cluster whose media the replay gathers: its base URL and its API token. */
   public record PeerCluster(URI url, String token) {
@@ -115,6 +117,8 @@ public final class ServerConfig {
     this.httpMinBodyRate = b.httpMinBodyRate;
     this.httpIdleTimeout = Duration.ofMillis(b.httpIdleTimeoutMs);
     this.loginsPerAddress = b.loginsPerAddress;
+    this.controlThreads = b.controlThreads;
+    this.dbPoolSize = b.dbPoolSize;
   }
 
   public static Builder builder() {
@@ -179,6 +183,13 @@ public final class ServerConfig {
   public Duration httpIdleTimeout() { return httpIdleTimeout; }
   /** Replay logins in progress at once from one remote address. */
   public int loginsPerAddress() { return loginsPerAddress; }
+  /**
+   * Threads that run the control port's database work (HELLO's recording look-ups, recording
+   * state changes); heartbeats are answered on the I/O threads and never wait for them.
+   */
+  public int controlThreads() { return controlThreads; }
+  /** Connections of the metadata database pool, shared by the control port and the HTTP port. */
+  public int dbPoolSize() { return dbPoolSize; }
   public Path mediaDir() { return dataDir.resolve("media"); }
   /** Files served under /callrec/plugins/ (client bundle, controller jar); default DIR/plugins of the data dir. */
   public Path pluginsDir() { return pluginsDir; }
@@ -229,6 +240,8 @@ public final class ServerConfig {
     private long httpMinBodyRate = 1024;
     private long httpIdleTimeoutMs = 30_000;
     private int loginsPerAddress = 4;
+    private int controlThreads = 4;
+    private int dbPoolSize = 10;
 
     public Builder dataDir(Path v) { dataDir = v; return this; }
     public Builder bindAddress(String v) { bindAddress = v; return this; }
@@ -266,6 +279,8 @@ public final class ServerConfig {
     public Builder httpMinBodyRate(long v) { httpMinBodyRate = v; return this; }
     public Builder httpIdleTimeoutMs(long v) { httpIdleTimeoutMs = v; return this; }
     public Builder loginsPerAddress(int v) { loginsPerAddress = v; return this; }
+    public Builder controlThreads(int v) { controlThreads = v; return this; }
+    public Builder dbPoolSize(int v) { dbPoolSize = v; return this; }
 
     /** A peer as {@code --peer-cluster} gives it: {@code URL=TOKEN} (the token follows the last '='). */
     public Builder peerCluster(String spec) {
@@ -371,6 +386,7 @@ public final class ServerConfig {
         problems.add("--peer-timeout must be 100..120000 ms, was " + peerTimeoutMs);
       }
       checkHttp(problems);
+      checkDatabase(problems);
       Objects.requireNonNull(videoCodec, "videoCodec");
       if (!problems.isEmpty()) {
         throw new InvalidConfigException(problems);
@@ -398,6 +414,16 @@ public final class ServerConfig {
         problems.add("--http-idle-timeout must be 1000..600000 ms, was " + httpIdleTimeoutMs);
       }
       checkRange(problems, "--logins-per-address", loginsPerAddress, 1, 1_000);
+    }
+
+    private void checkDatabase(List<String> problems) {
+      checkRange(problems, "--control-threads", controlThreads, 1, 256);
+      checkRange(problems, "--db-pool-size", dbPoolSize, 2, 1_000);
+      if (controlThreads >= dbPoolSize) {
+        // each control thread holds at most one connection; the HTTP port must always find one free
+        problems.add("--control-threads (" + controlThreads + ") must be less than --db-pool-size (" + dbPoolSize
+            + ")");
+      }
     }
 
     private static void checkRange(List<String> problems, String flag, int v, int min, int max) {

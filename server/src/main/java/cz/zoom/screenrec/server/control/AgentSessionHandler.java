@@ -6,7 +6,6 @@ import cz.zoom.screenrec.protocol.ControlMessage;
 import cz.zoom.screenrec.protocol.ErrorCode;
 import cz.zoom.screenrec.protocol.ErrorMessage;
 import cz.zoom.screenrec.protocol.Heartbeat;
-import cz.zoom.screenrec.protocol.HeartbeatAck;
 import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.ProtocolException;
 import cz.zoom.screenrec.protocol.RecordingStopped;
@@ -17,14 +16,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.UUID;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The server side of one control connection: AWAITING_HELLO → ACTIVE → CLOSED. Runs on a
- * business executor, so the listener may touch the database.
+ * business executor, so the listener may touch the database; heartbeats are answered and the
+ * hello deadline kept by {@link LivenessHandler} on the I/O thread.
  */
 final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessage> {
   private static final Logger log = LoggerFactory.getLogger(AgentSessionHandler.class);
@@ -37,23 +35,12 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
   private final MeterRegistry metrics;
   private State state = State.AWAITING_HELLO;
   private AgentSession session;
-  private ScheduledFuture<?> helloTimeout;
 
   AgentSessionHandler(ServerConfig config, AgentRegistry registry, SessionListener listener, MeterRegistry metrics) {
     this.config = config;
     this.registry = registry;
     this.listener = listener;
     this.metrics = metrics;
-  }
-
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) {
-    helloTimeout = ctx.executor().schedule(() -> {
-      if (state == State.AWAITING_HELLO) {
-        reject(ctx, ErrorCode.TIMEOUT, "no HELLO within " + config.helloTimeout().toMillis() + " ms");
-      }
-    }, config.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    ctx.fireChannelActive();
   }
 
   @Override
@@ -72,7 +59,6 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
   }
 
   private void welcome(ChannelHandlerContext ctx, Hello hello) {
-    helloTimeout.cancel(false);
     long now = System.currentTimeMillis();
     // first estimate from the HELLO itself; heartbeats refine it
     SessionListener.Takeover takeover = listener.onHello(hello, now - hello.clientTime());
@@ -95,7 +81,6 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
   private void active(ChannelHandlerContext ctx, ControlMessage message) {
     if (message instanceof Heartbeat hb) {
       session.clock(hb.clockOffsetMs(), hb.roundTripMs());
-      ctx.writeAndFlush(new HeartbeatAck(hb.seq(), hb.clientTime(), System.currentTimeMillis()));
     } else if (message instanceof Ack ack) {
       session.acknowledged(ack);
     } else if (message instanceof RecordingStopped stopped) {
@@ -132,9 +117,6 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.CLOSED;
-    if (helloTimeout != null) {
-      helloTimeout.cancel(false);
-    }
     if (session != null) {
       session.closed();
       boolean current = registry.unregister(session);

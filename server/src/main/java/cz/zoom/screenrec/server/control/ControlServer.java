@@ -12,24 +12,33 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.NonStickyEventExecutorGroup;
+import io.netty.util.concurrent.UnorderedThreadPoolEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The control port (7003). Pipeline per connection: idle detection → framing and JSON
- * ({@link ControlCodec}) → {@link AgentSessionHandler} on a business executor.
+ * ({@link ControlCodec}) → {@link LivenessHandler} (heartbeats, hello deadline) on the I/O thread →
+ * {@link AgentSessionHandler} on the business executor.
+ *
+ * <p>The business executor is {@code --control-threads} threads shared by all connections, each
+ * connection's messages run in order but on whichever thread is free: a session waiting for the
+ * database holds one thread, not every session that happens to share it.
  */
 public final class ControlServer implements AutoCloseable {
   private final EventLoopGroup boss = new NioEventLoopGroup(1);
   private final EventLoopGroup workers = new NioEventLoopGroup(2);
-  private final EventExecutorGroup business = new DefaultEventExecutorGroup(4);
+  private final EventExecutorGroup business;
   private final Channel serverChannel;
 
   public ControlServer(ServerConfig config, AgentRegistry registry, SessionListener listener, MeterRegistry metrics)
       throws InterruptedException {
     long idleMs = config.deadPeerTimeout().toMillis();
+    business = new NonStickyEventExecutorGroup(new UnorderedThreadPoolEventExecutor(config.controlThreads(),
+        new DefaultThreadFactory("control-business")));
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
@@ -42,6 +51,7 @@ public final class ControlServer implements AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             ch.pipeline().addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
             ControlCodec.install(ch.pipeline());
+            ch.pipeline().addLast("liveness", new LivenessHandler(config.helloTimeout()));
             ch.pipeline().addLast(business, "session",
                 new AgentSessionHandler(config, registry, listener, metrics));
           }

@@ -22,7 +22,7 @@ public final class Database implements AutoCloseable {
 
   private final HikariDataSource dataSource;
 
-  public Database(String url, String user, String password) throws IOException {
+  public Database(String url, String user, String password, int poolSize) throws IOException {
     Path h2 = h2File(url);
     if (h2 != null) {
       OwnerOnly.directories(h2.getParent());
@@ -31,7 +31,7 @@ public final class Database implements AutoCloseable {
     config.setJdbcUrl(url);
     config.setUsername(user);
     config.setPassword(password);
-    config.setMaximumPoolSize(10);
+    config.setMaximumPoolSize(poolSize);
     config.setPoolName("screenrec-db");
     config.setConnectionTimeout(10_000);
     this.dataSource = new HikariDataSource(config);

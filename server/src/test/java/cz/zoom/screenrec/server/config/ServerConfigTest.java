@@ -74,6 +74,21 @@ class ServerConfigTest {
   }
 
   @Test
+  void theControlThreadsMustLeaveDatabaseConnectionsForTheHttpPort() {
+    ServerConfig c = ServerConfig.builder().build();
+    assertThat(c.controlThreads()).isEqualTo(4);
+    assertThat(c.dbPoolSize()).isEqualTo(10);
+    assertThat(ServerConfig.builder().controlThreads(1).dbPoolSize(2).build().controlThreads()).isEqualTo(1);
+    InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
+        () -> ServerConfig.builder().controlThreads(10).dbPoolSize(10).build());
+    assertThat(e.getMessage()).contains("--control-threads (10) must be less than --db-pool-size (10)");
+    InvalidConfigException bounds = catchThrowableOfType(InvalidConfigException.class,
+        () -> ServerConfig.builder().controlThreads(0).dbPoolSize(1).build());
+    assertThat(bounds.problems()).hasSize(2);
+    assertThat(bounds.getMessage()).contains("--control-threads must be 1..256").contains("--db-pool-size must be 2..1000");
+  }
+
+  @Test
   void publicUrlDecidesWhereClientsUpload() {
     ServerConfig c = ServerConfig.builder().publicUrl("https://rec.example.com/").build();
     assertThat(c.uploadUrl()).isEqualTo("https://rec.example.com/mus/v1");

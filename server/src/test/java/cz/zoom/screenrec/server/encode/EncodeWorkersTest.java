@@ -54,7 +54,7 @@ class EncodeWorkersTest {
   @BeforeEach
   void open() throws Exception {
     database = new Database("jdbc:h2:file:" + dir.resolve("db").resolve("screenrec") + ";DB_CLOSE_ON_EXIT=FALSE",
-        "sa", "");
+        "sa", "", 10);
     store = new RecordingStore(new Jdbc(database.dataSource()));
     media = new LocalMediaStore(dir.resolve("media"));
     // one encoder thread, and a budget (5 s plus a ten-thousandth of the span) that a two-hour

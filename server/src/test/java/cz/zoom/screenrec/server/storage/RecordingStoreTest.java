@@ -45,7 +45,7 @@ abstract class RecordingStoreTest {
   @BeforeEach
   void open() throws Exception {
     DbUrl db = emptyDatabase();
-    database = new Database(db.url(), db.user(), db.password());
+    database = new Database(db.url(), db.user(), db.password(), 10);
     store = new RecordingStore(new Jdbc(database.dataSource()));
   }
 
@@ -77,7 +77,7 @@ abstract class RecordingStoreTest {
     database.close();
 
     DbUrl same = currentUrl();
-    database = new Database(same.url(), same.user(), same.password());
+    database = new Database(same.url(), same.user(), same.password(), 10);
     store = new RecordingStore(new Jdbc(database.dataSource()));
     assertThat(store.findCall("call-1")).isPresent();
     assertThat(database.isHealthy()).isTrue();
@@ -104,7 +104,7 @@ abstract class RecordingStoreTest {
         }
       }
     }
-    database = new Database(db.url(), db.user(), db.password());
+    database = new Database(db.url(), db.user(), db.password(), 10);
     store = new RecordingStore(new Jdbc(database.dataSource()));
     assertThat(store.uploadToken(open, hash('b'))).hasValue(new RecordingStore.UploadToken(open, T0, null));
     assertThat(store.uploadToken(done, hash('c'))).hasValue(new RecordingStore.UploadToken(done, T0, T0 + 9));
