@@ -32,7 +32,7 @@ class UnansweredStartTest {
         .httpPort(ServerFixture.freePort()).apiToken(ServerFixture.TOKEN).build();
     AgentRegistry agents = new AgentRegistry();
     try (Database database = new Database("jdbc:h2:file:" + dir.resolve("db").resolve("screenrec")
-        + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "")) {
+        + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "", config.dbPoolSize())) {
       RecordingStore store = new RecordingStore(new Jdbc(database.dataSource()));
       RecordingService recordings = new RecordingService(config, store, agents, id -> {}, Clock.systemUTC());
       try (ControlServer control = new ControlServer(config, agents, recordings, new SimpleMeterRegistry());
