@@ -41,7 +41,7 @@ public record Hello(
     }
     if (agent == null || !Limits.NAME.matcher(agent).matches()) {
       throw new ProtocolException(ErrorCode.INVALID_AGENT,
-          "agent must be 1-128 characters of letters, digits and . _ @ : -");
+          "agent must be 1-128 characters of letters, digits and . _ @ : -, not only dots");
     }
     Limits.requireText("machine", machine, false);
     Limits.requireText("clientVersion", clientVersion, false);

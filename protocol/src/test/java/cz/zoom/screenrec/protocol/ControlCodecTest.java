@@ -110,6 +110,20 @@ class ControlCodecTest {
   }
 
   @Test
+  void namesOfOnlyDotsAreRefusedBecauseTheyNameDirectories() {
+    for (String dots : List.of(".", "..", "...")) {
+      assertThat(decodeError("{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\"" + dots
+          + "\",\"clientTime\":1}").code()).as(dots).isEqualTo(ErrorCode.INVALID_AGENT);
+      assertThat(decodeError("{\"type\":\"START\",\"seq\":1,\"recordingId\":\"0b6f3a2e-1111-4222-8333-444455556666\","
+          + "\"callId\":\"" + dots + "\",\"uploadUrl\":\"u\",\"uploadToken\":\"t\"}").code()).as(dots)
+          .isEqualTo(ErrorCode.BAD_MESSAGE);
+    }
+    for (String name : List.of(".alice", "alice.", "a..b", "a")) {
+      assertThat(Limits.NAME.matcher(name).matches()).as(name).isTrue();
+    }
+  }
+
+  @Test
   void unknownFieldsAreIgnoredForForwardCompatibility() {
     ControlMessage m = ControlCodec.fromJson(
         "{\"type\":\"HEARTBEAT_ACK\",\"seq\":1,\"clientTime\":2,\"serverTime\":3,\"future\":true}"

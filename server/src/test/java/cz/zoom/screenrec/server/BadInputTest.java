@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,6 +129,11 @@ class BadInputTest {
     assertThat(fx.post("/api/v1/calls/unknown-call/end", "").statusCode()).isEqualTo(404);
     assertThat(fx.post("/api/v1/calls/c-2/start", "not json").statusCode()).isEqualTo(400);
     assertThat(fx.post("/api/v1/calls/c-2/start", "{\"agent\":\"../x\"}").statusCode()).isEqualTo(400);
+    assertThat(fx.post("/api/v1/calls/c-2/start", "{\"agent\":\"..\"}").statusCode()).isEqualTo(400);
+    for (String dots : List.of("%2E%2E", ".%2E", "...", "%2E")) {
+      assertThat(fx.post("/api/v1/calls/" + dots + "/start", "{\"agent\":\"a\"}").statusCode()).as(dots)
+          .isEqualTo(400);
+    }
     assertThat(fx.post("/api/v1/calls/" + "c".repeat(200) + "/start", "{\"agent\":\"a\"}").statusCode()).isEqualTo(400);
     assertThat(fx.get("/api/v1/recordings/..%2F..%2Fetc%2Fpasswd").statusCode()).isIn(400, 404);
     assertThat(fx.get("/api/v1/recordings/not-a-uuid/video").statusCode()).isEqualTo(400);
