@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.protocol.Ack;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -94,18 +96,36 @@ class BadInputTest {
   }
 
   @Test
-  void secondHelloForTheSameAgentReplacesTheFirst() throws Exception {
+  void secondHelloWhileTheSessionIsLiveIsRefusedAndChangesNothing() throws Exception {
     try (TestAgent first = new TestAgent(fx.server.controlPort());
         TestAgent second = new TestAgent(fx.server.controlPort())) {
       first.send(TestAgent.hello("carol"));
       first.receive(Welcome.class);
       second.send(TestAgent.hello("carol"));
-      second.receive(Welcome.class);
-      assertThat(first.receive(ErrorMessage.class).code()).isEqualTo(ErrorCode.REPLACED);
-      assertThat(first.closedByPeer()).isTrue();
+      assertThat(second.receive(ErrorMessage.class).code()).isEqualTo(ErrorCode.AGENT_CONNECTED);
+      assertThat(second.closedByPeer()).isTrue();
+
+      // the first session is untouched: it still answers heartbeats and stays the agent's
+      first.send(new Heartbeat(1, System.currentTimeMillis(), 0, -1));
+      assertThat(first.receive(HeartbeatAck.class).seq()).isEqualTo(1);
       JsonNode agents = ServerFixture.json(fx.get("/api/v1/agents"));
       assertThat(agents.findValuesAsText("agent")).containsExactly("bystander", "carol");
     }
+  }
+
+  @Test
+  void aClosedSessionIsFollowedByTheNextHello() throws Exception {
+    try (TestAgent first = new TestAgent(fx.server.controlPort())) {
+      first.send(TestAgent.hello("carol"));
+      first.receive(Welcome.class);
+    }
+    // the server may see the close after the next HELLO: the client backs off and tries again
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      try (TestAgent next = new TestAgent(fx.server.controlPort())) {
+        next.send(TestAgent.hello("carol"));
+        return next.receive() instanceof Welcome;
+      }
+    });
   }
 
   @Test
