@@ -19,6 +19,8 @@ import cz.zoom.screenrec.server.health.DatabaseHealthCheck;
 import cz.zoom.screenrec.server.health.DiskSpaceHealthCheck;
 import cz.zoom.screenrec.server.health.HealthRoutes;
 import cz.zoom.screenrec.server.metrics.MetricsRoutes;
+import cz.zoom.screenrec.server.peers.PeerRecordingOrigins;
+import cz.zoom.screenrec.server.peers.Peers;
 import cz.zoom.screenrec.server.recording.RecordingService;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.replay.ReplayFeature;
@@ -88,11 +90,13 @@ public final class ScreenRecServer implements AutoCloseable {
             config.encodeBudgetFactor(), config.encodeBudgetMin()), metrics, clock));
 
     metrics.gauge("screenrec.agents.connected", agents, AgentRegistry::size);
-    RecordingService recordings = new RecordingService(config, store, agents, encoders, clock);
+    Peers peers = own(new Peers(config.peers(), config.peerTimeout(), config.clusterId()));
+    RecordingService recordings = new RecordingService(config, store, agents, encoders,
+        new PeerRecordingOrigins(peers), clock);
     control = own(new ControlServer(config, agents, recordings, metrics));
 
     ReplayFeature replay = own(new ReplayFeature(config, database, store, media,
-        new VideoLayouts(store, media, encoder), clock));
+        new VideoLayouts(store, media, encoder), peers, clock));
     List<HttpApi.Routes> routes = new ArrayList<>(List.of(
         new HealthRoutes(List.of(new DatabaseHealthCheck(database), new ControlPortHealthCheck(control, agents),
             new DiskSpaceHealthCheck(config.mediaDir(), 512L * 1024 * 1024))),
