@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.protocol.Ack;
 import cz.zoom.screenrec.protocol.ActiveRecording;
+import cz.zoom.screenrec.protocol.ErrorCode;
+import cz.zoom.screenrec.protocol.ErrorMessage;
 import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.protocol.PendingRecording;
@@ -236,6 +238,28 @@ class TakeoverTest {
     try (again) {
       fx.post("/api/v1/calls/call-12/end", "");
       assertThat(again.receive(Stop.class).recordingId()).isEqualTo(live);
+    }
+  }
+
+  @Test
+  void recordingStoppedForAnotherAgentsRecordingIsRefusedAndChangesNothing() throws Exception {
+    try (TestAgent owner = new TestAgent(fx.server.controlPort());
+        TestAgent thief = new TestAgent(fx.server.controlPort())) {
+      owner.send(hello("jana", null, List.of(), 0));
+      owner.receive(Welcome.class);
+      String id = startCall(owner, "call-13", "jana");
+      thief.send(hello("mallory", null, List.of(), 0));
+      thief.receive(Welcome.class);
+      thief.send(new RecordingStopped(id, 1, 1000, 2000, "forged"));
+      assertThat(thief.receive(ErrorMessage.class).code()).isEqualTo(ErrorCode.FOREIGN_RECORDING);
+      assertThat(thief.closedByPeer()).isTrue();
+      JsonNode rec = ServerFixture.json(fx.get("/api/v1/recordings/" + id));
+      assertThat(rec.get("status").asText()).isEqualTo("RECORDING");
+      assertThat(rec.hasNonNull("segmentCount")).isFalse();
+
+      owner.send(new RecordingStopped(id, 3, 1000, 4000, "client shutting down"));
+      await().until(() -> ServerFixture.json(fx.get("/api/v1/recordings/" + id)).get("status").asText(),
+          "UPLOADING"::equals);
     }
   }
 

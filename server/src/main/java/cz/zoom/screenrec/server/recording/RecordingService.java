@@ -1,6 +1,8 @@
 package cz.zoom.screenrec.server.recording;
 
 import cz.zoom.screenrec.protocol.Ack;
+import cz.zoom.screenrec.protocol.ErrorCode;
+import cz.zoom.screenrec.protocol.ProtocolException;
 import cz.zoom.screenrec.protocol.ActiveRecording;
 import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.PendingRecording;
@@ -354,9 +356,14 @@ public final class RecordingService implements SessionListener {
   @Override
   public void onRecordingStopped(AgentSession session, RecordingStopped stopped) {
     String id = stopped.recordingId();
-    if (store.findRecording(id).isEmpty()) {
+    Optional<Recording> known = store.findRecording(id);
+    if (known.isEmpty()) {
       log.warn("agent {} stopped recording {}, which this cluster does not know", session.agent(), id);
       return;
+    }
+    if (!known.get().agent().equals(session.agent())) {
+      throw new ProtocolException(ErrorCode.FOREIGN_RECORDING,
+          "recording " + id + " is not a recording of agent " + session.agent());
     }
     long now = clock.millis();
     store.clockOffset(id, session.clockOffsetMs());
