@@ -56,7 +56,7 @@ class FailoverTest {
             PaintedScreenSource.twoScreens())
         .identity(new ClientIdentity(AGENT, "desk-1", "test"))
         .reconnectPolicy(new ReconnectPolicy(Duration.ofMillis(50), Duration.ofMillis(200), 0.2,
-            Duration.ofSeconds(30), Duration.ofMillis(50), new Random(1)))
+            Duration.ofSeconds(30), new Random(1)))
         .connectTimeout(Duration.ofSeconds(1))
         .helloTimeout(Duration.ofSeconds(1))
         .failback(FailbackPolicy.WHEN_IDLE, Duration.ofMillis(300))

@@ -18,8 +18,6 @@ public enum ErrorCode {
   UNEXPECTED_MESSAGE,
   /** No HELLO within the hello timeout, or no frame within the idle timeout. */
   TIMEOUT,
-  /** A newer session for the same agent took over this one. */
-  REPLACED,
   /**
    * The agent already has a live session on this server (connection open, heard from within the
    * dead-peer timeout); the newcomer is refused and reconnects with backoff like after any failure.

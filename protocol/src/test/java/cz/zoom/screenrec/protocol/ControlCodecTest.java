@@ -61,7 +61,7 @@ class ControlCodecTest {
         new Stop(8, "0b6f3a2e-1111-4222-8333-444455556666"),
         new Ack(7, true, null),
         new RecordingStopped("0b6f3a2e-1111-4222-8333-444455556666", 3, 10, 20, "stopped"),
-        new ErrorMessage(ErrorCode.REPLACED, "newer session"));
+        new ErrorMessage(ErrorCode.AGENT_CONNECTED, "agent alice is connected"));
     for (ControlMessage m : all) {
       assertThat(ControlCodec.fromJson(ControlCodec.toJson(m))).isEqualTo(m);
     }
