@@ -16,6 +16,7 @@ import cz.zoom.screenrec.protocol.Screen;
 import cz.zoom.screenrec.protocol.Start;
 import cz.zoom.screenrec.protocol.Stop;
 import cz.zoom.screenrec.protocol.Welcome;
+import cz.zoom.screenrec.server.config.ServerConfig;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import cz.zoom.screenrec.server.config.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,10 +52,10 @@ class TakeoverTest {
   }
 
   /** Starts a call for a connected test agent and acknowledges the START; returns the recording id. */
-  private String startCall(TestAgent agent, String callId, String name) throws Exception {
+  private static String startCall(ServerFixture on, TestAgent agent, String callId, String name) throws Exception {
     CompletableFuture<HttpResponse<String>> started = CompletableFuture.supplyAsync(() -> {
       try {
-        return fx.post("/api/v1/calls/" + callId + "/start", "{\"agent\":\"" + name + "\"}");
+        return on.post("/api/v1/calls/" + callId + "/start", "{\"agent\":\"" + name + "\"}");
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -185,13 +185,7 @@ class TakeoverTest {
       try (TestAgent onA = new TestAgent(a.server.controlPort())) {
         onA.send(hello("hana", null, List.of(), 0));
         onA.receive(Welcome.class);
-        ServerFixture saved = fx;
-        fx = a;
-        try {
-          recordingOnA = startCall(onA, "call-a1", "hana");
-        } finally {
-          fx = saved;
-        }
+        recordingOnA = startCall(a, onA, "call-a1", "hana");
       }
       String forged = UUID.randomUUID().toString();
       try (TestAgent mallory = new TestAgent(b.server.controlPort())) {
@@ -219,7 +213,7 @@ class TakeoverTest {
     try (TestAgent first = new TestAgent(fx.server.controlPort())) {
       first.send(hello("ivan", null, List.of(), 0));
       first.receive(Welcome.class);
-      live = startCall(first, "call-12", "ivan");
+      live = startCall(fx, first, "call-12", "ivan");
     }
     String other = UUID.randomUUID().toString();
     long now = System.currentTimeMillis();
@@ -247,7 +241,7 @@ class TakeoverTest {
         TestAgent thief = new TestAgent(fx.server.controlPort())) {
       owner.send(hello("jana", null, List.of(), 0));
       owner.receive(Welcome.class);
-      String id = startCall(owner, "call-13", "jana");
+      String id = startCall(fx, owner, "call-13", "jana");
       thief.send(hello("mallory", null, List.of(), 0));
       thief.receive(Welcome.class);
       thief.send(new RecordingStopped(id, 1, 1000, 2000, "forged"));

@@ -1,11 +1,11 @@
 package cz.zoom.screenrec.server.recording;
 
 import cz.zoom.screenrec.protocol.Ack;
-import cz.zoom.screenrec.protocol.ErrorCode;
-import cz.zoom.screenrec.protocol.ProtocolException;
 import cz.zoom.screenrec.protocol.ActiveRecording;
+import cz.zoom.screenrec.protocol.ErrorCode;
 import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.PendingRecording;
+import cz.zoom.screenrec.protocol.ProtocolException;
 import cz.zoom.screenrec.protocol.UploadGrant;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
