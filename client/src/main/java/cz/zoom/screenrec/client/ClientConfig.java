@@ -30,7 +30,7 @@ public record ClientConfig(String agent, List<ServerAddress> hosts, Path spoolDi
     }
     if (!Limits.NAME.matcher(agent).matches()) {
       throw new IllegalArgumentException("-agent '" + agent + "' is not valid: use 1-"
-          + Limits.MAX_NAME_LENGTH + " characters of letters, digits and . _ @ : -");
+          + Limits.MAX_NAME_LENGTH + " characters of letters, digits and . _ @ : -, not only dots");
     }
     if (hosts == null || hosts.isEmpty()) {
       throw new IllegalArgumentException("at least one -host HOST[:PORT] is required");

@@ -28,7 +28,7 @@ public final class ClientMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ClientMain.class);
 
   @Option(names = "-agent", paramLabel = "NAME",
-      description = "Agent logged in on this desktop: 1-128 letters, digits and . _ @ : -")
+      description = "Agent logged in on this desktop: 1-128 letters, digits and . _ @ : -, not only dots")
   private String agent;
 
   @Option(names = "-host", paramLabel = "HOST[:PORT]",

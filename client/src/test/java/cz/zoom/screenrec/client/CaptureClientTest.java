@@ -78,7 +78,7 @@ class CaptureClientTest {
     return CaptureClient.builder(new ClientConfig("alice", addresses, spoolDir), screens)
         .identity(new ClientIdentity("alice", "desk-1", "test"))
         .reconnectPolicy(new ReconnectPolicy(Duration.ofMillis(50), Duration.ofMillis(200), 0.2,
-            Duration.ofSeconds(30), Duration.ofMillis(50), new Random(1)))
+            Duration.ofSeconds(30), new Random(1)))
         .connectTimeout(Duration.ofSeconds(1))
         .uploadRetry(Duration.ofMillis(100), Duration.ofMillis(400))
         .uploadPoll(Duration.ofMillis(200));
@@ -268,19 +268,22 @@ class CaptureClientTest {
   }
 
   @Test
-  void waitsBeforeReconnectingWhenReplaced() throws Exception {
+  void agentConnectedIsAFailedAttemptRetriedAfterTheBackoff() throws Exception {
+    server.onHello(h -> null);
     CaptureClient client = started(client(server.hostArg())
-        .reconnectPolicy(new ReconnectPolicy(Duration.ofMillis(10), Duration.ofMillis(20), 0, Duration.ofSeconds(30),
-            Duration.ofMillis(700), new Random(1))));
-    FakeControlServer.Connection conn = server.nextConnection(WAIT);
-    await().atMost(WAIT).until(() -> client.connectionState() == ConnectionState.ACTIVE);
-    conn.send(new ErrorMessage(ErrorCode.REPLACED, "agent alice connected from elsewhere"));
-    await().atMost(WAIT).until(() -> conn.closedAt() != 0);
+        .reconnectPolicy(new ReconnectPolicy(Duration.ofMillis(500), Duration.ofMillis(1_000), 0, Duration.ofSeconds(30),
+            new Random(1))));
+    FakeControlServer.Connection refused = server.nextConnection(WAIT);
+    refused.expect(Hello.class, WAIT);
+    server.onHello(h -> FakeControlServer.welcome(mus.uploadUrl(), null, null));
+    refused.send(new ErrorMessage(ErrorCode.AGENT_CONNECTED, "agent alice is connected to this server"));
+    await().atMost(WAIT).until(() -> refused.closedAt() != 0);
 
     FakeControlServer.Connection next = server.nextConnection(WAIT);
-    long helloAt = System.currentTimeMillis();
+    assertThat(System.currentTimeMillis() - refused.closedAt()).as("waited the backoff of a failed round")
+        .isGreaterThanOrEqualTo(400);
     next.expect(Hello.class, WAIT);
-    assertThat(helloAt - conn.closedAt()).isGreaterThanOrEqualTo(600);
+    await().atMost(WAIT).until(() -> client.connectionState() == ConnectionState.ACTIVE);
   }
 
   @Test

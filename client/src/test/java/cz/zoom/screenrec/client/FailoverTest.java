@@ -56,7 +56,7 @@ class FailoverTest {
             PaintedScreenSource.twoScreens())
         .identity(new ClientIdentity(AGENT, "desk-1", "test"))
         .reconnectPolicy(new ReconnectPolicy(Duration.ofMillis(50), Duration.ofMillis(200), 0.2,
-            Duration.ofSeconds(30), Duration.ofMillis(50), new Random(1)))
+            Duration.ofSeconds(30), new Random(1)))
         .connectTimeout(Duration.ofSeconds(1))
         .helloTimeout(Duration.ofSeconds(1))
         .failback(FailbackPolicy.WHEN_IDLE, Duration.ofMillis(300))
@@ -154,13 +154,18 @@ class FailoverTest {
     awaitControlledBy(a, "primary");
 
     String id = recordingId(a.callStarted("call-1", AGENT));
+    // the call recorder tells both clusters; b remembers the call of an agent connected elsewhere
+    assertThat(b.callStarted("call-1", AGENT).statusCode()).isEqualTo(409);
     await().atMost(WAIT).until(() -> Files.exists(client.spool().segmentFile(id, 1)));
     assertThat(a.callEnded("call-1").statusCode()).isEqualTo(200);
+    assertThat(b.callEnded("call-1").statusCode()).isEqualTo(200);
     await().atMost(WAIT).until(() -> client.spool().endedWithSegmentsLeft().stream()
         .anyMatch(m -> m.recordingId().equals(id)));
     assertThat(a.recording(id).orElseThrow().path("segments").size()).isZero();
 
-    a.close(); // the client offers the ended recording to the next server, which takes its segments
+    // the client offers the ended recording to the next server, which takes its segments: its
+    // own feed knows the call as the agent's
+    a.close();
     await().atMost(WAIT).until(() -> b.holdsAllSegments(id));
     JsonNode rec = b.recording(id).orElseThrow();
     assertThat(rec.path("originClusterId").asText()).isEqualTo("cluster-a");

@@ -18,8 +18,13 @@ public enum ErrorCode {
   UNEXPECTED_MESSAGE,
   /** No HELLO within the hello timeout, or no frame within the idle timeout. */
   TIMEOUT,
-  /** A newer session for the same agent took over this one. */
-  REPLACED,
+  /**
+   * The agent already has a live session on this server (connection open, heard from within the
+   * dead-peer timeout); the newcomer is refused and reconnects with backoff like after any failure.
+   */
+  AGENT_CONNECTED,
+  /** A message names a recording of another agent; nothing was changed. */
+  FOREIGN_RECORDING,
   /** The server is shutting down; reconnect (to another host) with backoff. */
   SHUTTING_DOWN,
   /** Something failed inside the peer; not the other side's fault. */

@@ -20,7 +20,11 @@ public record Hello(
     Integer hostIndex,
     List<PendingRecording> pendingRecordings) implements ControlMessage {
 
-  public static final int MAX_PENDING_RECORDINGS = 1000;
+  /**
+   * Pending recordings one HELLO may list: a HELLO with this many, and every other field at its
+   * bound, still fits one frame (ControlCodecTest proves it).
+   */
+  public static final int MAX_PENDING_RECORDINGS = 100;
 
   public Hello {
     screens = screens == null ? List.of() : List.copyOf(screens);
@@ -41,7 +45,7 @@ public record Hello(
     }
     if (agent == null || !Limits.NAME.matcher(agent).matches()) {
       throw new ProtocolException(ErrorCode.INVALID_AGENT,
-          "agent must be 1-128 characters of letters, digits and . _ @ : -");
+          "agent must be 1-128 characters of letters, digits and . _ @ : -, not only dots");
     }
     Limits.requireText("machine", machine, false);
     Limits.requireText("clientVersion", clientVersion, false);

@@ -11,8 +11,11 @@ public final class Limits {
   public static final int MAX_NAME_LENGTH = 128;
   public static final int MAX_TEXT_LENGTH = 1024;
   public static final int MAX_SCREENS = 16;
-  /** Agent names and call ids: letters, digits and {@code . _ @ : -}, 1..128 characters. */
-  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@:-]{1,128}");
+  /**
+   * Agent names, call ids and cluster ids: letters, digits and {@code . _ @ : -}, 1..128
+   * characters, not only dots: names become path components, where "." and ".." mean directories.
+   */
+  public static final Pattern NAME = Pattern.compile("(?!\\.+$)[A-Za-z0-9._@:-]{1,128}");
   /** Recording ids are UUIDs in canonical lower-case form. */
   public static final Pattern RECORDING_ID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -22,7 +25,7 @@ public final class Limits {
   public static String requireName(String field, String value) {
     if (value == null || !NAME.matcher(value).matches()) {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE,
-          field + " must be 1-128 characters of letters, digits and . _ @ : -");
+          field + " must be 1-128 characters of letters, digits and . _ @ : -, not only dots");
     }
     return value;
   }

@@ -61,7 +61,7 @@ class ControlCodecTest {
         new Stop(8, "0b6f3a2e-1111-4222-8333-444455556666"),
         new Ack(7, true, null),
         new RecordingStopped("0b6f3a2e-1111-4222-8333-444455556666", 3, 10, 20, "stopped"),
-        new ErrorMessage(ErrorCode.REPLACED, "newer session"));
+        new ErrorMessage(ErrorCode.AGENT_CONNECTED, "agent alice is connected"));
     for (ControlMessage m : all) {
       assertThat(ControlCodec.fromJson(ControlCodec.toJson(m))).isEqualTo(m);
     }
@@ -107,6 +107,41 @@ class ControlCodecTest {
     assertThat(decodeError("{\"type\":\"ACK\",\"seq\":5.7,\"ok\":true}").code()).isEqualTo(ErrorCode.BAD_MESSAGE);
     assertThat(decodeError("{\"type\":\"ACK\",\"seq\":5,\"ok\":\"yes\"}").code()).isEqualTo(ErrorCode.BAD_MESSAGE);
     assertThat(decodeError("{\"type\":\"ACK\",\"seq\":5,\"ok\":true} trailing").code()).isIn(ErrorCode.BAD_MESSAGE, ErrorCode.BAD_FRAME);
+  }
+
+  @Test
+  void theLargestHelloTheLimitsAllowFitsOneFrame() {
+    String name = "n".repeat(Limits.MAX_NAME_LENGTH);
+    String escaped = "\u0001".repeat(Limits.MAX_TEXT_LENGTH); // written as six bytes each
+    String id = "0b6f3a2e-1111-4222-8333-444455556666";
+    List<Screen> screens = java.util.Collections.nCopies(Limits.MAX_SCREENS, new Screen(15, -65_536, -65_536, 16_384, 16_384));
+    List<PendingRecording> pending = java.util.Collections.nCopies(Hello.MAX_PENDING_RECORDINGS,
+        new PendingRecording(id, name, Long.MIN_VALUE, Long.MIN_VALUE, 1_000_000, name));
+    Hello hello = new Hello(1, name, escaped, escaped, screens,
+        new ActiveRecording(id, name, Long.MIN_VALUE, 1_000_000, name), Long.MIN_VALUE, 63, pending);
+    hello.validate();
+    byte[] json = ControlCodec.toJson(hello);
+    assertThat(json.length).isLessThanOrEqualTo(Limits.MAX_FRAME_BYTES);
+    assertThat(ControlCodec.fromJson(json)).isEqualTo(hello);
+
+    Hello tooMany = new Hello(1, "alice", null, null, List.of(), null, 1, null,
+        java.util.Collections.nCopies(Hello.MAX_PENDING_RECORDINGS + 1, pending.get(0)));
+    assertThatThrownBy(tooMany::validate).isInstanceOf(ProtocolException.class)
+        .extracting(e -> ((ProtocolException) e).code()).isEqualTo(ErrorCode.BAD_MESSAGE);
+  }
+
+  @Test
+  void namesOfOnlyDotsAreRefusedBecauseTheyNameDirectories() {
+    for (String dots : List.of(".", "..", "...")) {
+      assertThat(decodeError("{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\"" + dots
+          + "\",\"clientTime\":1}").code()).as(dots).isEqualTo(ErrorCode.INVALID_AGENT);
+      assertThat(decodeError("{\"type\":\"START\",\"seq\":1,\"recordingId\":\"0b6f3a2e-1111-4222-8333-444455556666\","
+          + "\"callId\":\"" + dots + "\",\"uploadUrl\":\"u\",\"uploadToken\":\"t\"}").code()).as(dots)
+          .isEqualTo(ErrorCode.BAD_MESSAGE);
+    }
+    for (String name : List.of(".alice", "alice.", "a..b", "a")) {
+      assertThat(Limits.NAME.matcher(name).matches()).as(name).isTrue();
+    }
   }
 
   @Test

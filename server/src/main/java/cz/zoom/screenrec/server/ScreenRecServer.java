@@ -22,6 +22,8 @@ import cz.zoom.screenrec.server.health.DatabaseHealthCheck;
 import cz.zoom.screenrec.server.health.DiskSpaceHealthCheck;
 import cz.zoom.screenrec.server.http.HttpApi;
 import cz.zoom.screenrec.server.http.HttpLimits;
+import cz.zoom.screenrec.server.replay.peers.PeerRecordingOrigins;
+import cz.zoom.screenrec.server.replay.peers.Peers;
 import cz.zoom.screenrec.server.recording.RecordingService;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.replay.ReplayFeature;
@@ -89,11 +91,13 @@ public final class ScreenRecServer implements AutoCloseable {
             config.encodeBudgetFactor(), config.encodeBudgetMin()), metrics, clock));
 
     metrics.gauge("screenrec.agents.connected", agents, AgentRegistry::size);
-    RecordingService recordings = new RecordingService(config, store, agents, encoders, clock);
+    Peers peers = own(new Peers(config.peers(), config.peerTimeout(), config.clusterId()));
+    RecordingService recordings = new RecordingService(config, store, agents, encoders,
+        new PeerRecordingOrigins(peers), clock);
     control = own(new ControlServer(config, agents, recordings, metrics));
 
     ReplayFeature replay = own(new ReplayFeature(config, database, store, media,
-        new VideoLayouts(store, media, encoder), clock));
+        new VideoLayouts(store, media, encoder), peers, clock));
     List<HttpApi.Routes> routes = new ArrayList<>(List.of(
         new HealthRoutes(List.of(new DatabaseHealthCheck(database), new ControlPortHealthCheck(control, agents),
             new DiskSpaceHealthCheck(config.mediaDir(), 512L * 1024 * 1024))),

@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.protocol.Ack;
@@ -18,6 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,18 +96,36 @@ class BadInputTest {
   }
 
   @Test
-  void secondHelloForTheSameAgentReplacesTheFirst() throws Exception {
+  void secondHelloWhileTheSessionIsLiveIsRefusedAndChangesNothing() throws Exception {
     try (TestAgent first = new TestAgent(fx.server.controlPort());
         TestAgent second = new TestAgent(fx.server.controlPort())) {
       first.send(TestAgent.hello("carol"));
       first.receive(Welcome.class);
       second.send(TestAgent.hello("carol"));
-      second.receive(Welcome.class);
-      assertThat(first.receive(ErrorMessage.class).code()).isEqualTo(ErrorCode.REPLACED);
-      assertThat(first.closedByPeer()).isTrue();
+      assertThat(second.receive(ErrorMessage.class).code()).isEqualTo(ErrorCode.AGENT_CONNECTED);
+      assertThat(second.closedByPeer()).isTrue();
+
+      // the first session is untouched: it still answers heartbeats and stays the agent's
+      first.send(new Heartbeat(1, System.currentTimeMillis(), 0, -1));
+      assertThat(first.receive(HeartbeatAck.class).seq()).isEqualTo(1);
       JsonNode agents = ServerFixture.json(fx.get("/api/v1/agents"));
       assertThat(agents.findValuesAsText("agent")).containsExactly("bystander", "carol");
     }
+  }
+
+  @Test
+  void aClosedSessionIsFollowedByTheNextHello() throws Exception {
+    try (TestAgent first = new TestAgent(fx.server.controlPort())) {
+      first.send(TestAgent.hello("carol"));
+      first.receive(Welcome.class);
+    }
+    // the server may see the close after the next HELLO: the client backs off and tries again
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      try (TestAgent next = new TestAgent(fx.server.controlPort())) {
+        next.send(TestAgent.hello("carol"));
+        return next.receive() instanceof Welcome;
+      }
+    });
   }
 
   @Test
@@ -128,6 +149,11 @@ class BadInputTest {
     assertThat(fx.post("/api/v1/calls/unknown-call/end", "").statusCode()).isEqualTo(404);
     assertThat(fx.post("/api/v1/calls/c-2/start", "not json").statusCode()).isEqualTo(400);
     assertThat(fx.post("/api/v1/calls/c-2/start", "{\"agent\":\"../x\"}").statusCode()).isEqualTo(400);
+    assertThat(fx.post("/api/v1/calls/c-2/start", "{\"agent\":\"..\"}").statusCode()).isEqualTo(400);
+    for (String dots : List.of("%2E%2E", ".%2E", "...", "%2E")) {
+      assertThat(fx.post("/api/v1/calls/" + dots + "/start", "{\"agent\":\"a\"}").statusCode()).as(dots)
+          .isEqualTo(400);
+    }
     assertThat(fx.post("/api/v1/calls/" + "c".repeat(200) + "/start", "{\"agent\":\"a\"}").statusCode()).isEqualTo(400);
     assertThat(fx.get("/api/v1/recordings/..%2F..%2Fetc%2Fpasswd").statusCode()).isIn(400, 404);
     assertThat(fx.get("/api/v1/recordings/not-a-uuid/video").statusCode()).isEqualTo(400);

@@ -11,6 +11,7 @@ import cz.zoom.screenrec.server.control.AgentRegistry;
 import cz.zoom.screenrec.server.control.ControlServer;
 import cz.zoom.screenrec.server.core.Refusal;
 import cz.zoom.screenrec.server.recording.Recording;
+import cz.zoom.screenrec.server.recording.RecordingOrigins;
 import cz.zoom.screenrec.server.recording.RecordingService;
 import cz.zoom.screenrec.server.recording.RecordingStatus;
 import cz.zoom.screenrec.server.recording.RecordingStore;
@@ -34,7 +35,7 @@ class UnansweredStartTest {
     try (Database database = new Database("jdbc:h2:file:" + dir.resolve("db").resolve("screenrec")
         + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "", config.dbPoolSize())) {
       RecordingStore store = new RecordingStore(new Jdbc(database.dataSource()));
-      RecordingService recordings = new RecordingService(config, store, agents, id -> {}, Clock.systemUTC());
+      RecordingService recordings = new RecordingService(config, store, agents, id -> {}, RecordingOrigins.NONE, Clock.systemUTC());
       try (ControlServer control = new ControlServer(config, agents, recordings, new SimpleMeterRegistry());
           TestAgent agent = new TestAgent(control.port())) {
         agent.send(TestAgent.hello("alice"));

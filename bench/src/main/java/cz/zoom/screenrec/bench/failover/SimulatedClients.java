@@ -79,7 +79,7 @@ final class SimulatedClients implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       // the product's policy and numbers; a seeded random per client keeps runs comparable
       ReconnectPolicy policy = new ReconnectPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2,
-          Duration.ofSeconds(30), Duration.ofSeconds(60), new Random(seed + i));
+          Duration.ofSeconds(30), new Random(seed + i));
       clients[i] = new Sim(String.format("%s%05d", agentPrefix, i), policy);
     }
   }

@@ -327,13 +327,11 @@ public final class ControlClient implements AutoCloseable, ControlSessionHandler
       return;
     }
     Duration uptime = Duration.ofMillis(System.currentTimeMillis() - welcomedAt);
-    HostRotation.Next next = rotation.sessionEnded(session.hostIndex(), uptime, h.replaced());
+    HostRotation.Next next = rotation.sessionEnded(session.hostIndex(), uptime);
     String why = h.closeReason() != null ? h.closeReason() : "closed by the server";
     log.info("disconnected from {} after {} s ({}); connecting to {} in {} ms", session.server(), uptime.toSeconds(),
         why, hosts.get(next.host()), next.delay().toMillis());
-    if (!h.replaced()) {
-      roundFailures.add(session.server() + ": " + why);
-    }
+    roundFailures.add(session.server() + ": " + why);
     schedule(() -> connect(next.host(), false), next.delay());
   }
 

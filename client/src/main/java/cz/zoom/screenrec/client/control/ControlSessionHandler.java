@@ -67,7 +67,6 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
   private long heartbeatSeq;
   private long lastHeartbeatSentAt;
   private volatile long welcomedAt;
-  private boolean replaced;
 
   /**
    * @param hostIndex position of this server in the host list, sent in HELLO
@@ -113,11 +112,6 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
   /** Client time the WELCOME arrived, 0 if it never did. */
   long welcomedAt() {
     return welcomedAt;
-  }
-
-  /** The server closed this session because a newer one took over the agent. */
-  boolean replaced() {
-    return replaced;
   }
 
   @Override
@@ -269,9 +263,9 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
     state = ConnectionState.CLOSED;
     errorReceived = error.code() == null ? ErrorCode.INTERNAL : error.code();
     closeReason = "ERROR " + errorReceived + " from the server";
-    replaced = error.code() == ErrorCode.REPLACED;
-    if (replaced) {
-      log.warn("server {} says another client took over agent {}: {}", ctx.channel().remoteAddress(),
+    if (errorReceived == ErrorCode.AGENT_CONNECTED) {
+      log.warn("server {} holds a live session of agent {} on another connection (this client's previous one "
+          + "not yet seen closed, or a second client with this agent name): {}", ctx.channel().remoteAddress(),
           identity.agent(), error.message());
     } else {
       log.warn("server {} sent ERROR {}: {}", ctx.channel().remoteAddress(), error.code(), error.message());

@@ -28,7 +28,8 @@ final class HostRotation {
 
   /**
    * The host refused or timed out the connect, or ended the connection before WELCOME (closed,
-   * ERROR, no answer within the hello timeout).
+   * ERROR, including AGENT_CONNECTED while the server still holds the agent's previous session,
+   * no answer within the hello timeout).
    *
    * @param configurationError the server said INVALID_AGENT: retrying soon cannot help
    */
@@ -41,16 +42,10 @@ final class HostRotation {
   }
 
   /**
-   * A welcomed session ended: lost, timed out, ERROR (SHUTTING_DOWN included), or REPLACED.
-   * Its server counts as failed unless the session proved stable.
+   * A welcomed session ended: lost, timed out, or ERROR (SHUTTING_DOWN included). Its server
+   * counts as failed unless the session proved stable.
    */
-  Next sessionEnded(int host, Duration uptime, boolean replaced) {
-    if (replaced) {
-      // the server is healthy; a second client with this agent name is the problem: wait, then go back to it
-      failures = 0;
-      policy.reset();
-      return new Next(host, policy.afterReplaced());
-    }
+  Next sessionEnded(int host, Duration uptime) {
     if (uptime.compareTo(policy.stableAfter()) >= 0) {
       failures = 0;
       policy.reset();

@@ -13,17 +13,15 @@ public final class ReconnectPolicy {
   private final Duration maxBackoff;
   private final double jitter;
   private final Duration stableAfter;
-  private final Duration afterReplaced;
   private final Random random;
   private long currentMs;
 
   /**
    * @param jitter spread of each wait, 0.2 for ±20%
    * @param stableAfter a connection that stayed up this long resets the backoff
-   * @param afterReplaced wait after the server said another client took over this agent
    */
   public ReconnectPolicy(Duration initialBackoff, Duration maxBackoff, double jitter, Duration stableAfter,
-      Duration afterReplaced, Random random) {
+      Random random) {
     if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0 || jitter < 0 || jitter >= 1) {
       throw new IllegalArgumentException("need 0 <= initialBackoff <= maxBackoff and 0 <= jitter < 1");
     }
@@ -31,15 +29,13 @@ public final class ReconnectPolicy {
     this.maxBackoff = maxBackoff;
     this.jitter = jitter;
     this.stableAfter = stableAfter;
-    this.afterReplaced = afterReplaced;
     this.random = random;
     this.currentMs = initialBackoff.toMillis();
   }
 
-  /** 1 s doubling to 60 s, ±20%, reset after 30 s up; 60 s after REPLACED. */
+  /** 1 s doubling to 60 s, ±20%, reset after 30 s up. */
   public static ReconnectPolicy defaults() {
-    return new ReconnectPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2, Duration.ofSeconds(30),
-        Duration.ofSeconds(60), new Random());
+    return new ReconnectPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2, Duration.ofSeconds(30), new Random());
   }
 
   /** A connection proved itself: the next failed round waits the initial backoff again. */
@@ -50,11 +46,6 @@ public final class ReconnectPolicy {
   /** How long a session must stay up to count as stable (and reset the backoff). */
   public Duration stableAfter() {
     return stableAfter;
-  }
-
-  /** The wait after the server said another client took over this agent. */
-  public Duration afterReplaced() {
-    return afterReplaced;
   }
 
   /** The cap of the backoff: also the wait after a configuration error no host will accept. */
@@ -77,11 +68,7 @@ public final class ReconnectPolicy {
    *
    * @param uptime how long the session was active (zero if it never got a WELCOME)
    */
-  public synchronized Duration afterDisconnect(Duration uptime, boolean replaced) {
-    if (replaced) {
-      currentMs = initialBackoff.toMillis();
-      return afterReplaced;
-    }
+  public synchronized Duration afterDisconnect(Duration uptime) {
     if (uptime.compareTo(stableAfter) >= 0) {
       currentMs = initialBackoff.toMillis();
       return Duration.ZERO;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class HostRotationTest {
   private final ReconnectPolicy policy = new ReconnectPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0,
-      Duration.ofSeconds(30), Duration.ofSeconds(60), new Random(1));
+      Duration.ofSeconds(30), new Random(1));
   private final HostRotation three = new HostRotation(3, policy);
 
   @Test
@@ -26,7 +26,7 @@ class HostRotationTest {
     three.connectFailed(0, false);
     three.connectFailed(1, false);
     three.connectFailed(2, false); // backoff now at 2 s
-    assertThat(three.sessionEnded(1, Duration.ofMinutes(5), false)).isEqualTo(new HostRotation.Next(2, Duration.ZERO));
+    assertThat(three.sessionEnded(1, Duration.ofMinutes(5))).isEqualTo(new HostRotation.Next(2, Duration.ZERO));
     assertThat(three.connectFailed(2, false)).isEqualTo(new HostRotation.Next(0, Duration.ZERO));
     assertThat(three.connectFailed(0, false)).isEqualTo(new HostRotation.Next(1, Duration.ZERO));
     assertThat(three.connectFailed(1, false)).isEqualTo(new HostRotation.Next(2, Duration.ofSeconds(1)));
@@ -35,22 +35,17 @@ class HostRotationTest {
   @Test
   void shortSessionsCountAsFailuresSoAFlappingServerCannotCauseATightLoop() {
     HostRotation two = new HostRotation(2, policy);
-    assertThat(two.sessionEnded(0, Duration.ofSeconds(1), false)).isEqualTo(new HostRotation.Next(1, Duration.ZERO));
-    assertThat(two.sessionEnded(1, Duration.ofSeconds(1), false))
+    assertThat(two.sessionEnded(0, Duration.ofSeconds(1))).isEqualTo(new HostRotation.Next(1, Duration.ZERO));
+    assertThat(two.sessionEnded(1, Duration.ofSeconds(1)))
         .isEqualTo(new HostRotation.Next(0, Duration.ofSeconds(1)));
   }
 
   @Test
   void aSingleHostIsRetriedAtOnceAfterAStableSessionThenWithBackoff() {
     HostRotation one = new HostRotation(1, policy);
-    assertThat(one.sessionEnded(0, Duration.ofSeconds(30), false)).isEqualTo(new HostRotation.Next(0, Duration.ZERO));
+    assertThat(one.sessionEnded(0, Duration.ofSeconds(30))).isEqualTo(new HostRotation.Next(0, Duration.ZERO));
     assertThat(one.connectFailed(0, false)).isEqualTo(new HostRotation.Next(0, Duration.ofSeconds(1)));
     assertThat(one.connectFailed(0, false)).isEqualTo(new HostRotation.Next(0, Duration.ofSeconds(2)));
-  }
-
-  @Test
-  void replacedWaitsAndReturnsToTheSameHost() {
-    assertThat(three.sessionEnded(2, Duration.ofSeconds(1), true)).isEqualTo(new HostRotation.Next(2, Duration.ofSeconds(60)));
   }
 
   @Test

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ReconnectPolicyTest {
   private final ReconnectPolicy policy = new ReconnectPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2,
-      Duration.ofSeconds(30), Duration.ofSeconds(60), new Random(42));
+      Duration.ofSeconds(30), new Random(42));
 
   @Test
   void doublesFromOneSecondUpToTheCapWithTwentyPercentJitter() {
@@ -25,7 +25,7 @@ class ReconnectPolicyTest {
     Random seeds = new Random(7);
     for (int i = 0; i < 200; i++) {
       ReconnectPolicy p = new ReconnectPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2,
-          Duration.ofSeconds(30), Duration.ofSeconds(60), new Random(seeds.nextLong()));
+          Duration.ofSeconds(30), new Random(seeds.nextLong()));
       long d = p.afterFailedRound().toMillis();
       min = Math.min(min, d);
       max = Math.max(max, d);
@@ -37,19 +37,14 @@ class ReconnectPolicyTest {
   void aConnectionThatStayedUpResetsTheBackoffAndReconnectsAtOnce() {
     policy.afterFailedRound();
     policy.afterFailedRound();
-    assertThat(policy.afterDisconnect(Duration.ofSeconds(30), false)).isZero();
+    assertThat(policy.afterDisconnect(Duration.ofSeconds(30))).isZero();
     assertThat(policy.afterFailedRound().toMillis()).isBetween(800L, 1_200L);
   }
 
   @Test
   void aConnectionThatDroppedEarlyCountsAsAFailedRound() {
-    assertThat(policy.afterDisconnect(Duration.ofSeconds(2), false).toMillis()).isBetween(800L, 1_200L);
-    assertThat(policy.afterDisconnect(Duration.ZERO, false).toMillis()).isBetween(1_600L, 2_400L);
-  }
-
-  @Test
-  void waitsAMinuteAfterBeingReplaced() {
-    assertThat(policy.afterDisconnect(Duration.ofHours(1), true)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(policy.afterDisconnect(Duration.ofSeconds(2)).toMillis()).isBetween(800L, 1_200L);
+    assertThat(policy.afterDisconnect(Duration.ZERO).toMillis()).isBetween(1_600L, 2_400L);
   }
 
   @Test

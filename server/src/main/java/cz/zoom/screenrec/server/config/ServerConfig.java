@@ -325,7 +325,7 @@ public final class ServerConfig {
         problems.add("--control-port and --http-port must differ, both are " + httpPort);
       }
       if (clusterId == null || !Limits.NAME.matcher(clusterId).matches()) {
-        problems.add("--cluster-id must be 1-128 characters of letters, digits and . _ @ : -, was '" + clusterId + "'");
+        problems.add("--cluster-id must be 1-128 characters of letters, digits and . _ @ : -, not only dots, was '" + clusterId + "'");
       }
       if (apiToken != null && apiToken.length() < 16) {
         problems.add("--api-token must be at least 16 characters (it guards every recording)");

@@ -25,6 +25,7 @@ public final class AgentSession {
   private final Map<Long, CompletableFuture<Ack>> pending = new ConcurrentHashMap<>();
   private final ClockOffsetFilter clock = new ClockOffsetFilter();
   private volatile String recordingId;
+  private volatile boolean welcomed;
 
   AgentSession(String sessionId, Hello hello, Channel channel, long connectedAt) {
     this.sessionId = sessionId;
@@ -39,6 +40,8 @@ public final class AgentSession {
   public long connectedAt() { return connectedAt; }
   public SocketAddress remoteAddress() { return channel.remoteAddress(); }
   public boolean isOpen() { return channel.isActive(); }
+  /** WELCOME is on its way: from now on the session may be sent commands. */
+  public boolean welcomed() { return welcomed; }
   /** Server clock − client clock, from the client's best recent heartbeat estimate. */
   public long clockOffsetMs() { return clock.offsetMs(); }
   /** Round trip of the heartbeat that gave {@link #clockOffsetMs()}, −1 before the first one. */
@@ -48,6 +51,10 @@ public final class AgentSession {
 
   public void recordingId(String id) {
     this.recordingId = id;
+  }
+
+  void welcomed(boolean v) {
+    welcomed = v;
   }
 
   void clock(long offsetMs, long rttMs) {
@@ -91,7 +98,7 @@ public final class AgentSession {
     channel.writeAndFlush(message);
   }
 
-  /** Sends ERROR and closes; used when a newer session takes over or the server stops. */
+  /** Sends ERROR and closes; used when the server stops. */
   public void close(ErrorCode code, String message) {
     if (channel.isActive()) {
       channel.writeAndFlush(new ErrorMessage(code, message)).addListener(ChannelFutureListener.CLOSE);

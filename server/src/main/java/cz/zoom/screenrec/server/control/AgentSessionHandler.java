@@ -60,12 +60,18 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
 
   private void welcome(ChannelHandlerContext ctx, Hello hello) {
     long now = System.currentTimeMillis();
+    AgentSession newcomer = new AgentSession(UUID.randomUUID().toString(), hello, ctx.channel(), now);
+    // the name is taken before anything is decided, so a refused newcomer changes nothing
+    if (registry.register(newcomer).isPresent()) {
+      reject(ctx, ErrorCode.AGENT_CONNECTED, "agent " + hello.agent() + " is connected to this server "
+          + "from another connection; try again later");
+      return;
+    }
+    session = newcomer;
+    state = State.ACTIVE;
     // first estimate from the HELLO itself; heartbeats refine it
     SessionListener.Takeover takeover = listener.onHello(hello, now - hello.clientTime());
     SessionListener.Adoption adoption = takeover.adoption();
-    session = new AgentSession(UUID.randomUUID().toString(), hello, ctx.channel(), now);
-    state = State.ACTIVE;
-    registry.register(session);
     log.info("agent {} connected from {} (machine {}, client {}, {} screen(s), host #{}){}{}", hello.agent(),
         ctx.channel().remoteAddress(), hello.machine(), hello.clientVersion(), hello.screens().size(),
         hello.hostIndex() == null ? "?" : hello.hostIndex(),
@@ -75,6 +81,8 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
         config.deadPeerTimeout().toMillis(), config.capture(), config.uploadUrl(),
         adoption == null ? null : adoption.recordingId(), adoption == null ? null : adoption.uploadToken(),
         System.currentTimeMillis(), takeover.grants()));
+    // commands written from now on follow WELCOME on the wire
+    session.welcomed(true);
     listener.onSessionStarted(session, takeover);
   }
 
@@ -120,7 +128,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
     if (session != null) {
       session.closed();
       boolean current = registry.unregister(session);
-      log.info("agent {} disconnected ({})", session.agent(), current ? "session ended" : "replaced earlier");
+      log.info("agent {} disconnected ({})", session.agent(), current ? "session ended" : "a later session followed it");
       listener.onSessionClosed(session);
     }
     ctx.fireChannelInactive();

@@ -230,10 +230,10 @@ public final class HttpApi implements AutoCloseable {
     return id;
   }
 
-  /** A call id or agent name: letters, digits and . _ @ : - only. */
+  /** A call id or agent name: letters, digits and . _ @ : - only, not only dots. */
   public static String name(String what, String value) {
     if (value == null || !Limits.NAME.matcher(value).matches()) {
-      throw ApiException.badRequest(what + " must be 1-128 characters of letters, digits and . _ @ : -");
+      throw ApiException.badRequest(what + " must be 1-128 characters of letters, digits and . _ @ : -, not only dots");
     }
     return value;
   }

@@ -2,8 +2,10 @@ package cz.zoom.screenrec.server.recording;
 
 import cz.zoom.screenrec.protocol.Ack;
 import cz.zoom.screenrec.protocol.ActiveRecording;
+import cz.zoom.screenrec.protocol.ErrorCode;
 import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.PendingRecording;
+import cz.zoom.screenrec.protocol.ProtocolException;
 import cz.zoom.screenrec.protocol.UploadGrant;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
@@ -14,10 +16,13 @@ import cz.zoom.screenrec.server.control.AgentRegistry;
 import cz.zoom.screenrec.server.control.AgentSession;
 import cz.zoom.screenrec.server.control.SessionListener;
 import cz.zoom.screenrec.server.upload.UploadTokens;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,19 +41,26 @@ public final class RecordingService implements SessionListener {
   private static final long ACK_TIMEOUT_MS = 5_000;
   /** Origin of a recording adopted mid-capture: the client does not say which cluster started it. */
   private static final String ORIGIN_UNKNOWN = "unknown";
+  /**
+   * Distinct peer clusters one HELLO may make this server ask about its pending recordings; each
+   * question may cost the peer timeout, and a real client's spool holds recordings of few clusters.
+   */
+  static final int MAX_ORIGINS_PER_HELLO = 4;
 
   private final ServerConfig config;
   private final RecordingStore store;
   private final AgentRegistry agents;
   private final Consumer<String> encodeQueue;
+  private final RecordingOrigins origins;
   private final Clock clock;
 
   public RecordingService(ServerConfig config, RecordingStore store, AgentRegistry agents,
-      Consumer<String> encodeQueue, Clock clock) {
+      Consumer<String> encodeQueue, RecordingOrigins origins, Clock clock) {
     this.config = config;
     this.store = store;
     this.agents = agents;
     this.encodeQueue = encodeQueue;
+    this.origins = origins;
     this.clock = clock;
   }
 
@@ -80,6 +92,11 @@ public final class RecordingService implements SessionListener {
       String token = UploadTokens.newToken();
       store.insertRecording(recordingId, callId, agent, config.clusterId(), RecordingStatus.RECORDING,
           UploadTokens.hash(token), now, null, null);
+      if (!store.linkRecordingToCall(callId, recordingId, null)) {
+        // a concurrent start of the same call, or an adoption, got there first
+        store.fail(recordingId, "the call already has a recording", clock.millis());
+        return store.findRecordingOfCall(callId).orElseThrow();
+      }
       store.clockOffset(recordingId, session.clockOffsetMs());
       session.recordingId(recordingId);
       Ack ack = await(session, session.command(seq ->
@@ -95,7 +112,10 @@ public final class RecordingService implements SessionListener {
     }
   }
 
-  /** A call ended: stop its recording (now, or when the client reconnects). */
+  /**
+   * A call ended: stop the recording its start created or this cluster adopted for it (now, or
+   * when the client reconnects). Other rows naming the call are a client's claims and stop nothing.
+   */
   public Recording callEnded(String callId) {
     Call call = store.findCall(callId).orElseThrow(() -> new Refusal.NotFound("unknown call " + callId));
     store.endCall(callId, clock.millis());
@@ -186,8 +206,9 @@ public final class RecordingService implements SessionListener {
   public Takeover onHello(Hello hello, long clockOffsetHint) {
     Adoption adoption = hello.activeRecording() == null ? null : adopt(hello, clockOffsetHint);
     List<UploadGrant> grants = new ArrayList<>();
+    Set<String> originsAsked = new HashSet<>();
     for (PendingRecording pending : hello.pendingRecordings()) {
-      String token = takeOverUploads(hello.agent(), pending, clockOffsetHint);
+      String token = takeOverUploads(hello.agent(), pending, clockOffsetHint, originsAsked);
       if (token != null) {
         grants.add(new UploadGrant(pending.recordingId(), token));
       }
@@ -195,41 +216,60 @@ public final class RecordingService implements SessionListener {
     return new Takeover(adoption, grants);
   }
 
-  /** Takes over a recording still being captured, if this cluster knows it or its call. */
+  /**
+   * Takes over a recording still being captured: one this cluster knows as the same agent's and
+   * still open, or a new one of a call this cluster's feed knows for that agent and that has no
+   * live recording here. The adopted recording becomes the call's, so the call's end stops it.
+   */
   private Adoption adopt(Hello hello, long clockOffsetHint) {
     ActiveRecording active = hello.activeRecording();
     Optional<Recording> known = store.findRecording(active.recordingId());
-    String token = UploadTokens.newToken();
     if (known.isPresent()) {
       Recording r = known.get();
-      if (!r.agent().equals(hello.agent())
-          || r.status() != RecordingStatus.RECORDING && r.status() != RecordingStatus.UPLOADING) {
+      if (!r.agent().equals(hello.agent())) {
+        log.warn("agent {} claims recording {} of agent {} as its own; not adopting", hello.agent(), r.id(),
+            r.agent());
+        return null;
+      }
+      if (!RecordingStore.takesUploads(r.status())) {
         return null;
       }
       return new Adoption(r.id(), issueUploadToken(r.id()));
     }
     Optional<Call> call = store.findCall(active.callId());
     if (call.isEmpty() || !call.get().agent().equals(hello.agent())) {
-      log.info("agent {} reports recording {} of call {}, which this cluster does not know; not adopting",
+      log.info("agent {} reports recording {} of call {}, which this cluster does not know for it; not adopting",
           hello.agent(), active.recordingId(), active.callId());
       return null;
     }
+    Optional<Recording> ofCall = store.findRecordingOfCall(active.callId());
+    if (ofCall.isPresent() && RecordingStore.takesUploads(ofCall.get().status())) {
+      log.warn("agent {} reports recording {} of call {}, which already has recording {} here; not adopting",
+          hello.agent(), active.recordingId(), active.callId(), ofCall.get().id());
+      return null;
+    }
+    String token = UploadTokens.newToken();
     store.insertRecording(active.recordingId(), active.callId(), hello.agent(), config.clusterId(),
         RecordingStatus.RECORDING, UploadTokens.hash(token), clock.millis(),
         active.originClusterId() == null ? ORIGIN_UNKNOWN : active.originClusterId(), active.startedAt());
+    if (!store.linkRecordingToCall(active.callId(), active.recordingId(), ofCall.map(Recording::id).orElse(null))) {
+      store.fail(active.recordingId(), "the call got another recording meanwhile", clock.millis());
+      return null;
+    }
     store.clockOffset(active.recordingId(), clockOffsetHint);
     log.info("adopting recording {} of call {} from agent {}", active.recordingId(), active.callId(), hello.agent());
     return new Adoption(active.recordingId(), token);
   }
 
   /**
-   * Takes the remaining segments of a recording that ended while its own server or MUS was away.
-   * Nothing captured may be lost, so this cluster accepts them even without knowing the call, and
-   * marks the recording as taken over. Returns the upload token, or null if it belongs to another agent.
+   * Takes the remaining segments of a recording that ended while its own server or MUS was away,
+   * if it is the same agent's: one this cluster knows (its token and segment count stay as they
+   * are; the grant adds a token), or a new one of a call this cluster's feed knows for the agent,
+   * or one a configured peer cluster's API shows as that agent's. A claim of anything else gets
+   * no grant and creates nothing. Returns the upload token, or null.
    */
-  private String takeOverUploads(String agent, PendingRecording p, long clockOffsetHint) {
+  private String takeOverUploads(String agent, PendingRecording p, long clockOffsetHint, Set<String> originsAsked) {
     long now = clock.millis();
-    String token = UploadTokens.newToken();
     Optional<Recording> known = store.findRecording(p.recordingId());
     if (known.isPresent()) {
       if (!known.get().agent().equals(agent)) {
@@ -237,18 +277,65 @@ public final class RecordingService implements SessionListener {
             known.get().agent());
         return null;
       }
-      token = issueUploadToken(p.recordingId());
-    } else {
-      store.insertRecording(p.recordingId(), p.callId(), agent, config.clusterId(), RecordingStatus.UPLOADING,
-          UploadTokens.hash(token), now, p.originClusterId(), p.startedAt());
-      store.clockOffset(p.recordingId(), clockOffsetHint);
-      log.info("taking over the pending uploads of recording {} (call {}, started on cluster {})", p.recordingId(),
-          p.callId(), p.originClusterId());
+      if (!RecordingStore.takesUploads(known.get().status())) {
+        return null;
+      }
+      String token = issueUploadToken(p.recordingId());
+      store.captureEnded(p.recordingId(), p.startedAt(), p.endedAt(), p.segmentCount(), now);
+      store.transition(p.recordingId(), RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, now);
+      checkComplete(p.recordingId());
+      return token;
     }
+    if (!issuedElsewhere(agent, p, originsAsked)) {
+      return null;
+    }
+    String token = UploadTokens.newToken();
+    store.insertRecording(p.recordingId(), p.callId(), agent, config.clusterId(), RecordingStatus.UPLOADING,
+        UploadTokens.hash(token), now, p.originClusterId(), p.startedAt());
+    store.clockOffset(p.recordingId(), clockOffsetHint);
     store.captureEnded(p.recordingId(), p.startedAt(), p.endedAt(), p.segmentCount(), now);
-    store.transition(p.recordingId(), RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, now);
+    log.info("taking over the pending uploads of recording {} (call {}, started on cluster {})", p.recordingId(),
+        p.callId(), p.originClusterId());
     checkComplete(p.recordingId());
     return token;
+  }
+
+  /**
+   * Whether a recording this cluster does not know was the agent's elsewhere: its call is the
+   * agent's on this cluster's feed too, or the peer cluster it names shows it as the agent's.
+   */
+  private boolean issuedElsewhere(String agent, PendingRecording p, Set<String> originsAsked) {
+    Optional<Call> call = store.findCall(p.callId());
+    if (call.isPresent()) {
+      if (call.get().agent().equals(agent)) {
+        return true;
+      }
+      log.warn("agent {} claims recording {} of call {}, which is agent {}'s; refusing its uploads", agent,
+          p.recordingId(), p.callId(), call.get().agent());
+      return false;
+    }
+    String origin = p.originClusterId();
+    if (origin.equals(config.clusterId()) || origin.equals(ORIGIN_UNKNOWN)
+        || !originsAsked.contains(origin) && originsAsked.size() >= MAX_ORIGINS_PER_HELLO) {
+      log.warn("agent {} claims recording {} of call {} from cluster {}, which this cluster cannot verify; "
+          + "refusing its uploads", agent, p.recordingId(), p.callId(), origin);
+      return false;
+    }
+    originsAsked.add(origin);
+    try {
+      Optional<RecordingOrigins.Issued> issued = origins.issued(origin, p.recordingId());
+      if (issued.isPresent() && agent.equals(issued.get().agent()) && p.callId().equals(issued.get().callId())) {
+        return true;
+      }
+      log.warn("agent {} claims recording {} of call {} from cluster {}, which that cluster does not show as "
+          + "the agent's; refusing its uploads", agent, p.recordingId(), p.callId(), origin);
+    } catch (IOException e) {
+      log.warn("cannot ask cluster {} about recording {} of agent {}: {}; it is offered again on the next "
+          + "connection", origin, p.recordingId(), agent, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
   }
 
   @Override
@@ -269,9 +356,14 @@ public final class RecordingService implements SessionListener {
   @Override
   public void onRecordingStopped(AgentSession session, RecordingStopped stopped) {
     String id = stopped.recordingId();
-    if (store.findRecording(id).isEmpty()) {
+    Optional<Recording> known = store.findRecording(id);
+    if (known.isEmpty()) {
       log.warn("agent {} stopped recording {}, which this cluster does not know", session.agent(), id);
       return;
+    }
+    if (!known.get().agent().equals(session.agent())) {
+      throw new ProtocolException(ErrorCode.FOREIGN_RECORDING,
+          "recording " + id + " is not a recording of agent " + session.agent());
     }
     long now = clock.millis();
     store.clockOffset(id, session.clockOffsetMs());

@@ -97,9 +97,22 @@ public final class RecordingStore {
         rs -> { int v = rs.getInt(1); return rs.wasNull() ? -1 : v; }, recordingId).orElse(-1);
   }
 
+  /** The recording the call's start created or this cluster adopted for it; not any row naming the call. */
   public Optional<Recording> findRecordingOfCall(String callId) {
-    return jdbc.queryOne("SELECT " + RECORDING_COLUMNS + " FROM recordings WHERE call_id = ? "
-        + "ORDER BY created_at DESC LIMIT 1", RecordingStore::recording, callId);
+    return jdbc.queryOne("SELECT " + RECORDING_COLUMNS + " FROM recordings WHERE id = "
+        + "(SELECT recording_id FROM calls WHERE call_id = ?)", RecordingStore::recording, callId);
+  }
+
+  /**
+   * Makes {@code recordingId} the call's recording if the call's recording is still
+   * {@code expected} (null: it has none); false if another one got there first.
+   */
+  public boolean linkRecordingToCall(String callId, String recordingId, String expected) {
+    return expected == null
+        ? jdbc.update("UPDATE calls SET recording_id = ? WHERE call_id = ? AND recording_id IS NULL",
+            recordingId, callId) == 1
+        : jdbc.update("UPDATE calls SET recording_id = ? WHERE call_id = ? AND recording_id = ?",
+            recordingId, callId, expected) == 1;
   }
 
   /**

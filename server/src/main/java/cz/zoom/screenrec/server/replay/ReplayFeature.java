@@ -39,10 +39,11 @@ public final class ReplayFeature implements AutoCloseable {
   private final List<HttpApi.Routes> routes = new ArrayList<>();
   private ReplayAuth guard;
 
+  /** @param peers the other clusters, owned (and closed) by the caller */
   public ReplayFeature(ServerConfig config, Database database, RecordingStore store, LocalMediaStore media,
-      VideoLayouts layouts, Clock clock) throws IOException {
+      VideoLayouts layouts, Peers peers, Clock clock) throws IOException {
     try {
-      startAll(config, database, store, media, layouts, clock);
+      startAll(config, database, store, media, layouts, peers, clock);
     } catch (IOException | RuntimeException | Error e) {
       close();
       throw e;
@@ -50,7 +51,7 @@ public final class ReplayFeature implements AutoCloseable {
   }
 
   private void startAll(ServerConfig config, Database database, RecordingStore store, LocalMediaStore media,
-      VideoLayouts layouts, Clock clock) throws IOException {
+      VideoLayouts layouts, Peers peers, Clock clock) throws IOException {
     Jdbc jdbc = new Jdbc(database.dataSource());
     AuditLog audit = new AuditLog(database.dataSource(), clock);
     AuthService auth = new AuthService(new UserStore(jdbc), audit, clock, config.sessionIdle(), config.sessionMax(),
@@ -62,7 +63,6 @@ public final class ReplayFeature implements AutoCloseable {
           file);
     }
     AudioService audio = new AudioService(new AudioStore(jdbc, media.root()), config.maxAudioBytes(), clock);
-    Peers peers = own(new Peers(config.peers(), config.peerTimeout(), config.clusterId()));
     LocalCalls local = new LocalCalls(config.clusterId(), store, audio.store(), layouts, jdbc,
         own(new SegmentGaps(media)));
     ReplayCalls calls = new ReplayCalls(local, peers);

@@ -71,7 +71,7 @@ abstract class RecordingStoreTest {
           applied.add(rs.getString(1));
         }
       }
-      assertThat(applied).contains("1", "2", "6", "8");
+      assertThat(applied).contains("1", "2", "6", "8", "9");
     }
     store.insertCall(new Call("call-1", "alice", T0, null));
     database.close();
@@ -325,6 +325,24 @@ abstract class RecordingStoreTest {
   }
 
   @Test
+  void aCallsRecordingIsTheOneLinkedToItNotTheNewestNamingIt() {
+    store.insertCall(new Call("call-1", "alice", T0, null));
+    assertThat(store.findRecordingOfCall("call-1")).isEmpty();
+    String first = recording("call-1", "alice", T0, null, null);
+    assertThat(store.findRecordingOfCall("call-1")).as("a row naming the call is not its recording").isEmpty();
+    assertThat(store.linkRecordingToCall("call-1", first, null)).isTrue();
+    String later = recording("call-1", "alice", T0 + 1_000, "cluster-b", null);
+    assertThat(store.findRecordingOfCall("call-1")).map(Recording::id).hasValue(first);
+
+    assertThat(store.linkRecordingToCall("call-1", later, null)).as("the call has one").isFalse();
+    assertThat(store.linkRecordingToCall("call-1", later, later)).as("not the one expected").isFalse();
+    assertThat(store.findRecordingOfCall("call-1")).map(Recording::id).hasValue(first);
+    assertThat(store.linkRecordingToCall("call-1", later, first)).isTrue();
+    assertThat(store.findRecordingOfCall("call-1")).map(Recording::id).hasValue(later);
+    assertThat(store.linkRecordingToCall("no-such-call", first, null)).isFalse();
+  }
+
+  @Test
   void captureEndedNeverOverwritesAKnownSegmentCountOrStart() {
     String id = recording("call-1", "alice", T0, null, null);
     store.captureStarted(id, T0 + 10);
@@ -363,8 +381,6 @@ abstract class RecordingStoreTest {
     // a value that would be an injection if it were not a bound parameter
     assertThat(store.findRecordings("x' OR '1'='1", null, 100)).isEmpty();
 
-    assertThat(store.findRecordingOfCall("call-1").map(Recording::id)).hasValue(b1);
-    assertThat(store.findRecordingOfCall("call-9")).isEmpty();
     assertThat(ids(store.findByStatus(RecordingStatus.RECORDING))).containsExactly(a1, b1, a2, c3);
   }
 

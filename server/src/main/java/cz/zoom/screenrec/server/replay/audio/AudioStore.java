@@ -27,7 +27,7 @@ public final class AudioStore {
 
   /** The call's own folder; the id is checked so no caller can leave the calls folder. */
   public Path callDir(String callId) {
-    if (callId == null || !Limits.NAME.matcher(callId).matches() || callId.equals(".") || callId.equals("..")) {
+    if (callId == null || !Limits.NAME.matcher(callId).matches()) {
       throw new IllegalArgumentException("not a call id: " + callId);
     }
     Path dir = callsRoot.resolve(callId).normalize();

@@ -214,7 +214,7 @@ public final class AuthService {
 
   public static void validName(String username) {
     if (username == null || !Limits.NAME.matcher(username).matches()) {
-      throw new Refusal.Invalid("user name must be 1-128 characters of letters, digits and . _ @ : -");
+      throw new Refusal.Invalid("user name must be 1-128 characters of letters, digits and . _ @ : -, not only dots");
     }
   }
 
