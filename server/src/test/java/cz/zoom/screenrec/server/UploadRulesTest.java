@@ -44,9 +44,10 @@ class UploadRulesTest {
 
   @BeforeEach
   void start() throws Exception {
-    // a quota of 1 MiB: two noisy segments exceed it, every other test stays far below
+    // a quota of 1 MiB: two noisy segments exceed it, every other test stays far below; no minimum
+    // body rate, which would cut the trickling body whose lock-free upload is under test here
     fx = new ServerFixture(dataDir, ServerConfig.builder().heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000)
-        .maxRecordingMb(1));
+        .maxRecordingMb(1).httpMinBodyRate(0));
     agent = new TestAgent(fx.server.controlPort());
     agent.send(TestAgent.hello("alice"));
     agent.receive(Welcome.class);
