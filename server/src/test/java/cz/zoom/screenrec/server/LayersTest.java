@@ -31,10 +31,10 @@ class LayersTest {
   /** Replay's own rules, below its routes. */
   private static final List<String> REPLAY_SERVICES =
       List.of("replay.audio", "replay.audit", "replay.auth", "replay.export");
-  /** The HTTP edge: the port's plumbing, and the routes of the core. */
-  private static final List<String> EDGE = List.of("http", "api");
-  /** Replay's routes and helpers that speak HTTP: the UI's API, pages, peer clusters. */
-  private static final List<String> REPLAY_EDGE = List.of("replay", "replay.ui", "replay.peers");
+  /** The HTTP edge: the port's plumbing, the routes of the core, the peer clusters' REST client. */
+  private static final List<String> EDGE = List.of("http", "api", "peers");
+  /** Replay's routes and helpers that speak HTTP: the UI's API and pages. */
+  private static final List<String> REPLAY_EDGE = List.of("replay", "replay.ui");
 
   private static final List<String> HTTP_TYPES = List.of("io.javalin", "jakarta.servlet", "org.eclipse.jetty",
       SERVER + ".http", SERVER + ".api");

@@ -1,4 +1,4 @@
-package cz.zoom.screenrec.server.replay.peers;
+package cz.zoom.screenrec.server.peers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.protocol.Limits;

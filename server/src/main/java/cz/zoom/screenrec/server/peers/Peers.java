@@ -1,4 +1,4 @@
-package cz.zoom.screenrec.server.replay.peers;
+package cz.zoom.screenrec.server.peers;
 
 import cz.zoom.screenrec.server.config.ServerConfig.PeerCluster;
 import java.io.IOException;

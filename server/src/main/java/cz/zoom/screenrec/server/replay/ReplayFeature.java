@@ -13,7 +13,7 @@ import cz.zoom.screenrec.server.replay.auth.AuthService;
 import cz.zoom.screenrec.server.replay.auth.UserStore;
 import cz.zoom.screenrec.server.replay.export.CallExporter;
 import cz.zoom.screenrec.server.replay.export.ExportService;
-import cz.zoom.screenrec.server.replay.peers.Peers;
+import cz.zoom.screenrec.server.peers.Peers;
 import cz.zoom.screenrec.server.replay.ui.ReplayPages;
 import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
