@@ -10,6 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -37,6 +39,7 @@ import java.util.stream.Stream;
  * The runtime's modules are what jdeps finds the jars need plus {@code --add-modules} (modules the
  * JDK loads as services, which jdeps cannot see). Before packing, the image runs the client's
  * {@code --help}: a bundle whose runtime lacks a module the client needs at start never ships.
+ * Every entry carries {@code --timestamp}, so two builds of one commit give the same bytes.
  */
 public final class ClientBundleBuilder {
 
@@ -87,11 +90,26 @@ public final class ClientBundleBuilder {
     Files.createDirectories(out);
     Path archive = out.resolve(name + ".tar.gz");
     Path tmp = out.resolve(name + ".tar.gz.tmp");
-    TarGz.write(root, top, System.currentTimeMillis() / 1000, tmp);
+    TarGz.write(root, top, epochSeconds(require(o, "--timestamp")), tmp);
     Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     writeChecksums(out);
     log(String.format("%s (%d KiB) in %d ms", archive, Files.size(archive) / 1024,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
+  }
+
+  /**
+   * Maven's {@code project.build.outputTimestamp}: seconds since the epoch, or an ISO-8601 instant
+   * with an offset, as the jar plugin accepts it.
+   */
+  static long epochSeconds(String timestamp) {
+    if (timestamp.matches("[0-9]+")) {
+      return Long.parseLong(timestamp);
+    }
+    try {
+      return OffsetDateTime.parse(timestamp).toEpochSecond();
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("--timestamp is neither seconds nor an ISO-8601 time: " + timestamp, e);
+    }
   }
 
   /** What the jars need from the JDK, as {@code jdeps --print-module-deps} says. */

@@ -55,7 +55,6 @@ public final class CodecBench {
     Path out = Paths.get("bench", "results", "codec.json");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      String v = i + 1 < args.length ? args[i + 1] : null;
       switch (a) {
         case "--seconds" -> seconds = Integer.parseInt(args[++i]);
         case "--fps" -> fps = Integer.parseInt(args[++i]);
@@ -72,8 +71,7 @@ public final class CodecBench {
           codecs = list;
         }
         case "--out" -> out = Paths.get(args[++i]);
-        default -> throw new IllegalArgumentException("unknown argument " + a + (v == null ? "" : "")
-            + "; see the class comment");
+        default -> throw new IllegalArgumentException("unknown argument " + a + "; see the class comment");
       }
     }
     System.setProperty("java.awt.headless", "true");

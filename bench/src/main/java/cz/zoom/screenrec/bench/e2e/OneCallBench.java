@@ -277,16 +277,16 @@ public final class OneCallBench {
     rows.add(new String[] {"call end → READY", r.get("callEndToReadyMs") + " ms  (statuses first seen after end: "
         + r.get("statusFirstSeenAfterEndMs") + ")"});
     rows.add(new String[] {"capture format", String.format("%,d bytes/recorded min  (%s kbit/s)",
-        cap.get("bytesPerRecordedMinute"), cap.get("kbitPerSecond"))});
+        ((Number) cap.get("bytesPerRecordedMinute")).longValue(), cap.get("kbitPerSecond"))});
     rows.add(new String[] {"encoded video", String.format("%,d bytes/recorded min  (%s kbit/s)",
-        vid.get("bytesPerRecordedMinute"), vid.get("kbitPerSecond"))});
+        ((Number) vid.get("bytesPerRecordedMinute")).longValue(), vid.get("kbitPerSecond"))});
     rows.add(new String[] {"client CPU", cpu.get("netSecondsPerRecordedMinute") + " s/recorded min net of idle  (raw "
         + cpu.get("rawSecondsPerRecordedMinute") + " s/min; idle " + cpu.get("idleCores") + " cores; during call "
         + cpu.get("duringCallCores") + " cores)"});
     rows.add(new String[] {"server CPU", srv.get("secondsDuringCallPerRecordedMinute") + " s/recorded min during the call; "
         + srv.get("secondsCallEndToReady") + " s from call end to READY (encoding)"});
     if (r.get("x11grab") instanceof Map<?, ?> x) {
-      rows.add(new String[] {"ffmpeg x11grab+VP9", String.format("%,d bytes/min (%s kbit/s), %s CPU s/min", x.get("bytesPerRecordedMinute"),
+      rows.add(new String[] {"ffmpeg x11grab+VP9", String.format("%,d bytes/min (%s kbit/s), %s CPU s/min", ((Number) x.get("bytesPerRecordedMinute")).longValue(),
           x.get("kbitPerSecond"), x.get("cpuSecondsPerRecordedMinute"))});
     }
     int w = rows.stream().mapToInt(a -> a[0].length()).max().orElse(10);

@@ -60,7 +60,7 @@ class ChangeDrivenRecorderTest {
     await().atMost(WAIT).until(() -> source.reported.get() >= 2);
     int before = source.captures.get();
     await().atMost(WAIT).until(() -> source.captures.get() >= before + 5);
-    recorder.stop("r2", "test").get().orElseThrow();
+    assertThat(recorder.stop("r2", "test").get()).isPresent();
 
     List<SegmentEvent.Frame> frames = frames(sink.events(0));
     assertThat(frames).hasSize(3);
@@ -78,7 +78,7 @@ class ChangeDrivenRecorderTest {
     source.paint(0x0000FF, 0, 0, 64, 64);
     assertThat(recorder.configure(new CaptureSettings(10, 2, 60_000, 1_000, List.of())).join()).isEmpty();
     await().atMost(WAIT).until(() -> sink.committed.containsKey(1));
-    recorder.stop("r3", "test").get().orElseThrow();
+    assertThat(recorder.stop("r3", "test").get()).isPresent();
 
     try (SegmentReader r = new SegmentReader(new ByteArrayInputStream(sink.committed.get(1)))) {
       assertThat(r.header().screens()).containsExactly(new ScreenLayout(0, 0, 0, W / 2, H / 2));

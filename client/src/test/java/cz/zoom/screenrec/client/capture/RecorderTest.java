@@ -73,7 +73,7 @@ class RecorderTest {
     CaptureSettings longSegments = new CaptureSettings(20, 1, 200, 5_000, List.of());
     recorder.start(new RecordingSpec(id, "call-1"), longSegments);
     await().atMost(WAIT).until(() -> screens.grabs() >= 30);
-    recorder.stop(id, "test").get().orElseThrow();
+    assertThat(recorder.stop(id, "test").get()).isPresent();
     List<SegmentEvent.Frame> screen0 = read(spool.segmentFile(id, 0), 0).stream()
         .filter(e -> e instanceof SegmentEvent.Frame f && f.screenId() == 0)
         .map(e -> (SegmentEvent.Frame) e).toList();
@@ -89,7 +89,7 @@ class RecorderTest {
   void halvesThePictureWithScaleDivisorTwo() throws Exception {
     screens.paint(0x204060);
     recorder.start(new RecordingSpec(id, "call-1"), new CaptureSettings(10, 2, 1_000, 1_000, List.of()));
-    recorder.stop(id, "test").get().orElseThrow();
+    assertThat(recorder.stop(id, "test").get()).isPresent();
     try (InputStream in = Files.newInputStream(spool.segmentFile(id, 0)); SegmentReader r = new SegmentReader(in)) {
       assertThat(r.header().screens()).containsExactly(new ScreenLayout(0, 0, 0, 65, 35),
           new ScreenLayout(1, 65, 0, 33, 20));
@@ -107,7 +107,7 @@ class RecorderTest {
     screens.failing(false);
     int before = screens.grabs();
     await().atMost(WAIT).until(() -> screens.grabs() >= before + 6);
-    recorder.stop(id, "test").get().orElseThrow();
+    assertThat(recorder.stop(id, "test").get()).isPresent();
     List<SegmentEvent> all = new ArrayList<>();
     for (int index : spool.segments(id)) {
       all.addAll(read(spool.segmentFile(id, index), index));

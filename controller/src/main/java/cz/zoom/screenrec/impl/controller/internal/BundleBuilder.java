@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,8 +26,11 @@ import java.util.zip.ZipOutputStream;
  * libraries into {@code client-bundle.zip}. Kept in the jar because it shares the manifest format with the reader.
  */
 public final class BundleBuilder {
-    /** Fixed entry time so that the same inputs give the same bundle bytes. */
-    private static final long ENTRY_TIME = 315532800000L + 86400000L;
+    /**
+     * Fixed entry time so that the same inputs give the same bundle bytes. A zip entry stores local
+     * date and time fields; set as such, they do not move with the time zone of the machine that builds.
+     */
+    private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 2, 0, 0);
 
     private BundleBuilder() {
     }
@@ -96,13 +100,13 @@ public final class BundleBuilder {
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(tmp), StandardCharsets.UTF_8)) {
             zip.setLevel(9);
             ZipEntry m = new ZipEntry(ClientBundle.MANIFEST);
-            m.setTime(ENTRY_TIME);
+            m.setTimeLocal(ENTRY_TIME);
             zip.putNextEntry(m);
             zip.write(manifest.getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
             for (Map.Entry<String, Path> e : sources.entrySet()) {
                 ZipEntry z = new ZipEntry(e.getKey());
-                z.setTime(ENTRY_TIME);
+                z.setTimeLocal(ENTRY_TIME);
                 zip.putNextEntry(z);
                 Files.copy(e.getValue(), zip);
                 zip.closeEntry();
