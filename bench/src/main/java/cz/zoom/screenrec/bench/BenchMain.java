@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code java -jar bench/target/screenrec-bench.jar NAME [args]}: runs one bench (bench/README.md). */
+/**
+ * {@code java -jar bench/target/screenrec-bench.jar NAME [args]}: runs one bench (bench/README.md).
+ */
 public final class BenchMain {
   @FunctionalInterface
   interface Bench {
@@ -30,17 +32,20 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
-      System.out.println("usage: java -jar bench/target/screenrec-bench.jar NAME [args]   (NAME --help for its args)");
+      System.out.println(
+          "usage: java -jar bench/target/screenrec-bench.jar NAME [args]   (NAME --help for its args)");
       System.out.println("benches: " + String.join(", ", BENCHES.keySet()));
       return;
     }
     Bench b = BENCHES.get(args[0]);
     if (b == null) {
-      System.err.println("no bench named " + args[0] + "; benches: " + String.join(", ", BENCHES.keySet()));
+      System.err.println(
+          "no bench named " + args[0] + "; benches: " + String.join(", ", BENCHES.keySet()));
       System.exit(2);
     }
     b.run(Arrays.copyOfRange(args, 1, args.length));
-    // server, client and Xvfb are closed by the bench; non-daemon threads of libraries must not keep us alive
+    // server, client and Xvfb are closed by the bench; non-daemon threads of libraries must not
+    // keep us alive
     System.exit(0);
   }
 }

@@ -13,18 +13,20 @@ import java.util.zip.Inflater;
 
 /**
  * Reads a segment written by {@link SegmentWriter}. Never throws on a damaged body: a corrupt or
- * missing part ends the segment with one {@link SegmentEvent.Truncated}; the only exceptions
- * {@link #next()} passes on are the underlying stream's own {@link IOException}s. Every length
- * and count in the file is bounded by {@link FormatLimits} before anything is allocated for it.
- * Not thread-safe.
+ * missing part ends the segment with one {@link SegmentEvent.Truncated}; the only exceptions {@link
+ * #next()} passes on are the underlying stream's own {@link IOException}s. Every length and count
+ * in the file is bounded by {@link FormatLimits} before anything is allocated for it. Not
+ * thread-safe.
  */
 public final class SegmentReader implements Closeable {
   private static final int INITIAL_BUFFER = 64 * 1024;
 
   private final InputStream in;
   private final SegmentHeader header;
+
   /** Picture per screen id, allocated at the screen's first key frame. */
   private final int[][] pictures = new int[256][];
+
   private final ScreenLayout[] layouts = new ScreenLayout[256];
   private final Inflater inflater = new Inflater();
   private final CRC32 crc = new CRC32();
@@ -33,7 +35,12 @@ public final class SegmentReader implements Closeable {
   private byte[] body = new byte[INITIAL_BUFFER];
   private int bodyLength;
   private int pos;
-  private final byte[] bitmap = new byte[(Wire.tilesAcross(FormatLimits.MAX_SCREEN_SIDE) * Wire.tilesDown(FormatLimits.MAX_SCREEN_SIDE) + 7) / 8];
+  private final byte[] bitmap =
+      new byte
+          [(Wire.tilesAcross(FormatLimits.MAX_SCREEN_SIDE)
+                      * Wire.tilesDown(FormatLimits.MAX_SCREEN_SIDE)
+                  + 7)
+              / 8];
   private int version;
   private long lastTime;
   private int frames;
@@ -80,7 +87,9 @@ public final class SegmentReader implements Closeable {
     List<SegmentEvent> events = new ArrayList<>();
     for (SegmentEvent e = next(); e != null; e = next()) {
       if (e instanceof SegmentEvent.Frame f) {
-        e = new SegmentEvent.Frame(f.screenId(), f.time(), f.width(), f.height(), f.rgb().clone(), f.keyframe());
+        e =
+            new SegmentEvent.Frame(
+                f.screenId(), f.time(), f.width(), f.height(), f.rgb().clone(), f.keyframe());
       }
       events.add(e);
     }
@@ -109,8 +118,11 @@ public final class SegmentReader implements Closeable {
       throw new Malformed("segment ends inside a record");
     }
     int type = envelope[0] & 0xFF;
-    long length = (envelope[1] & 0xFFL) << 24 | (envelope[2] & 0xFF) << 16 | (envelope[3] & 0xFF) << 8
-        | (envelope[4] & 0xFF);
+    long length =
+        (envelope[1] & 0xFFL) << 24
+            | (envelope[2] & 0xFF) << 16
+            | (envelope[3] & 0xFF) << 8
+            | (envelope[4] & 0xFF);
     if (length > FormatLimits.MAX_RECORD) {
       throw new Malformed("record length " + length + " is out of bounds");
     }
@@ -126,28 +138,31 @@ public final class SegmentReader implements Closeable {
     switch (type) {
       case Wire.FRAME:
         return version == 1 ? decodeFrameV1() : decodeFrame();
-      case Wire.CURSOR: {
-        long time = i64();
-        SegmentEvent e = new SegmentEvent.Cursor(time, i32(), i32());
-        lastTime = Math.max(lastTime, time);
-        return e;
-      }
-      case Wire.GAP: {
-        long from = i64();
-        long until = i64();
-        GapReason reason = GapReason.fromCode(u8());
-        lastTime = Math.max(lastTime, Math.max(from, until));
-        return new SegmentEvent.Gap(from, until, reason);
-      }
-      case Wire.END & 0xFF: {
-        long end = i64();
-        int count = i32();
-        if (count != frames) {
-          throw new Malformed("trailer counts " + count + " frames, the segment has " + frames);
+      case Wire.CURSOR:
+        {
+          long time = i64();
+          SegmentEvent e = new SegmentEvent.Cursor(time, i32(), i32());
+          lastTime = Math.max(lastTime, time);
+          return e;
         }
-        done = true;
-        return new SegmentEvent.End(end, count);
-      }
+      case Wire.GAP:
+        {
+          long from = i64();
+          long until = i64();
+          GapReason reason = GapReason.fromCode(u8());
+          lastTime = Math.max(lastTime, Math.max(from, until));
+          return new SegmentEvent.Gap(from, until, reason);
+        }
+      case Wire.END & 0xFF:
+        {
+          long end = i64();
+          int count = i32();
+          if (count != frames) {
+            throw new Malformed("trailer counts " + count + " frames, the segment has " + frames);
+          }
+          done = true;
+          return new SegmentEvent.End(end, count);
+        }
       default:
         if (type >= Wire.FIRST_OPTIONAL) {
           return null;
@@ -184,7 +199,12 @@ public final class SegmentReader implements Closeable {
       int h = u16();
       int dx = u16();
       int dy = u16();
-      if (w < 1 || h < 1 || sx + w > width || dx + w > width || sy + h > height || dy + h > height) {
+      if (w < 1
+          || h < 1
+          || sx + w > width
+          || dx + w > width
+          || sy + h > height
+          || dy + h > height) {
         throw new Malformed("move outside the screen");
       }
     }
@@ -225,7 +245,8 @@ public final class SegmentReader implements Closeable {
     return new SegmentEvent.Frame(screenId, time, width, height, rgb, key);
   }
 
-  private void decodeTile(int[] rgb, int width, int height, int x0, int y0) throws Malformed, DataFormatException {
+  private void decodeTile(int[] rgb, int width, int height, int x0, int y0)
+      throws Malformed, DataFormatException {
     int x1 = Math.min(x0 + Wire.TILE, width);
     int y1 = Math.min(y0 + Wire.TILE, height);
     inflateFully(tile, 1);
@@ -252,7 +273,10 @@ public final class SegmentReader implements Closeable {
           v ^= rgb[row + x];
         } else if (mode == Wire.MODE_SUB) {
           int pred = x > x0 ? rgb[row + x - 1] : y > y0 ? rgb[row - width + x] : 0;
-          v = ((v >> 16) + (pred >> 16) & 0xFF) << 16 | ((v >> 8) + (pred >> 8) & 0xFF) << 8 | (v + pred & 0xFF);
+          v =
+              ((v >> 16) + (pred >> 16) & 0xFF) << 16
+                  | ((v >> 8) + (pred >> 8) & 0xFF) << 8
+                  | (v + pred & 0xFF);
         }
         rgb[row + x] = v;
       }
@@ -305,7 +329,8 @@ public final class SegmentReader implements Closeable {
         for (int y = y0; y < y1; y++) {
           int row = y * width;
           for (int x = x0; x < x1; x++) {
-            rgb[row + x] = (tile[n] & 0xFF) << 16 | (tile[n + 1] & 0xFF) << 8 | (tile[n + 2] & 0xFF);
+            rgb[row + x] =
+                (tile[n] & 0xFF) << 16 | (tile[n + 1] & 0xFF) << 8 | (tile[n + 2] & 0xFF);
             n += 3;
           }
         }
@@ -332,7 +357,10 @@ public final class SegmentReader implements Closeable {
     while (got < need) {
       int n = inflater.inflate(dst, got, need - got);
       if (n == 0) {
-        if (inflater.needsInput() || inflater.finished() || inflater.needsDictionary() || ++idle > 2) {
+        if (inflater.needsInput()
+            || inflater.finished()
+            || inflater.needsDictionary()
+            || ++idle > 2) {
           throw new Malformed("tile data ends early");
         }
       } else {
@@ -350,7 +378,8 @@ public final class SegmentReader implements Closeable {
     int got = 0;
     while (got < length) {
       if (got == body.length) {
-        byte[] bigger = new byte[(int) Math.min(length, Math.max(INITIAL_BUFFER, 2L * body.length))];
+        byte[] bigger =
+            new byte[(int) Math.min(length, Math.max(INITIAL_BUFFER, 2L * body.length))];
         System.arraycopy(body, 0, bigger, 0, got);
         body = bigger;
       }
@@ -367,7 +396,9 @@ public final class SegmentReader implements Closeable {
     if (in.readNBytes(envelope, 0, 4) < 4) {
       throw new Malformed("segment ends inside a record");
     }
-    return (envelope[0] & 0xFFL) << 24 | (envelope[1] & 0xFF) << 16 | (envelope[2] & 0xFF) << 8
+    return (envelope[0] & 0xFFL) << 24
+        | (envelope[1] & 0xFF) << 16
+        | (envelope[2] & 0xFF) << 8
         | (envelope[3] & 0xFF);
   }
 
@@ -391,8 +422,11 @@ public final class SegmentReader implements Closeable {
 
   private int i32() throws Malformed {
     need(4);
-    int v = (body[pos] & 0xFF) << 24 | (body[pos + 1] & 0xFF) << 16 | (body[pos + 2] & 0xFF) << 8
-        | (body[pos + 3] & 0xFF);
+    int v =
+        (body[pos] & 0xFF) << 24
+            | (body[pos + 1] & 0xFF) << 16
+            | (body[pos + 2] & 0xFF) << 8
+            | (body[pos + 3] & 0xFF);
     pos += 4;
     return v;
   }
@@ -407,7 +441,11 @@ public final class SegmentReader implements Closeable {
     if (fixed.length < 8) {
       throw new CorruptSegmentException("segment header cut short");
     }
-    int magic = (fixed[0] & 0xFF) << 24 | (fixed[1] & 0xFF) << 16 | (fixed[2] & 0xFF) << 8 | (fixed[3] & 0xFF);
+    int magic =
+        (fixed[0] & 0xFF) << 24
+            | (fixed[1] & 0xFF) << 16
+            | (fixed[2] & 0xFF) << 8
+            | (fixed[3] & 0xFF);
     if (magic != Wire.MAGIC) {
       throw new CorruptSegmentException("not a capture segment (bad magic)");
     }
@@ -477,7 +515,10 @@ public final class SegmentReader implements Closeable {
       } else if ((c & 0xE0) == 0xC0 && i + 1 < end && (b[i + 1] & 0xC0) == 0x80) {
         s.append((char) ((c & 0x1F) << 6 | (b[i + 1] & 0x3F)));
         i += 2;
-      } else if ((c & 0xF0) == 0xE0 && i + 2 < end && (b[i + 1] & 0xC0) == 0x80 && (b[i + 2] & 0xC0) == 0x80) {
+      } else if ((c & 0xF0) == 0xE0
+          && i + 2 < end
+          && (b[i + 1] & 0xC0) == 0x80
+          && (b[i + 2] & 0xC0) == 0x80) {
         s.append((char) ((c & 0x0F) << 12 | (b[i + 1] & 0x3F) << 6 | (b[i + 2] & 0x3F)));
         i += 3;
       } else {

@@ -11,18 +11,20 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * Writes one segment: header, records, trailer (docs/capture-format.md). Frames are cut into
- * 64x64 tiles and only the tiles that differ from the previous frame of the same screen are stored
- * (all of them in a key frame), losslessly: flat tiles as one colour, tiles with few changed
- * pixels as an XOR against the previous picture, photo-like content with a left-neighbour
- * predictor, all deflated. A vertical scroll is found and sent as a move, so that only the
- * uncovered strip travels. Buffers are reused from frame to frame. Not thread-safe.
+ * Writes one segment: header, records, trailer (docs/capture-format.md). Frames are cut into 64x64
+ * tiles and only the tiles that differ from the previous frame of the same screen are stored (all
+ * of them in a key frame), losslessly: flat tiles as one colour, tiles with few changed pixels as
+ * an XOR against the previous picture, photo-like content with a left-neighbour predictor, all
+ * deflated. A vertical scroll is found and sent as a move, so that only the uncovered strip
+ * travels. Buffers are reused from frame to frame. Not thread-safe.
  */
 public final class SegmentWriter implements Closeable {
   /** Tiles that must change before a scroll is looked for; fewer cost little anyway. */
   private static final int SCROLL_MIN_TILES = 4;
+
   /** A frame whose changed tiles deflate worse than this is treated as photo-like. */
   private static final double PHOTO_RATIO = 0.35;
+
   /**
    * Deflate level of screen content (photo-like frames use Huffman coding only, where the level
    * does not matter). Level 6 rather than 1: a 1080p office key frame shrinks from 65 KB to 33 KB
@@ -50,13 +52,17 @@ public final class SegmentWriter implements Closeable {
     final ScreenLayout layout;
     final int across;
     final int down;
+
     /** The picture the reader will hold after the last frame. */
     int[] picture;
+
     final boolean[] changed;
     final boolean[] dirty;
     final byte[] bitmap;
+
     /** Compressed to raw size of the last frame's tile data; decides photo mode. */
     double lastRatio;
+
     // Scroll search scratch, allocated on the first search.
     int[] rowHashPrev;
     int[] rowHashCur;
@@ -91,10 +97,11 @@ public final class SegmentWriter implements Closeable {
    * Adds the picture of one screen. The first frame of each screen in a segment is always a key
    * frame, so a decoder can start at any segment.
    *
-   * @param rgb 0xRRGGBB pixels, row by row, exactly width*height of the screen's layout; the top
-   *     8 bits are ignored
+   * @param rgb 0xRRGGBB pixels, row by row, exactly width*height of the screen's layout; the top 8
+   *     bits are ignored
    */
-  public void writeFrame(int screenId, long captureTime, int[] rgb, boolean keyframe) throws IOException {
+  public void writeFrame(int screenId, long captureTime, int[] rgb, boolean keyframe)
+      throws IOException {
     writeFrame(screenId, captureTime, rgb, keyframe, (int[]) null);
   }
 
@@ -107,11 +114,13 @@ public final class SegmentWriter implements Closeable {
    *     the other; null means "unknown", so every tile is compared. Parts outside the screen are
    *     ignored.
    */
-  public void writeFrame(int screenId, long captureTime, int[] rgb, boolean keyframe, int[] dirtyRects)
+  public void writeFrame(
+      int screenId, long captureTime, int[] rgb, boolean keyframe, int[] dirtyRects)
       throws IOException {
     Screen s = screen(screenId, rgb);
     if (dirtyRects != null && dirtyRects.length % 4 != 0) {
-      throw new IllegalArgumentException("dirtyRects holds x,y,w,h quadruples, had " + dirtyRects.length + " ints");
+      throw new IllegalArgumentException(
+          "dirtyRects holds x,y,w,h quadruples, had " + dirtyRects.length + " ints");
     }
     boolean key = keyframe || s.picture == null;
     int width = s.layout.width();
@@ -152,7 +161,8 @@ public final class SegmentWriter implements Closeable {
   }
 
   /** {@link #writeFrame(int, long, int[], boolean, int[])} with AWT rectangles. */
-  public void writeFrame(int screenId, long captureTime, int[] rgb, boolean keyframe, List<Rectangle> dirtyRects)
+  public void writeFrame(
+      int screenId, long captureTime, int[] rgb, boolean keyframe, List<Rectangle> dirtyRects)
       throws IOException {
     int[] quads = null;
     if (dirtyRects != null) {
@@ -225,8 +235,13 @@ public final class SegmentWriter implements Closeable {
       throw new IllegalArgumentException("screen " + screenId + " is not in this segment's header");
     }
     if (rgb.length != s.layout.width() * s.layout.height()) {
-      throw new IllegalArgumentException("frame has " + rgb.length + " pixels, screen " + screenId
-          + " has " + s.layout.width() * s.layout.height());
+      throw new IllegalArgumentException(
+          "frame has "
+              + rgb.length
+              + " pixels, screen "
+              + screenId
+              + " has "
+              + s.layout.width() * s.layout.height());
     }
     if (closed) {
       throw new IllegalStateException("segment is closed");
@@ -387,8 +402,8 @@ public final class SegmentWriter implements Closeable {
   }
 
   /**
-   * Hash of every other pixel of a row, in four independent lanes so the multiplications overlap;
-   * a collision only costs a wrong vote, never a wrong picture.
+   * Hash of every other pixel of a row, in four independent lanes so the multiplications overlap; a
+   * collision only costs a wrong vote, never a wrong picture.
    */
   private static int rowHash(int[] px, int from, int n) {
     int a = 1;
@@ -446,7 +461,9 @@ public final class SegmentWriter implements Closeable {
     s.lastRatio = (recLength - start) / (double) raw;
   }
 
-  /** Encodes tile t of rgb into {@link #tile}: mode byte and payload; copies it into the picture. */
+  /**
+   * Encodes tile t of rgb into {@link #tile}: mode byte and payload; copies it into the picture.
+   */
   private int encodeTile(Screen s, int[] rgb, int t, boolean key, boolean photo) {
     int width = s.layout.width();
     int x0 = (t % s.across) * Wire.TILE;

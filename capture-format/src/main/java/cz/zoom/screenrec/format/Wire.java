@@ -3,26 +3,33 @@ package cz.zoom.screenrec.format;
 /** Constants of the segment layout shared by writer and reader (docs/capture-format.md). */
 final class Wire {
   static final int MAGIC = 0x53524346; // "SRCF"
+
   /** What the writer writes. Version 2 changed the FRAME body (moves, tile modes). */
   static final int VERSION = 2;
+
   /** Oldest version the reader still decodes. */
   static final int OLDEST_READABLE = 1;
+
   static final int TILE = 64;
   static final byte FRAME = 1;
   static final byte CURSOR = 2;
   static final byte GAP = 3;
   static final byte END = (byte) 0xFF;
   static final int FLAG_KEY = 1;
+
   /** Record types from here to 0xFE are optional: a reader that does not know one skips it. */
   static final int FIRST_OPTIONAL = 0x80;
 
   /** Tile modes of version 2, the first byte of each present tile in the inflated tile data. */
   static final int MODE_RAW = 0;
+
   static final int MODE_SOLID = 1;
   static final int MODE_XOR = 2;
   static final int MODE_SUB = 3;
+
   /** Most moves (copy-rects) in one frame. */
   static final int MAX_MOVES = 16;
+
   static final int MOVE_BYTES = 12;
 
   private Wire() {}

@@ -39,7 +39,8 @@ final class SegmentFixtures {
       layouts.add(new ScreenLayout(i * 3, i * 200, 0, w, h));
       pixels += w * h;
     }
-    SegmentHeader header = new SegmentHeader("rec-" + seed, rnd.nextInt(100), 1_700_000_000_000L, layouts);
+    SegmentHeader header =
+        new SegmentHeader("rec-" + seed, rnd.nextInt(100), 1_700_000_000_000L, layouts);
     int[][] pictures = new int[screenCount][];
     for (int i = 0; i < screenCount; i++) {
       ScreenLayout s = layouts.get(i);
@@ -66,17 +67,22 @@ final class SegmentFixtures {
           int changes = rnd.nextInt(3);
           List<Integer> dirty = new ArrayList<>();
           for (int c = 0; c < changes; c++) {
-            int[] rect = rnd.nextInt(3) == 0 ? scroll(rnd, pictures[i], s.width(), s.height())
-                : paint(rnd, pictures[i], s.width(), s.height());
+            int[] rect =
+                rnd.nextInt(3) == 0
+                    ? scroll(rnd, pictures[i], s.width(), s.height())
+                    : paint(rnd, pictures[i], s.width(), s.height());
             for (int v : rect) {
               dirty.add(v);
             }
           }
           boolean key = rnd.nextInt(5) == 0;
           // Half the frames come with the dirty rectangles a platform would report.
-          int[] rects = rnd.nextBoolean() ? dirty.stream().mapToInt(Integer::intValue).toArray() : null;
+          int[] rects =
+              rnd.nextBoolean() ? dirty.stream().mapToInt(Integer::intValue).toArray() : null;
           w.frame(s.id(), time, pictures[i], key, rects);
-          frames.add(new SegmentEvent.Frame(s.id(), time, s.width(), s.height(), pictures[i].clone(), key));
+          frames.add(
+              new SegmentEvent.Frame(
+                  s.id(), time, s.width(), s.height(), pictures[i].clone(), key));
         }
       }
       w.close(time + rnd.nextInt(100));
@@ -87,7 +93,8 @@ final class SegmentFixtures {
     for (SegmentEvent.Frame f : frames) {
       boolean key = f.keyframe() || !seen[f.screenId()];
       seen[f.screenId()] = true;
-      expected.add(new SegmentEvent.Frame(f.screenId(), f.time(), f.width(), f.height(), f.rgb(), key));
+      expected.add(
+          new SegmentEvent.Frame(f.screenId(), f.time(), f.width(), f.height(), f.rgb(), key));
     }
     return new Written(out.toByteArray(), expected, pixels);
   }
@@ -127,11 +134,12 @@ final class SegmentFixtures {
     int colour = rnd.nextInt(0x1000000);
     for (int y = y0; y < y1; y++) {
       for (int x = x0; x < x1; x++) {
-        rgb[y * width + x] = switch (style) {
-          case 0 -> colour;
-          case 1 -> rnd.nextInt(0x1000000);
-          default -> (colour + x * 0x010203 + y * 0x030201) & 0xFFFFFF;
-        };
+        rgb[y * width + x] =
+            switch (style) {
+              case 0 -> colour;
+              case 1 -> rnd.nextInt(0x1000000);
+              default -> (colour + x * 0x010203 + y * 0x030201) & 0xFFFFFF;
+            };
       }
     }
     return new int[] {x0, y0, x1 - x0, y1 - y0};
@@ -140,7 +148,8 @@ final class SegmentFixtures {
   private static Sink v2(ByteArrayOutputStream out, SegmentHeader header) throws IOException {
     SegmentWriter w = new SegmentWriter(out, header);
     return new Sink() {
-      public void frame(int screen, long time, int[] rgb, boolean key, int[] dirty) throws IOException {
+      public void frame(int screen, long time, int[] rgb, boolean key, int[] dirty)
+          throws IOException {
         w.writeFrame(screen, time, rgb, key, dirty);
       }
 
@@ -165,7 +174,8 @@ final class SegmentFixtures {
   private static Sink v1(ByteArrayOutputStream out, SegmentHeader header) throws IOException {
     SegmentWriterV1 w = new SegmentWriterV1(out, header);
     return new Sink() {
-      public void frame(int screen, long time, int[] rgb, boolean key, int[] dirty) throws IOException {
+      public void frame(int screen, long time, int[] rgb, boolean key, int[] dirty)
+          throws IOException {
         w.writeFrame(screen, time, rgb, key);
       }
 

@@ -23,22 +23,24 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
  * The reader is fed to the server's encoder straight from the network: whatever bytes it gets, it
- * must end with a Truncated event (or a CorruptSegmentException from the constructor), never
- * throw anything else, never hang, never allocate far beyond the input and the screens' pictures,
- * and never yield a frame that differs from what the writer wrote.
+ * must end with a Truncated event (or a CorruptSegmentException from the constructor), never throw
+ * anything else, never hang, never allocate far beyond the input and the screens' pictures, and
+ * never yield a frame that differs from what the writer wrote.
  */
 class SegmentReaderFuzzTest {
   /** Each read runs on this thread so that a hang fails the try instead of the build. */
-  private static final ExecutorService READER = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "fuzz-reader");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService READER =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "fuzz-reader");
+            t.setDaemon(true);
+            return t;
+          });
+
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -71,30 +73,36 @@ class SegmentReaderFuzzTest {
   }
 
   @Property(tries = 2000)
-  void randomRecordsAfterAValidHeaderNeverBreakTheReader(@ForAll long seed,
-      @ForAll("noise") byte[] tail) throws Exception {
+  void randomRecordsAfterAValidHeaderNeverBreakTheReader(
+      @ForAll long seed, @ForAll("noise") byte[] tail) throws Exception {
     Random rnd = new Random(seed);
-    byte[] bytes = concat(header(List.of(new ScreenLayout(rnd.nextInt(3), 0, 0, 1 + rnd.nextInt(200),
-        1 + rnd.nextInt(150)))), tail);
+    byte[] bytes =
+        concat(
+            header(
+                List.of(
+                    new ScreenLayout(
+                        rnd.nextInt(3), 0, 0, 1 + rnd.nextInt(200), 1 + rnd.nextInt(150)))),
+            tail);
     Outcome o = read(bytes, false);
     assertThat(o.headerRejected()).isFalse();
     assertEndsProperly(o, bytes);
   }
 
   @Property(tries = 3000)
-  void mutatedSegmentsYieldOnlyOriginalFrames(@ForAll long seed, @ForAll("mutation") Mutation mutation)
-      throws Exception {
+  void mutatedSegmentsYieldOnlyOriginalFrames(
+      @ForAll long seed, @ForAll("mutation") Mutation mutation) throws Exception {
     checkMutated(SegmentFixtures.randomSegment(seed), mutation);
   }
 
   @Property(tries = 1000)
-  void mutatedVersion1SegmentsYieldOnlyOriginalFrames(@ForAll long seed, @ForAll("mutation") Mutation mutation)
-      throws Exception {
+  void mutatedVersion1SegmentsYieldOnlyOriginalFrames(
+      @ForAll long seed, @ForAll("mutation") Mutation mutation) throws Exception {
     checkMutated(SegmentFixtures.randomSegment(seed, true), mutation);
   }
 
   @Property(tries = 500)
-  void unmutatedSegmentsOfBothVersionsDecodeExactly(@ForAll long seed, @ForAll boolean version1) throws Exception {
+  void unmutatedSegmentsOfBothVersionsDecodeExactly(@ForAll long seed, @ForAll boolean version1)
+      throws Exception {
     SegmentFixtures.Written w = SegmentFixtures.randomSegment(seed, version1);
     Outcome o = read(w.bytes(), false);
     assertThat(o.last()).isInstanceOf(SegmentEvent.End.class);
@@ -124,8 +132,8 @@ class SegmentReaderFuzzTest {
   }
 
   @Property(tries = 200)
-  void truncationAtEveryOffsetClassKeepsEveryWholeRecord(@ForAll long seed, @ForAll boolean version1)
-      throws Exception {
+  void truncationAtEveryOffsetClassKeepsEveryWholeRecord(
+      @ForAll long seed, @ForAll boolean version1) throws Exception {
     SegmentFixtures.Written w = SegmentFixtures.randomSegment(seed, version1);
     byte[] whole = w.bytes();
     int previousFrames = 0;
@@ -161,11 +169,23 @@ class SegmentReaderFuzzTest {
     }
     int at = header;
     while (at + 5 <= segment.length) {
-      int length = (segment[at + 1] & 0xFF) << 24 | (segment[at + 2] & 0xFF) << 16
-          | (segment[at + 3] & 0xFF) << 8 | (segment[at + 4] & 0xFF);
+      int length =
+          (segment[at + 1] & 0xFF) << 24
+              | (segment[at + 2] & 0xFF) << 16
+              | (segment[at + 3] & 0xFF) << 8
+              | (segment[at + 4] & 0xFF);
       int bodyAt = at + 5;
-      for (int c : new int[] {at, at + 1, at + 3, bodyAt, bodyAt + length / 2, bodyAt + length - 1,
-          bodyAt + length, bodyAt + length + 3}) {
+      for (int c :
+          new int[] {
+            at,
+            at + 1,
+            at + 3,
+            bodyAt,
+            bodyAt + length / 2,
+            bodyAt + length - 1,
+            bodyAt + length,
+            bodyAt + length + 3
+          }) {
         if (c < segment.length && (cuts.isEmpty() || c > cuts.get(cuts.size() - 1))) {
           cuts.add(c);
         }
@@ -201,8 +221,10 @@ class SegmentReaderFuzzTest {
 
   @Example
   void aHugeDeclaredRecordCostsOnlyTheBytesThatArrive() throws Exception {
-    byte[] bytes = concat(header(List.of(new ScreenLayout(0, 0, 0, 8192, 4096))),
-        new byte[] {Wire.FRAME, 0x07, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 2, 3});
+    byte[] bytes =
+        concat(
+            header(List.of(new ScreenLayout(0, 0, 0, 8192, 4096))),
+            new byte[] {Wire.FRAME, 0x07, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 2, 3});
     Outcome o = read(bytes, false);
     assertThat(o.last()).isInstanceOf(SegmentEvent.Truncated.class);
     assertThat(o.allocated()).isLessThan(1024 * 1024);
@@ -215,18 +237,31 @@ class SegmentReaderFuzzTest {
     new DataOutputStream(end).writeLong(5000);
     new DataOutputStream(end).writeInt(0);
     byte[] head = header(List.of(screen));
-    Outcome skipped = read(concat(head, record((byte) 0x90, new byte[] {1, 2, 3}),
-        record(Wire.END, end.toByteArray())), false);
+    Outcome skipped =
+        read(
+            concat(
+                head,
+                record((byte) 0x90, new byte[] {1, 2, 3}),
+                record(Wire.END, end.toByteArray())),
+            false);
     assertThat(skipped.events()).containsExactly(new SegmentEvent.End(5000, 0));
-    Outcome stopped = read(concat(head, record((byte) 0x40, new byte[] {1, 2, 3}),
-        record(Wire.END, end.toByteArray())), false);
+    Outcome stopped =
+        read(
+            concat(
+                head,
+                record((byte) 0x40, new byte[] {1, 2, 3}),
+                record(Wire.END, end.toByteArray())),
+            false);
     assertThat(stopped.events()).singleElement().isInstanceOf(SegmentEvent.Truncated.class);
   }
 
   @Example
   void headersOutsideTheLimitsAreRejected() throws Exception {
     // Each screen is allowed, together they exceed FormatLimits.MAX_TOTAL_PIXELS.
-    byte[] bytes = header(List.of(new ScreenLayout(0, 0, 0, 16384, 16384), new ScreenLayout(1, 0, 0, 16384, 16384)));
+    byte[] bytes =
+        header(
+            List.of(
+                new ScreenLayout(0, 0, 0, 16384, 16384), new ScreenLayout(1, 0, 0, 16384, 16384)));
     assertThat(read(bytes, false).headerRejected()).isTrue();
   }
 
@@ -246,7 +281,8 @@ class SegmentReaderFuzzTest {
     // Every record takes at least 9 bytes, so a reader that yields more events is looping.
     assertThat(o.events().size()).isLessThanOrEqualTo(bytes.length / 9 + 1);
     for (int i = 0; i < o.events().size() - 1; i++) {
-      assertThat(o.events().get(i)).isNotInstanceOfAny(SegmentEvent.End.class, SegmentEvent.Truncated.class);
+      assertThat(o.events().get(i))
+          .isNotInstanceOfAny(SegmentEvent.End.class, SegmentEvent.Truncated.class);
     }
   }
 
@@ -256,22 +292,26 @@ class SegmentReaderFuzzTest {
     assertThat(got.width()).isEqualTo(want.width());
     assertThat(got.height()).isEqualTo(want.height());
     assertThat(got.keyframe()).isEqualTo(want.keyframe());
-    assertThat(Arrays.equals(got.rgb(), want.rgb())).as("pixels of frame at %d", want.time()).isTrue();
+    assertThat(Arrays.equals(got.rgb(), want.rgb()))
+        .as("pixels of frame at %d", want.time())
+        .isTrue();
   }
 
   /** Reads on the reader thread with a deadline; any exception but the allowed one fails. */
   private static Outcome read(byte[] bytes, boolean measure) throws Exception {
-    Future<Outcome> f = READER.submit(() -> {
-      long tid = Thread.currentThread().getId();
-      long before = THREADS.getThreadAllocatedBytes(tid);
-      try (SegmentReader r = new SegmentReader(new ByteArrayInputStream(bytes))) {
-        List<SegmentEvent> events = r.readAll();
-        assertThat(r.next()).isNull();
-        return new Outcome(false, events, THREADS.getThreadAllocatedBytes(tid) - before);
-      } catch (CorruptSegmentException e) {
-        return new Outcome(true, List.of(), THREADS.getThreadAllocatedBytes(tid) - before);
-      }
-    });
+    Future<Outcome> f =
+        READER.submit(
+            () -> {
+              long tid = Thread.currentThread().getId();
+              long before = THREADS.getThreadAllocatedBytes(tid);
+              try (SegmentReader r = new SegmentReader(new ByteArrayInputStream(bytes))) {
+                List<SegmentEvent> events = r.readAll();
+                assertThat(r.next()).isNull();
+                return new Outcome(false, events, THREADS.getThreadAllocatedBytes(tid) - before);
+              } catch (CorruptSegmentException e) {
+                return new Outcome(true, List.of(), THREADS.getThreadAllocatedBytes(tid) - before);
+              }
+            });
     try {
       return f.get(10, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
@@ -359,10 +399,19 @@ class SegmentReaderFuzzTest {
 
   @Provide
   Arbitrary<Mutation> mutation() {
-    return Arbitraries.of(MutationKind.class).flatMap(kind -> Arbitraries.longs().map(s -> new Mutation(kind, s)));
+    return Arbitraries.of(MutationKind.class)
+        .flatMap(kind -> Arbitraries.longs().map(s -> new Mutation(kind, s)));
   }
 
-  enum MutationKind { BIT_FLIP, MANY_BIT_FLIPS, TRUNCATE, INSERT, DELETE, OVERWRITE, DUPLICATE_RANGE }
+  enum MutationKind {
+    BIT_FLIP,
+    MANY_BIT_FLIPS,
+    TRUNCATE,
+    INSERT,
+    DELETE,
+    OVERWRITE,
+    DUPLICATE_RANGE
+  }
 
   /** A damage applied at a position chosen from the seed, relative to the segment's size. */
   record Mutation(MutationKind kind, long seed) {

@@ -66,7 +66,8 @@ class SegmentRoundTripTest {
     }
     int[] a = Arrays.copyOfRange(page, 0, w * h);
     int[] b = Arrays.copyOfRange(page, w * 40, w * (h + 40));
-    SegmentHeader header = new SegmentHeader("rec-2", 0, 1000, List.of(new ScreenLayout(0, 0, 0, w, h)));
+    SegmentHeader header =
+        new SegmentHeader("rec-2", 0, 1000, List.of(new ScreenLayout(0, 0, 0, w, h)));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     long keyBytes;
     long deltaBytes;

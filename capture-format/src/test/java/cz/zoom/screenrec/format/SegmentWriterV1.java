@@ -13,9 +13,9 @@ import java.util.zip.Deflater;
 
 /**
  * The version-1 writer as it shipped, kept in the tests so that the reader is shown to decode
- * version-1 segments still. Writes one segment: header, records, trailer. Frames are cut into 64x64 tiles and only the
- * tiles that differ from the previous frame of the same screen are stored (all of them in a key
- * frame), losslessly deflated. Not thread-safe.
+ * version-1 segments still. Writes one segment: header, records, trailer. Frames are cut into 64x64
+ * tiles and only the tiles that differ from the previous frame of the same screen are stored (all
+ * of them in a key frame), losslessly deflated. Not thread-safe.
  */
 final class SegmentWriterV1 implements Closeable {
   private final DataOutputStream out;
@@ -46,14 +46,20 @@ final class SegmentWriterV1 implements Closeable {
    *
    * @param rgb 0xRRGGBB pixels, row by row, exactly width*height of the screen's layout
    */
-  public void writeFrame(int screenId, long captureTime, int[] rgb, boolean keyframe) throws IOException {
+  public void writeFrame(int screenId, long captureTime, int[] rgb, boolean keyframe)
+      throws IOException {
     ScreenLayout screen = header.screen(screenId);
     if (screen == null) {
       throw new IllegalArgumentException("screen " + screenId + " is not in this segment's header");
     }
     if (rgb.length != screen.width() * screen.height()) {
-      throw new IllegalArgumentException("frame has " + rgb.length + " pixels, screen " + screenId
-          + " has " + screen.width() * screen.height());
+      throw new IllegalArgumentException(
+          "frame has "
+              + rgb.length
+              + " pixels, screen "
+              + screenId
+              + " has "
+              + screen.width() * screen.height());
     }
     int[] prev = previous.get(screenId);
     boolean key = keyframe || prev == null;
@@ -71,7 +77,6 @@ final class SegmentWriterV1 implements Closeable {
           bitmap[t >> 3] |= (byte) (1 << (t & 7));
           int n = copyTile(rgb, screen.width(), screen.height(), tx, ty, tilePixels);
           deflate(tilePixels, n);
-
         }
       }
     }

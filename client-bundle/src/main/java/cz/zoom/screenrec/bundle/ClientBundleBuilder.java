@@ -58,7 +58,8 @@ public final class ClientBundleBuilder {
     String version = require(o, "--version");
     Path work = Path.of(require(o, "--work"));
     Path out = Path.of(require(o, "--out"));
-    List<String> extra = o.containsKey("--add-modules") ? List.of(o.get("--add-modules").split(",")) : List.of();
+    List<String> extra =
+        o.containsKey("--add-modules") ? List.of(o.get("--add-modules").split(",")) : List.of();
 
     List<Path> jars;
     try (Stream<Path> s = Files.list(lib)) {
@@ -75,16 +76,34 @@ public final class ClientBundleBuilder {
     String top = "screenrec-client-" + version;
     Path root = work.resolve(top);
     Files.createDirectories(root);
-    // no --compress: jlink's zip-compressed modules file would make the .tar.gz larger (measured 32 vs 26 MB for
+    // no --compress: jlink's zip-compressed modules file would make the .tar.gz larger (measured 32
+    // vs 26 MB for
     // the runtime, gzip cannot shrink it further) and the client slower to start
-    tool("jlink", "--add-modules", String.join(",", modules), "--output", root.resolve("runtime").toString(),
-        "--strip-debug", "--no-header-files", "--no-man-pages");
+    tool(
+        "jlink",
+        "--add-modules",
+        String.join(",", modules),
+        "--output",
+        root.resolve("runtime").toString(),
+        "--strip-debug",
+        "--no-header-files",
+        "--no-man-pages");
     Path rootLib = Files.createDirectories(root.resolve("lib"));
     for (Path jar : jars) {
       Files.copy(jar, rootLib.resolve(jar.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
     }
-    copyFiles(files, root, Map.of("@VERSION@", version, "@PLATFORM@", platform(),
-        "@JAVA_VERSION@", Runtime.version().toString(), "@MODULES@", String.join(", ", modules)));
+    copyFiles(
+        files,
+        root,
+        Map.of(
+            "@VERSION@",
+            version,
+            "@PLATFORM@",
+            platform(),
+            "@JAVA_VERSION@",
+            Runtime.version().toString(),
+            "@MODULES@",
+            String.join(", ", modules)));
     smokeTest(root, mainClass);
 
     Files.createDirectories(out);
@@ -93,8 +112,12 @@ public final class ClientBundleBuilder {
     TarGz.write(root, top, epochSeconds(require(o, "--timestamp")), tmp);
     Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     writeChecksums(out);
-    log(String.format("%s (%d KiB) in %d ms", archive, Files.size(archive) / 1024,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
+    log(
+        String.format(
+            "%s (%d KiB) in %d ms",
+            archive,
+            Files.size(archive) / 1024,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
   }
 
   /**
@@ -108,14 +131,20 @@ public final class ClientBundleBuilder {
     try {
       return OffsetDateTime.parse(timestamp).toEpochSecond();
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("--timestamp is neither seconds nor an ISO-8601 time: " + timestamp, e);
+      throw new IllegalArgumentException(
+          "--timestamp is neither seconds nor an ISO-8601 time: " + timestamp, e);
     }
   }
 
   /** What the jars need from the JDK, as {@code jdeps --print-module-deps} says. */
   static List<String> jdepsModules(List<Path> jars) {
-    List<String> args = new ArrayList<>(List.of("--multi-release", String.valueOf(Runtime.version().feature()),
-        "--ignore-missing-deps", "--print-module-deps"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--multi-release",
+                String.valueOf(Runtime.version().feature()),
+                "--ignore-missing-deps",
+                "--print-module-deps"));
     jars.forEach(j -> args.add(j.toString()));
     String output = tool("jdeps", args.toArray(String[]::new));
     String[] lines = output.strip().split("\\R");
@@ -127,18 +156,26 @@ public final class ClientBundleBuilder {
   }
 
   private static String tool(String name, String... args) {
-    ToolProvider tool = ToolProvider.findFirst(name).orElseThrow(() -> new IllegalStateException(
-        name + " is not available: build with a full JDK 17+ (with jmods), not a JRE"));
+    ToolProvider tool =
+        ToolProvider.findFirst(name)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        name
+                            + " is not available: build with a full JDK 17+ (with jmods), not a JRE"));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int rc = tool.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     if (rc != 0) {
-      throw new IllegalStateException(name + " " + String.join(" ", args) + " failed with " + rc + ":\n" + out + err);
+      throw new IllegalStateException(
+          name + " " + String.join(" ", args) + " failed with " + rc + ":\n" + out + err);
     }
     return out.toString();
   }
 
-  /** The launchers and README, with placeholders filled in; everything under bin/ made executable. */
+  /**
+   * The launchers and README, with placeholders filled in; everything under bin/ made executable.
+   */
   private static void copyFiles(Path from, Path to, Map<String, String> values) throws IOException {
     List<Path> all;
     try (Stream<Path> s = Files.walk(from)) {
@@ -162,37 +199,57 @@ public final class ClientBundleBuilder {
         try {
           Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (UnsupportedOperationException e) {
-          // not a POSIX file system: the tar writer then marks nothing executable; fail rather than ship that
-          throw new IOException("cannot mark " + target + " executable: build the bundle on Linux or macOS", e);
+          // not a POSIX file system: the tar writer then marks nothing executable; fail rather than
+          // ship that
+          throw new IOException(
+              "cannot mark " + target + " executable: build the bundle on Linux or macOS", e);
         }
       }
     }
   }
 
-  private static void smokeTest(Path root, String mainClass) throws IOException, InterruptedException {
+  private static void smokeTest(Path root, String mainClass)
+      throws IOException, InterruptedException {
     Path java = root.resolve("runtime").resolve("bin").resolve(isWindows() ? "java.exe" : "java");
-    Process p = new ProcessBuilder(java.toString(), "-Djava.awt.headless=true", "-cp",
-        root.resolve("lib") + "/*", mainClass, "--help")
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                java.toString(),
+                "-Djava.awt.headless=true",
+                "-cp",
+                root.resolve("lib") + "/*",
+                mainClass,
+                "--help")
+            .redirectErrorStream(true)
+            .start();
     p.getOutputStream().close();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || !output.contains("-agent")) {
       p.destroyForcibly();
-      throw new IllegalStateException("the bundled runtime cannot run " + mainClass + " --help:\n" + output);
+      throw new IllegalStateException(
+          "the bundled runtime cannot run " + mainClass + " --help:\n" + output);
     }
   }
 
-  /** {@code <file>.sha256} in sha256sum's format ({@code <hex>  <name>}) for every file of the folder. */
+  /**
+   * {@code <file>.sha256} in sha256sum's format ({@code <hex> <name>}) for every file of the
+   * folder.
+   */
   static void writeChecksums(Path dir) throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(Files::isRegularFile)
-          .filter(p -> !p.getFileName().toString().endsWith(".sha256") && !p.getFileName().toString().endsWith(".tmp"))
-          .sorted(Comparator.naturalOrder()).toList();
+      files =
+          s.filter(Files::isRegularFile)
+              .filter(
+                  p ->
+                      !p.getFileName().toString().endsWith(".sha256")
+                          && !p.getFileName().toString().endsWith(".tmp"))
+              .sorted(Comparator.naturalOrder())
+              .toList();
     }
     for (Path f : files) {
       String line = sha256(f) + "  " + f.getFileName() + "\n";
-      Files.writeString(f.resolveSibling(f.getFileName() + ".sha256"), line, StandardCharsets.US_ASCII);
+      Files.writeString(
+          f.resolveSibling(f.getFileName() + ".sha256"), line, StandardCharsets.US_ASCII);
     }
   }
 
@@ -215,7 +272,10 @@ public final class ClientBundleBuilder {
   static String platform() {
     String os = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT);
     String arch = System.getProperty("os.arch");
-    String o = os.startsWith("windows") ? "windows" : os.startsWith("mac") ? "macos" : os.replace(' ', '-');
+    String o =
+        os.startsWith("windows")
+            ? "windows"
+            : os.startsWith("mac") ? "macos" : os.replace(' ', '-');
     String a = "amd64".equals(arch) || "x86_64".equals(arch) ? "x64" : arch;
     return o + "-" + a;
   }

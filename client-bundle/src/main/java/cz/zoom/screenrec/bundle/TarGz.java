@@ -19,13 +19,17 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /**
  * Writes a directory tree as a gzip-compressed tar archive (commons-compress), keeping the execute
- * bits (the runtime's {@code bin/java}, {@code lib/jspawnhelper}, the launchers) and symbolic links.
- * Paths longer than ustar's 100 characters get POSIX (PAX) headers, which every current tar reads.
+ * bits (the runtime's {@code bin/java}, {@code lib/jspawnhelper}, the launchers) and symbolic
+ * links. Paths longer than ustar's 100 characters get POSIX (PAX) headers, which every current tar
+ * reads.
  */
 final class TarGz {
   private TarGz() {}
 
-  /** Archives {@code dir} as {@code topName/...}, entries sorted, every entry stamped with {@code mtimeSeconds}. */
+  /**
+   * Archives {@code dir} as {@code topName/...}, entries sorted, every entry stamped with {@code
+   * mtimeSeconds}.
+   */
   static void write(Path dir, String topName, long mtimeSeconds, Path out) throws IOException {
     List<Path> entries;
     try (Stream<Path> s = Files.walk(dir)) {
@@ -33,7 +37,8 @@ final class TarGz {
     }
     FileTime mtime = FileTime.from(mtimeSeconds, TimeUnit.SECONDS);
     try (OutputStream file = Files.newOutputStream(out);
-        GzipCompressorOutputStream gz = new GzipCompressorOutputStream(new BufferedOutputStream(file, 1 << 16));
+        GzipCompressorOutputStream gz =
+            new GzipCompressorOutputStream(new BufferedOutputStream(file, 1 << 16));
         TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);

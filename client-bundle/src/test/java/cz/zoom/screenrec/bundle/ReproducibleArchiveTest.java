@@ -20,8 +20,10 @@ class ReproducibleArchiveTest {
     Path first = tree(tmp.resolve("first"));
     Path second = tree(tmp.resolve("second"));
     Files.setLastModifiedTime(second.resolve("lib/a.jar"), FileTime.fromMillis(1_000_000_000_000L));
-    Files.setPosixFilePermissions(second.resolve("lib/a.jar"), PosixFilePermissions.fromString("rw-rw-r--"));
-    Files.setPosixFilePermissions(second.resolve("bin/run"), PosixFilePermissions.fromString("rwxrwx---"));
+    Files.setPosixFilePermissions(
+        second.resolve("lib/a.jar"), PosixFilePermissions.fromString("rw-rw-r--"));
+    Files.setPosixFilePermissions(
+        second.resolve("bin/run"), PosixFilePermissions.fromString("rwxrwx---"));
 
     long stamp = ClientBundleBuilder.epochSeconds("2026-12-01T00:00:00Z");
     TarGz.write(first, "top", stamp, tmp.resolve("first.tar.gz"));
@@ -38,7 +40,8 @@ class ReproducibleArchiveTest {
   void timestampIsSecondsOrAnIsoInstantAsMavenTakesIt() {
     assertThat(ClientBundleBuilder.epochSeconds("1764547200")).isEqualTo(1_764_547_200L);
     assertThat(ClientBundleBuilder.epochSeconds("2025-12-01T00:00:00Z")).isEqualTo(1_764_547_200L);
-    assertThat(ClientBundleBuilder.epochSeconds("2025-12-01T01:00:00+01:00")).isEqualTo(1_764_547_200L);
+    assertThat(ClientBundleBuilder.epochSeconds("2025-12-01T01:00:00+01:00"))
+        .isEqualTo(1_764_547_200L);
     assertThatThrownBy(() -> ClientBundleBuilder.epochSeconds("yesterday"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("yesterday");
@@ -48,7 +51,8 @@ class ReproducibleArchiveTest {
     Files.createDirectories(root.resolve("bin"));
     Files.createDirectories(root.resolve("lib"));
     Files.writeString(root.resolve("bin/run"), "#!/bin/sh\n");
-    Files.setPosixFilePermissions(root.resolve("bin/run"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        root.resolve("bin/run"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.write(root.resolve("lib/a.jar"), new byte[] {1, 2, 3});
     Files.writeString(root.resolve("README.txt"), "read me");
     return root;

@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole Capture Client, wired: spool on disk, uploader draining it, recorder filling it and
- * the control connection driving the recorder. {@link #start()} returns at once; every thread is
- * a daemon, so the caller decides how long the process lives.
+ * The whole Capture Client, wired: spool on disk, uploader draining it, recorder filling it and the
+ * control connection driving the recorder. {@link #start()} returns at once; every thread is a
+ * daemon, so the caller decides how long the process lives.
  */
 public final class CaptureClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CaptureClient.class);
@@ -39,10 +39,20 @@ public final class CaptureClient implements AutoCloseable {
     this.spool = new Spool(b.config.spoolDir());
     this.uploader = new Uploader(spool, b.uploadPoll, b.uploadRetryInitial, b.uploadRetryMax);
     this.recorder = new Recorder(b.screenSource, spool);
-    this.recordings = RecordingOwnership.forDesktop(b.config.agent(), recorder, spool, b.orphanBound);
+    this.recordings =
+        RecordingOwnership.forDesktop(b.config.agent(), recorder, spool, b.orphanBound);
     ScreenSource source = b.screenSource;
-    this.control = new ControlClient(b.identity, b.config.hosts(), b.reconnectPolicy, recordings,
-        () -> helloScreens(source), b.connectTimeout, b.helloTimeout, b.failback, b.failbackInterval);
+    this.control =
+        new ControlClient(
+            b.identity,
+            b.config.hosts(),
+            b.reconnectPolicy,
+            recordings,
+            () -> helloScreens(source),
+            b.connectTimeout,
+            b.helloTimeout,
+            b.failback,
+            b.failbackInterval);
     recordings.reportTo(control::sendIfConnected);
   }
 

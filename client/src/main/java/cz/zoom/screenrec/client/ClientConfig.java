@@ -13,14 +13,21 @@ import java.util.List;
  *
  * @param failback whether to go back to a host earlier in the list once it answers again
  * @param failbackInterval how often a client on a fail-over server checks the hosts before it
- * @param orphanLimit how long a recording whose server went away is captured on without a server adopting it
+ * @param orphanLimit how long a recording whose server went away is captured on without a server
+ *     adopting it
  */
-public record ClientConfig(String agent, List<ServerAddress> hosts, Path spoolDir, FailbackPolicy failback,
-    Duration failbackInterval, Duration orphanLimit) {
+public record ClientConfig(
+    String agent,
+    List<ServerAddress> hosts,
+    Path spoolDir,
+    FailbackPolicy failback,
+    Duration failbackInterval,
+    Duration orphanLimit) {
 
   public static final FailbackPolicy DEFAULT_FAILBACK = FailbackPolicy.WHEN_IDLE;
   public static final Duration DEFAULT_FAILBACK_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_ORPHAN_LIMIT = Duration.ofMinutes(10);
+
   /** The protocol's HELLO.hostIndex is 0..63. */
   public static final int MAX_HOSTS = 64;
 
@@ -29,8 +36,12 @@ public record ClientConfig(String agent, List<ServerAddress> hosts, Path spoolDi
       throw new IllegalArgumentException("-agent NAME is required");
     }
     if (!Limits.NAME.matcher(agent).matches()) {
-      throw new IllegalArgumentException("-agent '" + agent + "' is not valid: use 1-"
-          + Limits.MAX_NAME_LENGTH + " characters of letters, digits and . _ @ : -, not only dots");
+      throw new IllegalArgumentException(
+          "-agent '"
+              + agent
+              + "' is not valid: use 1-"
+              + Limits.MAX_NAME_LENGTH
+              + " characters of letters, digits and . _ @ : -, not only dots");
     }
     if (hosts == null || hosts.isEmpty()) {
       throw new IllegalArgumentException("at least one -host HOST[:PORT] is required");

@@ -21,7 +21,9 @@ public record ClientIdentity(String agent, String machine, String clientVersion)
       name = InetAddress.getLocalHost().getHostName();
     } catch (Exception e) {
       // a machine without a resolvable own name still records; the server only displays this
-      name = System.getenv().getOrDefault("HOSTNAME", System.getenv().getOrDefault("COMPUTERNAME", "unknown"));
+      name =
+          System.getenv()
+              .getOrDefault("HOSTNAME", System.getenv().getOrDefault("COMPUTERNAME", "unknown"));
     }
     return name.length() > 255 ? name.substring(0, 255) : name;
   }

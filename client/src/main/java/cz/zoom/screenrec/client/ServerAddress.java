@@ -1,6 +1,9 @@
 package cz.zoom.screenrec.client;
 
-/** One entry of the {@code -host} list: where a Screen Capture server listens for control connections. */
+/**
+ * One entry of the {@code -host} list: where a Screen Capture server listens for control
+ * connections.
+ */
 @PublicApi
 public record ServerAddress(String host, int port) {
   public static final int DEFAULT_PORT = 7003;
@@ -14,7 +17,10 @@ public record ServerAddress(String host, int port) {
     }
   }
 
-  /** Parses {@code HOST}, {@code HOST:PORT}, {@code [IPV6]} or {@code [IPV6]:PORT}; a bare IPv6 address has no port. */
+  /**
+   * Parses {@code HOST}, {@code HOST:PORT}, {@code [IPV6]} or {@code [IPV6]:PORT}; a bare IPv6
+   * address has no port.
+   */
   public static ServerAddress parse(String text) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("-host must not be empty");
@@ -23,7 +29,8 @@ public record ServerAddress(String host, int port) {
     if (s.startsWith("[")) {
       int close = s.indexOf(']');
       if (close < 0) {
-        throw new IllegalArgumentException("-host " + text + ": missing ']' after the IPv6 address");
+        throw new IllegalArgumentException(
+            "-host " + text + ": missing ']' after the IPv6 address");
       }
       String host = s.substring(1, close);
       String rest = s.substring(close + 1);

@@ -77,8 +77,13 @@ class CaptureClientTest {
     }
     return CaptureClient.builder(new ClientConfig("alice", addresses, spoolDir), screens)
         .identity(new ClientIdentity("alice", "desk-1", "test"))
-        .reconnectPolicy(new ReconnectPolicy(Duration.ofMillis(50), Duration.ofMillis(200), 0.2,
-            Duration.ofSeconds(30), new Random(1)))
+        .reconnectPolicy(
+            new ReconnectPolicy(
+                Duration.ofMillis(50),
+                Duration.ofMillis(200),
+                0.2,
+                Duration.ofSeconds(30),
+                new Random(1)))
         .connectTimeout(Duration.ofSeconds(1))
         .uploadRetry(Duration.ofMillis(100), Duration.ofMillis(400))
         .uploadPoll(Duration.ofMillis(200));
@@ -91,7 +96,8 @@ class CaptureClientTest {
   }
 
   private Start start(long seq, String recordingId) {
-    return new Start(seq, recordingId, "call-" + seq, mus.uploadUrl(), "token-" + recordingId, null);
+    return new Start(
+        seq, recordingId, "call-" + seq, mus.uploadUrl(), "token-" + recordingId, null);
   }
 
   @Test
@@ -181,7 +187,8 @@ class CaptureClientTest {
     assertThat(refused.message()).contains(first);
 
     conn.send(new Pause(3, first));
-    assertThat(conn.expect(Ack.class, WAIT)).isEqualTo(new Ack(3, false, "not supported in protocol version 1"));
+    assertThat(conn.expect(Ack.class, WAIT))
+        .isEqualTo(new Ack(3, false, "not supported in protocol version 1"));
 
     conn.send(new Stop(4, second));
     assertThat(conn.expect(Ack.class, WAIT)).isEqualTo(new Ack(4, true, null));
@@ -213,7 +220,9 @@ class CaptureClientTest {
       port = s.getLocalPort();
     }
     CaptureClient client = started(client("127.0.0.1:" + port));
-    await().during(Duration.ofMillis(300)).atMost(WAIT)
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(WAIT)
         .until(() -> client.connectionState() != ConnectionState.ACTIVE);
     // a server now starts on that port: the client finds it on one of its next rounds
     try (FakeControlServer late = FakeControlServer.onPort(port, mus.uploadUrl())) {
@@ -256,12 +265,15 @@ class CaptureClientTest {
     FakeControlServer.Connection conn = server.nextConnection(WAIT);
     conn.expect(Hello.class, WAIT);
     conn.send(start(1, UUID.randomUUID().toString()));
-    assertThat(conn.expect(ErrorMessage.class, WAIT).code()).isEqualTo(ErrorCode.UNEXPECTED_MESSAGE);
+    assertThat(conn.expect(ErrorMessage.class, WAIT).code())
+        .isEqualTo(ErrorCode.UNEXPECTED_MESSAGE);
 
     FakeControlServer.Connection second = server.nextConnection(WAIT);
     second.expect(Hello.class, WAIT);
-    second.sendRaw(frame("{\"type\":\"START\",\"seq\":1,\"recordingId\":\"../../etc\",\"callId\":\"c\","
-        + "\"uploadUrl\":\"u\",\"uploadToken\":\"t\"}"));
+    second.sendRaw(
+        frame(
+            "{\"type\":\"START\",\"seq\":1,\"recordingId\":\"../../etc\",\"callId\":\"c\","
+                + "\"uploadUrl\":\"u\",\"uploadToken\":\"t\"}"));
     assertThat(second.expect(ErrorMessage.class, WAIT).code()).isEqualTo(ErrorCode.BAD_MESSAGE);
     assertThat(client.recorderState()).isEqualTo(Recorder.State.IDLE);
     server.nextConnection(WAIT).expect(Hello.class, WAIT);
@@ -270,17 +282,26 @@ class CaptureClientTest {
   @Test
   void agentConnectedIsAFailedAttemptRetriedAfterTheBackoff() throws Exception {
     server.onHello(h -> null);
-    CaptureClient client = started(client(server.hostArg())
-        .reconnectPolicy(new ReconnectPolicy(Duration.ofMillis(500), Duration.ofMillis(1_000), 0, Duration.ofSeconds(30),
-            new Random(1))));
+    CaptureClient client =
+        started(
+            client(server.hostArg())
+                .reconnectPolicy(
+                    new ReconnectPolicy(
+                        Duration.ofMillis(500),
+                        Duration.ofMillis(1_000),
+                        0,
+                        Duration.ofSeconds(30),
+                        new Random(1))));
     FakeControlServer.Connection refused = server.nextConnection(WAIT);
     refused.expect(Hello.class, WAIT);
     server.onHello(h -> FakeControlServer.welcome(mus.uploadUrl(), null, null));
-    refused.send(new ErrorMessage(ErrorCode.AGENT_CONNECTED, "agent alice is connected to this server"));
+    refused.send(
+        new ErrorMessage(ErrorCode.AGENT_CONNECTED, "agent alice is connected to this server"));
     await().atMost(WAIT).until(() -> refused.closedAt() != 0);
 
     FakeControlServer.Connection next = server.nextConnection(WAIT);
-    assertThat(System.currentTimeMillis() - refused.closedAt()).as("waited the backoff of a failed round")
+    assertThat(System.currentTimeMillis() - refused.closedAt())
+        .as("waited the backoff of a failed round")
         .isGreaterThanOrEqualTo(400);
     next.expect(Hello.class, WAIT);
     await().atMost(WAIT).until(() -> client.connectionState() == ConnectionState.ACTIVE);
@@ -306,8 +327,12 @@ class CaptureClientTest {
     assertThat(conn.expect(Ack.class, WAIT).ok()).isTrue();
     await().atMost(WAIT).until(() -> !mus.stored().isEmpty());
 
-    server.onHello(h -> FakeControlServer.welcome(mus.uploadUrl(),
-        h.activeRecording() == null ? null : h.activeRecording().recordingId(), "adopted-token"));
+    server.onHello(
+        h ->
+            FakeControlServer.welcome(
+                mus.uploadUrl(),
+                h.activeRecording() == null ? null : h.activeRecording().recordingId(),
+                "adopted-token"));
     conn.close();
     FakeControlServer.Connection next = server.nextConnection(WAIT);
     Hello hello = next.expect(Hello.class, WAIT);
@@ -316,11 +341,18 @@ class CaptureClientTest {
     assertThat(hello.activeRecording().nextSegmentIndex()).isGreaterThanOrEqualTo(1);
     assertThat(client.recorderState()).isEqualTo(Recorder.State.RECORDING);
 
-    await().atMost(WAIT).until(() -> mus.stored().stream().anyMatch(p -> p.authorization().equals("Bearer adopted-token")));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                mus.stored().stream()
+                    .anyMatch(p -> p.authorization().equals("Bearer adopted-token")));
     next.send(new Stop(2, id));
     RecordingStopped stopped = next.expect(RecordingStopped.class, WAIT);
     await().atMost(WAIT).until(() -> mus.stored().size() == stopped.segmentCount());
-    assertThat(mus.stored()).filteredOn(FakeMus.Put::isFinal).singleElement()
+    assertThat(mus.stored())
+        .filteredOn(FakeMus.Put::isFinal)
+        .singleElement()
         .satisfies(p -> assertThat(p.authorization()).isEqualTo("Bearer adopted-token"));
   }
 
@@ -357,7 +389,11 @@ class CaptureClientTest {
     String fresh = UUID.randomUUID().toString();
     next.send(start(2, fresh));
     assertThat(next.expect(Ack.class, WAIT)).isEqualTo(new Ack(2, true, null));
-    await().atMost(WAIT).until(() -> mus.stored().stream().anyMatch(p -> p.recordingId().equals(orphan) && p.isFinal()));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                mus.stored().stream().anyMatch(p -> p.recordingId().equals(orphan) && p.isFinal()));
   }
 
   @Test
@@ -385,7 +421,9 @@ class CaptureClientTest {
     first.close(); // the primary still accepts connections, but it failed this client: go on
 
     assertThat(second.nextConnection(WAIT).expect(Hello.class, WAIT).hostIndex()).isEqualTo(1);
-    await().atMost(WAIT).until(() -> client.server().map(ServerAddress::port).orElse(0) == second.port());
+    await()
+        .atMost(WAIT)
+        .until(() -> client.server().map(ServerAddress::port).orElse(0) == second.port());
     assertThat(server.connections()).hasSize(1);
   }
 
@@ -394,12 +432,17 @@ class CaptureClientTest {
     FakeControlServer second = new FakeControlServer(mus.uploadUrl());
     closeAfter.add(second);
     server.answerHeartbeats(false); // dead-peer timeout in the fake WELCOME is 1 s
-    CaptureClient client = started(client(server.hostArg(), second.hostArg())
-        .failback(cz.zoom.screenrec.client.control.FailbackPolicy.NEVER, Duration.ofSeconds(30)));
+    CaptureClient client =
+        started(
+            client(server.hostArg(), second.hostArg())
+                .failback(
+                    cz.zoom.screenrec.client.control.FailbackPolicy.NEVER, Duration.ofSeconds(30)));
     FakeControlServer.Connection first = server.nextConnection(WAIT);
     assertThat(first.expect(ErrorMessage.class, WAIT).code()).isEqualTo(ErrorCode.TIMEOUT);
     second.nextConnection(WAIT).expect(Hello.class, WAIT);
-    await().atMost(WAIT).until(() -> client.server().map(ServerAddress::port).orElse(0) == second.port());
+    await()
+        .atMost(WAIT)
+        .until(() -> client.server().map(ServerAddress::port).orElse(0) == second.port());
   }
 
   @Test
@@ -413,34 +456,60 @@ class CaptureClientTest {
     String id = UUID.randomUUID().toString();
     conn.send(start(2, id));
     assertThat(conn.expect(Ack.class, WAIT).ok()).isTrue();
-    await().atMost(WAIT).until(() -> mus.stored().stream().anyMatch(p -> p.recordingId().equals(id)));
-    byte[] segment = mus.stored().stream().filter(p -> p.recordingId().equals(id)).findFirst().orElseThrow().body();
+    await()
+        .atMost(WAIT)
+        .until(() -> mus.stored().stream().anyMatch(p -> p.recordingId().equals(id)));
+    byte[] segment =
+        mus.stored().stream()
+            .filter(p -> p.recordingId().equals(id))
+            .findFirst()
+            .orElseThrow()
+            .body();
     try (SegmentReader reader = new SegmentReader(new ByteArrayInputStream(segment))) {
       assertThat(reader.header().screens()).extracting(s -> s.id()).containsExactly(1);
     }
     // a recording in progress takes new settings at once: the next segments hold the other monitor
     conn.send(new Configure(3, new CaptureSettings(10, 1, 1_000, 1_000, List.of(0))));
     assertThat(conn.expect(Ack.class, WAIT)).isEqualTo(new Ack(3, true, null));
-    await().atMost(WAIT).until(() -> mus.stored().stream().filter(p -> p.recordingId().equals(id)).anyMatch(p -> {
-      try (SegmentReader reader = new SegmentReader(new ByteArrayInputStream(p.body()))) {
-        return reader.header().screens().stream().map(sc -> sc.id()).toList().equals(List.of(0));
-      } catch (java.io.IOException e) {
-        return false;
-      }
-    }));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                mus.stored().stream()
+                    .filter(p -> p.recordingId().equals(id))
+                    .anyMatch(
+                        p -> {
+                          try (SegmentReader reader =
+                              new SegmentReader(new ByteArrayInputStream(p.body()))) {
+                            return reader.header().screens().stream()
+                                .map(sc -> sc.id())
+                                .toList()
+                                .equals(List.of(0));
+                          } catch (java.io.IOException e) {
+                            return false;
+                          }
+                        }));
     // ids of monitors this desktop lacks are ignored; when none is left, all monitors are recorded
     // (docs/protocol.md, CaptureSettings.screens)
     conn.send(new Configure(4, new CaptureSettings(10, 1, 1_000, 1_000, List.of(9))));
     assertThat(conn.expect(Ack.class, WAIT)).isEqualTo(new Ack(4, true, null));
     int before = mus.stored().size();
-    await().atMost(WAIT).until(() -> mus.stored().stream().skip(before).filter(p -> p.recordingId().equals(id))
-        .anyMatch(p -> {
-          try (SegmentReader reader = new SegmentReader(new ByteArrayInputStream(p.body()))) {
-            return reader.header().screens().size() == 2;
-          } catch (java.io.IOException e) {
-            return false;
-          }
-        }));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                mus.stored().stream()
+                    .skip(before)
+                    .filter(p -> p.recordingId().equals(id))
+                    .anyMatch(
+                        p -> {
+                          try (SegmentReader reader =
+                              new SegmentReader(new ByteArrayInputStream(p.body()))) {
+                            return reader.header().screens().size() == 2;
+                          } catch (java.io.IOException e) {
+                            return false;
+                          }
+                        }));
   }
 
   @Test
@@ -457,22 +526,41 @@ class CaptureClientTest {
     RecordingStopped stopped = conn.expect(RecordingStopped.class, WAIT);
 
     try (FakeMus other = new FakeMus()) {
-      server.onHello(h -> new Welcome("session-2", "other-cluster", 100, 1_000, FakeControlServer.FAST_CAPTURE,
-          other.uploadUrl(), null, null, System.currentTimeMillis(),
-          h.pendingRecordings().stream().map(p -> new UploadGrant(p.recordingId(), "granted")).toList()));
+      server.onHello(
+          h ->
+              new Welcome(
+                  "session-2",
+                  "other-cluster",
+                  100,
+                  1_000,
+                  FakeControlServer.FAST_CAPTURE,
+                  other.uploadUrl(),
+                  null,
+                  null,
+                  System.currentTimeMillis(),
+                  h.pendingRecordings().stream()
+                      .map(p -> new UploadGrant(p.recordingId(), "granted"))
+                      .toList()));
       conn.close();
       Hello hello = server.nextConnection(WAIT).expect(Hello.class, WAIT);
       assertThat(hello.activeRecording()).isNull();
-      assertThat(hello.pendingRecordings()).singleElement().satisfies(p -> {
-        assertThat(p.recordingId()).isEqualTo(id);
-        assertThat(p.callId()).isEqualTo("call-1");
-        assertThat(p.segmentCount()).isEqualTo(stopped.segmentCount());
-        assertThat(p.endedAt()).isEqualTo(stopped.endedAt());
-        assertThat(p.originClusterId()).isEqualTo("test-cluster");
-      });
+      assertThat(hello.pendingRecordings())
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.recordingId()).isEqualTo(id);
+                assertThat(p.callId()).isEqualTo("call-1");
+                assertThat(p.segmentCount()).isEqualTo(stopped.segmentCount());
+                assertThat(p.endedAt()).isEqualTo(stopped.endedAt());
+                assertThat(p.originClusterId()).isEqualTo("test-cluster");
+              });
       await().atMost(WAIT).until(() -> other.stored().size() == stopped.segmentCount());
-      assertThat(other.stored()).extracting(FakeMus.Put::authorization).containsOnly("Bearer granted");
-      assertThat(other.stored()).filteredOn(FakeMus.Put::isFinal).singleElement()
+      assertThat(other.stored())
+          .extracting(FakeMus.Put::authorization)
+          .containsOnly("Bearer granted");
+      assertThat(other.stored())
+          .filteredOn(FakeMus.Put::isFinal)
+          .singleElement()
           .satisfies(p -> assertThat(p.index()).isEqualTo(stopped.segmentCount() - 1));
       await().atMost(WAIT).until(() -> !Files.exists(spoolDir.resolve(id)));
     }
@@ -491,11 +579,14 @@ class CaptureClientTest {
     RecordingStopped stopped = conn.expect(RecordingStopped.class, WAIT);
     conn.close();
     assertThat(server.nextConnection(WAIT).expect(Hello.class, WAIT).pendingRecordings())
-        .extracting(p -> p.recordingId()).containsExactly(id);
+        .extracting(p -> p.recordingId())
+        .containsExactly(id);
 
     mus.answerAll(0); // the original MUS is back: the segments go there, with the START's token
     await().atMost(WAIT).until(() -> mus.stored().size() == stopped.segmentCount());
-    assertThat(mus.stored()).extracting(FakeMus.Put::authorization).containsOnly("Bearer token-" + id);
+    assertThat(mus.stored())
+        .extracting(FakeMus.Put::authorization)
+        .containsOnly("Bearer token-" + id);
   }
 
   @Test
@@ -509,15 +600,28 @@ class CaptureClientTest {
 
     try (FakeMus other = new FakeMus()) {
       // not adopted, yet "granted": only ended recordings that HELLO offered can be granted
-      server.onHello(h -> new Welcome("session-2", "other-cluster", 100, 1_000, FakeControlServer.FAST_CAPTURE,
-          other.uploadUrl(), null, null, System.currentTimeMillis(), List.of(new UploadGrant(id, "stolen"))));
+      server.onHello(
+          h ->
+              new Welcome(
+                  "session-2",
+                  "other-cluster",
+                  100,
+                  1_000,
+                  FakeControlServer.FAST_CAPTURE,
+                  other.uploadUrl(),
+                  null,
+                  null,
+                  System.currentTimeMillis(),
+                  List.of(new UploadGrant(id, "stolen"))));
       conn.close();
       server.nextConnection(WAIT).expect(Hello.class, WAIT);
       await().atMost(WAIT).until(() -> client.connectionState() == ConnectionState.ACTIVE);
       int before = mus.stored().size();
       await().atMost(WAIT).until(() -> mus.stored().size() >= before + 2);
       assertThat(other.puts()).isEmpty();
-      assertThat(mus.stored()).extracting(FakeMus.Put::authorization).containsOnly("Bearer token-" + id);
+      assertThat(mus.stored())
+          .extracting(FakeMus.Put::authorization)
+          .containsOnly("Bearer token-" + id);
     }
   }
 
@@ -536,7 +640,8 @@ class CaptureClientTest {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
   }
 
-  private static void assertSegmentShows(byte[] segment, String id, int index, int color) throws Exception {
+  private static void assertSegmentShows(byte[] segment, String id, int index, int color)
+      throws Exception {
     try (SegmentReader reader = new SegmentReader(new ByteArrayInputStream(segment))) {
       assertThat(reader.header().recordingId()).isEqualTo(id);
       assertThat(reader.header().segmentIndex()).isEqualTo(index);
@@ -546,7 +651,9 @@ class CaptureClientTest {
       for (SegmentEvent e : events) {
         if (e instanceof SegmentEvent.Frame f) {
           if (seen.add(f.screenId())) {
-            assertThat(f.keyframe()).as("first frame of screen %d in segment %d", f.screenId(), index).isTrue();
+            assertThat(f.keyframe())
+                .as("first frame of screen %d in segment %d", f.screenId(), index)
+                .isTrue();
           }
           assertThat(f.rgb()).containsOnly(color);
         }

@@ -52,11 +52,17 @@ class FailoverTest {
     for (String h : hosts) {
       addresses.add(ServerAddress.parse(h));
     }
-    return CaptureClient.builder(new ClientConfig(AGENT, addresses, tmp.resolve("spool")),
+    return CaptureClient.builder(
+            new ClientConfig(AGENT, addresses, tmp.resolve("spool")),
             PaintedScreenSource.twoScreens())
         .identity(new ClientIdentity(AGENT, "desk-1", "test"))
-        .reconnectPolicy(new ReconnectPolicy(Duration.ofMillis(50), Duration.ofMillis(200), 0.2,
-            Duration.ofSeconds(30), new Random(1)))
+        .reconnectPolicy(
+            new ReconnectPolicy(
+                Duration.ofMillis(50),
+                Duration.ofMillis(200),
+                0.2,
+                Duration.ofSeconds(30),
+                new Random(1)))
         .connectTimeout(Duration.ofSeconds(1))
         .helloTimeout(Duration.ofSeconds(1))
         .failback(FailbackPolicy.WHEN_IDLE, Duration.ofMillis(300))
@@ -70,18 +76,26 @@ class FailoverTest {
 
   private static String recordingId(java.net.http.HttpResponse<String> callStart) throws Exception {
     assertThat(callStart.statusCode()).as(callStart.body()).isEqualTo(201);
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(callStart.body()).get("recordingId").asText();
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(callStart.body())
+        .get("recordingId")
+        .asText();
   }
 
   private static void awaitControlledBy(ServerNode node, String role) {
-    await().atMost(WAIT).until(() -> node.agent(AGENT).map(a -> a.path("role").asText()).orElse(""), role::equals);
+    await()
+        .atMost(WAIT)
+        .until(() -> node.agent(AGENT).map(a -> a.path("role").asText()).orElse(""), role::equals);
   }
 
   /** Records one call on {@code node} and waits until all its segments are stored there. */
-  private static String recordCall(ServerNode node, CaptureClient client, String callId) throws Exception {
+  private static String recordCall(ServerNode node, CaptureClient client, String callId)
+      throws Exception {
     String id = recordingId(node.callStarted(callId, AGENT));
     await().atMost(WAIT).until(() -> client.recorderState() == Recorder.State.RECORDING);
-    await().atMost(WAIT).until(() -> node.recording(id).map(r -> r.path("segments").size()).orElse(0) >= 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> node.recording(id).map(r -> r.path("segments").size()).orElse(0) >= 1);
     assertThat(node.callEnded(callId).statusCode()).isEqualTo(200);
     await().atMost(WAIT).until(() -> node.holdsAllSegments(id));
     await().atMost(WAIT).until(() -> client.recorderState() == Recorder.State.IDLE);
@@ -89,7 +103,8 @@ class FailoverTest {
   }
 
   @Test
-  void failsOverToTheNextNodeWhenThePrimaryGoesAwayAndTheNextCallIsRecordedThere() throws Exception {
+  void failsOverToTheNextNodeWhenThePrimaryGoesAwayAndTheNextCallIsRecordedThere()
+      throws Exception {
     ServerNode a = node("cluster-a");
     ServerNode b = node("cluster-b");
     CaptureClient client = started(client(a.hostArg(), b.hostArg()));
@@ -117,11 +132,16 @@ class FailoverTest {
     String callId = "call-long";
     String id = recordingId(b.callStarted(callId, AGENT));
     await().atMost(WAIT).until(() -> client.recorderState() == Recorder.State.RECORDING);
-    ServerNode a = own(ServerNode.start(tmp.resolve("cluster-a"), "cluster-a", primaryControl, primaryHttp, null));
+    ServerNode a =
+        own(
+            ServerNode.start(
+                tmp.resolve("cluster-a"), "cluster-a", primaryControl, primaryHttp, null));
 
     // the primary is back, but a recording runs: many fail-back intervals pass without a move
-    await().during(Duration.ofMillis(1_500)).atMost(WAIT).until(() -> client.server().orElseThrow().port(),
-        port -> port == b.controlPort());
+    await()
+        .during(Duration.ofMillis(1_500))
+        .atMost(WAIT)
+        .until(() -> client.server().orElseThrow().port(), port -> port == b.controlPort());
     assertThat(a.agent(AGENT)).isEmpty();
 
     assertThat(b.callEnded(callId).statusCode()).isEqualTo(200);
@@ -136,19 +156,35 @@ class FailoverTest {
   void staysWithTheFailOverServerWhenFailBackIsNever() throws Exception {
     int primaryControl = ServerNode.freePort();
     ServerNode b = node("cluster-b");
-    CaptureClient client = started(client("127.0.0.1:" + primaryControl, b.hostArg())
-        .failback(FailbackPolicy.NEVER, Duration.ofMillis(300)));
+    CaptureClient client =
+        started(
+            client("127.0.0.1:" + primaryControl, b.hostArg())
+                .failback(FailbackPolicy.NEVER, Duration.ofMillis(300)));
     awaitControlledBy(b, "secondary");
-    ServerNode a = own(ServerNode.start(tmp.resolve("cluster-a"), "cluster-a", primaryControl,
-        ServerNode.freePort(), null));
-    await().during(Duration.ofMillis(1_500)).atMost(WAIT).until(() -> a.agent(AGENT).isEmpty()
-        && client.server().map(ServerAddress::port).orElse(0) == b.controlPort());
+    ServerNode a =
+        own(
+            ServerNode.start(
+                tmp.resolve("cluster-a"),
+                "cluster-a",
+                primaryControl,
+                ServerNode.freePort(),
+                null));
+    await()
+        .during(Duration.ofMillis(1_500))
+        .atMost(WAIT)
+        .until(
+            () ->
+                a.agent(AGENT).isEmpty()
+                    && client.server().map(ServerAddress::port).orElse(0) == b.controlPort());
   }
 
   @Test
   void pendingSegmentsReachTheNextClusterWhenThePrimarysUploadServerIsGone() throws Exception {
     String deadMus = "http://127.0.0.1:" + ServerNode.freePort(); // nothing listens there
-    ServerNode a = own(ServerNode.start(tmp.resolve("cluster-a"), "cluster-a", 0, ServerNode.freePort(), deadMus));
+    ServerNode a =
+        own(
+            ServerNode.start(
+                tmp.resolve("cluster-a"), "cluster-a", 0, ServerNode.freePort(), deadMus));
     ServerNode b = node("cluster-b");
     CaptureClient client = started(client(a.hostArg(), b.hostArg()));
     awaitControlledBy(a, "primary");
@@ -159,8 +195,12 @@ class FailoverTest {
     await().atMost(WAIT).until(() -> Files.exists(client.spool().segmentFile(id, 1)));
     assertThat(a.callEnded("call-1").statusCode()).isEqualTo(200);
     assertThat(b.callEnded("call-1").statusCode()).isEqualTo(200);
-    await().atMost(WAIT).until(() -> client.spool().endedWithSegmentsLeft().stream()
-        .anyMatch(m -> m.recordingId().equals(id)));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client.spool().endedWithSegmentsLeft().stream()
+                    .anyMatch(m -> m.recordingId().equals(id)));
     assertThat(a.recording(id).orElseThrow().path("segments").size()).isZero();
 
     // the client offers the ended recording to the next server, which takes its segments: its
@@ -177,7 +217,10 @@ class FailoverTest {
   @Test
   void aRecordingAdoptedByTheNextClusterUploadsEverySegmentThere() throws Exception {
     String deadMus = "http://127.0.0.1:" + ServerNode.freePort();
-    ServerNode a = own(ServerNode.start(tmp.resolve("cluster-a"), "cluster-a", 0, ServerNode.freePort(), deadMus));
+    ServerNode a =
+        own(
+            ServerNode.start(
+                tmp.resolve("cluster-a"), "cluster-a", 0, ServerNode.freePort(), deadMus));
     ServerNode b = node("cluster-b");
     CaptureClient client = started(client(a.hostArg(), b.hostArg()));
     awaitControlledBy(a, "primary");
@@ -187,9 +230,12 @@ class FailoverTest {
     assertThat(b.callStarted("call-7", AGENT).statusCode()).isEqualTo(409);
     await().atMost(WAIT).until(() -> Files.exists(client.spool().segmentFile(id, 1)));
 
-    a.close(); // mid-call: the client keeps capturing and reports the recording to B, which adopts it
+    a.close(); // mid-call: the client keeps capturing and reports the recording to B, which
+    // adopts it
     awaitControlledBy(b, "secondary");
-    await().atMost(WAIT).until(() -> b.recording(id).map(r -> r.path("segments").size()).orElse(0) >= 2);
+    await()
+        .atMost(WAIT)
+        .until(() -> b.recording(id).map(r -> r.path("segments").size()).orElse(0) >= 2);
     assertThat(client.recorderState()).isEqualTo(Recorder.State.RECORDING);
     assertThat(b.callEnded("call-7").statusCode()).isEqualTo(200);
     await().atMost(WAIT).until(() -> b.holdsAllSegments(id));
@@ -203,7 +249,8 @@ class FailoverTest {
   void aServerThatAcceptsButNeverAnswersIsSkippedAfterTheHelloTimeout() throws Exception {
     ServerNode b = node("cluster-b");
     try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      // never accept()ed: the kernel completes the handshake, nobody ever speaks (a stopped process)
+      // never accept()ed: the kernel completes the handshake, nobody ever speaks (a stopped
+      // process)
       long started = System.currentTimeMillis();
       CaptureClient client = started(client("127.0.0.1:" + silent.getLocalPort(), b.hostArg()));
       awaitControlledBy(b, "secondary");

@@ -83,7 +83,9 @@ final class Canvas implements AutoCloseable {
     return gapFrame;
   }
 
-  /** Draws one screen's picture (0xRRGGBB, row by row) into its slot; unknown screens are ignored. */
+  /**
+   * Draws one screen's picture (0xRRGGBB, row by row) into its slot; unknown screens are ignored.
+   */
   boolean draw(int screenId, int srcWidth, int srcHeight, int[] rgb) {
     Slot slot = slots.get(screenId);
     if (slot == null) {

@@ -13,5 +13,11 @@ import java.nio.file.Path;
  * @param frames frames in the video
  * @param layout how the screens are placed in the video's picture
  */
-public record EncodedVideo(Path video, Path thumbnail, VideoCodec codec, long bytes, long durationMs, int frames,
+public record EncodedVideo(
+    Path video,
+    Path thumbnail,
+    VideoCodec codec,
+    long bytes,
+    long durationMs,
+    int frames,
     VideoLayout layout) {}

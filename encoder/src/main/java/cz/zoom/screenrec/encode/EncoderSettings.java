@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param maxWidth canvases wider than this (several monitors) are scaled down by a whole factor
  * @param maxHeight canvases taller than this are scaled down by a whole factor
  */
-public record EncoderSettings(VideoCodec codec, int fps, int quality, int threads, int maxWidth, int maxHeight) {
+public record EncoderSettings(
+    VideoCodec codec, int fps, int quality, int threads, int maxWidth, int maxHeight) {
   public static final int DEFAULT_FPS = 5;
   public static final int DEFAULT_QUALITY = 50;
   public static final int DEFAULT_MAX_WIDTH = 3840;
@@ -43,7 +44,8 @@ public record EncoderSettings(VideoCodec codec, int fps, int quality, int thread
   }
 
   public static EncoderSettings of(VideoCodec codec, int fps) {
-    return new EncoderSettings(codec, fps, DEFAULT_QUALITY, 2, DEFAULT_MAX_WIDTH, DEFAULT_MAX_HEIGHT);
+    return new EncoderSettings(
+        codec, fps, DEFAULT_QUALITY, 2, DEFAULT_MAX_WIDTH, DEFAULT_MAX_HEIGHT);
   }
 
   public EncoderSettings withCodec(VideoCodec c) {

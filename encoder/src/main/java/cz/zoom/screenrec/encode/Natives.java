@@ -9,11 +9,16 @@ import org.bytedeco.javacpp.Loader;
 /** Loads FFmpeg's natives once per JVM. */
 final class Natives {
   /**
-   * RGB to yuv420p and back: swscale's default (bilinear, fast rounding) costs about 2 dB on
-   * sharp text; accurate rounding and full chroma interpolation cost little at 5 fps.
+   * RGB to yuv420p and back: swscale's default (bilinear, fast rounding) costs about 2 dB on sharp
+   * text; accurate rounding and full chroma interpolation cost little at 5 fps.
    */
-  static final int SWS_FLAGS = Integer.getInteger("screenrec.swsFlags",
-      swscale.SWS_BICUBIC | swscale.SWS_ACCURATE_RND | swscale.SWS_FULL_CHR_H_INT | swscale.SWS_FULL_CHR_H_INP);
+  static final int SWS_FLAGS =
+      Integer.getInteger(
+          "screenrec.swsFlags",
+          swscale.SWS_BICUBIC
+              | swscale.SWS_ACCURATE_RND
+              | swscale.SWS_FULL_CHR_H_INT
+              | swscale.SWS_FULL_CHR_H_INP);
 
   private static volatile boolean loaded;
 

@@ -34,21 +34,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a recording's capture segments into one constant-frame-rate video plus a thumbnail.
  *
- * <p>At each output tick the video shows, per screen, the newest frame captured before the tick plus
- * half a frame interval (the capture nearest the tick): black before a screen's first frame, dark grey ({@link #GAP_RGB}) during a recorded
- * gap. Screens are composed side by side by their layout. Segments are streamed: memory holds one
- * canvas, one decoded frame per screen and the encoder's own buffers, whatever the length.
+ * <p>At each output tick the video shows, per screen, the newest frame captured before the tick
+ * plus half a frame interval (the capture nearest the tick): black before a screen's first frame,
+ * dark grey ({@link #GAP_RGB}) during a recorded gap. Screens are composed side by side by their
+ * layout. Segments are streamed: memory holds one canvas, one decoded frame per screen and the
+ * encoder's own buffers, whatever the length.
  *
- * <p>Thread-safe: an instance keeps no state between calls, so one encoder may run several
- * encodes at once (each takes {@link EncoderSettings#threads()} encoder threads).
+ * <p>Thread-safe: an instance keeps no state between calls, so one encoder may run several encodes
+ * at once (each takes {@link EncoderSettings#threads()} encoder threads).
  */
 public final class RecordingEncoder {
   private static final Logger log = LoggerFactory.getLogger(RecordingEncoder.class);
 
   /** Colour shown for a gap (paused, capture failed, ...): neutral dark grey. */
   public static final int GAP_RGB = 0x303030;
+
   /** Longest recording encoded; longer spans are refused rather than filling the disk. */
   public static final long MAX_DURATION_MS = 24L * 3600 * 1000;
+
   public static final int THUMBNAIL_WIDTH = 320;
   public static final String THUMBNAIL_NAME = "thumbnail.jpg";
 
@@ -68,23 +71,24 @@ public final class RecordingEncoder {
   }
 
   /**
-   * Loads FFmpeg's native libraries (a few hundred ms on first use) and quiets its logging. Call
-   * at start-up so the first encode does not pay for it; encode calls it anyway.
+   * Loads FFmpeg's native libraries (a few hundred ms on first use) and quiets its logging. Call at
+   * start-up so the first encode does not pay for it; encode calls it anyway.
    */
   public static void preload() {
     Natives.load();
   }
 
   /** {@link #encode(List, long, long, Path, Duration)} with no time limit. */
-  public EncodedVideo encode(List<Path> segmentsInIndexOrder, long startedAt, long endedAt, Path outputDir)
+  public EncodedVideo encode(
+      List<Path> segmentsInIndexOrder, long startedAt, long endedAt, Path outputDir)
       throws IOException {
     return encode(segmentsInIndexOrder, startedAt, endedAt, outputDir, null);
   }
 
   /**
-   * Encodes the segments into {@code outputDir}/video.&lt;ext&gt; and {@code outputDir}/thumbnail.jpg.
-   * Both are written under temporary names and renamed when complete, so a crash never leaves a
-   * half-written file under the final name.
+   * Encodes the segments into {@code outputDir}/video.&lt;ext&gt; and {@code
+   * outputDir}/thumbnail.jpg. Both are written under temporary names and renamed when complete, so
+   * a crash never leaves a half-written file under the final name.
    *
    * @param segmentsInIndexOrder segment files, index 0 first; unreadable ones are skipped
    * @param startedAt start of the video (UTC ms)
@@ -93,16 +97,26 @@ public final class RecordingEncoder {
    *     for no limit; past it the encode stops between two frames and nothing is kept
    * @throws EncodingException when no segment is readable, FFmpeg fails or the budget runs out
    */
-  public EncodedVideo encode(List<Path> segmentsInIndexOrder, long startedAt, long endedAt, Path outputDir,
-      Duration budget) throws IOException {
+  public EncodedVideo encode(
+      List<Path> segmentsInIndexOrder,
+      long startedAt,
+      long endedAt,
+      Path outputDir,
+      Duration budget)
+      throws IOException {
     Objects.requireNonNull(segmentsInIndexOrder, "segmentsInIndexOrder");
     Objects.requireNonNull(outputDir, "outputDir");
     if (endedAt <= startedAt) {
-      throw new IllegalArgumentException("endedAt (" + endedAt + ") must be after startedAt (" + startedAt + ")");
+      throw new IllegalArgumentException(
+          "endedAt (" + endedAt + ") must be after startedAt (" + startedAt + ")");
     }
     if (endedAt - startedAt > MAX_DURATION_MS) {
-      throw new IllegalArgumentException("recording lasts " + (endedAt - startedAt) + " ms, more than the "
-          + MAX_DURATION_MS + " ms the encoder accepts");
+      throw new IllegalArgumentException(
+          "recording lasts "
+              + (endedAt - startedAt)
+              + " ms, more than the "
+              + MAX_DURATION_MS
+              + " ms the encoder accepts");
     }
     Natives.load();
     if (!Files.isDirectory(outputDir)) {
@@ -111,7 +125,8 @@ public final class RecordingEncoder {
     List<ScreenLayout> screens = new ArrayList<>();
     List<Path> readable = readHeaders(segmentsInIndexOrder, screens);
     if (readable.isEmpty()) {
-      throw new EncodingException("none of the " + segmentsInIndexOrder.size() + " segments is readable");
+      throw new EncodingException(
+          "none of the " + segmentsInIndexOrder.size() + " segments is readable");
     }
     VideoLayout layout = VideoLayout.of(screens, settings.maxWidth(), settings.maxHeight());
 
@@ -125,7 +140,7 @@ public final class RecordingEncoder {
     long began = System.nanoTime();
     boolean done = false;
     try (Canvas canvas = new Canvas(layout);
-         SegmentEvents events = new SegmentEvents(readable)) {
+        SegmentEvents events = new SegmentEvents(readable)) {
       FFmpegFrameRecorder recorder = recorder(videoTmp, canvas);
       // FFmpeg creates the file with the process umask; screen recordings are the owner's alone
       ownerOnly(videoTmp);
@@ -138,11 +153,18 @@ public final class RecordingEncoder {
         long halfFrameMs = 500L / fps;
         for (int i = 0; i < frames; i++) {
           if (budget != null && System.nanoTime() - began > budget.toNanos()) {
-            throw new EncodingException("encoding took longer than its budget of " + budget.toSeconds()
-                + " s; stopped at frame " + i + " of " + frames);
+            throw new EncodingException(
+                "encoding took longer than its budget of "
+                    + budget.toSeconds()
+                    + " s; stopped at frame "
+                    + i
+                    + " of "
+                    + frames);
           }
           long tick = startedAt + i * 1000L / fps;
-          for (SegmentEvent e = events.peek(); e != null && e.time() < tick + halfFrameMs; e = events.peek()) {
+          for (SegmentEvent e = events.peek();
+              e != null && e.time() < tick + halfFrameMs;
+              e = events.peek()) {
             if (e instanceof SegmentEvent.Frame f) {
               canvas.draw(f.screenId(), f.width(), f.height(), f.rgb());
               // Frames resume after a gap; a frame inside one means the gap ended early.
@@ -164,15 +186,25 @@ public final class RecordingEncoder {
         recorder.release();
       }
       if (events.skipped() > 0 || events.truncated() > 0) {
-        log.warn("encoded with {} segment(s) skipped and {} truncated", events.skipped(), events.truncated());
+        log.warn(
+            "encoded with {} segment(s) skipped and {} truncated",
+            events.skipped(),
+            events.truncated());
       }
       move(videoTmp, video);
       move(thumbTmp, thumbnail);
       done = true;
       long bytes = Files.size(video);
       double seconds = (System.nanoTime() - began) / 1e9;
-      log.info("encoded {} frames {}x{} ({} ms of recording) as {} in {} s: {} bytes",
-          frames, canvas.width(), canvas.height(), endedAt - startedAt, codec, String.format("%.1f", seconds), bytes);
+      log.info(
+          "encoded {} frames {}x{} ({} ms of recording) as {} in {} s: {} bytes",
+          frames,
+          canvas.width(),
+          canvas.height(),
+          endedAt - startedAt,
+          codec,
+          String.format("%.1f", seconds),
+          bytes);
       return new EncodedVideo(video, thumbnail, codec, bytes, frames * 1000L / fps, frames, layout);
     } catch (FFmpegFrameRecorder.Exception e) {
       throw new EncodingException(codec.encoderName() + " failed: " + e.getMessage(), e);
@@ -203,7 +235,8 @@ public final class RecordingEncoder {
   private static List<Path> readHeaders(List<Path> segments, List<ScreenLayout> screens) {
     List<Path> readable = new ArrayList<>();
     for (Path p : segments) {
-      try (InputStream in = Files.newInputStream(p); SegmentReader r = new SegmentReader(in)) {
+      try (InputStream in = Files.newInputStream(p);
+          SegmentReader r = new SegmentReader(in)) {
         screens.addAll(r.header().screens());
         readable.add(p);
       } catch (IOException | RuntimeException e) {
@@ -213,9 +246,11 @@ public final class RecordingEncoder {
     return readable;
   }
 
-  private FFmpegFrameRecorder recorder(Path file, Canvas canvas) throws FFmpegFrameRecorder.Exception {
+  private FFmpegFrameRecorder recorder(Path file, Canvas canvas)
+      throws FFmpegFrameRecorder.Exception {
     VideoCodec codec = settings.codec();
-    FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), canvas.width(), canvas.height(), 0);
+    FFmpegFrameRecorder r =
+        new FFmpegFrameRecorder(file.toFile(), canvas.width(), canvas.height(), 0);
     r.setFormat(codec.format());
     r.setVideoCodecName(codec.encoderName());
     r.setFrameRate(settings.fps());
@@ -223,8 +258,10 @@ public final class RecordingEncoder {
     r.setImageScalingFlags(Natives.SWS_FLAGS);
     // A key frame every 10 s keeps seeking quick without paying for many full screens.
     r.setGopSize(settings.fps() * 10);
-    r.setVideoBitrate(codec.bitrate(settings.quality(), canvas.width(), canvas.height(), settings.fps()));
-    for (Map.Entry<String, String> o : codec.videoOptions(settings.quality(), settings.threads()).entrySet()) {
+    r.setVideoBitrate(
+        codec.bitrate(settings.quality(), canvas.width(), canvas.height(), settings.fps()));
+    for (Map.Entry<String, String> o :
+        codec.videoOptions(settings.quality(), settings.threads()).entrySet()) {
       r.setVideoOption(o.getKey(), o.getValue());
     }
     // swscale converts RGB with BT.601 limited-range coefficients; say so, or players guess.
@@ -245,15 +282,20 @@ public final class RecordingEncoder {
     BufferedImage thumb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = thumb.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
       g.drawImage(frame, 0, 0, w, h, null);
     } finally {
       g.dispose();
     }
     Files.deleteIfExists(file);
-    try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(file,
-        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnlyFile(file)))) {
+    try (OutputStream out =
+        Channels.newOutputStream(
+            Files.newByteChannel(
+                file,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                ownerOnlyFile(file)))) {
       if (!ImageIO.write(thumb, "jpg", out)) {
         throw new EncodingException("no JPEG writer available for the thumbnail");
       }
@@ -262,14 +304,17 @@ public final class RecordingEncoder {
 
   private static FileAttribute<?>[] ownerOnlyFile(Path path) {
     return path.getFileSystem().supportedFileAttributeViews().contains("posix")
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+        ? new FileAttribute<?>[] {
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+        }
         : new FileAttribute<?>[0];
   }
 
   private static void ownerOnly(Path path) throws IOException {
     if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
-          Files.isDirectory(path) ? "rwx------" : "rw-------"));
+      Files.setPosixFilePermissions(
+          path,
+          PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwx------" : "rw-------"));
     }
   }
 

@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The frames and gaps of a recording's segments, one after another, with one event of
- * look-ahead. Damage never ends the stream: an unreadable segment is skipped and a truncated one
- * simply has no more events; both are logged. Holds one segment open at a time.
+ * The frames and gaps of a recording's segments, one after another, with one event of look-ahead.
+ * Damage never ends the stream: an unreadable segment is skipped and a truncated one simply has no
+ * more events; both are logged. Holds one segment open at a time.
  */
 final class SegmentEvents implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(SegmentEvents.class);
@@ -52,8 +52,11 @@ final class SegmentEvents implements Closeable {
       if (e == null) {
         closeReader();
       } else if (e instanceof SegmentEvent.Truncated t) {
-        log.warn("segment {} is damaged after capture time {}: {}; the rest of it is treated as no new frames",
-            current.getFileName(), t.time(), t.reason());
+        log.warn(
+            "segment {} is damaged after capture time {}: {}; the rest of it is treated as no new frames",
+            current.getFileName(),
+            t.time(),
+            t.reason());
         truncated++;
         closeReader();
       } else if (e instanceof SegmentEvent.Frame || e instanceof SegmentEvent.Gap) {

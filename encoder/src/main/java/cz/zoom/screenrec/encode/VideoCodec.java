@@ -5,14 +5,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The output formats the encoder can produce, each tuned for screen content: mostly static
- * pictures with sharp text, where spending bits on unchanged areas is waste. All of them are
- * written as yuv420p because browsers do not reliably play the 4:4:4 profiles encoders would
- * otherwise pick for RGB input. The FFmpeg build used (org.bytedeco, LGPL) has no libx264, so
- * H.264 goes through Cisco's OpenH264.
+ * The output formats the encoder can produce, each tuned for screen content: mostly static pictures
+ * with sharp text, where spending bits on unchanged areas is waste. All of them are written as
+ * yuv420p because browsers do not reliably play the 4:4:4 profiles encoders would otherwise pick
+ * for RGB input. The FFmpeg build used (org.bytedeco, LGPL) has no libx264, so H.264 goes through
+ * Cisco's OpenH264.
  */
 public enum VideoCodec {
-  /** VP9 in WebM (libvpx, realtime): plays in every current browser, including Debian's Chromium. */
+  /**
+   * VP9 in WebM (libvpx, realtime): plays in every current browser, including Debian's Chromium.
+   */
   VP9_WEBM("vp9", "libvpx-vp9", "webm", "webm", "video/webm") {
     @Override
     Map<String, String> videoOptions(int quality, int threads) {
@@ -29,7 +31,9 @@ public enum VideoCodec {
       return o;
     }
   },
-  /** H.264 in MP4 (OpenH264), moov atom first so playback can start before the whole file arrived. */
+  /**
+   * H.264 in MP4 (OpenH264), moov atom first so playback can start before the whole file arrived.
+   */
   H264_MP4("h264", "libopenh264", "mp4", "mp4", "video/mp4") {
     @Override
     Map<String, String> videoOptions(int quality, int threads) {
@@ -56,7 +60,9 @@ public enum VideoCodec {
       return Map.of("movflags", "+faststart");
     }
   },
-  /** AV1 in WebM (libaom realtime, screen tools): the smallest files, at more encode CPU than VP9. */
+  /**
+   * AV1 in WebM (libaom realtime, screen tools): the smallest files, at more encode CPU than VP9.
+   */
   AV1_WEBM("av1", "libaom-av1", "webm", "webm", "video/webm") {
     @Override
     Map<String, String> videoOptions(int quality, int threads) {
@@ -121,7 +127,8 @@ public enum VideoCodec {
         }
       }
     }
-    throw new IllegalArgumentException("unknown video codec '" + text + "': expected vp9, h264 or av1");
+    throw new IllegalArgumentException(
+        "unknown video codec '" + text + "': expected vp9, h264 or av1");
   }
 
   /** Private options of the FFmpeg encoder for a quality 0..100. */

@@ -16,8 +16,8 @@ import java.util.Map;
  * @param width the canvas (video frame) width, even
  * @param height the canvas height, even
  * @param scale the canvas shows every {@code scale}-th desktop pixel each way
- * @param screens each screen's rectangle in desktop pixels, counted from the top-left corner of
- *     all screens, in id order; its place on the canvas is {@link #slot}
+ * @param screens each screen's rectangle in desktop pixels, counted from the top-left corner of all
+ *     screens, in id order; its place on the canvas is {@link #slot}
  */
 public record VideoLayout(int width, int height, int scale, List<ScreenLayout> screens) {
   /** Widest and tallest span of screens laid out; a larger one is refused rather than allocated. */
@@ -35,18 +35,25 @@ public record VideoLayout(int width, int height, int scale, List<ScreenLayout> s
 
   /**
    * Places the screens by their desktop layout, or side by side in id order when the layout has
-   * them overlapping (clients that do not know monitor positions report them all at 0,0).
-   * Screens seen with several sizes (segments of one recording) get a place as large as the
-   * largest. A span wider or taller than {@code maxWidth} x {@code maxHeight} is scaled down by a
-   * whole factor.
+   * them overlapping (clients that do not know monitor positions report them all at 0,0). Screens
+   * seen with several sizes (segments of one recording) get a place as large as the largest. A span
+   * wider or taller than {@code maxWidth} x {@code maxHeight} is scaled down by a whole factor.
    *
    * @throws IllegalArgumentException when the screens span more than {@link #MAX_SPAN} pixels
    */
   public static VideoLayout of(Collection<ScreenLayout> seen, int maxWidth, int maxHeight) {
     Map<Integer, ScreenLayout> byId = new HashMap<>();
     for (ScreenLayout s : seen) {
-      byId.merge(s.id(), s, (a, b) -> new ScreenLayout(a.id(), a.x(), a.y(),
-          Math.max(a.width(), b.width()), Math.max(a.height(), b.height())));
+      byId.merge(
+          s.id(),
+          s,
+          (a, b) ->
+              new ScreenLayout(
+                  a.id(),
+                  a.x(),
+                  a.y(),
+                  Math.max(a.width(), b.width()),
+                  Math.max(a.height(), b.height())));
     }
     List<ScreenLayout> screens = new ArrayList<>(byId.values());
     screens.sort(Comparator.comparingInt(ScreenLayout::id));
@@ -77,7 +84,9 @@ public record VideoLayout(int width, int height, int scale, List<ScreenLayout> s
     int scale = (int) Math.max(1, Math.max(ceilDiv(fullW, maxWidth), ceilDiv(fullH, maxHeight)));
     List<ScreenLayout> placed = new ArrayList<>();
     for (ScreenLayout s : screens) {
-      placed.add(new ScreenLayout(s.id(), (int) (s.x() - minX), (int) (s.y() - minY), s.width(), s.height()));
+      placed.add(
+          new ScreenLayout(
+              s.id(), (int) (s.x() - minX), (int) (s.y() - minY), s.width(), s.height()));
     }
     // yuv420p subsamples 2x2, so both sides must be even.
     int w = (int) ceilDiv(fullW, scale);
@@ -92,8 +101,10 @@ public record VideoLayout(int width, int height, int scale, List<ScreenLayout> s
       ScreenLayout a = screens.get(i);
       for (int j = i + 1; j < screens.size(); j++) {
         ScreenLayout b = screens.get(j);
-        if ((long) a.x() < (long) b.x() + b.width() && (long) b.x() < (long) a.x() + a.width()
-            && (long) a.y() < (long) b.y() + b.height() && (long) b.y() < (long) a.y() + a.height()) {
+        if ((long) a.x() < (long) b.x() + b.width()
+            && (long) b.x() < (long) a.x() + a.width()
+            && (long) a.y() < (long) b.y() + b.height()
+            && (long) b.y() < (long) a.y() + a.height()) {
           return true;
         }
       }
@@ -103,7 +114,10 @@ public record VideoLayout(int width, int height, int scale, List<ScreenLayout> s
 
   /** Where {@code screen} (one of {@link #screens}) is drawn on the canvas. */
   public Slot slot(ScreenLayout screen) {
-    return new Slot(screen.x() / scale, screen.y() / scale, (int) ceilDiv(screen.width(), scale),
+    return new Slot(
+        screen.x() / scale,
+        screen.y() / scale,
+        (int) ceilDiv(screen.width(), scale),
         (int) ceilDiv(screen.height(), scale));
   }
 

@@ -18,10 +18,10 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 
 /**
- * Reads an encoded video back: what it contains ({@link #probe}, {@link #verify}) and what it
- * shows at a given time ({@link #frameAt}, {@link #rgbAt}). Used to check a file before it is
- * called READY and by tests that check colours at times. One instance is for one thread; asking
- * for times in increasing order decodes the file once, going back reopens it.
+ * Reads an encoded video back: what it contains ({@link #probe}, {@link #verify}) and what it shows
+ * at a given time ({@link #frameAt}, {@link #rgbAt}). Used to check a file before it is called
+ * READY and by tests that check colours at times. One instance is for one thread; asking for times
+ * in increasing order decodes the file once, going back reopens it.
  */
 public final class VideoProbe implements AutoCloseable {
 
@@ -35,7 +35,8 @@ public final class VideoProbe implements AutoCloseable {
    * @param codecName FFmpeg's name of the video codec (vp9, h264, av1)
    * @param formatName FFmpeg's name of the container
    */
-  public record Info(long durationMs, int frames, int width, int height, String codecName, String formatName) {}
+  public record Info(
+      long durationMs, int frames, int width, int height, String codecName, String formatName) {}
 
   private final Path file;
   private FFmpegFrameGrabber grabber;
@@ -99,8 +100,10 @@ public final class VideoProbe implements AutoCloseable {
           }
         }
       }
-      long durationMs = containerUs > 0 ? containerUs / 1000
-          : endPts == Long.MIN_VALUE ? 0 : endPts * 1000L * tb.num() / tb.den();
+      long durationMs =
+          containerUs > 0
+              ? containerUs / 1000
+              : endPts == Long.MIN_VALUE ? 0 : endPts * 1000L * tb.num() / tb.den();
       if (packets == 0) {
         throw new IOException(file.getFileName() + " has no video frames");
       }
@@ -117,7 +120,10 @@ public final class VideoProbe implements AutoCloseable {
     }
   }
 
-  /** Decodes every frame; returns how many decoded. Slower than {@link #probe} but proves the whole file. */
+  /**
+   * Decodes every frame; returns how many decoded. Slower than {@link #probe} but proves the whole
+   * file.
+   */
   public static int verify(Path file) throws IOException {
     Natives.load();
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
@@ -148,8 +154,8 @@ public final class VideoProbe implements AutoCloseable {
 
   /**
    * The picture a player shows at {@code ms} from the start: the last frame whose timestamp is at
-   * or before it (the first frame for earlier times, the last one for later times). The image is
-   * a copy the caller may keep.
+   * or before it (the first frame for earlier times, the last one for later times). The image is a
+   * copy the caller may keep.
    */
   public BufferedImage frameAt(long ms) throws IOException {
     long us = ms * 1000;
@@ -173,7 +179,8 @@ public final class VideoProbe implements AutoCloseable {
       }
       return current;
     } catch (FrameGrabber.Exception e) {
-      throw new IOException(file.getFileName() + " does not decode at " + ms + " ms: " + e.getMessage(), e);
+      throw new IOException(
+          file.getFileName() + " does not decode at " + ms + " ms: " + e.getMessage(), e);
     }
   }
 
@@ -182,7 +189,10 @@ public final class VideoProbe implements AutoCloseable {
     return frameAt(ms).getRGB(x, y) & 0xFFFFFF;
   }
 
-  /** Mean colour (0xRRGGBB) of a rectangle at {@code ms}; less sensitive to coding noise than one pixel. */
+  /**
+   * Mean colour (0xRRGGBB) of a rectangle at {@code ms}; less sensitive to coding noise than one
+   * pixel.
+   */
   public int meanRgbAt(long ms, int x, int y, int w, int h) throws IOException {
     BufferedImage img = frameAt(ms);
     long r = 0;
@@ -199,7 +209,8 @@ public final class VideoProbe implements AutoCloseable {
       }
     }
     if (n == 0) {
-      throw new IllegalArgumentException("rectangle " + x + "," + y + " " + w + "x" + h + " is outside the picture");
+      throw new IllegalArgumentException(
+          "rectangle " + x + "," + y + " " + w + "x" + h + " is outside the picture");
     }
     return (int) (r / n) << 16 | (int) (g / n) << 8 | (int) (b / n);
   }
@@ -238,7 +249,8 @@ public final class VideoProbe implements AutoCloseable {
   }
 
   private static BufferedImage copy(Frame f) {
-    BufferedImage img = new BufferedImage(f.imageWidth, f.imageHeight, BufferedImage.TYPE_3BYTE_BGR);
+    BufferedImage img =
+        new BufferedImage(f.imageWidth, f.imageHeight, BufferedImage.TYPE_3BYTE_BGR);
     byte[] dst = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
     ByteBuffer src = (ByteBuffer) f.image[0];
     int row = f.imageWidth * 3;

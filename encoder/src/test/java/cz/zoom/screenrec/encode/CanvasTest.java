@@ -31,7 +31,8 @@ class CanvasTest {
 
   @Test
   void drawsPixelsAsBgr() {
-    try (Canvas c = new Canvas(VideoLayout.of(List.of(new ScreenLayout(0, 0, 0, 2, 1)), 4096, 4096))) {
+    try (Canvas c =
+        new Canvas(VideoLayout.of(List.of(new ScreenLayout(0, 0, 0, 2, 1)), 4096, 4096))) {
       c.draw(0, 2, 1, new int[] {0x112233, 0x445566});
       ByteBuffer b = (ByteBuffer) c.frame().image[0];
       assertThat(new byte[] {b.get(0), b.get(1), b.get(2), b.get(3), b.get(4), b.get(5)})
@@ -43,7 +44,8 @@ class CanvasTest {
 
   @Test
   void screensWithNegativeDesktopCoordinatesAreShiftedIntoTheCanvas() {
-    List<ScreenLayout> screens = List.of(new ScreenLayout(0, 0, 0, 100, 50), new ScreenLayout(1, -80, 10, 80, 40));
+    List<ScreenLayout> screens =
+        List.of(new ScreenLayout(0, 0, 0, 100, 50), new ScreenLayout(1, -80, 10, 80, 40));
     try (Canvas c = new Canvas(VideoLayout.of(screens, 4096, 4096))) {
       assertThat(c.width()).isEqualTo(180);
       assertThat(c.height()).isEqualTo(50);

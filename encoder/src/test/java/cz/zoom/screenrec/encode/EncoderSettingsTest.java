@@ -16,11 +16,16 @@ class EncoderSettingsTest {
 
   @Test
   void rejectsOutOfRangeValuesWithPreciseMessages() {
-    assertThatThrownBy(() -> EncoderSettings.defaults().withFps(0)).hasMessage("fps must be 1..60, was 0");
-    assertThatThrownBy(() -> EncoderSettings.defaults().withFps(61)).hasMessage("fps must be 1..60, was 61");
-    assertThatThrownBy(() -> EncoderSettings.defaults().withQuality(101)).hasMessage("quality must be 0..100, was 101");
-    assertThatThrownBy(() -> EncoderSettings.defaults().withThreads(0)).hasMessage("threads must be 1..16, was 0");
-    assertThatThrownBy(() -> EncoderSettings.defaults().withCodec(null)).hasMessage("codec must not be null");
+    assertThatThrownBy(() -> EncoderSettings.defaults().withFps(0))
+        .hasMessage("fps must be 1..60, was 0");
+    assertThatThrownBy(() -> EncoderSettings.defaults().withFps(61))
+        .hasMessage("fps must be 1..60, was 61");
+    assertThatThrownBy(() -> EncoderSettings.defaults().withQuality(101))
+        .hasMessage("quality must be 0..100, was 101");
+    assertThatThrownBy(() -> EncoderSettings.defaults().withThreads(0))
+        .hasMessage("threads must be 1..16, was 0");
+    assertThatThrownBy(() -> EncoderSettings.defaults().withCodec(null))
+        .hasMessage("codec must not be null");
     assertThatThrownBy(() -> new EncoderSettings(VideoCodec.AV1_WEBM, 5, 50, 1, 8, 100))
         .hasMessage("maxWidth must be 16..8192, was 8");
   }

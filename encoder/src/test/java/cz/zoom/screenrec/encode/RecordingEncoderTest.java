@@ -38,9 +38,12 @@ class RecordingEncoderTest {
   @ParameterizedTest
   @EnumSource(VideoCodec.class)
   void showsEachColourAtItsTimeWithEveryCodec(VideoCodec codec) throws IOException {
-    List<Path> segments = TestSegments.solid(dir, 320, 240, T0, T0 + 6000, FPS, 2000, TestSegments::rgbThirds);
+    List<Path> segments =
+        TestSegments.solid(dir, 320, 240, T0, T0 + 6000, FPS, 2000, TestSegments::rgbThirds);
 
-    EncodedVideo v = new RecordingEncoder(EncoderSettings.of(codec, FPS)).encode(segments, T0, T0 + 6000, dir.resolve("out"));
+    EncodedVideo v =
+        new RecordingEncoder(EncoderSettings.of(codec, FPS))
+            .encode(segments, T0, T0 + 6000, dir.resolve("out"));
 
     assertThat(v.codec()).isEqualTo(codec);
     assertThat(v.video()).hasFileName("video." + codec.extension()).exists();
@@ -57,11 +60,13 @@ class RecordingEncoderTest {
     assertThat(info.height()).isEqualTo(240);
     assertThat(info.frames()).isEqualTo(30);
     assertThat(info.durationMs()).isBetween(6000 - FRAME_MS, 6000 + FRAME_MS);
-    assertThat(info.codecName()).isEqualTo(switch (codec) {
-      case VP9_WEBM -> "vp9";
-      case H264_MP4 -> "h264";
-      case AV1_WEBM -> "av1";
-    });
+    assertThat(info.codecName())
+        .isEqualTo(
+            switch (codec) {
+              case VP9_WEBM -> "vp9";
+              case H264_MP4 -> "h264";
+              case AV1_WEBM -> "av1";
+            });
     assertThat(VideoProbe.verify(v.video())).isEqualTo(30);
 
     try (VideoProbe probe = VideoProbe.open(v.video())) {
@@ -86,7 +91,8 @@ class RecordingEncoderTest {
 
   @Test
   void blackBeforeTheFirstFrameAndTheLastFrameHeldToTheEnd() throws IOException {
-    List<Path> segments = TestSegments.solid(dir, 64, 48, T0 + 1000, T0 + 2000, FPS, 5000, t -> RED);
+    List<Path> segments =
+        TestSegments.solid(dir, 64, 48, T0 + 1000, T0 + 2000, FPS, 5000, t -> RED);
 
     EncodedVideo v = vp9().encode(segments, T0, T0 + 4000, dir.resolve("out"));
 
@@ -101,7 +107,8 @@ class RecordingEncoderTest {
 
   @Test
   void framesCapturedBeforeTheStartShowFromTheFirstTick() throws IOException {
-    List<Path> segments = TestSegments.solid(dir, 64, 48, T0 - 3000, T0 - 2000, FPS, 5000, t -> BLUE);
+    List<Path> segments =
+        TestSegments.solid(dir, 64, 48, T0 - 3000, T0 - 2000, FPS, 5000, t -> BLUE);
 
     EncodedVideo v = vp9().encode(segments, T0, T0 + 1000, dir.resolve("out"));
 
@@ -134,7 +141,8 @@ class RecordingEncoderTest {
 
   @Test
   void aTruncatedSegmentDecodesAsFarAsItIsValid() throws IOException {
-    List<Path> segments = TestSegments.solid(dir, 64, 48, T0, T0 + 6000, FPS, 2000, TestSegments::rgbThirds);
+    List<Path> segments =
+        TestSegments.solid(dir, 64, 48, T0, T0 + 6000, FPS, 2000, TestSegments::rgbThirds);
     // keep the header and the first few frames of the green segment
     Path green = segments.get(1);
     byte[] whole = Files.readAllBytes(green);
@@ -153,7 +161,8 @@ class RecordingEncoderTest {
 
   @Test
   void aGarbageSegmentIsSkipped() throws IOException {
-    List<Path> segments = TestSegments.solid(dir, 64, 48, T0, T0 + 6000, FPS, 2000, TestSegments::rgbThirds);
+    List<Path> segments =
+        TestSegments.solid(dir, 64, 48, T0, T0 + 6000, FPS, 2000, TestSegments::rgbThirds);
     byte[] junk = new byte[5000];
     new Random(42).nextBytes(junk);
     Files.write(segments.get(1), junk);
@@ -205,9 +214,10 @@ class RecordingEncoderTest {
 
   @Test
   void twoScreensSideBySide() throws IOException {
-    List<ScreenLayout> screens = List.of(new ScreenLayout(0, 0, 0, 160, 120), new ScreenLayout(1, 160, 0, 160, 120));
-    List<Path> segments = TestSegments.solid(dir, screens, T0, T0 + 2000, FPS, 2000,
-        (id, t) -> id == 0 ? RED : BLUE);
+    List<ScreenLayout> screens =
+        List.of(new ScreenLayout(0, 0, 0, 160, 120), new ScreenLayout(1, 160, 0, 160, 120));
+    List<Path> segments =
+        TestSegments.solid(dir, screens, T0, T0 + 2000, FPS, 2000, (id, t) -> id == 0 ? RED : BLUE);
 
     EncodedVideo v = vp9().encode(segments, T0, T0 + 2000, dir.resolve("out"));
 
@@ -221,14 +231,21 @@ class RecordingEncoderTest {
 
   @Test
   void screensAllReportedAtTheOriginArePlacedSideBySide() throws IOException {
-    List<ScreenLayout> screens = List.of(new ScreenLayout(0, 0, 0, 96, 64), new ScreenLayout(1, 0, 0, 64, 64));
-    List<Path> segments = TestSegments.solid(dir, screens, T0, T0 + 1000, FPS, 2000,
-        (id, t) -> id == 0 ? GREEN : RED);
+    List<ScreenLayout> screens =
+        List.of(new ScreenLayout(0, 0, 0, 96, 64), new ScreenLayout(1, 0, 0, 64, 64));
+    List<Path> segments =
+        TestSegments.solid(
+            dir, screens, T0, T0 + 1000, FPS, 2000, (id, t) -> id == 0 ? GREEN : RED);
 
     EncodedVideo v = vp9().encode(segments, T0, T0 + 1000, dir.resolve("out"));
 
-    assertThat(v.layout()).isEqualTo(new VideoLayout(160, 64, 1,
-        List.of(new ScreenLayout(0, 0, 0, 96, 64), new ScreenLayout(1, 96, 0, 64, 64))));
+    assertThat(v.layout())
+        .isEqualTo(
+            new VideoLayout(
+                160,
+                64,
+                1,
+                List.of(new ScreenLayout(0, 0, 0, 96, 64), new ScreenLayout(1, 96, 0, 64, 64))));
     assertThat(vp9().layout(segments)).contains(v.layout());
     try (VideoProbe probe = VideoProbe.open(v.video())) {
       assertThat(probe.width()).isEqualTo(160);
@@ -241,8 +258,9 @@ class RecordingEncoderTest {
   void oddScreenSizesArePaddedToEvenForYuv420p() throws IOException {
     List<Path> segments = TestSegments.solid(dir, 101, 77, T0, T0 + 1000, FPS, 2000, t -> RED);
 
-    EncodedVideo v = new RecordingEncoder(EncoderSettings.of(VideoCodec.H264_MP4, FPS))
-        .encode(segments, T0, T0 + 1000, dir.resolve("out"));
+    EncodedVideo v =
+        new RecordingEncoder(EncoderSettings.of(VideoCodec.H264_MP4, FPS))
+            .encode(segments, T0, T0 + 1000, dir.resolve("out"));
 
     VideoProbe.Info info = VideoProbe.probe(v.video());
     assertThat(info.width()).isEqualTo(102);
@@ -251,9 +269,10 @@ class RecordingEncoderTest {
 
   @Test
   void wideLayoutsAreScaledDownByAWholeFactor() throws IOException {
-    List<ScreenLayout> screens = List.of(new ScreenLayout(0, 0, 0, 200, 100), new ScreenLayout(1, 200, 0, 200, 100));
-    List<Path> segments = TestSegments.solid(dir, screens, T0, T0 + 1000, FPS, 2000,
-        (id, t) -> id == 0 ? RED : BLUE);
+    List<ScreenLayout> screens =
+        List.of(new ScreenLayout(0, 0, 0, 200, 100), new ScreenLayout(1, 200, 0, 200, 100));
+    List<Path> segments =
+        TestSegments.solid(dir, screens, T0, T0 + 1000, FPS, 2000, (id, t) -> id == 0 ? RED : BLUE);
     EncoderSettings s = new EncoderSettings(VideoCodec.VP9_WEBM, FPS, 50, 1, 256, 256);
 
     EncodedVideo v = new RecordingEncoder(s).encode(segments, T0, T0 + 1000, dir.resolve("out"));
@@ -294,7 +313,8 @@ class RecordingEncoderTest {
     assertThatThrownBy(() -> vp9().encode(List.of(), T0, T0, dir))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("endedAt (" + T0 + ") must be after startedAt (" + T0 + ")");
-    assertThatThrownBy(() -> vp9().encode(List.of(), T0, T0 + RecordingEncoder.MAX_DURATION_MS + 1, dir))
+    assertThatThrownBy(
+            () -> vp9().encode(List.of(), T0, T0 + RecordingEncoder.MAX_DURATION_MS + 1, dir))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("more than the 86400000 ms");
   }
@@ -319,7 +339,9 @@ class RecordingEncoderTest {
   }
 
   private static void assertClose(int actual, int expected) {
-    assertThat(distance(actual, expected)).as("colour %06x, expected %06x", actual, expected).isLessThanOrEqualTo(40);
+    assertThat(distance(actual, expected))
+        .as("colour %06x, expected %06x", actual, expected)
+        .isLessThanOrEqualTo(40);
   }
 
   private static int distance(int a, int b) {
@@ -333,9 +355,14 @@ class RecordingEncoderTest {
   @Test
   void anEncodeThatOutrunsItsBudgetStopsAndKeepsNothing() throws IOException {
     // one short segment stretched over an hour: 18,000 frames, far more than a second's work
-    List<Path> segments = TestSegments.solid(dir, 320, 240, T0, T0 + 2000, FPS, 2000, TestSegments::rgbThirds);
+    List<Path> segments =
+        TestSegments.solid(dir, 320, 240, T0, T0 + 2000, FPS, 2000, TestSegments::rgbThirds);
     long began = System.nanoTime();
-    assertThatThrownBy(() -> vp9().encode(segments, T0, T0 + 3_600_000, dir.resolve("out"), Duration.ofSeconds(1)))
+    assertThatThrownBy(
+            () ->
+                vp9()
+                    .encode(
+                        segments, T0, T0 + 3_600_000, dir.resolve("out"), Duration.ofSeconds(1)))
         .isInstanceOf(EncodingException.class)
         .hasMessageContaining("longer than its budget of 1 s");
     assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(30));
@@ -343,7 +370,8 @@ class RecordingEncoderTest {
       assertThat(files).as("no partial video or thumbnail").isEmpty();
     }
 
-    EncodedVideo within = vp9().encode(segments, T0, T0 + 2000, dir.resolve("out"), Duration.ofMinutes(5));
+    EncodedVideo within =
+        vp9().encode(segments, T0, T0 + 2000, dir.resolve("out"), Duration.ofMinutes(5));
     assertThat(within.frames()).isEqualTo(10);
   }
 }

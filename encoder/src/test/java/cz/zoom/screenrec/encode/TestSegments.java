@@ -22,15 +22,23 @@ final class TestSegments {
    * Writes one segment per {@code segmentMs} covering [start, end) at {@code fps}, each frame of
    * every screen filled with {@code colour(time)} (per screen: colour + screen id, see callers).
    */
-  static List<Path> solid(Path dir, List<ScreenLayout> screens, long start, long end, int fps, long segmentMs,
-      ScreenColour colour) throws IOException {
+  static List<Path> solid(
+      Path dir,
+      List<ScreenLayout> screens,
+      long start,
+      long end,
+      int fps,
+      long segmentMs,
+      ScreenColour colour)
+      throws IOException {
     List<Path> out = new ArrayList<>();
     int index = 0;
     for (long segStart = start; segStart < end; segStart += segmentMs, index++) {
       Path p = dir.resolve("segment-" + index + ".seg");
       long segEnd = Math.min(end, segStart + segmentMs);
       try (OutputStream os = Files.newOutputStream(p)) {
-        SegmentWriter w = new SegmentWriter(os, new SegmentHeader(RECORDING, index, segStart, screens));
+        SegmentWriter w =
+            new SegmentWriter(os, new SegmentHeader(RECORDING, index, segStart, screens));
         for (long t = segStart; t < segEnd; t += 1000 / fps) {
           for (ScreenLayout s : screens) {
             int[] px = new int[s.width() * s.height()];
@@ -45,9 +53,23 @@ final class TestSegments {
     return out;
   }
 
-  static List<Path> solid(Path dir, int width, int height, long start, long end, int fps, long segmentMs,
-      LongToIntFunction colour) throws IOException {
-    return solid(dir, List.of(new ScreenLayout(0, 0, 0, width, height)), start, end, fps, segmentMs,
+  static List<Path> solid(
+      Path dir,
+      int width,
+      int height,
+      long start,
+      long end,
+      int fps,
+      long segmentMs,
+      LongToIntFunction colour)
+      throws IOException {
+    return solid(
+        dir,
+        List.of(new ScreenLayout(0, 0, 0, width, height)),
+        start,
+        end,
+        fps,
+        segmentMs,
         (screen, t) -> colour.applyAsInt(t));
   }
 

@@ -6,7 +6,11 @@ package cz.zoom.screenrec.protocol;
  * @param nextSegmentIndex index the client will give its next segment
  * @param originClusterId cluster that started the recording, or null if the client does not say
  */
-public record ActiveRecording(String recordingId, String callId, long startedAt, int nextSegmentIndex,
+public record ActiveRecording(
+    String recordingId,
+    String callId,
+    long startedAt,
+    int nextSegmentIndex,
     String originClusterId) {
 
   public ActiveRecording(String recordingId, String callId, long startedAt, int nextSegmentIndex) {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
@@ -38,20 +38,24 @@ public final class ControlCodec {
    * them (docs/protocol.md, "Compatibility").
    */
   private static ObjectMapper strictMapper() {
-    ObjectMapper mapper = new ObjectMapper()
-        .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-        .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
-        .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false)
-        .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
-    mapper.coercionConfigFor(LogicalType.Textual)
+    ObjectMapper mapper =
+        new ObjectMapper()
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+            .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false)
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-    mapper.coercionConfigFor(LogicalType.Integer)
+    mapper
+        .coercionConfigFor(LogicalType.Integer)
         .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
-    mapper.coercionConfigFor(LogicalType.Boolean)
+    mapper
+        .coercionConfigFor(LogicalType.Boolean)
         .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
     return mapper;
@@ -86,13 +90,14 @@ public final class ControlCodec {
 
   /** Maps whatever a pipeline threw while reading to the protocol error the peer should get. */
   public static ProtocolException classify(Throwable cause) {
-    Throwable t = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    Throwable t =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (t instanceof ProtocolException pe) {
       return pe;
     }
     if (t instanceof TooLongFrameException) {
-      return new ProtocolException(ErrorCode.FRAME_TOO_LARGE,
-          "frames are at most " + Limits.MAX_FRAME_BYTES + " bytes");
+      return new ProtocolException(
+          ErrorCode.FRAME_TOO_LARGE, "frames are at most " + Limits.MAX_FRAME_BYTES + " bytes");
     }
     return new ProtocolException(ErrorCode.INTERNAL, "internal error");
   }
@@ -115,7 +120,8 @@ public final class ControlCodec {
 
   private static ProtocolException mapParseError(IOException e) {
     if (e instanceof InvalidTypeIdException) {
-      return new ProtocolException(ErrorCode.UNKNOWN_TYPE,
+      return new ProtocolException(
+          ErrorCode.UNKNOWN_TYPE,
           "type is missing or not a message of protocol version " + Limits.PROTOCOL_VERSION);
     }
     if (e instanceof com.fasterxml.jackson.core.JsonParseException) {
@@ -158,7 +164,8 @@ public final class ControlCodec {
 
   static final class MessageEncoder extends MessageToByteEncoder<ControlMessage> {
     @Override
-    protected void encode(ChannelHandlerContext ctx, ControlMessage message, ByteBuf out) throws IOException {
+    protected void encode(ChannelHandlerContext ctx, ControlMessage message, ByteBuf out)
+        throws IOException {
       int lengthIndex = out.writerIndex();
       out.writeInt(0);
       try (ByteBufOutputStream body = new ByteBufOutputStream(out)) {
@@ -166,7 +173,8 @@ public final class ControlCodec {
       }
       int length = out.writerIndex() - lengthIndex - 4;
       if (length > Limits.MAX_FRAME_BYTES) {
-        throw new IllegalStateException("message exceeds the frame limit: " + message.getClass().getSimpleName());
+        throw new IllegalStateException(
+            "message exceeds the frame limit: " + message.getClass().getSimpleName());
       }
       out.setInt(lengthIndex, length);
     }

@@ -18,7 +18,8 @@ public record Hello(
     ActiveRecording activeRecording,
     long clientTime,
     Integer hostIndex,
-    List<PendingRecording> pendingRecordings) implements ControlMessage {
+    List<PendingRecording> pendingRecordings)
+    implements ControlMessage {
 
   /**
    * Pending recordings one HELLO may list: a HELLO with this many, and every other field at its
@@ -32,19 +33,39 @@ public record Hello(
   }
 
   /** A HELLO from a client with nothing in progress and nothing pending. */
-  public Hello(int protocolVersion, String agent, String machine, String clientVersion, List<Screen> screens,
-      ActiveRecording activeRecording, long clientTime) {
-    this(protocolVersion, agent, machine, clientVersion, screens, activeRecording, clientTime, null, List.of());
+  public Hello(
+      int protocolVersion,
+      String agent,
+      String machine,
+      String clientVersion,
+      List<Screen> screens,
+      ActiveRecording activeRecording,
+      long clientTime) {
+    this(
+        protocolVersion,
+        agent,
+        machine,
+        clientVersion,
+        screens,
+        activeRecording,
+        clientTime,
+        null,
+        List.of());
   }
 
   @Override
   public void validate() {
     if (protocolVersion != Limits.PROTOCOL_VERSION) {
-      throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION,
-          "this server speaks protocol version " + Limits.PROTOCOL_VERSION + ", not " + protocolVersion);
+      throw new ProtocolException(
+          ErrorCode.UNSUPPORTED_VERSION,
+          "this server speaks protocol version "
+              + Limits.PROTOCOL_VERSION
+              + ", not "
+              + protocolVersion);
     }
     if (agent == null || !Limits.NAME.matcher(agent).matches()) {
-      throw new ProtocolException(ErrorCode.INVALID_AGENT,
+      throw new ProtocolException(
+          ErrorCode.INVALID_AGENT,
           "agent must be 1-128 characters of letters, digits and . _ @ : -, not only dots");
     }
     Limits.requireText("machine", machine, false);

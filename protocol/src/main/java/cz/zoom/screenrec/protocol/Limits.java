@@ -6,16 +6,20 @@ import java.util.regex.Pattern;
 public final class Limits {
   /** Version of the control protocol spoken by this build. */
   public static final int PROTOCOL_VERSION = 1;
+
   /** Largest frame payload in bytes (length prefix excluded). */
   public static final int MAX_FRAME_BYTES = 64 * 1024;
+
   public static final int MAX_NAME_LENGTH = 128;
   public static final int MAX_TEXT_LENGTH = 1024;
   public static final int MAX_SCREENS = 16;
+
   /**
    * Agent names, call ids and cluster ids: letters, digits and {@code . _ @ : -}, 1..128
    * characters, not only dots: names become path components, where "." and ".." mean directories.
    */
   public static final Pattern NAME = Pattern.compile("(?!\\.+$)[A-Za-z0-9._@:-]{1,128}");
+
   /** Recording ids are UUIDs in canonical lower-case form. */
   public static final Pattern RECORDING_ID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -24,7 +28,8 @@ public final class Limits {
 
   public static String requireName(String field, String value) {
     if (value == null || !NAME.matcher(value).matches()) {
-      throw new ProtocolException(ErrorCode.BAD_MESSAGE,
+      throw new ProtocolException(
+          ErrorCode.BAD_MESSAGE,
           field + " must be 1-128 characters of letters, digits and . _ @ : -, not only dots");
     }
     return value;
@@ -48,15 +53,16 @@ public final class Limits {
       throw new ProtocolException(ErrorCode.BAD_MESSAGE, field + " must not be empty");
     }
     if (value.length() > MAX_TEXT_LENGTH) {
-      throw new ProtocolException(ErrorCode.BAD_MESSAGE,
-          field + " is longer than " + MAX_TEXT_LENGTH + " characters");
+      throw new ProtocolException(
+          ErrorCode.BAD_MESSAGE, field + " is longer than " + MAX_TEXT_LENGTH + " characters");
     }
     return value;
   }
 
   public static void requireRange(String field, long value, long min, long max) {
     if (value < min || value > max) {
-      throw new ProtocolException(ErrorCode.BAD_MESSAGE,
+      throw new ProtocolException(
+          ErrorCode.BAD_MESSAGE,
           field + " must be between " + min + " and " + max + ", was " + value);
     }
   }

@@ -7,7 +7,12 @@ package cz.zoom.screenrec.protocol;
  * @param segmentCount total segments of the recording
  * @param originClusterId cluster that started the recording
  */
-public record PendingRecording(String recordingId, String callId, long startedAt, long endedAt, int segmentCount,
+public record PendingRecording(
+    String recordingId,
+    String callId,
+    long startedAt,
+    long endedAt,
+    int segmentCount,
     String originClusterId) {
   void validate() {
     Limits.requireRecordingId(recordingId);

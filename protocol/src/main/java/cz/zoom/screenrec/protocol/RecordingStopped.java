@@ -6,7 +6,8 @@ package cz.zoom.screenrec.protocol;
  * @param segmentCount how many segments the recording has; all of them are spooled for upload
  * @param endedAt capture time of the end of the recording (UTC ms, client clock)
  */
-public record RecordingStopped(String recordingId, int segmentCount, long startedAt, long endedAt, String reason)
+public record RecordingStopped(
+    String recordingId, int segmentCount, long startedAt, long endedAt, String reason)
     implements ControlMessage {
   @Override
   public void validate() {

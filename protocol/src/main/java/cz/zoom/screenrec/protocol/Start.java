@@ -13,7 +13,8 @@ public record Start(
     String callId,
     String uploadUrl,
     String uploadToken,
-    CaptureSettings capture) implements ControlMessage {
+    CaptureSettings capture)
+    implements ControlMessage {
 
   @Override
   public void validate() {

@@ -20,17 +20,35 @@ public record Welcome(
     String adoptedRecordingId,
     String uploadToken,
     long serverTime,
-    List<UploadGrant> uploadGrants) implements ControlMessage {
+    List<UploadGrant> uploadGrants)
+    implements ControlMessage {
 
   public Welcome {
     uploadGrants = uploadGrants == null ? List.of() : List.copyOf(uploadGrants);
   }
 
   /** A WELCOME that grants no pending uploads. */
-  public Welcome(String sessionId, String clusterId, long heartbeatIntervalMs, long deadPeerTimeoutMs,
-      CaptureSettings capture, String uploadUrl, String adoptedRecordingId, String uploadToken, long serverTime) {
-    this(sessionId, clusterId, heartbeatIntervalMs, deadPeerTimeoutMs, capture, uploadUrl, adoptedRecordingId,
-        uploadToken, serverTime, List.of());
+  public Welcome(
+      String sessionId,
+      String clusterId,
+      long heartbeatIntervalMs,
+      long deadPeerTimeoutMs,
+      CaptureSettings capture,
+      String uploadUrl,
+      String adoptedRecordingId,
+      String uploadToken,
+      long serverTime) {
+    this(
+        sessionId,
+        clusterId,
+        heartbeatIntervalMs,
+        deadPeerTimeoutMs,
+        capture,
+        uploadUrl,
+        adoptedRecordingId,
+        uploadToken,
+        serverTime,
+        List.of());
   }
 
   @Override

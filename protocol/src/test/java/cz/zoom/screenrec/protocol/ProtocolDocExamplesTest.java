@@ -28,13 +28,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps docs/protocol.md honest: every example in it goes through the reference codec, so a
- * renamed field, a changed bound or a new error code breaks this test rather than a client
- * someone wrote from the page.
+ * Keeps docs/protocol.md honest: every example in it goes through the reference codec, so a renamed
+ * field, a changed bound or a new error code breaks this test rather than a client someone wrote
+ * from the page.
  *
- * <p>Fenced blocks the page uses: {@code json} (one message), {@code transcript} (lines
- * {@code C→S <json>} / {@code S→C <json>} / {@code # comment}), {@code invalid} (lines
- * {@code <ERROR_CODE> <payload>}), {@code hex} (a real frame as hex bytes).
+ * <p>Fenced blocks the page uses: {@code json} (one message), {@code transcript} (lines {@code C→S
+ * <json>} / {@code S→C <json>} / {@code # comment}), {@code invalid} (lines {@code <ERROR_CODE>
+ * <payload>}), {@code hex} (a real frame as hex bytes).
  */
 class ProtocolDocExamplesTest {
 
@@ -77,8 +77,9 @@ class ProtocolDocExamplesTest {
     try {
       return ControlCodec.fromJson(json.getBytes(StandardCharsets.UTF_8));
     } catch (ProtocolException e) {
-      throw new AssertionError("documented example is rejected with " + e.code() + " (" + e.getMessage()
-          + "): " + json, e);
+      throw new AssertionError(
+          "documented example is rejected with " + e.code() + " (" + e.getMessage() + "): " + json,
+          e);
     }
   }
 
@@ -91,10 +92,11 @@ class ProtocolDocExamplesTest {
   }
 
   /**
-   * Unknown fields are silently ignored by the codec, so a misspelt field in an example would
-   * pass parsing; comparing with the re-encoded message catches it.
+   * Unknown fields are silently ignored by the codec, so a misspelt field in an example would pass
+   * parsing; comparing with the re-encoded message catches it.
    */
-  private static void assertEveryFieldSurvives(String path, JsonNode example, JsonNode reencoded, String json) {
+  private static void assertEveryFieldSurvives(
+      String path, JsonNode example, JsonNode reencoded, String json) {
     if (example.isObject()) {
       Iterator<Map.Entry<String, JsonNode>> fields = example.fields();
       while (fields.hasNext()) {
@@ -104,7 +106,9 @@ class ProtocolDocExamplesTest {
           continue;
         }
         if (back == null) {
-          fail("field %s%s of a documented example is not a field of the message: %s", path, f.getKey(), json);
+          fail(
+              "field %s%s of a documented example is not a field of the message: %s",
+              path, f.getKey(), json);
         }
         assertEveryFieldSurvives(path + f.getKey() + ".", f.getValue(), back, json);
       }
@@ -122,7 +126,8 @@ class ProtocolDocExamplesTest {
     ControlMessage m = parse(json);
     byte[] reencoded = ControlCodec.toJson(m);
     assertThat(ControlCodec.fromJson(reencoded)).as("round trip of %s", json).isEqualTo(m);
-    assertEveryFieldSurvives("", tree(json), tree(new String(reencoded, StandardCharsets.UTF_8)), json);
+    assertEveryFieldSurvives(
+        "", tree(json), tree(new String(reencoded, StandardCharsets.UTF_8)), json);
     return m;
   }
 
@@ -134,8 +139,12 @@ class ProtocolDocExamplesTest {
   void everyJsonExampleIsAValidMessageWithOnlyKnownFields() {
     List<String> examples = blocks("json");
     assertThat(examples).hasSizeGreaterThanOrEqualTo(11);
-    Set<String> types = examples.stream().map(String::strip).peek(ProtocolDocExamplesTest::checkExample)
-        .map(ProtocolDocExamplesTest::typeOf).collect(Collectors.toSet());
+    Set<String> types =
+        examples.stream()
+            .map(String::strip)
+            .peek(ProtocolDocExamplesTest::checkExample)
+            .map(ProtocolDocExamplesTest::typeOf)
+            .collect(Collectors.toSet());
     assertThat(types).as("message types with an example").containsAll(allTypeNames());
   }
 
@@ -170,12 +179,15 @@ class ProtocolDocExamplesTest {
       } else if (m instanceof Resume r) {
         commandsAwaitingAck.put(r.seq(), type);
       } else if (m instanceof Ack a) {
-        assertThat(commandsAwaitingAck.remove(a.seq())).as("ACK %s answers a command", a.seq()).isNotNull();
+        assertThat(commandsAwaitingAck.remove(a.seq()))
+            .as("ACK %s answers a command", a.seq())
+            .isNotNull();
       } else if (m instanceof Heartbeat h) {
         heartbeatsAwaitingAck.put(h.seq(), h.clientTime());
       } else if (m instanceof HeartbeatAck h) {
         assertThat(heartbeatsAwaitingAck.remove(h.seq()))
-            .as("HEARTBEAT_ACK %s echoes its HEARTBEAT's clientTime", h.seq()).isEqualTo(h.clientTime());
+            .as("HEARTBEAT_ACK %s echoes its HEARTBEAT's clientTime", h.seq())
+            .isEqualTo(h.clientTime());
       }
     }
     assertThat(order.get(0)).isEqualTo("HELLO");
@@ -265,16 +277,20 @@ class ProtocolDocExamplesTest {
   @Test
   void everyMessageTypeHasASectionAndEveryErrorCodeARow() {
     for (String type : allTypeNames()) {
-      assertThat(doc).as("section for %s", type).containsPattern("(?m)^### .*\\b" + Pattern.quote(type) + "\\b");
+      assertThat(doc)
+          .as("section for %s", type)
+          .containsPattern("(?m)^### .*\\b" + Pattern.quote(type) + "\\b");
     }
     for (ErrorCode code : ErrorCode.values()) {
       assertThat(doc).as("error table row for %s", code).contains("| `" + code.name() + "` |");
     }
-    assertThat(doc).contains("`protocolVersion` | int32 | req. | MUST be `" + Limits.PROTOCOL_VERSION + "`");
+    assertThat(doc)
+        .contains("`protocolVersion` | int32 | req. | MUST be `" + Limits.PROTOCOL_VERSION + "`");
   }
 
   private static Set<String> allTypeNames() {
     return Arrays.stream(ControlMessage.class.getAnnotation(JsonSubTypes.class).value())
-        .map(JsonSubTypes.Type::name).collect(Collectors.toSet());
+        .map(JsonSubTypes.Type::name)
+        .collect(Collectors.toSet());
   }
 }

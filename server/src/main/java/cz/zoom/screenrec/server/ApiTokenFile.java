@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** The API token kept in {@code <data-dir>/api-token} when none is configured: made once, owner-only. */
+/**
+ * The API token kept in {@code <data-dir>/api-token} when none is configured: made once,
+ * owner-only.
+ */
 final class ApiTokenFile {
   private ApiTokenFile() {}
 
@@ -21,7 +24,11 @@ final class ApiTokenFile {
       } catch (FileAlreadyExistsException e) {
         return read(file);
       }
-      Files.writeString(file, UploadTokens.newToken() + "\n", StandardCharsets.US_ASCII, StandardOpenOption.WRITE);
+      Files.writeString(
+          file,
+          UploadTokens.newToken() + "\n",
+          StandardCharsets.US_ASCII,
+          StandardOpenOption.WRITE);
     }
     return read(file);
   }

@@ -74,67 +74,121 @@ public final class ScreenRecServer implements AutoCloseable {
     // recordings and secrets are the server user's alone, whatever the umask (DESIGN: invariants)
     OwnerOnly.directories(config.dataDir());
     OwnerOnly.restrict(config.dataDir());
-    apiToken = config.apiToken() != null ? config.apiToken() : ApiTokenFile.readOrCreate(config.dataDir());
+    apiToken =
+        config.apiToken() != null ? config.apiToken() : ApiTokenFile.readOrCreate(config.dataDir());
 
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
 
-    Database database = own(new Database(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize()));
+    Database database =
+        own(
+            new Database(
+                config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize()));
     RecordingStore store = new RecordingStore(new Jdbc(database.dataSource()));
     LocalMediaStore media = new LocalMediaStore(config.mediaDir());
-    RecordingEncoder encoder = new RecordingEncoder(
-        EncoderSettings.of(config.videoCodec(), config.capture().framesPerSecond()));
-    EncodeWorkers encoders = own(new EncodeWorkers(store, media, encoder, config.encoderThreads(),
-        new EncodeWorkers.Bounds(Duration.ofMillis(config.capture().segmentDurationMs()),
-            config.encodeBudgetFactor(), config.encodeBudgetMin()), metrics, clock));
+    RecordingEncoder encoder =
+        new RecordingEncoder(
+            EncoderSettings.of(config.videoCodec(), config.capture().framesPerSecond()));
+    EncodeWorkers encoders =
+        own(
+            new EncodeWorkers(
+                store,
+                media,
+                encoder,
+                config.encoderThreads(),
+                new EncodeWorkers.Bounds(
+                    Duration.ofMillis(config.capture().segmentDurationMs()),
+                    config.encodeBudgetFactor(),
+                    config.encodeBudgetMin()),
+                metrics,
+                clock));
 
     metrics.gauge("screenrec.agents.connected", agents, AgentRegistry::size);
     Peers peers = own(new Peers(config.peers(), config.peerTimeout(), config.clusterId()));
-    RecordingService recordings = new RecordingService(config, store, agents, encoders,
-        new PeerRecordingOrigins(peers), clock);
+    RecordingService recordings =
+        new RecordingService(
+            config, store, agents, encoders, new PeerRecordingOrigins(peers), clock);
     control = own(new ControlServer(config, agents, recordings, metrics));
 
-    ReplayFeature replay = own(new ReplayFeature(config, database, store, media,
-        new VideoLayouts(store, media, encoder), peers, clock));
-    List<HttpApi.Routes> routes = new ArrayList<>(List.of(
-        new HealthRoutes(List.of(new DatabaseHealthCheck(database), new ControlPortHealthCheck(control, agents),
-            new DiskSpaceHealthCheck(config.mediaDir(), 512L * 1024 * 1024))),
-        new MetricsRoutes(metrics),
-        new CallRoutes(recordings),
-        new AgentRoutes(agents),
-        new PluginRoutes(config.pluginsDir(), config.publicUrl()),
-        new RecordingRoutes(store, media),
-        new SegmentUploadRoutes(new SegmentIntake(store, media, recordings, config.clusterId(),
-            config.maxSegmentBytes(), config.maxRecordingBytes(), metrics, clock))));
+    ReplayFeature replay =
+        own(
+            new ReplayFeature(
+                config,
+                database,
+                store,
+                media,
+                new VideoLayouts(store, media, encoder),
+                peers,
+                clock));
+    List<HttpApi.Routes> routes =
+        new ArrayList<>(
+            List.of(
+                new HealthRoutes(
+                    List.of(
+                        new DatabaseHealthCheck(database),
+                        new ControlPortHealthCheck(control, agents),
+                        new DiskSpaceHealthCheck(config.mediaDir(), 512L * 1024 * 1024))),
+                new MetricsRoutes(metrics),
+                new CallRoutes(recordings),
+                new AgentRoutes(agents),
+                new PluginRoutes(config.pluginsDir(), config.publicUrl()),
+                new RecordingRoutes(store, media),
+                new SegmentUploadRoutes(
+                    new SegmentIntake(
+                        store,
+                        media,
+                        recordings,
+                        config.clusterId(),
+                        config.maxSegmentBytes(),
+                        config.maxRecordingBytes(),
+                        metrics,
+                        clock))));
     routes.addAll(replay.routes());
     http = own(new HttpApi(apiToken, httpLimits(config), replay.sessionGuard(), routes));
     http.start(config.bindAddress(), config.httpPort());
     encoders.resumeInterrupted();
-    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "upload-sweeper");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "upload-sweeper");
+              t.setDaemon(true);
+              return t;
+            });
     own(sweeper::shutdownNow);
     long sweepMs = Math.max(1_000, Math.min(60_000, config.uploadGrace().toMillis() / 4));
-    sweeper.scheduleWithFixedDelay(() -> {
-      try {
-        recordings.encodeStalledUploads();
-      } catch (RuntimeException e) {
-        log.error("sweeping stalled uploads failed", e);
-      }
-    }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
-    log.info("ScreenRec server ready: cluster {}, control {}:{}, http {}:{}, data {}, uploads to {}",
-        config.clusterId(), config.bindAddress(), control.port(), config.bindAddress(), http.port(),
-        config.dataDir(), config.uploadUrl());
+    sweeper.scheduleWithFixedDelay(
+        () -> {
+          try {
+            recordings.encodeStalledUploads();
+          } catch (RuntimeException e) {
+            log.error("sweeping stalled uploads failed", e);
+          }
+        },
+        sweepMs,
+        sweepMs,
+        TimeUnit.MILLISECONDS);
+    log.info(
+        "ScreenRec server ready: cluster {}, control {}:{}, http {}:{}, data {}, uploads to {}",
+        config.clusterId(),
+        config.bindAddress(),
+        control.port(),
+        config.bindAddress(),
+        http.port(),
+        config.dataDir(),
+        config.uploadUrl());
   }
 
   /** The HTTP port's bounds as the configuration sets them. */
   public static HttpLimits httpLimits(ServerConfig config) {
-    return new HttpLimits(config.httpThreads(), config.httpApiRequests(), config.httpUploadRequests(),
-        config.httpReplayRequests(), config.httpMinBodyRate(), config.httpIdleTimeout());
+    return new HttpLimits(
+        config.httpThreads(),
+        config.httpApiRequests(),
+        config.httpUploadRequests(),
+        config.httpReplayRequests(),
+        config.httpMinBodyRate(),
+        config.httpIdleTimeout());
   }
 
   /** Starts a node; on failure everything already started is closed again. */

@@ -27,8 +27,10 @@ class AudioIntakeTest {
 
   @BeforeEach
   void start() throws Exception {
-    fx = new ServerFixture(dataDir, ServerConfig.builder().adminPassword("admin-secret-1")
-        .maxAudioBytes(256 * 1024));
+    fx =
+        new ServerFixture(
+            dataDir,
+            ServerConfig.builder().adminPassword("admin-secret-1").maxAudioBytes(256 * 1024));
   }
 
   @AfterEach
@@ -37,8 +39,9 @@ class AudioIntakeTest {
   }
 
   HttpResponse<String> put(String callId, String query, byte[] body) throws Exception {
-    return fx.send(fx.api("/api/v1/calls/" + callId + "/audio" + query)
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    return fx.send(
+        fx.api("/api/v1/calls/" + callId + "/audio" + query)
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
   @Test
@@ -57,15 +60,20 @@ class AudioIntakeTest {
     assertThat(info.get("clusterId").asText()).isEqualTo("default");
     assertThat(info.get("agent").asText()).isEqualTo("alice");
     assertThat(info.get("contentType").asText()).isEqualTo("audio/wav");
-    HttpResponse<byte[]> file = fx.http.send(fx.api("/api/v1/calls/call-pcm/audio").GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> file =
+        fx.http.send(
+            fx.api("/api/v1/calls/call-pcm/audio").GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(file.statusCode()).isEqualTo(200);
     assertThat(file.body()).isEqualTo(wav);
-    HttpResponse<byte[]> range = fx.http.send(fx.api("/api/v1/calls/call-pcm/audio").header("Range", "bytes=44-99")
-        .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> range =
+        fx.http.send(
+            fx.api("/api/v1/calls/call-pcm/audio").header("Range", "bytes=44-99").GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(range.statusCode()).isEqualTo(206);
     assertThat(range.body()).hasSize(56);
-    assertThat(Files.readAllBytes(dataDir.resolve("media/calls/call-pcm/audio.wav"))).isEqualTo(wav);
+    assertThat(Files.readAllBytes(dataDir.resolve("media/calls/call-pcm/audio.wav")))
+        .isEqualTo(wav);
   }
 
   @Test
@@ -77,8 +85,10 @@ class AudioIntakeTest {
     assertThat(json(r).get("durationMs").asLong()).isEqualTo(2_000);
     assertThat(json(r).get("contentType").asText()).isEqualTo("audio/wav");
 
-    HttpResponse<byte[]> file = fx.http.send(fx.api("/api/v1/calls/call-ulaw/audio").GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> file =
+        fx.http.send(
+            fx.api("/api/v1/calls/call-ulaw/audio").GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(file.statusCode()).isEqualTo(200);
     Path served = work.resolve("served.wav");
     Files.write(served, file.body());
@@ -89,7 +99,8 @@ class AudioIntakeTest {
       assertThat(g.getLengthInTime() / 1000).isBetween(1_990L, 2_010L);
     }
     // the original stays as the recorder sent it
-    assertThat(Files.readAllBytes(dataDir.resolve("media/calls/call-ulaw/audio.wav"))).isEqualTo(wav);
+    assertThat(Files.readAllBytes(dataDir.resolve("media/calls/call-ulaw/audio.wav")))
+        .isEqualTo(wav);
   }
 
   @Test
@@ -101,8 +112,10 @@ class AudioIntakeTest {
     assertThat(json(r).get("codec").asText()).isEqualTo("opus");
     assertThat(json(r).get("durationMs").asLong()).isBetween(980L, 1_030L);
     assertThat(json(r).get("contentType").asText()).isEqualTo("audio/ogg");
-    HttpResponse<byte[]> file = fx.http.send(fx.api("/api/v1/calls/call-opus/audio").GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> file =
+        fx.http.send(
+            fx.api("/api/v1/calls/call-opus/audio").GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(file.body()).isEqualTo(ogg);
     assertThat(file.headers().firstValue("Content-Type")).hasValue("audio/ogg");
 
@@ -111,14 +124,17 @@ class AudioIntakeTest {
     JsonNode info = json(fx.get("/api/v1/calls/call-opus/audio/info"));
     assertThat(info.get("startedAt").asLong()).isEqualTo(T0 + 5);
     assertThat(info.get("durationMs").asLong()).isEqualTo(500);
-    assertThat(Files.exists(dataDir.resolve("media/calls/call-opus/audio.ogg"))).as("the old file is gone").isFalse();
+    assertThat(Files.exists(dataDir.resolve("media/calls/call-opus/audio.ogg")))
+        .as("the old file is gone")
+        .isFalse();
   }
 
   @Test
   void garbageIsRefusedWith400AndNothingIsStored() throws Exception {
     byte[] random = new byte[20_000];
     new Random(1).nextBytes(random);
-    byte[] fakeWav = TestAudio.concat("RIFF".getBytes(), new byte[] {0, 1, 0, 0}, "WAVE".getBytes(), random);
+    byte[] fakeWav =
+        TestAudio.concat("RIFF".getBytes(), new byte[] {0, 1, 0, 0}, "WAVE".getBytes(), random);
     byte[] fakeOgg = TestAudio.concat("OggS".getBytes(), random);
     for (byte[] body : new byte[][] {random, fakeWav, fakeOgg, new byte[0]}) {
       HttpResponse<String> r = put("call-bad", "?startedAt=" + T0, body);
@@ -127,18 +143,24 @@ class AudioIntakeTest {
     }
     byte[] wav = TestAudio.wavPcm16(8_000, TestAudio.tone(8_000, 100, 440, null, null));
     assertThat(put("call-bad", "", wav).statusCode()).as("no startedAt").isEqualTo(400);
-    assertThat(put("call-bad", "?startedAt=1700000000", wav).statusCode()).as("seconds, not ms").isEqualTo(400);
-    assertThat(put("call-bad", "?startedAt=" + T0 + "&format=mp3", wav).statusCode()).isEqualTo(400);
-    assertThat(put("call-bad", "?startedAt=" + T0 + "&format=ogg", wav).statusCode()).as("says ogg, is wav")
+    assertThat(put("call-bad", "?startedAt=1700000000", wav).statusCode())
+        .as("seconds, not ms")
+        .isEqualTo(400);
+    assertThat(put("call-bad", "?startedAt=" + T0 + "&format=mp3", wav).statusCode())
+        .isEqualTo(400);
+    assertThat(put("call-bad", "?startedAt=" + T0 + "&format=ogg", wav).statusCode())
+        .as("says ogg, is wav")
         .isEqualTo(400);
     assertThat(put("..", "?startedAt=" + T0, wav).statusCode()).isIn(400, 404);
     assertThat(fx.get("/api/v1/calls/call-bad/audio/info").statusCode()).isEqualTo(404);
     try (var files = Files.list(dataDir.resolve("media/calls/call-bad"))) {
       assertThat(files.toList()).as("temporary files are cleaned up").isEmpty();
     }
-    HttpResponse<String> noToken = fx.send(java.net.http.HttpRequest.newBuilder(
-        URI.create(fx.base + "/api/v1/calls/call-bad/audio?startedAt=" + T0))
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(wav)));
+    HttpResponse<String> noToken =
+        fx.send(
+            java.net.http.HttpRequest.newBuilder(
+                    URI.create(fx.base + "/api/v1/calls/call-bad/audio?startedAt=" + T0))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(wav)));
     assertThat(noToken.statusCode()).isEqualTo(401);
   }
 
@@ -150,8 +172,11 @@ class AudioIntakeTest {
     assertThat(declared.statusCode()).isEqualTo(413);
     assertThat(json(declared).get("error").asText()).isEqualTo("too_large");
     // without Content-Length (chunked) the limit is enforced while reading
-    HttpResponse<String> chunked = fx.send(fx.api("/api/v1/calls/call-big/audio?startedAt=" + T0)
-        .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))));
+    HttpResponse<String> chunked =
+        fx.send(
+            fx.api("/api/v1/calls/call-big/audio?startedAt=" + T0)
+                .PUT(
+                    HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))));
     assertThat(chunked.statusCode()).isEqualTo(413);
     assertThat(fx.get("/api/v1/calls/call-big/audio/info").statusCode()).isEqualTo(404);
   }

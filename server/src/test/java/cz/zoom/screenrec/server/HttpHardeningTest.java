@@ -21,15 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a browser on another site, or a request dressed up as another method, can make the real
- * port do: method override headers are ignored, cross-site and non-JSON posts to the replay API
- * are refused (login included), and the UI's pages send a browser without a session to the login
- * page on the server side. Each refusal next to the good path.
+ * What a browser on another site, or a request dressed up as another method, can make the real port
+ * do: method override headers are ignored, cross-site and non-JSON posts to the replay API are
+ * refused (login included), and the UI's pages send a browser without a session to the login page
+ * on the server side. Each refusal next to the good path.
  */
 class HttpHardeningTest {
   static final String ADMIN_PASSWORD = "admin-secret-1";
   static final String LOGIN = "{\"username\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}";
-  static final String[] OVERRIDES = {"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"};
+  static final String[] OVERRIDES = {
+    "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"
+  };
 
   @TempDir static Path dataDir;
   static ServerFixture fx;
@@ -40,8 +42,13 @@ class HttpHardeningTest {
   static void serverWithAnAdminAndAReviewer() throws Exception {
     fx = new ServerFixture(dataDir, ServerConfig.builder().adminPassword(ADMIN_PASSWORD));
     admin = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
-    assertThat(admin.post("/replay/api/users",
-        "{\"username\":\"rita\",\"password\":\"rita-password\",\"role\":\"REVIEWER\"}").statusCode()).isEqualTo(201);
+    assertThat(
+            admin
+                .post(
+                    "/replay/api/users",
+                    "{\"username\":\"rita\",\"password\":\"rita-password\",\"role\":\"REVIEWER\"}")
+                .statusCode())
+        .isEqualTo(201);
     reviewer = new ReplayClient(fx.base).loggedIn("rita", "rita-password");
   }
 
@@ -56,36 +63,49 @@ class HttpHardeningTest {
   void aPostClaimingToBeAPutIsNotRoutedAsPut() throws Exception {
     for (String header : OVERRIDES) {
       // PUT /replay/api/users/{name} exists, POST does not: the claim must not reach the PUT route
-      HttpResponse<String> r = admin.send(csrf(admin.request("/replay/api/users/rita"), admin)
-          .header("Content-Type", "application/json").header(header, "PUT")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"ADMIN\"}")));
+      HttpResponse<String> r =
+          admin.send(
+              csrf(admin.request("/replay/api/users/rita"), admin)
+                  .header("Content-Type", "application/json")
+                  .header(header, "PUT")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"ADMIN\"}")));
       assertThat(r.statusCode()).as(header).isIn(404, 405);
-      HttpResponse<String> api = fx.send(fx.api("/api/v1/agents/alice/capture")
-          .header("Content-Type", "application/json").header(header, "PUT")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"fps\":1}")));
+      HttpResponse<String> api =
+          fx.send(
+              fx.api("/api/v1/agents/alice/capture")
+                  .header("Content-Type", "application/json")
+                  .header(header, "PUT")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"fps\":1}")));
       assertThat(api.statusCode()).as(header).isIn(404, 405);
     }
-    assertThat(json(reviewer.get("/replay/api/session")).path("role").asText()).isEqualTo("REVIEWER");
+    assertThat(json(reviewer.get("/replay/api/session")).path("role").asText())
+        .isEqualTo("REVIEWER");
   }
 
   @Test
   void aGetClaimingToBeAPostChangesNothing() throws Exception {
     for (String header : OVERRIDES) {
       // an <img src> can send a GET; it must never become the POST that starts a call
-      HttpResponse<String> r = fx.send(fx.api("/api/v1/calls/override-call/start").header(header, "POST").GET());
+      HttpResponse<String> r =
+          fx.send(fx.api("/api/v1/calls/override-call/start").header(header, "POST").GET());
       assertThat(r.statusCode()).as(header).isIn(404, 405);
-      HttpResponse<String> export = reviewer.send(reviewer.request("/replay/api/calls/call-1/export")
-          .header(header, "POST").GET());
+      HttpResponse<String> export =
+          reviewer.send(
+              reviewer.request("/replay/api/calls/call-1/export").header(header, "POST").GET());
       assertThat(export.statusCode()).as(header).isIn(404, 405);
     }
   }
 
   @Test
   void aPostClaimingToBeADeleteIsHandledAsThePostItIs() throws Exception {
-    HttpResponse<String> r = admin.send(csrf(admin.request("/replay/api/users"), admin)
-        .header("Content-Type", "application/json").header("X-HTTP-Method-Override", "DELETE")
-        .POST(HttpRequest.BodyPublishers.ofString(
-            "{\"username\":\"otto\",\"password\":\"otto-password\",\"role\":\"REVIEWER\"}")));
+    HttpResponse<String> r =
+        admin.send(
+            csrf(admin.request("/replay/api/users"), admin)
+                .header("Content-Type", "application/json")
+                .header("X-HTTP-Method-Override", "DELETE")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"otto\",\"password\":\"otto-password\",\"role\":\"REVIEWER\"}")));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     assertThat(json(admin.get("/replay/api/users")).findValuesAsText("username")).contains("otto");
   }
@@ -96,16 +116,25 @@ class HttpHardeningTest {
   void aCrossSiteTextPlainLoginIsRefused() throws Exception {
     ReplayClient stranger = new ReplayClient(fx.base);
     // what an HTML form or a no-cors fetch on another site can send without a CORS preflight
-    for (String type : List.of("text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded",
-        "multipart/form-data; boundary=x")) {
-      HttpResponse<String> r = stranger.send(stranger.request("/replay/api/login").header("Content-Type", type)
-          .POST(HttpRequest.BodyPublishers.ofString(LOGIN)));
+    for (String type :
+        List.of(
+            "text/plain",
+            "text/plain;charset=UTF-8",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x")) {
+      HttpResponse<String> r =
+          stranger.send(
+              stranger
+                  .request("/replay/api/login")
+                  .header("Content-Type", type)
+                  .POST(HttpRequest.BodyPublishers.ofString(LOGIN)));
       assertThat(r.statusCode()).as(type).isEqualTo(415);
       assertThat(error(r)).isEqualTo("unsupported_media_type");
       assertThat(ReplayClient.sessionCookie(r)).isEmpty();
     }
-    HttpResponse<String> none = stranger.send(stranger.request("/replay/api/login")
-        .POST(HttpRequest.BodyPublishers.ofString(LOGIN)));
+    HttpResponse<String> none =
+        stranger.send(
+            stranger.request("/replay/api/login").POST(HttpRequest.BodyPublishers.ofString(LOGIN)));
     assertThat(none.statusCode()).isEqualTo(415);
   }
 
@@ -113,16 +142,25 @@ class HttpHardeningTest {
   void aLoginBodyLargerThanAnyLoginIsRefusedUnread() throws Exception {
     ReplayClient stranger = new ReplayClient(fx.base);
     String big = "{\"username\":\"admin\",\"password\":\"" + "p".repeat(9_000) + "\"}";
-    HttpResponse<String> r = stranger.send(stranger.request("/replay/api/login")
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(big)));
+    HttpResponse<String> r =
+        stranger.send(
+            stranger
+                .request("/replay/api/login")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(big)));
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(error(r)).isEqualTo("too_large");
   }
 
   @Test
   void aLoginFromAnotherSitesPageIsRefused() throws Exception {
-    for (String origin : List.of("http://evil.example", "null", "http://127.0.0.1:1", fx.base + ".evil.example",
-        "https://" + URI.create(fx.base).getAuthority())) {
+    for (String origin :
+        List.of(
+            "http://evil.example",
+            "null",
+            "http://127.0.0.1:1",
+            fx.base + ".evil.example",
+            "https://" + URI.create(fx.base).getAuthority())) {
       HttpResponse<String> r = login(origin, null);
       assertThat(r.statusCode()).as(origin).isEqualTo(403);
       assertThat(error(r)).isEqualTo("cross_origin");
@@ -145,19 +183,29 @@ class HttpHardeningTest {
   @Test
   void aSessionsStateChangingCallFromAnotherSiteIsRefused() throws Exception {
     String body = "{\"username\":\"mallory\",\"password\":\"mallory-password\",\"role\":\"ADMIN\"}";
-    HttpResponse<String> foreign = admin.send(csrf(admin.request("/replay/api/users"), admin)
-        .header("Content-Type", "application/json").header("Origin", "http://evil.example")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    HttpResponse<String> foreign =
+        admin.send(
+            csrf(admin.request("/replay/api/users"), admin)
+                .header("Content-Type", "application/json")
+                .header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     assertThat(foreign.statusCode()).isEqualTo(403);
     assertThat(error(foreign)).isEqualTo("cross_origin");
-    HttpResponse<String> plain = admin.send(csrf(admin.request("/replay/api/users"), admin)
-        .header("Content-Type", "text/plain").header("Origin", fx.base)
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    HttpResponse<String> plain =
+        admin.send(
+            csrf(admin.request("/replay/api/users"), admin)
+                .header("Content-Type", "text/plain")
+                .header("Origin", fx.base)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     assertThat(plain.statusCode()).isEqualTo(415);
-    assertThat(json(admin.get("/replay/api/users")).findValuesAsText("username")).doesNotContain("mallory");
-    HttpResponse<String> own = admin.send(csrf(admin.request("/replay/api/users"), admin)
-        .header("Content-Type", "application/json; charset=utf-8").header("Origin", fx.base)
-        .POST(HttpRequest.BodyPublishers.ofString(body.replace("mallory", "mona"))));
+    assertThat(json(admin.get("/replay/api/users")).findValuesAsText("username"))
+        .doesNotContain("mallory");
+    HttpResponse<String> own =
+        admin.send(
+            csrf(admin.request("/replay/api/users"), admin)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("Origin", fx.base)
+                .POST(HttpRequest.BodyPublishers.ofString(body.replace("mallory", "mona"))));
     assertThat(own.statusCode()).as(own.body()).isEqualTo(201);
   }
 
@@ -173,8 +221,10 @@ class HttpHardeningTest {
       String forged = "x\r\n2026-01-01 12:00:00 INFO audit LOGIN user=admin";
       HttpResponse<String> r = new ReplayClient(fx.base).login(forged, "wrong-password");
       assertThat(r.statusCode()).isEqualTo(401);
-      assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
-          .anySatisfy(m -> assertThat(m).startsWith("audit LOGIN_FAILED").contains("user=x\\r\\n2026"))
+      assertThat(lines.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .anySatisfy(
+              m -> assertThat(m).startsWith("audit LOGIN_FAILED").contains("user=x\\r\\n2026"))
           .allSatisfy(m -> assertThat(m).doesNotContain("\r", "\n"));
     } finally {
       audit.detachAppender(lines);
@@ -186,14 +236,21 @@ class HttpHardeningTest {
   @Test
   void pagesSendABrowserWithoutASessionToTheLoginPage() throws Exception {
     ReplayClient stranger = new ReplayClient(fx.base);
-    assertRedirect(stranger.get("/replay/search"), "/replay/login?reason=not_logged_in&next=%2Freplay%2Fsearch");
-    assertRedirect(stranger.get("/replay/search?agent=alice"),
+    assertRedirect(
+        stranger.get("/replay/search"),
+        "/replay/login?reason=not_logged_in&next=%2Freplay%2Fsearch");
+    assertRedirect(
+        stranger.get("/replay/search?agent=alice"),
         "/replay/login?reason=not_logged_in&next=%2Freplay%2Fsearch%3Fagent%3Dalice");
-    assertRedirect(stranger.get("/replay/calls/call-1"),
+    assertRedirect(
+        stranger.get("/replay/calls/call-1"),
         "/replay/login?reason=not_logged_in&next=%2Freplay%2Fcalls%2Fcall-1");
-    assertRedirect(stranger.get("/replay/admin"), "/replay/login?reason=not_logged_in&next=%2Freplay%2Fadmin");
+    assertRedirect(
+        stranger.get("/replay/admin"), "/replay/login?reason=not_logged_in&next=%2Freplay%2Fadmin");
     stranger.cookie = "A".repeat(43);
-    assertRedirect(stranger.get("/replay/search"), "/replay/login?reason=not_logged_in&next=%2Freplay%2Fsearch");
+    assertRedirect(
+        stranger.get("/replay/search"),
+        "/replay/login?reason=not_logged_in&next=%2Freplay%2Fsearch");
     stranger.cookie = null;
     // the entry points lead to the UI; the login page and the UI's files stay open
     assertRedirect(stranger.get("/"), "/replay/");
@@ -202,8 +259,11 @@ class HttpHardeningTest {
     HttpResponse<String> login = stranger.get("/replay/login");
     assertThat(login.statusCode()).isEqualTo(200);
     assertThat(login.body()).contains("login-form");
-    for (String asset : List.of("/replay/assets/css/replay.css", "/replay/assets/js/login.js",
-        "/replay/assets/img/logo.svg")) {
+    for (String asset :
+        List.of(
+            "/replay/assets/css/replay.css",
+            "/replay/assets/js/login.js",
+            "/replay/assets/img/logo.svg")) {
       assertThat(stranger.get(asset).statusCode()).as(asset).isEqualTo(200);
     }
   }
@@ -221,7 +281,10 @@ class HttpHardeningTest {
     // the page tells the reviewer why (its script shows the "admins only" notice)
     assertThat(refused.body()).contains("id=\"forbidden\"");
     String etag = admin.get("/replay/admin").headers().firstValue("ETag").orElseThrow();
-    assertThat(reviewer.send(reviewer.request("/replay/admin").header("If-None-Match", etag).GET()).statusCode())
+    assertThat(
+            reviewer
+                .send(reviewer.request("/replay/admin").header("If-None-Match", etag).GET())
+                .statusCode())
         .isEqualTo(403);
   }
 
@@ -229,7 +292,8 @@ class HttpHardeningTest {
 
   static HttpResponse<String> login(String origin, String fetchSite) throws Exception {
     ReplayClient stranger = new ReplayClient(fx.base);
-    HttpRequest.Builder b = stranger.request("/replay/api/login").header("Content-Type", "application/json");
+    HttpRequest.Builder b =
+        stranger.request("/replay/api/login").header("Content-Type", "application/json");
     if (origin != null) {
       b.header("Origin", origin);
     }

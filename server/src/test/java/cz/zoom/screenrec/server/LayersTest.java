@@ -28,16 +28,20 @@ class LayersTest {
   /** The recording core: from a call event to a stored video. */
   private static final List<String> CORE =
       List.of("config", "control", "core", "encode", "health", "recording", "storage", "upload");
+
   /** Replay's own rules, below its routes. */
   private static final List<String> REPLAY_SERVICES =
       List.of("replay.audio", "replay.audit", "replay.auth", "replay.export");
+
   /** The HTTP edge: the port's plumbing, the routes of the core, the peer clusters' REST client. */
   private static final List<String> EDGE = List.of("http", "api", "peers");
+
   /** Replay's routes and helpers that speak HTTP: the UI's API and pages. */
   private static final List<String> REPLAY_EDGE = List.of("replay", "replay.ui");
 
-  private static final List<String> HTTP_TYPES = List.of("io.javalin", "jakarta.servlet", "org.eclipse.jetty",
-      SERVER + ".http", SERVER + ".api");
+  private static final List<String> HTTP_TYPES =
+      List.of(
+          "io.javalin", "jakarta.servlet", "org.eclipse.jetty", SERVER + ".http", SERVER + ".api");
 
   @Test
   void everyPackageHasItsLayer() {
@@ -46,7 +50,8 @@ class LayersTest {
     known.addAll(EDGE);
     known.addAll(REPLAY_EDGE);
     known.add("");
-    assertThat(packages()).as("a new package goes into one of the lists above, and into docs/architecture.md")
+    assertThat(packages())
+        .as("a new package goes into one of the lists above, and into docs/architecture.md")
         .isSubsetOf(known);
     assertThat(packages()).containsAll(known);
   }
@@ -82,10 +87,15 @@ class LayersTest {
   }
 
   /** As above, except a class {@code allowed} directly under the prefixes. */
-  private static List<String> references(List<String> packages, List<String> forbidden, String allowed) {
-    Pattern named = Pattern.compile("(?<![\\w.])(" + forbidden.stream().map(Pattern::quote)
-        .collect(Collectors.joining("|")) + ")\\."
-        + (allowed == null ? "" : "(?!" + Pattern.quote(allowed) + "\\b)") + "[\\w*]");
+  private static List<String> references(
+      List<String> packages, List<String> forbidden, String allowed) {
+    Pattern named =
+        Pattern.compile(
+            "(?<![\\w.])("
+                + forbidden.stream().map(Pattern::quote).collect(Collectors.joining("|"))
+                + ")\\."
+                + (allowed == null ? "" : "(?!" + Pattern.quote(allowed) + "\\b)")
+                + "[\\w*]");
     List<String> found = new ArrayList<>();
     for (String pkg : packages) {
       List<Path> sources = sources(pkg);
@@ -117,7 +127,8 @@ class LayersTest {
 
   private static Set<String> packages() {
     try (Stream<Path> files = Files.walk(ROOT)) {
-      return files.filter(f -> f.toString().endsWith(".java"))
+      return files
+          .filter(f -> f.toString().endsWith(".java"))
           .map(f -> ROOT.relativize(f.getParent()).toString().replace('/', '.'))
           .collect(Collectors.toCollection(TreeSet::new));
     } catch (IOException e) {

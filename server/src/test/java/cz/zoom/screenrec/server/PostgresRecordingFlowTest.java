@@ -40,11 +40,22 @@ class PostgresRecordingFlowTest extends RecordingFlowTest {
   @BeforeEach
   void start() throws Exception {
     jdbcUrl = postgres.jdbcUrl(postgres.createDatabase());
-    fx = new ServerFixture(dataDir, ServerConfig.builder().heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000)
-        .helloTimeoutMs(1_000).dbUrl(jdbcUrl).dbUser(postgres.user()).dbPassword(postgres.password()));
+    fx =
+        new ServerFixture(
+            dataDir,
+            ServerConfig.builder()
+                .heartbeatIntervalMs(500)
+                .deadPeerTimeoutMs(5_000)
+                .helloTimeoutMs(1_000)
+                .dbUrl(jdbcUrl)
+                .dbUser(postgres.user())
+                .dbPassword(postgres.password()));
   }
 
-  /** Runs before the inherited stop(): proves the flow's rows went to PostgreSQL, not to an H2 default. */
+  /**
+   * Runs before the inherited stop(): proves the flow's rows went to PostgreSQL, not to an H2
+   * default.
+   */
   @AfterEach
   void rowsAreInPostgres() throws Exception {
     List<String> statuses = new ArrayList<>();

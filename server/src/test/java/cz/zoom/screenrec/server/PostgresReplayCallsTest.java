@@ -5,7 +5,10 @@ import cz.zoom.screenrec.testkit.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** {@link ReplayCallsTest} with each cluster's metadata (calls, audio, audit) on a real PostgreSQL server. */
+/**
+ * {@link ReplayCallsTest} with each cluster's metadata (calls, audio, audit) on a real PostgreSQL
+ * server.
+ */
 class PostgresReplayCallsTest extends ReplayCallsTest {
   static PostgresServer postgres;
 
@@ -23,7 +26,9 @@ class PostgresReplayCallsTest extends ReplayCallsTest {
 
   @Override
   ServerConfig.Builder base() {
-    return ServerConfig.builder().dbUrl(postgres.jdbcUrl(postgres.createDatabase())).dbUser(postgres.user())
+    return ServerConfig.builder()
+        .dbUrl(postgres.jdbcUrl(postgres.createDatabase()))
+        .dbUser(postgres.user())
         .dbPassword(postgres.password());
   }
 }

@@ -26,7 +26,12 @@ final class RecordedCalls {
    */
   static JsonNode record(ServerFixture fx, String agentName, String callId, long t0, int... colours)
       throws Exception {
-    return record(fx, agentName, callId, t0, colours.length,
+    return record(
+        fx,
+        agentName,
+        callId,
+        t0,
+        colours.length,
         (id, i) -> RecordingFlowTest.segment(id, i, t0 + i * SEGMENT_MS, colours[i]));
   }
 
@@ -36,21 +41,25 @@ final class RecordedCalls {
   }
 
   /**
-   * Records {@code count} segments of 2 s from {@code t0}; those {@code segments} gives null for are
-   * never uploaded (the server then encodes after its upload grace, with gaps).
+   * Records {@code count} segments of 2 s from {@code t0}; those {@code segments} gives null for
+   * are never uploaded (the server then encodes after its upload grace, with gaps).
    */
-  static JsonNode record(ServerFixture fx, String agentName, String callId, long t0, int count, Segments segments)
+  static JsonNode record(
+      ServerFixture fx, String agentName, String callId, long t0, int count, Segments segments)
       throws Exception {
     try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
       agent.send(TestAgent.hello(agentName));
       agent.receive(Welcome.class);
-      CompletableFuture<HttpResponse<String>> started = CompletableFuture.supplyAsync(() -> {
-        try {
-          return fx.post("/api/v1/calls/" + callId + "/start", "{\"agent\":\"" + agentName + "\"}");
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      CompletableFuture<HttpResponse<String>> started =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return fx.post(
+                      "/api/v1/calls/" + callId + "/start", "{\"agent\":\"" + agentName + "\"}");
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
       Start start = agent.receive(Start.class);
       agent.send(new Ack(start.seq(), true, null));
       if (started.get().statusCode() != 201) {
@@ -61,11 +70,17 @@ final class RecordedCalls {
         if (seg == null) {
           continue;
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(
-                URI.create(start.uploadUrl() + "/recordings/" + start.recordingId() + "/segments/" + i))
-            .header("Authorization", "Bearer " + start.uploadToken())
-            .header("X-Segment-Sha256", RecordingFlowTest.sha256(seg))
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(seg));
+        HttpRequest.Builder b =
+            HttpRequest.newBuilder(
+                    URI.create(
+                        start.uploadUrl()
+                            + "/recordings/"
+                            + start.recordingId()
+                            + "/segments/"
+                            + i))
+                .header("Authorization", "Bearer " + start.uploadToken())
+                .header("X-Segment-Sha256", RecordingFlowTest.sha256(seg))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(seg));
         if (i == count - 1) {
           b.header("X-Segment-Final", "true");
         }
@@ -77,11 +92,15 @@ final class RecordedCalls {
       fx.post("/api/v1/calls/" + callId + "/end", "");
       Stop stop = agent.receive(Stop.class);
       agent.send(new Ack(stop.seq(), true, null));
-      agent.send(new RecordingStopped(start.recordingId(), count, t0, t0 + count * SEGMENT_MS,
-          "stopped by server"));
+      agent.send(
+          new RecordingStopped(
+              start.recordingId(), count, t0, t0 + count * SEGMENT_MS, "stopped by server"));
       String path = "/api/v1/recordings/" + start.recordingId();
-      await().atMost(Duration.ofSeconds(60)).until(() -> ServerFixture.json(fx.get(path)).get("status").asText(),
-          s -> s.equals("READY") || s.equals("FAILED"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> ServerFixture.json(fx.get(path)).get("status").asText(),
+              s -> s.equals("READY") || s.equals("FAILED"));
       JsonNode rec = ServerFixture.json(fx.get(path));
       if (!rec.get("status").asText().equals("READY")) {
         throw new AssertionError("recording failed: " + rec);

@@ -31,7 +31,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A call from start to a playable video, with the client side spoken by the test over a real socket. */
+/**
+ * A call from start to a playable video, with the client side spoken by the test over a real
+ * socket.
+ */
 class RecordingFlowTest {
   @TempDir Path dataDir;
   ServerFixture fx;
@@ -56,50 +59,72 @@ class RecordingFlowTest {
       agent.send(new Heartbeat(1, System.currentTimeMillis(), 0, -1));
       assertThat(agent.receive(HeartbeatAck.class).seq()).isEqualTo(1);
 
-      // capture settings pushed at run time reach the client as CONFIGURE; its ACK decides the answer
-      CompletableFuture<HttpResponse<String>> configured = CompletableFuture.supplyAsync(() -> {
-        try {
-          return fx.send(fx.api("/api/v1/agents/alice/capture").PUT(HttpRequest.BodyPublishers.ofString(
-              "{\"framesPerSecond\":2,\"scaleDivisor\":2,\"keyframeIntervalMs\":30000,\"segmentDurationMs\":10000}")));
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      // capture settings pushed at run time reach the client as CONFIGURE; its ACK decides the
+      // answer
+      CompletableFuture<HttpResponse<String>> configured =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return fx.send(
+                      fx.api("/api/v1/agents/alice/capture")
+                          .PUT(
+                              HttpRequest.BodyPublishers.ofString(
+                                  "{\"framesPerSecond\":2,\"scaleDivisor\":2,\"keyframeIntervalMs\":30000,\"segmentDurationMs\":10000}")));
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
       Configure configure = agent.receive(Configure.class);
       assertThat(configure.capture().scaleDivisor()).isEqualTo(2);
       agent.send(new Ack(configure.seq(), true, null));
       assertThat(configured.get().statusCode()).isEqualTo(200);
-      assertThat(fx.send(fx.api("/api/v1/agents/alice/capture").PUT(HttpRequest.BodyPublishers.ofString(
-          "{\"framesPerSecond\":99,\"scaleDivisor\":1,\"keyframeIntervalMs\":30000,\"segmentDurationMs\":10000}")))
-          .statusCode()).isEqualTo(400);
-      assertThat(fx.send(fx.api("/api/v1/agents/nobody/capture").PUT(HttpRequest.BodyPublishers.ofString(
-          "{\"framesPerSecond\":2,\"scaleDivisor\":1,\"keyframeIntervalMs\":30000,\"segmentDurationMs\":10000}")))
-          .statusCode()).isEqualTo(409);
+      assertThat(
+              fx.send(
+                      fx.api("/api/v1/agents/alice/capture")
+                          .PUT(
+                              HttpRequest.BodyPublishers.ofString(
+                                  "{\"framesPerSecond\":99,\"scaleDivisor\":1,\"keyframeIntervalMs\":30000,\"segmentDurationMs\":10000}")))
+                  .statusCode())
+          .isEqualTo(400);
+      assertThat(
+              fx.send(
+                      fx.api("/api/v1/agents/nobody/capture")
+                          .PUT(
+                              HttpRequest.BodyPublishers.ofString(
+                                  "{\"framesPerSecond\":2,\"scaleDivisor\":1,\"keyframeIntervalMs\":30000,\"segmentDurationMs\":10000}")))
+                  .statusCode())
+          .isEqualTo(409);
 
       JsonNode agents = ServerFixture.json(fx.get("/api/v1/agents"));
       assertThat(agents.get(0).get("agent").asText()).isEqualTo("alice");
       assertThat(agents.get(0).get("state").asText()).isEqualTo("IDLE");
 
-      CompletableFuture<HttpResponse<String>> started = CompletableFuture.supplyAsync(() -> {
-        try {
-          return fx.post("/api/v1/calls/call-1/start", "{\"agent\":\"alice\"}");
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      CompletableFuture<HttpResponse<String>> started =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return fx.post("/api/v1/calls/call-1/start", "{\"agent\":\"alice\"}");
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
       Start start = agent.receive(Start.class);
       assertThat(start.callId()).isEqualTo("call-1");
       agent.send(new Ack(start.seq(), true, null));
       HttpResponse<String> startResponse = started.get();
       assertThat(startResponse.statusCode()).isEqualTo(201);
-      assertThat(ServerFixture.json(startResponse).get("recordingId").asText()).isEqualTo(start.recordingId());
-      assertThat(ServerFixture.json(fx.get("/api/v1/agents")).get(0).get("state").asText()).isEqualTo("RECORDING");
+      assertThat(ServerFixture.json(startResponse).get("recordingId").asText())
+          .isEqualTo(start.recordingId());
+      assertThat(ServerFixture.json(fx.get("/api/v1/agents")).get(0).get("state").asText())
+          .isEqualTo("RECORDING");
 
       long t0 = System.currentTimeMillis();
       byte[] first = segment(start.recordingId(), 0, t0, 0xFF0000);
       byte[] second = segment(start.recordingId(), 1, t0 + 2000, 0x00FF00);
       assertThat(upload(start, 0, first, false).statusCode()).isEqualTo(201);
-      assertThat(upload(start, 0, first, false).statusCode()).as("repeat is idempotent").isEqualTo(200);
+      assertThat(upload(start, 0, first, false).statusCode())
+          .as("repeat is idempotent")
+          .isEqualTo(200);
 
       HttpResponse<String> ended = fx.post("/api/v1/calls/call-1/end", "");
       assertThat(ended.statusCode()).isEqualTo(200);
@@ -110,8 +135,11 @@ class RecordingFlowTest {
       assertThat(upload(start, 1, second, true).statusCode()).isEqualTo(201);
 
       String path = "/api/v1/recordings/" + start.recordingId();
-      await().atMost(Duration.ofSeconds(60)).until(() -> ServerFixture.json(fx.get(path)).get("status").asText(),
-          s -> s.equals("READY") || s.equals("FAILED"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> ServerFixture.json(fx.get(path)).get("status").asText(),
+              s -> s.equals("READY") || s.equals("FAILED"));
       JsonNode rec = ServerFixture.json(fx.get(path));
       assertThat(rec.get("status").asText()).as(rec.toString()).isEqualTo("READY");
       assertThat(rec.get("agent").asText()).isEqualTo("alice");
@@ -121,15 +149,19 @@ class RecordingFlowTest {
       assertThat(rec.get("video").get("durationMs").asLong()).isBetween(3800L, 4200L);
       assertThat(rec.get("video").get("contentType").asText()).isEqualTo("video/webm");
 
-      HttpResponse<byte[]> whole = fx.http.send(fx.api(path + "/video").GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> whole =
+          fx.http.send(
+              fx.api(path + "/video").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
       assertThat(whole.statusCode()).isEqualTo(200);
       assertThat(whole.headers().firstValue("Content-Type")).hasValue("video/webm");
-      HttpResponse<byte[]> part = fx.http.send(fx.api(path + "/video").header("Range", "bytes=0-99").GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> part =
+          fx.http.send(
+              fx.api(path + "/video").header("Range", "bytes=0-99").GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertThat(part.statusCode()).isEqualTo(206);
       assertThat(part.body()).isEqualTo(Arrays.copyOf(whole.body(), 100));
-      assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 0-99/" + whole.body().length);
+      assertThat(part.headers().firstValue("Content-Range"))
+          .hasValue("bytes 0-99/" + whole.body().length);
 
       assertThat(fx.get(path + "/thumbnail").statusCode()).isEqualTo(200);
       JsonNode list = ServerFixture.json(fx.get("/api/v1/recordings?callId=call-1"));
@@ -138,12 +170,19 @@ class RecordingFlowTest {
     }
   }
 
-  private HttpResponse<String> upload(Start start, int index, byte[] body, boolean last) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(
-            URI.create(start.uploadUrl() + "/recordings/" + start.recordingId() + "/segments/" + index))
-        .header("Authorization", "Bearer " + start.uploadToken())
-        .header("X-Segment-Sha256", sha256(body))
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+  private HttpResponse<String> upload(Start start, int index, byte[] body, boolean last)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(
+                URI.create(
+                    start.uploadUrl()
+                        + "/recordings/"
+                        + start.recordingId()
+                        + "/segments/"
+                        + index))
+            .header("Authorization", "Bearer " + start.uploadToken())
+            .header("X-Segment-Sha256", sha256(body))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
     if (last) {
       b.header("X-Segment-Final", "true");
     }
@@ -155,16 +194,19 @@ class RecordingFlowTest {
   }
 
   static byte[] segment(String recordingId, int index, long startedAt, int rgb) throws Exception {
-    return segment(recordingId, index, startedAt, rgb, List.of(new ScreenLayout(0, 0, 0, 320, 240)));
+    return segment(
+        recordingId, index, startedAt, rgb, List.of(new ScreenLayout(0, 0, 0, 320, 240)));
   }
 
   /** 2 s of every screen (320x240 each) in one colour, 5 frames a second. */
-  static byte[] segment(String recordingId, int index, long startedAt, int rgb, List<ScreenLayout> screens)
+  static byte[] segment(
+      String recordingId, int index, long startedAt, int rgb, List<ScreenLayout> screens)
       throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     int[] pixels = new int[320 * 240];
     Arrays.fill(pixels, rgb);
-    try (SegmentWriter w = new SegmentWriter(bytes, new SegmentHeader(recordingId, index, startedAt, screens))) {
+    try (SegmentWriter w =
+        new SegmentWriter(bytes, new SegmentHeader(recordingId, index, startedAt, screens))) {
       for (int i = 0; i < 10; i++) {
         for (ScreenLayout s : screens) {
           w.writeFrame(s.id(), startedAt + i * 200L, pixels, false);

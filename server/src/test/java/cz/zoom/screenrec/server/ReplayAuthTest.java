@@ -20,7 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Logins, sessions, CSRF, roles, user administration and the audit log of the replay API, over real sockets. */
+/**
+ * Logins, sessions, CSRF, roles, user administration and the audit log of the replay API, over real
+ * sockets.
+ */
 class ReplayAuthTest {
   static final String ADMIN_PASSWORD = "admin-secret-1";
   @TempDir Path dataDir;
@@ -28,7 +31,10 @@ class ReplayAuthTest {
 
   /** The server's settings; the PostgreSQL subclass points them at its database. */
   ServerConfig.Builder config() throws Exception {
-    return ServerConfig.builder().heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000).helloTimeoutMs(1_000)
+    return ServerConfig.builder()
+        .heartbeatIntervalMs(500)
+        .deadPeerTimeoutMs(5_000)
+        .helloTimeoutMs(1_000)
         .adminPassword(ADMIN_PASSWORD);
   }
 
@@ -64,20 +70,26 @@ class ReplayAuthTest {
     assertThat(json(ok).get("username").asText()).isEqualTo("admin");
     assertThat(json(ok).get("role").asText()).isEqualTo("ADMIN");
     String setCookie = ok.headers().allValues("Set-Cookie").get(0);
-    assertThat(setCookie).contains("HttpOnly", "SameSite=Strict", "Path=/").doesNotContain("Secure");
+    assertThat(setCookie)
+        .contains("HttpOnly", "SameSite=Strict", "Path=/")
+        .doesNotContain("Secure");
     assertThat(browser.cookie).hasSize(43);
 
     HttpResponse<String> session = browser.get("/replay/api/session");
     assertThat(session.statusCode()).isEqualTo(200);
     assertThat(json(session).get("csrfToken").asText()).isEqualTo(browser.csrf);
     assertThat(json(session).get("expiresAt").asLong())
-        .isBetween(System.currentTimeMillis() + 29 * 60_000L, System.currentTimeMillis() + 31 * 60_000L);
+        .isBetween(
+            System.currentTimeMillis() + 29 * 60_000L, System.currentTimeMillis() + 31 * 60_000L);
 
-    HttpResponse<String> noCsrf = browser.send(browser.request("/replay/api/logout")
-        .POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> noCsrf =
+        browser.send(
+            browser.request("/replay/api/logout").POST(HttpRequest.BodyPublishers.noBody()));
     assertThat(noCsrf.statusCode()).isEqualTo(403);
     assertThat(error(noCsrf)).isEqualTo("csrf");
-    assertThat(browser.get("/replay/api/session").statusCode()).as("still logged in").isEqualTo(200);
+    assertThat(browser.get("/replay/api/session").statusCode())
+        .as("still logged in")
+        .isEqualTo(200);
 
     HttpResponse<String> out = browser.post("/replay/api/logout", "");
     assertThat(out.statusCode()).isEqualTo(204);
@@ -88,9 +100,11 @@ class ReplayAuthTest {
 
     List<String> actions = new ArrayList<>();
     new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD).get("/replay/api/audit?limit=100");
-    JsonNode audit = json(new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD).get("/replay/api/audit"));
+    JsonNode audit =
+        json(new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD).get("/replay/api/audit"));
     audit.forEach(e -> actions.add(e.get("action").asText() + ":" + e.path("username").asText()));
-    assertThat(actions).contains("LOGIN_FAILED:admin", "LOGIN_FAILED:nobody", "LOGIN:admin", "LOGOUT:admin");
+    assertThat(actions)
+        .contains("LOGIN_FAILED:admin", "LOGIN_FAILED:nobody", "LOGIN:admin", "LOGOUT:admin");
   }
 
   @Test
@@ -98,22 +112,33 @@ class ReplayAuthTest {
     ServerFixture fx = start(config().sessionIdleMs(2_000));
     ReplayClient browser = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
     long loggedIn = System.currentTimeMillis();
-    await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() >= loggedIn + 1_000);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> System.currentTimeMillis() >= loggedIn + 1_000);
     assertThat(browser.get("/replay/api/session").statusCode()).isEqualTo(200);
     long active = System.currentTimeMillis();
-    await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() >= loggedIn + 2_300);
-    assertThat(browser.get("/replay/api/session").statusCode()).as("the request at 1 s extended the session")
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> System.currentTimeMillis() >= loggedIn + 2_300);
+    assertThat(browser.get("/replay/api/session").statusCode())
+        .as("the request at 1 s extended the session")
         .isEqualTo(200);
     long lastActive = System.currentTimeMillis();
     assertThat(lastActive - active).as("the test itself was not stalled").isLessThan(1_900);
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() >= lastActive + 2_100);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> System.currentTimeMillis() >= lastActive + 2_100);
     for (String path : List.of("/replay/api/session", "/replay/api/calls", "/replay/api/session")) {
       HttpResponse<String> expired = browser.get(path);
       assertThat(expired.statusCode()).as(path).isEqualTo(401);
       assertThat(error(expired)).as(path).isEqualTo("session_expired");
     }
-    assertThat(new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD).get("/replay/api/session").statusCode())
+    assertThat(
+            new ReplayClient(fx.base)
+                .loggedIn("admin", ADMIN_PASSWORD)
+                .get("/replay/api/session")
+                .statusCode())
         .isEqualTo(200);
   }
 
@@ -124,14 +149,22 @@ class ReplayAuthTest {
     // the lock is on the user name, whoever tries it; unknown names are locked the same way
     for (String user : List.of("ghost", "admin")) {
       for (int i = 0; i < 5; i++) {
-        assertThat(browser.login(user, "wrong-" + i).statusCode()).as(user + " attempt " + i).isEqualTo(401);
+        assertThat(browser.login(user, "wrong-" + i).statusCode())
+            .as(user + " attempt " + i)
+            .isEqualTo(401);
       }
       HttpResponse<String> locked = browser.login(user, ADMIN_PASSWORD);
-      assertThat(locked.statusCode()).as(user + ": even the right password is refused while locked").isEqualTo(429);
+      assertThat(locked.statusCode())
+          .as(user + ": even the right password is refused while locked")
+          .isEqualTo(429);
       assertThat(error(locked)).isEqualTo("locked");
-      assertThat(new ReplayClient(fx.base).login(user, "x").statusCode()).as("another browser").isEqualTo(429);
+      assertThat(new ReplayClient(fx.base).login(user, "x").statusCode())
+          .as("another browser")
+          .isEqualTo(429);
     }
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> browser.login("admin", ADMIN_PASSWORD).statusCode() == 200);
     assertThat(browser.get("/replay/api/session").statusCode()).isEqualTo(200);
   }
@@ -140,9 +173,15 @@ class ReplayAuthTest {
   void unauthenticatedRequestsGet401() throws Exception {
     ServerFixture fx = start(config());
     ReplayClient anonymous = new ReplayClient(fx.base);
-    for (String path : List.of("/replay/api/calls", "/replay/api/calls/call-1", "/replay/api/users",
-        "/replay/api/audit.csv", "/replay/api/exports/x", "/replay/media/default/recordings/x/video",
-        "/replay/media/default/calls/call-1/audio")) {
+    for (String path :
+        List.of(
+            "/replay/api/calls",
+            "/replay/api/calls/call-1",
+            "/replay/api/users",
+            "/replay/api/audit.csv",
+            "/replay/api/exports/x",
+            "/replay/media/default/recordings/x/video",
+            "/replay/media/default/calls/call-1/audio")) {
       HttpResponse<String> r = anonymous.get(path);
       assertThat(r.statusCode()).as(path).isEqualTo(401);
       assertThat(error(r)).as(path).isEqualTo("not_logged_in");
@@ -165,8 +204,13 @@ class ReplayAuthTest {
   void reviewersCannotReachAdminEndpoints() throws Exception {
     ServerFixture fx = start(config());
     ReplayClient admin = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
-    assertThat(admin.post("/replay/api/users",
-        "{\"username\":\"rita\",\"password\":\"rita-password\",\"role\":\"REVIEWER\"}").statusCode()).isEqualTo(201);
+    assertThat(
+            admin
+                .post(
+                    "/replay/api/users",
+                    "{\"username\":\"rita\",\"password\":\"rita-password\",\"role\":\"REVIEWER\"}")
+                .statusCode())
+        .isEqualTo(201);
     ReplayClient rita = new ReplayClient(fx.base).loggedIn("rita", "rita-password");
     assertThat(json(rita.get("/replay/api/session")).get("role").asText()).isEqualTo("REVIEWER");
     for (String path : List.of("/replay/api/users", "/replay/api/audit", "/replay/api/audit.csv")) {
@@ -177,8 +221,10 @@ class ReplayAuthTest {
     HttpResponse<String> promote = rita.put("/replay/api/users/rita", "{\"role\":\"ADMIN\"}");
     assertThat(promote.statusCode()).isEqualTo(403);
     assertThat(error(promote)).isEqualTo("forbidden");
-    HttpResponse<String> create = rita.post("/replay/api/users",
-        "{\"username\":\"eve\",\"password\":\"eve-password\",\"role\":\"ADMIN\"}");
+    HttpResponse<String> create =
+        rita.post(
+            "/replay/api/users",
+            "{\"username\":\"eve\",\"password\":\"eve-password\",\"role\":\"ADMIN\"}");
     assertThat(create.statusCode()).isEqualTo(403);
     assertThat(rita.get("/replay/api/calls").statusCode()).isEqualTo(200);
   }
@@ -197,7 +243,8 @@ class ReplayAuthTest {
       assertThat(error(r)).isEqualTo("csrf");
     }
     admin.csrf = own;
-    assertThat(json(admin.get("/replay/api/users")).findValuesAsText("username")).containsExactly("admin");
+    assertThat(json(admin.get("/replay/api/users")).findValuesAsText("username"))
+        .containsExactly("admin");
     assertThat(admin.post("/replay/api/users", body).statusCode()).isEqualTo(201);
   }
 
@@ -205,56 +252,96 @@ class ReplayAuthTest {
   void adminsManageUsers() throws Exception {
     ServerFixture fx = start(config());
     ReplayClient admin = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
-    HttpResponse<String> created = admin.post("/replay/api/users",
-        "{\"username\":\"bob\",\"password\":\"bob-password\",\"role\":\"REVIEWER\"}");
+    HttpResponse<String> created =
+        admin.post(
+            "/replay/api/users",
+            "{\"username\":\"bob\",\"password\":\"bob-password\",\"role\":\"REVIEWER\"}");
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(json(created).get("role").asText()).isEqualTo("REVIEWER");
     assertThat(json(created).get("disabled").asBoolean()).isFalse();
     assertThat(created.body()).doesNotContain("pbkdf2", "password");
-    HttpResponse<String> dup = admin.post("/replay/api/users", "{\"username\":\"bob\",\"password\":\"other-pass\"}");
+    HttpResponse<String> dup =
+        admin.post("/replay/api/users", "{\"username\":\"bob\",\"password\":\"other-pass\"}");
     assertThat(dup.statusCode()).isEqualTo(409);
     assertThat(error(dup)).isEqualTo("user_exists");
-    assertThat(admin.post("/replay/api/users", "{\"username\":\"../x\",\"password\":\"long-enough\"}").statusCode())
+    assertThat(
+            admin
+                .post("/replay/api/users", "{\"username\":\"../x\",\"password\":\"long-enough\"}")
+                .statusCode())
         .isEqualTo(400);
-    assertThat(admin.post("/replay/api/users", "{\"username\":\"carl\",\"password\":\"short\"}").statusCode())
+    assertThat(
+            admin
+                .post("/replay/api/users", "{\"username\":\"carl\",\"password\":\"short\"}")
+                .statusCode())
         .isEqualTo(400);
-    assertThat(admin.post("/replay/api/users", "{\"username\":\"carl\",\"password\":\"long-enough\",\"role\":\"KING\"}")
-        .statusCode()).isEqualTo(400);
-    assertThat(admin.put("/replay/api/users/nobody", "{\"role\":\"ADMIN\"}").statusCode()).isEqualTo(404);
+    assertThat(
+            admin
+                .post(
+                    "/replay/api/users",
+                    "{\"username\":\"carl\",\"password\":\"long-enough\",\"role\":\"KING\"}")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(admin.put("/replay/api/users/nobody", "{\"role\":\"ADMIN\"}").statusCode())
+        .isEqualTo(404);
     JsonNode users = json(admin.get("/replay/api/users"));
     assertThat(users.findValuesAsText("username")).containsExactly("admin", "bob");
 
     ReplayClient bob = new ReplayClient(fx.base).loggedIn("bob", "bob-password");
-    assertThat(admin.put("/replay/api/users/bob", "{\"role\":\"ADMIN\"}").statusCode()).isEqualTo(200);
-    assertThat(bob.get("/replay/api/users").statusCode()).as("the new role counts at once").isEqualTo(200);
+    assertThat(admin.put("/replay/api/users/bob", "{\"role\":\"ADMIN\"}").statusCode())
+        .isEqualTo(200);
+    assertThat(bob.get("/replay/api/users").statusCode())
+        .as("the new role counts at once")
+        .isEqualTo(200);
 
-    HttpResponse<String> pw = admin.put("/replay/api/users/bob", "{\"password\":\"bob-new-password\"}");
+    HttpResponse<String> pw =
+        admin.put("/replay/api/users/bob", "{\"password\":\"bob-new-password\"}");
     assertThat(pw.statusCode()).isEqualTo(200);
-    assertThat(bob.get("/replay/api/session").statusCode()).as("a new password ends old sessions").isEqualTo(401);
+    assertThat(bob.get("/replay/api/session").statusCode())
+        .as("a new password ends old sessions")
+        .isEqualTo(401);
     assertThat(new ReplayClient(fx.base).login("bob", "bob-password").statusCode()).isEqualTo(401);
     bob = new ReplayClient(fx.base).loggedIn("bob", "bob-new-password");
 
-    assertThat(admin.put("/replay/api/users/bob", "{\"disabled\":true}").statusCode()).isEqualTo(200);
-    assertThat(bob.get("/replay/api/session").statusCode()).as("disabled users lose their sessions").isEqualTo(401);
-    assertThat(new ReplayClient(fx.base).login("bob", "bob-new-password").statusCode()).isEqualTo(401);
+    assertThat(admin.put("/replay/api/users/bob", "{\"disabled\":true}").statusCode())
+        .isEqualTo(200);
+    assertThat(bob.get("/replay/api/session").statusCode())
+        .as("disabled users lose their sessions")
+        .isEqualTo(401);
+    assertThat(new ReplayClient(fx.base).login("bob", "bob-new-password").statusCode())
+        .isEqualTo(401);
 
     HttpResponse<String> last = admin.put("/replay/api/users/admin", "{\"role\":\"REVIEWER\"}");
     assertThat(last.statusCode()).as("bob is disabled, so admin is the last admin").isEqualTo(409);
     assertThat(error(last)).isEqualTo("last_admin");
-    assertThat(admin.put("/replay/api/users/bob", "{\"disabled\":false}").statusCode()).isEqualTo(200);
-    assertThat(new ReplayClient(fx.base).login("bob", "bob-new-password").statusCode()).isEqualTo(200);
+    assertThat(admin.put("/replay/api/users/bob", "{\"disabled\":false}").statusCode())
+        .isEqualTo(200);
+    assertThat(new ReplayClient(fx.base).login("bob", "bob-new-password").statusCode())
+        .isEqualTo(200);
 
-    HttpResponse<String> own = admin.put("/replay/api/users/admin", "{\"password\":\"admin-secret-2\"}");
+    HttpResponse<String> own =
+        admin.put("/replay/api/users/admin", "{\"password\":\"admin-secret-2\"}");
     assertThat(own.statusCode()).isEqualTo(200);
-    assertThat(admin.get("/replay/api/session").statusCode()).as("changing one's own password keeps this session")
+    assertThat(admin.get("/replay/api/session").statusCode())
+        .as("changing one's own password keeps this session")
         .isEqualTo(200);
 
     List<String> details = new ArrayList<>();
-    json(admin.get("/replay/api/audit")).forEach(e -> details.add(e.get("action").asText() + " "
-        + e.path("username").asText() + " " + e.path("detail").asText()));
-    assertThat(details).contains("USER_CREATED admin user=bob role=REVIEWER", "USER_CHANGED admin user=bob role=ADMIN",
-        "USER_CHANGED admin user=bob password changed", "USER_CHANGED admin user=bob disabled",
-        "USER_CHANGED admin user=bob enabled");
+    json(admin.get("/replay/api/audit"))
+        .forEach(
+            e ->
+                details.add(
+                    e.get("action").asText()
+                        + " "
+                        + e.path("username").asText()
+                        + " "
+                        + e.path("detail").asText()));
+    assertThat(details)
+        .contains(
+            "USER_CREATED admin user=bob role=REVIEWER",
+            "USER_CHANGED admin user=bob role=ADMIN",
+            "USER_CHANGED admin user=bob password changed",
+            "USER_CHANGED admin user=bob disabled",
+            "USER_CHANGED admin user=bob enabled");
   }
 
   @Test
@@ -272,12 +359,15 @@ class ReplayAuthTest {
     assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
     assertThat(csv.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment");
     List<List<String>> rows = parseCsv(csv.body());
-    assertThat(rows.get(0)).containsExactly("id", "at", "atMs", "username", "action", "callId", "detail");
+    assertThat(rows.get(0))
+        .containsExactly("id", "at", "atMs", "username", "action", "callId", "detail");
     assertThat(rows).allSatisfy(r -> assertThat(r).hasSize(7));
-    assertThat(rows).anySatisfy(r -> {
-      assertThat(r.get(3)).isEqualTo("'" + evil);
-      assertThat(r.get(4)).isEqualTo("LOGIN_FAILED");
-    });
+    assertThat(rows)
+        .anySatisfy(
+            r -> {
+              assertThat(r.get(3)).isEqualTo("'" + evil);
+              assertThat(r.get(4)).isEqualTo("LOGIN_FAILED");
+            });
     assertThat(rows).anySatisfy(r -> assertThat(r.get(3)).isEqualTo("'@SUM(1)"));
     assertThat(rows).anySatisfy(r -> assertThat(r.subList(3, 5)).containsExactly("admin", "LOGIN"));
     assertThat(csv.body()).contains("\r\n");
@@ -288,7 +378,8 @@ class ReplayAuthTest {
   void theFirstAdminPasswordIsGeneratedIntoTheDataDirectory() throws Exception {
     ServerFixture fx = start(config().adminPassword(null));
     Path file = dataDir.resolve("admin-password");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     String password = Files.readString(file).strip();
     assertThat(password).hasSizeGreaterThanOrEqualTo(20);
     assertThat(new ReplayClient(fx.base).login("admin", password).statusCode()).isEqualTo(200);

@@ -11,7 +11,6 @@ import cz.zoom.screenrec.server.config.ServerConfig;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +48,9 @@ class ReplayCallsTest {
 
   ServerFixture start(Path dir, ServerConfig.Builder b) throws Exception {
     // the test's agent sends no heartbeats; a loaded machine must not make the server drop it
-    ServerFixture fx = new ServerFixture(dir, b.heartbeatIntervalMs(3_000).deadPeerTimeoutMs(120_000)
-        .adminPassword(ADMIN));
+    ServerFixture fx =
+        new ServerFixture(
+            dir, b.heartbeatIntervalMs(3_000).deadPeerTimeoutMs(120_000).adminPassword(ADMIN));
     fixtures.add(fx);
     return fx;
   }
@@ -60,20 +60,26 @@ class ReplayCallsTest {
     fixtures.forEach(ServerFixture::close);
   }
 
-  HttpResponse<String> putAudio(ServerFixture fx, String callId, long startedAt, byte[] wav) throws Exception {
-    return fx.send(fx.api("/api/v1/calls/" + callId + "/audio?startedAt=" + startedAt)
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(wav)));
+  HttpResponse<String> putAudio(ServerFixture fx, String callId, long startedAt, byte[] wav)
+      throws Exception {
+    return fx.send(
+        fx.api("/api/v1/calls/" + callId + "/audio?startedAt=" + startedAt)
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(wav)));
   }
 
   /** A thumbnail: 503 (at once) while the server makes the recording's thumbnails, then 200. */
   static HttpResponse<byte[]> thumbnail(ReplayClient browser, String url) throws Exception {
     List<HttpResponse<byte[]>> last = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      HttpResponse<byte[]> r = browser.getBytes(url, null);
-      assertThat(r.statusCode()).isIn(200, 503);
-      last.add(0, r);
-      return r.statusCode() == 200;
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              HttpResponse<byte[]> r = browser.getBytes(url, null);
+              assertThat(r.statusCode()).isIn(200, 503);
+              last.add(0, r);
+              return r.statusCode() == 200;
+            });
     return last.get(0);
   }
 
@@ -103,11 +109,14 @@ class ReplayCallsTest {
     assertThat(screen.get("clusterId").asText()).isEqualTo("default");
     assertThat(screen.get("startedAt").asLong()).isEqualTo(screenStart);
     assertThat(screen.get("endedAt").asLong()).isEqualTo(screenStart + 4_000);
-    assertThat(screen.get("durationMs").asLong()).isEqualTo(rec.get("video").get("durationMs").asLong());
-    assertThat(screen.get("videoUrl").asText()).isEqualTo("/replay/media/default/recordings/" + id + "/video");
+    assertThat(screen.get("durationMs").asLong())
+        .isEqualTo(rec.get("video").get("durationMs").asLong());
+    assertThat(screen.get("videoUrl").asText())
+        .isEqualTo("/replay/media/default/recordings/" + id + "/video");
     assertThat(screen.get("gaps")).isEmpty();
     assertThat(screen.get("parts")).hasSize(1);
-    assertThat(screen.get("screens").get(0).toString()).isEqualTo("{\"id\":0,\"x\":0,\"y\":0,\"width\":320,\"height\":240}");
+    assertThat(screen.get("screens").get(0).toString())
+        .isEqualTo("{\"id\":0,\"x\":0,\"y\":0,\"width\":320,\"height\":240}");
     JsonNode audio = call.get("audio").get(0);
     assertThat(audio.get("startedAt").asLong()).isEqualTo(audioStart);
     assertThat(audio.get("durationMs").asLong()).isEqualTo(7_000);
@@ -121,14 +130,16 @@ class ReplayCallsTest {
     assertThat(part.statusCode()).isEqualTo(206);
     assertThat(part.body()).isEqualTo(Arrays.copyOfRange(whole.body(), 100, 200));
     assertThat(browser.getBytes(audio.get("url").asText(), null).body()).isEqualTo(wav);
-    assertThat(browser.getBytes(screen.get("thumbnailUrl").asText(), null).statusCode()).isEqualTo(200);
+    assertThat(browser.getBytes(screen.get("thumbnailUrl").asText(), null).statusCode())
+        .isEqualTo(200);
 
     JsonNode thumbs = json(browser.get(screen.get("thumbnailsUrl").asText()));
     assertThat(thumbs).hasSize(1);
     assertThat(thumbs.get(0).get("at").asLong()).isZero();
     HttpResponse<byte[]> jpeg = thumbnail(browser, thumbs.get(0).get("url").asText());
     assertThat(jpeg.headers().firstValue("Content-Type")).hasValue("image/jpeg");
-    assertThat(browser.get("/replay/media/default/recordings/" + id + "/thumbnails/5000").statusCode())
+    assertThat(
+            browser.get("/replay/media/default/recordings/" + id + "/thumbnails/5000").statusCode())
         .isEqualTo(404);
 
     JsonNode found = json(browser.get("/replay/api/calls?agent=alice"));
@@ -147,11 +158,15 @@ class ReplayCallsTest {
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
     String exportId = json(started).get("exportId").asText();
     List<Double> progress = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      JsonNode s = json(browser.get("/replay/api/exports/" + exportId));
-      progress.add(s.get("progress").asDouble());
-      return !s.get("state").asText().equals("RUNNING");
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              JsonNode s = json(browser.get("/replay/api/exports/" + exportId));
+              progress.add(s.get("progress").asDouble());
+              return !s.get("state").asText().equals("RUNNING");
+            });
     JsonNode done = json(browser.get("/replay/api/exports/" + exportId));
     assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("DONE");
     assertThat(done.get("progress").asDouble()).isEqualTo(1.0);
@@ -164,10 +179,14 @@ class ReplayCallsTest {
     VideoProbe.Info info = VideoProbe.probe(exported);
     assertThat(info.durationMs()).isBetween(6_900L, 7_100L);
     try (VideoProbe v = VideoProbe.open(exported)) {
-      assertThat(v.meanRgbAt(500, 0, 0, 320, 240)).as("before the screen starts: black").satisfies(c -> near(c, 0));
+      assertThat(v.meanRgbAt(500, 0, 0, 320, 240))
+          .as("before the screen starts: black")
+          .satisfies(c -> near(c, 0));
       assertThat(v.meanRgbAt(1_500, 0, 0, 320, 240)).satisfies(c -> near(c, RED));
       assertThat(v.meanRgbAt(3_500, 0, 0, 320, 240)).satisfies(c -> near(c, GREEN));
-      assertThat(v.meanRgbAt(5_500, 0, 0, 320, 240)).as("after the screen ends: black").satisfies(c -> near(c, 0));
+      assertThat(v.meanRgbAt(5_500, 0, 0, 320, 240))
+          .as("after the screen ends: black")
+          .satisfies(c -> near(c, 0));
     }
     double[] rms = audioRms(exported, 7);
     assertThat(rms[0]).as("0-1 s: silence").isLessThan(300);
@@ -176,30 +195,51 @@ class ReplayCallsTest {
     assertThat(rms[6]).as("6-7 s: the audio's end, silence").isLessThan(300);
 
     // someone else's export is not theirs to see
-    assertThat(browser.post("/replay/api/users", "{\"username\":\"rita\",\"password\":\"rita-password\"}")
-        .statusCode()).isEqualTo(201);
+    assertThat(
+            browser
+                .post("/replay/api/users", "{\"username\":\"rita\",\"password\":\"rita-password\"}")
+                .statusCode())
+        .isEqualTo(201);
     ReplayClient rita = new ReplayClient(fx.base).loggedIn("rita", "rita-password");
     assertThat(rita.get("/replay/api/exports/" + exportId).statusCode()).isEqualTo(404);
     assertThat(rita.get("/replay/api/exports/" + exportId + "/file").statusCode()).isEqualTo(404);
 
     List<String> audit = new ArrayList<>();
-    json(browser.get("/replay/api/audit")).forEach(e -> audit.add(e.get("action").asText() + " "
-        + e.path("username").asText() + " " + e.path("callId").asText()));
+    json(browser.get("/replay/api/audit"))
+        .forEach(
+            e ->
+                audit.add(
+                    e.get("action").asText()
+                        + " "
+                        + e.path("username").asText()
+                        + " "
+                        + e.path("callId").asText()));
     assertThat(audit).contains("REPLAY admin call-1", "EXPORT admin call-1");
   }
 
   @Test
   void screenFromClusterBPlaysWithAudioFromClusterA() throws Exception {
     ServerFixture b = start(dirB, base().clusterId("cluster-b"));
-    ServerFixture a = start(dirA, base().clusterId("cluster-a").peerTimeoutMs(2_000)
-        .peerCluster(b.base + "=" + ServerFixture.TOKEN));
+    ServerFixture a =
+        start(
+            dirA,
+            base()
+                .clusterId("cluster-a")
+                .peerTimeoutMs(2_000)
+                .peerCluster(b.base + "=" + ServerFixture.TOKEN));
     long t0 = System.currentTimeMillis();
     JsonNode rec = RecordedCalls.record(b, "bob", "call-x", t0, RED, GREEN);
     String id = rec.get("id").asText();
     long screenStart = rec.get("startedAt").asLong();
     long audioStart = screenStart + 500;
-    assertThat(putAudio(a, "call-x", audioStart,
-        TestAudio.wavMulaw(8_000, TestAudio.tone(8_000, 3_000, 440, null, null))).statusCode()).isEqualTo(201);
+    assertThat(
+            putAudio(
+                    a,
+                    "call-x",
+                    audioStart,
+                    TestAudio.wavMulaw(8_000, TestAudio.tone(8_000, 3_000, 440, null, null)))
+                .statusCode())
+        .isEqualTo(201);
 
     ReplayClient browser = new ReplayClient(a.base).loggedIn("admin", ADMIN);
     JsonNode call = json(browser.get("/replay/api/calls/call-x"));
@@ -210,45 +250,63 @@ class ReplayCallsTest {
     JsonNode screen = call.get("screen").get(0);
     assertThat(screen.get("clusterId").asText()).isEqualTo("cluster-b");
     assertThat(screen.get("startedAt").asLong()).isEqualTo(screenStart);
-    assertThat(screen.get("videoUrl").asText()).isEqualTo("/replay/media/cluster-b/recordings/" + id + "/video");
+    assertThat(screen.get("videoUrl").asText())
+        .isEqualTo("/replay/media/cluster-b/recordings/" + id + "/video");
     JsonNode audio = call.get("audio").get(0);
     assertThat(audio.get("clusterId").asText()).isEqualTo("cluster-a");
     assertThat(audio.get("startedAt").asLong()).isEqualTo(audioStart);
     assertThat(audio.get("durationMs").asLong()).isEqualTo(3_000);
 
     // A serves B's video, ranges and all
-    HttpResponse<byte[]> direct = b.http.send(b.api("/api/v1/recordings/" + id + "/video").GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> direct =
+        b.http.send(
+            b.api("/api/v1/recordings/" + id + "/video").GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     HttpResponse<byte[]> proxied = browser.getBytes(screen.get("videoUrl").asText(), null);
     assertThat(proxied.statusCode()).isEqualTo(200);
     assertThat(proxied.body()).isEqualTo(direct.body());
     assertThat(proxied.headers().firstValue("Content-Type")).hasValue("video/webm");
     HttpResponse<byte[]> range = browser.getBytes(screen.get("videoUrl").asText(), "bytes=10-109");
     assertThat(range.statusCode()).isEqualTo(206);
-    assertThat(range.headers().firstValue("Content-Range")).hasValue("bytes 10-109/" + direct.body().length);
+    assertThat(range.headers().firstValue("Content-Range"))
+        .hasValue("bytes 10-109/" + direct.body().length);
     assertThat(range.body()).isEqualTo(Arrays.copyOfRange(direct.body(), 10, 110));
-    assertThat(browser.getBytes(screen.get("videoUrl").asText(), "bytes=999999999-").statusCode()).isEqualTo(416);
+    assertThat(browser.getBytes(screen.get("videoUrl").asText(), "bytes=999999999-").statusCode())
+        .isEqualTo(416);
     JsonNode thumbs = json(browser.get(screen.get("thumbnailsUrl").asText()));
     assertThat(thumbs).hasSize(1);
     thumbnail(browser, thumbs.get(0).get("url").asText());
-    assertThat(browser.getBytes("/replay/media/cluster-z/recordings/" + id + "/video", null).statusCode())
+    assertThat(
+            browser
+                .getBytes("/replay/media/cluster-z/recordings/" + id + "/video", null)
+                .statusCode())
         .isEqualTo(404);
 
     JsonNode found = json(browser.get("/replay/api/calls?callId=call-x"));
     assertThat(found).hasSize(1);
     assertThat(found.get(0).get("hasScreen").asBoolean()).isTrue();
     assertThat(found.get(0).get("hasAudio").asBoolean()).isTrue();
-    assertThat(found.get(0).get("clusters")).extracting(JsonNode::asText)
+    assertThat(found.get(0).get("clusters"))
+        .extracting(JsonNode::asText)
         .containsExactlyInAnyOrder("cluster-a", "cluster-b");
     assertThat(json(browser.get("/replay/api/calls?agent=bob"))).hasSize(1);
 
     // export on A pulls B's video
-    String exportId = json(browser.post("/replay/api/calls/call-x/export", "")).get("exportId").asText();
-    await().atMost(Duration.ofSeconds(60)).until(() ->
-        !json(browser.get("/replay/api/exports/" + exportId)).get("state").asText().equals("RUNNING"));
-    assertThat(json(browser.get("/replay/api/exports/" + exportId)).get("state").asText()).isEqualTo("DONE");
+    String exportId =
+        json(browser.post("/replay/api/calls/call-x/export", "")).get("exportId").asText();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                !json(browser.get("/replay/api/exports/" + exportId))
+                    .get("state")
+                    .asText()
+                    .equals("RUNNING"));
+    assertThat(json(browser.get("/replay/api/exports/" + exportId)).get("state").asText())
+        .isEqualTo("DONE");
     Path exported = work.resolve("x.webm");
-    Files.write(exported, browser.getBytes("/replay/api/exports/" + exportId + "/file", null).body());
+    Files.write(
+        exported, browser.getBytes("/replay/api/exports/" + exportId + "/file", null).body());
     assertThat(VideoProbe.probe(exported).durationMs()).isBetween(3_900L, 4_100L);
     try (VideoProbe v = VideoProbe.open(exported)) {
       assertThat(v.meanRgbAt(1_000, 0, 0, 320, 240)).satisfies(c -> near(c, RED));
@@ -268,17 +326,29 @@ class ReplayCallsTest {
   }
 
   @Test
-  void monitorsAreWhereTheVideoShowsThemEvenForARecordingEncodedBeforeLayoutsWereStored() throws Exception {
+  void monitorsAreWhereTheVideoShowsThemEvenForARecordingEncodedBeforeLayoutsWereStored()
+      throws Exception {
     ServerConfig.Builder config = base();
     ServerFixture fx = start(dirA, config);
     long t0 = System.currentTimeMillis();
     // a client that knows no monitor positions: both at 0,0, so the video shows them side by side
-    List<ScreenLayout> screens = List.of(new ScreenLayout(0, 0, 0, 320, 240), new ScreenLayout(1, 0, 0, 320, 240));
-    String id = RecordedCalls.record(fx, "alice", "call-1", t0, 2,
-        (rid, i) -> RecordingFlowTest.segment(rid, i, t0 + i * RecordedCalls.SEGMENT_MS, RED, screens))
-        .get("id").asText();
-    String sideBySide = "[{\"id\":0,\"x\":0,\"y\":0,\"width\":320,\"height\":240},"
-        + "{\"id\":1,\"x\":320,\"y\":0,\"width\":320,\"height\":240}]";
+    List<ScreenLayout> screens =
+        List.of(new ScreenLayout(0, 0, 0, 320, 240), new ScreenLayout(1, 0, 0, 320, 240));
+    String id =
+        RecordedCalls.record(
+                fx,
+                "alice",
+                "call-1",
+                t0,
+                2,
+                (rid, i) ->
+                    RecordingFlowTest.segment(
+                        rid, i, t0 + i * RecordedCalls.SEGMENT_MS, RED, screens))
+            .get("id")
+            .asText();
+    String sideBySide =
+        "[{\"id\":0,\"x\":0,\"y\":0,\"width\":320,\"height\":240},"
+            + "{\"id\":1,\"x\":320,\"y\":0,\"width\":320,\"height\":240}]";
     assertThat(screensOf(fx, "call-1")).isEqualTo(sideBySide);
 
     // what a server that did not store layouts left behind
@@ -308,15 +378,31 @@ class ReplayCallsTest {
   void missingSegmentsAndRecordedPausesAreGapsOfTheirKind() throws Exception {
     ServerFixture fx = start(dirA, base().uploadGraceMs(1_000));
     long t0 = System.currentTimeMillis();
-    JsonNode rec = RecordedCalls.record(fx, "carol", "call-g", t0, 3, (id, i) -> switch (i) {
-      case 0 -> RecordingFlowTest.segment(id, 0, t0, RED);
-      case 2 -> pausedSegment(id, 2, t0 + 4_000);
-      default -> null;
-    });
+    JsonNode rec =
+        RecordedCalls.record(
+            fx,
+            "carol",
+            "call-g",
+            t0,
+            3,
+            (id, i) ->
+                switch (i) {
+                  case 0 -> RecordingFlowTest.segment(id, 0, t0, RED);
+                  case 2 -> pausedSegment(id, 2, t0 + 4_000);
+                  default -> null;
+                });
     long offset = rec.get("startedAt").asLong() - t0;
     ReplayClient browser = new ReplayClient(fx.base).loggedIn("admin", ADMIN);
-    await().atMost(Duration.ofSeconds(20)).until(
-        () -> json(browser.get("/replay/api/calls/call-g")).get("screen").get(0).get("gaps").size() == 2);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                json(browser.get("/replay/api/calls/call-g"))
+                        .get("screen")
+                        .get(0)
+                        .get("gaps")
+                        .size()
+                    == 2);
     JsonNode gaps = json(browser.get("/replay/api/calls/call-g")).get("screen").get(0).get("gaps");
     assertThat(gaps.get(0).get("reason").asText()).isEqualTo("MISSING");
     assertThat(gaps.get(0).get("from").asLong()).isEqualTo(t0 + offset + 2_000);
@@ -332,9 +418,14 @@ class ReplayCallsTest {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     int[] pixels = new int[320 * 240];
     Arrays.fill(pixels, GREEN);
-    try (cz.zoom.screenrec.format.SegmentWriter w = new cz.zoom.screenrec.format.SegmentWriter(bytes,
-        new cz.zoom.screenrec.format.SegmentHeader(recordingId, index, startedAt,
-            List.of(new cz.zoom.screenrec.format.ScreenLayout(0, 0, 0, 320, 240))))) {
+    try (cz.zoom.screenrec.format.SegmentWriter w =
+        new cz.zoom.screenrec.format.SegmentWriter(
+            bytes,
+            new cz.zoom.screenrec.format.SegmentHeader(
+                recordingId,
+                index,
+                startedAt,
+                List.of(new cz.zoom.screenrec.format.ScreenLayout(0, 0, 0, 320, 240))))) {
       w.writeFrame(0, startedAt, pixels, false);
       w.writeFrame(0, startedAt + 200, pixels, false);
       w.writeGap(startedAt + 400, startedAt + 1_200, cz.zoom.screenrec.format.GapReason.PAUSED);
@@ -349,7 +440,8 @@ class ReplayCallsTest {
   static void near(int rgb, int expected) {
     for (int shift = 0; shift <= 16; shift += 8) {
       assertThat(Math.abs((rgb >> shift & 0xFF) - (expected >> shift & 0xFF)))
-          .as("colour %06x vs %06x", rgb, expected).isLessThan(40);
+          .as("colour %06x vs %06x", rgb, expected)
+          .isLessThan(40);
     }
   }
 

@@ -13,7 +13,8 @@ import java.util.Optional;
 /** A browser stand-in for the replay API: keeps the session cookie and sends the CSRF token. */
 final class ReplayClient {
   final String base;
-  final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  final HttpClient http =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   String cookie;
   String csrf;
 
@@ -21,10 +22,16 @@ final class ReplayClient {
     this.base = base;
   }
 
-  HttpResponse<String> login(String user, String password) throws IOException, InterruptedException {
-    HttpResponse<String> r = send(request("/replay/api/login").header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(
-            Map.of("username", user, "password", password)))));
+  HttpResponse<String> login(String user, String password)
+      throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        send(
+            request("/replay/api/login")
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        Json.MAPPER.writeValueAsString(
+                            Map.of("username", user, "password", password)))));
     if (r.statusCode() == 200) {
       cookie = sessionCookie(r).orElseThrow();
       csrf = json(r).get("csrfToken").asText();
@@ -42,8 +49,10 @@ final class ReplayClient {
   }
 
   static Optional<String> sessionCookie(HttpResponse<?> r) {
-    return r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("SR_SESSION="))
-        .map(c -> c.substring("SR_SESSION=".length(), c.indexOf(';'))).findFirst();
+    return r.headers().allValues("Set-Cookie").stream()
+        .filter(c -> c.startsWith("SR_SESSION="))
+        .map(c -> c.substring("SR_SESSION=".length(), c.indexOf(';')))
+        .findFirst();
   }
 
   HttpRequest.Builder request(String path) {
@@ -58,7 +67,8 @@ final class ReplayClient {
     return send(request(path).GET());
   }
 
-  HttpResponse<byte[]> getBytes(String path, String range) throws IOException, InterruptedException {
+  HttpResponse<byte[]> getBytes(String path, String range)
+      throws IOException, InterruptedException {
     HttpRequest.Builder b = request(path).GET();
     if (range != null) {
       b.header("Range", range);
@@ -67,13 +77,17 @@ final class ReplayClient {
   }
 
   HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-    return send(withCsrf(request(path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        withCsrf(request(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   HttpResponse<String> put(String path, String json) throws IOException, InterruptedException {
-    return send(withCsrf(request(path)).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        withCsrf(request(path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   private HttpRequest.Builder withCsrf(HttpRequest.Builder b) {

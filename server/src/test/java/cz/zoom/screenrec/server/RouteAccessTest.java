@@ -25,18 +25,35 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Roles are checked on the route a request matched, never by comparing path strings: every
- * route of the real port (taken from the server itself, so a new route is covered the day it is
- * added) is asked for in many spellings of its path, and no spelling gets a reviewer into an admin
- * route or anyone without credentials into a guarded one.
+ * Roles are checked on the route a request matched, never by comparing path strings: every route of
+ * the real port (taken from the server itself, so a new route is covered the day it is added) is
+ * asked for in many spellings of its path, and no spelling gets a reviewer into an admin route or
+ * anyone without credentials into a guarded one.
  */
 class RouteAccessTest {
   static final Object[] OK_STATUSES = java.util.stream.IntStream.range(200, 300).boxed().toArray();
   static final String ADMIN_PASSWORD = "admin-secret-1";
   static final String REVIEWER_PASSWORD = "rita-password";
-  static final Map<String, String> SAMPLES = Map.of("name", "rita", "callId", "call-1", "id",
-      UUID.randomUUID().toString(), "clusterId", "default", "exportId", "x", "at", "0", "index", "0", "agent",
-      "alice", "path", "css/replay.css");
+  static final Map<String, String> SAMPLES =
+      Map.of(
+          "name",
+          "rita",
+          "callId",
+          "call-1",
+          "id",
+          UUID.randomUUID().toString(),
+          "clusterId",
+          "default",
+          "exportId",
+          "x",
+          "at",
+          "0",
+          "index",
+          "0",
+          "agent",
+          "alice",
+          "path",
+          "css/replay.css");
 
   @TempDir static Path dataDir;
   static ServerFixture fx;
@@ -48,8 +65,15 @@ class RouteAccessTest {
   static void serverWithAnAdminAndAReviewer() throws Exception {
     fx = new ServerFixture(dataDir, ServerConfig.builder().adminPassword(ADMIN_PASSWORD));
     admin = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
-    assertThat(admin.post("/replay/api/users", "{\"username\":\"rita\",\"password\":\"" + REVIEWER_PASSWORD
-        + "\",\"role\":\"REVIEWER\"}").statusCode()).isEqualTo(201);
+    assertThat(
+            admin
+                .post(
+                    "/replay/api/users",
+                    "{\"username\":\"rita\",\"password\":\""
+                        + REVIEWER_PASSWORD
+                        + "\",\"role\":\"REVIEWER\"}")
+                .statusCode())
+        .isEqualTo(201);
     reviewer = new ReplayClient(fx.base).loggedIn("rita", REVIEWER_PASSWORD);
     routes = fx.server.httpRoutes();
   }
@@ -61,17 +85,30 @@ class RouteAccessTest {
 
   @Test
   void everyRouteNamesExactlyOneAccessAndHeadFollowsGet() {
-    assertThat(routes).hasSizeGreaterThan(30).allSatisfy(r -> assertThat(r.access()).as(r.toString()).isNotNull());
-    assertThat(routes).filteredOn(r -> r.method().equals("GET")).allSatisfy(get -> assertThat(routes)
-        .contains(new HttpApi.Route("HEAD", get.path(), get.access())));
-    assertThat(routes).filteredOn(r -> r.access() == Access.ADMIN).extracting(HttpApi.Route::path)
-        .contains("/replay/api/users", "/replay/api/users/{name}", "/replay/api/audit", "/replay/api/audit.csv");
+    assertThat(routes)
+        .hasSizeGreaterThan(30)
+        .allSatisfy(r -> assertThat(r.access()).as(r.toString()).isNotNull());
+    assertThat(routes)
+        .filteredOn(r -> r.method().equals("GET"))
+        .allSatisfy(
+            get ->
+                assertThat(routes).contains(new HttpApi.Route("HEAD", get.path(), get.access())));
+    assertThat(routes)
+        .filteredOn(r -> r.access() == Access.ADMIN)
+        .extracting(HttpApi.Route::path)
+        .contains(
+            "/replay/api/users",
+            "/replay/api/users/{name}",
+            "/replay/api/audit",
+            "/replay/api/audit.csv");
   }
 
   @Test
   void noSpellingOfAnAdminRouteLetsAReviewerIn() throws Exception {
-    List<HttpApi.Route> adminRoutes = routes.stream()
-        .filter(r -> r.access() == Access.ADMIN || r.access() == Access.ADMIN_PAGE).toList();
+    List<HttpApi.Route> adminRoutes =
+        routes.stream()
+            .filter(r -> r.access() == Access.ADMIN || r.access() == Access.ADMIN_PAGE)
+            .toList();
     assertThat(adminRoutes).hasSizeGreaterThanOrEqualTo(10);
     SoftAssertions soft = new SoftAssertions();
     for (HttpApi.Route route : adminRoutes) {
@@ -79,10 +116,14 @@ class RouteAccessTest {
       HttpResponse<String> plain = send(reviewer, route.method(), path);
       soft.assertThat(plain.statusCode()).as("reviewer %s %s", route.method(), path).isEqualTo(403);
       if (route.access() == Access.ADMIN && !route.method().equals("HEAD")) {
-        soft.assertThat(error(plain)).as("reviewer %s %s", route.method(), path).isEqualTo("forbidden");
+        soft.assertThat(error(plain))
+            .as("reviewer %s %s", route.method(), path)
+            .isEqualTo("forbidden");
       }
       HttpResponse<String> good = send(admin, route.method(), path);
-      soft.assertThat(good.statusCode()).as("admin %s %s", route.method(), path).isNotIn(401, 403, 404, 405);
+      soft.assertThat(good.statusCode())
+          .as("admin %s %s", route.method(), path)
+          .isNotIn(401, 403, 404, 405);
       for (String variant : variants(path)) {
         int status = send(reviewer, route.method(), variant).statusCode();
         soft.assertThat(status).as("reviewer %s %s", route.method(), variant).isNotIn(OK_STATUSES);
@@ -100,7 +141,9 @@ class RouteAccessTest {
       String path = concrete(route.path());
       HttpResponse<String> plain = send(stranger, route.method(), path);
       boolean page = route.access() == Access.REVIEWER_PAGE || route.access() == Access.ADMIN_PAGE;
-      soft.assertThat(plain.statusCode()).as("%s %s", route.method(), path).isEqualTo(page ? 303 : 401);
+      soft.assertThat(plain.statusCode())
+          .as("%s %s", route.method(), path)
+          .isEqualTo(page ? 303 : 401);
       for (String variant : variants(path)) {
         int status = send(stranger, route.method(), variant).statusCode();
         soft.assertThat(status).as("%s %s", route.method(), variant).isNotIn(OK_STATUSES);
@@ -115,13 +158,16 @@ class RouteAccessTest {
     for (HttpApi.Route route : routes) {
       String path = concrete(route.path());
       if (route.access() == Access.API_TOKEN) {
-        soft.assertThat(send(admin, route.method(), path).statusCode()).as("%s %s", route.method(), path)
+        soft.assertThat(send(admin, route.method(), path).statusCode())
+            .as("%s %s", route.method(), path)
             .isEqualTo(401);
       } else if (route.access() == Access.REVIEWER || route.access() == Access.ADMIN) {
-        HttpRequest.Builder b = request(new ReplayClient(fx.base), route.method(), path)
-            .header("Authorization", "Bearer " + ServerFixture.TOKEN);
+        HttpRequest.Builder b =
+            request(new ReplayClient(fx.base), route.method(), path)
+                .header("Authorization", "Bearer " + ServerFixture.TOKEN);
         soft.assertThat(fx.http.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode())
-            .as("%s %s", route.method(), path).isEqualTo(401);
+            .as("%s %s", route.method(), path)
+            .isEqualTo(401);
       }
     }
     soft.assertAll();
@@ -129,15 +175,27 @@ class RouteAccessTest {
 
   @Test
   void ambiguousPathsAreRefusedBeforeAnyRouteWithAJsonError() throws Exception {
-    for (String path : List.of("/replay//api/audit", "//replay/api/audit", "/replay/api%2Faudit",
-        "/replay/api/%2e%2e/api/audit", "/replay/api/..;/api/audit", "/api/v1/recordings/%2e%2e",
-        "/replay/%2561pi/audit", "/mus/v1/recordings/%2e%2e/segments/0")) {
+    for (String path :
+        List.of(
+            "/replay//api/audit",
+            "//replay/api/audit",
+            "/replay/api%2Faudit",
+            "/replay/api/%2e%2e/api/audit",
+            "/replay/api/..;/api/audit",
+            "/api/v1/recordings/%2e%2e",
+            "/replay/%2561pi/audit",
+            "/mus/v1/recordings/%2e%2e/segments/0")) {
       for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
         HttpResponse<String> r = send(reviewer, method, path);
         assertThat(r.statusCode()).as("%s %s", method, path).isEqualTo(400);
-        assertThat(r.headers().firstValue("Content-Type")).as("%s %s", method, path).get().asString()
+        assertThat(r.headers().firstValue("Content-Type"))
+            .as("%s %s", method, path)
+            .get()
+            .asString()
             .startsWith("application/json");
-        assertThat(Json.MAPPER.readTree(r.body()).path("error").asText()).as(path).isEqualTo("bad_request");
+        assertThat(Json.MAPPER.readTree(r.body()).path("error").asText())
+            .as(path)
+            .isEqualTo("bad_request");
       }
     }
   }
@@ -147,7 +205,10 @@ class RouteAccessTest {
     String big = "{\"username\":\"" + "u".repeat(2 * 1024 * 1024) + "\"}";
     HttpResponse<String> r = admin.post("/replay/api/users", big);
     assertThat(r.statusCode()).isEqualTo(413);
-    assertThat(r.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
+    assertThat(r.headers().firstValue("Content-Type"))
+        .get()
+        .asString()
+        .startsWith("application/json");
     assertThat(error(r)).isEqualTo("too_large");
   }
 
@@ -155,7 +216,9 @@ class RouteAccessTest {
   static String concrete(String route) {
     String p = route;
     for (Map.Entry<String, String> e : SAMPLES.entrySet()) {
-      p = p.replace("{" + e.getKey() + "}", e.getValue()).replace("<" + e.getKey() + ">", e.getValue());
+      p =
+          p.replace("{" + e.getKey() + "}", e.getValue())
+              .replace("<" + e.getKey() + ">", e.getValue());
     }
     return p;
   }
@@ -186,7 +249,8 @@ class RouteAccessTest {
       v.add(path.substring(0, i) + "/." + path.substring(i));
       v.add(path.substring(0, i) + "/x/.." + path.substring(i));
       v.add(path.substring(0, i) + "/%2e" + path.substring(i));
-      // the segment after this slash spelt with a capital, and with its first letter percent-encoded
+      // the segment after this slash spelt with a capital, and with its first letter
+      // percent-encoded
       char c = path.charAt(i + 1);
       if (Character.isLetter(c)) {
         v.add(path.substring(0, i + 1) + Character.toUpperCase(c) + path.substring(i + 2));
@@ -210,7 +274,9 @@ class RouteAccessTest {
     if (body) {
       b.header("Content-Type", "application/json");
     }
-    return b.method(method, body ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody());
+    return b.method(
+        method,
+        body ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody());
   }
 
   static HttpResponse<String> send(ReplayClient who, String method, String path) throws Exception {

@@ -20,13 +20,25 @@ final class ServerFixture implements AutoCloseable {
 
   ServerFixture(Path dataDir, ServerConfig.Builder tweaks) throws Exception {
     int httpPort = freePort();
-    server = ScreenRecServer.start(tweaks.dataDir(dataDir).bindAddress("127.0.0.1").controlPort(0)
-        .httpPort(httpPort).apiToken(TOKEN).build());
+    server =
+        ScreenRecServer.start(
+            tweaks
+                .dataDir(dataDir)
+                .bindAddress("127.0.0.1")
+                .controlPort(0)
+                .httpPort(httpPort)
+                .apiToken(TOKEN)
+                .build());
     base = "http://127.0.0.1:" + httpPort;
   }
 
   ServerFixture(Path dataDir) throws Exception {
-    this(dataDir, ServerConfig.builder().heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000).helloTimeoutMs(3_000));
+    this(
+        dataDir,
+        ServerConfig.builder()
+            .heartbeatIntervalMs(500)
+            .deadPeerTimeoutMs(5_000)
+            .helloTimeoutMs(3_000));
   }
 
   static int freePort() throws IOException {
@@ -40,12 +52,15 @@ final class ServerFixture implements AutoCloseable {
   }
 
   HttpRequest.Builder api(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TOKEN);
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .header("Authorization", "Bearer " + TOKEN);
   }
 
   HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-    return send(api(path).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    return send(
+        api(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The control port on a database that does not answer: a real PostgreSQL whose recordings table
- * another connection holds locked, so every HELLO that reports a recording waits. Heartbeats of
- * the connected clients are still answered well within the dead-peer timeout, and clients that
- * need no database still get in, while those HELLOs hold the control threads.
+ * another connection holds locked, so every HELLO that reports a recording waits. Heartbeats of the
+ * connected clients are still answered well within the dead-peer timeout, and clients that need no
+ * database still get in, while those HELLOs hold the control threads.
  */
 class SlowDatabaseTest {
   static final long HEARTBEAT_MS = 500;
@@ -60,9 +60,18 @@ class SlowDatabaseTest {
   @BeforeEach
   void start() throws Exception {
     jdbcUrl = postgres.jdbcUrl(postgres.createDatabase());
-    fx = new ServerFixture(dataDir, ServerConfig.builder().heartbeatIntervalMs(HEARTBEAT_MS)
-        .deadPeerTimeoutMs(DEAD_PEER_MS).helloTimeoutMs(3_000).controlThreads(2).dbPoolSize(3)
-        .dbUrl(jdbcUrl).dbUser(postgres.user()).dbPassword(postgres.password()));
+    fx =
+        new ServerFixture(
+            dataDir,
+            ServerConfig.builder()
+                .heartbeatIntervalMs(HEARTBEAT_MS)
+                .deadPeerTimeoutMs(DEAD_PEER_MS)
+                .helloTimeoutMs(3_000)
+                .controlThreads(2)
+                .dbPoolSize(3)
+                .dbUrl(jdbcUrl)
+                .dbUser(postgres.user())
+                .dbPassword(postgres.password()));
   }
 
   @AfterEach
@@ -89,17 +98,28 @@ class SlowDatabaseTest {
   private int waitingForLock() throws SQLException {
     try (Connection c = DriverManager.getConnection(jdbcUrl, postgres.user(), postgres.password());
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity"
-            + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
       rs.next();
       return rs.getInt(1);
     }
   }
 
-  /** A HELLO that reports a recording in progress: the server must look it up in the recordings table. */
+  /**
+   * A HELLO that reports a recording in progress: the server must look it up in the recordings
+   * table.
+   */
   private static Hello helloWithRecording(String agent) {
-    return new Hello(Limits.PROTOCOL_VERSION, agent, "pc", "test", List.of(new Screen(0, 0, 0, 320, 240)),
-        new ActiveRecording(UUID.randomUUID().toString(), "call-" + agent, System.currentTimeMillis(), 0),
+    return new Hello(
+        Limits.PROTOCOL_VERSION,
+        agent,
+        "pc",
+        "test",
+        List.of(new Screen(0, 0, 0, 320, 240)),
+        new ActiveRecording(
+            UUID.randomUUID().toString(), "call-" + agent, System.currentTimeMillis(), 0),
         System.currentTimeMillis());
   }
 
@@ -131,9 +151,13 @@ class SlowDatabaseTest {
 
       long[] seq = {0};
       // three dead-peer timeouts: a client left unanswered for one would have dropped its session
-      await().during(Duration.ofMillis(3 * DEAD_PEER_MS)).atMost(Duration.ofMillis(3 * DEAD_PEER_MS + 2_000))
+      await()
+          .during(Duration.ofMillis(3 * DEAD_PEER_MS))
+          .atMost(Duration.ofMillis(3 * DEAD_PEER_MS + 2_000))
           .pollInterval(Duration.ofMillis(HEARTBEAT_MS))
-          .until(() -> heartbeatRoundTrip(alice, ++seq[0]) < DEAD_PEER_MS / 2 && waitingForLock() == 2);
+          .until(
+              () ->
+                  heartbeatRoundTrip(alice, ++seq[0]) < DEAD_PEER_MS / 2 && waitingForLock() == 2);
 
       unlockRecordings();
       // the waiting HELLOs finish in order: nothing this cluster knows to adopt
@@ -151,7 +175,8 @@ class SlowDatabaseTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> waitingForLock() == 1);
 
       // one control thread is held by bob's HELLO; the other serves every other session in turn
-      try (TestAgent carol = welcomed(fx, "carol"); TestAgent dave = welcomed(fx, "dave")) {
+      try (TestAgent carol = welcomed(fx, "carol");
+          TestAgent dave = welcomed(fx, "dave")) {
         assertThat(heartbeatRoundTrip(carol, 1)).isLessThan(DEAD_PEER_MS / 2);
         assertThat(heartbeatRoundTrip(dave, 1)).isLessThan(DEAD_PEER_MS / 2);
       }

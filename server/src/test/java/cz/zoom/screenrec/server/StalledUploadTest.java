@@ -27,8 +27,13 @@ class StalledUploadTest {
 
   @BeforeEach
   void start() throws Exception {
-    fx = new ServerFixture(dataDir, ServerConfig.builder().heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000)
-        .uploadGraceMs(2_000));
+    fx =
+        new ServerFixture(
+            dataDir,
+            ServerConfig.builder()
+                .heartbeatIntervalMs(500)
+                .deadPeerTimeoutMs(5_000)
+                .uploadGraceMs(2_000));
   }
 
   @AfterEach
@@ -41,20 +46,25 @@ class StalledUploadTest {
     try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
       agent.send(TestAgent.hello("henry"));
       agent.receive(Welcome.class);
-      CompletableFuture<HttpResponse<String>> started = CompletableFuture.supplyAsync(() -> {
-        try {
-          return fx.post("/api/v1/calls/call-s/start", "{\"agent\":\"henry\"}");
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      CompletableFuture<HttpResponse<String>> started =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return fx.post("/api/v1/calls/call-s/start", "{\"agent\":\"henry\"}");
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
       Start start = agent.receive(Start.class);
       agent.send(new Ack(start.seq(), true, null));
       assertThat(started.get().statusCode()).isEqualTo(201);
 
       long t0 = System.currentTimeMillis();
-      assertThat(upload(start, 0, RecordingFlowTest.segment(start.recordingId(), 0, t0, 0xFF0000))).isEqualTo(201);
-      assertThat(upload(start, 2, RecordingFlowTest.segment(start.recordingId(), 2, t0 + 4000, 0x0000FF)))
+      assertThat(upload(start, 0, RecordingFlowTest.segment(start.recordingId(), 0, t0, 0xFF0000)))
+          .isEqualTo(201);
+      assertThat(
+              upload(
+                  start, 2, RecordingFlowTest.segment(start.recordingId(), 2, t0 + 4000, 0x0000FF)))
           .isEqualTo(201);
       String path = "/api/v1/recordings/" + start.recordingId();
       JsonNode rec = ServerFixture.json(fx.get(path));
@@ -69,9 +79,13 @@ class StalledUploadTest {
       agent.send(new Ack(stop.seq(), true, null));
       // ... and the client dies before RECORDING_STOPPED: no final count ever comes
     }
-    String id = ServerFixture.json(fx.get("/api/v1/recordings?callId=call-s")).get(0).get("id").asText();
-    await().atMost(Duration.ofSeconds(60)).until(
-        () -> ServerFixture.json(fx.get("/api/v1/recordings/" + id)).get("status").asText(), "READY"::equals);
+    String id =
+        ServerFixture.json(fx.get("/api/v1/recordings?callId=call-s")).get(0).get("id").asText();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> ServerFixture.json(fx.get("/api/v1/recordings/" + id)).get("status").asText(),
+            "READY"::equals);
     JsonNode rec = ServerFixture.json(fx.get("/api/v1/recordings/" + id));
     assertThat(rec.get("segmentCount").asInt()).isEqualTo(3);
     assertThat(rec.get("missingSegments").toString()).isEqualTo("[1]");
@@ -82,29 +96,46 @@ class StalledUploadTest {
     try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
       agent.send(TestAgent.hello("ida"));
       agent.receive(Welcome.class);
-      CompletableFuture<HttpResponse<String>> started = CompletableFuture.supplyAsync(() -> {
-        try {
-          return fx.post("/api/v1/calls/call-x/start", "{\"agent\":\"ida\"}");
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
+      CompletableFuture<HttpResponse<String>> started =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return fx.post("/api/v1/calls/call-x/start", "{\"agent\":\"ida\"}");
+                } catch (Exception e) {
+                  throw new RuntimeException(e);
+                }
+              });
       Start start = agent.receive(Start.class);
       agent.send(new Ack(start.seq(), true, null));
       started.get();
-      assertThat(upload(start, 1, RecordingFlowTest.segment(start.recordingId(), 0, 1000, 0))).isEqualTo(400);
-      assertThat(upload(start, 0, RecordingFlowTest.segment("00000000-0000-4000-8000-000000000000", 0, 1000, 0)))
+      assertThat(upload(start, 1, RecordingFlowTest.segment(start.recordingId(), 0, 1000, 0)))
+          .isEqualTo(400);
+      assertThat(
+              upload(
+                  start,
+                  0,
+                  RecordingFlowTest.segment("00000000-0000-4000-8000-000000000000", 0, 1000, 0)))
           .isEqualTo(400);
       assertThat(upload(start, 0, "just some bytes".getBytes())).isEqualTo(400);
-      assertThat(ServerFixture.json(fx.get("/api/v1/recordings/" + start.recordingId())).get("segments")).isEmpty();
+      assertThat(
+              ServerFixture.json(fx.get("/api/v1/recordings/" + start.recordingId()))
+                  .get("segments"))
+          .isEmpty();
     }
   }
 
   private int upload(Start start, int index, byte[] body) throws Exception {
-    return fx.send(HttpRequest.newBuilder(
-            URI.create(start.uploadUrl() + "/recordings/" + start.recordingId() + "/segments/" + index))
-        .header("Authorization", "Bearer " + start.uploadToken())
-        .header("X-Segment-Sha256", RecordingFlowTest.sha256(body))
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))).statusCode();
+    return fx.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        start.uploadUrl()
+                            + "/recordings/"
+                            + start.recordingId()
+                            + "/segments/"
+                            + index))
+                .header("Authorization", "Bearer " + start.uploadToken())
+                .header("X-Segment-Sha256", RecordingFlowTest.sha256(body))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)))
+        .statusCode();
   }
 }

@@ -46,20 +46,35 @@ class TakeoverTest {
     fx.close();
   }
 
-  private static Hello hello(String agent, ActiveRecording active, List<PendingRecording> pending, int hostIndex) {
-    return new Hello(Limits.PROTOCOL_VERSION, agent, "pc", "test", List.of(new Screen(0, 0, 0, 320, 240)), active,
-        System.currentTimeMillis(), hostIndex, pending);
+  private static Hello hello(
+      String agent, ActiveRecording active, List<PendingRecording> pending, int hostIndex) {
+    return new Hello(
+        Limits.PROTOCOL_VERSION,
+        agent,
+        "pc",
+        "test",
+        List.of(new Screen(0, 0, 0, 320, 240)),
+        active,
+        System.currentTimeMillis(),
+        hostIndex,
+        pending);
   }
 
-  /** Starts a call for a connected test agent and acknowledges the START; returns the recording id. */
-  private static String startCall(ServerFixture on, TestAgent agent, String callId, String name) throws Exception {
-    CompletableFuture<HttpResponse<String>> started = CompletableFuture.supplyAsync(() -> {
-      try {
-        return on.post("/api/v1/calls/" + callId + "/start", "{\"agent\":\"" + name + "\"}");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+  /**
+   * Starts a call for a connected test agent and acknowledges the START; returns the recording id.
+   */
+  private static String startCall(ServerFixture on, TestAgent agent, String callId, String name)
+      throws Exception {
+    CompletableFuture<HttpResponse<String>> started =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return on.post(
+                    "/api/v1/calls/" + callId + "/start", "{\"agent\":\"" + name + "\"}");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     Start start = agent.receive(Start.class);
     agent.send(new Ack(start.seq(), true, null));
     assertThat(started.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
@@ -69,12 +84,18 @@ class TakeoverTest {
   @Test
   void pendingUploadsOfACallThisClusterKnowsAreTakenAndEncoded() throws Exception {
     // this cluster's feed heard of call-9 while dave's client was connected to another cluster
-    assertThat(fx.post("/api/v1/calls/call-9/start", "{\"agent\":\"dave\"}").statusCode()).isEqualTo(409);
+    assertThat(fx.post("/api/v1/calls/call-9/start", "{\"agent\":\"dave\"}").statusCode())
+        .isEqualTo(409);
     String id = UUID.randomUUID().toString();
     // captured during the call: the encoder keeps only what lies within the call this cluster saw
     long t0 = System.currentTimeMillis();
     try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
-      agent.send(hello("dave", null, List.of(new PendingRecording(id, "call-9", t0, t0 + 4000, 2, "cluster-a")), 1));
+      agent.send(
+          hello(
+              "dave",
+              null,
+              List.of(new PendingRecording(id, "call-9", t0, t0 + 4000, 2, "cluster-a")),
+              1));
       Welcome welcome = agent.receive(Welcome.class);
       assertThat(welcome.uploadGrants()).hasSize(1);
       String token = welcome.uploadGrants().get(0).uploadToken();
@@ -84,13 +105,19 @@ class TakeoverTest {
 
       for (int i = 0; i < 2; i++) {
         byte[] seg = RecordingFlowTest.segment(id, i, t0 + i * 2000L, 0x0000FF);
-        var put = HttpRequest.newBuilder(URI.create(welcome.uploadUrl() + "/recordings/" + id + "/segments/" + i))
-            .header("Authorization", "Bearer " + token).header("X-Segment-Sha256", RecordingFlowTest.sha256(seg))
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(seg));
+        var put =
+            HttpRequest.newBuilder(
+                    URI.create(welcome.uploadUrl() + "/recordings/" + id + "/segments/" + i))
+                .header("Authorization", "Bearer " + token)
+                .header("X-Segment-Sha256", RecordingFlowTest.sha256(seg))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(seg));
         assertThat(fx.send(put).statusCode()).isEqualTo(201);
       }
-      await().atMost(Duration.ofSeconds(60)).until(
-          () -> ServerFixture.json(fx.get("/api/v1/recordings/" + id)).get("status").asText(), "READY"::equals);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> ServerFixture.json(fx.get("/api/v1/recordings/" + id)).get("status").asText(),
+              "READY"::equals);
       JsonNode rec = ServerFixture.json(fx.get("/api/v1/recordings/" + id));
       assertThat(rec.get("adopted").asBoolean()).isTrue();
       assertThat(rec.get("originClusterId").asText()).isEqualTo("cluster-a");
@@ -102,15 +129,21 @@ class TakeoverTest {
   @Test
   void recordingInProgressIsAdoptedOnlyWhenThisClusterKnowsTheCall() throws Exception {
     // this cluster heard of call-7 from its own feed while erin's client was connected elsewhere
-    assertThat(fx.post("/api/v1/calls/call-7/start", "{\"agent\":\"erin\"}").statusCode()).isEqualTo(409);
+    assertThat(fx.post("/api/v1/calls/call-7/start", "{\"agent\":\"erin\"}").statusCode())
+        .isEqualTo(409);
     String known = UUID.randomUUID().toString();
     try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
-      agent.send(hello("erin", new ActiveRecording(known, "call-7", System.currentTimeMillis(), 3, "cluster-a"),
-          List.of(), 1));
+      agent.send(
+          hello(
+              "erin",
+              new ActiveRecording(known, "call-7", System.currentTimeMillis(), 3, "cluster-a"),
+              List.of(),
+              1));
       Welcome welcome = agent.receive(Welcome.class);
       assertThat(welcome.adoptedRecordingId()).isEqualTo(known);
       assertThat(welcome.uploadToken()).isNotBlank();
-      assertThat(ServerFixture.json(fx.get("/api/v1/agents")).get(0).get("state").asText()).isEqualTo("RECORDING");
+      assertThat(ServerFixture.json(fx.get("/api/v1/agents")).get(0).get("state").asText())
+          .isEqualTo("RECORDING");
 
       // the call ends on this cluster's feed: the adopting server's STOP ends the recording
       fx.post("/api/v1/calls/call-7/end", "");
@@ -118,12 +151,16 @@ class TakeoverTest {
       assertThat(stop.recordingId()).isEqualTo(known);
       agent.send(new Ack(stop.seq(), true, null));
       agent.send(new RecordingStopped(known, 5, 1000, 2000, "stopped by server"));
-      await().until(() -> ServerFixture.json(fx.get("/api/v1/recordings/" + known)).get("status").asText(),
-          "UPLOADING"::equals);
+      await()
+          .until(
+              () ->
+                  ServerFixture.json(fx.get("/api/v1/recordings/" + known)).get("status").asText(),
+              "UPLOADING"::equals);
     }
     String unknown = UUID.randomUUID().toString();
     try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
-      agent.send(hello("frank", new ActiveRecording(unknown, "call-unknown", 1000, 0), List.of(), 1));
+      agent.send(
+          hello("frank", new ActiveRecording(unknown, "call-unknown", 1000, 0), List.of(), 1));
       assertThat(agent.receive(Welcome.class).adoptedRecordingId()).isNull();
       assertThat(fx.get("/api/v1/recordings/" + unknown).statusCode()).isEqualTo(404);
     }
@@ -131,57 +168,96 @@ class TakeoverTest {
 
   @Test
   void pendingRecordingsNoClusterIssuedToTheAgentGetNoGrantAndCreateNothing() throws Exception {
-    assertThat(fx.post("/api/v1/calls/call-of-alice/start", "{\"agent\":\"alice\"}").statusCode()).isEqualTo(409);
+    assertThat(fx.post("/api/v1/calls/call-of-alice/start", "{\"agent\":\"alice\"}").statusCode())
+        .isEqualTo(409);
     String unknownCall = UUID.randomUUID().toString();
     String othersCall = UUID.randomUUID().toString();
     String fromHere = UUID.randomUUID().toString();
     String unverifiable = UUID.randomUUID().toString();
     try (TestAgent mallory = new TestAgent(fx.server.controlPort())) {
-      mallory.send(hello("mallory", null, List.of(
-          new PendingRecording(unknownCall, "call-nobody-knows", 1000, 2000, 1, "cluster-a"),
-          new PendingRecording(othersCall, "call-of-alice", 1000, 2000, 1, "cluster-a"),
-          new PendingRecording(fromHere, "call-x", 1000, 2000, 1, "default"),
-          new PendingRecording(unverifiable, "call-y", 1000, 2000, 1, "unknown")), 1));
+      mallory.send(
+          hello(
+              "mallory",
+              null,
+              List.of(
+                  new PendingRecording(
+                      unknownCall, "call-nobody-knows", 1000, 2000, 1, "cluster-a"),
+                  new PendingRecording(othersCall, "call-of-alice", 1000, 2000, 1, "cluster-a"),
+                  new PendingRecording(fromHere, "call-x", 1000, 2000, 1, "default"),
+                  new PendingRecording(unverifiable, "call-y", 1000, 2000, 1, "unknown")),
+              1));
       assertThat(mallory.receive(Welcome.class).uploadGrants()).isEmpty();
     }
     for (String id : List.of(unknownCall, othersCall, fromHere, unverifiable)) {
       assertThat(fx.get("/api/v1/recordings/" + id).statusCode()).as(id).isEqualTo(404);
     }
-    assertThat(ServerFixture.json(fx.get("/api/v1/recordings?callId=call-of-alice")).size()).isZero();
+    assertThat(ServerFixture.json(fx.get("/api/v1/recordings?callId=call-of-alice")).size())
+        .isZero();
   }
 
   @Test
   void aLaterClaimOfAKnownRecordingAddsATokenAndChangesNotItsCount() throws Exception {
-    assertThat(fx.post("/api/v1/calls/c-5/start", "{\"agent\":\"gina\"}").statusCode()).isEqualTo(409);
+    assertThat(fx.post("/api/v1/calls/c-5/start", "{\"agent\":\"gina\"}").statusCode())
+        .isEqualTo(409);
     String id = UUID.randomUUID().toString();
     long t0 = System.currentTimeMillis() - 60_000;
     String first;
     try (TestAgent owner = new TestAgent(fx.server.controlPort())) {
-      owner.send(hello("gina", null, List.of(new PendingRecording(id, "c-5", t0, t0 + 4000, 2, "cluster-a")), 1));
+      owner.send(
+          hello(
+              "gina",
+              null,
+              List.of(new PendingRecording(id, "c-5", t0, t0 + 4000, 2, "cluster-a")),
+              1));
       first = owner.receive(Welcome.class).uploadGrants().get(0).uploadToken();
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      try (TestAgent again = new TestAgent(fx.server.controlPort())) {
-        again.send(hello("gina", null, List.of(new PendingRecording(id, "c-5", t0, t0 + 9000, 7, "cluster-a")), 1));
-        return again.receive() instanceof Welcome w && w.uploadGrants().size() == 1;
-      }
-    });
-    assertThat(ServerFixture.json(fx.get("/api/v1/recordings/" + id)).get("segmentCount").asInt()).isEqualTo(2);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              try (TestAgent again = new TestAgent(fx.server.controlPort())) {
+                again.send(
+                    hello(
+                        "gina",
+                        null,
+                        List.of(new PendingRecording(id, "c-5", t0, t0 + 9000, 7, "cluster-a")),
+                        1));
+                return again.receive() instanceof Welcome w && w.uploadGrants().size() == 1;
+              }
+            });
+    assertThat(ServerFixture.json(fx.get("/api/v1/recordings/" + id)).get("segmentCount").asInt())
+        .isEqualTo(2);
     byte[] seg = RecordingFlowTest.segment(id, 0, t0, 0x0000FF);
-    var put = HttpRequest.newBuilder(URI.create(fx.base + "/mus/v1/recordings/" + id + "/segments/0"))
-        .header("Authorization", "Bearer " + first).header("X-Segment-Sha256", RecordingFlowTest.sha256(seg))
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(seg));
-    assertThat(fx.send(put).statusCode()).as("the first grant's token still uploads").isEqualTo(201);
+    var put =
+        HttpRequest.newBuilder(URI.create(fx.base + "/mus/v1/recordings/" + id + "/segments/0"))
+            .header("Authorization", "Bearer " + first)
+            .header("X-Segment-Sha256", RecordingFlowTest.sha256(seg))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(seg));
+    assertThat(fx.send(put).statusCode())
+        .as("the first grant's token still uploads")
+        .isEqualTo(201);
   }
 
   @Test
   void aPeerClustersRecordingIsTakenOnlyWhenThePeersApiShowsItAsTheAgents() throws Exception {
     String recordingOnA;
-    try (ServerFixture a = new ServerFixture(dataDir.resolve("a"), ServerConfig.builder().clusterId("cluster-a")
-            .heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000).helloTimeoutMs(3_000));
-        ServerFixture b = new ServerFixture(dataDir.resolve("b"), ServerConfig.builder().clusterId("cluster-b")
-            .heartbeatIntervalMs(500).deadPeerTimeoutMs(5_000).helloTimeoutMs(3_000)
-            .peerCluster(a.base, ServerFixture.TOKEN))) {
+    try (ServerFixture a =
+            new ServerFixture(
+                dataDir.resolve("a"),
+                ServerConfig.builder()
+                    .clusterId("cluster-a")
+                    .heartbeatIntervalMs(500)
+                    .deadPeerTimeoutMs(5_000)
+                    .helloTimeoutMs(3_000));
+        ServerFixture b =
+            new ServerFixture(
+                dataDir.resolve("b"),
+                ServerConfig.builder()
+                    .clusterId("cluster-b")
+                    .heartbeatIntervalMs(500)
+                    .deadPeerTimeoutMs(5_000)
+                    .helloTimeoutMs(3_000)
+                    .peerCluster(a.base, ServerFixture.TOKEN))) {
       try (TestAgent onA = new TestAgent(a.server.controlPort())) {
         onA.send(hello("hana", null, List.of(), 0));
         onA.receive(Welcome.class);
@@ -189,15 +265,27 @@ class TakeoverTest {
       }
       String forged = UUID.randomUUID().toString();
       try (TestAgent mallory = new TestAgent(b.server.controlPort())) {
-        mallory.send(hello("mallory", null, List.of(
-            new PendingRecording(recordingOnA, "call-a1", 1000, 2000, 1, "cluster-a")), 1));
-        assertThat(mallory.receive(Welcome.class).uploadGrants()).as("hana's recording is not mallory's").isEmpty();
+        mallory.send(
+            hello(
+                "mallory",
+                null,
+                List.of(new PendingRecording(recordingOnA, "call-a1", 1000, 2000, 1, "cluster-a")),
+                1));
+        assertThat(mallory.receive(Welcome.class).uploadGrants())
+            .as("hana's recording is not mallory's")
+            .isEmpty();
       }
       try (TestAgent onB = new TestAgent(b.server.controlPort())) {
-        onB.send(hello("hana", null, List.of(
-            new PendingRecording(recordingOnA, "call-a1", 1000, 2000, 1, "cluster-a"),
-            new PendingRecording(forged, "call-a1", 1000, 2000, 1, "cluster-a")), 1));
-        assertThat(onB.receive(Welcome.class).uploadGrants()).extracting(g -> g.recordingId())
+        onB.send(
+            hello(
+                "hana",
+                null,
+                List.of(
+                    new PendingRecording(recordingOnA, "call-a1", 1000, 2000, 1, "cluster-a"),
+                    new PendingRecording(forged, "call-a1", 1000, 2000, 1, "cluster-a")),
+                1));
+        assertThat(onB.receive(Welcome.class).uploadGrants())
+            .extracting(g -> g.recordingId())
             .containsExactly(recordingOnA);
       }
       JsonNode taken = ServerFixture.json(b.get("/api/v1/recordings/" + recordingOnA));
@@ -217,18 +305,29 @@ class TakeoverTest {
     }
     String other = UUID.randomUUID().toString();
     long now = System.currentTimeMillis();
-    TestAgent again = await().atMost(Duration.ofSeconds(10)).until(() -> {
-      TestAgent a = new TestAgent(fx.server.controlPort());
-      a.send(hello("ivan", new ActiveRecording(live, "call-12", now - 5_000, 2, "default"),
-          List.of(new PendingRecording(other, "call-12", now - 4_000, now - 1_000, 1, "cluster-a")), 0));
-      if (a.receive() instanceof Welcome w) {
-        assertThat(w.adoptedRecordingId()).isEqualTo(live);
-        assertThat(w.uploadGrants()).hasSize(1);
-        return a;
-      }
-      a.close();
-      return null;
-    }, a -> a != null);
+    TestAgent again =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () -> {
+                  TestAgent a = new TestAgent(fx.server.controlPort());
+                  a.send(
+                      hello(
+                          "ivan",
+                          new ActiveRecording(live, "call-12", now - 5_000, 2, "default"),
+                          List.of(
+                              new PendingRecording(
+                                  other, "call-12", now - 4_000, now - 1_000, 1, "cluster-a")),
+                          0));
+                  if (a.receive() instanceof Welcome w) {
+                    assertThat(w.adoptedRecordingId()).isEqualTo(live);
+                    assertThat(w.uploadGrants()).hasSize(1);
+                    return a;
+                  }
+                  a.close();
+                  return null;
+                },
+                a -> a != null);
     try (again) {
       fx.post("/api/v1/calls/call-12/end", "");
       assertThat(again.receive(Stop.class).recordingId()).isEqualTo(live);
@@ -252,21 +351,34 @@ class TakeoverTest {
       assertThat(rec.hasNonNull("segmentCount")).isFalse();
 
       owner.send(new RecordingStopped(id, 3, 1000, 4000, "client shutting down"));
-      await().until(() -> ServerFixture.json(fx.get("/api/v1/recordings/" + id)).get("status").asText(),
-          "UPLOADING"::equals);
+      await()
+          .until(
+              () -> ServerFixture.json(fx.get("/api/v1/recordings/" + id)).get("status").asText(),
+              "UPLOADING"::equals);
     }
   }
 
   @Test
   void aClientCannotClaimAnotherAgentsRecording() throws Exception {
-    assertThat(fx.post("/api/v1/calls/c-1/start", "{\"agent\":\"gina\"}").statusCode()).isEqualTo(409);
+    assertThat(fx.post("/api/v1/calls/c-1/start", "{\"agent\":\"gina\"}").statusCode())
+        .isEqualTo(409);
     String id = UUID.randomUUID().toString();
     try (TestAgent owner = new TestAgent(fx.server.controlPort())) {
-      owner.send(hello("gina", null, List.of(new PendingRecording(id, "c-1", 1000, 2000, 1, "cluster-a")), 0));
+      owner.send(
+          hello(
+              "gina",
+              null,
+              List.of(new PendingRecording(id, "c-1", 1000, 2000, 1, "cluster-a")),
+              0));
       assertThat(owner.receive(Welcome.class).uploadGrants()).hasSize(1);
     }
     try (TestAgent thief = new TestAgent(fx.server.controlPort())) {
-      thief.send(hello("mallory", null, List.of(new PendingRecording(id, "c-1", 1000, 2000, 1, "cluster-a")), 0));
+      thief.send(
+          hello(
+              "mallory",
+              null,
+              List.of(new PendingRecording(id, "c-1", 1000, 2000, 1, "cluster-a")),
+              0));
       assertThat(thief.receive(Welcome.class).uploadGrants()).isEmpty();
     }
   }

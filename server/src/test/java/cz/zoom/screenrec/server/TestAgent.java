@@ -28,8 +28,14 @@ final class TestAgent implements AutoCloseable {
   }
 
   static Hello hello(String agent) {
-    return new Hello(Limits.PROTOCOL_VERSION, agent, "test-pc", "test", List.of(new Screen(0, 0, 0, 320, 240)),
-        null, System.currentTimeMillis());
+    return new Hello(
+        Limits.PROTOCOL_VERSION,
+        agent,
+        "test-pc",
+        "test",
+        List.of(new Screen(0, 0, 0, 320, 240)),
+        null,
+        System.currentTimeMillis());
   }
 
   void send(ControlMessage m) throws IOException {

@@ -45,8 +45,14 @@ final class TestAudio {
   private static byte[] wav(int formatTag, int rate, int bits, int blockAlign, byte[] data) {
     ByteBuffer b = ByteBuffer.allocate(44 + data.length).order(ByteOrder.LITTLE_ENDIAN);
     b.put("RIFF".getBytes()).putInt(36 + data.length).put("WAVE".getBytes());
-    b.put("fmt ".getBytes()).putInt(16).putShort((short) formatTag).putShort((short) 1).putInt(rate)
-        .putInt(rate * blockAlign).putShort((short) blockAlign).putShort((short) bits);
+    b.put("fmt ".getBytes())
+        .putInt(16)
+        .putShort((short) formatTag)
+        .putShort((short) 1)
+        .putInt(rate)
+        .putInt(rate * blockAlign)
+        .putShort((short) blockAlign)
+        .putShort((short) bits);
     b.put("data".getBytes()).putInt(data.length).put(data);
     return b.array();
   }
@@ -79,8 +85,10 @@ final class TestAudio {
       r.setAudioChannels(1);
       r.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
       r.start();
-      ShortBuffer buf = ByteBuffer.allocateDirect(samples48k.length * 2).order(ByteOrder.nativeOrder())
-          .asShortBuffer();
+      ShortBuffer buf =
+          ByteBuffer.allocateDirect(samples48k.length * 2)
+              .order(ByteOrder.nativeOrder())
+              .asShortBuffer();
       buf.put(samples48k).flip();
       r.recordSamples(48_000, 1, buf);
       r.stop();

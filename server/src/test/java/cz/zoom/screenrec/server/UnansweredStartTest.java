@@ -23,32 +23,50 @@ import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A START the client never acknowledges fails the recording and leaves nothing waiting in the session. */
+/**
+ * A START the client never acknowledges fails the recording and leaves nothing waiting in the
+ * session.
+ */
 class UnansweredStartTest {
   @TempDir Path dir;
 
   @Test
   void startWithoutAckFailsTheRecordingAndForgetsTheCommand() throws Exception {
-    ServerConfig config = ServerConfig.builder().dataDir(dir).bindAddress("127.0.0.1").controlPort(0)
-        .httpPort(ServerFixture.freePort()).apiToken(ServerFixture.TOKEN).build();
+    ServerConfig config =
+        ServerConfig.builder()
+            .dataDir(dir)
+            .bindAddress("127.0.0.1")
+            .controlPort(0)
+            .httpPort(ServerFixture.freePort())
+            .apiToken(ServerFixture.TOKEN)
+            .build();
     AgentRegistry agents = new AgentRegistry();
-    try (Database database = new Database("jdbc:h2:file:" + dir.resolve("db").resolve("screenrec")
-        + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "", config.dbPoolSize())) {
+    try (Database database =
+        new Database(
+            "jdbc:h2:file:" + dir.resolve("db").resolve("screenrec") + ";DB_CLOSE_ON_EXIT=FALSE",
+            "sa",
+            "",
+            config.dbPoolSize())) {
       RecordingStore store = new RecordingStore(new Jdbc(database.dataSource()));
-      RecordingService recordings = new RecordingService(config, store, agents, id -> {}, RecordingOrigins.NONE, Clock.systemUTC());
-      try (ControlServer control = new ControlServer(config, agents, recordings, new SimpleMeterRegistry());
+      RecordingService recordings =
+          new RecordingService(
+              config, store, agents, id -> {}, RecordingOrigins.NONE, Clock.systemUTC());
+      try (ControlServer control =
+              new ControlServer(config, agents, recordings, new SimpleMeterRegistry());
           TestAgent agent = new TestAgent(control.port())) {
         agent.send(TestAgent.hello("alice"));
         agent.receive(Welcome.class);
         await().until(() -> agents.find("alice").isPresent());
 
         assertThatThrownBy(() -> recordings.callStarted("call-1", "alice"))
-            .isInstanceOfSatisfying(Refusal.AgentFailed.class,
-                r -> assertThat(r.code()).isEqualTo("client_refused"));
+            .isInstanceOfSatisfying(
+                Refusal.AgentFailed.class, r -> assertThat(r.code()).isEqualTo("client_refused"));
 
         Start start = agent.receive(Start.class);
         assertThat(agents.find("alice").orElseThrow().awaitingAck()).isZero();
-        assertThat(store.findRecording(start.recordingId())).get().extracting(Recording::status)
+        assertThat(store.findRecording(start.recordingId()))
+            .get()
+            .extracting(Recording::status)
             .isEqualTo(RecordingStatus.FAILED);
       }
     }

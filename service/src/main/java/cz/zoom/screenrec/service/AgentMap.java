@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which agent a session's login records as. {@code --agent-map FILE} holds lines {@code login=agent}
- * ({@code #} comments and blank lines ignored); a login the file does not name records as itself,
- * when it is a valid agent name. Without a file every login is its own agent name.
+ * Which agent a session's login records as. {@code --agent-map FILE} holds lines {@code
+ * login=agent} ({@code #} comments and blank lines ignored); a login the file does not name records
+ * as itself, when it is a valid agent name. Without a file every login is its own agent name.
  */
 public final class AgentMap {
   private final Map<String, String> agents;
@@ -43,8 +43,15 @@ public final class AgentMap {
       if (login.isEmpty() || agent.isEmpty()) {
         problems.add(file + ":" + (i + 1) + ": expected login=agent");
       } else if (!Limits.NAME.matcher(agent).matches()) {
-        problems.add(file + ":" + (i + 1) + ": agent '" + agent + "' is not a valid agent name (1-"
-            + Limits.MAX_NAME_LENGTH + " letters, digits, . _ @ : -)");
+        problems.add(
+            file
+                + ":"
+                + (i + 1)
+                + ": agent '"
+                + agent
+                + "' is not a valid agent name (1-"
+                + Limits.MAX_NAME_LENGTH
+                + " letters, digits, . _ @ : -)");
       } else if (map.putIfAbsent(login, agent) != null) {
         problems.add(file + ":" + (i + 1) + ": login '" + login + "' is mapped twice");
       }
@@ -55,13 +62,18 @@ public final class AgentMap {
     return new AgentMap(map);
   }
 
-  /** The agent a login records as, or empty when it has none (not mapped and not a valid agent name). */
+  /**
+   * The agent a login records as, or empty when it has none (not mapped and not a valid agent
+   * name).
+   */
   public Optional<String> agentOf(String login) {
     String mapped = agents.get(login);
     if (mapped != null) {
       return Optional.of(mapped);
     }
-    return login != null && Limits.NAME.matcher(login).matches() ? Optional.of(login) : Optional.empty();
+    return login != null && Limits.NAME.matcher(login).matches()
+        ? Optional.of(login)
+        : Optional.empty();
   }
 
   public int size() {

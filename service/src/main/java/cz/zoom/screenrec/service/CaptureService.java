@@ -42,20 +42,35 @@ public final class CaptureService implements AutoCloseable {
   static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
 
   /** What every session shares. */
-  record Context(List<ServerAddress> hosts, Spool spool, Duration orphanBound, Duration answerTimeout, String machine,
-      String version, ReconnectPolicy reconnectPolicy, Duration connectTimeout, Duration helloTimeout) {}
+  record Context(
+      List<ServerAddress> hosts,
+      Spool spool,
+      Duration orphanBound,
+      Duration answerTimeout,
+      String machine,
+      String version,
+      ReconnectPolicy reconnectPolicy,
+      Duration connectTimeout,
+      Duration helloTimeout) {}
 
   /** Settings; see ServiceMain for their meaning. */
-  public record Config(Path socketDir, List<ServerAddress> hosts, AgentMap agents, Path spoolDir,
-      Duration orphanBound, String machine) {}
+  public record Config(
+      Path socketDir,
+      List<ServerAddress> hosts,
+      AgentMap agents,
+      Path spoolDir,
+      Duration orphanBound,
+      String machine) {}
 
   private final Config config;
   private final Map<String, CaptureSession> sessions = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "service-timer");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "service-timer");
+            t.setDaemon(true);
+            return t;
+          });
   private final String ownUser = System.getProperty("user.name");
   private Spool spool;
   private Uploader uploader;
@@ -77,7 +92,9 @@ public final class CaptureService implements AutoCloseable {
     return Set.copyOf(sessions.keySet());
   }
 
-  /** Takes the socket, repairs the spool and starts uploading; on failure nothing is left running. */
+  /**
+   * Takes the socket, repairs the spool and starts uploading; on failure nothing is left running.
+   */
   public CaptureService start() throws IOException {
     try {
       prepareSocketDir(config.socketDir());
@@ -94,13 +111,27 @@ public final class CaptureService implements AutoCloseable {
       close();
       throw e;
     }
-    context = new Context(config.hosts(), spool, config.orphanBound(), Duration.ofSeconds(10),
-        config.machine(), version(), ReconnectPolicy.defaults(), Duration.ofSeconds(3), Duration.ofSeconds(10));
+    context =
+        new Context(
+            config.hosts(),
+            spool,
+            config.orphanBound(),
+            Duration.ofSeconds(10),
+            config.machine(),
+            version(),
+            ReconnectPolicy.defaults(),
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(10));
     Thread acceptor = new Thread(this::acceptLoop, "ipc-accept");
     acceptor.setDaemon(true);
     acceptor.start();
-    log.info("ScreenRec service {} listening on {} for capture processes; servers {}, spool {}, {} mapped logins",
-        version(), socket, config.hosts(), config.spoolDir(), config.agents().size());
+    log.info(
+        "ScreenRec service {} listening on {} for capture processes; servers {}, spool {}, {} mapped logins",
+        version(),
+        socket,
+        config.hosts(),
+        config.spoolDir(),
+        config.agents().size());
     return this;
   }
 
@@ -127,7 +158,8 @@ public final class CaptureService implements AutoCloseable {
     IpcConnection ipc = new IpcConnection(ch);
     String peer = PeerCredentials.user(ch).orElse(null);
     // a capture process that never says HELLO must not hold a thread forever
-    ScheduledFuture<?> helloDeadline = timer.schedule(ipc::close, HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> helloDeadline =
+        timer.schedule(ipc::close, HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     IpcMessage.Hello hello;
     String agent;
     try {
@@ -150,12 +182,21 @@ public final class CaptureService implements AutoCloseable {
     CaptureSession session = new CaptureSession(ipc, hello, agent, context);
     CaptureSession older = sessions.put(agent, session);
     if (older != null) {
-      log.warn("agent {}: a new session (login {}, display {}) replaces the one on display {}", agent, hello.login(),
-          hello.display(), older.hello().display());
+      log.warn(
+          "agent {}: a new session (login {}, display {}) replaces the one on display {}",
+          agent,
+          hello.login(),
+          hello.display(),
+          older.hello().display());
       older.end("REPLACED", "another session of agent " + agent + " connected");
     }
-    log.info("agent {}: session of login {} on display {} (pid {}, {} screens) connected", agent, hello.login(),
-        hello.display(), hello.pid(), hello.screens().size());
+    log.info(
+        "agent {}: session of login {} on display {} (pid {}, {} screens) connected",
+        agent,
+        hello.login(),
+        hello.display(),
+        hello.pid(),
+        hello.screens().size());
     try {
       if (closed) {
         session.end("SHUTTING_DOWN", "the service is stopping");
@@ -170,21 +211,35 @@ public final class CaptureService implements AutoCloseable {
   /** The agent a HELLO records as; refuses what cannot be trusted or is malformed. */
   String admit(IpcMessage.Hello hello, String peerUser) throws IpcProtocolException {
     if (hello.version() != IpcMessage.VERSION) {
-      throw new IpcProtocolException("UNSUPPORTED_VERSION", "this service speaks version " + IpcMessage.VERSION);
+      throw new IpcProtocolException(
+          "UNSUPPORTED_VERSION", "this service speaks version " + IpcMessage.VERSION);
     }
     if (hello.login() == null || hello.login().isEmpty() || hello.login().length() > 256) {
       throw new IpcProtocolException("BAD_MESSAGE", "login must have 1-256 characters");
     }
-    if (hello.display() != null && hello.display().length() > 256 || hello.screens().size() > Limits.MAX_SCREENS) {
+    if (hello.display() != null && hello.display().length() > 256
+        || hello.screens().size() > Limits.MAX_SCREENS) {
       throw new IpcProtocolException("BAD_MESSAGE", "display or screens out of bounds");
     }
     // the kernel says who connected: a session may only speak for its own login, unless it is the
     // service's own account or root (a logon script started by the system)
-    if (peerUser != null && !peerUser.equals(hello.login()) && !peerUser.equals(ownUser) && !"root".equals(peerUser)) {
-      throw new IpcProtocolException("LOGIN_MISMATCH", "user " + peerUser + " cannot record as login " + hello.login());
+    if (peerUser != null
+        && !peerUser.equals(hello.login())
+        && !peerUser.equals(ownUser)
+        && !"root".equals(peerUser)) {
+      throw new IpcProtocolException(
+          "LOGIN_MISMATCH", "user " + peerUser + " cannot record as login " + hello.login());
     }
-    return config.agents().agentOf(hello.login()).orElseThrow(() -> new IpcProtocolException("UNKNOWN_LOGIN",
-        "login " + hello.login() + " is not in the agent map and is not a valid agent name"));
+    return config
+        .agents()
+        .agentOf(hello.login())
+        .orElseThrow(
+            () ->
+                new IpcProtocolException(
+                    "UNKNOWN_LOGIN",
+                    "login "
+                        + hello.login()
+                        + " is not in the agent map and is not a valid agent name"));
   }
 
   private static void refuse(IpcConnection ipc, String code, String message) {
@@ -235,10 +290,15 @@ public final class CaptureService implements AutoCloseable {
       throw new IOException(dir + " is not a directory");
     }
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-    if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.OTHERS_WRITE)
+    if (perms.contains(PosixFilePermission.OTHERS_READ)
+        || perms.contains(PosixFilePermission.OTHERS_WRITE)
         || perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-      throw new IOException("socket directory " + dir + " is open to all users ("
-          + PosixFilePermissions.toString(perms) + "); make it 0700 or 0770 (chmod o-rwx)");
+      throw new IOException(
+          "socket directory "
+              + dir
+              + " is open to all users ("
+              + PosixFilePermissions.toString(perms)
+              + "); make it 0700 or 0770 (chmod o-rwx)");
     }
   }
 

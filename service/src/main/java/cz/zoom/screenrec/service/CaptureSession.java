@@ -30,17 +30,25 @@ final class CaptureSession implements AutoCloseable {
   private final ControlClient control;
   private volatile boolean closed;
 
-  CaptureSession(IpcConnection ipc, IpcMessage.Hello hello, String agent, CaptureService.Context ctx) {
+  CaptureSession(
+      IpcConnection ipc, IpcMessage.Hello hello, String agent, CaptureService.Context ctx) {
     this.ipc = ipc;
     this.hello = hello;
     this.agent = agent;
     this.segments = new SegmentReceiver(agent, ctx.spool());
     this.capture = new IpcCapture(agent, ipc::send, segments, ctx.answerTimeout());
     this.recordings = RecordingOwnership.forSession(agent, capture, ctx.spool(), ctx.orphanBound());
-    ClientIdentity identity = new ClientIdentity(agent, ctx.machine() + displaySuffix(hello.display()),
-        ctx.version());
-    this.control = new ControlClient(identity, ctx.hosts(), ctx.reconnectPolicy(), recordings, hello::screens,
-        ctx.connectTimeout(), ctx.helloTimeout());
+    ClientIdentity identity =
+        new ClientIdentity(agent, ctx.machine() + displaySuffix(hello.display()), ctx.version());
+    this.control =
+        new ControlClient(
+            identity,
+            ctx.hosts(),
+            ctx.reconnectPolicy(),
+            recordings,
+            hello::screens,
+            ctx.connectTimeout(),
+            ctx.helloTimeout());
     recordings.reportTo(control::sendIfConnected);
   }
 
@@ -52,7 +60,10 @@ final class CaptureSession implements AutoCloseable {
     return hello;
   }
 
-  /** Welcomes the capture process, connects for its agent, and serves the capture process until it goes. */
+  /**
+   * Welcomes the capture process, connects for its agent, and serves the capture process until it
+   * goes.
+   */
   void run() {
     try {
       ipc.send(new IpcMessage.Welcome(agent));
@@ -61,13 +72,22 @@ final class CaptureSession implements AutoCloseable {
         dispatch(ipc.read());
       }
     } catch (IpcProtocolException e) {
-      log.warn("agent {}: capture process (login {}, pid {}) sent bad input: {} {}; closing", agent, hello.login(),
-          hello.pid(), e.code(), e.getMessage());
+      log.warn(
+          "agent {}: capture process (login {}, pid {}) sent bad input: {} {}; closing",
+          agent,
+          hello.login(),
+          hello.pid(),
+          e.code(),
+          e.getMessage());
       sendQuietly(new IpcMessage.Error(e.code(), e.getMessage()));
     } catch (EOFException | ClosedChannelException e) {
       if (!closed) {
-        log.info("agent {}: capture process (login {}, display {}, pid {}) disconnected", agent, hello.login(),
-            hello.display(), hello.pid());
+        log.info(
+            "agent {}: capture process (login {}, display {}, pid {}) disconnected",
+            agent,
+            hello.login(),
+            hello.display(),
+            hello.pid());
       }
     } catch (IOException e) {
       if (!closed) {
@@ -95,12 +115,16 @@ final class CaptureSession implements AutoCloseable {
       log.warn("agent {}: capture process sent ERROR {}: {}", agent, e.code(), e.message());
       closed = true;
     } else {
-      throw new IpcProtocolException("UNEXPECTED_MESSAGE", m.getClass().getSimpleName().toUpperCase()
-          + " is not sent by a capture process");
+      throw new IpcProtocolException(
+          "UNEXPECTED_MESSAGE",
+          m.getClass().getSimpleName().toUpperCase() + " is not sent by a capture process");
     }
   }
 
-  /** Ends the session from the service's side (service shutdown, or a newer session of the same agent). */
+  /**
+   * Ends the session from the service's side (service shutdown, or a newer session of the same
+   * agent).
+   */
   void end(String code, String message) {
     if (!closed) {
       sendQuietly(new IpcMessage.Error(code, message));
@@ -129,6 +153,8 @@ final class CaptureSession implements AutoCloseable {
   }
 
   private static String displaySuffix(String display) {
-    return display == null || display.isBlank() ? "" : display.startsWith(":") ? display : " " + display;
+    return display == null || display.isBlank()
+        ? ""
+        : display.startsWith(":") ? display : " " + display;
   }
 }

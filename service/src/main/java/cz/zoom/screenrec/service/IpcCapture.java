@@ -27,12 +27,16 @@ import org.slf4j.LoggerFactory;
  * The capture backend of one session in service mode: its capture process, which gets START, STOP
  * and CONFIGURE over IPC and answers with ACK and STOPPED (docs/service-mode.md). The segments it
  * streams meanwhile go through the session's {@link SegmentReceiver}, which this tells which
- * recording may be written. Commands come from the session's recording ownership; answers from
- * the session's reader thread; futures complete there, never under this class's lock.
+ * recording may be written. Commands come from the session's recording ownership; answers from the
+ * session's reader thread; futures complete there, never under this class's lock.
  */
 final class IpcCapture implements CaptureBackend {
   private static final Logger log = LoggerFactory.getLogger(IpcCapture.class);
-  /** CONFIGURE is answered by a capture process at once; more than this is one that no longer listens. */
+
+  /**
+   * CONFIGURE is answered by a capture process at once; more than this is one that no longer
+   * listens.
+   */
   private static final Duration CONFIGURE_TIMEOUT = Duration.ofSeconds(3);
 
   /** Sends to the capture process. */
@@ -45,8 +49,13 @@ final class IpcCapture implements CaptureBackend {
   private final SegmentReceiver segments;
   private final Duration answerTimeout;
   private final AtomicLong seqs = new AtomicLong();
-  /** Commands waiting for their ACK: START, CONFIGURE, and STOP (which a capture process not recording answers so). */
+
+  /**
+   * Commands waiting for their ACK: START, CONFIGURE, and STOP (which a capture process not
+   * recording answers so).
+   */
   private final Map<Long, CompletableFuture<IpcMessage.Ack>> acks = new ConcurrentHashMap<>();
+
   private final Object lock = new Object();
   private volatile BiConsumer<String, Optional<RecordingSummary>> endedByItself = (id, s) -> {};
   private Capture current;
@@ -78,26 +87,33 @@ final class IpcCapture implements CaptureBackend {
     Capture c = new Capture(id, spec.callId(), System.currentTimeMillis());
     synchronized (lock) {
       if (current != null) {
-        return CompletableFuture.completedFuture(Optional.of("still finishing recording " + current.id));
+        return CompletableFuture.completedFuture(
+            Optional.of("still finishing recording " + current.id));
       }
       current = c;
       // before START goes out: the capture process may send the first segment before its ACK
       segments.expect(id);
     }
     long seq = seqs.incrementAndGet();
-    return command(seq, new IpcMessage.Start(seq, id, spec.callId(), settings), answerTimeout).thenApply(a -> {
-      Optional<String> refusal = a.refusal().isPresent() ? a.refusal()
-          : a.ack().ok() ? Optional.empty() : Optional.of(String.valueOf(a.ack().message()));
-      if (refusal.isEmpty()) {
-        return refusal;
-      }
-      CompletableFuture<Optional<RecordingSummary>> stopping = forget(c);
-      if (stopping != null) {
-        // a STOP that came meanwhile finds nothing to report
-        stopping.complete(Optional.empty());
-      }
-      return refusal;
-    });
+    return command(seq, new IpcMessage.Start(seq, id, spec.callId(), settings), answerTimeout)
+        .thenApply(
+            a -> {
+              Optional<String> refusal =
+                  a.refusal().isPresent()
+                      ? a.refusal()
+                      : a.ack().ok()
+                          ? Optional.empty()
+                          : Optional.of(String.valueOf(a.ack().message()));
+              if (refusal.isEmpty()) {
+                return refusal;
+              }
+              CompletableFuture<Optional<RecordingSummary>> stopping = forget(c);
+              if (stopping != null) {
+                // a STOP that came meanwhile finds nothing to report
+                stopping.complete(Optional.empty());
+              }
+              return refusal;
+            });
   }
 
   @Override
@@ -116,16 +132,22 @@ final class IpcCapture implements CaptureBackend {
     long seq = seqs.incrementAndGet();
     CompletableFuture<IpcMessage.Ack> ack = new CompletableFuture<>();
     acks.put(seq, ack);
-    // an ACK instead of STOPPED: the capture process was not recording it (any more), nothing to report
-    ack.thenRun(() -> {
-      forget(c);
-      c.stopping.complete(Optional.empty());
-    });
+    // an ACK instead of STOPPED: the capture process was not recording it (any more), nothing to
+    // report
+    ack.thenRun(
+        () -> {
+          forget(c);
+          c.stopping.complete(Optional.empty());
+        });
     try {
       link.send(new IpcMessage.Stop(seq, recordingId, reason));
     } catch (IOException e) {
       // the session is ending: connectionClosed() settles the future
-      log.warn("agent {}: cannot send STOP {} to the capture process: {}", agent, recordingId, e.toString());
+      log.warn(
+          "agent {}: cannot send STOP {} to the capture process: {}",
+          agent,
+          recordingId,
+          e.toString());
     }
     return c.stopping;
   }
@@ -138,11 +160,19 @@ final class IpcCapture implements CaptureBackend {
       }
     }
     long seq = seqs.incrementAndGet();
-    Duration timeout = answerTimeout.compareTo(CONFIGURE_TIMEOUT) < 0 ? answerTimeout : CONFIGURE_TIMEOUT;
-    return command(seq, new IpcMessage.Configure(seq, settings), timeout).thenApply(a -> a.refusal().isPresent()
-        ? a.refusal()
-        : a.ack().ok() ? Optional.empty()
-        : Optional.of(a.ack().message() == null ? "refused by the session's capture process" : a.ack().message()));
+    Duration timeout =
+        answerTimeout.compareTo(CONFIGURE_TIMEOUT) < 0 ? answerTimeout : CONFIGURE_TIMEOUT;
+    return command(seq, new IpcMessage.Configure(seq, settings), timeout)
+        .thenApply(
+            a ->
+                a.refusal().isPresent()
+                    ? a.refusal()
+                    : a.ack().ok()
+                        ? Optional.empty()
+                        : Optional.of(
+                            a.ack().message() == null
+                                ? "refused by the session's capture process"
+                                : a.ack().message()));
   }
 
   @Override
@@ -151,7 +181,8 @@ final class IpcCapture implements CaptureBackend {
       if (current == null || current.stopping != null) {
         return Optional.empty();
       }
-      return Optional.of(new ActiveRecording(current.id, current.callId, current.startedAt, segments.nextIndex()));
+      return Optional.of(
+          new ActiveRecording(current.id, current.callId, current.startedAt, segments.nextIndex()));
     }
   }
 
@@ -175,15 +206,26 @@ final class IpcCapture implements CaptureBackend {
     synchronized (lock) {
       c = current;
       if (c == null || !c.id.equals(m.recordingId())) {
-        throw new IpcProtocolException("UNEXPECTED_MESSAGE", "recording " + m.recordingId() + " is not being captured");
+        throw new IpcProtocolException(
+            "UNEXPECTED_MESSAGE", "recording " + m.recordingId() + " is not being captured");
       }
       current = null;
     }
     segments.end(c.id);
     acks.remove(m.seq());
-    RecordingSummary summary = new RecordingSummary(m.recordingId(), c.callId, m.segmentCount(), m.startedAt(),
-        m.endedAt(), m.reason() == null ? "stopped" : m.reason());
-    log.info("agent {}: recording {} ended after {} segments ({})", agent, m.recordingId(), m.segmentCount(),
+    RecordingSummary summary =
+        new RecordingSummary(
+            m.recordingId(),
+            c.callId,
+            m.segmentCount(),
+            m.startedAt(),
+            m.endedAt(),
+            m.reason() == null ? "stopped" : m.reason());
+    log.info(
+        "agent {}: recording {} ended after {} segments ({})",
+        agent,
+        m.recordingId(),
+        m.segmentCount(),
         summary.reason());
     if (c.stopping != null) {
       c.stopping.complete(Optional.of(summary));
@@ -192,7 +234,9 @@ final class IpcCapture implements CaptureBackend {
     }
   }
 
-  /** The capture process is gone (logged off, crashed): nothing more will come for its recording. */
+  /**
+   * The capture process is gone (logged off, crashed): nothing more will come for its recording.
+   */
   void connectionClosed() {
     List<CompletableFuture<IpcMessage.Ack>> waiting = new ArrayList<>(acks.values());
     acks.clear();
@@ -206,9 +250,13 @@ final class IpcCapture implements CaptureBackend {
       return;
     }
     segments.end(c.id);
-    // segments committed so far stay in the spool and are uploaded; without its final segment the server
+    // segments committed so far stay in the spool and are uploaded; without its final segment the
+    // server
     // treats the recording like one whose client vanished
-    log.warn("agent {}: capture process ended while recording {} ({} segments spooled)", agent, c.id,
+    log.warn(
+        "agent {}: capture process ended while recording {} ({} segments spooled)",
+        agent,
+        c.id,
         segments.nextIndex());
     if (c.stopping != null) {
       c.stopping.completeExceptionally(new IOException("the session's capture process ended"));
@@ -228,16 +276,24 @@ final class IpcCapture implements CaptureBackend {
     } catch (IOException e) {
       ack.completeExceptionally(e);
     }
-    return ack.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((a, e) -> {
-      acks.remove(seq);
-      if (e == null) {
-        return new Answer(a, Optional.empty());
-      }
-      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      return new Answer(null, Optional.of(cause instanceof TimeoutException
-          ? "the session's capture process did not answer within " + timeout.toSeconds() + " s"
-          : "the session's capture process is gone: " + cause.getMessage()));
-    });
+    return ack.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (a, e) -> {
+              acks.remove(seq);
+              if (e == null) {
+                return new Answer(a, Optional.empty());
+              }
+              Throwable cause =
+                  e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+              return new Answer(
+                  null,
+                  Optional.of(
+                      cause instanceof TimeoutException
+                          ? "the session's capture process did not answer within "
+                              + timeout.toSeconds()
+                              + " s"
+                          : "the session's capture process is gone: " + cause.getMessage()));
+            });
   }
 
   /** Drops {@code c} if it is still the current capture; returns its stop under way, if any. */

@@ -5,7 +5,10 @@ import java.util.Optional;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
-/** The user at the other end of a Unix-domain socket, as the kernel reports it (SO_PEERCRED on Linux). */
+/**
+ * The user at the other end of a Unix-domain socket, as the kernel reports it (SO_PEERCRED on
+ * Linux).
+ */
 final class PeerCredentials {
   private PeerCredentials() {}
 

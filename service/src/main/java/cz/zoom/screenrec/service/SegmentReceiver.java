@@ -8,21 +8,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the segments a session's capture process streams over IPC into the service's spool. It
- * may write only into the recording the service started there, from index 0 without gaps, at most
+ * Writes the segments a session's capture process streams over IPC into the service's spool. It may
+ * write only into the recording the service started there, from index 0 without gaps, at most
  * {@link #MAX_SEGMENT_BYTES} a segment; anything else is a protocol error that ends the session.
- * Called from the session's reader thread, and by {@link IpcCapture} when a recording begins or ends.
+ * Called from the session's reader thread, and by {@link IpcCapture} when a recording begins or
+ * ends.
  */
 final class SegmentReceiver {
   private static final Logger log = LoggerFactory.getLogger(SegmentReceiver.class);
-  /** The Media Upload Server takes at most this much per segment; more is a broken capture process. */
+
+  /**
+   * The Media Upload Server takes at most this much per segment; more is a broken capture process.
+   */
   static final long MAX_SEGMENT_BYTES = 256L * 1024 * 1024;
 
   private final String agent;
   private final SegmentSink spool;
   private final long maxSegmentBytes;
+
   /** The recording the capture process may write now, or null. */
   private String recordingId;
+
   private int nextIndex;
   private SegmentSink.Output open;
   private int openIndex;
@@ -61,10 +67,12 @@ final class SegmentReceiver {
   synchronized void onOpen(IpcMessage.SegmentOpen m) throws IOException {
     requireExpected(m.recordingId());
     if (open != null) {
-      throw new IpcProtocolException("UNEXPECTED_MESSAGE", "segment " + openIndex + " is still open");
+      throw new IpcProtocolException(
+          "UNEXPECTED_MESSAGE", "segment " + openIndex + " is still open");
     }
     if (m.index() != nextIndex) {
-      throw new IpcProtocolException("BAD_MESSAGE", "segment " + m.index() + " opened, expected " + nextIndex);
+      throw new IpcProtocolException(
+          "BAD_MESSAGE", "segment " + m.index() + " opened, expected " + nextIndex);
     }
     open = spool.open(m.recordingId(), m.index());
     openIndex = m.index();
@@ -77,12 +85,15 @@ final class SegmentReceiver {
     openBytes += data.length;
     if (openBytes > maxSegmentBytes) {
       abortOpen();
-      throw new IpcProtocolException("SEGMENT_TOO_LARGE", "segment larger than " + maxSegmentBytes + " bytes");
+      throw new IpcProtocolException(
+          "SEGMENT_TOO_LARGE", "segment larger than " + maxSegmentBytes + " bytes");
     }
     open.stream().write(data);
   }
 
-  /** Makes the segment durable in the spool; the answer tells the capture process it may forget it. */
+  /**
+   * Makes the segment durable in the spool; the answer tells the capture process it may forget it.
+   */
   synchronized IpcMessage.Committed onCommit(IpcMessage.SegmentCommit m) throws IOException {
     requireOpen(m.recordingId(), m.index());
     SegmentSink.Output out = open;
@@ -92,8 +103,14 @@ final class SegmentReceiver {
       out.commit(m.last());
     } catch (IOException e) {
       out.abort();
-      log.error("agent {}: cannot spool segment {} of {}: {}", agent, m.index(), m.recordingId(), e.toString());
-      return new IpcMessage.Committed(m.seq(), false, "cannot write the service's spool: " + e.getMessage());
+      log.error(
+          "agent {}: cannot spool segment {} of {}: {}",
+          agent,
+          m.index(),
+          m.recordingId(),
+          e.toString());
+      return new IpcMessage.Committed(
+          m.seq(), false, "cannot write the service's spool: " + e.getMessage());
     }
     if (!m.last()) {
       nextIndex = m.index() + 1;
@@ -108,14 +125,16 @@ final class SegmentReceiver {
 
   private void requireExpected(String id) throws IpcProtocolException {
     if (recordingId == null || !recordingId.equals(id)) {
-      throw new IpcProtocolException("UNEXPECTED_MESSAGE", "recording " + id + " is not being captured");
+      throw new IpcProtocolException(
+          "UNEXPECTED_MESSAGE", "recording " + id + " is not being captured");
     }
   }
 
   private void requireOpen(String id, int index) throws IpcProtocolException {
     requireExpected(id);
     if (open == null || openIndex != index) {
-      throw new IpcProtocolException("UNEXPECTED_MESSAGE", "segment " + index + " of " + id + " is not open");
+      throw new IpcProtocolException(
+          "UNEXPECTED_MESSAGE", "segment " + index + " of " + id + " is not open");
     }
   }
 

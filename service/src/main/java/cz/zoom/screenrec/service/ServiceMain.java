@@ -21,53 +21,80 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code screenrec-service -host H1 [-host H2 ...] [--agent-map FILE] [--socket-dir DIR] [--spool DIR]}:
- * the per-host service of service mode; {@code screenrec-service capture [--socket PATH] [--login NAME]}:
- * the capture process each session starts (docs/service-mode.md).
+ * {@code screenrec-service -host H1 [-host H2 ...] [--agent-map FILE] [--socket-dir DIR] [--spool
+ * DIR]}: the per-host service of service mode; {@code screenrec-service capture [--socket PATH]
+ * [--login NAME]}: the capture process each session starts (docs/service-mode.md).
  */
-@Command(name = "screenrec-service", sortOptions = false, separator = " ", usageHelpAutoWidth = true,
+@Command(
+    name = "screenrec-service",
+    sortOptions = false,
+    separator = " ",
+    usageHelpAutoWidth = true,
     subcommands = ServiceMain.Capture.class,
-    description = "ScreenRec service mode for shared desktops (terminal servers, VDI): one service per host"
-        + " holds the server connections of every logged-in session; each session runs 'screenrec-service capture'.")
+    description =
+        "ScreenRec service mode for shared desktops (terminal servers, VDI): one service per host"
+            + " holds the server connections of every logged-in session; each session runs 'screenrec-service capture'.")
 public final class ServiceMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServiceMain.class);
   static final Path DEFAULT_SOCKET_DIR = Path.of("/run/screenrec");
 
-  @Option(names = "-host", paramLabel = "HOST[:PORT]",
-      description = "Screen Capture server, port 7003 unless given; repeat for fail-over servers, the first is the primary.")
+  @Option(
+      names = "-host",
+      paramLabel = "HOST[:PORT]",
+      description =
+          "Screen Capture server, port 7003 unless given; repeat for fail-over servers, the first is the primary.")
   private List<String> hosts = new ArrayList<>();
 
-  @Option(names = "--agent-map", paramLabel = "FILE",
-      description = "Lines login=agent: the agent each login records as (default: the login itself).")
+  @Option(
+      names = "--agent-map",
+      paramLabel = "FILE",
+      description =
+          "Lines login=agent: the agent each login records as (default: the login itself).")
   private Path agentMap;
 
-  @Option(names = "--socket-dir", paramLabel = "DIR",
-      description = "Directory of the Unix-domain socket " + CaptureService.SOCKET_NAME
-          + " (made 0770; refused if others may enter it) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--socket-dir",
+      paramLabel = "DIR",
+      description =
+          "Directory of the Unix-domain socket "
+              + CaptureService.SOCKET_NAME
+              + " (made 0770; refused if others may enter it) (default: ${DEFAULT-VALUE}).")
   private Path socketDir = DEFAULT_SOCKET_DIR;
 
-  @Option(names = "--spool", paramLabel = "DIR",
-      description = "Where every session's segments wait until a server has them (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--spool",
+      paramLabel = "DIR",
+      description =
+          "Where every session's segments wait until a server has them (default: ${DEFAULT-VALUE}).")
   private Path spool = Path.of("/var/spool/screenrec");
 
-  @Option(names = "--orphan-limit", paramLabel = "SECONDS",
-      description = "How long a recording is captured on without a server that owns it (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--orphan-limit",
+      paramLabel = "SECONDS",
+      description =
+          "How long a recording is captured on without a server that owns it (default: ${DEFAULT-VALUE}).")
   private long orphanLimitSeconds = 600;
 
-  @Option(names = {"--help", "-help", "-h"}, usageHelp = true, description = "Show this help and exit.")
+  @Option(
+      names = {"--help", "-help", "-h"},
+      usageHelp = true,
+      description = "Show this help and exit.")
   private boolean help;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   public static void main(String[] args) {
-    int code = new CommandLine(new ServiceMain())
-        .setParameterExceptionHandler((e, ignored) -> {
-          e.getCommandLine().getErr().println(e.getMessage());
-          e.getCommandLine().getErr().println("Try 'screenrec-service --help' for the flags.");
-          return 2;
-        })
-        .execute(args);
+    int code =
+        new CommandLine(new ServiceMain())
+            .setParameterExceptionHandler(
+                (e, ignored) -> {
+                  e.getCommandLine().getErr().println(e.getMessage());
+                  e.getCommandLine()
+                      .getErr()
+                      .println("Try 'screenrec-service --help' for the flags.");
+                  return 2;
+                })
+            .execute(args);
     if (code != 0) {
       System.exit(code);
     }
@@ -90,19 +117,32 @@ public final class ServiceMain implements Callable<Integer> {
     }
     CaptureService service;
     try {
-      service = new CaptureService(new CaptureService.Config(socketDir.toAbsolutePath(), servers, agents,
-          spool.toAbsolutePath(), Duration.ofSeconds(orphanLimitSeconds), hostname())).start();
+      service =
+          new CaptureService(
+                  new CaptureService.Config(
+                      socketDir.toAbsolutePath(),
+                      servers,
+                      agents,
+                      spool.toAbsolutePath(),
+                      Duration.ofSeconds(orphanLimitSeconds),
+                      hostname()))
+              .start();
     } catch (java.io.IOException e) {
-      // an operator's problem (socket directory, another service, spool permissions): one line, no stack trace
+      // an operator's problem (socket directory, another service, spool permissions): one line, no
+      // stack trace
       System.err.println("screenrec-service: " + e.getMessage());
       return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("shutting down");
-      service.close();
-      stopped.countDown();
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("shutting down");
+                  service.close();
+                  stopped.countDown();
+                },
+                "shutdown"));
     stopped.await();
     return 0;
   }
@@ -116,31 +156,48 @@ public final class ServiceMain implements Callable<Integer> {
   }
 
   /** The capture process of one session; started in the session (XDG autostart, logon script). */
-  @Command(name = "capture", sortOptions = false, separator = " ", usageHelpAutoWidth = true,
-      description = "Capture process of one session: records this session's display for the host's service.")
+  @Command(
+      name = "capture",
+      sortOptions = false,
+      separator = " ",
+      usageHelpAutoWidth = true,
+      description =
+          "Capture process of one session: records this session's display for the host's service.")
   static final class Capture implements Callable<Integer> {
-    @Option(names = "--socket", paramLabel = "PATH",
-        description = "The service's socket (default: /run/screenrec/" + CaptureService.SOCKET_NAME + ").")
+    @Option(
+        names = "--socket",
+        paramLabel = "PATH",
+        description =
+            "The service's socket (default: /run/screenrec/" + CaptureService.SOCKET_NAME + ").")
     private Path socket = DEFAULT_SOCKET_DIR.resolve(CaptureService.SOCKET_NAME);
 
-    @Option(names = "--login", paramLabel = "NAME",
-        description = "Login of this session (default: the user running this process). The service accepts"
-            + " another login only from root or its own account.")
+    @Option(
+        names = "--login",
+        paramLabel = "NAME",
+        description =
+            "Login of this session (default: the user running this process). The service accepts"
+                + " another login only from root or its own account.")
     private String login = System.getProperty("user.name");
 
-    @Option(names = {"--help", "-help", "-h"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+        names = {"--help", "-help", "-h"},
+        usageHelp = true,
+        description = "Show this help and exit.")
     private boolean help;
 
     @Override
     public Integer call() throws Exception {
       String display = System.getenv("DISPLAY");
       ScreenSource source = ScreenSources.openOrNone("recordings of this session will be refused");
-      log.info("capture process for login {} on display {}: screens {}", login, display, source.screens());
+      log.info(
+          "capture process for login {} on display {}: screens {}",
+          login,
+          display,
+          source.screens());
       SessionCapture capture = new SessionCapture(socket.toAbsolutePath(), login, display, source);
       Runtime.getRuntime().addShutdownHook(new Thread(capture::close, "shutdown"));
       capture.run();
       return 0;
     }
-
   }
 }

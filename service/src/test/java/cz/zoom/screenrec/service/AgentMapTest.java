@@ -14,7 +14,8 @@ class AgentMapTest {
   @Test
   void mappedLoginsRecordAsTheirAgentOthersAsThemselvesWhenValid() throws Exception {
     Path file = tmp.resolve("map");
-    Files.writeString(file, "# terminal server ts01\n\n  CORP\\jnovak = jan.novak \nmaria=agent-17\n");
+    Files.writeString(
+        file, "# terminal server ts01\n\n  CORP\\jnovak = jan.novak \nmaria=agent-17\n");
     AgentMap map = AgentMap.read(file);
     assertThat(map.size()).isEqualTo(2);
     assertThat(map.agentOf("CORP\\jnovak")).hasValue("jan.novak");

@@ -12,9 +12,9 @@ import java.io.EOFException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -32,7 +32,9 @@ class IpcConnectionTest {
   @BeforeEach
   void connect() throws Exception {
     Path socket = tmp.resolve("s.sock");
-    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket));
+    server =
+        ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+            .bind(UnixDomainSocketAddress.of(socket));
     client = IpcConnection.connect(socket);
     accepted = server.accept();
   }
@@ -49,19 +51,23 @@ class IpcConnectionTest {
     IpcConnection service = new IpcConnection(accepted);
     byte[] chunk = new byte[IpcMessage.MAX_CHUNK];
     new Random(1).nextBytes(chunk);
-    List<IpcMessage> messages = List.of(
-        new IpcMessage.Hello(IpcMessage.VERSION, "alice", ":10.0", 42, List.of(new Screen(0, 0, 0, 1920, 1080))),
-        new IpcMessage.Welcome("agent-a"),
-        new IpcMessage.Start(1, "0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", "call-1", CaptureSettings.DEFAULT),
-        new IpcMessage.Ack(1, true, null),
-        new IpcMessage.SegmentOpen("0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 0),
-        new IpcMessage.SegmentCommit(2, "0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 0, true),
-        new IpcMessage.Committed(2, false, "disk full"),
-        new IpcMessage.Stop(3, "0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", "stopped by server"),
-        new IpcMessage.Configure(4, CaptureSettings.DEFAULT),
-        new IpcMessage.Stopped(3, "0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 1, 10, 20, "stopped by server"),
-        new IpcMessage.SegmentAbort("0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 1),
-        new IpcMessage.Error("REPLACED", "newer session"));
+    List<IpcMessage> messages =
+        List.of(
+            new IpcMessage.Hello(
+                IpcMessage.VERSION, "alice", ":10.0", 42, List.of(new Screen(0, 0, 0, 1920, 1080))),
+            new IpcMessage.Welcome("agent-a"),
+            new IpcMessage.Start(
+                1, "0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", "call-1", CaptureSettings.DEFAULT),
+            new IpcMessage.Ack(1, true, null),
+            new IpcMessage.SegmentOpen("0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 0),
+            new IpcMessage.SegmentCommit(2, "0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 0, true),
+            new IpcMessage.Committed(2, false, "disk full"),
+            new IpcMessage.Stop(3, "0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", "stopped by server"),
+            new IpcMessage.Configure(4, CaptureSettings.DEFAULT),
+            new IpcMessage.Stopped(
+                3, "0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 1, 10, 20, "stopped by server"),
+            new IpcMessage.SegmentAbort("0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 1),
+            new IpcMessage.Error("REPLACED", "newer session"));
     for (IpcMessage m : messages) {
       client.send(m);
       assertThat(service.read()).isEqualTo(m);
@@ -75,7 +81,9 @@ class IpcConnectionTest {
 
   @Test
   void segmentBytesTravelAsTheyAreBehindATwentyOneByteHeader() throws Exception {
-    client.send(new IpcMessage.SegmentData("0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 258, new byte[] {7, 8, 9}));
+    client.send(
+        new IpcMessage.SegmentData(
+            "0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 258, new byte[] {7, 8, 9}));
     ByteBuffer frame = ByteBuffer.allocate(4 + 21 + 3);
     while (frame.hasRemaining()) {
       accepted.read(frame);
@@ -91,8 +99,14 @@ class IpcConnectionTest {
 
   @Test
   void segmentDataThatDoesNotFitItsFrameOrNamesNoRecordingIsNotSent() {
-    assertThatThrownBy(() -> client.send(new IpcMessage.SegmentData("0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d", 0,
-        new byte[IpcMessage.MAX_CHUNK + 1]))).isInstanceOf(java.io.IOException.class);
+    assertThatThrownBy(
+            () ->
+                client.send(
+                    new IpcMessage.SegmentData(
+                        "0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d",
+                        0,
+                        new byte[IpcMessage.MAX_CHUNK + 1])))
+        .isInstanceOf(java.io.IOException.class);
     assertThatThrownBy(() -> client.send(new IpcMessage.SegmentData("../etc", 0, new byte[1])))
         .isInstanceOf(java.io.IOException.class);
   }
@@ -101,9 +115,11 @@ class IpcConnectionTest {
   void aBinaryFrameShorterThanItsHeaderIsABadMessage() throws Exception {
     IpcConnection service = new IpcConnection(accepted);
     client.channel().write(ByteBuffer.allocate(4 + 5).putInt(5).put(new byte[5]).flip());
-    assertThatThrownBy(service::read).isInstanceOf(IpcProtocolException.class)
+    assertThatThrownBy(service::read)
+        .isInstanceOf(IpcProtocolException.class)
         .hasMessageContaining("shorter than its 21-byte header")
-        .extracting(e -> ((IpcProtocolException) e).code()).isEqualTo("BAD_MESSAGE");
+        .extracting(e -> ((IpcProtocolException) e).code())
+        .isEqualTo("BAD_MESSAGE");
   }
 
   @Test
@@ -111,19 +127,28 @@ class IpcConnectionTest {
     IpcConnection service = new IpcConnection(accepted);
     SocketChannel raw = client.channel();
     raw.write(ByteBuffer.allocate(4).putInt(70_000).flip());
-    assertThatThrownBy(service::read).isInstanceOf(IpcProtocolException.class)
-        .extracting(e -> ((IpcProtocolException) e).code()).isEqualTo("FRAME_TOO_LARGE");
+    assertThatThrownBy(service::read)
+        .isInstanceOf(IpcProtocolException.class)
+        .extracting(e -> ((IpcProtocolException) e).code())
+        .isEqualTo("FRAME_TOO_LARGE");
   }
 
   @Test
   void badJsonIsABadMessage() throws Exception {
     IpcConnection service = new IpcConnection(accepted);
-    for (String body : List.of("{nope", "{\"type\":\"LAUNCH_MISSILES\"}", "{\"type\":\"ACK\",\"seq\":null}",
-        "{\"type\":\"SEGMENT_DATA\",\"recordingId\":\"0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d\",\"index\":0,\"data\":\"AQ==\"}")) {
+    for (String body :
+        List.of(
+            "{nope",
+            "{\"type\":\"LAUNCH_MISSILES\"}",
+            "{\"type\":\"ACK\",\"seq\":null}",
+            "{\"type\":\"SEGMENT_DATA\",\"recordingId\":\"0b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d\",\"index\":0,\"data\":\"AQ==\"}")) {
       byte[] b = body.getBytes(StandardCharsets.UTF_8);
       client.channel().write(ByteBuffer.allocate(4 + b.length).putInt(b.length).put(b).flip());
-      assertThatThrownBy(service::read).as(body).isInstanceOf(IpcProtocolException.class)
-          .extracting(e -> ((IpcProtocolException) e).code()).isEqualTo("BAD_MESSAGE");
+      assertThatThrownBy(service::read)
+          .as(body)
+          .isInstanceOf(IpcProtocolException.class)
+          .extracting(e -> ((IpcProtocolException) e).code())
+          .isEqualTo("BAD_MESSAGE");
     }
   }
 

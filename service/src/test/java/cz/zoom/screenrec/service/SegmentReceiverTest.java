@@ -34,17 +34,21 @@ class SegmentReceiverTest {
   @Test
   void aCaptureProcessCannotWriteOutsideTheRecordingItWasGiven() throws Exception {
     assertThatThrownBy(() -> segments.onOpen(new IpcMessage.SegmentOpen(REC, 0)))
-        .as("nothing started yet").isInstanceOf(IpcProtocolException.class);
+        .as("nothing started yet")
+        .isInstanceOf(IpcProtocolException.class);
     segments.expect(REC);
     assertThatThrownBy(() -> segments.onOpen(new IpcMessage.SegmentOpen(OTHER, 0)))
         .isInstanceOf(IpcProtocolException.class);
     assertThatThrownBy(() -> segments.onOpen(new IpcMessage.SegmentOpen(REC, 5)))
-        .isInstanceOf(IpcProtocolException.class).hasMessageContaining("expected 0");
+        .isInstanceOf(IpcProtocolException.class)
+        .hasMessageContaining("expected 0");
     assertThatThrownBy(() -> segments.onData(new IpcMessage.SegmentData(REC, 0, new byte[1])))
-        .isInstanceOf(IpcProtocolException.class).hasMessageContaining("not open");
+        .isInstanceOf(IpcProtocolException.class)
+        .hasMessageContaining("not open");
     segments.onOpen(new IpcMessage.SegmentOpen(REC, 0));
     assertThatThrownBy(() -> segments.onOpen(new IpcMessage.SegmentOpen(REC, 0)))
-        .isInstanceOf(IpcProtocolException.class).hasMessageContaining("still open");
+        .isInstanceOf(IpcProtocolException.class)
+        .hasMessageContaining("still open");
     segments.onAbort(new IpcMessage.SegmentAbort(REC, 0));
     assertThat(spool.segments(REC)).isEmpty();
 
@@ -54,7 +58,8 @@ class SegmentReceiverTest {
     assertThat(segments.nextIndex()).isEqualTo(1);
     segments.end(REC);
     assertThatThrownBy(() -> segments.onOpen(new IpcMessage.SegmentOpen(REC, 1)))
-        .as("the recording ended").isInstanceOf(IpcProtocolException.class);
+        .as("the recording ended")
+        .isInstanceOf(IpcProtocolException.class);
     assertThat(spool.segments(REC)).containsExactly(0);
   }
 
@@ -66,7 +71,8 @@ class SegmentReceiverTest {
     small.onData(new IpcMessage.SegmentData(REC, 0, new byte[100]));
     assertThatThrownBy(() -> small.onData(new IpcMessage.SegmentData(REC, 0, new byte[1])))
         .isInstanceOf(IpcProtocolException.class)
-        .extracting(e -> ((IpcProtocolException) e).code()).isEqualTo("SEGMENT_TOO_LARGE");
+        .extracting(e -> ((IpcProtocolException) e).code())
+        .isEqualTo("SEGMENT_TOO_LARGE");
     assertThat(spool.segments(REC)).isEmpty();
     assertThat(spool.root().resolve(REC).resolve("0000000.seg.tmp")).doesNotExist();
   }
@@ -75,11 +81,14 @@ class SegmentReceiverTest {
   void anAnswerToNothingIsAProtocolError() throws Exception {
     IpcCapture capture = new IpcCapture("agent-a", m -> {}, segments, Duration.ofSeconds(2));
     assertThatThrownBy(() -> capture.onAck(new IpcMessage.Ack(999, true, null)))
-        .isInstanceOf(IpcProtocolException.class).hasMessageContaining("answers nothing");
+        .isInstanceOf(IpcProtocolException.class)
+        .hasMessageContaining("answers nothing");
     assertThatThrownBy(() -> capture.onStopped(new IpcMessage.Stopped(0, REC, 1, 1, 2, "x")))
-        .isInstanceOf(IpcProtocolException.class).hasMessageContaining("not being captured");
+        .isInstanceOf(IpcProtocolException.class)
+        .hasMessageContaining("not being captured");
     capture.start(new RecordingSpec(REC, "call-1"), CaptureSettings.DEFAULT);
     assertThatThrownBy(() -> capture.onStopped(new IpcMessage.Stopped(0, OTHER, 1, 1, 2, "x")))
-        .isInstanceOf(IpcProtocolException.class).hasMessageContaining("not being captured");
+        .isInstanceOf(IpcProtocolException.class)
+        .hasMessageContaining("not being captured");
   }
 }

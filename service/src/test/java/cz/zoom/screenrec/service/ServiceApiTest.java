@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** The service builds only on what the client marks as its public API. */
 class ServiceApiTest {
-  private static final Pattern CLIENT_NAME = Pattern.compile("cz\\.zoom\\.screenrec\\.client(?:\\.\\w+)+");
+  private static final Pattern CLIENT_NAME =
+      Pattern.compile("cz\\.zoom\\.screenrec\\.client(?:\\.\\w+)+");
 
   @Test
   void theServiceUsesOnlyTheClientsPublicApi() throws Exception {
@@ -31,18 +32,27 @@ class ServiceApiTest {
     Set<String> internal = new TreeSet<>();
     for (String name : used) {
       Class<?> type = typeOf(name);
-      if (!type.isAnnotationPresent(PublicApi.class) && !type.getPackage().isAnnotationPresent(PublicApi.class)) {
+      if (!type.isAnnotationPresent(PublicApi.class)
+          && !type.getPackage().isAnnotationPresent(PublicApi.class)) {
         internal.add(name);
       }
     }
-    assertThat(internal).as("client types the service uses that are not marked @PublicApi").isEmpty();
+    assertThat(internal)
+        .as("client types the service uses that are not marked @PublicApi")
+        .isEmpty();
   }
 
   @Test
   void theDesktopClientsOwnWiringIsNotPublic() throws Exception {
-    assertThat(Class.forName("cz.zoom.screenrec.client.CaptureClient").isAnnotationPresent(PublicApi.class)).isFalse();
-    assertThat(Class.forName("cz.zoom.screenrec.client.CaptureClient").getPackage()
-        .isAnnotationPresent(PublicApi.class)).isFalse();
+    assertThat(
+            Class.forName("cz.zoom.screenrec.client.CaptureClient")
+                .isAnnotationPresent(PublicApi.class))
+        .isFalse();
+    assertThat(
+            Class.forName("cz.zoom.screenrec.client.CaptureClient")
+                .getPackage()
+                .isAnnotationPresent(PublicApi.class))
+        .isFalse();
   }
 
   /** The outermost type a dotted name (maybe a nested type or a static member) starts with. */

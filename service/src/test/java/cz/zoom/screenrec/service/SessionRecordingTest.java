@@ -46,12 +46,17 @@ class SessionRecordingTest {
   void setUp() throws IOException {
     spool = new Spool(tmp.resolve("spool"));
     segments = new SegmentReceiver("agent-a", spool);
-    capture = new IpcCapture("agent-a", m -> {
-      if (linkBroken) {
-        throw new IOException("broken pipe");
-      }
-      sent.add(m);
-    }, segments, Duration.ofSeconds(2));
+    capture =
+        new IpcCapture(
+            "agent-a",
+            m -> {
+              if (linkBroken) {
+                throw new IOException("broken pipe");
+              }
+              sent.add(m);
+            },
+            segments,
+            Duration.ofSeconds(2));
     control = RecordingOwnership.forSession("agent-a", capture, spool, Duration.ofMinutes(10));
   }
 
@@ -64,16 +69,25 @@ class SessionRecordingTest {
     return new Start(7, id, "call-1", "http://mus.example/mus/v1", "token-" + id, null);
   }
 
-  /** The latest message of this type the service sent, once it has sent one after {@code after} messages. */
+  /**
+   * The latest message of this type the service sent, once it has sent one after {@code after}
+   * messages.
+   */
   private <T extends IpcMessage> T next(Class<T> type, int after) {
     await().atMost(WAIT).until(() -> sent.stream().skip(after).anyMatch(type::isInstance));
-    return sent.stream().skip(after).filter(type::isInstance).map(type::cast).reduce((a, b) -> b).orElseThrow();
+    return sent.stream()
+        .skip(after)
+        .filter(type::isInstance)
+        .map(type::cast)
+        .reduce((a, b) -> b)
+        .orElseThrow();
   }
 
   private void segment(String id, int index, boolean last, byte[] body) throws IOException {
     segments.onOpen(new IpcMessage.SegmentOpen(id, index));
     segments.onData(new IpcMessage.SegmentData(id, index, body));
-    IpcMessage.Committed c = segments.onCommit(new IpcMessage.SegmentCommit(index + 100, id, index, last));
+    IpcMessage.Committed c =
+        segments.onCommit(new IpcMessage.SegmentCommit(index + 100, id, index, last));
     assertThat(c.ok()).as(c.message()).isTrue();
     assertThat(c.seq()).isEqualTo(index + 100);
   }
@@ -92,19 +106,27 @@ class SessionRecordingTest {
     assertThat(started.get(5, TimeUnit.SECONDS)).isEmpty();
 
     assertThat(control.state()).isEqualTo(OwnershipState.OWNED);
-    assertThat(control.helloRecordings().get(5, TimeUnit.SECONDS).active()).satisfies(a -> {
-      assertThat(a.recordingId()).isEqualTo(REC);
-      assertThat(a.nextSegmentIndex()).isEqualTo(1);
-    });
-    assertThat(control.start(start(OTHER)).get(5, TimeUnit.SECONDS)).get().asString().contains("already recording");
-    assertThat(spool.manifest(REC)).get().satisfies(m -> assertThat(m.agent()).isEqualTo("agent-a"));
+    assertThat(control.helloRecordings().get(5, TimeUnit.SECONDS).active())
+        .satisfies(
+            a -> {
+              assertThat(a.recordingId()).isEqualTo(REC);
+              assertThat(a.nextSegmentIndex()).isEqualTo(1);
+            });
+    assertThat(control.start(start(OTHER)).get(5, TimeUnit.SECONDS))
+        .get()
+        .asString()
+        .contains("already recording");
+    assertThat(spool.manifest(REC))
+        .get()
+        .satisfies(m -> assertThat(m.agent()).isEqualTo("agent-a"));
 
     int before = sent.size();
     CompletableFuture<Optional<RecordingStopped>> stopped = control.stop(REC);
     IpcMessage.Stop stop = next(IpcMessage.Stop.class, before);
     CompletableFuture<Optional<RecordingStopped>> again = control.stop(REC);
     segment(REC, 1, true, new byte[] {4, 5});
-    capture.onStopped(new IpcMessage.Stopped(stop.seq(), REC, 2, 1_000, 3_000, "stopped by server"));
+    capture.onStopped(
+        new IpcMessage.Stopped(stop.seq(), REC, 2, 1_000, 3_000, "stopped by server"));
     RecordingStopped r = stopped.get(5, TimeUnit.SECONDS).orElseThrow();
     assertThat(again.get(5, TimeUnit.SECONDS)).as("a second STOP gets the same answer").contains(r);
     assertThat(sent).filteredOn(m -> m instanceof IpcMessage.Stop).hasSize(1);
@@ -113,18 +135,23 @@ class SessionRecordingTest {
     assertThat(control.idle()).isTrue();
     assertThat(spool.segments(REC)).containsExactly(0, 1);
     assertThat(Files.readAllBytes(spool.segmentFile(REC, 1))).containsExactly(4, 5);
-    assertThat(spool.manifest(REC)).get().satisfies(m -> {
-      assertThat(m.finalIndex()).isEqualTo(1);
-      assertThat(m.endedAt()).isEqualTo(3_000L);
-    });
+    assertThat(spool.manifest(REC))
+        .get()
+        .satisfies(
+            m -> {
+              assertThat(m.finalIndex()).isEqualTo(1);
+              assertThat(m.endedAt()).isEqualTo(3_000L);
+            });
     assertThat(control.helloRecordings().get(5, TimeUnit.SECONDS).pending())
-        .extracting(p -> p.recordingId()).containsExactly(REC);
+        .extracting(p -> p.recordingId())
+        .containsExactly(REC);
   }
 
   @Test
   void aRefusedOrUnansweredStartLeavesNothingBehind() throws Exception {
     CompletableFuture<Optional<String>> refused = control.start(start(REC));
-    capture.onAck(new IpcMessage.Ack(next(IpcMessage.Start.class, 0).seq(), false, "no screen to capture"));
+    capture.onAck(
+        new IpcMessage.Ack(next(IpcMessage.Start.class, 0).seq(), false, "no screen to capture"));
     assertThat(refused.get(5, TimeUnit.SECONDS)).hasValue("no screen to capture");
     assertThat(spool.manifest(REC)).isEmpty();
     assertThat(control.idle()).isTrue();
@@ -139,7 +166,10 @@ class SessionRecordingTest {
 
     linkBroken = true;
     String third = "2b0f7c1e-4c4b-4c1f-9d43-2f1d1f1b2c3d";
-    assertThat(control.start(start(third)).get(5, TimeUnit.SECONDS)).get().asString().contains("broken pipe");
+    assertThat(control.start(start(third)).get(5, TimeUnit.SECONDS))
+        .get()
+        .asString()
+        .contains("broken pipe");
     assertThat(spool.manifest(third)).isEmpty();
   }
 
@@ -190,7 +220,10 @@ class SessionRecordingTest {
     assertThat(started.get(5, TimeUnit.SECONDS)).as("the START did run").isEmpty();
     segment(REC, 0, true, new byte[] {1});
     capture.onStopped(new IpcMessage.Stopped(stop.seq(), REC, 1, 1, 2, "stopped by server"));
-    assertThat(stopped.get(5, TimeUnit.SECONDS)).get().extracting(RecordingStopped::segmentCount).isEqualTo(1);
+    assertThat(stopped.get(5, TimeUnit.SECONDS))
+        .get()
+        .extracting(RecordingStopped::segmentCount)
+        .isEqualTo(1);
     assertThat(control.idle()).isTrue();
   }
 
@@ -206,7 +239,9 @@ class SessionRecordingTest {
     control.sessionLost();
     control.sessionStarted(welcome(REC));
     await().atMost(WAIT).until(() -> control.state() == OwnershipState.OWNED);
-    await().atMost(WAIT).until(() -> spool.manifest(REC).orElseThrow().uploadToken().equals("adopted"));
+    await()
+        .atMost(WAIT)
+        .until(() -> spool.manifest(REC).orElseThrow().uploadToken().equals("adopted"));
 
     control.sessionLost();
     await().atMost(WAIT).until(() -> control.state() == OwnershipState.STOPPING);
@@ -214,7 +249,15 @@ class SessionRecordingTest {
   }
 
   private static Welcome welcome(String adopted) {
-    return new Welcome("session-1", "cluster-b", 1_000, 3_000, CaptureSettings.DEFAULT, "http://mus.b/mus/v1", adopted,
-        adopted == null ? null : "adopted", System.currentTimeMillis());
+    return new Welcome(
+        "session-1",
+        "cluster-b",
+        1_000,
+        3_000,
+        CaptureSettings.DEFAULT,
+        "http://mus.b/mus/v1",
+        adopted,
+        adopted == null ? null : "adopted",
+        System.currentTimeMillis());
   }
 }

@@ -5,9 +5,16 @@ import java.util.List;
 
 /** Names the solid colours the tests paint, as seen in a decoded (lossy) video. */
 enum Colours {
-  BLACK(Color.BLACK), RED(Color.RED), GREEN(Color.GREEN), BLUE(Color.BLUE), OTHER(null);
+  BLACK(Color.BLACK),
+  RED(Color.RED),
+  GREEN(Color.GREEN),
+  BLUE(Color.BLUE),
+  OTHER(null);
 
-  /** Largest per-channel difference still taken for the colour; VP9/H.264 of a flat area stay far inside it. */
+  /**
+   * Largest per-channel difference still taken for the colour; VP9/H.264 of a flat area stay far
+   * inside it.
+   */
   private static final int TOLERANCE = 48;
 
   final Color color;

@@ -27,9 +27,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Bad input on the real control port (docs/protocol.md, sections 3, 7 and 12), over plain TCP:
- * each connection gets one ERROR frame with the documented code and is closed, while a real
- * client on the same server stays connected through all of it and can still record a call.
+ * Bad input on the real control port (docs/protocol.md, sections 3, 7 and 12), over plain TCP: each
+ * connection gets one ERROR frame with the documented code and is closed, while a real client on
+ * the same server stays connected through all of it and can still record a call.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -39,8 +39,7 @@ class ControlPortBadInputTest {
       "{\"type\":\"HELLO\",\"protocolVersion\":%d,\"agent\":%s,\"machine\":\"test\",\"clientVersion\":\"raw\","
           + "\"screens\":[{\"id\":0,\"x\":0,\"y\":0,\"width\":640,\"height\":480}],\"clientTime\":%d}";
 
-  @RegisterExtension
-  static final ProcessGuard processes = new ProcessGuard();
+  @RegisterExtension static final ProcessGuard processes = new ProcessGuard();
 
   static XvfbDisplay display;
   static ServerProcess server;
@@ -64,30 +63,47 @@ class ControlPortBadInputTest {
   static Stream<Arguments> badFrames() {
     String absurd = "\"" + "a".repeat(10_000) + "\"";
     return Stream.of(
-        Arguments.of("length one above the limit", bytes(0x00, 0x01, 0x00, 0x01), "FRAME_TOO_LARGE"),
+        Arguments.of(
+            "length one above the limit", bytes(0x00, 0x01, 0x00, 0x01), "FRAME_TOO_LARGE"),
         Arguments.of("length with bit 31 set", bytes(0xff, 0xff, 0xff, 0xff), "FRAME_TOO_LARGE"),
-        Arguments.of("HTTP request on the control port", ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), "FRAME_TOO_LARGE"),
+        Arguments.of(
+            "HTTP request on the control port",
+            ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+            "FRAME_TOO_LARGE"),
         Arguments.of("zero length", bytes(0, 0, 0, 0), "BAD_FRAME"),
         Arguments.of("garbage payload", frame("\u0001\u0002garbage{{{"), "BAD_FRAME"),
-        Arguments.of("invalid UTF-8", frame(new byte[] {'{', (byte) 0xc3, (byte) 0x28, '}'}), "BAD_FRAME"),
+        Arguments.of(
+            "invalid UTF-8", frame(new byte[] {'{', (byte) 0xc3, (byte) 0x28, '}'}), "BAD_FRAME"),
         Arguments.of("JSON null", frame("null"), "BAD_FRAME"),
         Arguments.of("top-level array", frame("[1,2,3]"), "UNKNOWN_TYPE"),
         Arguments.of("unknown type", frame("{\"type\":\"SELF_DESTRUCT\"}"), "UNKNOWN_TYPE"),
         Arguments.of("no type", frame("{\"agent\":\"alice\"}"), "UNKNOWN_TYPE"),
         Arguments.of("lower-case type", frame("{\"type\":\"hello\"}"), "UNKNOWN_TYPE"),
-        Arguments.of("heartbeat before hello", frame("{\"type\":\"HEARTBEAT\",\"seq\":1,\"clientTime\":1,"
-            + "\"clockOffsetMs\":0,\"roundTripMs\":1}"),
+        Arguments.of(
+            "heartbeat before hello",
+            frame(
+                "{\"type\":\"HEARTBEAT\",\"seq\":1,\"clientTime\":1,"
+                    + "\"clockOffsetMs\":0,\"roundTripMs\":1}"),
             "UNEXPECTED_MESSAGE"),
-        Arguments.of("server message from a client", frame("{\"type\":\"HEARTBEAT_ACK\",\"seq\":1,\"clientTime\":1,"
-            + "\"serverTime\":1}"), "UNEXPECTED_MESSAGE"),
+        Arguments.of(
+            "server message from a client",
+            frame("{\"type\":\"HEARTBEAT_ACK\",\"seq\":1,\"clientTime\":1," + "\"serverTime\":1}"),
+            "UNEXPECTED_MESSAGE"),
         Arguments.of("hello with an empty agent", frame(hello(1, "\"\"")), "INVALID_AGENT"),
-        Arguments.of("hello with a 10000-character agent", frame(hello(1, absurd)), "INVALID_AGENT"),
-        Arguments.of("hello with a path as agent", frame(hello(1, "\"../../etc/passwd\"")), "INVALID_AGENT"),
-        Arguments.of("hello with a control character in the agent", frame(hello(1, "\"ali\\nce\"")), "INVALID_AGENT"),
+        Arguments.of(
+            "hello with a 10000-character agent", frame(hello(1, absurd)), "INVALID_AGENT"),
+        Arguments.of(
+            "hello with a path as agent", frame(hello(1, "\"../../etc/passwd\"")), "INVALID_AGENT"),
+        Arguments.of(
+            "hello with a control character in the agent",
+            frame(hello(1, "\"ali\\nce\"")),
+            "INVALID_AGENT"),
         Arguments.of("hello without an agent", frame(hello(1, "null")), "INVALID_AGENT"),
-        // a field of the wrong JSON type is BAD_MESSAGE (docs/protocol.md section 12), not coerced to "42"
+        // a field of the wrong JSON type is BAD_MESSAGE (docs/protocol.md section 12), not coerced
+        // to "42"
         Arguments.of("hello with a number as agent", frame(hello(1, "42")), "BAD_MESSAGE"),
-        Arguments.of("hello of protocol version 99", frame(hello(99, "\"mallory\"")), "UNSUPPORTED_VERSION"),
+        Arguments.of(
+            "hello of protocol version 99", frame(hello(99, "\"mallory\"")), "UNSUPPORTED_VERSION"),
         Arguments.of("hello with 17 screens", frame(helloWithScreens(17)), "BAD_MESSAGE"));
   }
 
@@ -101,7 +117,9 @@ class ControlPortBadInputTest {
       assertThat(error).as("%s: the server closed without an ERROR frame", what).isNotNull();
       assertThat(error.path("type").asText()).as(error.toString()).isEqualTo("ERROR");
       assertThat(error.path("code").asText()).as(error.toString()).isEqualTo(code);
-      assertThat(error.path("message").asText()).as("a message that says what was wrong").isNotBlank();
+      assertThat(error.path("message").asText())
+          .as("a message that says what was wrong")
+          .isNotBlank();
       assertThat(c.awaitClosed(ANSWER)).as("%s: connection closed after the ERROR", what).isTrue();
     }
     assertAliceUntouched();
@@ -145,22 +163,29 @@ class ControlPortBadInputTest {
   @Order(3)
   void silenceAndHalfFramesTimeOutAfterTheHelloTimeout() throws Exception {
     // both cases run at once: each waits out the documented 10 s hello timeout
-    CompletableFuture<JsonNode> silent = CompletableFuture.supplyAsync(() -> {
-      try (RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort())) {
-        JsonNode e = c.readFrame(Duration.ofSeconds(20));
-        assertThat(c.awaitClosed(ANSWER)).isTrue();
-        return e;
-      }
-    });
-    CompletableFuture<JsonNode> half = CompletableFuture.supplyAsync(() -> {
-      try (RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort())) {
-        c.sendRaw(new byte[] {0, 0, 0, 100, '{', '"'});
-        JsonNode e = c.readFrame(Duration.ofSeconds(20));
-        assertThat(c.awaitClosed(ANSWER)).isTrue();
-        return e;
-      }
-    });
-    for (JsonNode e : new JsonNode[] {silent.get(30, TimeUnit.SECONDS), half.get(30, TimeUnit.SECONDS)}) {
+    CompletableFuture<JsonNode> silent =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (RawControlConnection c =
+                  RawControlConnection.open(server.bind(), server.controlPort())) {
+                JsonNode e = c.readFrame(Duration.ofSeconds(20));
+                assertThat(c.awaitClosed(ANSWER)).isTrue();
+                return e;
+              }
+            });
+    CompletableFuture<JsonNode> half =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (RawControlConnection c =
+                  RawControlConnection.open(server.bind(), server.controlPort())) {
+                c.sendRaw(new byte[] {0, 0, 0, 100, '{', '"'});
+                JsonNode e = c.readFrame(Duration.ofSeconds(20));
+                assertThat(c.awaitClosed(ANSWER)).isTrue();
+                return e;
+              }
+            });
+    for (JsonNode e :
+        new JsonNode[] {silent.get(30, TimeUnit.SECONDS), half.get(30, TimeUnit.SECONDS)}) {
       assertThat(e).as("ERROR before the close").isNotNull();
       assertThat(e.path("code").asText()).as(e.toString()).isEqualTo("TIMEOUT");
     }
@@ -173,13 +198,16 @@ class ControlPortBadInputTest {
     CompletableFuture<?>[] all = new CompletableFuture<?>[50];
     for (int i = 0; i < all.length; i++) {
       byte[] wire = i % 2 == 0 ? bytes(0x7f, 0, 0, 0) : frame("{\"type\":\"NOPE\"}");
-      all[i] = CompletableFuture.runAsync(() -> {
-        try (RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort())) {
-          c.sendRaw(wire);
-          assertThat(c.readFrame(ANSWER)).isNotNull();
-          assertThat(c.awaitClosed(ANSWER)).isTrue();
-        }
-      });
+      all[i] =
+          CompletableFuture.runAsync(
+              () -> {
+                try (RawControlConnection c =
+                    RawControlConnection.open(server.bind(), server.controlPort())) {
+                  c.sendRaw(wire);
+                  assertThat(c.readFrame(ANSWER)).isNotNull();
+                  assertThat(c.awaitClosed(ANSWER)).isTrue();
+                }
+              });
     }
     CompletableFuture.allOf(all).get(60, TimeUnit.SECONDS);
     assertAliceUntouched();
@@ -204,8 +232,11 @@ class ControlPortBadInputTest {
   /** The real client kept its one session: same connection time and address as before. */
   static void assertAliceUntouched() {
     assertThat(server.isAlive()).as("server process alive").isTrue();
-    ScreenRecApi.Agent now = api.agent("alice").orElseThrow(() -> new AssertionError("alice is not connected"));
-    assertThat(now.connectedAt()).as("alice's session was not replaced or reconnected").isEqualTo(aliceBefore.connectedAt());
+    ScreenRecApi.Agent now =
+        api.agent("alice").orElseThrow(() -> new AssertionError("alice is not connected"));
+    assertThat(now.connectedAt())
+        .as("alice's session was not replaced or reconnected")
+        .isEqualTo(aliceBefore.connectedAt());
     assertThat(now.remoteAddress()).isEqualTo(aliceBefore.remoteAddress());
   }
 
@@ -223,10 +254,16 @@ class ControlPortBadInputTest {
   private static String helloWithScreens(int n) {
     StringBuilder screens = new StringBuilder();
     for (int i = 0; i < n; i++) {
-      screens.append(i == 0 ? "" : ",").append("{\"id\":").append(i % 16).append(",\"x\":").append(i * 640)
+      screens
+          .append(i == 0 ? "" : ",")
+          .append("{\"id\":")
+          .append(i % 16)
+          .append(",\"x\":")
+          .append(i * 640)
           .append(",\"y\":0,\"width\":640,\"height\":480}");
     }
-    return "{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\"mallory\",\"screens\":[" + screens
+    return "{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\"mallory\",\"screens\":["
+        + screens
         + "],\"clientTime\":1}";
   }
 
@@ -247,6 +284,9 @@ class ControlPortBadInputTest {
   }
 
   static byte[] frame(byte[] payload) {
-    return java.nio.ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array();
+    return java.nio.ByteBuffer.allocate(4 + payload.length)
+        .putInt(payload.length)
+        .put(payload)
+        .array();
   }
 }

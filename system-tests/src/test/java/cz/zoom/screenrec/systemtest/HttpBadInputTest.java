@@ -28,17 +28,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Bad input on the real HTTP port: the Media Upload Server and the REST API answer 4xx with a
- * JSON error body ({"error", "message"}), store nothing, and keep serving. One server and one real
+ * Bad input on the real HTTP port: the Media Upload Server and the REST API answer 4xx with a JSON
+ * error body ({"error", "message"}), store nothing, and keep serving. One server and one real
  * client (bob, recording a call throughout, so uploads have a real recording to aim at).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class HttpBadInputTest {
-  static final String LONG_ID = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+  static final String LONG_ID =
+      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
   static final String CALL = "http-bad-input-" + UUID.randomUUID();
 
-  @RegisterExtension
-  static final ProcessGuard processes = new ProcessGuard();
+  @RegisterExtension static final ProcessGuard processes = new ProcessGuard();
 
   static ServerProcess server;
   static ScreenRecApi api;
@@ -76,8 +76,13 @@ class HttpBadInputTest {
     assertError(put(recordingId, "0", "not-the-token", segmentHeaders(BODY)), 401);
     assertError(put(recordingId, "0", server.apiToken(), segmentHeaders(BODY)), 401);
     // a Basic header is no bearer token either
-    Response basic = api.sendBytes("PUT", segmentUri(recordingId, "0"), HttpRequest.BodyPublishers.ofByteArray(BODY),
-        null, with(segmentHeaders(BODY), "Authorization", "Basic Ym9iOmJvYg=="));
+    Response basic =
+        api.sendBytes(
+            "PUT",
+            segmentUri(recordingId, "0"),
+            HttpRequest.BodyPublishers.ofByteArray(BODY),
+            null,
+            with(segmentHeaders(BODY), "Authorization", "Basic Ym9iOmJvYg=="));
     assertError(basic, 401);
   }
 
@@ -87,8 +92,17 @@ class HttpBadInputTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"..%2F..%2Fapi-token", "..", "%2e%2e", "A0000000-0000-0000-0000-000000000000", LONG_ID,
-      "%2Fetc%2Fpasswd", "00000000-0000-0000-0000-000000000000%2F..%2F..", "~root"})
+  @ValueSource(
+      strings = {
+        "..%2F..%2Fapi-token",
+        "..",
+        "%2e%2e",
+        "A0000000-0000-0000-0000-000000000000",
+        LONG_ID,
+        "%2Fetc%2Fpasswd",
+        "00000000-0000-0000-0000-000000000000%2F..%2F..",
+        "~root"
+      })
   void uploadWithAPathOrMalformedRecordingIdIs4xx(String id) {
     Response r = put(id, "0", "some-token", segmentHeaders(BODY));
     assertError(r, 400, 404);
@@ -98,7 +112,9 @@ class HttpBadInputTest {
   @Test
   void aNulByteInTheUrlIsAJson400() {
     // rejected by Jetty before any route runs: the answer must still be the API's JSON error
-    assertError(put("00000000-0000-0000-0000-000000000000%00", "0", "some-token", segmentHeaders(BODY)), 400);
+    assertError(
+        put("00000000-0000-0000-0000-000000000000%00", "0", "some-token", segmentHeaders(BODY)),
+        400);
     assertError(api.get("/api/v1/recordings/%00"), 400);
   }
 
@@ -112,26 +128,36 @@ class HttpBadInputTest {
   @Test
   void uploadWithoutOrWithABadChecksumHeaderIs4xx() {
     assertError(put(recordingId, "0", "some-token", Map.of()), 400, 401);
-    assertError(put(recordingId, "0", "some-token", Map.of("X-Segment-Sha256", "not-hex")), 400, 401);
+    assertError(
+        put(recordingId, "0", "some-token", Map.of("X-Segment-Sha256", "not-hex")), 400, 401);
   }
 
   // ---- REST API ----
 
   @ParameterizedTest
-  @ValueSource(strings = {"GET /api/v1/agents", "GET /api/v1/recordings", "POST /api/v1/calls/c1/start",
-      "POST /api/v1/calls/c1/end", "GET /api/v1/recordings/00000000-0000-0000-0000-000000000000/video"})
+  @ValueSource(
+      strings = {
+        "GET /api/v1/agents",
+        "GET /api/v1/recordings",
+        "POST /api/v1/calls/c1/start",
+        "POST /api/v1/calls/c1/end",
+        "GET /api/v1/recordings/00000000-0000-0000-0000-000000000000/video"
+      })
   void restWithoutOrWithAWrongTokenIs401(String request) {
     String[] mr = request.split(" ");
     String body = mr[0].equals("POST") ? "{\"agent\":\"bob\"}" : null;
-    // a new client each time: an attacker has no connection on which the real token was already sent
+    // a new client each time: an attacker has no connection on which the real token was already
+    // sent
     // (Jetty's per-connection header cache matches values case-insensitively unless told otherwise)
     Response none = stranger().send(mr[0], mr[1], body, null, Map.of());
     assertThat(assertError(none, 401).path("error").asText()).isEqualTo("unauthorized");
     Response wrong = stranger().send(mr[0], mr[1], body, "wrong", Map.of());
     assertThat(assertError(wrong, 401).path("error").asText()).isEqualTo("unauthorized");
-    Response otherCase = stranger().send(mr[0], mr[1], body, server.apiToken().toUpperCase(), Map.of());
+    Response otherCase =
+        stranger().send(mr[0], mr[1], body, server.apiToken().toUpperCase(), Map.of());
     assertError(otherCase, 401);
-    Response basic = stranger().send(mr[0], mr[1], body, null, Map.of("Authorization", "Basic dGVzdDp0ZXN0"));
+    Response basic =
+        stranger().send(mr[0], mr[1], body, null, Map.of("Authorization", "Basic dGVzdDp0ZXN0"));
     assertError(basic, 401);
   }
 
@@ -146,7 +172,8 @@ class HttpBadInputTest {
 
   @Test
   void callStartForAnAgentWhoIsNotConnectedIs409() {
-    Response r = api.post("/api/v1/calls/" + UUID.randomUUID() + "/start", "{\"agent\":\"nobody-here\"}");
+    Response r =
+        api.post("/api/v1/calls/" + UUID.randomUUID() + "/start", "{\"agent\":\"nobody-here\"}");
     assertThat(assertError(r, 409).path("error").asText()).isEqualTo("agent_not_connected");
   }
 
@@ -159,12 +186,21 @@ class HttpBadInputTest {
   void callStartWithABadBodyOrIdIs400() {
     assertError(api.post("/api/v1/calls/c-" + UUID.randomUUID() + "/start", "{not json"), 400);
     assertError(api.post("/api/v1/calls/c-" + UUID.randomUUID() + "/start", "{}"), 400);
-    assertError(api.post("/api/v1/calls/c-" + UUID.randomUUID() + "/start", "{\"agent\":\"../../etc\"}"), 400);
-    assertError(api.post("/api/v1/calls/" + "c".repeat(300) + "/start", "{\"agent\":\"bob\"}"), 400);
+    assertError(
+        api.post("/api/v1/calls/c-" + UUID.randomUUID() + "/start", "{\"agent\":\"../../etc\"}"),
+        400);
+    assertError(
+        api.post("/api/v1/calls/" + "c".repeat(300) + "/start", "{\"agent\":\"bob\"}"), 400);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"not-a-uuid", "..%2F..%2Fapi-token", "%2e%2e", "A0000000-0000-0000-0000-000000000000"})
+  @ValueSource(
+      strings = {
+        "not-a-uuid",
+        "..%2F..%2Fapi-token",
+        "%2e%2e",
+        "A0000000-0000-0000-0000-000000000000"
+      })
   void recordingIdsThatAreNotCanonicalUuidsAre400(String id) {
     assertError(api.get("/api/v1/recordings/" + id), 400, 404);
     assertError(api.get("/api/v1/recordings/" + id + "/video"), 400, 404);
@@ -184,7 +220,9 @@ class HttpBadInputTest {
 
   static Map<String, String> segmentHeaders(byte[] body) {
     try {
-      return Map.of("X-Segment-Sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
+      return Map.of(
+          "X-Segment-Sha256",
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -201,14 +239,22 @@ class HttpBadInputTest {
   }
 
   static Response put(String id, String index, String token, Map<String, String> headers) {
-    return api.sendBytes("PUT", segmentUri(id, index), HttpRequest.BodyPublishers.ofByteArray(BODY), token,
+    return api.sendBytes(
+        "PUT",
+        segmentUri(id, index),
+        HttpRequest.BodyPublishers.ofByteArray(BODY),
+        token,
         with(headers, "Content-Type", "application/octet-stream"));
   }
 
   /** The answer has one of the statuses and a JSON body {"error": code, "message": text}. */
   static JsonNode assertError(Response r, Integer... statuses) {
     assertThat(r.status()).as(r.toString()).isIn((Object[]) statuses);
-    assertThat(r.header("Content-Type")).as(r.toString()).get().asString().startsWith("application/json");
+    assertThat(r.header("Content-Type"))
+        .as(r.toString())
+        .get()
+        .asString()
+        .startsWith("application/json");
     JsonNode json = r.json();
     assertThat(json.path("error").asText()).as(r.toString()).isNotBlank();
     assertThat(json.path("message").isTextual()).as(r.toString()).isTrue();

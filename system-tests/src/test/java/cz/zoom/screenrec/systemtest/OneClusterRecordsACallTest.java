@@ -26,20 +26,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole path of one recorded call with real processes: an agent's screen (Xvfb) shows red, green and blue
- * for four seconds each during a call driven through the REST API; the recording the server
- * encodes must show those colours at the times they were painted and last as long as the call.
+ * The whole path of one recorded call with real processes: an agent's screen (Xvfb) shows red,
+ * green and blue for four seconds each during a call driven through the REST API; the recording the
+ * server encodes must show those colours at the times they were painted and last as long as the
+ * call.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class OneClusterRecordsACallTest {
   /** The server's default capture rate: the product as shipped. One frame every 200 ms. */
   static final int FPS = 5;
+
   static final long FRAME_MS = 1000 / FPS;
   static final Duration SPAN = Duration.ofSeconds(4);
   static final List<String> STATUS_ORDER = List.of("RECORDING", "UPLOADING", "ENCODING", "READY");
 
-  @RegisterExtension
-  static final ProcessGuard processes = new ProcessGuard();
+  @RegisterExtension static final ProcessGuard processes = new ProcessGuard();
 
   @Test
   void theVideoOfACallShowsWhatWasOnScreenWhenItWasThere(@TempDir Path tmp) throws Exception {
@@ -82,12 +83,18 @@ class OneClusterRecordsACallTest {
     assertThat(ended.recordingId()).isEqualTo(recordingId);
 
     Set<String> seen = new LinkedHashSet<>();
-    Recording rec = api.awaitRecording(recordingId, "READY or FAILED", r -> {
-      seen.add(r.status());
-      return "READY".equals(r.status()) || "FAILED".equals(r.status());
-    }, Duration.ofMinutes(3));
+    Recording rec =
+        api.awaitRecording(
+            recordingId,
+            "READY or FAILED",
+            r -> {
+              seen.add(r.status());
+              return "READY".equals(r.status()) || "FAILED".equals(r.status());
+            },
+            Duration.ofMinutes(3));
     assertThat(rec.status()).as("status, failure: %s", rec.failureReason()).isEqualTo("READY");
-    assertThat(STATUS_ORDER).as("statuses seen while waiting must follow the documented order")
+    assertThat(STATUS_ORDER)
+        .as("statuses seen while waiting must follow the documented order")
         .containsSubsequence(new ArrayList<>(seen));
 
     assertThat(rec.id()).isEqualTo(recordingId);
@@ -98,21 +105,28 @@ class OneClusterRecordsACallTest {
     assertThat(api.agent("alice")).get().extracting(ScreenRecApi.Agent::state).isEqualTo("IDLE");
 
     // the recording covers the call: it starts when START reached the client and ends at STOP
-    assertThat(rec.startedAt()).as("startedAt vs. call start sent %s, answered %s", startSent, startAnswered)
+    assertThat(rec.startedAt())
+        .as("startedAt vs. call start sent %s, answered %s", startSent, startAnswered)
         .isBetween(startSent - FRAME_MS, startAnswered + FRAME_MS);
-    assertThat(rec.endedAt()).as("endedAt vs. call end sent %s, answered %s", endSent, endAnswered)
+    assertThat(rec.endedAt())
+        .as("endedAt vs. call end sent %s, answered %s", endSent, endAnswered)
         .isBetween(endSent - FRAME_MS, endAnswered + FRAME_MS);
 
     assertThat(rec.segments()).isNotEmpty();
-    assertThat(rec.segments()).extracting(ScreenRecApi.Segment::index)
-        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, rec.segments().size()).boxed().toList());
-    assertThat(rec.segments()).allSatisfy(s -> {
-      assertThat(s.bytes()).isPositive();
-      assertThat(s.sha256()).matches("[0-9a-f]{64}");
-    });
+    assertThat(rec.segments())
+        .extracting(ScreenRecApi.Segment::index)
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(0, rec.segments().size()).boxed().toList());
+    assertThat(rec.segments())
+        .allSatisfy(
+            s -> {
+              assertThat(s.bytes()).isPositive();
+              assertThat(s.sha256()).matches("[0-9a-f]{64}");
+            });
     assertThat(rec.video()).isNotNull();
     long recordedMs = rec.endedAt() - rec.startedAt();
-    assertThat(rec.video().durationMs()).as("video duration in the API vs. endedAt - startedAt = %s", recordedMs)
+    assertThat(rec.video().durationMs())
+        .as("video duration in the API vs. endedAt - startedAt = %s", recordedMs)
         .isCloseTo(recordedMs, org.assertj.core.data.Offset.offset(FRAME_MS));
 
     Path video = checkVideoDownload(api, rec, tmp);
@@ -123,7 +137,8 @@ class OneClusterRecordsACallTest {
 
     VideoProbe.Info info = VideoProbe.probe(video);
     assertThat(info.codecName()).isEqualTo(rec.video().codec());
-    assertThat(info.durationMs()).as("decoded duration vs. endedAt - startedAt = %s", recordedMs)
+    assertThat(info.durationMs())
+        .as("decoded duration vs. endedAt - startedAt = %s", recordedMs)
         .isCloseTo(recordedMs, org.assertj.core.data.Offset.offset(FRAME_MS));
 
     List<Frame> frames;
@@ -131,25 +146,42 @@ class OneClusterRecordsACallTest {
       frames = frames(probe, info.durationMs());
     }
     long t0 = rec.startedAt();
-    String timeline = timeline(frames) + "; painted (video ms): red " + (red.toEpochMilli() - t0) + ", green "
-        + (green.toEpochMilli() - t0) + ", blue " + (blue.toEpochMilli() - t0) + "; call end sent " + (endSent - t0);
+    String timeline =
+        timeline(frames)
+            + "; painted (video ms): red "
+            + (red.toEpochMilli() - t0)
+            + ", green "
+            + (green.toEpochMilli() - t0)
+            + ", blue "
+            + (blue.toEpochMilli() - t0)
+            + "; call end sent "
+            + (endSent - t0);
     SoftAssertions soft = new SoftAssertions();
     // the middle of each span shows its colour
-    soft.assertThat(colourAt(frames, (red.toEpochMilli() - t0) / 2)).as("lead-in; " + timeline).isEqualTo(Colours.BLACK);
-    soft.assertThat(colourAt(frames, mid(red, green) - t0)).as("red span; " + timeline).isEqualTo(Colours.RED);
-    soft.assertThat(colourAt(frames, mid(green, blue) - t0)).as("green span; " + timeline).isEqualTo(Colours.GREEN);
-    soft.assertThat(colourAt(frames, mid(blue, Instant.ofEpochMilli(endSent)) - t0)).as("blue span; " + timeline)
+    soft.assertThat(colourAt(frames, (red.toEpochMilli() - t0) / 2))
+        .as("lead-in; " + timeline)
+        .isEqualTo(Colours.BLACK);
+    soft.assertThat(colourAt(frames, mid(red, green) - t0))
+        .as("red span; " + timeline)
+        .isEqualTo(Colours.RED);
+    soft.assertThat(colourAt(frames, mid(green, blue) - t0))
+        .as("green span; " + timeline)
+        .isEqualTo(Colours.GREEN);
+    soft.assertThat(colourAt(frames, mid(blue, Instant.ofEpochMilli(endSent)) - t0))
+        .as("blue span; " + timeline)
         .isEqualTo(Colours.BLUE);
     // each change shows in the video within one frame interval of the instant it was painted
     changeAt(soft, frames, Colours.BLACK, Colours.RED, red.toEpochMilli() - t0, timeline);
     changeAt(soft, frames, Colours.RED, Colours.GREEN, green.toEpochMilli() - t0, timeline);
     changeAt(soft, frames, Colours.GREEN, Colours.BLUE, blue.toEpochMilli() - t0, timeline);
-    soft.assertThat(frames).as("every frame shows one of the painted colours: " + timeline)
+    soft.assertThat(frames)
+        .as("every frame shows one of the painted colours: " + timeline)
         .allMatch(f -> f.colour() != Colours.OTHER);
     soft.assertAll();
   }
 
-  private static Path checkVideoDownload(ScreenRecApi api, Recording rec, Path tmp) throws Exception {
+  private static Path checkVideoDownload(ScreenRecApi api, Recording rec, Path tmp)
+      throws Exception {
     ScreenRecApi.Response full = api.video(rec.id(), null);
     assertThat(full.status()).as(full.toString()).isEqualTo(200);
     String expectedType = "h264".equals(rec.video().codec()) ? "video/mp4" : "video/webm";
@@ -211,7 +243,12 @@ class OneClusterRecordsACallTest {
    * The first frame showing {@code to} after frames showing {@code from} must be within one frame
    * interval of {@code paintedMs}: that is when someone watching the video sees the change.
    */
-  private static void changeAt(SoftAssertions soft, List<Frame> frames, Colours from, Colours to, long paintedMs,
+  private static void changeAt(
+      SoftAssertions soft,
+      List<Frame> frames,
+      Colours from,
+      Colours to,
+      long paintedMs,
       String timeline) {
     Frame firstNew = null;
     boolean sawOld = false;
@@ -227,9 +264,12 @@ class OneClusterRecordsACallTest {
       soft.fail("no change from %s to %s in %s", from, to, timeline);
       return;
     }
-    // every change late by one frame or more, all alike, points at the frame-to-tick mapping (captures land a few
-    // ms after the encoder's ticks; "newest capture at or before the tick" then shows each one a tick late)
-    soft.assertThat(firstNew.ms()).as("video time of the first %s frame, painted at %s ms; %s", to, paintedMs, timeline)
+    // every change late by one frame or more, all alike, points at the frame-to-tick mapping
+    // (captures land a few
+    // ms after the encoder's ticks; "newest capture at or before the tick" then shows each one a
+    // tick late)
+    soft.assertThat(firstNew.ms())
+        .as("video time of the first %s frame, painted at %s ms; %s", to, paintedMs, timeline)
         .isBetween(paintedMs - FRAME_MS, paintedMs + FRAME_MS);
   }
 
@@ -238,7 +278,11 @@ class OneClusterRecordsACallTest {
     Colours prev = null;
     for (Frame f : frames) {
       if (f.colour() != prev) {
-        sb.append(' ').append(f.ms()).append(' ').append(f.colour()).append(f.colour() == Colours.OTHER ? Colours.hex(f.rgb()) : "");
+        sb.append(' ')
+            .append(f.ms())
+            .append(' ')
+            .append(f.colour())
+            .append(f.colour() == Colours.OTHER ? Colours.hex(f.rgb()) : "");
         prev = f.colour();
       }
     }

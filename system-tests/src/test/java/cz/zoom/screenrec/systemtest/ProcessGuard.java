@@ -15,11 +15,15 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 /**
  * Owns the processes a test class starts: whatever is added during a test is closed after that
  * test, whatever is added in {@code @BeforeAll} after the class, newest first. When a test or a
- * set-up fails, the tails of the processes' logs are attached to the failure, so CI's report
- * shows what the server and client said. Register as a static field with {@code @RegisterExtension}.
+ * set-up fails, the tails of the processes' logs are attached to the failure, so CI's report shows
+ * what the server and client said. Register as a static field with {@code @RegisterExtension}.
  */
-public final class ProcessGuard implements BeforeEachCallback, AfterEachCallback, AfterAllCallback,
-    TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
+public final class ProcessGuard
+    implements BeforeEachCallback,
+        AfterEachCallback,
+        AfterAllCallback,
+        TestExecutionExceptionHandler,
+        LifecycleMethodExecutionExceptionHandler {
   private static final int LOG_LINES = 60;
 
   private final Deque<AutoCloseable> classScoped = new ArrayDeque<>();
@@ -48,17 +52,20 @@ public final class ProcessGuard implements BeforeEachCallback, AfterEachCallback
   }
 
   @Override
-  public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+  public void handleTestExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
     throw withLogs(throwable);
   }
 
   @Override
-  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
     throw withLogs(throwable);
   }
 
   @Override
-  public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+  public void handleBeforeEachMethodExecutionException(
+      ExtensionContext context, Throwable throwable) throws Throwable {
     throw withLogs(throwable);
   }
 

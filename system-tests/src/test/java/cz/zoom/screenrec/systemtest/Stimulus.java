@@ -18,7 +18,10 @@ final class Stimulus {
     if (left.isNegative() || left.isZero()) {
       return;
     }
-    await("showing the picture until " + until).atMost(left.plusSeconds(5)).pollDelay(Duration.ZERO)
-        .pollInterval(Duration.ofMillis(10)).until(() -> !Instant.now().isBefore(until));
+    await("showing the picture until " + until)
+        .atMost(left.plusSeconds(5))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> !Instant.now().isBefore(until));
   }
 }

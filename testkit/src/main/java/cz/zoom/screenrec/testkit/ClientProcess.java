@@ -21,7 +21,8 @@ public final class ClientProcess implements AutoCloseable {
   private final Path workDir;
   private final boolean ownSpool;
 
-  private ClientProcess(ManagedProcess process, String agent, Path spoolDir, Path workDir, boolean ownSpool) {
+  private ClientProcess(
+      ManagedProcess process, String agent, Path spoolDir, Path workDir, boolean ownSpool) {
     this.process = process;
     this.agent = agent;
     this.spoolDir = spoolDir;
@@ -138,7 +139,8 @@ public final class ClientProcess implements AutoCloseable {
 
     public ClientProcess start() {
       if (!env.containsKey("DISPLAY")) {
-        throw new IllegalStateException("the client needs a display: call display(xvfb) or env(\"DISPLAY\", ...)");
+        throw new IllegalStateException(
+            "the client needs a display: call display(xvfb) or env(\"DISPLAY\", ...)");
       }
       Path workDir = TempDirs.create("screenrec-client-");
       boolean ownSpool = spoolDir == null;
@@ -151,9 +153,17 @@ public final class ClientProcess implements AutoCloseable {
       args.add("--spool");
       args.add(spool.toString());
       args.addAll(extraArgs);
-      String cp = classpath != null ? classpath : JavaLauncher.classpathFor(MAIN_CLASS, "client", "screenrec-client.jar", "server", "encoder", "controller");
-      ManagedProcess p = ManagedProcess.start("client " + agent,
-          JavaLauncher.command(cp, jvmArgs, MAIN_CLASS, args), env, ProcessLogs.newFile("client-" + agent));
+      String cp =
+          classpath != null
+              ? classpath
+              : JavaLauncher.classpathFor(
+                  MAIN_CLASS, "client", "screenrec-client.jar", "server", "encoder", "controller");
+      ManagedProcess p =
+          ManagedProcess.start(
+              "client " + agent,
+              JavaLauncher.command(cp, jvmArgs, MAIN_CLASS, args),
+              env,
+              ProcessLogs.newFile("client-" + agent));
       return new ClientProcess(p, agent, spool, workDir, ownSpool);
     }
   }

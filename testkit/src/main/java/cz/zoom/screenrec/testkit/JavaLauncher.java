@@ -21,11 +21,12 @@ public final class JavaLauncher {
   }
 
   /**
-   * The classpath on which {@code mainClass} can run: the explicit override, else the current
-   * JVM's classpath when it holds the class (tests depend on server and client; the bench jar's
-   * manifest lists them), else the module's packaged jar found from the working directory.
+   * The classpath on which {@code mainClass} can run: the explicit override, else the current JVM's
+   * classpath when it holds the class (tests depend on server and client; the bench jar's manifest
+   * lists them), else the module's packaged jar found from the working directory.
    */
-  public static String classpathFor(String mainClass, String moduleDir, String jarName, String... otherModules) {
+  public static String classpathFor(
+      String mainClass, String moduleDir, String jarName, String... otherModules) {
     String override = System.getProperty(CLASSPATH_PROPERTY);
     if (override != null && !override.isBlank()) {
       return override;
@@ -33,7 +34,10 @@ public final class JavaLauncher {
     if (loadable(mainClass)) {
       // Surefire may run tests from a manifest-only jar; its real classpath is in this property
       String surefire = System.getProperty("surefire.test.class.path");
-      return without(surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path"),
+      return without(
+          surefire != null && !surefire.isBlank()
+              ? surefire
+              : System.getProperty("java.class.path"),
           otherModules);
     }
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
@@ -42,9 +46,16 @@ public final class JavaLauncher {
         return jar.toString();
       }
     }
-    throw new IllegalStateException(mainClass + " is not on this JVM's classpath and no " + moduleDir
-        + "/target/" + jarName + " was found above " + Path.of("").toAbsolutePath()
-        + "; build it (./mvnw -DskipTests package) or set -D" + CLASSPATH_PROPERTY);
+    throw new IllegalStateException(
+        mainClass
+            + " is not on this JVM's classpath and no "
+            + moduleDir
+            + "/target/"
+            + jarName
+            + " was found above "
+            + Path.of("").toAbsolutePath()
+            + "; build it (./mvnw -DskipTests package) or set -D"
+            + CLASSPATH_PROPERTY);
   }
 
   /**
@@ -75,7 +86,10 @@ public final class JavaLauncher {
       }
       try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry)) {
         java.util.jar.Manifest mf = jar.getManifest();
-        String cp = mf == null ? null : mf.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+        String cp =
+            mf == null
+                ? null
+                : mf.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
         if (cp == null || cp.isBlank()) {
           continue;
         }
@@ -99,11 +113,13 @@ public final class JavaLauncher {
     Path p = Path.of(entry);
     String name = p.getFileName() == null ? "" : p.getFileName().toString();
     String artifact = "screenrec-" + module;
-    return name.equals(artifact + ".jar") || name.startsWith(artifact + "-")
+    return name.equals(artifact + ".jar")
+        || name.startsWith(artifact + "-")
         || p.endsWith(Path.of(module, "target", "classes"));
   }
 
-  public static List<String> command(String classpath, List<String> jvmArgs, String mainClass, List<String> args) {
+  public static List<String> command(
+      String classpath, List<String> jvmArgs, String mainClass, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaExecutable());
     cmd.addAll(jvmArgs);

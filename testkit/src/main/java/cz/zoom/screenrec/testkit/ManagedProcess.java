@@ -29,17 +29,23 @@ public class ManagedProcess implements AutoCloseable {
   }
 
   /** Starts {@code command} with stdout and stderr appended to {@code logFile}. */
-  public static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path logFile) {
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-        // no stdin, as under CI: a process that waits for input must not hang a test
-        .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+  public static ManagedProcess start(
+      String name, List<String> command, Map<String, String> env, Path logFile) {
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+            // no stdin, as under CI: a process that waits for input must not hang a test
+            .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
     pb.environment().putAll(env);
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
-      Files.writeString(logFile, "# " + String.join(" ", command) + System.lineSeparator(),
-          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(
+          logFile,
+          "# " + String.join(" ", command) + System.lineSeparator(),
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
       return new ManagedProcess(name, pb.start(), logFile, command);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
@@ -82,8 +88,15 @@ public class ManagedProcess implements AutoCloseable {
       }
       List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
       List<String> tail = all.subList(Math.max(0, all.size() - lines), all.size());
-      return "---- last " + tail.size() + " lines of " + name + " (" + logFile + ") ----"
-          + System.lineSeparator() + String.join(System.lineSeparator(), tail);
+      return "---- last "
+          + tail.size()
+          + " lines of "
+          + name
+          + " ("
+          + logFile
+          + ") ----"
+          + System.lineSeparator()
+          + String.join(System.lineSeparator(), tail);
     } catch (IOException | UncheckedIOException e) {
       return "(cannot read " + logFile + ": " + e + ")";
     }
@@ -115,11 +128,12 @@ public class ManagedProcess implements AutoCloseable {
       process.destroyForcibly();
     }
     awaitTreeExit(tree, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-    tree.forEach(h -> {
-      if (h.isAlive()) {
-        h.destroyForcibly();
-      }
-    });
+    tree.forEach(
+        h -> {
+          if (h.isAlive()) {
+            h.destroyForcibly();
+          }
+        });
     awaitExit(Duration.ofSeconds(10));
     awaitTreeExit(tree, Duration.ofSeconds(10));
     return graceful;
@@ -144,7 +158,9 @@ public class ManagedProcess implements AutoCloseable {
       return false;
     }
     try {
-      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", String.valueOf(h.pid()), "stat"));
+      String stat =
+          java.nio.file.Files.readString(
+              java.nio.file.Path.of("/proc", String.valueOf(h.pid()), "stat"));
       return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
     } catch (IOException | RuntimeException e) {
       return false; // gone between the two checks, or not Linux (then isAlive had the say)
@@ -175,6 +191,10 @@ public class ManagedProcess implements AutoCloseable {
 
   @Override
   public String toString() {
-    return name + "[pid " + process.pid() + (process.isAlive() ? "" : ", exited " + process.exitValue()) + "]";
+    return name
+        + "[pid "
+        + process.pid()
+        + (process.isAlive() ? "" : ", exited " + process.exitValue())
+        + "]";
   }
 }

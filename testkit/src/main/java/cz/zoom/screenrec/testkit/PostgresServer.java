@@ -24,13 +24,13 @@ import java.util.regex.Pattern;
 
 /**
  * A throwaway PostgreSQL server for tests: its own cluster in a temporary directory, trust
- * authentication, listening only on 127.0.0.1 on a free port. Nothing about it is durable
- * (fsync is off). {@link #close()} stops it and deletes the directory; a JVM shutdown hook does
- * the same if a test run ends without closing it.
+ * authentication, listening only on 127.0.0.1 on a free port. Nothing about it is durable (fsync is
+ * off). {@link #close()} stops it and deletes the directory; a JVM shutdown hook does the same if a
+ * test run ends without closing it.
  *
- * <p>Needs the PostgreSQL server binaries (Debian package {@code postgresql},
- * {@code scripts/install-deps.sh}). initdb and postgres refuse to run as root, so when the JVM
- * runs as root (CI containers do) they run as the {@code postgres} OS user via {@code runuser}.
+ * <p>Needs the PostgreSQL server binaries (Debian package {@code postgresql}, {@code
+ * scripts/install-deps.sh}). initdb and postgres refuse to run as root, so when the JVM runs as
+ * root (CI containers do) they run as the {@code postgres} OS user via {@code runuser}.
  */
 public final class PostgresServer implements AutoCloseable {
   public static final String USER = "screenrec";
@@ -117,7 +117,9 @@ public final class PostgresServer implements AutoCloseable {
     return logFile;
   }
 
-  /** Creates an empty database and returns its name; for tests that each want a schema of their own. */
+  /**
+   * Creates an empty database and returns its name; for tests that each want a schema of their own.
+   */
   public String createDatabase() {
     String name = "db" + databaseCounter.incrementAndGet();
     createDatabase(name);
@@ -129,8 +131,18 @@ public final class PostgresServer implements AutoCloseable {
       throw new IllegalArgumentException("database name must match " + DATABASE_NAME + ": " + name);
     }
     // a client, so it needs no runuser; TCP because the socket directory may be out of our reach
-    run(List.of(binDir.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port),
-        "-U", USER, name), false, COMMAND_TIMEOUT);
+    run(
+        List.of(
+            binDir.resolve("createdb").toString(),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            Integer.toString(port),
+            "-U",
+            USER,
+            name),
+        false,
+        COMMAND_TIMEOUT);
   }
 
   /** The last lines of the server's log, for failure messages. */
@@ -140,7 +152,8 @@ public final class PostgresServer implements AutoCloseable {
         return "(no postgres log)";
       }
       List<String> all = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-      return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+      return String.join(
+          System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException | UncheckedIOException e) {
       return "(cannot read " + logFile + ": " + e + ")";
     }
@@ -171,8 +184,21 @@ public final class PostgresServer implements AutoCloseable {
     if (asPostgresUser) {
       chownToPostgres(root);
     }
-    run(List.of(binDir.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", USER, "-A", "trust",
-        "-E", "UTF8", "--locale=C", "--no-sync"), asPostgresUser, INITDB_TIMEOUT);
+    run(
+        List.of(
+            binDir.resolve("initdb").toString(),
+            "-D",
+            dataDir.toString(),
+            "-U",
+            USER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync"),
+        asPostgresUser,
+        INITDB_TIMEOUT);
     Path socketDir = root.resolve("socket");
     String socketDirs = "";
     if (socketDir.toString().length() <= MAX_SOCKET_DIR_LENGTH) {
@@ -184,20 +210,25 @@ public final class PostgresServer implements AutoCloseable {
       socketDirs = socketDir.toString();
     }
     // with no socket directory at all the server still listens on TCP, which is all tests use
-    List<String> conf = List.of(
-        "",
-        "# screenrec test server: throwaway, so durability is traded for speed",
-        "listen_addresses = '127.0.0.1'",
-        "unix_socket_directories = '" + socketDirs.replace("'", "''") + "'",
-        "fsync = off",
-        "synchronous_commit = off",
-        "full_page_writes = off",
-        "shared_buffers = 32MB",
-        "max_connections = 100",
-        "log_min_messages = warning",
-        "");
+    List<String> conf =
+        List.of(
+            "",
+            "# screenrec test server: throwaway, so durability is traded for speed",
+            "listen_addresses = '127.0.0.1'",
+            "unix_socket_directories = '" + socketDirs.replace("'", "''") + "'",
+            "fsync = off",
+            "synchronous_commit = off",
+            "full_page_writes = off",
+            "shared_buffers = 32MB",
+            "max_connections = 100",
+            "log_min_messages = warning",
+            "");
     try {
-      Files.write(dataDir.resolve("postgresql.conf"), conf, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      Files.write(
+          dataDir.resolve("postgresql.conf"),
+          conf,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot configure " + dataDir, e);
     }
@@ -209,22 +240,45 @@ public final class PostgresServer implements AutoCloseable {
       port = FreePorts.next();
       Runtime.getRuntime().addShutdownHook(shutdownHook);
       try {
-        run(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-l", logFile.toString(),
-            "-o", "-p " + port, "-w", "-t", Long.toString(START_TIMEOUT.toSeconds()), "start"),
-            asPostgresUser, START_TIMEOUT.plusSeconds(5));
+        run(
+            List.of(
+                binDir.resolve("pg_ctl").toString(),
+                "-D",
+                dataDir.toString(),
+                "-l",
+                logFile.toString(),
+                "-o",
+                "-p " + port,
+                "-w",
+                "-t",
+                Long.toString(START_TIMEOUT.toSeconds()),
+                "start"),
+            asPostgresUser,
+            START_TIMEOUT.plusSeconds(5));
         return;
       } catch (IllegalStateException e) {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
         // FreePorts cannot reserve the port: another process may have taken it meanwhile
         if (!logTail(20).contains("could not bind")) {
-          throw new IllegalStateException(e.getMessage() + System.lineSeparator() + "postgres log:"
-              + System.lineSeparator() + logTail(30), e);
+          throw new IllegalStateException(
+              e.getMessage()
+                  + System.lineSeparator()
+                  + "postgres log:"
+                  + System.lineSeparator()
+                  + logTail(30),
+              e);
         }
         last = e;
       }
     }
-    throw new IllegalStateException("PostgreSQL found no free port in " + PORT_ATTEMPTS + " attempts: "
-        + last.getMessage() + System.lineSeparator() + logTail(30), last);
+    throw new IllegalStateException(
+        "PostgreSQL found no free port in "
+            + PORT_ATTEMPTS
+            + " attempts: "
+            + last.getMessage()
+            + System.lineSeparator()
+            + logTail(30),
+        last);
   }
 
   private void stopQuietly() {
@@ -232,10 +286,22 @@ public final class PostgresServer implements AutoCloseable {
       if (Files.exists(dataDir.resolve("postmaster.pid"))) {
         try {
           // immediate: nothing in a throwaway cluster is worth a checkpoint
-          run(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate",
-              "-w", "-t", Long.toString(STOP_TIMEOUT.toSeconds()), "stop"), asPostgresUser, STOP_TIMEOUT.plusSeconds(5));
+          run(
+              List.of(
+                  binDir.resolve("pg_ctl").toString(),
+                  "-D",
+                  dataDir.toString(),
+                  "-m",
+                  "immediate",
+                  "-w",
+                  "-t",
+                  Long.toString(STOP_TIMEOUT.toSeconds()),
+                  "stop"),
+              asPostgresUser,
+              STOP_TIMEOUT.plusSeconds(5));
         } catch (RuntimeException e) {
-          System.err.println("testkit: pg_ctl stop failed, killing the postmaster: " + e.getMessage());
+          System.err.println(
+              "testkit: pg_ctl stop failed, killing the postmaster: " + e.getMessage());
           killPostmaster();
         }
       }
@@ -246,15 +312,17 @@ public final class PostgresServer implements AutoCloseable {
 
   private void killPostmaster() {
     try {
-      List<String> pid = Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.US_ASCII);
+      List<String> pid =
+          Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.US_ASCII);
       if (!pid.isEmpty()) {
         Optional<ProcessHandle> postmaster = ProcessHandle.of(Long.parseLong(pid.get(0).trim()));
-        postmaster.ifPresent(p -> {
-          // its children die with it (they watch the postmaster), but not at once
-          List<ProcessHandle> children = p.children().toList();
-          p.destroyForcibly();
-          children.forEach(ProcessHandle::destroyForcibly);
-        });
+        postmaster.ifPresent(
+            p -> {
+              // its children die with it (they watch the postmaster), but not at once
+              List<ProcessHandle> children = p.children().toList();
+              p.destroyForcibly();
+              children.forEach(ProcessHandle::destroyForcibly);
+            });
       }
     } catch (IOException | RuntimeException e) {
       System.err.println("testkit: cannot kill the postmaster of " + dataDir + ": " + e);
@@ -277,12 +345,13 @@ public final class PostgresServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ProcessBuilder pb = new ProcessBuilder(cmd)
-        // the postgres OS user may not be allowed into the JVM's working directory
-        .directory(root.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(output.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            // the postgres OS user may not be allowed into the JVM's working directory
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().put("LC_ALL", "C");
     pb.environment().remove("PGDATA");
     pb.environment().remove("PGHOST");
@@ -293,14 +362,21 @@ public final class PostgresServer implements AutoCloseable {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         p.waitFor(5, TimeUnit.SECONDS);
-        throw new IllegalStateException(name + " did not finish in " + timeout + ": " + read(output));
+        throw new IllegalStateException(
+            name + " did not finish in " + timeout + ": " + read(output));
       }
       if (p.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + read(output));
+        throw new IllegalStateException(
+            String.join(" ", cmd) + " exited " + p.exitValue() + ": " + read(output));
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + String.join(" ", cmd) + ": " + e.getMessage()
-          + " (run scripts/install-deps.sh)", e);
+      throw new IllegalStateException(
+          "cannot run "
+              + String.join(" ", cmd)
+              + ": "
+              + e.getMessage()
+              + " (run scripts/install-deps.sh)",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + name, e);
@@ -350,21 +426,28 @@ public final class PostgresServer implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }
-    versions.sort(Comparator.comparing((Path p) -> version(p.getParent().getFileName().toString())).reversed());
+    versions.sort(
+        Comparator.comparing((Path p) -> version(p.getParent().getFileName().toString()))
+            .reversed());
     for (Path bin : versions) {
       if (hasServerBinaries(bin)) {
         return bin;
       }
       tried.add(bin);
     }
-    throw new IllegalStateException("PostgreSQL server binaries (initdb, pg_ctl) not found"
-        + (tried.isEmpty() ? "" : " in " + tried) + ": run scripts/install-deps.sh (Debian package postgresql)");
+    throw new IllegalStateException(
+        "PostgreSQL server binaries (initdb, pg_ctl) not found"
+            + (tried.isEmpty() ? "" : " in " + tried)
+            + ": run scripts/install-deps.sh (Debian package postgresql)");
   }
 
   private static Optional<Path> pgConfigBinDir() {
     try {
-      Process p = new ProcessBuilder("pg_config", "--bindir").redirectErrorStream(false)
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder("pg_config", "--bindir")
+              .redirectErrorStream(false)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -381,7 +464,8 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   private static boolean hasServerBinaries(Path bin) {
-    return Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(bin.resolve("pg_ctl"))
+    return Files.isExecutable(bin.resolve("initdb"))
+        && Files.isExecutable(bin.resolve("pg_ctl"))
         && Files.isExecutable(bin.resolve("createdb"));
   }
 
@@ -412,8 +496,11 @@ public final class PostgresServer implements AutoCloseable {
         // the owner is what initdb checks
       }
     } catch (UserPrincipalNotFoundException e) {
-      throw new IllegalStateException("running as root, but there is no OS user '" + OS_USER
-          + "' to run PostgreSQL as (the Debian package postgresql creates it: run scripts/install-deps.sh)", e);
+      throw new IllegalStateException(
+          "running as root, but there is no OS user '"
+              + OS_USER
+              + "' to run PostgreSQL as (the Debian package postgresql creates it: run scripts/install-deps.sh)",
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot hand " + p + " to the OS user " + OS_USER, e);
     }

@@ -16,11 +16,14 @@ public final class ProcessCpu {
   public static Duration of(long pid) {
     String stat;
     try {
-      stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"), StandardCharsets.US_ASCII);
+      stat =
+          Files.readString(
+              Path.of("/proc", String.valueOf(pid), "stat"), StandardCharsets.US_ASCII);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read /proc/" + pid + "/stat (process gone?)", e);
     }
-    // field 2 (comm) is in parentheses and may itself hold spaces and parentheses: parse after the last ')'
+    // field 2 (comm) is in parentheses and may itself hold spaces and parentheses: parse after the
+    // last ')'
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
     // after comm, f[0] is field 3 (state); utime and stime are fields 14 and 15
     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
@@ -33,7 +36,8 @@ public final class ProcessCpu {
       t = 100; // USER_HZ on every mainstream Linux; getconf tells when it differs
       try {
         Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        String out =
+            new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
         if (p.waitFor() == 0 && out.matches("\\d+")) {
           t = Long.parseLong(out);
         }

@@ -15,9 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A plain TCP connection to a control port that sends whatever bytes a test wants, including
- * frames no real client would send, and reads the server's frames (4-byte big-endian length +
- * UTF-8 JSON) without any of the product's protocol code, so a test checks the wire itself.
+ * A plain TCP connection to a control port that sends whatever bytes a test wants, including frames
+ * no real client would send, and reads the server's frames (4-byte big-endian length + UTF-8 JSON)
+ * without any of the product's protocol code, so a test checks the wire itself.
  */
 public final class RawControlConnection implements AutoCloseable {
   private final Socket socket;
@@ -80,15 +80,16 @@ public final class RawControlConnection implements AutoCloseable {
     } catch (EOFException | SocketException e) {
       return null;
     } catch (SocketTimeoutException e) {
-      throw new IllegalStateException("no frame from the server within " + timeout.toMillis() + " ms", e);
+      throw new IllegalStateException(
+          "no frame from the server within " + timeout.toMillis() + " ms", e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /**
-   * Waits until the server closes the connection; true if it did within {@code timeout}.
-   * Frames that arrive meanwhile are skipped.
+   * Waits until the server closes the connection; true if it did within {@code timeout}. Frames
+   * that arrive meanwhile are skipped.
    */
   public boolean awaitClosed(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -24,8 +24,8 @@ import java.util.function.Predicate;
 
 /** A small client for the server's REST API and Media Upload Server, as documented in docs/. */
 public final class ScreenRecApi {
-  public static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  public static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   private final URI base;
@@ -35,7 +35,11 @@ public final class ScreenRecApi {
   public ScreenRecApi(URI base, String token) {
     this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
     this.token = token;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
   public URI base() {
@@ -77,11 +81,18 @@ public final class ScreenRecApi {
     return expect(get("api/v1/recordings/" + enc(id)), 200).as(Recording.class);
   }
 
-  /** GET the encoded video, optionally with a {@code Range} header value such as {@code bytes=0-99}. */
+  /**
+   * GET the encoded video, optionally with a {@code Range} header value such as {@code bytes=0-99}.
+   */
   public Response video(String recordingId, String range) {
     return range == null
         ? get("api/v1/recordings/" + enc(recordingId) + "/video")
-        : send("GET", "api/v1/recordings/" + enc(recordingId) + "/video", null, token, Map.of("Range", range));
+        : send(
+            "GET",
+            "api/v1/recordings/" + enc(recordingId) + "/video",
+            null,
+            token,
+            Map.of("Range", range));
   }
 
   public Path downloadVideo(String recordingId, Path target) {
@@ -99,33 +110,54 @@ public final class ScreenRecApi {
   }
 
   public Agent awaitAgent(String name, Duration timeout) throws TimeoutException {
-    return Poll.until("agent " + name + " connected", timeout, Duration.ofMillis(100),
-        () -> agent(name).orElse(null), a -> a != null);
+    return Poll.until(
+        "agent " + name + " connected",
+        timeout,
+        Duration.ofMillis(100),
+        () -> agent(name).orElse(null),
+        a -> a != null);
   }
 
-  public Agent awaitAgentState(String name, String state, Duration timeout) throws TimeoutException {
-    return Poll.until("agent " + name + " in state " + state, timeout, Duration.ofMillis(100),
-        () -> agent(name).orElse(null), a -> a != null && state.equals(a.state()));
-  }
-
-  public Recording awaitRecording(String id, String what, Predicate<Recording> done, Duration timeout)
+  public Agent awaitAgentState(String name, String state, Duration timeout)
       throws TimeoutException {
-    return Poll.until("recording " + id + " " + what, timeout, Duration.ofMillis(200), () -> recording(id), done);
+    return Poll.until(
+        "agent " + name + " in state " + state,
+        timeout,
+        Duration.ofMillis(100),
+        () -> agent(name).orElse(null),
+        a -> a != null && state.equals(a.state()));
+  }
+
+  public Recording awaitRecording(
+      String id, String what, Predicate<Recording> done, Duration timeout) throws TimeoutException {
+    return Poll.until(
+        "recording " + id + " " + what, timeout, Duration.ofMillis(200), () -> recording(id), done);
   }
 
   /** Waits for READY; fails at once when the recording goes FAILED instead. */
   public Recording awaitReady(String id, Duration timeout) throws TimeoutException {
-    Recording r = awaitRecording(id, "READY or FAILED", x -> "READY".equals(x.status()) || "FAILED".equals(x.status()), timeout);
+    Recording r =
+        awaitRecording(
+            id,
+            "READY or FAILED",
+            x -> "READY".equals(x.status()) || "FAILED".equals(x.status()),
+            timeout);
     if (!"READY".equals(r.status())) {
-      throw new IllegalStateException("recording " + id + " FAILED: " + r.failureReason() + " " + r);
+      throw new IllegalStateException(
+          "recording " + id + " FAILED: " + r.failureReason() + " " + r);
     }
     return r;
   }
 
   /** Waits until the call's recording shows up in the list and returns it. */
   public Recording awaitRecordingOfCall(String callId, Duration timeout) throws TimeoutException {
-    return Poll.until("a recording of call " + callId, timeout, Duration.ofMillis(100),
-        () -> recordingsOfCall(callId), l -> !l.isEmpty()).get(0);
+    return Poll.until(
+            "a recording of call " + callId,
+            timeout,
+            Duration.ofMillis(100),
+            () -> recordingsOfCall(callId),
+            l -> !l.isEmpty())
+        .get(0);
   }
 
   // ---- raw calls, for tests of error answers ----
@@ -139,13 +171,15 @@ public final class ScreenRecApi {
   }
 
   /**
-   * Sends one request. {@code path} is relative to the base URI (leading slash allowed) and sent
-   * as given, so tests can send traversal attempts; {@code bearer} null sends no Authorization.
+   * Sends one request. {@code path} is relative to the base URI (leading slash allowed) and sent as
+   * given, so tests can send traversal attempts; {@code bearer} null sends no Authorization.
    */
-  public Response send(String method, String path, String jsonBody, String bearer, Map<String, String> headers) {
-    HttpRequest.BodyPublisher body = jsonBody == null
-        ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8);
+  public Response send(
+      String method, String path, String jsonBody, String bearer, Map<String, String> headers) {
+    HttpRequest.BodyPublisher body =
+        jsonBody == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8);
     Map<String, String> h = new java.util.LinkedHashMap<>(headers);
     if (jsonBody != null) {
       h.putIfAbsent("Content-Type", "application/json");
@@ -153,18 +187,32 @@ public final class ScreenRecApi {
     return sendBytes(method, resolve(path), body, bearer, h);
   }
 
-  /** PUT of a segment to the Media Upload Server; {@code uploadUrl} is what START/WELCOME carried. */
-  public Response putSegment(String uploadUrl, String recordingId, String index, byte[] segment, String uploadToken,
+  /**
+   * PUT of a segment to the Media Upload Server; {@code uploadUrl} is what START/WELCOME carried.
+   */
+  public Response putSegment(
+      String uploadUrl,
+      String recordingId,
+      String index,
+      byte[] segment,
+      String uploadToken,
       Map<String, String> headers) {
-    URI uri = URI.create(uploadUrl.replaceAll("/$", "") + "/recordings/" + recordingId + "/segments/" + index);
+    URI uri =
+        URI.create(
+            uploadUrl.replaceAll("/$", "") + "/recordings/" + recordingId + "/segments/" + index);
     Map<String, String> h = new java.util.LinkedHashMap<>(headers);
     h.putIfAbsent("Content-Type", "application/octet-stream");
     return sendBytes("PUT", uri, HttpRequest.BodyPublishers.ofByteArray(segment), uploadToken, h);
   }
 
-  public Response sendBytes(String method, URI uri, HttpRequest.BodyPublisher body, String bearer,
+  public Response sendBytes(
+      String method,
+      URI uri,
+      HttpRequest.BodyPublisher body,
+      String bearer,
       Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).method(method, body);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).method(method, body);
     if (bearer != null) {
       b.header("Authorization", "Bearer " + bearer);
     }
@@ -197,23 +245,28 @@ public final class ScreenRecApi {
   }
 
   /** One HTTP answer. */
-  public record Response(String request, int status, Map<String, List<String>> headers, byte[] body) {
+  public record Response(
+      String request, int status, Map<String, List<String>> headers, byte[] body) {
     public Optional<String> header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
-          .map(e -> e.getValue().get(0)).findFirst();
+          .map(e -> e.getValue().get(0))
+          .findFirst();
     }
 
     public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
 
-    /** The body as JSON; throws if it is not JSON, which for an error answer is itself a finding. */
+    /**
+     * The body as JSON; throws if it is not JSON, which for an error answer is itself a finding.
+     */
     public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
-        throw new IllegalStateException(request + " → " + status + ": body is not JSON: " + abbreviated(), e);
+        throw new IllegalStateException(
+            request + " → " + status + ": body is not JSON: " + abbreviated(), e);
       }
     }
 
@@ -221,7 +274,8 @@ public final class ScreenRecApi {
       try {
         return JSON.readValue(body, type);
       } catch (IOException e) {
-        throw new IllegalStateException(request + ": cannot read " + type.getSimpleName() + " from " + abbreviated(), e);
+        throw new IllegalStateException(
+            request + ": cannot read " + type.getSimpleName() + " from " + abbreviated(), e);
       }
     }
 
@@ -229,7 +283,8 @@ public final class ScreenRecApi {
       try {
         return JSON.readValue(body, type);
       } catch (IOException e) {
-        throw new IllegalStateException(request + ": cannot read " + type.getType() + " from " + abbreviated(), e);
+        throw new IllegalStateException(
+            request + ": cannot read " + type.getType() + " from " + abbreviated(), e);
       }
     }
 
@@ -240,7 +295,13 @@ public final class ScreenRecApi {
 
     @Override
     public String toString() {
-      return request + " → " + status + " " + header("Content-Type").orElse("") + " " + abbreviated();
+      return request
+          + " → "
+          + status
+          + " "
+          + header("Content-Type").orElse("")
+          + " "
+          + abbreviated();
     }
   }
 
@@ -259,15 +320,30 @@ public final class ScreenRecApi {
   }
 
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Agent(String agent, String state, String connectedAt, String machine, String clientVersion,
-      String role, String remoteAddress) {}
+  public record Agent(
+      String agent,
+      String state,
+      String connectedAt,
+      String machine,
+      String clientVersion,
+      String role,
+      String remoteAddress) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Call(String callId, String agent, String recordingId, String status) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Recording(String id, String agent, String callId, String clusterId, String status,
-      String failureReason, Long startedAt, Long endedAt, List<Segment> segments, Video video) {
+  public record Recording(
+      String id,
+      String agent,
+      String callId,
+      String clusterId,
+      String status,
+      String failureReason,
+      Long startedAt,
+      Long endedAt,
+      List<Segment> segments,
+      Video video) {
     public long segmentBytes() {
       return segments == null ? 0 : segments.stream().mapToLong(Segment::bytes).sum();
     }

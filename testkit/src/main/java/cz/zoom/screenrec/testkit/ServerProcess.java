@@ -29,7 +29,12 @@ public final class ServerProcess implements AutoCloseable {
   private final boolean ownDataDir;
   private final ScreenRecApi api;
 
-  private ServerProcess(ManagedProcess process, Builder config, int controlPort, int httpPort, Path dataDir,
+  private ServerProcess(
+      ManagedProcess process,
+      Builder config,
+      int controlPort,
+      int httpPort,
+      Path dataDir,
       boolean ownDataDir) {
     this.process = process;
     this.config = config;
@@ -120,7 +125,13 @@ public final class ServerProcess implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "server[pid " + process.pid() + ", control " + controlAddress() + ", http " + httpUri() + "]";
+    return "server[pid "
+        + process.pid()
+        + ", control "
+        + controlAddress()
+        + ", http "
+        + httpUri()
+        + "]";
   }
 
   public static final class Builder {
@@ -249,7 +260,11 @@ public final class ServerProcess implements AutoCloseable {
       }
       boolean ownDataDir = dataDir == null;
       Path dir = ownDataDir ? TempDirs.create("screenrec-server-") : dataDir;
-      String cp = classpath != null ? classpath : JavaLauncher.classpathFor(MAIN_CLASS, "server", "screenrec-server.jar", "client", "controller");
+      String cp =
+          classpath != null
+              ? classpath
+              : JavaLauncher.classpathFor(
+                  MAIN_CLASS, "server", "screenrec-server.jar", "client", "controller");
       boolean fixedPorts = controlPort != 0;
       IllegalStateException lastFailure = null;
       for (int attempt = 1; attempt <= (fixedPorts ? 1 : START_ATTEMPTS); attempt++) {
@@ -260,7 +275,8 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = JavaLauncher.command(cp, jvmArgs, MAIN_CLASS, args);
         if (umask != null) {
           // exec: the server replaces the shell, so stopping the process stops the server
-          List<String> wrapped = new ArrayList<>(List.of("sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\""));
+          List<String> wrapped =
+              new ArrayList<>(List.of("sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\""));
           wrapped.addAll(command);
           command = wrapped;
         }
@@ -271,8 +287,13 @@ public final class ServerProcess implements AutoCloseable {
         } catch (RuntimeException | TimeoutException e) {
           String tail = p.logTail(60);
           p.kill();
-          lastFailure = new IllegalStateException("server did not become healthy: " + e.getMessage()
-              + System.lineSeparator() + tail, e);
+          lastFailure =
+              new IllegalStateException(
+                  "server did not become healthy: "
+                      + e.getMessage()
+                      + System.lineSeparator()
+                      + tail,
+                  e);
           // another process took a port between our probe and the server's bind: try other ports
           if (!(tail.contains("BindException") || tail.contains("Address already in use"))) {
             break;
@@ -286,9 +307,21 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private List<String> args(Path dir, int cport, int hport) {
-      List<String> a = new ArrayList<>(List.of("--data-dir", dir.toString(), "--bind", bind,
-          "--control-port", String.valueOf(cport), "--http-port", String.valueOf(hport), "--api-token", apiToken,
-          "--fps", String.valueOf(fps)));
+      List<String> a =
+          new ArrayList<>(
+              List.of(
+                  "--data-dir",
+                  dir.toString(),
+                  "--bind",
+                  bind,
+                  "--control-port",
+                  String.valueOf(cport),
+                  "--http-port",
+                  String.valueOf(hport),
+                  "--api-token",
+                  apiToken,
+                  "--fps",
+                  String.valueOf(fps)));
       opt(a, "--cluster-id", clusterId);
       opt(a, "--segment-duration", segmentDurationMs);
       opt(a, "--heartbeat-interval", heartbeatIntervalMs);
@@ -311,21 +344,27 @@ public final class ServerProcess implements AutoCloseable {
     private void awaitHealthy(ManagedProcess p, int hport) throws TimeoutException {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       URI health = URI.create("http://" + bind + ":" + hport + "/healthz");
-      Poll.until("server /healthz on port " + hport, startTimeout, Duration.ofMillis(100), () -> {
-        if (!p.isAlive()) {
-          throw new ProcessExited("server exited with " + p.process().exitValue());
-        }
-        try {
-          HttpResponse<Void> r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
-              HttpResponse.BodyHandlers.discarding());
-          return r.statusCode() == 200;
-        } catch (java.io.IOException e) {
-          return false;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
-      });
+      Poll.until(
+          "server /healthz on port " + hport,
+          startTimeout,
+          Duration.ofMillis(100),
+          () -> {
+            if (!p.isAlive()) {
+              throw new ProcessExited("server exited with " + p.process().exitValue());
+            }
+            try {
+              HttpResponse<Void> r =
+                  http.send(
+                      HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
+                      HttpResponse.BodyHandlers.discarding());
+              return r.statusCode() == 200;
+            } catch (java.io.IOException e) {
+              return false;
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException(e);
+            }
+          });
     }
   }
 

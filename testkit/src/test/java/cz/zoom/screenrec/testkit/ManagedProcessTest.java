@@ -13,8 +13,12 @@ class ManagedProcessTest {
 
   @Test
   void stopEndsTheWholeTreeAndKeepsTheLog() throws Exception {
-    ManagedProcess p = ManagedProcess.start("tree", List.of("sh", "-c", "echo started; sleep 600 & sleep 600; wait"),
-        Map.of(), ProcessLogs.newFile("tree"));
+    ManagedProcess p =
+        ManagedProcess.start(
+            "tree",
+            List.of("sh", "-c", "echo started; sleep 600 & sleep 600; wait"),
+            Map.of(),
+            ProcessLogs.newFile("tree"));
     await().atMost(Duration.ofSeconds(10)).until(() -> p.process().descendants().count() >= 2);
     List<ProcessHandle> children = p.process().descendants().toList();
     p.close();
@@ -26,8 +30,12 @@ class ManagedProcessTest {
 
   @Test
   void killIsImmediate() {
-    ManagedProcess p = ManagedProcess.start("trap", List.of("sh", "-c", "trap '' TERM; sleep 600"),
-        Map.of(), ProcessLogs.newFile("trap"));
+    ManagedProcess p =
+        ManagedProcess.start(
+            "trap",
+            List.of("sh", "-c", "trap '' TERM; sleep 600"),
+            Map.of(),
+            ProcessLogs.newFile("trap"));
     p.kill();
     assertThat(p.isAlive()).isFalse();
   }
@@ -36,7 +44,8 @@ class ManagedProcessTest {
   void cpuTimeOfAProcessGrowsWhileItWorks() {
     long pid = ProcessHandle.current().pid();
     Duration before = ProcessCpu.of(pid);
-    // spins until the kernel has counted 50 ms more; on a loaded machine that takes longer than 50 ms
+    // spins until the kernel has counted 50 ms more; on a loaded machine that takes longer than 50
+    // ms
     long x = 0;
     long giveUp = System.nanoTime() + 30_000_000_000L;
     while (ProcessCpu.of(pid).compareTo(before.plusMillis(50)) < 0 && System.nanoTime() < giveUp) {

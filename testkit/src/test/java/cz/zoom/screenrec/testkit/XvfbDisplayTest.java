@@ -40,10 +40,16 @@ class XvfbDisplayTest {
     assertThat(ProcessHandle.of(a.pid())).isEmpty();
   }
 
-  private static String pixel(XvfbDisplay display, int x, int y) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(JavaLauncher.command(System.getProperty("java.class.path"),
-        List.of("-Djava.awt.headless=false"), ScreenPixel.class.getName(), List.of(String.valueOf(x), String.valueOf(y))))
-        .redirectErrorStream(true);
+  private static String pixel(XvfbDisplay display, int x, int y)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                JavaLauncher.command(
+                    System.getProperty("java.class.path"),
+                    List.of("-Djava.awt.headless=false"),
+                    ScreenPixel.class.getName(),
+                    List.of(String.valueOf(x), String.valueOf(y))))
+            .redirectErrorStream(true);
     pb.environment().putAll(display.env());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -32,20 +32,21 @@ import java.util.zip.CRC32;
 
 /**
  * Our capture path against FFmpeg's x11grab + libx264 (ultrafast, crf 23) and + libvpx-vp9
- * (realtime, cpu-used 8), on one Xvfb display with three scripted workloads
- * ({@link CaptureWorkload}: office, scroll, video). docs/capture-performance.md explains the
- * method and the results.
+ * (realtime, cpu-used 8), on one Xvfb display with three scripted workloads ({@link
+ * CaptureWorkload}: office, scroll, video). docs/capture-performance.md explains the method and the
+ * results.
  *
  * <p>Per workload, each run restarts the workload so every recorder sees the same sequence:
+ *
  * <ol>
- *   <li>baseline: the workload alone, for the X server's own CPU;</li>
- *   <li>CPU and bytes: ours ({@link CaptureProbe}, a separate JVM), x264, VP9, each for
- *       {@code --seconds}; process CPU from /proc (FFmpeg's through its parent shell's cutime),
- *       the X server's CPU over the same window, bytes of the files written;</li>
+ *   <li>baseline: the workload alone, for the X server's own CPU;
+ *   <li>CPU and bytes: ours ({@link CaptureProbe}, a separate JVM), x264, VP9, each for {@code
+ *       --seconds}; process CPU from /proc (FFmpeg's through its parent shell's cutime), the X
+ *       server's CPU over the same window, bytes of the files written;
  *   <li>fidelity, for {@code --verify-seconds}: ours checks every capture against an independent
  *       full grab taken with the X server held and proves the decoded segments equal the captures
- *       (CRC); FFmpeg writes a lossless copy (libx264rgb, qp 0) of the same grabbed frames next to its encode, and
- *       both are decoded and compared pixel by pixel.</li>
+ *       (CRC); FFmpeg writes a lossless copy (libx264rgb, qp 0) of the same grabbed frames next to
+ *       its encode, and both are decoded and compared pixel by pixel.
  * </ol>
  *
  * <pre>
@@ -71,8 +72,17 @@ public final class CaptureBench {
   private final String classpath = System.getProperty("java.class.path");
 
   /** One recorder's figures on one workload. */
-  record Row(String workload, String recorder, double cpuSeconds, double xCpuSeconds, double seconds, long bytes,
-      double exactShare, double psnr, long comparedFrames, String note) {
+  record Row(
+      String workload,
+      String recorder,
+      double cpuSeconds,
+      double xCpuSeconds,
+      double seconds,
+      long bytes,
+      double exactShare,
+      double psnr,
+      long comparedFrames,
+      String note) {
     double cpuPerMinute() {
       return cpuSeconds * 60 / seconds;
     }
@@ -103,7 +113,10 @@ public final class CaptureBench {
         case "--keyframe-ms" -> b.keyframeMs = Long.parseLong(args[++i]);
         case "--out" -> b.out = Path.of(args[++i]);
         case "-h", "--help" -> {
-          System.out.println("see the class comment of " + CaptureBench.class.getName() + " and docs/capture-performance.md");
+          System.out.println(
+              "see the class comment of "
+                  + CaptureBench.class.getName()
+                  + " and docs/capture-performance.md");
           return;
         }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -143,7 +156,16 @@ public final class CaptureBench {
 
   private Row withFidelity(Row r, double[] f, double baselineXPerSecond) {
     double xCpu = Math.max(0, r.xCpuSeconds() - baselineXPerSecond * r.seconds());
-    return new Row(r.workload(), r.recorder(), r.cpuSeconds(), xCpu, r.seconds(), r.bytes(), f[0], f[1], (long) f[2],
+    return new Row(
+        r.workload(),
+        r.recorder(),
+        r.cpuSeconds(),
+        xCpu,
+        r.seconds(),
+        r.bytes(),
+        f[0],
+        f[1],
+        (long) f[2],
         r.note());
   }
 
@@ -164,7 +186,8 @@ public final class CaptureBench {
 
   private Row ours(String w) throws Exception {
     Path dir = work.resolve(w + "-ours");
-    try (Workload load = Workload.start(this, w); Probe probe = Probe.start(this, dir, false)) {
+    try (Workload load = Workload.start(this, w);
+        Probe probe = Probe.start(this, dir, false)) {
       long x0 = cpuNanos(display.pid());
       long c0 = cpuNanos(probe.pid());
       long t0 = System.nanoTime();
@@ -176,8 +199,16 @@ public final class CaptureBench {
       double s = (System.nanoTime() - t0) / 1e9;
       long bytes = segmentBytes(dir);
       int[] frames = countFrames(dir);
-      String note = probe.source + "; " + frames[0] + " frames written (" + frames[1] + " key) of "
-          + (int) (s * fps) + " ticks; " + result;
+      String note =
+          probe.source
+              + "; "
+              + frames[0]
+              + " frames written ("
+              + frames[1]
+              + " key) of "
+              + (int) (s * fps)
+              + " ticks; "
+              + result;
       log("%s ours: %.2f s CPU, X %.2f s, %d bytes, %s", w, cpu, x, bytes, note);
       return new Row(w, "screenrec", cpu, x, s, bytes, 0, 0, 0, note);
     }
@@ -197,28 +228,68 @@ public final class CaptureBench {
       long bytes = Files.size(file);
       log("%s %s: %.2f s CPU, X %.2f s, %d bytes", w, codec, cpu, x, bytes);
       // FFmpeg records exactly --seconds of input; its start-up is in the CPU figure
-      return new Row(w, "ffmpeg-" + codec, cpu, x, seconds, bytes, 0, 0, 0, String.join(" ", cmd.subList(0, cmd.size() - 1)));
+      return new Row(
+          w,
+          "ffmpeg-" + codec,
+          cpu,
+          x,
+          seconds,
+          bytes,
+          0,
+          0,
+          0,
+          String.join(" ", cmd.subList(0, cmd.size() - 1)));
     }
   }
 
   private List<String> grabArgs(int duration) {
-    return List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "x11grab", "-framerate",
+    return List.of(
+        "ffmpeg",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-y",
+        "-f",
+        "x11grab",
+        "-framerate",
         // -t before -i limits the input, so every output of the run ends with it
-        String.valueOf(fps), "-video_size", width + "x" + height, "-draw_mouse", "0", "-t", String.valueOf(duration),
-        "-i", display.name() + ".0+0,0");
+        String.valueOf(fps),
+        "-video_size",
+        width + "x" + height,
+        "-draw_mouse",
+        "0",
+        "-t",
+        String.valueOf(duration),
+        "-i",
+        display.name() + ".0+0,0");
   }
 
   private static List<String> encodeArgs(String codec) {
     return codec.equals("x264")
         ? List.of("-c:v", "libx264", "-preset", "ultrafast", "-crf", "23", "-pix_fmt", "yuv420p")
-        : List.of("-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-crf", "35", "-b:v", "0",
-            "-row-mt", "1", "-pix_fmt", "yuv420p");
+        : List.of(
+            "-c:v",
+            "libvpx-vp9",
+            "-deadline",
+            "realtime",
+            "-cpu-used",
+            "8",
+            "-crf",
+            "35",
+            "-b:v",
+            "0",
+            "-row-mt",
+            "1",
+            "-pix_fmt",
+            "yuv420p");
   }
 
   /** exact share, PSNR (dB, +inf when identical), frames compared. */
   private double[] oursFidelity(String w) throws Exception {
     Path dir = work.resolve(w + "-ours-verify");
-    try (Workload load = Workload.start(this, w); Probe probe = Probe.start(this, dir, true)) {
+    try (Workload load = Workload.start(this, w);
+        Probe probe = Probe.start(this, dir, true)) {
       probe.send("GO");
       Thread.sleep(verifySeconds * 1000L);
       String result = probe.stop();
@@ -243,11 +314,17 @@ public final class CaptureBench {
         }
       }
       if (matched != decoded.size()) {
-        throw new IllegalStateException(w + ": only " + matched + " of " + decoded.size()
-            + " decoded frames equal a capture in order");
+        throw new IllegalStateException(
+            w
+                + ": only "
+                + matched
+                + " of "
+                + decoded.size()
+                + " decoded frames equal a capture in order");
       }
       double mse = pixels == 0 ? 0 : sq / (3.0 * pixels);
-      log("%s ours verify: %d captures, %d decoded frames all equal to their capture, %.4f%% exact vs reference",
+      log(
+          "%s ours verify: %d captures, %d decoded frames all equal to their capture, %.4f%% exact vs reference",
           w, captures, decoded.size(), 100.0 * exact / pixels);
       return new double[] {pixels == 0 ? 0 : (double) exact / pixels, psnr(mse), captures};
     }
@@ -261,8 +338,19 @@ public final class CaptureBench {
       cmd.addAll(List.of("-map", "0:v"));
       cmd.addAll(encodeArgs(codec));
       cmd.add(enc.toString());
-      // lossless RGB and fast enough to keep up with 1080p noise (FFV1 is not, and then frames go missing)
-      cmd.addAll(List.of("-map", "0:v", "-c:v", "libx264rgb", "-preset", "ultrafast", "-qp", "0", ref.toString()));
+      // lossless RGB and fast enough to keep up with 1080p noise (FFV1 is not, and then frames go
+      // missing)
+      cmd.addAll(
+          List.of(
+              "-map",
+              "0:v",
+              "-c:v",
+              "libx264rgb",
+              "-preset",
+              "ultrafast",
+              "-qp",
+              "0",
+              ref.toString()));
       runMeasured(cmd, work.resolve(w + "-" + codec + "-verify.log"));
     }
     double[] f = compareVideos(enc, ref);
@@ -309,8 +397,21 @@ public final class CaptureBench {
   }
 
   private Process decoder(Path file) throws IOException {
-    return new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", file.toString(),
-        "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
+    return new ProcessBuilder(
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-nostdin",
+            "-i",
+            file.toString(),
+            "-fps_mode",
+            "passthrough",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-")
         .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("decode.log").toFile()))
         .start();
   }
@@ -333,16 +434,18 @@ public final class CaptureBench {
    * command exited: exact, including the last frames' flush, which sampling /proc would miss.
    */
   private double runMeasured(List<String> cmd, Path log) throws Exception {
-    List<String> sh = new ArrayList<>(List.of("sh", "-c", "\"$@\"; s=$?; cat /proc/$$/stat; exit $s", "sh"));
+    List<String> sh =
+        new ArrayList<>(List.of("sh", "-c", "\"$@\"; s=$?; cat /proc/$$/stat; exit $s", "sh"));
     sh.addAll(cmd);
-    ProcessBuilder pb = new ProcessBuilder(sh).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(sh).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(display.env());
     Process p = pb.start();
     String stat = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
     int rc = p.waitFor();
     if (rc != 0) {
-      throw new IllegalStateException(cmd.get(0) + " exited " + rc + "; see " + log + ": "
-          + String.join("\n", tail(log, 10)));
+      throw new IllegalStateException(
+          cmd.get(0) + " exited " + rc + "; see " + log + ": " + String.join("\n", tail(log, 10)));
     }
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
     // after comm, f[0] is field 3; cutime and cstime are fields 16 and 17
@@ -369,7 +472,9 @@ public final class CaptureBench {
 
   private static List<Path> segments(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.toString().endsWith(".seg")).sorted(Comparator.naturalOrder()).toList();
+      return s.filter(p -> p.toString().endsWith(".seg"))
+          .sorted(Comparator.naturalOrder())
+          .toList();
     }
   }
 
@@ -378,7 +483,8 @@ public final class CaptureBench {
     int frames = 0;
     int keys = 0;
     for (Path seg : segments(dir)) {
-      try (InputStream in = Files.newInputStream(seg); SegmentReader r = new SegmentReader(in)) {
+      try (InputStream in = Files.newInputStream(seg);
+          SegmentReader r = new SegmentReader(in)) {
         for (SegmentEvent e; (e = r.next()) != null; ) {
           if (e instanceof SegmentEvent.Frame f) {
             frames++;
@@ -396,7 +502,8 @@ public final class CaptureBench {
     List<Long> crcs = new ArrayList<>();
     CRC32 crc = new CRC32();
     for (Path seg : segments(dir)) {
-      try (InputStream in = Files.newInputStream(seg); SegmentReader r = new SegmentReader(in)) {
+      try (InputStream in = Files.newInputStream(seg);
+          SegmentReader r = new SegmentReader(in)) {
         for (SegmentEvent e; (e = r.next()) != null; ) {
           if (e instanceof SegmentEvent.Frame f) {
             crc.reset();
@@ -431,11 +538,18 @@ public final class CaptureBench {
   // ---- child processes
 
   private Process java(String mainClass, List<String> args, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // as bin/screenrec-client starts the client
-        "-Djdk.gtk.version=3", "-cp", classpath, mainClass));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // as bin/screenrec-client starts the client
+                "-Djdk.gtk.version=3",
+                "-cp",
+                classpath,
+                mainClass));
     cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(display.env());
     return pb.start();
   }
@@ -449,9 +563,12 @@ public final class CaptureBench {
     }
 
     static Workload start(CaptureBench b, String kind) throws Exception {
-      Process p = b.java(CaptureWorkload.class.getName(),
-          List.of(kind, String.valueOf(b.width), String.valueOf(b.height), String.valueOf(SEED)),
-          b.work.resolve("workload-" + kind + ".log"));
+      Process p =
+          b.java(
+              CaptureWorkload.class.getName(),
+              List.of(
+                  kind, String.valueOf(b.width), String.valueOf(b.height), String.valueOf(SEED)),
+              b.work.resolve("workload-" + kind + ".log"));
       Workload w = new Workload(p);
       try {
         String line = readLine(p.getInputStream(), Duration.ofSeconds(60));
@@ -486,12 +603,23 @@ public final class CaptureBench {
     private Probe(Process process) {
       this.process = process;
       this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-      this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
     static Probe start(CaptureBench b, Path dir, boolean verify) throws Exception {
-      List<String> args = new ArrayList<>(List.of("--out", dir.toString(), "--fps", String.valueOf(b.fps),
-          "--segment-ms", String.valueOf(b.segmentMs), "--keyframe-ms", String.valueOf(b.keyframeMs)));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--out",
+                  dir.toString(),
+                  "--fps",
+                  String.valueOf(b.fps),
+                  "--segment-ms",
+                  String.valueOf(b.segmentMs),
+                  "--keyframe-ms",
+                  String.valueOf(b.keyframeMs)));
       if (verify) {
         args.add("--verify");
       }
@@ -503,7 +631,8 @@ public final class CaptureBench {
       }
       if (ready == null) {
         p.close();
-        throw new IllegalStateException("capture probe did not start: " + ready + "; see " + b.work.resolve("probe.log"));
+        throw new IllegalStateException(
+            "capture probe did not start: " + ready + "; see " + b.work.resolve("probe.log"));
       }
       p.source = ready.substring("READY".length()).trim();
       return p;
@@ -517,7 +646,9 @@ public final class CaptureBench {
       in.println(word);
     }
 
-    /** Stops the recording and returns the probe's RESULT json; the probe waits for close() to exit. */
+    /**
+     * Stops the recording and returns the probe's RESULT json; the probe waits for close() to exit.
+     */
     String stop() throws IOException {
       send("STOP");
       for (String line; (line = line()) != null; ) {
@@ -544,13 +675,15 @@ public final class CaptureBench {
 
   private static String readLine(InputStream in, Duration timeout) throws Exception {
     BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return r.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return r.readLine();
+              } catch (IOException e) {
+                return null;
+              }
+            })
+        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   // ---- output
@@ -562,46 +695,98 @@ public final class CaptureBench {
 
   String table(List<Row> rows) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "| workload | recorder | CPU s/min | X server CPU s/min | KB/min | kbit/s | exact pixels | PSNR dB | CPU vs x264 | bytes vs x264 |%n"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "| workload | recorder | CPU s/min | X server CPU s/min | KB/min | kbit/s | exact pixels | PSNR dB | CPU vs x264 | bytes vs x264 |%n"));
     sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
-      Row x264 = rows.stream().filter(o -> o.workload().equals(r.workload()) && o.recorder().equals("ffmpeg-x264"))
-          .findFirst().orElse(r);
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.0f | %.1f | %.3f%% | %s | %.2f | %.2f |%n",
-          r.workload(), r.recorder(), r.cpuPerMinute(), r.xPerMinute(), r.bytesPerMinute() / 1024,
-          r.bytesPerMinute() * 8 / 60 / 1000, 100 * r.exactShare(), Double.isInfinite(r.psnr()) ? "∞ (lossless)"
-              : String.format(Locale.ROOT, "%.2f", r.psnr()), r.cpuPerMinute() / x264.cpuPerMinute(),
-          r.bytesPerMinute() / x264.bytesPerMinute()));
+      Row x264 =
+          rows.stream()
+              .filter(o -> o.workload().equals(r.workload()) && o.recorder().equals("ffmpeg-x264"))
+              .findFirst()
+              .orElse(r);
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %.2f | %.2f | %.0f | %.1f | %.3f%% | %s | %.2f | %.2f |%n",
+              r.workload(),
+              r.recorder(),
+              r.cpuPerMinute(),
+              r.xPerMinute(),
+              r.bytesPerMinute() / 1024,
+              r.bytesPerMinute() * 8 / 60 / 1000,
+              100 * r.exactShare(),
+              Double.isInfinite(r.psnr())
+                  ? "∞ (lossless)"
+                  : String.format(Locale.ROOT, "%.2f", r.psnr()),
+              r.cpuPerMinute() / x264.cpuPerMinute(),
+              r.bytesPerMinute() / x264.bytesPerMinute()));
     }
     return sb.toString();
   }
 
   private void writeJson(List<Row> rows, Map<String, Double> baselines) throws IOException {
     StringBuilder sb = new StringBuilder("{\n");
-    sb.append(String.format(Locale.ROOT, "  \"bench\": \"capture\",%n  \"date\": \"%s\",%n", Instant.now()));
-    sb.append(String.format(Locale.ROOT, "  \"machine\": {\"cores\": %d, \"loadAverage\": %.2f, \"java\": \"%s\", \"ffmpeg\": \"%s\"},%n",
-        Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-        System.getProperty("java.version"), ffmpegVersion()));
-    sb.append(String.format(Locale.ROOT, "  \"settings\": {\"width\": %d, \"height\": %d, \"fps\": %d, \"seconds\": %d,"
-        + " \"verifySeconds\": %d, \"segmentMs\": %d, \"keyframeMs\": %d},%n", width, height, fps, seconds, verifySeconds,
-        segmentMs, keyframeMs));
+    sb.append(
+        String.format(
+            Locale.ROOT, "  \"bench\": \"capture\",%n  \"date\": \"%s\",%n", Instant.now()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  \"machine\": {\"cores\": %d, \"loadAverage\": %.2f, \"java\": \"%s\", \"ffmpeg\": \"%s\"},%n",
+            Runtime.getRuntime().availableProcessors(),
+            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+            System.getProperty("java.version"),
+            ffmpegVersion()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  \"settings\": {\"width\": %d, \"height\": %d, \"fps\": %d, \"seconds\": %d,"
+                + " \"verifySeconds\": %d, \"segmentMs\": %d, \"keyframeMs\": %d},%n",
+            width,
+            height,
+            fps,
+            seconds,
+            verifySeconds,
+            segmentMs,
+            keyframeMs));
     sb.append("  \"xServerBaselineCpuPerMinute\": {");
-    sb.append(String.join(", ", baselines.entrySet().stream()
-        .map(e -> String.format(Locale.ROOT, "\"%s\": %.3f", e.getKey(), e.getValue() * 60)).toList()));
+    sb.append(
+        String.join(
+            ", ",
+            baselines.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "\"%s\": %.3f", e.getKey(), e.getValue() * 60))
+                .toList()));
     sb.append("},\n  \"results\": [\n");
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
-      Row x264 = rows.stream().filter(o -> o.workload().equals(r.workload()) && o.recorder().equals("ffmpeg-x264"))
-          .findFirst().orElse(r);
-      sb.append(String.format(Locale.ROOT, "    {\"workload\": \"%s\", \"recorder\": \"%s\", \"seconds\": %.1f,"
-              + " \"cpuSecondsPerMinute\": %.3f, \"xServerCpuSecondsPerMinute\": %.3f, \"bytesPerMinute\": %.0f,"
-              + " \"kbitPerSecond\": %.1f, \"exactPixelShare\": %.6f, \"psnrDb\": %s, \"framesCompared\": %d,"
-              + " \"cpuRatioToX264\": %.3f, \"bytesRatioToX264\": %.3f, \"note\": \"%s\"}%s%n",
-          r.workload(), r.recorder(), r.seconds(), r.cpuPerMinute(), r.xPerMinute(), r.bytesPerMinute(),
-          r.bytesPerMinute() * 8 / 60 / 1000, r.exactShare(),
-          Double.isInfinite(r.psnr()) ? "null" : String.format(Locale.ROOT, "%.3f", r.psnr()), r.comparedFrames(),
-          r.cpuPerMinute() / x264.cpuPerMinute(), r.bytesPerMinute() / x264.bytesPerMinute(),
-          r.note().replace("\\", "\\\\").replace("\"", "\\\""), i + 1 < rows.size() ? "," : ""));
+      Row x264 =
+          rows.stream()
+              .filter(o -> o.workload().equals(r.workload()) && o.recorder().equals("ffmpeg-x264"))
+              .findFirst()
+              .orElse(r);
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "    {\"workload\": \"%s\", \"recorder\": \"%s\", \"seconds\": %.1f,"
+                  + " \"cpuSecondsPerMinute\": %.3f, \"xServerCpuSecondsPerMinute\": %.3f, \"bytesPerMinute\": %.0f,"
+                  + " \"kbitPerSecond\": %.1f, \"exactPixelShare\": %.6f, \"psnrDb\": %s, \"framesCompared\": %d,"
+                  + " \"cpuRatioToX264\": %.3f, \"bytesRatioToX264\": %.3f, \"note\": \"%s\"}%s%n",
+              r.workload(),
+              r.recorder(),
+              r.seconds(),
+              r.cpuPerMinute(),
+              r.xPerMinute(),
+              r.bytesPerMinute(),
+              r.bytesPerMinute() * 8 / 60 / 1000,
+              r.exactShare(),
+              Double.isInfinite(r.psnr()) ? "null" : String.format(Locale.ROOT, "%.3f", r.psnr()),
+              r.comparedFrames(),
+              r.cpuPerMinute() / x264.cpuPerMinute(),
+              r.bytesPerMinute() / x264.bytesPerMinute(),
+              r.note().replace("\\", "\\\\").replace("\"", "\\\""),
+              i + 1 < rows.size() ? "," : ""));
     }
     sb.append("  ],\n  \"psnrNote\": \"null PSNR means identical pixels (lossless)\"\n}\n");
     if (out.getParent() != null) {
@@ -614,7 +799,9 @@ public final class CaptureBench {
   private static String ffmpegVersion() {
     try {
       Process p = new ProcessBuilder("ffmpeg", "-version").redirectErrorStream(true).start();
-      String first = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      String first =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
       p.destroy();
       return first == null ? "?" : first.replace("\"", "");
     } catch (IOException e) {

@@ -37,7 +37,9 @@ import java.util.zip.CRC32;
  * the X server is held, and the CRC of every captured picture is written to {@code crcs.txt}, so
  * the bench can check that the decoded segments show exactly what was captured.
  *
- * <pre>java ... CaptureProbe --out DIR [--fps 5] [--scale 1] [--keyframe-ms 60000] [--segment-ms 60000] [--verify]</pre>
+ * <pre>
+ * java ... CaptureProbe --out DIR [--fps 5] [--scale 1] [--keyframe-ms 60000] [--segment-ms 60000] [--verify]
+ * </pre>
  */
 public final class CaptureProbe {
   private CaptureProbe() {}
@@ -65,26 +67,46 @@ public final class CaptureProbe {
     Verifier verifier = verify ? new Verifier(opened, out.resolve("crcs.txt")) : null;
     ScreenSource source = verifier != null ? verifier : opened;
     Recorder recorder = new Recorder(source, new DirSink(out));
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     System.out.println("READY " + opened.describe());
     System.out.flush();
     expect(in, "GO");
     String id = UUID.randomUUID().toString();
     CaptureSettings settings = new CaptureSettings(fps, scale, keyframeMs, segmentMs, List.of());
-    recorder.start(new RecordingSpec(id, "bench"), settings).join().ifPresent(e -> {
-      throw new IllegalStateException(e);
-    });
+    recorder
+        .start(new RecordingSpec(id, "bench"), settings)
+        .join()
+        .ifPresent(
+            e -> {
+              throw new IllegalStateException(e);
+            });
     expect(in, "STOP");
     RecordingSummary summary = recorder.stop(id, "bench").get().orElseThrow();
     recorder.close();
     long[] counters = opened instanceof XDamageScreenSource x ? x.counters() : new long[] {-1, -1};
-    StringBuilder result = new StringBuilder(String.format(Locale.ROOT,
-        "RESULT {\"source\":\"%s\",\"segments\":%d,\"startedAt\":%d,\"endedAt\":%d,\"fetches\":%d,\"fetchedPixels\":%d",
-        opened.describe(), summary.segmentCount(), summary.startedAt(), summary.endedAt(), counters[0], counters[1]));
+    StringBuilder result =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "RESULT {\"source\":\"%s\",\"segments\":%d,\"startedAt\":%d,\"endedAt\":%d,\"fetches\":%d,\"fetchedPixels\":%d",
+                opened.describe(),
+                summary.segmentCount(),
+                summary.startedAt(),
+                summary.endedAt(),
+                counters[0],
+                counters[1]));
     if (verifier != null) {
       verifier.close();
-      result.append(String.format(Locale.ROOT, ",\"verifiedCaptures\":%d,\"verifiedPixels\":%d,\"exactPixels\":%d,"
-          + "\"squaredError\":%d", verifier.captures, verifier.pixels, verifier.exact, verifier.squaredError));
+      result.append(
+          String.format(
+              Locale.ROOT,
+              ",\"verifiedCaptures\":%d,\"verifiedPixels\":%d,\"exactPixels\":%d,"
+                  + "\"squaredError\":%d",
+              verifier.captures,
+              verifier.pixels,
+              verifier.exact,
+              verifier.squaredError));
     }
     result.append('}');
     System.out.println(result);

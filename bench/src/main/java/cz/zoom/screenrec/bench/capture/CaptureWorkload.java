@@ -18,8 +18,8 @@ import java.util.Random;
 /**
  * A scripted desktop for {@link CaptureBench}, run in its own JVM on the bench's display: one
  * undecorated window covering the screen, painted the way real applications paint: only what
- * changed (office), by blitting and painting the uncovered strip (scroll), or whole frames
- * (video). Deterministic for a seed, so every recorder sees the same sequence.
+ * changed (office), by blitting and painting the uncovered strip (scroll), or whole frames (video).
+ * Deterministic for a seed, so every recorder sees the same sequence.
  *
  * <pre>java ... CaptureWorkload office|scroll|video WIDTH HEIGHT SEED</pre>
  */
@@ -38,12 +38,14 @@ public final class CaptureWorkload {
     frame.setBackground(Color.WHITE);
     frame.setVisible(true);
     Toolkit.getDefaultToolkit().sync();
-    Runnable script = switch (kind) {
-      case "office" -> office(frame, width, height, seed);
-      case "scroll" -> scroll(frame, width, height, seed);
-      case "video" -> video(frame, width, height, seed);
-      default -> throw new IllegalArgumentException("workload office|scroll|video, not " + kind);
-    };
+    Runnable script =
+        switch (kind) {
+          case "office" -> office(frame, width, height, seed);
+          case "scroll" -> scroll(frame, width, height, seed);
+          case "video" -> video(frame, width, height, seed);
+          default ->
+              throw new IllegalArgumentException("workload office|scroll|video, not " + kind);
+        };
     System.out.println("READY");
     System.out.flush();
     script.run();
@@ -62,13 +64,14 @@ public final class CaptureWorkload {
 
   /**
    * The codec bench's CRM screen (form typing, ticket list, notes, a view switch every 6-10 s, a
-   * clock) at 10 pictures a second; only the 32x32 blocks that differ from the previous picture
-   * are drawn, as a toolkit repaints a text field and not the window.
+   * clock) at 10 pictures a second; only the 32x32 blocks that differ from the previous picture are
+   * drawn, as a toolkit repaints a text field and not the window.
    */
   private static Runnable office(Frame frame, int width, int height, long seed) throws Exception {
     // CrmScreen is package-private in the codec bench; reused rather than copied
     Class<?> crm = Class.forName("cz.zoom.screenrec.bench.codec.CrmScreen");
-    Constructor<?> ctor = crm.getDeclaredConstructor(int.class, int.class, int.class, long.class, long.class);
+    Constructor<?> ctor =
+        crm.getDeclaredConstructor(int.class, int.class, int.class, long.class, long.class);
     ctor.setAccessible(true);
     Method next = crm.getDeclaredMethod("next");
     next.setAccessible(true);
@@ -97,7 +100,17 @@ public final class CaptureWorkload {
             for (int y = r[1]; y < r[1] + r[3]; y++) {
               System.arraycopy(px, y * width + r[0], shown, y * width + r[0], r[2]);
             }
-            g.drawImage(image, r[0], r[1], r[0] + r[2], r[1] + r[3], r[0], r[1], r[0] + r[2], r[1] + r[3], null);
+            g.drawImage(
+                image,
+                r[0],
+                r[1],
+                r[0] + r[2],
+                r[1] + r[3],
+                r[0],
+                r[1],
+                r[0] + r[2],
+                r[1] + r[3],
+                null);
           }
         }
         g.dispose();
@@ -145,9 +158,38 @@ public final class CaptureWorkload {
     int lineHeight = 22;
     int lines = 4000;
     String[] text = new String[lines];
-    String[] words = {"call", "agent", "customer", "ticket", "contract", "invoice", "the", "a", "of", "and", "with",
-        "screen", "record", "queue", "support", "billing", "address", "payment", "order", "status", "request",
-        "Prague", "Brno", "ZOOM", "2026", "42", "CZ-1204", "refund", "escalated", "resolved"};
+    String[] words = {
+      "call",
+      "agent",
+      "customer",
+      "ticket",
+      "contract",
+      "invoice",
+      "the",
+      "a",
+      "of",
+      "and",
+      "with",
+      "screen",
+      "record",
+      "queue",
+      "support",
+      "billing",
+      "address",
+      "payment",
+      "order",
+      "status",
+      "request",
+      "Prague",
+      "Brno",
+      "ZOOM",
+      "2026",
+      "42",
+      "CZ-1204",
+      "refund",
+      "escalated",
+      "resolved"
+    };
     for (int i = 0; i < lines; i++) {
       StringBuilder sb = new StringBuilder();
       if (i % 25 == 0) {
@@ -185,7 +227,8 @@ public final class CaptureWorkload {
           dy = next - offset;
           if (dy != 0) {
             Graphics2D g = (Graphics2D) frame.getGraphics();
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             if (dy > 0) {
               g.copyArea(0, top + dy, width, viewH - dy, 0, -dy);
               paintLines(g, text, font, width, top, height, next, height - dy, height, lineHeight);
@@ -206,12 +249,22 @@ public final class CaptureWorkload {
   }
 
   /** Paints the document rows [y0, y1) of the window for a scroll offset. */
-  private static void paintLines(Graphics2D g, String[] text, Font font, int width, int top, int height, int offset,
-      int y0, int y1, int lineHeight) {
+  private static void paintLines(
+      Graphics2D g,
+      String[] text,
+      Font font,
+      int width,
+      int top,
+      int height,
+      int offset,
+      int y0,
+      int y1,
+      int lineHeight) {
     g.setClip(0, y0, width, y1 - y0);
     g.setColor(Color.WHITE);
     g.fillRect(0, y0, width, y1 - y0);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setFont(font);
     int firstLine = Math.max(0, (offset + y0 - top) / lineHeight - 1);
     int lastLine = Math.min(text.length - 1, (offset + y1 - top) / lineHeight + 1);

@@ -25,9 +25,9 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Encodes the same synthetic CRM screen with every {@link VideoCodec} through the production
- * path (capture segments → {@link RecordingEncoder}) and compares encode time, CPU, bitrate and
- * fidelity of the decoded frames against the source pictures.
+ * Encodes the same synthetic CRM screen with every {@link VideoCodec} through the production path
+ * (capture segments → {@link RecordingEncoder}) and compares encode time, CPU, bitrate and fidelity
+ * of the decoded frames against the source pictures.
  *
  * <pre>
  * java ... cz.zoom.screenrec.bench.codec.CodecBench [--seconds 30] [--fps 5] [--width 1920] [--height 1080]
@@ -40,8 +40,18 @@ public final class CodecBench {
   private static final long SEGMENT_MS = 5000;
 
   /** One codec's figures. */
-  record Result(VideoCodec codec, double encodeSeconds, double encodeCpuSeconds, double speedX, long bytes,
-      double kbitPerSecond, double psnrY, double psnrRgb, double minFramePsnrY, int frames, long durationMs) {}
+  record Result(
+      VideoCodec codec,
+      double encodeSeconds,
+      double encodeCpuSeconds,
+      double speedX,
+      long bytes,
+      double kbitPerSecond,
+      double psnrY,
+      double psnrRgb,
+      double minFramePsnrY,
+      int frames,
+      long durationMs) {}
 
   public static void main(String[] args) throws Exception {
     int seconds = 30;
@@ -51,7 +61,8 @@ public final class CodecBench {
     int quality = EncoderSettings.DEFAULT_QUALITY;
     int threads = 2;
     int repeat = 3;
-    List<VideoCodec> codecs = List.of(VideoCodec.VP9_WEBM, VideoCodec.H264_MP4, VideoCodec.AV1_WEBM);
+    List<VideoCodec> codecs =
+        List.of(VideoCodec.VP9_WEBM, VideoCodec.H264_MP4, VideoCodec.AV1_WEBM);
     Path out = Paths.get("bench", "results", "codec.json");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -71,7 +82,8 @@ public final class CodecBench {
           codecs = list;
         }
         case "--out" -> out = Paths.get(args[++i]);
-        default -> throw new IllegalArgumentException("unknown argument " + a + "; see the class comment");
+        default ->
+            throw new IllegalArgumentException("unknown argument " + a + "; see the class comment");
       }
     }
     System.setProperty("java.awt.headless", "true");
@@ -85,13 +97,22 @@ public final class CodecBench {
       for (Path p : segments) {
         segmentBytes += Files.size(p);
       }
-      System.out.printf(Locale.ROOT, "source: %d s of a synthetic CRM screen %dx%d at %d fps, %d segments, "
-              + "capture format %.0f kbit/s (written in %.1f s)%n", seconds, width, height, fps, segments.size(),
-          segmentBytes * 8 / 1000.0 / seconds, (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          Locale.ROOT,
+          "source: %d s of a synthetic CRM screen %dx%d at %d fps, %d segments, "
+              + "capture format %.0f kbit/s (written in %.1f s)%n",
+          seconds,
+          width,
+          height,
+          fps,
+          segments.size(),
+          segmentBytes * 8 / 1000.0 / seconds,
+          (System.nanoTime() - t0) / 1e9);
 
       List<Result> results = new ArrayList<>();
       for (VideoCodec codec : codecs) {
-        EncoderSettings settings = EncoderSettings.of(codec, fps).withQuality(quality).withThreads(threads);
+        EncoderSettings settings =
+            EncoderSettings.of(codec, fps).withQuality(quality).withThreads(threads);
         Path dir = work.resolve(codec.id());
         // The machine is shared (builds run beside it): take the median of several encodes.
         double[] walls = new double[repeat];
@@ -107,18 +128,48 @@ public final class CodecBench {
         double wall = median(walls);
         double cpu = median(cpus);
         double[] psnr = psnr(v.video(), width, height, fps, v.frames());
-        results.add(new Result(codec, wall, cpu, seconds / wall, v.bytes(), v.bytes() * 8 / 1000.0 / seconds,
-            psnr[0], psnr[1], psnr[2], v.frames(), v.durationMs()));
+        results.add(
+            new Result(
+                codec,
+                wall,
+                cpu,
+                seconds / wall,
+                v.bytes(),
+                v.bytes() * 8 / 1000.0 / seconds,
+                psnr[0],
+                psnr[1],
+                psnr[2],
+                v.frames(),
+                v.durationMs()));
         System.out.printf(Locale.ROOT, "  %s done in %.1f s%n", codec, wall);
       }
 
       System.out.println();
-      System.out.printf(Locale.ROOT, "%-9s %9s %9s %9s %10s %10s %9s %9s %10s%n", "codec", "wall s", "cpu s",
-          "x realtime", "bytes", "kbit/s", "PSNR-Y", "PSNR-RGB", "min PSNR-Y");
+      System.out.printf(
+          Locale.ROOT,
+          "%-9s %9s %9s %9s %10s %10s %9s %9s %10s%n",
+          "codec",
+          "wall s",
+          "cpu s",
+          "x realtime",
+          "bytes",
+          "kbit/s",
+          "PSNR-Y",
+          "PSNR-RGB",
+          "min PSNR-Y");
       for (Result r : results) {
-        System.out.printf(Locale.ROOT, "%-9s %9.2f %9.2f %9.1f %10d %10.1f %9.2f %9.2f %10.2f%n", r.codec(),
-            r.encodeSeconds(), r.encodeCpuSeconds(), r.speedX(), r.bytes(), r.kbitPerSecond(), r.psnrY(),
-            r.psnrRgb(), r.minFramePsnrY());
+        System.out.printf(
+            Locale.ROOT,
+            "%-9s %9.2f %9.2f %9.1f %10d %10.1f %9.2f %9.2f %10.2f%n",
+            r.codec(),
+            r.encodeSeconds(),
+            r.encodeCpuSeconds(),
+            r.speedX(),
+            r.bytes(),
+            r.kbitPerSecond(),
+            r.psnrY(),
+            r.psnrRgb(),
+            r.minFramePsnrY());
       }
       writeJson(out, results, seconds, fps, width, height, quality, threads, repeat, segmentBytes);
       System.out.println("\nwrote " + out);
@@ -127,7 +178,8 @@ public final class CodecBench {
     }
   }
 
-  private static List<Path> writeSegments(Path dir, int width, int height, int fps, int seconds) throws IOException {
+  private static List<Path> writeSegments(Path dir, int width, int height, int fps, int seconds)
+      throws IOException {
     CrmScreen screen = new CrmScreen(width, height, fps, STARTED_AT, SEED);
     List<ScreenLayout> layout = List.of(new ScreenLayout(0, 0, 0, width, height));
     List<Path> segments = new ArrayList<>();
@@ -137,7 +189,8 @@ public final class CodecBench {
       Path p = dir.resolve("segment-" + index + ".seg");
       long segStart = STARTED_AT + index * SEGMENT_MS;
       try (OutputStream os = Files.newOutputStream(p)) {
-        SegmentWriter w = new SegmentWriter(os, new SegmentHeader("codec-bench", index, segStart, layout));
+        SegmentWriter w =
+            new SegmentWriter(os, new SegmentHeader("codec-bench", index, segStart, layout));
         for (int f = index * perSegment; f < Math.min(total, (index + 1) * perSegment); f++) {
           long time = screen.nextTime();
           w.writeFrame(0, time, screen.next(), false);
@@ -150,11 +203,12 @@ public final class CodecBench {
   }
 
   /**
-   * Decodes every frame and compares it with the source frame shown at the same tick (the
-   * source is regenerated from its seed, so nothing is held in memory). Returns the PSNR over
-   * all frames' pooled squared error for luma (BT.601) and RGB, and the worst frame's luma PSNR.
+   * Decodes every frame and compares it with the source frame shown at the same tick (the source is
+   * regenerated from its seed, so nothing is held in memory). Returns the PSNR over all frames'
+   * pooled squared error for luma (BT.601) and RGB, and the worst frame's luma PSNR.
    */
-  private static double[] psnr(Path video, int width, int height, int fps, int frames) throws IOException {
+  private static double[] psnr(Path video, int width, int height, int fps, int frames)
+      throws IOException {
     CrmScreen source = new CrmScreen(width, height, fps, STARTED_AT, SEED);
     double sumY = 0;
     double sumRgb = 0;
@@ -199,36 +253,84 @@ public final class CodecBench {
   }
 
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
-  private static void writeJson(Path out, List<Result> results, int seconds, int fps, int width, int height,
-      int quality, int threads, int repeat, long segmentBytes) throws IOException {
+  private static void writeJson(
+      Path out,
+      List<Result> results,
+      int seconds,
+      int fps,
+      int width,
+      int height,
+      int quality,
+      int threads,
+      int repeat,
+      long segmentBytes)
+      throws IOException {
     StringBuilder j = new StringBuilder();
     j.append("{\n");
     j.append("  \"benchmark\": \"codec\",\n");
     j.append("  \"measuredAt\": \"").append(Instant.now()).append("\",\n");
-    j.append("  \"machine\": {\"cpus\": ").append(Runtime.getRuntime().availableProcessors())
-        .append(", \"os\": \"").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
-        .append("\", \"java\": \"").append(System.getProperty("java.version"))
-        .append("\", \"loadAverageAtEnd\": ").append(String.format(Locale.ROOT, "%.2f",
-            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())).append("},\n");
-    j.append("  \"workload\": {\"description\": \"synthetic CRM screen: form typing, ticket list, notes, "
-        + "view change every 6-10 s\", \"seconds\": ").append(seconds).append(", \"fps\": ").append(fps)
-        .append(", \"width\": ").append(width).append(", \"height\": ").append(height)
-        .append(", \"captureFormatBytes\": ").append(segmentBytes).append("},\n");
-    j.append("  \"settings\": {\"quality\": ").append(quality).append(", \"threads\": ").append(threads)
-        .append(", \"repeat\": ").append(repeat).append(", \"timing\": \"median of the repeats\"")
+    j.append("  \"machine\": {\"cpus\": ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(", \"os\": \"")
+        .append(System.getProperty("os.name"))
+        .append(' ')
+        .append(System.getProperty("os.arch"))
+        .append("\", \"java\": \"")
+        .append(System.getProperty("java.version"))
+        .append("\", \"loadAverageAtEnd\": ")
+        .append(
+            String.format(
+                Locale.ROOT,
+                "%.2f",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()))
+        .append("},\n");
+    j.append(
+            "  \"workload\": {\"description\": \"synthetic CRM screen: form typing, ticket list, notes, "
+                + "view change every 6-10 s\", \"seconds\": ")
+        .append(seconds)
+        .append(", \"fps\": ")
+        .append(fps)
+        .append(", \"width\": ")
+        .append(width)
+        .append(", \"height\": ")
+        .append(height)
+        .append(", \"captureFormatBytes\": ")
+        .append(segmentBytes)
+        .append("},\n");
+    j.append("  \"settings\": {\"quality\": ")
+        .append(quality)
+        .append(", \"threads\": ")
+        .append(threads)
+        .append(", \"repeat\": ")
+        .append(repeat)
+        .append(", \"timing\": \"median of the repeats\"")
         .append(", \"psnr\": \"decoded RGB vs source RGB, every frame; psnrY on BT.601 luma\"},\n");
     j.append("  \"results\": [\n");
     for (int i = 0; i < results.size(); i++) {
       Result r = results.get(i);
-      j.append(String.format(Locale.ROOT, "    {\"codec\": \"%s\", \"encoder\": \"%s\", \"encodeWallSeconds\": %.3f, "
-              + "\"encodeCpuSeconds\": %.3f, \"speedXRealtime\": %.2f, \"bytes\": %d, \"kbitPerSecond\": %.1f, "
-              + "\"psnrY\": %.2f, \"psnrRgb\": %.2f, \"minFramePsnrY\": %.2f, \"frames\": %d, \"durationMs\": %d}%s%n",
-          r.codec().id(), r.codec().encoderName(), r.encodeSeconds(), r.encodeCpuSeconds(), r.speedX(), r.bytes(),
-          r.kbitPerSecond(), r.psnrY(), r.psnrRgb(), r.minFramePsnrY(), r.frames(), r.durationMs(),
-          i + 1 < results.size() ? "," : ""));
+      j.append(
+          String.format(
+              Locale.ROOT,
+              "    {\"codec\": \"%s\", \"encoder\": \"%s\", \"encodeWallSeconds\": %.3f, "
+                  + "\"encodeCpuSeconds\": %.3f, \"speedXRealtime\": %.2f, \"bytes\": %d, \"kbitPerSecond\": %.1f, "
+                  + "\"psnrY\": %.2f, \"psnrRgb\": %.2f, \"minFramePsnrY\": %.2f, \"frames\": %d, \"durationMs\": %d}%s%n",
+              r.codec().id(),
+              r.codec().encoderName(),
+              r.encodeSeconds(),
+              r.encodeCpuSeconds(),
+              r.speedX(),
+              r.bytes(),
+              r.kbitPerSecond(),
+              r.psnrY(),
+              r.psnrRgb(),
+              r.minFramePsnrY(),
+              r.frames(),
+              r.durationMs(),
+              i + 1 < results.size() ? "," : ""));
     }
     j.append("  ]\n}\n");
     Path parent = out.toAbsolutePath().getParent();

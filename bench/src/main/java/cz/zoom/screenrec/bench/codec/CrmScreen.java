@@ -13,17 +13,43 @@ import java.util.Random;
 
 /**
  * A synthetic agent desktop: a CRM application with a customer form, a ticket list and a notes
- * view, text typed at a human pace, a clock and a call timer ticking, and a switch to another
- * view every several seconds. Deterministic for a given seed, so a second instance replays the
- * same pictures (the benchmark compares decoded frames against them without keeping them all).
+ * view, text typed at a human pace, a clock and a call timer ticking, and a switch to another view
+ * every several seconds. Deterministic for a given seed, so a second instance replays the same
+ * pictures (the benchmark compares decoded frames against them without keeping them all).
  */
 final class CrmScreen {
-  private static final String[] SYLLABLES = {"no", "va", "ka", "ri", "to", "mes", "lan", "der", "cz", "pra",
-      "ha", "zoom", "ti", "ket", "sta", "vo", "ne", "lo", "rum", "ex"};
-  private static final String[] MENU = {"Dashboard", "Customers", "Tickets", "Notes", "Orders", "Invoices",
-      "Contracts", "Products", "Campaigns", "Reports", "Knowledge base", "Settings"};
-  private static final String[] FIELDS = {"First name", "Last name", "Company", "E-mail", "Phone", "Street",
-      "City", "Postcode", "Country", "Customer ID", "Contract", "Preferred contact"};
+  private static final String[] SYLLABLES = {
+    "no", "va", "ka", "ri", "to", "mes", "lan", "der", "cz", "pra", "ha", "zoom", "ti", "ket",
+    "sta", "vo", "ne", "lo", "rum", "ex"
+  };
+  private static final String[] MENU = {
+    "Dashboard",
+    "Customers",
+    "Tickets",
+    "Notes",
+    "Orders",
+    "Invoices",
+    "Contracts",
+    "Products",
+    "Campaigns",
+    "Reports",
+    "Knowledge base",
+    "Settings"
+  };
+  private static final String[] FIELDS = {
+    "First name",
+    "Last name",
+    "Company",
+    "E-mail",
+    "Phone",
+    "Street",
+    "City",
+    "Postcode",
+    "Country",
+    "Customer ID",
+    "Contract",
+    "Preferred contact"
+  };
 
   private final int width;
   private final int height;
@@ -57,8 +83,14 @@ final class CrmScreen {
     this.image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     this.pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
     for (int i = 0; i < 40; i++) {
-      tickets.add(new String[] {"T-" + (10400 + i * 7), words(3), words(1), i % 3 == 0 ? "Open" : "Closed",
-          String.format("2026-0%d-%02d", 1 + i % 9, 1 + i % 28)});
+      tickets.add(
+          new String[] {
+            "T-" + (10400 + i * 7),
+            words(3),
+            words(1),
+            i % 3 == 0 ? "Open" : "Closed",
+            String.format("2026-0%d-%02d", 1 + i % 9, 1 + i % 28)
+          });
     }
     for (int i = 0; i < FIELDS.length; i++) {
       fieldTargets[i] = words(1 + random.nextInt(3));
@@ -135,7 +167,8 @@ final class CrmScreen {
   private void draw() {
     Graphics2D g = image.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
       // desktop and application frame
       g.setColor(new Color(0xEEF1F5));
@@ -148,8 +181,11 @@ final class CrmScreen {
       long now = nextTime();
       long secondsOfDay = (now / 1000) % 86400;
       g.setFont(mono);
-      g.drawString(String.format("%02d:%02d:%02d", secondsOfDay / 3600, secondsOfDay / 60 % 60, secondsOfDay % 60),
-          width - 110, 30);
+      g.drawString(
+          String.format(
+              "%02d:%02d:%02d", secondsOfDay / 3600, secondsOfDay / 60 % 60, secondsOfDay % 60),
+          width - 110,
+          30);
       // navigation
       g.setColor(new Color(0x2B4C7E));
       g.fillRect(0, 48, 230, height - 48 - 30);
@@ -168,8 +204,12 @@ final class CrmScreen {
       g.fillRect(0, height - 30, width, 30);
       g.setColor(new Color(0x333333));
       long callSeconds = (now - startedAt) / 1000;
-      g.drawString(String.format("On call with +420 555 0%03d   %02d:%02d   Queue: Support CZ   Agent: alice",
-          412, callSeconds / 60, callSeconds % 60), 16, height - 10);
+      g.drawString(
+          String.format(
+              "On call with +420 555 0%03d   %02d:%02d   Queue: Support CZ   Agent: alice",
+              412, callSeconds / 60, callSeconds % 60),
+          16,
+          height - 10);
       switch (view) {
         case 0 -> drawForm(g);
         case 1 -> drawTickets(g);

@@ -22,18 +22,19 @@ import javax.swing.Timer;
 /**
  * A full-screen CRM-like desktop that changes as an agent's does during a call: text typed into a
  * notes field at about 300 characters a minute, a caret blinking, a clock ticking, the history
- * table scrolling every 8 s and the tab switching every 20 s (the form fields and the whole table change). Seeded, so
- * every run shows the same thing. Run in its own JVM with DISPLAY set: {@code OfficeScreen SECONDS}.
+ * table scrolling every 8 s and the tab switching every 20 s (the form fields and the whole table
+ * change). Seeded, so every run shows the same thing. Run in its own JVM with DISPLAY set: {@code
+ * OfficeScreen SECONDS}.
  */
 public final class OfficeScreen extends JPanel {
   static final String TITLE = "ScreenRec bench CRM";
   private static final String[] SENTENCES = {
-      "Customer calls about the invoice from March, amount 1 249.00 EUR. ",
-      "Asked to change the delivery address to Nadrazni 12, Brno. ",
-      "Verified identity with date of birth and the last four digits. ",
-      "Promised a callback tomorrow before noon; ticket escalated to billing. ",
-      "Explained the new tariff, customer will think about it. ",
-      "Card payment failed twice, offered a bank transfer instead. ",
+    "Customer calls about the invoice from March, amount 1 249.00 EUR. ",
+    "Asked to change the delivery address to Nadrazni 12, Brno. ",
+    "Verified identity with date of birth and the last four digits. ",
+    "Promised a callback tomorrow before noon; ticket escalated to billing. ",
+    "Explained the new tariff, customer will think about it. ",
+    "Card payment failed twice, offered a bank transfer instead. ",
   };
   private static final String[] TABS = {"Contact", "Orders", "Tickets", "Notes"};
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -50,27 +51,35 @@ public final class OfficeScreen extends JPanel {
   OfficeScreen() {
     setBackground(Color.WHITE);
     for (int i = 0; i < 200; i++) {
-      history.add(new String[] {String.format("2026-%02d-%02d", 1 + i % 12, 1 + i % 28),
-          String.format("#%06d", 100000 + random.nextInt(900000)), i % 3 == 0 ? "Invoice" : i % 3 == 1 ? "Call" : "E-mail",
-          String.format("%,d.%02d", random.nextInt(5000), random.nextInt(100)), i % 5 == 0 ? "open" : "closed"});
+      history.add(
+          new String[] {
+            String.format("2026-%02d-%02d", 1 + i % 12, 1 + i % 28),
+            String.format("#%06d", 100000 + random.nextInt(900000)),
+            i % 3 == 0 ? "Invoice" : i % 3 == 1 ? "Call" : "E-mail",
+            String.format("%,d.%02d", random.nextInt(5000), random.nextInt(100)),
+            i % 5 == 0 ? "open" : "closed"
+          });
     }
   }
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3600;
-    SwingUtilities.invokeAndWait(() -> {
-      OfficeScreen screen = new OfficeScreen();
-      JFrame frame = new JFrame(TITLE);
-      frame.setUndecorated(true);
-      Rectangle bounds = GraphicsEnvironment.getLocalGraphicsEnvironment().getMaximumWindowBounds();
-      frame.setBounds(bounds);
-      screen.setPreferredSize(new Dimension(bounds.width, bounds.height));
-      frame.setContentPane(screen);
-      frame.setDefaultCloseOperation(JFrame.EXIT_ON_CLOSE);
-      frame.setVisible(true);
-      // a key press every 200 ms (~300 characters a minute, a fast typist), everything else follows it
-      new Timer(200, e -> screen.step()).start();
-    });
+    SwingUtilities.invokeAndWait(
+        () -> {
+          OfficeScreen screen = new OfficeScreen();
+          JFrame frame = new JFrame(TITLE);
+          frame.setUndecorated(true);
+          Rectangle bounds =
+              GraphicsEnvironment.getLocalGraphicsEnvironment().getMaximumWindowBounds();
+          frame.setBounds(bounds);
+          screen.setPreferredSize(new Dimension(bounds.width, bounds.height));
+          frame.setContentPane(screen);
+          frame.setDefaultCloseOperation(JFrame.EXIT_ON_CLOSE);
+          frame.setVisible(true);
+          // a key press every 200 ms (~300 characters a minute, a fast typist), everything else
+          // follows it
+          new Timer(200, e -> screen.step()).start();
+        });
     Thread.sleep(seconds * 1000L); // the program's lifetime, not a synchronisation
     System.exit(0);
   }
@@ -95,7 +104,8 @@ public final class OfficeScreen extends JPanel {
   protected void paintComponent(Graphics g0) {
     super.paintComponent(g0);
     Graphics2D g = (Graphics2D) g0;
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_LCD_HRGB);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_LCD_HRGB);
     int w = getWidth();
     int h = getHeight();
     // header bar with the clock
@@ -109,7 +119,9 @@ public final class OfficeScreen extends JPanel {
     g.setColor(new Color(0xeef1f5));
     g.fillRect(0, 48, 220, h - 48);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
-    String[] nav = {"Dashboard", "Customers", "Orders", "Tickets", "Knowledge base", "Reports", "Settings"};
+    String[] nav = {
+      "Dashboard", "Customers", "Orders", "Tickets", "Knowledge base", "Reports", "Settings"
+    };
     for (int i = 0; i < nav.length; i++) {
       g.setColor(i == 1 ? new Color(0xd0dcec) : new Color(0xeef1f5));
       g.fillRect(0, 60 + i * 40, 220, 36);
@@ -129,8 +141,14 @@ public final class OfficeScreen extends JPanel {
     // tab content: a form on the left, the history table on the right
     int formW = Math.min(700, (w - x0) / 2);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
-    String[][] fields = {{"Name", "Jana Novakova"}, {"Customer no.", "C-" + (481516 + tab)}, {"E-mail", "jana.novakova@example.cz"},
-        {"Street", "Nadrazni 12"}, {"City", tab % 2 == 0 ? "Brno" : "Praha"}, {"Segment", TABS[tab]}};
+    String[][] fields = {
+      {"Name", "Jana Novakova"},
+      {"Customer no.", "C-" + (481516 + tab)},
+      {"E-mail", "jana.novakova@example.cz"},
+      {"Street", "Nadrazni 12"},
+      {"City", tab % 2 == 0 ? "Brno" : "Praha"},
+      {"Segment", TABS[tab]}
+    };
     for (int i = 0; i < fields.length; i++) {
       int y = 120 + i * 48;
       g.setColor(new Color(0x556677));
@@ -153,7 +171,8 @@ public final class OfficeScreen extends JPanel {
     String text = notes.toString() + (caret ? "|" : "");
     int line = 0;
     for (int i = 0; i < text.length(); i += perLine, line++) {
-      g.drawString(text.substring(i, Math.min(text.length(), i + perLine)), x0 + 8, ny + 46 + line * 20);
+      g.drawString(
+          text.substring(i, Math.min(text.length(), i + perLine)), x0 + 8, ny + 46 + line * 20);
     }
     // history table, scrolled
     int tx = x0 + formW + 20;

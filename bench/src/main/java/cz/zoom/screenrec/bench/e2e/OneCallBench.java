@@ -2,7 +2,6 @@ package cz.zoom.screenrec.bench.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import cz.zoom.screenrec.testkit.ClientProcess;
 import cz.zoom.screenrec.testkit.JavaLauncher;
 import cz.zoom.screenrec.testkit.ManagedProcess;
@@ -32,11 +31,12 @@ import java.util.regex.Pattern;
  * One call, end to end, with real processes: Xvfb, a server, a Capture Client and a CRM-like
  * desktop ({@link OfficeScreen}) that changes as an agent's does. Measures time from call end to
  * READY; bytes per recorded minute of the capture format and of the encoded file; client CPU per
- * recorded minute (net of the client's idle use). Optionally records the same desktop with
- * ffmpeg's x11grab + VP9 for comparison. See bench/README.md.
+ * recorded minute (net of the client's idle use). Optionally records the same desktop with ffmpeg's
+ * x11grab + VP9 for comparison. See bench/README.md.
  */
 public final class OneCallBench {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private int seconds = 60;
   private int idleSeconds = 20;
@@ -80,7 +80,8 @@ public final class OneCallBench {
   }
 
   static void usage() {
-    System.out.println("""
+    System.out.println(
+        """
         one-call [--seconds 60] [--idle-seconds 20] [--fps N] [--codec vp9|h264|av1] [--size 1920x1080]
                  [--x11grab] [--out bench/results/one-call.json]
           Xvfb + real server + real client; a CRM-like desktop changes during a call of --seconds;
@@ -109,26 +110,45 @@ public final class OneCallBench {
       sb.videoCodec(codec);
     }
     String loadAtStart = loadAverage();
-    log("starting Xvfb " + width + "x" + height + ", server, CRM desktop, client (load average " + loadAtStart + ")");
+    log(
+        "starting Xvfb "
+            + width
+            + "x"
+            + height
+            + ", server, CRM desktop, client (load average "
+            + loadAtStart
+            + ")");
     try (XvfbDisplay display = XvfbDisplay.start(width, height);
         ServerProcess server = sb.start();
         ManagedProcess desktop = startDesktop(display, seconds + idleSeconds + 600);
-        ClientProcess client = ClientProcess.builder("bench-agent").server(server).display(display).start()) {
+        ClientProcess client =
+            ClientProcess.builder("bench-agent").server(server).display(display).start()) {
       ScreenRecApi api = server.api();
       api.awaitAgent("bench-agent", Duration.ofSeconds(90));
-      log("client connected; letting its start-up settle, then measuring its idle CPU for " + idleSeconds + " s");
+      log(
+          "client connected; letting its start-up settle, then measuring its idle CPU for "
+              + idleSeconds
+              + " s");
       pause(Duration.ofSeconds(5));
       long idleCpu0 = cpuNanos(client.pid());
       long idleWall0 = System.nanoTime();
       pause(Duration.ofSeconds(idleSeconds));
-      double idleCores = (double) (cpuNanos(client.pid()) - idleCpu0) / (System.nanoTime() - idleWall0);
+      double idleCores =
+          (double) (cpuNanos(client.pid()) - idleCpu0) / (System.nanoTime() - idleWall0);
 
       String callId = "bench-" + UUID.randomUUID();
       long clientCpu0 = cpuNanos(client.pid());
       long serverCpu0 = cpuNanos(server.pid());
       long wall0 = System.nanoTime();
       String recordingId = api.startCall(callId, "bench-agent").recordingId();
-      log("call " + callId + " started, recording " + recordingId + "; the desktop keeps changing for " + seconds + " s");
+      log(
+          "call "
+              + callId
+              + " started, recording "
+              + recordingId
+              + "; the desktop keeps changing for "
+              + seconds
+              + " s");
       pause(Duration.ofSeconds(seconds));
       long clientCpuAtEnd = cpuNanos(client.pid());
       long serverCpuAtEnd = cpuNanos(server.pid());
@@ -138,17 +158,25 @@ public final class OneCallBench {
       log("call ended; waiting for READY");
 
       Map<String, Long> statusSeenMs = new LinkedHashMap<>();
-      ScreenRecApi.Recording rec = Poll.until("recording READY", Duration.ofMinutes(10), Duration.ofMillis(20),
-          () -> api.recording(recordingId), r -> {
-            statusSeenMs.putIfAbsent(r.status(), (System.nanoTime() - wallEndSent) / 1_000_000);
-            return "READY".equals(r.status()) || "FAILED".equals(r.status());
-          });
+      ScreenRecApi.Recording rec =
+          Poll.until(
+              "recording READY",
+              Duration.ofMinutes(10),
+              Duration.ofMillis(20),
+              () -> api.recording(recordingId),
+              r -> {
+                statusSeenMs.putIfAbsent(r.status(), (System.nanoTime() - wallEndSent) / 1_000_000);
+                return "READY".equals(r.status()) || "FAILED".equals(r.status());
+              });
       long wallReady = System.nanoTime();
       long clientCpuReady = cpuNanos(client.pid());
       long serverCpuReady = cpuNanos(server.pid());
       if (!"READY".equals(rec.status())) {
-        throw new IllegalStateException("recording FAILED: " + rec.failureReason() + System.lineSeparator()
-            + server.logTail(40));
+        throw new IllegalStateException(
+            "recording FAILED: "
+                + rec.failureReason()
+                + System.lineSeparator()
+                + server.logTail(40));
       }
 
       double recordedMin = (rec.endedAt() - rec.startedAt()) / 60_000.0;
@@ -164,35 +192,85 @@ public final class OneCallBench {
 
       result.put("bench", "one-call");
       result.put("when", Instant.now().toString());
-      result.put("machine", ordered("cores", Runtime.getRuntime().availableProcessors(),
-          "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
-          "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
-          "loadAverageAtStart", loadAtStart, "loadAverageAtEnd", loadAverage()));
-      result.put("setup", ordered("display", width + "x" + height, "fps", server.fps(),
-          "codec", rec.video().codec(), "callSeconds", seconds, "idleBaselineSeconds", idleSeconds,
-          "desktop", "OfficeScreen: CRM form, typing ~300 chars/min, caret, clock, table scroll every 8 s, tab switch (form + whole table) every 20 s"));
-      result.put("recording", ordered("id", recordingId, "recordedMs", rec.endedAt() - rec.startedAt(),
-          "segments", rec.segments().size(), "videoDurationMs", rec.video().durationMs()));
+      result.put(
+          "machine",
+          ordered(
+              "cores",
+              Runtime.getRuntime().availableProcessors(),
+              "java",
+              System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+              "os",
+              System.getProperty("os.name") + " " + System.getProperty("os.version"),
+              "loadAverageAtStart",
+              loadAtStart,
+              "loadAverageAtEnd",
+              loadAverage()));
+      result.put(
+          "setup",
+          ordered(
+              "display",
+              width + "x" + height,
+              "fps",
+              server.fps(),
+              "codec",
+              rec.video().codec(),
+              "callSeconds",
+              seconds,
+              "idleBaselineSeconds",
+              idleSeconds,
+              "desktop",
+              "OfficeScreen: CRM form, typing ~300 chars/min, caret, clock, table scroll every 8 s, tab switch (form + whole table) every 20 s"));
+      result.put(
+          "recording",
+          ordered(
+              "id",
+              recordingId,
+              "recordedMs",
+              rec.endedAt() - rec.startedAt(),
+              "segments",
+              rec.segments().size(),
+              "videoDurationMs",
+              rec.video().durationMs()));
       result.put("callEndToReadyMs", (wallReady - wallEnd) / 1_000_000);
       result.put("callEndRequestMs", (wallEnd - wallEndSent) / 1_000_000);
       result.put("statusFirstSeenAfterEndMs", statusSeenMs);
-      result.put("captureFormat", ordered("bytes", segBytes, "bytesPerRecordedMinute", Math.round(segBytes / recordedMin),
-          "kbitPerSecond", round1(segBytes * 8 / 1000.0 / (recordedMin * 60))));
-      result.put("encodedVideo", ordered("bytes", videoBytes, "bytesPerRecordedMinute", Math.round(videoBytes / recordedMin),
-          "kbitPerSecond", round1(videoBytes * 8 / 1000.0 / (recordedMin * 60))));
-      result.put("clientCpu", ordered(
-          "idleCores", round3(idleCores),
-          "rawSecondsCallStartToReady", round2(clientRawS),
-          "idleShareSeconds", round2(clientIdleS),
-          "netSecondsPerRecordedMinute", round2(clientNetS / recordedMin),
-          "rawSecondsPerRecordedMinute", round2(clientRawS / recordedMin),
-          "duringCallCores", round3(clientDuringCallS / ((wallEndSent - wall0) / 1e9)),
-          "how", "utime+stime of the client JVM from /proc/<pid>/stat, call start to READY (uploads included), "
-              + "minus the client's idle rate (connected, not recording) over the same wall time"));
-      result.put("serverCpu", ordered(
-          "secondsDuringCallPerRecordedMinute", round2(serverCallS / recordedMin),
-          "secondsCallEndToReady", round2(serverAfterS),
-          "how", "utime+stime of the server JVM: during the call (control, uploads) and from call end to READY (encoding)"));
+      result.put(
+          "captureFormat",
+          ordered(
+              "bytes",
+              segBytes,
+              "bytesPerRecordedMinute",
+              Math.round(segBytes / recordedMin),
+              "kbitPerSecond",
+              round1(segBytes * 8 / 1000.0 / (recordedMin * 60))));
+      result.put(
+          "encodedVideo",
+          ordered(
+              "bytes",
+              videoBytes,
+              "bytesPerRecordedMinute",
+              Math.round(videoBytes / recordedMin),
+              "kbitPerSecond",
+              round1(videoBytes * 8 / 1000.0 / (recordedMin * 60))));
+      result.put(
+          "clientCpu",
+          ordered(
+              "idleCores", round3(idleCores),
+              "rawSecondsCallStartToReady", round2(clientRawS),
+              "idleShareSeconds", round2(clientIdleS),
+              "netSecondsPerRecordedMinute", round2(clientNetS / recordedMin),
+              "rawSecondsPerRecordedMinute", round2(clientRawS / recordedMin),
+              "duringCallCores", round3(clientDuringCallS / ((wallEndSent - wall0) / 1e9)),
+              "how",
+                  "utime+stime of the client JVM from /proc/<pid>/stat, call start to READY (uploads included), "
+                      + "minus the client's idle rate (connected, not recording) over the same wall time"));
+      result.put(
+          "serverCpu",
+          ordered(
+              "secondsDuringCallPerRecordedMinute", round2(serverCallS / recordedMin),
+              "secondsCallEndToReady", round2(serverAfterS),
+              "how",
+                  "utime+stime of the server JVM: during the call (control, uploads) and from call end to READY (encoding)"));
       if (x11grab) {
         result.put("x11grab", x11grab(display, server.fps()));
       }
@@ -203,52 +281,109 @@ public final class OneCallBench {
     }
   }
 
-  /** Records the same desktop with ffmpeg (x11grab, VP9 realtime) for the call's length: the plain-recorder baseline. */
-  private Map<String, Object> x11grab(XvfbDisplay display, int rate) throws IOException, InterruptedException {
-    log("recording the same desktop for " + seconds + " s with ffmpeg x11grab + VP9 realtime, for comparison");
+  /**
+   * Records the same desktop with ffmpeg (x11grab, VP9 realtime) for the call's length: the
+   * plain-recorder baseline.
+   */
+  private Map<String, Object> x11grab(XvfbDisplay display, int rate)
+      throws IOException, InterruptedException {
+    log(
+        "recording the same desktop for "
+            + seconds
+            + " s with ffmpeg x11grab + VP9 realtime, for comparison");
     Path dir = TempDirs.create("screenrec-x11grab-");
     Path file = dir.resolve("x11grab.webm");
     Path log = ProcessLogs.newFile("ffmpeg-x11grab");
-    List<String> cmd = List.of("ffmpeg", "-hide_banner", "-nostdin", "-benchmark", "-f", "x11grab",
-        "-framerate", String.valueOf(rate), "-video_size", width + "x" + height, "-i", display.name(),
-        "-t", String.valueOf(seconds), "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8",
-        "-tune-content", "screen", "-row-mt", "1", "-crf", "35", "-b:v", "0", "-pix_fmt", "yuv420p", "-y", file.toString());
+    List<String> cmd =
+        List.of(
+            "ffmpeg",
+            "-hide_banner",
+            "-nostdin",
+            "-benchmark",
+            "-f",
+            "x11grab",
+            "-framerate",
+            String.valueOf(rate),
+            "-video_size",
+            width + "x" + height,
+            "-i",
+            display.name(),
+            "-t",
+            String.valueOf(seconds),
+            "-c:v",
+            "libvpx-vp9",
+            "-deadline",
+            "realtime",
+            "-cpu-used",
+            "8",
+            "-tune-content",
+            "screen",
+            "-row-mt",
+            "1",
+            "-crf",
+            "35",
+            "-b:v",
+            "0",
+            "-pix_fmt",
+            "yuv420p",
+            "-y",
+            file.toString());
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process p =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       if (!p.waitFor(seconds + 120L, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("ffmpeg x11grab did not finish; see " + log);
       }
       String out = Files.readString(log, StandardCharsets.UTF_8);
-      Matcher m = Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s rtime=([0-9.]+)s").matcher(out);
+      Matcher m =
+          Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s rtime=([0-9.]+)s").matcher(out);
       if (p.exitValue() != 0 || !m.find()) {
-        throw new IllegalStateException("ffmpeg x11grab failed (exit " + p.exitValue() + "); see " + log);
+        throw new IllegalStateException(
+            "ffmpeg x11grab failed (exit " + p.exitValue() + "); see " + log);
       }
       double cpu = Double.parseDouble(m.group(1)) + Double.parseDouble(m.group(2));
       long bytes = Files.size(file);
       double minutes = seconds / 60.0;
-      return ordered("bytesPerRecordedMinute", Math.round(bytes / minutes),
-          "kbitPerSecond", round1(bytes * 8 / 1000.0 / seconds),
-          "cpuSecondsPerRecordedMinute", round2(cpu / minutes),
-          "how", "ffmpeg -f x11grab -framerate " + rate + " | libvpx-vp9 realtime cpu-used 8 tune-content screen crf 35, "
+      return ordered(
+          "bytesPerRecordedMinute",
+          Math.round(bytes / minutes),
+          "kbitPerSecond",
+          round1(bytes * 8 / 1000.0 / seconds),
+          "cpuSecondsPerRecordedMinute",
+          round2(cpu / minutes),
+          "how",
+          "ffmpeg -f x11grab -framerate "
+              + rate
+              + " | libvpx-vp9 realtime cpu-used 8 tune-content screen crf 35, "
               + "CPU from ffmpeg -benchmark (utime+stime): capture and encoding on the desktop, as a plain recorder does");
     } finally {
       TempDirs.deleteQuietly(dir);
     }
   }
 
-  private static ManagedProcess startDesktop(XvfbDisplay display, int lifetimeSeconds) throws Exception {
-    List<String> cmd = JavaLauncher.command(System.getProperty("java.class.path"),
-        List.of("-Djava.awt.headless=false", "-Djdk.gtk.version=3", "-Xmx256m"),
-        OfficeScreen.class.getName(), List.of(String.valueOf(lifetimeSeconds)));
-    ManagedProcess p = ManagedProcess.start("desktop", cmd, display.env(), ProcessLogs.newFile("office-screen"));
+  private static ManagedProcess startDesktop(XvfbDisplay display, int lifetimeSeconds)
+      throws Exception {
+    List<String> cmd =
+        JavaLauncher.command(
+            System.getProperty("java.class.path"),
+            List.of("-Djava.awt.headless=false", "-Djdk.gtk.version=3", "-Xmx256m"),
+            OfficeScreen.class.getName(),
+            List.of(String.valueOf(lifetimeSeconds)));
+    ManagedProcess p =
+        ManagedProcess.start("desktop", cmd, display.env(), ProcessLogs.newFile("office-screen"));
     try {
-      Poll.until("the CRM window on " + display.name(), Duration.ofSeconds(30), Duration.ofMillis(100),
+      Poll.until(
+          "the CRM window on " + display.name(),
+          Duration.ofSeconds(30),
+          Duration.ofMillis(100),
           () -> {
             if (!p.isAlive()) {
               throw new Poll.Abort("the desktop program exited: " + p.logTail(20));
             }
-            return display.run(List.of("xdotool", "search", "--onlyvisible", "--name", OfficeScreen.TITLE)) == 0;
+            return display.run(
+                    List.of("xdotool", "search", "--onlyvisible", "--name", OfficeScreen.TITLE))
+                == 0;
           });
     } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
       p.close();
@@ -271,23 +406,74 @@ public final class OneCallBench {
     @SuppressWarnings("unchecked")
     Map<String, Object> rec = (Map<String, Object>) r.get("recording");
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"setup", setup.get("display") + " @ " + setup.get("fps") + " fps, " + setup.get("codec")
-        + ", call " + setup.get("callSeconds") + " s, recorded " + rec.get("recordedMs") + " ms in " + rec.get("segments")
-        + " segments"});
-    rows.add(new String[] {"call end → READY", r.get("callEndToReadyMs") + " ms  (statuses first seen after end: "
-        + r.get("statusFirstSeenAfterEndMs") + ")"});
-    rows.add(new String[] {"capture format", String.format("%,d bytes/recorded min  (%s kbit/s)",
-        ((Number) cap.get("bytesPerRecordedMinute")).longValue(), cap.get("kbitPerSecond"))});
-    rows.add(new String[] {"encoded video", String.format("%,d bytes/recorded min  (%s kbit/s)",
-        ((Number) vid.get("bytesPerRecordedMinute")).longValue(), vid.get("kbitPerSecond"))});
-    rows.add(new String[] {"client CPU", cpu.get("netSecondsPerRecordedMinute") + " s/recorded min net of idle  (raw "
-        + cpu.get("rawSecondsPerRecordedMinute") + " s/min; idle " + cpu.get("idleCores") + " cores; during call "
-        + cpu.get("duringCallCores") + " cores)"});
-    rows.add(new String[] {"server CPU", srv.get("secondsDuringCallPerRecordedMinute") + " s/recorded min during the call; "
-        + srv.get("secondsCallEndToReady") + " s from call end to READY (encoding)"});
+    rows.add(
+        new String[] {
+          "setup",
+          setup.get("display")
+              + " @ "
+              + setup.get("fps")
+              + " fps, "
+              + setup.get("codec")
+              + ", call "
+              + setup.get("callSeconds")
+              + " s, recorded "
+              + rec.get("recordedMs")
+              + " ms in "
+              + rec.get("segments")
+              + " segments"
+        });
+    rows.add(
+        new String[] {
+          "call end → READY",
+          r.get("callEndToReadyMs")
+              + " ms  (statuses first seen after end: "
+              + r.get("statusFirstSeenAfterEndMs")
+              + ")"
+        });
+    rows.add(
+        new String[] {
+          "capture format",
+          String.format(
+              "%,d bytes/recorded min  (%s kbit/s)",
+              ((Number) cap.get("bytesPerRecordedMinute")).longValue(), cap.get("kbitPerSecond"))
+        });
+    rows.add(
+        new String[] {
+          "encoded video",
+          String.format(
+              "%,d bytes/recorded min  (%s kbit/s)",
+              ((Number) vid.get("bytesPerRecordedMinute")).longValue(), vid.get("kbitPerSecond"))
+        });
+    rows.add(
+        new String[] {
+          "client CPU",
+          cpu.get("netSecondsPerRecordedMinute")
+              + " s/recorded min net of idle  (raw "
+              + cpu.get("rawSecondsPerRecordedMinute")
+              + " s/min; idle "
+              + cpu.get("idleCores")
+              + " cores; during call "
+              + cpu.get("duringCallCores")
+              + " cores)"
+        });
+    rows.add(
+        new String[] {
+          "server CPU",
+          srv.get("secondsDuringCallPerRecordedMinute")
+              + " s/recorded min during the call; "
+              + srv.get("secondsCallEndToReady")
+              + " s from call end to READY (encoding)"
+        });
     if (r.get("x11grab") instanceof Map<?, ?> x) {
-      rows.add(new String[] {"ffmpeg x11grab+VP9", String.format("%,d bytes/min (%s kbit/s), %s CPU s/min", ((Number) x.get("bytesPerRecordedMinute")).longValue(),
-          x.get("kbitPerSecond"), x.get("cpuSecondsPerRecordedMinute"))});
+      rows.add(
+          new String[] {
+            "ffmpeg x11grab+VP9",
+            String.format(
+                "%,d bytes/min (%s kbit/s), %s CPU s/min",
+                ((Number) x.get("bytesPerRecordedMinute")).longValue(),
+                x.get("kbitPerSecond"),
+                x.get("cpuSecondsPerRecordedMinute"))
+          });
     }
     int w = rows.stream().mapToInt(a -> a[0].length()).max().orElse(10);
     System.out.println();

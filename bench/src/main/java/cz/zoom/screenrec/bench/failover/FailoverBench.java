@@ -40,9 +40,9 @@ import java.util.concurrent.TimeoutException;
  * (SIGSTOP), with the default heartbeat settings and a short one, several times each;
  *
  * <p>(b) 2,000 simulated clients ({@link SimulatedClients}: real control connections, real HELLO
- * and heartbeats, the product's backoff policy) on the primary; SIGKILL the primary; time until
- * all are controlled by the secondary, the secondary's peak accepted connections per second, and
- * its heap and CPU meanwhile;
+ * and heartbeats, the product's backoff policy) on the primary; SIGKILL the primary; time until all
+ * are controlled by the secondary, the secondary's peak accepted connections per second, and its
+ * heap and CPU meanwhile;
  *
  * <p>(slowdb) 2,000 simulated clients on one server whose metadata is on a real PostgreSQL; the
  * recordings table is locked by another connection for a while, during which clients reporting a
@@ -50,7 +50,8 @@ import java.util.concurrent.TimeoutException;
  * answer times, side by side with the same run without the lock. See bench/README.md.
  */
 public final class FailoverBench {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String AGENT = "bench-agent";
 
   private String part = "all";
@@ -110,7 +111,8 @@ public final class FailoverBench {
   }
 
   static void usage() {
-    System.out.println("""
+    System.out.println(
+        """
         failover [--part a|b|all|slowdb] [--repeat 5] [--clients 2000] [--short 500/2000] [--mass-heartbeat 3000/10000]
                  [--mass-failure SIGKILL,SIGSTOP] [--mass-repeat 3] [--sim-threads 2] [--out bench/results/failover.json]
                  [--slowdb-clients 2000] [--slowdb-reporters 50] [--lock-seconds 30] [--control-threads N]
@@ -147,10 +149,19 @@ public final class FailoverBench {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("bench", "failover");
     result.put("when", Instant.now().toString());
-    result.put("machine", ordered("cores", Runtime.getRuntime().availableProcessors(),
-        "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
-        "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
-        "openFilesLimit", openFilesLimit(), "loadAverageAtStart", loadAverage()));
+    result.put(
+        "machine",
+        ordered(
+            "cores",
+            Runtime.getRuntime().availableProcessors(),
+            "java",
+            System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+            "os",
+            System.getProperty("os.name") + " " + System.getProperty("os.version"),
+            "openFilesLimit",
+            openFilesLimit(),
+            "loadAverageAtStart",
+            loadAverage()));
     if (part.equals("slowdb")) {
       result.put("slowDatabase", slowDatabase());
     }
@@ -183,12 +194,22 @@ public final class FailoverBench {
     try (XvfbDisplay display = XvfbDisplay.start(640, 480)) {
       for (int[] s : List.of(defaultSetting, shortSetting)) {
         String name = s[0] + "/" + s[1];
-        log("(a) heartbeat " + s[0] + " ms, dead-peer timeout " + s[1] + " ms: starting both servers and a client");
+        log(
+            "(a) heartbeat "
+                + s[0]
+                + " ms, dead-peer timeout "
+                + s[1]
+                + " ms: starting both servers and a client");
         Map<String, Object> bySetting = new LinkedHashMap<>();
         try (Node primary = new Node("cluster-a", "127.0.0.1", s).start();
             Node secondary = new Node("cluster-b", "127.0.0.2", s).start();
-            ClientProcess client = ClientProcess.builder(AGENT).host(primary.controlAddress())
-                .host(secondary.controlAddress()).display(display).arg("--failback-interval", "1").start()) {
+            ClientProcess client =
+                ClientProcess.builder(AGENT)
+                    .host(primary.controlAddress())
+                    .host(secondary.controlAddress())
+                    .display(display)
+                    .arg("--failback-interval", "1")
+                    .start()) {
           awaitOn(primary, secondary, client);
           for (String mode : List.of("SIGKILL", "SIGSTOP")) {
             List<Long> ms = new ArrayList<>();
@@ -203,11 +224,16 @@ public final class FailoverBench {
                 primary.signal("STOP");
                 t0 = System.nanoTime();
               }
-              Poll.until("the secondary lists " + AGENT, Duration.ofSeconds(s[1] / 1000 + 60), Duration.ofMillis(10),
+              Poll.until(
+                  "the secondary lists " + AGENT,
+                  Duration.ofSeconds(s[1] / 1000 + 60),
+                  Duration.ofMillis(10),
                   () -> secondary.server.api().agent(AGENT).isPresent());
               long took = (System.nanoTime() - t0) / 1_000_000;
               ms.add(took);
-              log(String.format("(a) %s %s #%d: on the secondary after %d ms", name, mode, i + 1, took));
+              log(
+                  String.format(
+                      "(a) %s %s #%d: on the secondary after %d ms", name, mode, i + 1, took));
               if (mode.equals("SIGKILL")) {
                 primary.restart();
               } else {
@@ -221,22 +247,31 @@ public final class FailoverBench {
         all.put(name, bySetting);
       }
     }
-    all.put("how", "one real Capture Client (Xvfb) with -host 127.0.0.1:<a> -host 127.0.0.2:<b> --failback-interval 1; "
-        + "the failure is injected at a random point of the heartbeat period; time from the signal (SIGKILL: just before "
-        + "it; SIGSTOP: once kill(1) returned) until the secondary's GET /api/v1/agents, polled every 10 ms, lists the "
-        + "agent. After each run the primary is restarted on the same ports and data (SIGKILL) or continued (SIGCONT) "
-        + "and the client fails back before the next run.");
+    all.put(
+        "how",
+        "one real Capture Client (Xvfb) with -host 127.0.0.1:<a> -host 127.0.0.2:<b> --failback-interval 1; "
+            + "the failure is injected at a random point of the heartbeat period; time from the signal (SIGKILL: just before "
+            + "it; SIGSTOP: once kill(1) returned) until the secondary's GET /api/v1/agents, polled every 10 ms, lists the "
+            + "agent. After each run the primary is restarted on the same ports and data (SIGKILL) or continued (SIGCONT) "
+            + "and the client fails back before the next run.");
     return all;
   }
 
-  /** Waits until the client is back on the primary with heartbeats flowing, and off the secondary. */
-  private static void awaitOn(Node primary, Node secondary, ClientProcess client) throws TimeoutException {
-    Poll.until("the client on the primary", Duration.ofSeconds(120), Duration.ofMillis(50), () -> {
-      if (!client.isAlive()) {
-        throw new Poll.Abort("the client exited: " + client.logTail(30));
-      }
-      return primary.established(AGENT) && secondary.server.api().agent(AGENT).isEmpty();
-    });
+  /**
+   * Waits until the client is back on the primary with heartbeats flowing, and off the secondary.
+   */
+  private static void awaitOn(Node primary, Node secondary, ClientProcess client)
+      throws TimeoutException {
+    Poll.until(
+        "the client on the primary",
+        Duration.ofSeconds(120),
+        Duration.ofMillis(50),
+        () -> {
+          if (!client.isAlive()) {
+            throw new Poll.Abort("the client exited: " + client.logTail(30));
+          }
+          return primary.established(AGENT) && secondary.server.api().agent(AGENT).isEmpty();
+        });
   }
 
   // ---- (b) ------------------------------------------------------------------------------------
@@ -244,31 +279,62 @@ public final class FailoverBench {
   private Map<String, Object> massFailover(String failure) throws Exception {
     long fdLimit = openFilesLimit();
     if (fdLimit > 0 && fdLimit < clients + 1_000L) {
-      throw new IllegalStateException("open files limit " + fdLimit + " is too low for " + clients
-          + " clients (this JVM holds one socket per client, and so does the server): run `ulimit -n "
-          + (clients * 2 + 1_000) + "` first");
+      throw new IllegalStateException(
+          "open files limit "
+              + fdLimit
+              + " is too low for "
+              + clients
+              + " clients (this JVM holds one socket per client, and so does the server): run `ulimit -n "
+              + (clients * 2 + 1_000)
+              + "` first");
     }
-    log("(b) " + clients + " simulated clients, heartbeat " + massSetting[0] + "/" + massSetting[1] + " ms, " + failure);
+    log(
+        "(b) "
+            + clients
+            + " simulated clients, heartbeat "
+            + massSetting[0]
+            + "/"
+            + massSetting[1]
+            + " ms, "
+            + failure);
     Map<String, Object> r = new LinkedHashMap<>();
     try (Node primary = node("cluster-a", "127.0.0.1", massSetting).start();
         Node secondary = node("cluster-b", "127.0.0.2", massSetting).start();
-        SimulatedClients sim = new SimulatedClients(clients, "sim-", List.of(
-            new InetSocketAddress(primary.server.bind(), primary.server.controlPort()),
-            new InetSocketAddress(secondary.server.bind(), secondary.server.controlPort())), simThreads, 7)) {
+        SimulatedClients sim =
+            new SimulatedClients(
+                clients,
+                "sim-",
+                List.of(
+                    new InetSocketAddress(primary.server.bind(), primary.server.controlPort()),
+                    new InetSocketAddress(secondary.server.bind(), secondary.server.controlPort())),
+                simThreads,
+                7)) {
       long startT = System.nanoTime();
       sim.start(Duration.ofMillis(massSetting[0]));
-      Poll.until(clients + " clients welcomed by the primary", Duration.ofMinutes(5), Duration.ofMillis(100),
+      Poll.until(
+          clients + " clients welcomed by the primary",
+          Duration.ofMinutes(5),
+          Duration.ofMillis(100),
           () -> sim.welcomedBy(0) == clients);
       long allOnPrimaryMs = (System.nanoTime() - startT) / 1_000_000;
-      Poll.until("the primary lists " + clients + " agents", Duration.ofMinutes(2), Duration.ofMillis(250),
+      Poll.until(
+          "the primary lists " + clients + " agents",
+          Duration.ofMinutes(2),
+          Duration.ofMillis(250),
           () -> primary.server.api().agents().size() == clients);
-      log("(b) all " + clients + " on the primary after " + allOnPrimaryMs + " ms; letting heartbeats settle");
+      log(
+          "(b) all "
+              + clients
+              + " on the primary after "
+              + allOnPrimaryMs
+              + " ms; letting heartbeats settle");
       pause(Duration.ofSeconds(5));
       long failuresBefore = sim.connectFailures();
       long backoffsBefore = sim.backoffWaits();
 
-      try (ServerSampler sampler = new ServerSampler(secondary.server.pid(), secondary.server.httpUri(),
-          Duration.ofMillis(100))) {
+      try (ServerSampler sampler =
+          new ServerSampler(
+              secondary.server.pid(), secondary.server.httpUri(), Duration.ofMillis(100))) {
         pause(Duration.ofSeconds(3));
         long t0;
         if (failure.equals("SIGKILL")) {
@@ -280,13 +346,20 @@ public final class FailoverBench {
         }
         log("(b) primary " + failure + "; waiting for the secondary to list all " + clients);
         List<long[]> apiCounts = new ArrayList<>();
-        Poll.until("the secondary lists " + clients + " agents", Duration.ofMinutes(10), Duration.ofMillis(250), () -> {
-          int n = secondary.server.api().agents().size();
-          apiCounts.add(new long[] {(System.nanoTime() - t0) / 1_000_000, n});
-          return n == clients;
-        });
+        Poll.until(
+            "the secondary lists " + clients + " agents",
+            Duration.ofMinutes(10),
+            Duration.ofMillis(250),
+            () -> {
+              int n = secondary.server.api().agents().size();
+              apiCounts.add(new long[] {(System.nanoTime() - t0) / 1_000_000, n});
+              return n == clients;
+            });
         long apiAllMs = (System.nanoTime() - t0) / 1_000_000;
-        Poll.until("every simulated client welcomed by the secondary", Duration.ofMinutes(2), Duration.ofMillis(50),
+        Poll.until(
+            "every simulated client welcomed by the secondary",
+            Duration.ofMinutes(2),
+            Duration.ofMillis(50),
             () -> sim.welcomedBy(1) == clients);
         long simAllMs = (sim.lastWelcomeFrom(1) - t0) / 1_000_000;
         pause(Duration.ofSeconds(3));
@@ -304,33 +377,47 @@ public final class FailoverBench {
         r.put("initialConnectAllOnPrimaryMs", allOnPrimaryMs);
         r.put("failureToAllListedBySecondaryApiMs", apiAllMs);
         r.put("failureToLastWelcomeFromSecondaryMs", simAllMs);
-        r.put("secondaryApiCountsMsAfterFailure", apiCounts.stream().map(a -> a[0] + ":" + a[1]).toList());
+        r.put(
+            "secondaryApiCountsMsAfterFailure",
+            apiCounts.stream().map(a -> a[0] + ":" + a[1]).toList());
         r.put("acceptedConnectionsPerSecondPeak", peakPerWindow(connects, 1_000));
         r.put("acceptedConnectionsPerSecondPeakOver100ms", 10 * peakPerWindow(connects, 100));
         r.put("welcomesPerSecondPeak", peakPerWindow(welcomes, 1_000));
         r.put("welcomesPerSecondPeakOver100ms", 10 * peakPerWindow(welcomes, 100));
         r.put("acceptedConnectionsTotalAfterFailure", connects.size());
-        r.put("firstAcceptedMsAfterFailure", connects.isEmpty() ? null : connects.get(0) / 1_000_000);
-        r.put("lastAcceptedMsAfterFailure", connects.isEmpty() ? null : connects.get(connects.size() - 1) / 1_000_000);
-        r.put("firstWelcomeMsAfterFailure", welcomes.isEmpty() ? null : welcomes.get(0) / 1_000_000);
+        r.put(
+            "firstAcceptedMsAfterFailure", connects.isEmpty() ? null : connects.get(0) / 1_000_000);
+        r.put(
+            "lastAcceptedMsAfterFailure",
+            connects.isEmpty() ? null : connects.get(connects.size() - 1) / 1_000_000);
+        r.put(
+            "firstWelcomeMsAfterFailure", welcomes.isEmpty() ? null : welcomes.get(0) / 1_000_000);
         r.put("connectFailuresAfterFailure", sim.connectFailures() - failuresBefore);
         r.put("backoffWaitsAfterFailure", sim.backoffWaits() - backoffsBefore);
         r.put("secondaryHeap", heap(samples, t0, end));
         r.put("secondaryCpu", cpu(samples, t0, end));
-        r.put("how", "SimulatedClients in the bench JVM (Netty, " + simThreads + " event-loop threads, the product's "
-            + "ControlCodec and ReconnectPolicy: next host at once, backoff 1 s x2 up to 60 s, ±20 % jitter, only after a "
-            + "whole round failed). Accepted connections = TCP connects to the secondary completed, as the clients saw "
-            + "them, per sliding 1-s window; welcomes = WELCOMEs received. The secondary's API is polled every 250 ms. "
-            + "Heap = sum of jvm_memory_used_bytes{area=heap} from its /metrics, CPU = utime+stime from /proc/<pid>/stat, "
-            + "both sampled every 100 ms; baseline = the 3 s before the kill. The simulated clients share the machine's "
-            + "cores with the server.");
+        r.put(
+            "how",
+            "SimulatedClients in the bench JVM (Netty, "
+                + simThreads
+                + " event-loop threads, the product's "
+                + "ControlCodec and ReconnectPolicy: next host at once, backoff 1 s x2 up to 60 s, ±20 % jitter, only after a "
+                + "whole round failed). Accepted connections = TCP connects to the secondary completed, as the clients saw "
+                + "them, per sliding 1-s window; welcomes = WELCOMEs received. The secondary's API is polled every 250 ms. "
+                + "Heap = sum of jvm_memory_used_bytes{area=heap} from its /metrics, CPU = utime+stime from /proc/<pid>/stat, "
+                + "both sampled every 100 ms; baseline = the 3 s before the kill. The simulated clients share the machine's "
+                + "cores with the server.");
       }
     }
     return r;
   }
 
   private static List<Long> after(List<SimulatedClients.Event> events, int host, long t0) {
-    return events.stream().filter(e -> e.host() == host && e.nanos() >= t0).map(e -> e.nanos() - t0).sorted().toList();
+    return events.stream()
+        .filter(e -> e.host() == host && e.nanos() >= t0)
+        .map(e -> e.nanos() - t0)
+        .sorted()
+        .toList();
   }
 
   private static int peakPerWindow(List<Long> sortedNanos, long windowMs) {
@@ -347,15 +434,30 @@ public final class FailoverBench {
   }
 
   private static Map<String, Object> heap(List<ServerSampler.Sample> samples, long t0, long end) {
-    List<Long> before = samples.stream().filter(s -> s.nanos() < t0 && s.heapBytes() >= 0)
-        .map(ServerSampler.Sample::heapBytes).toList();
-    List<Long> during = samples.stream().filter(s -> s.nanos() >= t0 && s.nanos() <= end + 3_000_000_000L
-        && s.heapBytes() >= 0).map(ServerSampler.Sample::heapBytes).toList();
-    List<Long> afterAll = samples.stream().filter(s -> s.nanos() > end && s.heapBytes() >= 0)
-        .map(ServerSampler.Sample::heapBytes).toList();
+    List<Long> before =
+        samples.stream()
+            .filter(s -> s.nanos() < t0 && s.heapBytes() >= 0)
+            .map(ServerSampler.Sample::heapBytes)
+            .toList();
+    List<Long> during =
+        samples.stream()
+            .filter(s -> s.nanos() >= t0 && s.nanos() <= end + 3_000_000_000L && s.heapBytes() >= 0)
+            .map(ServerSampler.Sample::heapBytes)
+            .toList();
+    List<Long> afterAll =
+        samples.stream()
+            .filter(s -> s.nanos() > end && s.heapBytes() >= 0)
+            .map(ServerSampler.Sample::heapBytes)
+            .toList();
     return ordered(
-        "baselineMiB", before.isEmpty() ? null : mib(before.stream().mapToLong(Long::longValue).max().orElse(0)),
-        "peakMiB", during.isEmpty() ? null : mib(during.stream().mapToLong(Long::longValue).max().orElse(0)),
+        "baselineMiB",
+            before.isEmpty()
+                ? null
+                : mib(before.stream().mapToLong(Long::longValue).max().orElse(0)),
+        "peakMiB",
+            during.isEmpty()
+                ? null
+                : mib(during.stream().mapToLong(Long::longValue).max().orElse(0)),
         "afterAllConnectedMiB", afterAll.isEmpty() ? null : mib(afterAll.get(afterAll.size() - 1)));
   }
 
@@ -389,13 +491,17 @@ public final class FailoverBench {
     }
     Map<String, Object> m = new LinkedHashMap<>();
     if (baseStart != null && baseEnd != null && baseEnd.nanos() > baseStart.nanos()) {
-      m.put("baselineCores", round3((double) (baseEnd.cpuNanos() - baseStart.cpuNanos())
-          / (baseEnd.nanos() - baseStart.nanos())));
+      m.put(
+          "baselineCores",
+          round3(
+              (double) (baseEnd.cpuNanos() - baseStart.cpuNanos())
+                  / (baseEnd.nanos() - baseStart.nanos())));
     }
     if (first != null && atEnd != null && atEnd.nanos() > first.nanos()) {
       m.put("cpuSecondsFailureToAllConnected", round2((atEnd.cpuNanos() - first.cpuNanos()) / 1e9));
-      m.put("averageCoresFailureToAllConnected", round3((double) (atEnd.cpuNanos() - first.cpuNanos())
-          / (atEnd.nanos() - first.nanos())));
+      m.put(
+          "averageCoresFailureToAllConnected",
+          round3((double) (atEnd.cpuNanos() - first.cpuNanos()) / (atEnd.nanos() - first.nanos())));
     }
     m.put("peakCores500ms", round3(peak));
     return m;
@@ -406,8 +512,12 @@ public final class FailoverBench {
   private Map<String, Object> slowDatabase() throws Exception {
     long fdLimit = openFilesLimit();
     if (fdLimit > 0 && fdLimit < slowClients + slowReporters + 1_000L) {
-      throw new IllegalStateException("open files limit " + fdLimit + " is too low: run `ulimit -n "
-          + (slowClients * 2 + 1_000) + "` first");
+      throw new IllegalStateException(
+          "open files limit "
+              + fdLimit
+              + " is too low: run `ulimit -n "
+              + (slowClients * 2 + 1_000)
+              + "` first");
     }
     Map<String, Object> all = new LinkedHashMap<>();
     try (PostgresServer pg = PostgresServer.start()) {
@@ -415,36 +525,64 @@ public final class FailoverBench {
         all.put(lock ? "recordingsLocked" : "noLock", slowDatabaseRun(pg, lock));
       }
     }
-    all.put("how", "one server (separate JVM, metadata on a throwaway PostgreSQL" + (controlThreads == null ? ""
-        : ", --control-threads " + controlThreads) + (serverClasspath == null ? "" : ", server from --server-classpath")
-        + "), " + defaultSetting[0] + "/" + defaultSetting[1] + " ms heartbeats; SimulatedClients connect spread over "
-        + "one heartbeat interval and settle for 5 s. Then (recordingsLocked) another connection takes LOCK TABLE "
-        + "recordings IN ACCESS EXCLUSIVE MODE and holds it for the window, and the reporters (more simulated clients, "
-        + "each HELLO reporting a recording in progress, which the server looks up in the recordings table) connect "
-        + "spread over 500 ms; noLock does the same without the lock. Heartbeat answer time = arrival of the "
-        + "HEARTBEAT_ACK minus its echoed clientTime (same machine clock), over the window. A session is kept when the "
-        + "client had no further WELCOME (no reconnect) from the start of the window until one dead-peer timeout "
-        + "after its end. waitingForLockMidWindow: statements of the server's database waiting for a lock in "
-        + "pg_stat_activity halfway through the window.");
+    all.put(
+        "how",
+        "one server (separate JVM, metadata on a throwaway PostgreSQL"
+            + (controlThreads == null ? "" : ", --control-threads " + controlThreads)
+            + (serverClasspath == null ? "" : ", server from --server-classpath")
+            + "), "
+            + defaultSetting[0]
+            + "/"
+            + defaultSetting[1]
+            + " ms heartbeats; SimulatedClients connect spread over "
+            + "one heartbeat interval and settle for 5 s. Then (recordingsLocked) another connection takes LOCK TABLE "
+            + "recordings IN ACCESS EXCLUSIVE MODE and holds it for the window, and the reporters (more simulated clients, "
+            + "each HELLO reporting a recording in progress, which the server looks up in the recordings table) connect "
+            + "spread over 500 ms; noLock does the same without the lock. Heartbeat answer time = arrival of the "
+            + "HEARTBEAT_ACK minus its echoed clientTime (same machine clock), over the window. A session is kept when the "
+            + "client had no further WELCOME (no reconnect) from the start of the window until one dead-peer timeout "
+            + "after its end. waitingForLockMidWindow: statements of the server's database waiting for a lock in "
+            + "pg_stat_activity halfway through the window.");
     return all;
   }
 
   private Map<String, Object> slowDatabaseRun(PostgresServer pg, boolean lock) throws Exception {
     String url = pg.jdbcUrl(pg.createDatabase());
     String name = lock ? "recordings locked" : "no lock";
-    log("(slowdb) " + name + ": one server on PostgreSQL, " + slowClients + " clients, " + slowReporters
-        + " reporting a recording, window " + lockSeconds + " s");
+    log(
+        "(slowdb) "
+            + name
+            + ": one server on PostgreSQL, "
+            + slowClients
+            + " clients, "
+            + slowReporters
+            + " reporting a recording, window "
+            + lockSeconds
+            + " s");
     Map<String, Object> r = new LinkedHashMap<>();
     Node node = node("cluster-a", "127.0.0.1", defaultSetting);
     node.database = url;
     node.dbUser = pg.user();
     try (Node server = node.start();
-        SimulatedClients sim = new SimulatedClients(slowClients, "sim-", List.of(
-            new InetSocketAddress(server.server.bind(), server.server.controlPort())), simThreads, 7);
-        SimulatedClients reporters = new SimulatedClients(slowReporters, "rep-", List.of(
-            new InetSocketAddress(server.server.bind(), server.server.controlPort())), 1, 11)) {
+        SimulatedClients sim =
+            new SimulatedClients(
+                slowClients,
+                "sim-",
+                List.of(new InetSocketAddress(server.server.bind(), server.server.controlPort())),
+                simThreads,
+                7);
+        SimulatedClients reporters =
+            new SimulatedClients(
+                slowReporters,
+                "rep-",
+                List.of(new InetSocketAddress(server.server.bind(), server.server.controlPort())),
+                1,
+                11)) {
       sim.start(Duration.ofMillis(defaultSetting[0]));
-      Poll.until(slowClients + " clients welcomed", Duration.ofMinutes(5), Duration.ofMillis(100),
+      Poll.until(
+          slowClients + " clients welcomed",
+          Duration.ofMinutes(5),
+          Duration.ofMillis(100),
           () -> sim.welcomedBy(0) == slowClients);
       pause(Duration.ofSeconds(5));
       int[] before = sim.welcomeCounts();
@@ -468,7 +606,10 @@ public final class FailoverBench {
         locker.commit();
         locker.close();
       }
-      Poll.until("every reporter welcomed", Duration.ofMinutes(5), Duration.ofMillis(50),
+      Poll.until(
+          "every reporter welcomed",
+          Duration.ofMinutes(5),
+          Duration.ofMillis(50),
           () -> reporters.welcomedBy(0) == slowReporters);
       long reportersInMs = (System.nanoTime() - t1) / 1_000_000;
       // a client that went unanswered in the window notices within one dead-peer timeout after it
@@ -480,8 +621,12 @@ public final class FailoverBench {
           kept++;
         }
       }
-      List<Long> rtts = sim.answers().stream().filter(a -> a.nanos() >= t0 && a.nanos() <= t1)
-          .map(SimulatedClients.Answer::roundTripMs).sorted().toList();
+      List<Long> rtts =
+          sim.answers().stream()
+              .filter(a -> a.nanos() >= t0 && a.nanos() <= t1)
+              .map(SimulatedClients.Answer::roundTripMs)
+              .sorted()
+              .toList();
       r.put("clients", slowClients);
       r.put("reporters", slowReporters);
       r.put("windowSeconds", lockSeconds);
@@ -491,9 +636,22 @@ public final class FailoverBench {
       r.put("sessionsLost", slowClients - kept);
       r.put("disconnectsDuringAndAfterWindow", sim.sessionsLost() - lostBefore);
       r.put("heartbeatAnswersInWindow", rtts.size());
-      r.put("heartbeatAnswersExpectedInWindow", (long) slowClients * lockSeconds * 1000 / defaultSetting[0]);
-      r.put("heartbeatAnswerMs", rtts.isEmpty() ? null : ordered("p50", pct(rtts, 0.50), "p99", pct(rtts, 0.99),
-          "p999", pct(rtts, 0.999), "max", rtts.get(rtts.size() - 1)));
+      r.put(
+          "heartbeatAnswersExpectedInWindow",
+          (long) slowClients * lockSeconds * 1000 / defaultSetting[0]);
+      r.put(
+          "heartbeatAnswerMs",
+          rtts.isEmpty()
+              ? null
+              : ordered(
+                  "p50",
+                  pct(rtts, 0.50),
+                  "p99",
+                  pct(rtts, 0.99),
+                  "p999",
+                  pct(rtts, 0.999),
+                  "max",
+                  rtts.get(rtts.size() - 1)));
       r.put("reportersAllWelcomedMsAfterWindow", reportersInMs);
       r.put("reporterErrors", reporters.errors());
       log("(slowdb) " + name + ": " + r);
@@ -508,14 +666,18 @@ public final class FailoverBench {
   private static int waitingForLock(String url, PostgresServer pg) throws SQLException {
     try (Connection c = DriverManager.getConnection(url, pg.user(), pg.password());
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity"
-            + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE wait_event_type = 'Lock' AND datname = current_database()")) {
       rs.next();
       return rs.getInt(1);
     }
   }
 
-  /** A node of the build under test, or of --server-classpath's, with --control-threads if given. */
+  /**
+   * A node of the build under test, or of --server-classpath's, with --control-threads if given.
+   */
   private Node node(String clusterId, String bind, int[] setting) {
     Node n = new Node(clusterId, bind, setting);
     n.classpath = serverClasspath;
@@ -527,7 +689,9 @@ public final class FailoverBench {
 
   // ---- servers ----------------------------------------------------------------------------------
 
-  /** One cluster's server: own address, data directory and cluster id; can be restarted in place. */
+  /**
+   * One cluster's server: own address, data directory and cluster id; can be restarted in place.
+   */
   private static final class Node implements AutoCloseable {
     final String clusterId;
     final String bind;
@@ -556,8 +720,14 @@ public final class FailoverBench {
     }
 
     private ServerProcess.Builder builder() {
-      ServerProcess.Builder b = ServerProcess.builder().bind(bind).clusterId(clusterId).apiToken(token).dataDir(dataDir)
-          .heartbeatIntervalMs(setting[0]).deadPeerTimeoutMs(setting[1]);
+      ServerProcess.Builder b =
+          ServerProcess.builder()
+              .bind(bind)
+              .clusterId(clusterId)
+              .apiToken(token)
+              .dataDir(dataDir)
+              .heartbeatIntervalMs(setting[0])
+              .deadPeerTimeoutMs(setting[1]);
       if (database != null) {
         b.database(database, dbUser, "");
       }
@@ -588,7 +758,10 @@ public final class FailoverBench {
 
     void signal(String name) {
       try {
-        Process p = new ProcessBuilder("sh", "-c", "kill -" + name + " " + server.pid()).inheritIO().start();
+        Process p =
+            new ProcessBuilder("sh", "-c", "kill -" + name + " " + server.pid())
+                .inheritIO()
+                .start();
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
           throw new IllegalStateException("kill -" + name + " " + server.pid() + " failed");
         }
@@ -623,16 +796,24 @@ public final class FailoverBench {
     Object d = result.get("detection");
     if (d instanceof Map<?, ?> det) {
       System.out.println("(a) primary death → secondary controls the client (ms)");
-      System.out.printf("%-16s %-8s %8s %8s %8s %8s  %s%n", "heartbeat/dead", "failure", "median", "max", "min", "runs",
-          "all");
+      System.out.printf(
+          "%-16s %-8s %8s %8s %8s %8s  %s%n",
+          "heartbeat/dead", "failure", "median", "max", "min", "runs", "all");
       for (Map.Entry<?, ?> e : det.entrySet()) {
         if (!(e.getValue() instanceof Map<?, ?> modes)) {
           continue;
         }
         for (Map.Entry<?, ?> m : modes.entrySet()) {
           Map<String, Object> s = (Map<String, Object>) m.getValue();
-          System.out.printf("%-16s %-8s %8s %8s %8s %8s  %s%n", e.getKey(), m.getKey(), s.get("medianMs"), s.get("maxMs"),
-              s.get("minMs"), s.get("runs"), s.get("allMs"));
+          System.out.printf(
+              "%-16s %-8s %8s %8s %8s %8s  %s%n",
+              e.getKey(),
+              m.getKey(),
+              s.get("medianMs"),
+              s.get("maxMs"),
+              s.get("minMs"),
+              s.get("runs"),
+              s.get("allMs"));
         }
       }
       System.out.println();
@@ -640,9 +821,22 @@ public final class FailoverBench {
     Object b = result.get("massFailover");
     if (b instanceof Map<?, ?> byFailure) {
       String row = "%-8s %-6s %9s %9s %13s %9s %9s %9s %9s %8s %8s %8s%n";
-      System.out.println("(b) simulated clients on the primary, which fails; the secondary takes them (ms after the failure)");
-      System.out.printf(row, "failure", "run", "allInAPI", "lastWelc", "accepts", "acc/s1s", "acc/s.1s", "welc/s1s",
-          "heapMiB", "heapPk", "cpuPk", "cpuSec");
+      System.out.println(
+          "(b) simulated clients on the primary, which fails; the secondary takes them (ms after the failure)");
+      System.out.printf(
+          row,
+          "failure",
+          "run",
+          "allInAPI",
+          "lastWelc",
+          "accepts",
+          "acc/s1s",
+          "acc/s.1s",
+          "welc/s1s",
+          "heapMiB",
+          "heapPk",
+          "cpuPk",
+          "cpuSec");
       for (Map.Entry<?, ?> e : byFailure.entrySet()) {
         Map<String, Object> f = (Map<String, Object>) e.getValue();
         List<Map<String, Object>> runs = (List<Map<String, Object>>) f.get("runs");
@@ -650,17 +844,26 @@ public final class FailoverBench {
           Map<String, Object> r = runs.get(i);
           Map<String, Object> heap = (Map<String, Object>) r.get("secondaryHeap");
           Map<String, Object> cpu = (Map<String, Object>) r.get("secondaryCpu");
-          System.out.printf(row, e.getKey(), "#" + (i + 1) + "/" + r.get("clients"),
-              r.get("failureToAllListedBySecondaryApiMs"), r.get("failureToLastWelcomeFromSecondaryMs"),
+          System.out.printf(
+              row,
+              e.getKey(),
+              "#" + (i + 1) + "/" + r.get("clients"),
+              r.get("failureToAllListedBySecondaryApiMs"),
+              r.get("failureToLastWelcomeFromSecondaryMs"),
               r.get("firstAcceptedMsAfterFailure") + "-" + r.get("lastAcceptedMsAfterFailure"),
-              r.get("acceptedConnectionsPerSecondPeak"), r.get("acceptedConnectionsPerSecondPeakOver100ms"),
-              r.get("welcomesPerSecondPeak"), heap.get("baselineMiB"), heap.get("peakMiB"), cpu.get("peakCores500ms"),
+              r.get("acceptedConnectionsPerSecondPeak"),
+              r.get("acceptedConnectionsPerSecondPeakOver100ms"),
+              r.get("welcomesPerSecondPeak"),
+              heap.get("baselineMiB"),
+              heap.get("peakMiB"),
+              cpu.get("peakCores500ms"),
               cpu.get("cpuSecondsFailureToAllConnected"));
         }
         System.out.println("  median: " + f.get("median"));
       }
-      System.out.println("  acc/s1s, welc/s1s: peak per sliding 1-s window; acc/s.1s: peak per 100-ms window x 10;"
-          + " cpuPk: secondary's peak cores over 500 ms; cpuSec: its CPU seconds from the failure to all connected");
+      System.out.println(
+          "  acc/s1s, welc/s1s: peak per sliding 1-s window; acc/s.1s: peak per 100-ms window x 10;"
+              + " cpuPk: secondary's peak cores over 500 ms; cpuSec: its CPU seconds from the failure to all connected");
     }
   }
 
@@ -668,14 +871,34 @@ public final class FailoverBench {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> medians(List<Map<String, Object>> runs) {
     Map<String, Object> m = new LinkedHashMap<>();
-    for (String k : List.of("failureToAllListedBySecondaryApiMs", "failureToLastWelcomeFromSecondaryMs",
-        "acceptedConnectionsPerSecondPeak", "acceptedConnectionsPerSecondPeakOver100ms", "welcomesPerSecondPeak")) {
+    for (String k :
+        List.of(
+            "failureToAllListedBySecondaryApiMs",
+            "failureToLastWelcomeFromSecondaryMs",
+            "acceptedConnectionsPerSecondPeak",
+            "acceptedConnectionsPerSecondPeakOver100ms",
+            "welcomesPerSecondPeak")) {
       m.put(k, median(runs.stream().map(r -> ((Number) r.get(k)).doubleValue()).toList()));
     }
-    m.put("secondaryHeapPeakMiB", median(runs.stream()
-        .map(r -> ((Number) ((Map<String, Object>) r.get("secondaryHeap")).get("peakMiB")).doubleValue()).toList()));
-    m.put("secondaryPeakCores500ms", median(runs.stream()
-        .map(r -> ((Number) ((Map<String, Object>) r.get("secondaryCpu")).get("peakCores500ms")).doubleValue()).toList()));
+    m.put(
+        "secondaryHeapPeakMiB",
+        median(
+            runs.stream()
+                .map(
+                    r ->
+                        ((Number) ((Map<String, Object>) r.get("secondaryHeap")).get("peakMiB"))
+                            .doubleValue())
+                .toList()));
+    m.put(
+        "secondaryPeakCores500ms",
+        median(
+            runs.stream()
+                .map(
+                    r ->
+                        ((Number)
+                                ((Map<String, Object>) r.get("secondaryCpu")).get("peakCores500ms"))
+                            .doubleValue())
+                .toList()));
     return m;
   }
 
@@ -688,13 +911,25 @@ public final class FailoverBench {
   private static Map<String, Object> stats(List<Long> ms) {
     List<Long> sorted = ms.stream().sorted().toList();
     int n = sorted.size();
-    double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
-    return ordered("runs", n, "medianMs", median, "maxMs", sorted.get(n - 1), "minMs", sorted.get(0), "allMs", ms);
+    double median =
+        n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+    return ordered(
+        "runs",
+        n,
+        "medianMs",
+        median,
+        "maxMs",
+        sorted.get(n - 1),
+        "minMs",
+        sorted.get(0),
+        "allMs",
+        ms);
   }
 
   private static long openFilesLimit() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/limits"), StandardCharsets.US_ASCII)) {
+      for (String line :
+          Files.readAllLines(Path.of("/proc/self/limits"), StandardCharsets.US_ASCII)) {
         if (line.startsWith("Max open files")) {
           String v = line.substring("Max open files".length()).trim().split("\\s+")[0];
           return v.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(v);

@@ -38,12 +38,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Thousands of Capture Clients in one process, for the fail-over figures: each is a real control
- * connection (Netty, the product's {@link ControlCodec}) that sends HELLO, heartbeats at the interval
- * WELCOME gives, drops a server that stays silent for the dead-peer timeout (reader idle, as the
- * real client does), and moves through its host list as docs/protocol.md section 14 says: the
- * next host at once after a failure, and the product's {@link ReconnectPolicy} (1 s doubling to
- * 60 s, ±20 % jitter) only after a whole round failed. They never record: START and other
- * commands get {@code ACK ok:false}.
+ * connection (Netty, the product's {@link ControlCodec}) that sends HELLO, heartbeats at the
+ * interval WELCOME gives, drops a server that stays silent for the dead-peer timeout (reader idle,
+ * as the real client does), and moves through its host list as docs/protocol.md section 14 says:
+ * the next host at once after a failure, and the product's {@link ReconnectPolicy} (1 s doubling to
+ * 60 s, ±20 % jitter) only after a whole round failed. They never record: START and other commands
+ * get {@code ACK ok:false}.
  */
 final class SimulatedClients implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
@@ -52,7 +52,10 @@ final class SimulatedClients implements AutoCloseable {
   /** One event, for per-second rates: when (nanoTime) and at which host index. */
   record Event(long nanos, int host) {}
 
-  /** One HEARTBEAT_ACK: when it arrived (nanoTime) and how long after its HEARTBEAT (ms, wall clock). */
+  /**
+   * One HEARTBEAT_ACK: when it arrived (nanoTime) and how long after its HEARTBEAT (ms, wall
+   * clock).
+   */
   record Answer(long nanos, long roundTripMs) {}
 
   private final List<InetSocketAddress> hosts;
@@ -69,17 +72,30 @@ final class SimulatedClients implements AutoCloseable {
   private final AtomicLong errors = new AtomicLong();
   private volatile boolean closing;
 
-  SimulatedClients(int count, String agentPrefix, List<InetSocketAddress> hosts, int eventLoopThreads, long seed) {
+  SimulatedClients(
+      int count,
+      String agentPrefix,
+      List<InetSocketAddress> hosts,
+      int eventLoopThreads,
+      long seed) {
     this.hosts = List.copyOf(hosts);
     this.group = new NioEventLoopGroup(eventLoopThreads);
-    this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
-        .option(ChannelOption.TCP_NODELAY, true);
+    this.bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
+            .option(ChannelOption.TCP_NODELAY, true);
     this.clients = new Sim[count];
     for (int i = 0; i < count; i++) {
       // the product's policy and numbers; a seeded random per client keeps runs comparable
-      ReconnectPolicy policy = new ReconnectPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2,
-          Duration.ofSeconds(30), new Random(seed + i));
+      ReconnectPolicy policy =
+          new ReconnectPolicy(
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(60),
+              0.2,
+              Duration.ofSeconds(30),
+              new Random(seed + i));
       clients[i] = new Sim(String.format("%s%05d", agentPrefix, i), policy);
     }
   }
@@ -109,7 +125,9 @@ final class SimulatedClients implements AutoCloseable {
     reportRecording = true;
   }
 
-  /** How many WELCOMEs each client has had so far (a client that lost its session has more later). */
+  /**
+   * How many WELCOMEs each client has had so far (a client that lost its session has more later).
+   */
   int[] welcomeCounts() {
     int[] n = new int[clients.length];
     for (int i = 0; i < clients.length; i++) {
@@ -180,7 +198,10 @@ final class SimulatedClients implements AutoCloseable {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10_000);
   }
 
-  /** One simulated client. Its fields are touched only on its channel's event loop, or read racily for counts. */
+  /**
+   * One simulated client. Its fields are touched only on its channel's event loop, or read racily
+   * for counts.
+   */
   private final class Sim {
     final String agent;
     final ReconnectPolicy policy;
@@ -207,32 +228,58 @@ final class SimulatedClients implements AutoCloseable {
       }
       host = hostIndex;
       welcomed = false;
-      ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-        @Override
-        protected void initChannel(SocketChannel ch) {
-          ControlCodec.install(ch.pipeline());
-          ch.pipeline().addLast(new Handler(Sim.this));
-        }
-      }).connect(hosts.get(hostIndex));
-      f.addListener(done -> {
-        if (!done.isSuccess()) {
-          connectFailures.incrementAndGet();
-          next(false, Duration.ZERO);
-          return;
-        }
-        Channel ch = f.channel();
-        channel = ch;
-        connects.add(new Event(System.nanoTime(), hostIndex));
-        ActiveRecording active = reportRecording ? new ActiveRecording(UUID.randomUUID().toString(),
-            "bench-call-" + agent, System.currentTimeMillis(), 0) : null;
-        ch.writeAndFlush(new Hello(Limits.PROTOCOL_VERSION, agent, "bench-sim", "bench",
-            List.of(new Screen(0, 0, 0, 1920, 1080)), active, System.currentTimeMillis(), hostIndex, List.of()));
-        helloTimeout = ch.eventLoop().schedule(() -> {
-          if (!welcomed) {
-            ch.close();
-          }
-        }, HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      });
+      ChannelFuture f =
+          bootstrap
+              .clone()
+              .handler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ControlCodec.install(ch.pipeline());
+                      ch.pipeline().addLast(new Handler(Sim.this));
+                    }
+                  })
+              .connect(hosts.get(hostIndex));
+      f.addListener(
+          done -> {
+            if (!done.isSuccess()) {
+              connectFailures.incrementAndGet();
+              next(false, Duration.ZERO);
+              return;
+            }
+            Channel ch = f.channel();
+            channel = ch;
+            connects.add(new Event(System.nanoTime(), hostIndex));
+            ActiveRecording active =
+                reportRecording
+                    ? new ActiveRecording(
+                        UUID.randomUUID().toString(),
+                        "bench-call-" + agent,
+                        System.currentTimeMillis(),
+                        0)
+                    : null;
+            ch.writeAndFlush(
+                new Hello(
+                    Limits.PROTOCOL_VERSION,
+                    agent,
+                    "bench-sim",
+                    "bench",
+                    List.of(new Screen(0, 0, 0, 1920, 1080)),
+                    active,
+                    System.currentTimeMillis(),
+                    hostIndex,
+                    List.of()));
+            helloTimeout =
+                ch.eventLoop()
+                    .schedule(
+                        () -> {
+                          if (!welcomed) {
+                            ch.close();
+                          }
+                        },
+                        HELLO_TIMEOUT.toMillis(),
+                        TimeUnit.MILLISECONDS);
+          });
     }
 
     void onWelcome(Channel ch, Welcome w) {
@@ -246,10 +293,16 @@ final class SimulatedClients implements AutoCloseable {
       helloTimeout.cancel(false);
       long interval = w.heartbeatIntervalMs();
       // as the real client: a server silent for the dead-peer timeout is left (reader idle)
-      ch.pipeline().addFirst("deadPeer", new IdleStateHandler(w.deadPeerTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
-      ticker = ch.eventLoop().scheduleAtFixedRate(
-          () -> ch.writeAndFlush(new Heartbeat(++seq, System.currentTimeMillis(), 0, 0)),
-          interval, interval, TimeUnit.MILLISECONDS);
+      ch.pipeline()
+          .addFirst(
+              "deadPeer", new IdleStateHandler(w.deadPeerTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
+      ticker =
+          ch.eventLoop()
+              .scheduleAtFixedRate(
+                  () -> ch.writeAndFlush(new Heartbeat(++seq, System.currentTimeMillis(), 0, 0)),
+                  interval,
+                  interval,
+                  TimeUnit.MILLISECONDS);
     }
 
     void onClosed() {
@@ -271,7 +324,9 @@ final class SimulatedClients implements AutoCloseable {
       }
     }
 
-    /** docs/protocol.md section 14: the next host at once; back off only after a whole failed round. */
+    /**
+     * docs/protocol.md section 14: the next host at once; back off only after a whole failed round.
+     */
     private void next(boolean sessionEnded, Duration uptime) {
       if (closing) {
         return;

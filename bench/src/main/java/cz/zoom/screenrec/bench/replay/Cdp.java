@@ -46,26 +46,47 @@ final class Cdp implements AutoCloseable {
 
   static Cdp launch() throws Exception {
     Path profile = Files.createTempDirectory("screenrec-bench-chromium-");
-    Process p = new ProcessBuilder(CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=1400,1000", "--remote-debugging-port=0",
-        "--user-data-dir=" + profile, "about:blank")
-        .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1400,1000",
+                "--remote-debugging-port=0",
+                "--user-data-dir=" + profile,
+                "about:blank")
+            .redirectErrorStream(true)
+            .redirectOutput(profile.resolve("chromium.log").toFile())
+            .start();
     try {
       Path portFile = profile.resolve("DevToolsActivePort");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (!Files.isRegularFile(portFile) || Files.readAllLines(portFile).isEmpty()) {
         if (System.nanoTime() > deadline || !p.isAlive()) {
-          throw new IllegalStateException("chromium did not open its DevTools port: "
-              + Files.readString(profile.resolve("chromium.log")));
+          throw new IllegalStateException(
+              "chromium did not open its DevTools port: "
+                  + Files.readString(profile.resolve("chromium.log")));
         }
         Thread.onSpinWait();
-        TimeUnit.MILLISECONDS.sleep(20); // waiting for another process to write a file; nothing to poll on
+        TimeUnit.MILLISECONDS.sleep(
+            20); // waiting for another process to write a file; nothing to poll on
       }
       int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
       HttpClient http = HttpClient.newHttpClient();
-      JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
-          .build(), HttpResponse.BodyHandlers.ofString()).body());
+      JsonNode targets =
+          JSON.readTree(
+              http.send(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
       String ws = null;
       for (JsonNode t : targets) {
         if ("page".equals(t.path("type").asText())) {
@@ -77,7 +98,8 @@ final class Cdp implements AutoCloseable {
         throw new IllegalStateException("no page target in " + targets);
       }
       Listener listener = new Listener();
-      WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(ws), listener).get(10, TimeUnit.SECONDS);
+      WebSocket socket =
+          http.newWebSocketBuilder().buildAsync(URI.create(ws), listener).get(10, TimeUnit.SECONDS);
       Cdp cdp = new Cdp(p, profile, socket);
       listener.cdp = cdp;
       cdp.call("Page.enable", JSON.createObjectNode());
@@ -107,10 +129,19 @@ final class Cdp implements AutoCloseable {
     call("Page.navigate", JSON.createObjectNode().put("url", url));
   }
 
-  /** Evaluates an expression (awaiting a promise) as if the user had just clicked; returns its JSON value. */
+  /**
+   * Evaluates an expression (awaiting a promise) as if the user had just clicked; returns its JSON
+   * value.
+   */
   JsonNode eval(String expression) throws Exception {
-    JsonNode r = call("Runtime.evaluate", JSON.createObjectNode().put("expression", expression)
-        .put("awaitPromise", true).put("returnByValue", true).put("userGesture", true));
+    JsonNode r =
+        call(
+            "Runtime.evaluate",
+            JSON.createObjectNode()
+                .put("expression", expression)
+                .put("awaitPromise", true)
+                .put("returnByValue", true)
+                .put("userGesture", true));
     if (r.has("exceptionDetails")) {
       throw new IllegalStateException("script failed: " + r.get("exceptionDetails"));
     }

@@ -29,11 +29,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Replay figures: time from clicking play to the first frame for a long call in the replay UI
  * (headless Chromium over the DevTools protocol), and export time per recorded minute. The call is
- * synthesised cheaply but through the real control protocol, MUS, encoder and audio API
- * ({@link SyntheticCall}); see bench/README.md.
+ * synthesised cheaply but through the real control protocol, MUS, encoder and audio API ({@link
+ * SyntheticCall}); see bench/README.md.
  */
 public final class ReplayBench {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   int minutes = 30;
   int fps = 1;
@@ -51,7 +52,8 @@ public final class ReplayBench {
         case "--codec" -> b.codec = args[++i];
         case "--out" -> b.out = Path.of(args[++i]);
         case "-h", "--help" -> {
-          System.out.println("""
+          System.out.println(
+              """
               usage: ReplayBench [--minutes 30] [--fps 1] [--runs 5] [--codec vp9|h264|av1]
                                  [--out bench/results/replay.json]""");
           return;
@@ -60,8 +62,10 @@ public final class ReplayBench {
       }
     }
     if (b.out == null) {
-      b.out = Files.isDirectory(Path.of("bench", "results")) ? Path.of("bench", "results", "replay.json")
-          : Path.of("replay.json");
+      b.out =
+          Files.isDirectory(Path.of("bench", "results"))
+              ? Path.of("bench", "results", "replay.json")
+              : Path.of("replay.json");
     }
     b.run();
     System.exit(0);
@@ -70,37 +74,62 @@ public final class ReplayBench {
   void run() throws Exception {
     String load0 = loadAverage();
     String password = "bench-" + UUID.randomUUID();
-    ServerProcess.Builder sb = ServerProcess.builder().fps(fps).arg("--admin-password", password)
-        .startTimeout(Duration.ofMinutes(2));
+    ServerProcess.Builder sb =
+        ServerProcess.builder()
+            .fps(fps)
+            .arg("--admin-password", password)
+            .startTimeout(Duration.ofMinutes(2));
     if (codec != null) {
       sb.videoCodec(codec);
     }
-    ObjectNode result = JSON.createObjectNode().put("bench", "replay").put("when", Instant.now().toString());
+    ObjectNode result =
+        JSON.createObjectNode().put("bench", "replay").put("when", Instant.now().toString());
     try (ServerProcess server = sb.start()) {
       long durationMs = minutes * 60_000L;
-      System.out.printf("synthesising a %d-minute call at %d fps through the control protocol and MUS...%n", minutes, fps);
-      SyntheticCall.Made call = SyntheticCall.record(server, "bench-agent", "bench-call-" + UUID.randomUUID(), durationMs,
-          fps, 10_000);
+      System.out.printf(
+          "synthesising a %d-minute call at %d fps through the control protocol and MUS...%n",
+          minutes, fps);
+      SyntheticCall.Made call =
+          SyntheticCall.record(
+              server, "bench-agent", "bench-call-" + UUID.randomUUID(), durationMs, fps, 10_000);
       byte[] wav = SyntheticCall.audio(durationMs);
       long a0 = System.nanoTime();
-      ScreenRecApi.Response put = server.api().sendBytes("PUT", server.api().resolve("api/v1/calls/" + call.callId()
-              + "/audio?startedAt=" + call.startedAt() + "&format=wav"),
-          HttpRequest.BodyPublishers.ofByteArray(wav), server.apiToken(), Map.of("Content-Type", "audio/wav"));
+      ScreenRecApi.Response put =
+          server
+              .api()
+              .sendBytes(
+                  "PUT",
+                  server
+                      .api()
+                      .resolve(
+                          "api/v1/calls/"
+                              + call.callId()
+                              + "/audio?startedAt="
+                              + call.startedAt()
+                              + "&format=wav"),
+                  HttpRequest.BodyPublishers.ofByteArray(wav),
+                  server.apiToken(),
+                  Map.of("Content-Type", "audio/wav"));
       double audioPutMs = (System.nanoTime() - a0) / 1e6;
       if (put.status() != 201) {
         throw new IllegalStateException("audio refused: " + put);
       }
-      System.out.printf("call ready: %d segments, video %d bytes; measuring the UI (%d runs)...%n", call.segments(),
-          call.videoBytes(), runs);
+      System.out.printf(
+          "call ready: %d segments, video %d bytes; measuring the UI (%d runs)...%n",
+          call.segments(), call.videoBytes(), runs);
 
       List<ObjectNode> ui = new ArrayList<>();
       try (Cdp browser = Cdp.launch()) {
         String base = server.httpUri().toString().replaceAll("/$", "");
         browser.navigate(base + "/replay/login");
         browser.until("document.readyState === 'complete'", Duration.ofSeconds(30));
-        JsonNode login = browser.eval("fetch('/replay/api/login', {method: 'POST', headers: {'Content-Type': "
-            + "'application/json'}, body: JSON.stringify({username: 'admin', password: '" + password + "'})})"
-            + ".then(r => r.status)");
+        JsonNode login =
+            browser.eval(
+                "fetch('/replay/api/login', {method: 'POST', headers: {'Content-Type': "
+                    + "'application/json'}, body: JSON.stringify({username: 'admin', password: '"
+                    + password
+                    + "'})})"
+                    + ".then(r => r.status)");
         if (login.asInt() != 200) {
           throw new IllegalStateException("login answered " + login);
         }
@@ -111,16 +140,39 @@ public final class ReplayBench {
       }
 
       ObjectNode export = measureExport(server, password, call);
-      result.set("machine", JSON.valueToTree(Map.of("cores", Runtime.getRuntime().availableProcessors(),
-          "java", ManagementFactory.getRuntimeMXBean().getVmName() + " " + System.getProperty("java.version"),
-          "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
-          "chromium", Path.of(Cdp.CHROMIUM).getFileName().toString(), "loadAverageAtStart", load0, "loadAverageAtEnd", loadAverage())));
+      result.set(
+          "machine",
+          JSON.valueToTree(
+              Map.of(
+                  "cores",
+                  Runtime.getRuntime().availableProcessors(),
+                  "java",
+                  ManagementFactory.getRuntimeMXBean().getVmName()
+                      + " "
+                      + System.getProperty("java.version"),
+                  "os",
+                  System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                  "chromium",
+                  Path.of(Cdp.CHROMIUM).getFileName().toString(),
+                  "loadAverageAtStart",
+                  load0,
+                  "loadAverageAtEnd",
+                  loadAverage())));
       ObjectNode setup = result.putObject("call");
-      setup.put("minutes", minutes).put("fps", fps).put("screen", SyntheticCall.WIDTH + "x" + SyntheticCall.HEIGHT)
-          .put("content", "a 240x240 block moving every 5 s on a plain background; audio 8 kHz PCM WAV with a beep every 5 s")
-          .put("segments", call.segments()).put("segmentBytes", call.segmentBytes()).put("videoBytes", call.videoBytes())
-          .put("audioWavBytes", wav.length).put("synthesiseMs", round(call.synthesiseMs()))
-          .put("uploadMs", round(call.uploadMs())).put("lastSegmentToReadyMs", round(call.endToReadyMs()))
+      setup
+          .put("minutes", minutes)
+          .put("fps", fps)
+          .put("screen", SyntheticCall.WIDTH + "x" + SyntheticCall.HEIGHT)
+          .put(
+              "content",
+              "a 240x240 block moving every 5 s on a plain background; audio 8 kHz PCM WAV with a beep every 5 s")
+          .put("segments", call.segments())
+          .put("segmentBytes", call.segmentBytes())
+          .put("videoBytes", call.videoBytes())
+          .put("audioWavBytes", wav.length)
+          .put("synthesiseMs", round(call.synthesiseMs()))
+          .put("uploadMs", round(call.uploadMs()))
+          .put("lastSegmentToReadyMs", round(call.endToReadyMs()))
           .put("audioPutMs", round(audioPutMs));
       ArrayNode runsNode = result.putArray("uiRuns");
       ui.forEach(runsNode::add);
@@ -139,23 +191,30 @@ public final class ReplayBench {
 
   /**
    * One fresh opening of the call page: navigation until the page has the call and its media
-   * elements, then a click on play until the screen video presents its first frame, then a seek
-   * to the middle until the frame there is presented.
+   * elements, then a click on play until the screen video presents its first frame, then a seek to
+   * the middle until the frame there is presented.
    */
   ObjectNode measureUi(Cdp b, String url, SyntheticCall.Made call) throws Exception {
     // from a blank page, so the wait below cannot see the previous call page
     b.navigate("about:blank");
     b.until("location.href === 'about:blank'", Duration.ofSeconds(30));
     b.navigate(url);
-    b.until("location.href.indexOf('/replay/calls/') > 0 && document.body && document.body.dataset.ready === 'true' "
-        + "&& !!window.replay", Duration.ofSeconds(60));
+    b.until(
+        "location.href.indexOf('/replay/calls/') > 0 && document.body && document.body.dataset.ready === 'true' "
+            + "&& !!window.replay",
+        Duration.ofSeconds(60));
     // measured by the page itself from the start of its navigation
     double openMs = b.eval("window.replay.readyAtMs").asDouble();
-    // what kept a slow opening waiting (a resource, or the page's own requests queued behind others)
-    JsonNode slow = b.eval("JSON.stringify([...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]"
-        + ".filter(e => e.duration > 1000).map(e => ({name: e.name.replace(location.origin, ''), start: Math.round(e.startTime),"
-        + " duration: Math.round(e.duration), waiting: Math.round((e.requestStart || e.startTime) - e.startTime)}))) ");
-    JsonNode play = b.eval("""
+    // what kept a slow opening waiting (a resource, or the page's own requests queued behind
+    // others)
+    JsonNode slow =
+        b.eval(
+            "JSON.stringify([...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]"
+                + ".filter(e => e.duration > 1000).map(e => ({name: e.name.replace(location.origin, ''), start: Math.round(e.startTime),"
+                + " duration: Math.round(e.duration), waiting: Math.round((e.requestStart || e.startTime) - e.startTime)}))) ");
+    JsonNode play =
+        b.eval(
+            """
         new Promise((resolve) => {
           const v = document.querySelector('video.screen-video');
           const start = performance.now();
@@ -180,14 +239,17 @@ public final class ReplayBench {
         })""");
     b.eval("window.replay.pause(), true");
     long mid = call.startedAt() + call.durationMs() / 2;
-    JsonNode seek = b.eval("""
+    JsonNode seek =
+        b.eval(
+            """
         new Promise((resolve) => {
           const v = document.querySelector('video.screen-video');
           const start = performance.now();
           v.requestVideoFrameCallback((now, meta) => resolve({frame: now - start, media: meta.mediaTime}));
           window.replay.seek(%d);
           setTimeout(() => resolve({timeout: true}), 30000);
-        })""".formatted(mid));
+        })"""
+                .formatted(mid));
     ObjectNode r = JSON.createObjectNode();
     r.put("openToReadyMs", round(openMs));
     if (!slow.asText("[]").equals("[]")) {
@@ -205,28 +267,50 @@ public final class ReplayBench {
     return r;
   }
 
-  ObjectNode measureExport(ServerProcess server, String password, SyntheticCall.Made call) throws Exception {
+  ObjectNode measureExport(ServerProcess server, String password, SyntheticCall.Made call)
+      throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     URI base = server.httpUri();
-    HttpResponse<String> login = http.send(HttpRequest.newBuilder(base.resolve("/replay/api/login"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + password + "\"}"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    String cookie = login.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("SR_SESSION="))
-        .map(c -> c.split(";", 2)[0]).findFirst().orElseThrow();
+    HttpResponse<String> login =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/replay/api/login"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"admin\",\"password\":\"" + password + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    String cookie =
+        login.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("SR_SESSION="))
+            .map(c -> c.split(";", 2)[0])
+            .findFirst()
+            .orElseThrow();
     String csrf = JSON.readTree(login.body()).path("csrfToken").asText();
     long t0 = System.nanoTime();
-    HttpResponse<String> started = http.send(HttpRequest.newBuilder(base.resolve("/replay/api/calls/" + call.callId() + "/export"))
-        .header("Cookie", cookie).header("X-CSRF-Token", csrf).POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> started =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/replay/api/calls/" + call.callId() + "/export"))
+                .header("Cookie", cookie)
+                .header("X-CSRF-Token", csrf)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (started.statusCode() != 202) {
-      throw new IllegalStateException("export refused: " + started.statusCode() + " " + started.body());
+      throw new IllegalStateException(
+          "export refused: " + started.statusCode() + " " + started.body());
     }
     String id = JSON.readTree(started.body()).path("exportId").asText();
     JsonNode status;
     while (true) {
-      status = JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve("/replay/api/exports/" + id))
-          .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString()).body());
+      status =
+          JSON.readTree(
+              http.send(
+                      HttpRequest.newBuilder(base.resolve("/replay/api/exports/" + id))
+                          .header("Cookie", cookie)
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
       String state = status.path("state").asText();
       if (state.equals("DONE") || state.equals("FAILED")) {
         break;
@@ -234,17 +318,26 @@ public final class ReplayBench {
       TimeUnit.MILLISECONDS.sleep(50);
     }
     double ms = (System.nanoTime() - t0) / 1e6;
-    ObjectNode r = JSON.createObjectNode().put("state", status.path("state").asText()).put("totalMs", round(ms))
-        .put("msPerRecordedMinute", round(ms / (call.durationMs() / 60_000.0)));
+    ObjectNode r =
+        JSON.createObjectNode()
+            .put("state", status.path("state").asText())
+            .put("totalMs", round(ms))
+            .put("msPerRecordedMinute", round(ms / (call.durationMs() / 60_000.0)));
     if ("DONE".equals(status.path("state").asText())) {
       Path file = Files.createTempFile("screenrec-bench-export-", ".bin");
       try {
-        HttpResponse<Path> f = http.send(HttpRequest.newBuilder(base.resolve("/replay/api/exports/" + id + "/file"))
-            .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofFile(file));
+        HttpResponse<Path> f =
+            http.send(
+                HttpRequest.newBuilder(base.resolve("/replay/api/exports/" + id + "/file"))
+                    .header("Cookie", cookie)
+                    .build(),
+                HttpResponse.BodyHandlers.ofFile(file));
         r.put("bytes", Files.size(f.body()));
         r.put("contentType", f.headers().firstValue("Content-Type").orElse(""));
         VideoProbe.Info info = VideoProbe.probe(file);
-        r.put("durationMs", info.durationMs()).put("videoCodec", info.codecName()).put("container", info.formatName());
+        r.put("durationMs", info.durationMs())
+            .put("videoCodec", info.codecName())
+            .put("container", info.formatName());
       } finally {
         Files.deleteIfExists(file);
       }
@@ -262,8 +355,10 @@ public final class ReplayBench {
     s.put("firstRun", runs.get(0).path(field).asDouble());
     List<Double> rest = runs.stream().skip(1).map(r -> r.path(field).asDouble()).sorted().toList();
     if (!rest.isEmpty()) {
-      DoubleSummaryStatistics st = rest.stream().mapToDouble(Double::doubleValue).summaryStatistics();
-      s.put("laterMedian", round(rest.get(rest.size() / 2))).put("laterMin", round(st.getMin()))
+      DoubleSummaryStatistics st =
+          rest.stream().mapToDouble(Double::doubleValue).summaryStatistics();
+      s.put("laterMedian", round(rest.get(rest.size() / 2)))
+          .put("laterMin", round(st.getMin()))
           .put("laterMax", round(st.getMax()));
     }
     return s;
@@ -274,20 +369,41 @@ public final class ReplayBench {
     ObjectNode c = (ObjectNode) r.get("call");
     ObjectNode e = (ObjectNode) r.get("export");
     System.out.println();
-    System.out.printf("replay of a %d-minute call (%s, %d fps, %d segments, video %.1f MB)%n", minutes, c.get("screen").asText(),
-        fps, c.get("segments").asInt(), c.get("videoBytes").asLong() / 1e6);
-    System.out.printf("  %-38s %10s %14s %10s %10s%n", "", "first run", "later median", "min", "max");
-    for (String k : List.of("openToReadyMs", "playToFirstFrameMs", "playToMovingMs", "seekToFrameMs")) {
+    System.out.printf(
+        "replay of a %d-minute call (%s, %d fps, %d segments, video %.1f MB)%n",
+        minutes,
+        c.get("screen").asText(),
+        fps,
+        c.get("segments").asInt(),
+        c.get("videoBytes").asLong() / 1e6);
+    System.out.printf(
+        "  %-38s %10s %14s %10s %10s%n", "", "first run", "later median", "min", "max");
+    for (String k :
+        List.of("openToReadyMs", "playToFirstFrameMs", "playToMovingMs", "seekToFrameMs")) {
       JsonNode x = s.get(k);
-      System.out.printf("  %-38s %10.0f %14.0f %10.0f %10.0f%n", k, x.path("firstRun").asDouble(), x.path("laterMedian").asDouble(),
-          x.path("laterMin").asDouble(), x.path("laterMax").asDouble());
+      System.out.printf(
+          "  %-38s %10.0f %14.0f %10.0f %10.0f%n",
+          k,
+          x.path("firstRun").asDouble(),
+          x.path("laterMedian").asDouble(),
+          x.path("laterMin").asDouble(),
+          x.path("laterMax").asDouble());
     }
-    System.out.printf("  %-38s %s in %.1f s = %.0f ms per recorded minute (%s, %.1f MB)%n", "export", e.path("state").asText(),
-        e.path("totalMs").asDouble() / 1000, e.path("msPerRecordedMinute").asDouble(), e.path("contentType").asText(),
+    System.out.printf(
+        "  %-38s %s in %.1f s = %.0f ms per recorded minute (%s, %.1f MB)%n",
+        "export",
+        e.path("state").asText(),
+        e.path("totalMs").asDouble() / 1000,
+        e.path("msPerRecordedMinute").asDouble(),
+        e.path("contentType").asText(),
         e.path("bytes").asLong() / 1e6);
-    System.out.printf("  %-38s synthesise %.1f s, upload %.1f s, last segment to READY %.1f s, audio PUT %.1f s%n",
-        "making the call", c.get("synthesiseMs").asDouble() / 1000, c.get("uploadMs").asDouble() / 1000,
-        c.get("lastSegmentToReadyMs").asDouble() / 1000, c.get("audioPutMs").asDouble() / 1000);
+    System.out.printf(
+        "  %-38s synthesise %.1f s, upload %.1f s, last segment to READY %.1f s, audio PUT %.1f s%n",
+        "making the call",
+        c.get("synthesiseMs").asDouble() / 1000,
+        c.get("uploadMs").asDouble() / 1000,
+        c.get("lastSegmentToReadyMs").asDouble() / 1000,
+        c.get("audioPutMs").asDouble() / 1000);
   }
 
   private static double round(double v) {
@@ -296,8 +412,12 @@ public final class ReplayBench {
 
   private static String loadAverage() {
     try {
-      return Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).trim().split(" ", 4)[0] + " "
-          + Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[1] + " "
+      return Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII)
+              .trim()
+              .split(" ", 4)[0]
+          + " "
+          + Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[1]
+          + " "
           + Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[2];
     } catch (IOException | RuntimeException e) {
       return "unknown";

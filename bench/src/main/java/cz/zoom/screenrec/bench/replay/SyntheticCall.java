@@ -37,49 +37,94 @@ final class SyntheticCall {
   static final int CHANGE_EVERY_MS = 5_000;
   static final int BLOCK = 240;
 
-  record Made(String callId, String recordingId, long startedAt, long durationMs, int segments, long segmentBytes,
-      double synthesiseMs, double uploadMs, double endToReadyMs, long videoBytes) {}
+  record Made(
+      String callId,
+      String recordingId,
+      long startedAt,
+      long durationMs,
+      int segments,
+      long segmentBytes,
+      double synthesiseMs,
+      double uploadMs,
+      double endToReadyMs,
+      long videoBytes) {}
 
   private SyntheticCall() {}
 
-  /** Records a call of {@code durationMs} handed in at once (its end lies in the future, which the server accepts). */
-  static Made record(ServerProcess server, String agent, String callId, long durationMs, int fps, long segmentMs)
+  /**
+   * Records a call of {@code durationMs} handed in at once (its end lies in the future, which the
+   * server accepts).
+   */
+  static Made record(
+      ServerProcess server, String agent, String callId, long durationMs, int fps, long segmentMs)
       throws Exception {
     ScreenRecApi api = server.api();
     try (RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort())) {
       Object lock = new Object();
-      ObjectNode hello = ScreenRecApi.JSON.createObjectNode().put("type", "HELLO").put("protocolVersion", 1)
-          .put("agent", agent).put("machine", "bench").put("clientVersion", "0.1.0")
-          .put("clientTime", System.currentTimeMillis());
-      hello.putArray("screens").addObject().put("id", 0).put("x", 0).put("y", 0).put("width", WIDTH).put("height", HEIGHT);
+      ObjectNode hello =
+          ScreenRecApi.JSON
+              .createObjectNode()
+              .put("type", "HELLO")
+              .put("protocolVersion", 1)
+              .put("agent", agent)
+              .put("machine", "bench")
+              .put("clientVersion", "0.1.0")
+              .put("clientTime", System.currentTimeMillis());
+      hello
+          .putArray("screens")
+          .addObject()
+          .put("id", 0)
+          .put("x", 0)
+          .put("y", 0)
+          .put("width", WIDTH)
+          .put("height", HEIGHT);
       c.sendJson(hello.toString());
       JsonNode welcome = c.readFrame(Duration.ofSeconds(30));
       if (welcome == null || !"WELCOME".equals(welcome.path("type").asText())) {
         throw new IllegalStateException("expected WELCOME, got " + welcome);
       }
       AtomicInteger seq = new AtomicInteger();
-      ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bench-heartbeat");
-        t.setDaemon(true);
-        return t;
-      });
-      beat.scheduleAtFixedRate(() -> {
-        synchronized (lock) {
-          try {
-            c.sendJson(ScreenRecApi.JSON.createObjectNode().put("type", "HEARTBEAT").put("seq", seq.incrementAndGet())
-                .put("clientTime", System.currentTimeMillis()).put("clockOffsetMs", 0).put("roundTripMs", 1).toString());
-          } catch (RuntimeException ignored) {
-            // closing
-          }
-        }
-      }, 0, welcome.path("heartbeatIntervalMs").asLong(3000), TimeUnit.MILLISECONDS);
+      ScheduledExecutorService beat =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "bench-heartbeat");
+                t.setDaemon(true);
+                return t;
+              });
+      beat.scheduleAtFixedRate(
+          () -> {
+            synchronized (lock) {
+              try {
+                c.sendJson(
+                    ScreenRecApi.JSON
+                        .createObjectNode()
+                        .put("type", "HEARTBEAT")
+                        .put("seq", seq.incrementAndGet())
+                        .put("clientTime", System.currentTimeMillis())
+                        .put("clockOffsetMs", 0)
+                        .put("roundTripMs", 1)
+                        .toString());
+              } catch (RuntimeException ignored) {
+                // closing
+              }
+            }
+          },
+          0,
+          welcome.path("heartbeatIntervalMs").asLong(3000),
+          TimeUnit.MILLISECONDS);
       try {
-        CompletableFuture<ScreenRecApi.Call> started = CompletableFuture.supplyAsync(() -> api.startCall(callId, agent));
+        CompletableFuture<ScreenRecApi.Call> started =
+            CompletableFuture.supplyAsync(() -> api.startCall(callId, agent));
         JsonNode start = await(c, "START");
         long t0 = System.currentTimeMillis();
         synchronized (lock) {
-          c.sendJson(ScreenRecApi.JSON.createObjectNode().put("type", "ACK").put("seq", start.path("seq").asLong())
-              .put("ok", true).toString());
+          c.sendJson(
+              ScreenRecApi.JSON
+                  .createObjectNode()
+                  .put("type", "ACK")
+                  .put("seq", start.path("seq").asLong())
+                  .put("ok", true)
+                  .toString());
         }
         String recordingId = start.path("recordingId").asText();
         String uploadUrl = start.path("uploadUrl").asText();
@@ -93,11 +138,23 @@ final class SyntheticCall {
         api.endCall(callId);
         JsonNode stop = await(c, "STOP");
         synchronized (lock) {
-          c.sendJson(ScreenRecApi.JSON.createObjectNode().put("type", "ACK").put("seq", stop.path("seq").asLong())
-              .put("ok", true).toString());
-          c.sendJson(ScreenRecApi.JSON.createObjectNode().put("type", "RECORDING_STOPPED").put("recordingId", recordingId)
-              .put("segmentCount", segments.size()).put("startedAt", t0).put("endedAt", t0 + durationMs)
-              .put("reason", "stopped by server").toString());
+          c.sendJson(
+              ScreenRecApi.JSON
+                  .createObjectNode()
+                  .put("type", "ACK")
+                  .put("seq", stop.path("seq").asLong())
+                  .put("ok", true)
+                  .toString());
+          c.sendJson(
+              ScreenRecApi.JSON
+                  .createObjectNode()
+                  .put("type", "RECORDING_STOPPED")
+                  .put("recordingId", recordingId)
+                  .put("segmentCount", segments.size())
+                  .put("startedAt", t0)
+                  .put("endedAt", t0 + durationMs)
+                  .put("reason", "stopped by server")
+                  .toString());
         }
         long u0 = System.nanoTime();
         long bytes = 0;
@@ -105,11 +162,14 @@ final class SyntheticCall {
           byte[] body = segments.get(i);
           bytes += body.length;
           Map<String, String> h = new LinkedHashMap<>();
-          h.put("X-Segment-Sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
+          h.put(
+              "X-Segment-Sha256",
+              HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
           if (i == segments.size() - 1) {
             h.put("X-Segment-Final", "true");
           }
-          ScreenRecApi.Response r = api.putSegment(uploadUrl, recordingId, String.valueOf(i), body, token, h);
+          ScreenRecApi.Response r =
+              api.putSegment(uploadUrl, recordingId, String.valueOf(i), body, token, h);
           if (r.status() / 100 != 2) {
             throw new IllegalStateException("segment " + i + " refused: " + r);
           }
@@ -117,8 +177,17 @@ final class SyntheticCall {
         long uploaded = System.nanoTime();
         ScreenRecApi.Recording ready = api.awaitReady(recordingId, Duration.ofMinutes(30));
         double readyMs = (System.nanoTime() - uploaded) / 1e6;
-        return new Made(callId, recordingId, t0, durationMs, segments.size(), bytes, synthMs, (uploaded - u0) / 1e6,
-            readyMs, ready.video() == null || ready.video().bytes() == null ? -1 : ready.video().bytes());
+        return new Made(
+            callId,
+            recordingId,
+            t0,
+            durationMs,
+            segments.size(),
+            bytes,
+            synthMs,
+            (uploaded - u0) / 1e6,
+            readyMs,
+            ready.video() == null || ready.video().bytes() == null ? -1 : ready.video().bytes());
       } finally {
         beat.shutdownNow();
       }
@@ -141,8 +210,8 @@ final class SyntheticCall {
   }
 
   /** One frame per 1/fps; a block moves and changes colour every CHANGE_EVERY_MS. */
-  static java.util.List<byte[]> segments(String recordingId, long t0, long durationMs, int fps, long segmentMs)
-      throws IOException {
+  static java.util.List<byte[]> segments(
+      String recordingId, long t0, long durationMs, int fps, long segmentMs) throws IOException {
     java.util.List<byte[]> out = new java.util.ArrayList<>();
     int[] px = new int[WIDTH * HEIGHT];
     Arrays.fill(px, 0xF4F6F9);
@@ -154,7 +223,9 @@ final class SyntheticCall {
     for (long from = 0; from < durationMs; from += segmentMs, index++) {
       long to = Math.min(durationMs, from + segmentMs);
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      SegmentWriter w = new SegmentWriter(bytes, new SegmentHeader(recordingId, index, t0 + from, java.util.List.of(screen)));
+      SegmentWriter w =
+          new SegmentWriter(
+              bytes, new SegmentHeader(recordingId, index, t0 + from, java.util.List.of(screen)));
       for (long t = from; t < to; t += frameMs) {
         int step = (int) (t / CHANGE_EVERY_MS);
         int[] dirty = new int[0];
@@ -167,7 +238,10 @@ final class SyntheticCall {
             fill(px, lastRect, 0xF4F6F9);
           }
           fill(px, rect, rgb);
-          dirty = lastRect == null ? rect : new int[] {lastRect[0], lastRect[1], BLOCK, BLOCK, x, y, BLOCK, BLOCK};
+          dirty =
+              lastRect == null
+                  ? rect
+                  : new int[] {lastRect[0], lastRect[1], BLOCK, BLOCK, x, y, BLOCK, BLOCK};
           lastRect = rect;
           lastStep = step;
         }
@@ -192,14 +266,21 @@ final class SyntheticCall {
     int samples = (int) (durationMs * rate / 1000);
     ByteBuffer b = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
     b.put("RIFF".getBytes()).putInt(36 + samples * 2).put("WAVE".getBytes());
-    b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate).putInt(rate * 2)
-        .putShort((short) 2).putShort((short) 16);
+    b.put("fmt ".getBytes())
+        .putInt(16)
+        .putShort((short) 1)
+        .putShort((short) 1)
+        .putInt(rate)
+        .putInt(rate * 2)
+        .putShort((short) 2)
+        .putShort((short) 16);
     b.put("data".getBytes()).putInt(samples * 2);
     int beep = rate / 10;
     int every = CHANGE_EVERY_MS * rate / 1000;
     for (int i = 0; i < samples; i++) {
       int inCycle = i % every;
-      short s = inCycle < beep ? (short) (12_000 * Math.sin(2 * Math.PI * 1000 * inCycle / rate)) : 0;
+      short s =
+          inCycle < beep ? (short) (12_000 * Math.sin(2 * Math.PI * 1000 * inCycle / rate)) : 0;
       b.putShort(s);
     }
     return b.array();

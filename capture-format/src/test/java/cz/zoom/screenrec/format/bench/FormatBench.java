@@ -16,10 +16,11 @@ import java.util.Locale;
 
 /**
  * Micro harness, not a test: writes each workload's frames at 1920x1080 and reports bytes and
- * thread CPU per frame for writing and reading. Run with
- * {@code mvn -q -o test-compile -pl capture-format} then
- * {@code java -cp capture-format/target/classes:capture-format/target/test-classes cz.zoom.screenrec.format.bench.FormatBench [frames] [dirty]}.
- * The first (key) frame is reported apart; per-frame figures are over the delta frames.
+ * thread CPU per frame for writing and reading. Run with {@code mvn -q -o test-compile -pl
+ * capture-format} then {@code java -cp
+ * capture-format/target/classes:capture-format/target/test-classes
+ * cz.zoom.screenrec.format.bench.FormatBench [frames] [dirty]}. The first (key) frame is reported
+ * apart; per-frame figures are over the delta frames.
  */
 public final class FormatBench {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -27,19 +28,38 @@ public final class FormatBench {
   public static void main(String[] args) throws Exception {
     int frames = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     boolean dirty = args.length > 1 && args[1].equals("dirty");
-    List<Workloads.Workload> all = List.of(Workloads.staticScreen(), Workloads.typing(), Workloads.scrolling(),
-        Workloads.fullChange());
+    List<Workloads.Workload> all =
+        List.of(
+            Workloads.staticScreen(),
+            Workloads.typing(),
+            Workloads.scrolling(),
+            Workloads.fullChange());
     // Warm up the JIT on every workload, then measure.
     for (Workloads.Workload w : all) {
       run(w, Math.min(frames, 20), dirty);
     }
-    System.out.printf(Locale.ROOT, "%-12s %8s %10s %12s %12s %10s %10s%n", "workload", "frames", "key bytes",
-        "bytes/frame", "write ms/fr", "read ms/fr", "key ms");
+    System.out.printf(
+        Locale.ROOT,
+        "%-12s %8s %10s %12s %12s %10s %10s%n",
+        "workload",
+        "frames",
+        "key bytes",
+        "bytes/frame",
+        "write ms/fr",
+        "read ms/fr",
+        "key ms");
     for (Workloads.Workload w : all) {
       Result r = run(w, frames, dirty);
-      System.out.printf(Locale.ROOT, "%-12s %8d %10d %12.0f %12.3f %10.3f %10.2f%n", w.name(), frames, r.keyBytes,
-          r.deltaBytes / (double) (frames - 1), r.writeNanos / 1e6 / (frames - 1),
-          r.readNanos / 1e6 / (frames - 1), r.keyNanos / 1e6);
+      System.out.printf(
+          Locale.ROOT,
+          "%-12s %8d %10d %12.0f %12.3f %10.3f %10.2f%n",
+          w.name(),
+          frames,
+          r.keyBytes,
+          r.deltaBytes / (double) (frames - 1),
+          r.writeNanos / 1e6 / (frames - 1),
+          r.readNanos / 1e6 / (frames - 1),
+          r.keyNanos / 1e6);
     }
   }
 
@@ -97,7 +117,8 @@ public final class FormatBench {
           if (i % 10 == 0 || i == frames - 1) {
             long p = THREADS.getCurrentThreadCpuTime();
             if (!Arrays.equals(f.rgb(), checks.get(c++))) {
-              throw new AssertionError(w.name() + ": frame " + i + " does not decode to what was written");
+              throw new AssertionError(
+                  w.name() + ": frame " + i + " does not decode to what was written");
             }
             t0 += THREADS.getCurrentThreadCpuTime() - p;
           }

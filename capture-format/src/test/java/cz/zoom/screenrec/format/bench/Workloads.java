@@ -9,8 +9,8 @@ import java.awt.image.DataBufferInt;
 import java.util.Random;
 
 /**
- * Synthetic 1920x1080 screens for the capture-format harness: an office form that is typed into,
- * a long text page that scrolls, and full-screen moving content. Rendered with Java2D (antialiased
+ * Synthetic 1920x1080 screens for the capture-format harness: an office form that is typed into, a
+ * long text page that scrolls, and full-screen moving content. Rendered with Java2D (antialiased
  * text, flat UI colours) so that compression sees what a real desktop looks like.
  */
 final class Workloads {
@@ -21,7 +21,9 @@ final class Workloads {
   interface Workload {
     String name();
 
-    /** Fills rgb with frame i; returns the dirty rectangles as x,y,w,h quadruples (null = unknown). */
+    /**
+     * Fills rgb with frame i; returns the dirty rectangles as x,y,w,h quadruples (null = unknown).
+     */
     int[] frame(int i, int[] rgb);
   }
 
@@ -43,7 +45,8 @@ final class Workloads {
   }
 
   static Workload typing() {
-    String text = "Customer reports that the invoice for March was charged twice; refund requested. ";
+    String text =
+        "Customer reports that the invoice for March was charged twice; refund requested. ";
     BufferedImage img = office("");
     Graphics2D g = graphics(img);
     return new Workload() {
@@ -78,9 +81,11 @@ final class Workloads {
     g.setColor(new Color(0x22, 0x22, 0x22));
     g.setFont(new Font(Font.SERIF, Font.PLAIN, 16));
     Random rnd = new Random(7);
-    String[] words = ("the of and to in is that for it as was with be by on not he this are or his from at "
-        + "which but have an they you were her she there been one all we their has would when if so no "
-        + "contract customer invoice payment account support ticket refund escalation policy").split(" ");
+    String[] words =
+        ("the of and to in is that for it as was with be by on not he this are or his from at "
+                + "which but have an they you were her she there been one all we their has would when if so no "
+                + "contract customer invoice payment account support ticket refund escalation policy")
+            .split(" ");
     for (int y = 140; y < pageHeight; y += 22) {
       StringBuilder line = new StringBuilder();
       while (line.length() < 150) {
@@ -125,7 +130,10 @@ final class Workloads {
         // Moving plasma with sensor-like noise in the low bits: video, the lossless worst case.
         for (int y = 0; y < H; y++) {
           for (int x = 0; x < W; x++) {
-            int v = sin[(x * 2 + i * 16) & 1023] + sin[(y * 3 + i * 8) & 1023] + sin[((x + y) + i * 24) & 1023];
+            int v =
+                sin[(x * 2 + i * 16) & 1023]
+                    + sin[(y * 3 + i * 8) & 1023]
+                    + sin[((x + y) + i * 24) & 1023];
             int r = sin[(v + i * 4) & 1023];
             int gr = sin[(v * 2 + 256) & 1023];
             int b = sin[(v * 3 + 512) & 1023];
@@ -166,7 +174,9 @@ final class Workloads {
     for (int k = 0; k < 30; k++) {
       g.drawString("Case 2024-1177" + (10 + k) + "  open  " + (k % 7 + 1) + "d", 20, 130 + k * 30);
     }
-    String[] labels = {"Customer", "Account no.", "Phone", "E-mail", "Product", "Priority", "Status"};
+    String[] labels = {
+      "Customer", "Account no.", "Phone", "E-mail", "Product", "Priority", "Status"
+    };
     for (int k = 0; k < labels.length; k++) {
       g.setColor(new Color(0x44, 0x44, 0x44));
       g.drawString(labels[k], 420, 150 + k * 50);
@@ -185,7 +195,16 @@ final class Workloads {
       g.setColor(r % 2 == 0 ? Color.WHITE : new Color(0xF7, 0xF9, 0xFC));
       g.fillRect(420, 640 + r * 30, 1400, 30);
       g.setColor(new Color(0x33, 0x33, 0x33));
-      g.drawString("2024-03-" + (10 + r) + "   Invoice " + (4400 + r * 17) + "   " + (r * 37 % 500) + ".00 EUR   paid", 430, 660 + r * 30);
+      g.drawString(
+          "2024-03-"
+              + (10 + r)
+              + "   Invoice "
+              + (4400 + r * 17)
+              + "   "
+              + (r * 37 % 500)
+              + ".00 EUR   paid",
+          430,
+          660 + r * 30);
     }
     g.setColor(new Color(0x2B, 0x57, 0x9A));
     g.fillRoundRect(1600, 130, 200, 40, 8, 8);
@@ -196,7 +215,8 @@ final class Workloads {
 
   private static Graphics2D graphics(BufferedImage img) {
     Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     return g;
   }

@@ -8,9 +8,8 @@ import java.util.function.BiConsumer;
 
 /**
  * What captures a recording's screen: the desktop's own {@link Recorder}, or in service mode a
- * session's capture process over IPC. It captures at most one recording at a time and knows
- * nothing of servers; who owns the recording is decided above it. Its futures may complete on any
- * thread.
+ * session's capture process over IPC. It captures at most one recording at a time and knows nothing
+ * of servers; who owns the recording is decided above it. Its futures may complete on any thread.
  */
 public interface CaptureBackend {
 

@@ -17,18 +17,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The capture loop of one recording: each tick captures every selected screen and appends what
- * changed to the current segment, cutting a new segment when it is due. A screen the source
- * reports unchanged (X11 DAMAGE) adds nothing to the segment unless a key frame is due: the
- * decoder shows the newest frame until the next one, and the segment's end time says how long.
- * Confined to the recorder's capture thread, except for the volatile fields read by
- * {@link Recorder#active()}.
+ * changed to the current segment, cutting a new segment when it is due. A screen the source reports
+ * unchanged (X11 DAMAGE) adds nothing to the segment unless a key frame is due: the decoder shows
+ * the newest frame until the next one, and the segment's end time says how long. Confined to the
+ * recorder's capture thread, except for the volatile fields read by {@link Recorder#active()}.
  */
 final class CaptureRun {
   private static final Logger log = LoggerFactory.getLogger(CaptureRun.class);
+
   /**
    * How often a screen is fetched whole and every tile compared even without reported damage: a
-   * missed change (an overlay that bypasses DAMAGE) shows for at most this long. On an idle
-   * 1080p screen it costs one 8 MB shared-memory copy and compare, a few ms, every 10 s.
+   * missed change (an overlay that bypasses DAMAGE) shows for at most this long. On an idle 1080p
+   * screen it costs one 8 MB shared-memory copy and compare, a few ms, every 10 s.
    */
   static final long REFRESH_MS = 10_000;
 
@@ -50,8 +50,13 @@ final class CaptureRun {
   private boolean layoutChanged;
   private boolean failureLogged;
 
-  CaptureRun(RecordingSpec spec, CaptureSettings settings, ScreenSource source, SegmentSink sink,
-      List<ScreenLayout> screens, long startedAt) {
+  CaptureRun(
+      RecordingSpec spec,
+      CaptureSettings settings,
+      ScreenSource source,
+      SegmentSink sink,
+      List<ScreenLayout> screens,
+      long startedAt) {
     this.spec = spec;
     this.settings = settings;
     this.source = source;
@@ -70,9 +75,9 @@ final class CaptureRun {
   }
 
   /**
-   * Takes new settings (capture thread only). Frame rate and key frame interval apply from the
-   * next frame, segment duration to the segment being written; a new scale or monitor selection
-   * changes the segment's layout, so the current segment is cut at the next tick.
+   * Takes new settings (capture thread only). Frame rate and key frame interval apply from the next
+   * frame, segment duration to the segment being written; a new scale or monitor selection changes
+   * the segment's layout, so the current segment is cut at the next tick.
    */
   void apply(CaptureSettings next) {
     CaptureSettings before = settings;
@@ -88,9 +93,15 @@ final class CaptureRun {
       layoutChanged = true;
       scaledBuffers.clear();
     }
-    log.info("recording {}: capture settings now {} fps, scale 1/{}, key frame every {} ms, segments of {} ms,"
-        + " screens {}", spec.recordingId(), next.framesPerSecond(), next.scaleDivisor(), next.keyframeIntervalMs(),
-        next.segmentDurationMs(), next.screens().isEmpty() ? "all" : next.screens());
+    log.info(
+        "recording {}: capture settings now {} fps, scale 1/{}, key frame every {} ms, segments of {} ms,"
+            + " screens {}",
+        spec.recordingId(),
+        next.framesPerSecond(),
+        next.scaleDivisor(),
+        next.keyframeIntervalMs(),
+        next.segmentDurationMs(),
+        next.screens().isEmpty() ? "all" : next.screens());
   }
 
   long startedAt() {
@@ -102,11 +113,14 @@ final class CaptureRun {
     return index;
   }
 
-  /** One capture tick. Never throws: a scheduled task that throws would stop the recording silently. */
+  /**
+   * One capture tick. Never throws: a scheduled task that throws would stop the recording silently.
+   */
   void tick() {
     try {
       long now = System.currentTimeMillis();
-      if (writer != null && (layoutChanged || now - segmentStartedAt >= settings.segmentDurationMs())) {
+      if (writer != null
+          && (layoutChanged || now - segmentStartedAt >= settings.segmentDurationMs())) {
         cut(now, false);
       }
       if (writer == null) {
@@ -116,7 +130,8 @@ final class CaptureRun {
     } catch (IOException | RuntimeException e) {
       // the spool could not take the segment (disk full, permissions): drop it and start it again
       // under the same index at the next tick, so indices stay contiguous
-      log.error("recording {}: cannot write segment {}: {}", spec.recordingId(), index, e.toString());
+      log.error(
+          "recording {}: cannot write segment {}: {}", spec.recordingId(), index, e.toString());
       abandonSegment();
     }
   }
@@ -134,11 +149,15 @@ final class CaptureRun {
     long endedAt = System.currentTimeMillis();
     int finalIndex = index;
     cut(endedAt, true);
-    log.info("recording {} ended after {} segments ({})", spec.recordingId(), finalIndex + 1, reason);
-    return new RecordingSummary(spec.recordingId(), spec.callId(), finalIndex + 1, startedAt, endedAt, reason);
+    log.info(
+        "recording {} ended after {} segments ({})", spec.recordingId(), finalIndex + 1, reason);
+    return new RecordingSummary(
+        spec.recordingId(), spec.callId(), finalIndex + 1, startedAt, endedAt, reason);
   }
 
-  /** Closes the open segment as it is, neither committed nor dropped; for a recorder closed hard. */
+  /**
+   * Closes the open segment as it is, neither committed nor dropped; for a recorder closed hard.
+   */
   void release() {
     if (output != null) {
       output.release();
@@ -168,11 +187,18 @@ final class CaptureRun {
     int d = settings.scaleDivisor();
     for (ScreenLayout s : screens) {
       // the layout is kept in captured pixels so that side-by-side placement stays consistent
-      captured.add(new ScreenLayout(s.id(), s.x() / d, s.y() / d,
-          Downscaler.scaled(s.width(), d), Downscaler.scaled(s.height(), d)));
+      captured.add(
+          new ScreenLayout(
+              s.id(),
+              s.x() / d,
+              s.y() / d,
+              Downscaler.scaled(s.width(), d),
+              Downscaler.scaled(s.height(), d)));
     }
     output = sink.open(spec.recordingId(), index);
-    writer = new SegmentWriter(output.stream(), new SegmentHeader(spec.recordingId(), index, now, captured));
+    writer =
+        new SegmentWriter(
+            output.stream(), new SegmentHeader(spec.recordingId(), index, now, captured));
     segmentStartedAt = now;
     framedInSegment.clear();
   }
@@ -195,7 +221,10 @@ final class CaptureRun {
         capture = source.capture(screen.id());
       } catch (RuntimeException e) {
         if (!failureLogged) {
-          log.warn("recording {}: capture of screen {} failed, recording a gap: {}", spec.recordingId(), screen.id(),
+          log.warn(
+              "recording {}: capture of screen {} failed, recording a gap: {}",
+              spec.recordingId(),
+              screen.id(),
               e.toString());
           failureLogged = true;
         }
@@ -210,16 +239,23 @@ final class CaptureRun {
       }
       ScreenImage image = capture.image();
       int d = settings.scaleDivisor();
-      if (Downscaler.scaled(image.width(), d) != screen.width() || Downscaler.scaled(image.height(), d) != screen.height()) {
-        log.info("recording {}: screen {} changed size to {}x{}; starting a new segment", spec.recordingId(),
-            screen.id(), image.width(), image.height());
+      if (Downscaler.scaled(image.width(), d) != screen.width()
+          || Downscaler.scaled(image.height(), d) != screen.height()) {
+        log.info(
+            "recording {}: screen {} changed size to {}x{}; starting a new segment",
+            spec.recordingId(),
+            screen.id(),
+            image.width(),
+            image.height());
         layoutChanged = true;
         writer.writeGap(time, time + frameIntervalMs, GapReason.CAPTURE_FAILED);
         continue;
       }
       Long lastKey = lastKeyframe.get(screen.id());
-      boolean key = !framedInSegment.contains(screen.id()) || lastKey == null
-          || time - lastKey >= settings.keyframeIntervalMs();
+      boolean key =
+          !framedInSegment.contains(screen.id())
+              || lastKey == null
+              || time - lastKey >= settings.keyframeIntervalMs();
       Long refreshed = lastRefresh.get(screen.id());
       if (capture.dirtyRects() == null) {
         lastRefresh.put(screen.id(), time);
@@ -233,9 +269,10 @@ final class CaptureRun {
       int[] dirty = capture.dirtyRects();
       int[] rgb;
       if (d == 1) {
-        rgb = image.rgb().length == screen.width() * screen.height()
-            ? image.rgb()
-            : java.util.Arrays.copyOf(image.rgb(), screen.width() * screen.height());
+        rgb =
+            image.rgb().length == screen.width() * screen.height()
+                ? image.rgb()
+                : java.util.Arrays.copyOf(image.rgb(), screen.width() * screen.height());
       } else {
         int[][] scaledDirty = new int[1][];
         rgb = scaled(screen, image, dirty, scaledDirty);
@@ -270,8 +307,17 @@ final class CaptureRun {
     int[] out = new int[dirty.length];
     int n = 0;
     for (int i = 0; i < dirty.length; i += 4) {
-      int[] r = Downscaler.scaleRect(image.rgb(), image.width(), image.height(), d, dst, dirty[i], dirty[i + 1],
-          dirty[i + 2], dirty[i + 3]);
+      int[] r =
+          Downscaler.scaleRect(
+              image.rgb(),
+              image.width(),
+              image.height(),
+              d,
+              dst,
+              dirty[i],
+              dirty[i + 1],
+              dirty[i + 2],
+              dirty[i + 3]);
       if (r != null) {
         System.arraycopy(r, 0, out, n, 4);
         n += 4;

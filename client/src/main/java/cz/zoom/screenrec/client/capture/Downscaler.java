@@ -8,9 +8,13 @@ final class Downscaler {
     return Math.max(1, size / divisor);
   }
 
-  /** Writes the scaled picture of {@code src} into {@code dst}, which holds scaled(w)*scaled(h) pixels. */
+  /**
+   * Writes the scaled picture of {@code src} into {@code dst}, which holds scaled(w)*scaled(h)
+   * pixels.
+   */
   static void scale(int[] src, int width, int height, int divisor, int[] dst) {
-    scaleRegion(src, width, height, divisor, dst, 0, 0, scaled(width, divisor), scaled(height, divisor));
+    scaleRegion(
+        src, width, height, divisor, dst, 0, 0, scaled(width, divisor), scaled(height, divisor));
   }
 
   /**
@@ -18,7 +22,8 @@ final class Downscaler {
    * pixel whose block touches it is recomputed. Returns the destination rectangle as x, y, w, h, or
    * null when it is empty.
    */
-  static int[] scaleRect(int[] src, int width, int height, int divisor, int[] dst, int x, int y, int w, int h) {
+  static int[] scaleRect(
+      int[] src, int width, int height, int divisor, int[] dst, int x, int y, int w, int h) {
     int dw = scaled(width, divisor);
     int dh = scaled(height, divisor);
     int x0 = Math.max(0, x / divisor);
@@ -33,8 +38,8 @@ final class Downscaler {
   }
 
   /** Recomputes destination pixels [x0, x1) x [y0, y1). */
-  private static void scaleRegion(int[] src, int width, int height, int divisor, int[] dst, int x0, int y0, int x1,
-      int y1) {
+  private static void scaleRegion(
+      int[] src, int width, int height, int divisor, int[] dst, int x0, int y0, int x1, int y1) {
     int dw = scaled(width, divisor);
     for (int y = y0; y < y1; y++) {
       int sy0 = y * divisor;

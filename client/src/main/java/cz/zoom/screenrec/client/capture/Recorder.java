@@ -17,13 +17,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Records at most one recording at a time: IDLE → RECORDING (on start) → STOPPING (on stop, while
  * the last segment is finished) → IDLE. Capture runs on one daemon thread at a fixed rate. As a
- * {@link CaptureBackend} it answers at once, except for stop, and never ends a recording by
- * itself: a screen that cannot be captured leaves a gap in the recording instead.
+ * {@link CaptureBackend} it answers at once, except for stop, and never ends a recording by itself:
+ * a screen that cannot be captured leaves a gap in the recording instead.
  */
 public final class Recorder implements CaptureBackend, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Recorder.class);
 
-  public enum State { IDLE, RECORDING, STOPPING }
+  public enum State {
+    IDLE,
+    RECORDING,
+    STOPPING
+  }
 
   private final ScreenSource source;
   private final SegmentSink sink;
@@ -37,11 +41,13 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
   public Recorder(ScreenSource source, SegmentSink sink) {
     this.source = source;
     this.sink = sink;
-    this.captureThread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "screen-capture");
-      t.setDaemon(true);
-      return t;
-    });
+    this.captureThread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "screen-capture");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   public State state() {
@@ -51,8 +57,8 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
   }
 
   /**
-   * Starts capturing at once. Completes at once with empty when started, else with why not
-   * (already recording, or no screen to capture).
+   * Starts capturing at once. Completes at once with empty when started, else with why not (already
+   * recording, or no screen to capture).
    */
   @Override
   public CompletableFuture<Optional<String>> start(RecordingSpec spec, CaptureSettings settings) {
@@ -77,8 +83,13 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
       state = State.RECORDING;
       long periodNanos = TimeUnit.SECONDS.toNanos(1) / settings.framesPerSecond();
       ticks = captureThread.scheduleAtFixedRate(run::tick, 0, periodNanos, TimeUnit.NANOSECONDS);
-      log.info("recording {} (call {}) started: {} screen(s) at {} fps, scale 1/{}", spec.recordingId(),
-          spec.callId(), screens.size(), settings.framesPerSecond(), settings.scaleDivisor());
+      log.info(
+          "recording {} (call {}) started: {} screen(s) at {} fps, scale 1/{}",
+          spec.recordingId(),
+          spec.callId(),
+          screens.size(),
+          settings.framesPerSecond(),
+          settings.scaleDivisor());
       return Optional.empty();
     }
   }
@@ -90,7 +101,8 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
    * cut at the next frame, as its layout no longer fits). Completes at once with empty when taken
    * (or when nothing is being recorded, so there is nothing to change: the next START carries its
    * own settings), else with why not (the screen layout cannot be read). Monitor ids that do not
-   * exist here are ignored; when none of the named ones exists, all are recorded (docs/protocol.md).
+   * exist here are ignored; when none of the named ones exists, all are recorded
+   * (docs/protocol.md).
    */
   @Override
   public CompletableFuture<Optional<String>> configure(CaptureSettings settings) {
@@ -116,7 +128,9 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
       if (newRate) {
         ticks.cancel(false);
         long periodNanos = TimeUnit.SECONDS.toNanos(1) / settings.framesPerSecond();
-        ticks = captureThread.scheduleAtFixedRate(current::tick, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        ticks =
+            captureThread.scheduleAtFixedRate(
+                current::tick, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
       }
       return Optional.empty();
     }
@@ -142,17 +156,18 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
       CompletableFuture<Optional<RecordingSummary>> done = new CompletableFuture<>();
       stopped = done;
       // the same single thread runs the ticks, so the finish comes after any tick in progress
-      captureThread.execute(() -> {
-        try {
-          RecordingSummary summary = ending.finish(reason);
-          becomeIdle();
-          done.complete(Optional.of(summary));
-        } catch (Exception e) {
-          log.error("recording {}: cannot spool its final segment", recordingId, e);
-          becomeIdle();
-          done.completeExceptionally(e);
-        }
-      });
+      captureThread.execute(
+          () -> {
+            try {
+              RecordingSummary summary = ending.finish(reason);
+              becomeIdle();
+              done.complete(Optional.of(summary));
+            } catch (Exception e) {
+              log.error("recording {}: cannot spool its final segment", recordingId, e);
+              becomeIdle();
+              done.completeExceptionally(e);
+            }
+          });
       return done;
     }
   }
@@ -160,7 +175,9 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
   /** Completes when no recording is stopping any more (at once when none is). */
   public CompletableFuture<?> idle() {
     synchronized (lock) {
-      return state == State.STOPPING ? stopped.handle((s, e) -> null) : CompletableFuture.completedFuture(null);
+      return state == State.STOPPING
+          ? stopped.handle((s, e) -> null)
+          : CompletableFuture.completedFuture(null);
     }
   }
 
@@ -171,8 +188,12 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
       if (state != State.RECORDING) {
         return Optional.empty();
       }
-      return Optional.of(new ActiveRecording(run.spec().recordingId(), run.spec().callId(), run.startedAt(),
-          run.nextSegmentIndex()));
+      return Optional.of(
+          new ActiveRecording(
+              run.spec().recordingId(),
+              run.spec().callId(),
+              run.startedAt(),
+              run.nextSegmentIndex()));
     }
   }
 
@@ -211,12 +232,16 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
     }
   }
 
-  /** The monitors the settings name; all of them when none is named or none of the named ones exists (docs/protocol.md). */
+  /**
+   * The monitors the settings name; all of them when none is named or none of the named ones exists
+   * (docs/protocol.md).
+   */
   static List<ScreenLayout> select(List<ScreenLayout> all, CaptureSettings settings) {
     if (settings.screens().isEmpty()) {
       return all;
     }
-    List<ScreenLayout> chosen = all.stream().filter(s -> settings.screens().contains(s.id())).toList();
+    List<ScreenLayout> chosen =
+        all.stream().filter(s -> settings.screens().contains(s.id())).toList();
     return chosen.isEmpty() ? all : chosen;
   }
 }

@@ -32,7 +32,8 @@ public final class RobotScreenSource implements ScreenSource {
     for (int i = 0; i < devices.length && i < 16; i++) {
       Rectangle b = devices[i].getDefaultConfiguration().getBounds();
       try {
-        monitors.add(new Monitor(new ScreenLayout(i, b.x, b.y, b.width, b.height), new Robot(devices[i])));
+        monitors.add(
+            new Monitor(new ScreenLayout(i, b.x, b.y, b.width, b.height), new Robot(devices[i])));
       } catch (AWTException e) {
         throw new IllegalStateException("cannot capture screen " + i + ": " + e.getMessage(), e);
       }
@@ -47,10 +48,14 @@ public final class RobotScreenSource implements ScreenSource {
 
   @Override
   public ScreenImage grab(int screenId) {
-    Monitor m = monitors.stream().filter(x -> x.layout().id() == screenId).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no screen " + screenId));
+    Monitor m =
+        monitors.stream()
+            .filter(x -> x.layout().id() == screenId)
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no screen " + screenId));
     ScreenLayout l = m.layout();
-    BufferedImage image = m.robot().createScreenCapture(new Rectangle(l.x(), l.y(), l.width(), l.height()));
+    BufferedImage image =
+        m.robot().createScreenCapture(new Rectangle(l.x(), l.y(), l.width(), l.height()));
     return new ScreenImage(image.getWidth(), image.getHeight(), pixels(image));
   }
 
@@ -63,11 +68,15 @@ public final class RobotScreenSource implements ScreenSource {
   static int[] pixels(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
-    if ((image.getType() == BufferedImage.TYPE_INT_RGB || image.getType() == BufferedImage.TYPE_INT_ARGB)
+    if ((image.getType() == BufferedImage.TYPE_INT_RGB
+            || image.getType() == BufferedImage.TYPE_INT_ARGB)
         && image.getRaster().getDataBuffer() instanceof DataBufferInt db
         && image.getRaster().getSampleModel() instanceof SinglePixelPackedSampleModel sm
-        && sm.getScanlineStride() == w && db.getNumBanks() == 1 && db.getOffset() == 0
-        && image.getRaster().getSampleModelTranslateX() == 0 && image.getRaster().getSampleModelTranslateY() == 0
+        && sm.getScanlineStride() == w
+        && db.getNumBanks() == 1
+        && db.getOffset() == 0
+        && image.getRaster().getSampleModelTranslateX() == 0
+        && image.getRaster().getSampleModelTranslateY() == 0
         && db.getData().length == w * h) {
       return db.getData();
     }

@@ -8,7 +8,8 @@ package cz.zoom.screenrec.client.capture;
 public record ScreenImage(int width, int height, int[] rgb) {
   public ScreenImage {
     if (width < 1 || height < 1 || rgb.length < width * height) {
-      throw new IllegalArgumentException("image " + width + "x" + height + " has only " + rgb.length + " pixels");
+      throw new IllegalArgumentException(
+          "image " + width + "x" + height + " has only " + rgb.length + " pixels");
     }
   }
 }

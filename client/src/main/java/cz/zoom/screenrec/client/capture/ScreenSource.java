@@ -30,8 +30,8 @@ public interface ScreenSource extends AutoCloseable {
 
   /**
    * Makes the next {@link #capture(int)} of that monitor fetch it whole and report "unknown", so
-   * the writer compares every tile: a cheap repair for changes the platform failed to report
-   * (e.g. video overlays that bypass X11 DAMAGE). Sources without change information ignore it.
+   * the writer compares every tile: a cheap repair for changes the platform failed to report (e.g.
+   * video overlays that bypass X11 DAMAGE). Sources without change information ignore it.
    */
   default void refreshNext(int screenId) {}
 

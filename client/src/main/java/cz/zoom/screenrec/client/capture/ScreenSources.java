@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * extensions, {@link XDamageScreenSource} (only what changed is fetched); anywhere else, or when
  * that fails for any reason, java.awt.Robot. The choice and the reason for it are logged once.
  *
- * <p>System property {@code screenrec.capture} = {@code auto} (default), {@code xdamage} or
- * {@code robot} overrides the choice, e.g. to compare them.
+ * <p>System property {@code screenrec.capture} = {@code auto} (default), {@code xdamage} or {@code
+ * robot} overrides the choice, e.g. to compare them.
  */
 public final class ScreenSources {
   private static final Logger log = LoggerFactory.getLogger(ScreenSources.class);
@@ -21,7 +21,10 @@ public final class ScreenSources {
 
   private ScreenSources() {}
 
-  /** The best source for the display in DISPLAY; throws IllegalStateException when nothing can capture. */
+  /**
+   * The best source for the display in DISPLAY; throws IllegalStateException when nothing can
+   * capture.
+   */
   public static ScreenSource open() {
     String mode = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
     return open(null, !mode.equals("robot"), RobotScreenSource::open);
@@ -32,7 +35,8 @@ public final class ScreenSources {
    * @param allowXDamage false skips change-driven capture, as if the X server had no DAMAGE
    * @param fallback the portable source, opened when change-driven capture is not possible
    */
-  public static ScreenSource open(String display, boolean allowXDamage, Supplier<? extends ScreenSource> fallback) {
+  public static ScreenSource open(
+      String display, boolean allowXDamage, Supplier<? extends ScreenSource> fallback) {
     String why;
     if (!allowXDamage) {
       why = "XShm+XDamage capture disabled";
@@ -41,7 +45,9 @@ public final class ScreenSources {
     } else {
       try {
         ScreenSource source = XDamageScreenSource.open(display);
-        log.info("screen capture: {} (only changed areas are fetched), screens {}", source.describe(),
+        log.info(
+            "screen capture: {} (only changed areas are fetched), screens {}",
+            source.describe(),
             source.screens());
         return source;
       } catch (IllegalStateException | LinkageError e) {

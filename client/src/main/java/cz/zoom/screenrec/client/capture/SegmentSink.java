@@ -14,7 +14,10 @@ public interface SegmentSink {
     /** The segment's bytes go here; closing it does not commit. */
     OutputStream stream();
 
-    /** Makes the segment durable and visible to the uploader; {@code last} marks the recording's final segment. */
+    /**
+     * Makes the segment durable and visible to the uploader; {@code last} marks the recording's
+     * final segment.
+     */
     void commit(boolean last) throws IOException;
 
     /** Drops the segment (it could not be written completely). Never throws. */

@@ -11,8 +11,8 @@ import com.sun.jna.ptr.IntByReference;
 /**
  * The few libX11 extension and libc functions that change-driven capture needs (MIT-SHM, DAMAGE,
  * XFIXES regions, Xinerama monitors, System V shared memory), mapped through JNA. Base Xlib comes
- * from jna-platform's {@link X11}. Loaded lazily: a missing library is an
- * {@link UnsatisfiedLinkError} the caller turns into "fall back to Robot".
+ * from jna-platform's {@link X11}. Loaded lazily: a missing library is an {@link
+ * UnsatisfiedLinkError} the caller turns into "fall back to Robot".
  */
 final class X11Native {
   private X11Native() {}
@@ -39,29 +39,44 @@ final class X11Native {
   interface Xext extends Library {
     boolean XShmQueryExtension(X11.Display display);
 
-    Pointer XShmCreateImage(X11.Display display, X11.Visual visual, int depth, int format, Pointer data,
-        ShmSegmentInfo shminfo, int width, int height);
+    Pointer XShmCreateImage(
+        X11.Display display,
+        X11.Visual visual,
+        int depth,
+        int format,
+        Pointer data,
+        ShmSegmentInfo shminfo,
+        int width,
+        int height);
 
     boolean XShmAttach(X11.Display display, ShmSegmentInfo shminfo);
 
     boolean XShmDetach(X11.Display display, ShmSegmentInfo shminfo);
 
-    boolean XShmGetImage(X11.Display display, NativeLong drawable, Pointer image, int x, int y,
+    boolean XShmGetImage(
+        X11.Display display,
+        NativeLong drawable,
+        Pointer image,
+        int x,
+        int y,
         NativeLong planeMask);
   }
 
   interface Xdamage extends Library {
-    boolean XDamageQueryExtension(X11.Display display, IntByReference eventBase, IntByReference errorBase);
+    boolean XDamageQueryExtension(
+        X11.Display display, IntByReference eventBase, IntByReference errorBase);
 
     NativeLong XDamageCreate(X11.Display display, NativeLong drawable, int level);
 
     void XDamageDestroy(X11.Display display, NativeLong damage);
 
-    void XDamageSubtract(X11.Display display, NativeLong damage, NativeLong repair, NativeLong parts);
+    void XDamageSubtract(
+        X11.Display display, NativeLong damage, NativeLong repair, NativeLong parts);
   }
 
   interface Xfixes extends Library {
-    boolean XFixesQueryExtension(X11.Display display, IntByReference eventBase, IntByReference errorBase);
+    boolean XFixesQueryExtension(
+        X11.Display display, IntByReference eventBase, IntByReference errorBase);
 
     NativeLong XFixesCreateRegion(X11.Display display, Pointer rectangles, int count);
 
@@ -108,9 +123,23 @@ final class X11Native {
   }
 
   /** The leading fields of Xlib's XImage; the function table after them is not touched. */
-  @Structure.FieldOrder({"width", "height", "xoffset", "format", "data", "byte_order", "bitmap_unit",
-      "bitmap_bit_order", "bitmap_pad", "depth", "bytes_per_line", "bits_per_pixel", "red_mask", "green_mask",
-      "blue_mask"})
+  @Structure.FieldOrder({
+    "width",
+    "height",
+    "xoffset",
+    "format",
+    "data",
+    "byte_order",
+    "bitmap_unit",
+    "bitmap_bit_order",
+    "bitmap_pad",
+    "depth",
+    "bytes_per_line",
+    "bits_per_pixel",
+    "red_mask",
+    "green_mask",
+    "blue_mask"
+  })
   public static final class XImageHead extends Structure {
     public int width;
     public int height;
@@ -143,9 +172,15 @@ final class X11Native {
       synchronized (X11Native.class) {
         l = libraries;
         if (l == null) {
-          l = new Libraries(X11.INSTANCE, Native.load("X11", Xlib.class), Native.load("Xext", Xext.class),
-              Native.load("Xdamage", Xdamage.class), Native.load("Xfixes", Xfixes.class),
-              loadOptional("Xinerama", Xinerama.class), Native.load("c", LibC.class));
+          l =
+              new Libraries(
+                  X11.INSTANCE,
+                  Native.load("X11", Xlib.class),
+                  Native.load("Xext", Xext.class),
+                  Native.load("Xdamage", Xdamage.class),
+                  Native.load("Xfixes", Xfixes.class),
+                  loadOptional("Xinerama", Xinerama.class),
+                  Native.load("c", LibC.class));
           libraries = l;
         }
       }
@@ -161,5 +196,12 @@ final class X11Native {
     }
   }
 
-  record Libraries(X11 x11, Xlib xlib, Xext xext, Xdamage xdamage, Xfixes xfixes, Xinerama xinerama, LibC libc) {}
+  record Libraries(
+      X11 x11,
+      Xlib xlib,
+      Xext xext,
+      Xdamage xdamage,
+      Xfixes xfixes,
+      Xinerama xinerama,
+      LibC libc) {}
 }

@@ -26,55 +26,78 @@ import org.slf4j.LoggerFactory;
  */
 public final class XDamageScreenSource implements ScreenSource {
   private static final Logger log = LoggerFactory.getLogger(XDamageScreenSource.class);
+
   /** Beyond this many pending rectangles per monitor, the monitor is fetched and compared whole. */
   private static final int MAX_PENDING = 64;
-  /** Up to this many damaged rectangles are fetched one by one; more are fetched as their bounding box. */
+
+  /**
+   * Up to this many damaged rectangles are fetched one by one; more are fetched as their bounding
+   * box.
+   */
   private static final int MAX_SEPARATE_FETCHES = 6;
+
   private static final NativeLong NONE = new NativeLong(0);
+
   /** How long an idle screen goes without a round trip that would notice a vanished X server. */
   private static final long LIVENESS_NANOS = 2_000_000_000L;
+
   private static final NativeLong ALL_PLANES = new NativeLong(-1L);
 
   private static final Map<Pointer, String> errors = new ConcurrentHashMap<>();
   private static final java.util.Set<Pointer> lost = ConcurrentHashMap.newKeySet();
   private static X11Native.IOErrorHandler previousIoHandler;
+
   /**
-   * Xlib's default I/O error handler prints and exits the process even when an exit handler is
-   * set; for our own connections this one returns, so the exit handler below runs instead.
+   * Xlib's default I/O error handler prints and exits the process even when an exit handler is set;
+   * for our own connections this one returns, so the exit handler below runs instead.
    */
-  private static final X11Native.IOErrorHandler IO_HANDLER = display -> {
-    if (display != null && errors.containsKey(display)) {
-      errors.put(display, "the connection to the X server was lost");
-      lost.add(display);
-      return 0;
-    }
-    X11Native.IOErrorHandler previous = previousIoHandler;
-    return previous != null ? previous.invoke(display) : 0;
-  };
+  private static final X11Native.IOErrorHandler IO_HANDLER =
+      display -> {
+        if (display != null && errors.containsKey(display)) {
+          errors.put(display, "the connection to the X server was lost");
+          lost.add(display);
+          return 0;
+        }
+        X11Native.IOErrorHandler previous = previousIoHandler;
+        return previous != null ? previous.invoke(display) : 0;
+      };
+
   private static X11.XErrorHandler previousHandler;
-  /** Xlib's default handler exits the process on any protocol error; this one records it instead. */
-  private static final X11.XErrorHandler HANDLER = (display, event) -> {
-    Pointer d = display == null ? null : display.getPointer();
-    if (d != null && errors.containsKey(d)) {
-      errors.put(d, "X error " + (event.error_code & 0xFF) + " in request " + (event.request_code & 0xFF) + "."
-          + (event.minor_code & 0xFF));
-      return 0;
-    }
-    X11.XErrorHandler previous = previousHandler;
-    return previous != null ? previous.apply(display, event) : 0;
-  };
+
+  /**
+   * Xlib's default handler exits the process on any protocol error; this one records it instead.
+   */
+  private static final X11.XErrorHandler HANDLER =
+      (display, event) -> {
+        Pointer d = display == null ? null : display.getPointer();
+        if (d != null && errors.containsKey(d)) {
+          errors.put(
+              d,
+              "X error "
+                  + (event.error_code & 0xFF)
+                  + " in request "
+                  + (event.request_code & 0xFF)
+                  + "."
+                  + (event.minor_code & 0xFF));
+          return 0;
+        }
+        X11.XErrorHandler previous = previousHandler;
+        return previous != null ? previous.apply(display, event) : 0;
+      };
 
   /**
    * Called by libX11 (1.7 and later) after the connection to the X server broke (session ended,
    * server killed). Xlib's default exits the process; returning instead leaves the display marked
    * broken, every later call on it fails fast, and the recorder records capture gaps.
    */
-  private static final X11Native.IOErrorExitHandler IO_EXIT = (display, data) -> {
-    if (display != null && errors.containsKey(display)) {
-      errors.put(display, "the connection to the X server was lost");
-      lost.add(display);
-    }
-  };
+  private static final X11Native.IOErrorExitHandler IO_EXIT =
+      (display, data) -> {
+        if (display != null && errors.containsKey(display)) {
+          errors.put(display, "the connection to the X server was lost");
+          lost.add(display);
+        }
+      };
+
   private final X11Native.Libraries lib;
   private final X11.Display display;
   private final String displayName;
@@ -98,12 +121,18 @@ public final class XDamageScreenSource implements ScreenSource {
     final Pointer image;
     final X11Native.XImageHead head;
     final int[] picture;
+
     /** Damaged rectangles not fetched yet, monitor-relative x, y, w, h. */
     final List<int[]> pending = new ArrayList<>();
+
     /** Whether the next capture must fetch and report the whole monitor. */
     boolean whole = true;
 
-    Monitor(ScreenLayout layout, X11Native.ShmSegmentInfo shm, Pointer image, X11Native.XImageHead head) {
+    Monitor(
+        ScreenLayout layout,
+        X11Native.ShmSegmentInfo shm,
+        Pointer image,
+        X11Native.XImageHead head) {
       this.layout = layout;
       this.shm = shm;
       this.image = image;
@@ -145,7 +174,8 @@ public final class XDamageScreenSource implements ScreenSource {
    */
   public static XDamageScreenSource open(String displayName) {
     if (!ByteOrder.nativeOrder().equals(ByteOrder.LITTLE_ENDIAN)) {
-      throw new IllegalStateException("XShm capture is implemented for little-endian machines only");
+      throw new IllegalStateException(
+          "XShm capture is implemented for little-endian machines only");
     }
     X11Native.Libraries lib;
     try {
@@ -164,7 +194,8 @@ public final class XDamageScreenSource implements ScreenSource {
     }
     errors.put(display.getPointer(), "");
     try {
-      com.sun.jna.NativeLibrary.getInstance("X11").getFunction("XSetIOErrorExitHandler")
+      com.sun.jna.NativeLibrary.getInstance("X11")
+          .getFunction("XSetIOErrorExitHandler")
           .invokeVoid(new Object[] {display, IO_EXIT, null});
     } catch (UnsatisfiedLinkError e) {
       log.debug("libX11 before 1.7: losing the X server ends the process, as with any Xlib client");
@@ -197,7 +228,8 @@ public final class XDamageScreenSource implements ScreenSource {
 
   private static int depthOf(X11Native.Libraries lib, X11.Display display, int screen) {
     // XDefaultDepth is a macro in some Xlib builds; the exported function exists in libX11
-    return com.sun.jna.NativeLibrary.getInstance("X11").getFunction("XDefaultDepth")
+    return com.sun.jna.NativeLibrary.getInstance("X11")
+        .getFunction("XDefaultDepth")
         .invokeInt(new Object[] {display, screen});
   }
 
@@ -209,8 +241,13 @@ public final class XDamageScreenSource implements ScreenSource {
       if (info != null) {
         for (int i = 0; i < count.getValue() && i < 16; i++) {
           int o = i * 12;
-          layouts.add(new ScreenLayout(i, info.getShort(o + 4), info.getShort(o + 6),
-              info.getShort(o + 8) & 0xFFFF, info.getShort(o + 10) & 0xFFFF));
+          layouts.add(
+              new ScreenLayout(
+                  i,
+                  info.getShort(o + 4),
+                  info.getShort(o + 6),
+                  info.getShort(o + 8) & 0xFFFF,
+                  info.getShort(o + 10) & 0xFFFF));
         }
         lib.x11().XFree(info);
       }
@@ -218,8 +255,10 @@ public final class XDamageScreenSource implements ScreenSource {
     if (layouts.isEmpty()) {
       int screen = lib.x11().XDefaultScreen(display);
       int w = lib.x11().XDisplayWidth(display, screen);
-      int h = com.sun.jna.NativeLibrary.getInstance("X11").getFunction("XDisplayHeight")
-          .invokeInt(new Object[] {display, screen});
+      int h =
+          com.sun.jna.NativeLibrary.getInstance("X11")
+              .getFunction("XDisplayHeight")
+              .invokeInt(new Object[] {display, screen});
       layouts.add(new ScreenLayout(0, 0, 0, w, h));
     }
     for (ScreenLayout l : layouts) {
@@ -230,7 +269,8 @@ public final class XDamageScreenSource implements ScreenSource {
   private Monitor attach(ScreenLayout l) {
     long bytes = 4L * l.width() * l.height();
     X11Native.ShmSegmentInfo shm = new X11Native.ShmSegmentInfo();
-    shm.shmid = lib.libc().shmget(X11Native.IPC_PRIVATE, new NativeLong(bytes), X11Native.IPC_CREAT | 0600);
+    shm.shmid =
+        lib.libc().shmget(X11Native.IPC_PRIVATE, new NativeLong(bytes), X11Native.IPC_CREAT | 0600);
     if (shm.shmid < 0) {
       throw new IllegalStateException("shmget of " + bytes + " bytes failed");
     }
@@ -255,19 +295,29 @@ public final class XDamageScreenSource implements ScreenSource {
       // marked for removal now, so the segment disappears with the last detach even after a crash
       lib.libc().shmctl(shm.shmid, X11Native.IPC_RMID, null);
     }
-    Pointer image = lib.xext().XShmCreateImage(display, visual, depth, X11Native.Z_PIXMAP, null, shm, l.width(),
-        l.height());
+    Pointer image =
+        lib.xext()
+            .XShmCreateImage(
+                display, visual, depth, X11Native.Z_PIXMAP, null, shm, l.width(), l.height());
     if (image == null) {
       detach(shm);
       throw new IllegalStateException("XShmCreateImage failed");
     }
     X11Native.XImageHead head = new X11Native.XImageHead(image);
-    if (head.bits_per_pixel != 32 || head.byte_order != 0 || head.red_mask.longValue() != 0xFF0000L
-        || head.green_mask.longValue() != 0xFF00L || head.blue_mask.longValue() != 0xFFL) {
+    if (head.bits_per_pixel != 32
+        || head.byte_order != 0
+        || head.red_mask.longValue() != 0xFF0000L
+        || head.green_mask.longValue() != 0xFF00L
+        || head.blue_mask.longValue() != 0xFFL) {
       lib.x11().XFree(image);
       detach(shm);
-      throw new IllegalStateException("unsupported pixel format: " + head.bits_per_pixel + " bpp, depth " + depth
-          + ", masks " + Long.toHexString(head.red_mask.longValue()));
+      throw new IllegalStateException(
+          "unsupported pixel format: "
+              + head.bits_per_pixel
+              + " bpp, depth "
+              + depth
+              + ", masks "
+              + Long.toHexString(head.red_mask.longValue()));
     }
     head.data = shm.shmaddr;
     head.writeField("data");
@@ -328,7 +378,8 @@ public final class XDamageScreenSource implements ScreenSource {
       if (m.pending.isEmpty()) {
         return new ScreenCapture(image, ScreenCapture.NOTHING);
       }
-      List<int[]> rects = m.pending.size() <= MAX_SEPARATE_FETCHES ? m.pending : List.of(boundingBox(m.pending));
+      List<int[]> rects =
+          m.pending.size() <= MAX_SEPARATE_FETCHES ? m.pending : List.of(boundingBox(m.pending));
       int[] quads = new int[rects.size() * 4];
       for (int i = 0; i < rects.size(); i++) {
         int[] r = rects.get(i);
@@ -394,7 +445,9 @@ public final class XDamageScreenSource implements ScreenSource {
     head.writeField("width");
     head.writeField("height");
     head.writeField("bytes_per_line");
-    boolean ok = lib.xext().XShmGetImage(display, root, m.image, m.layout.x() + x, m.layout.y() + y, ALL_PLANES);
+    boolean ok =
+        lib.xext()
+            .XShmGetImage(display, root, m.image, m.layout.x() + x, m.layout.y() + y, ALL_PLANES);
     checkErrors("XShmGetImage");
     if (!ok) {
       throw new IllegalStateException("XShmGetImage failed on " + displayName);
@@ -408,7 +461,9 @@ public final class XDamageScreenSource implements ScreenSource {
     fetchedPixels += (long) w * h;
   }
 
-  /** Drains the event queue without blocking; on a damage notification collects the damaged region. */
+  /**
+   * Drains the event queue without blocking; on a damage notification collects the damaged region.
+   */
   private void pollDamage() {
     boolean damaged = false;
     while (lib.x11().XEventsQueued(display, X11Native.QUEUED_AFTER_READING) > 0) {
@@ -428,7 +483,8 @@ public final class XDamageScreenSource implements ScreenSource {
           lost.add(display.getPointer());
         }
         if (lost.contains(display.getPointer())) {
-          throw new IllegalStateException("the connection to X server " + displayName + " was lost");
+          throw new IllegalStateException(
+              "the connection to X server " + displayName + " was lost");
         }
         checkErrors("XSync");
       }
@@ -481,10 +537,15 @@ public final class XDamageScreenSource implements ScreenSource {
    */
   private boolean connectionBroken() {
     try {
-      Pointer xcb = com.sun.jna.NativeLibrary.getInstance("X11-xcb").getFunction("XGetXCBConnection")
-          .invokePointer(new Object[] {display});
-      return xcb != null && com.sun.jna.NativeLibrary.getInstance("xcb").getFunction("xcb_connection_has_error")
-          .invokeInt(new Object[] {xcb}) != 0;
+      Pointer xcb =
+          com.sun.jna.NativeLibrary.getInstance("X11-xcb")
+              .getFunction("XGetXCBConnection")
+              .invokePointer(new Object[] {display});
+      return xcb != null
+          && com.sun.jna.NativeLibrary.getInstance("xcb")
+                  .getFunction("xcb_connection_has_error")
+                  .invokeInt(new Object[] {xcb})
+              != 0;
     } catch (UnsatisfiedLinkError e) {
       return false;
     }

@@ -32,15 +32,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One control connection from the client's side: CONNECTING → HELLO_SENT (HELLO written on
- * connect) → ACTIVE (WELCOME received; heartbeats run, commands are carried out) → CLOSED.
- * Anything the server sends out of turn or malformed gets ERROR and a close, never an exception
- * out of the pipeline; the {@link ControlClient} then reconnects.
+ * One control connection from the client's side: CONNECTING → HELLO_SENT (HELLO written on connect)
+ * → ACTIVE (WELCOME received; heartbeats run, commands are carried out) → CLOSED. Anything the
+ * server sends out of turn or malformed gets ERROR and a close, never an exception out of the
+ * pipeline; the {@link ControlClient} then reconnects.
  *
  * <p>A <em>probe</em> connection (fail-back to a host earlier in the list) says the same HELLO
- * except that it never reports a recording in progress: it is only made while the client is
- * idle, and a server must not adopt a recording another server controls. At WELCOME the owner
- * decides whether the client moves to it; if not, the connection is closed without a word.
+ * except that it never reports a recording in progress: it is only made while the client is idle,
+ * and a server must not adopt a recording another server controls. At WELCOME the owner decides
+ * whether the client moves to it; if not, the connection is closed without a word.
  */
 final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMessage> {
   private static final Logger log = LoggerFactory.getLogger(ControlSessionHandler.class);
@@ -72,8 +72,13 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
    * @param hostIndex position of this server in the host list, sent in HELLO
    * @param probe a fail-back probe: HELLO without the recording in progress
    */
-  ControlSessionHandler(ClientIdentity identity, Supplier<List<Screen>> screens, RecordingControl recordings,
-      Owner owner, int hostIndex, boolean probe) {
+  ControlSessionHandler(
+      ClientIdentity identity,
+      Supplier<List<Screen>> screens,
+      RecordingControl recordings,
+      Owner owner,
+      int hostIndex,
+      boolean probe) {
     this.identity = identity;
     this.screens = screens;
     this.recordings = recordings;
@@ -91,7 +96,9 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
     return welcome;
   }
 
-  /** Why this connection ended, as far as the client saw it; null when the server simply closed it. */
+  /**
+   * Why this connection ended, as far as the client saw it; null when the server simply closed it.
+   */
   String closeReason() {
     return closeReason;
   }
@@ -116,11 +123,15 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    // the pending recordings are read from the spool: HELLO goes out when they are, from the event loop
-    recordings.helloRecordings().whenComplete((r, e) -> ctx.executor().execute(() -> sayHello(ctx, r, e)));
+    // the pending recordings are read from the spool: HELLO goes out when they are, from the event
+    // loop
+    recordings
+        .helloRecordings()
+        .whenComplete((r, e) -> ctx.executor().execute(() -> sayHello(ctx, r, e)));
   }
 
-  private void sayHello(ChannelHandlerContext ctx, RecordingControl.HelloRecordings recorded, Throwable error) {
+  private void sayHello(
+      ChannelHandlerContext ctx, RecordingControl.HelloRecordings recorded, Throwable error) {
     if (state != ConnectionState.CONNECTING || !ctx.channel().isActive()) {
       return;
     }
@@ -136,15 +147,28 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
     }
     // a probe never reports a recording in progress: another server controls it
     ActiveRecording active = probe ? null : recorded.active();
-    Hello hello = new Hello(Limits.PROTOCOL_VERSION, identity.agent(), identity.machine(), identity.clientVersion(),
-        screens.get(), active, System.currentTimeMillis(), hostIndex, recorded.pending());
+    Hello hello =
+        new Hello(
+            Limits.PROTOCOL_VERSION,
+            identity.agent(),
+            identity.machine(),
+            identity.clientVersion(),
+            screens.get(),
+            active,
+            System.currentTimeMillis(),
+            hostIndex,
+            recorded.pending());
     if (hello.activeRecording() != null) {
-      log.info("reporting recording {} in progress to {}", hello.activeRecording().recordingId(),
+      log.info(
+          "reporting recording {} in progress to {}",
+          hello.activeRecording().recordingId(),
           ctx.channel().remoteAddress());
     }
     if (!hello.pendingRecordings().isEmpty()) {
-      log.info("offering {} recording(s) whose segments wait in the spool to {}: {}",
-          hello.pendingRecordings().size(), ctx.channel().remoteAddress(),
+      log.info(
+          "offering {} recording(s) whose segments wait in the spool to {}: {}",
+          hello.pendingRecordings().size(),
+          ctx.channel().remoteAddress(),
           hello.pendingRecordings().stream().map(p -> p.recordingId()).toList());
     }
     ctx.writeAndFlush(hello);
@@ -192,19 +216,33 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
     }
     welcomedAt = System.currentTimeMillis();
     state = ConnectionState.ACTIVE;
-    ctx.pipeline().replace(IDLE_HANDLER, IDLE_HANDLER,
-        new IdleStateHandler(w.deadPeerTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
-    heartbeats = ctx.executor().scheduleAtFixedRate(() -> sendHeartbeat(ctx), w.heartbeatIntervalMs(),
-        w.heartbeatIntervalMs(), TimeUnit.MILLISECONDS);
-    log.info("connected to {} (cluster {}, session {}): heartbeat every {} ms, dead after {} ms, upload to {}",
-        ctx.channel().remoteAddress(), w.clusterId(), w.sessionId(), w.heartbeatIntervalMs(),
-        w.deadPeerTimeoutMs(), w.uploadUrl());
+    ctx.pipeline()
+        .replace(
+            IDLE_HANDLER,
+            IDLE_HANDLER,
+            new IdleStateHandler(w.deadPeerTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
+    heartbeats =
+        ctx.executor()
+            .scheduleAtFixedRate(
+                () -> sendHeartbeat(ctx),
+                w.heartbeatIntervalMs(),
+                w.heartbeatIntervalMs(),
+                TimeUnit.MILLISECONDS);
+    log.info(
+        "connected to {} (cluster {}, session {}): heartbeat every {} ms, dead after {} ms, upload to {}",
+        ctx.channel().remoteAddress(),
+        w.clusterId(),
+        w.sessionId(),
+        w.heartbeatIntervalMs(),
+        w.deadPeerTimeoutMs(),
+        w.uploadUrl());
   }
 
   private void sendHeartbeat(ChannelHandlerContext ctx) {
     lastHeartbeatSentAt = System.currentTimeMillis();
     ClockEstimate c = clock;
-    ctx.writeAndFlush(new Heartbeat(++heartbeatSeq, lastHeartbeatSentAt, c.offsetMs(), c.roundTripMs()));
+    ctx.writeAndFlush(
+        new Heartbeat(++heartbeatSeq, lastHeartbeatSentAt, c.offsetMs(), c.roundTripMs()));
   }
 
   private void onHeartbeatAck(HeartbeatAck ack) {
@@ -218,45 +256,56 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
 
   private void onStart(ChannelHandlerContext ctx, Start start) {
     log.info("START {} for call {} (seq {})", start.recordingId(), start.callId(), start.seq());
-    recordings.start(start).whenComplete((refusal, e) -> {
-      String why = e != null ? "internal error: " + e : refusal.orElse(null);
-      if (why != null) {
-        log.warn("refusing START {}: {}", start.recordingId(), why);
-      }
-      ctx.writeAndFlush(new Ack(start.seq(), why == null, why));
-    });
+    recordings
+        .start(start)
+        .whenComplete(
+            (refusal, e) -> {
+              String why = e != null ? "internal error: " + e : refusal.orElse(null);
+              if (why != null) {
+                log.warn("refusing START {}: {}", start.recordingId(), why);
+              }
+              ctx.writeAndFlush(new Ack(start.seq(), why == null, why));
+            });
   }
 
   private void onConfigure(ChannelHandlerContext ctx, Configure configure) {
     log.info("CONFIGURE {} (seq {})", configure.capture(), configure.seq());
-    recordings.configure(configure.capture()).whenComplete((refusal, e) -> {
-      if (e != null) {
-        log.error("CONFIGURE failed", e);
-      }
-      String why = e != null ? "internal error: " + e : refusal.orElse(null);
-      if (why != null) {
-        log.warn("refusing CONFIGURE: {}", why);
-      }
-      ctx.writeAndFlush(new Ack(configure.seq(), why == null, why));
-    });
+    recordings
+        .configure(configure.capture())
+        .whenComplete(
+            (refusal, e) -> {
+              if (e != null) {
+                log.error("CONFIGURE failed", e);
+              }
+              String why = e != null ? "internal error: " + e : refusal.orElse(null);
+              if (why != null) {
+                log.warn("refusing CONFIGURE: {}", why);
+              }
+              ctx.writeAndFlush(new Ack(configure.seq(), why == null, why));
+            });
   }
 
   private void onStop(ChannelHandlerContext ctx, Stop stop) {
     log.info("STOP {} (seq {})", stop.recordingId(), stop.seq());
     // STOP is idempotent: an unknown or finished recording is acknowledged all the same
     ctx.writeAndFlush(new Ack(stop.seq(), true, null));
-    recordings.stop(stop.recordingId()).whenComplete((stopped, e) -> {
-      if (e != null) {
-        log.error("recording {} could not be finished", stop.recordingId(), e);
-      } else if (stopped.isPresent()) {
-        if (ctx.channel().isActive()) {
-          ctx.writeAndFlush(stopped.get());
-        } else {
-          log.warn("connection closed before RECORDING_STOPPED {} could be sent; its final segment tells the"
-              + " upload server", stop.recordingId());
-        }
-      }
-    });
+    recordings
+        .stop(stop.recordingId())
+        .whenComplete(
+            (stopped, e) -> {
+              if (e != null) {
+                log.error("recording {} could not be finished", stop.recordingId(), e);
+              } else if (stopped.isPresent()) {
+                if (ctx.channel().isActive()) {
+                  ctx.writeAndFlush(stopped.get());
+                } else {
+                  log.warn(
+                      "connection closed before RECORDING_STOPPED {} could be sent; its final segment tells the"
+                          + " upload server",
+                      stop.recordingId());
+                }
+              }
+            });
   }
 
   private void onError(ChannelHandlerContext ctx, ErrorMessage error) {
@@ -264,26 +313,43 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
     errorReceived = error.code() == null ? ErrorCode.INTERNAL : error.code();
     closeReason = "ERROR " + errorReceived + " from the server";
     if (errorReceived == ErrorCode.AGENT_CONNECTED) {
-      log.warn("server {} holds a live session of agent {} on another connection (this client's previous one "
-          + "not yet seen closed, or a second client with this agent name): {}", ctx.channel().remoteAddress(),
-          identity.agent(), error.message());
+      log.warn(
+          "server {} holds a live session of agent {} on another connection (this client's previous one "
+              + "not yet seen closed, or a second client with this agent name): {}",
+          ctx.channel().remoteAddress(),
+          identity.agent(),
+          error.message());
     } else {
-      log.warn("server {} sent ERROR {}: {}", ctx.channel().remoteAddress(), error.code(), error.message());
+      log.warn(
+          "server {} sent ERROR {}: {}",
+          ctx.channel().remoteAddress(),
+          error.code(),
+          error.message());
     }
     ctx.close();
   }
 
   private void unexpected(ChannelHandlerContext ctx, ControlMessage message, String expected) {
     String type = message.getClass().getSimpleName();
-    log.warn("server {} sent {} while {} was expected; closing", ctx.channel().remoteAddress(), type, expected);
+    log.warn(
+        "server {} sent {} while {} was expected; closing",
+        ctx.channel().remoteAddress(),
+        type,
+        expected);
     fail(ctx, ErrorCode.UNEXPECTED_MESSAGE, type + " is not expected in state " + state);
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof IdleStateEvent) {
-      log.warn("server {} silent for too long in state {}; closing", ctx.channel().remoteAddress(), state);
-      fail(ctx, ErrorCode.TIMEOUT, state == ConnectionState.ACTIVE ? "no heartbeat answer" : "no WELCOME");
+      log.warn(
+          "server {} silent for too long in state {}; closing",
+          ctx.channel().remoteAddress(),
+          state);
+      fail(
+          ctx,
+          ErrorCode.TIMEOUT,
+          state == ConnectionState.ACTIVE ? "no heartbeat answer" : "no WELCOME");
     } else {
       ctx.fireUserEventTriggered(event);
     }
@@ -303,9 +369,15 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
     }
     ProtocolException pe = ControlCodec.classify(cause);
     if (pe.code() == ErrorCode.INTERNAL) {
-      log.error("control connection to {} failed inside the client", ctx.channel().remoteAddress(), cause);
+      log.error(
+          "control connection to {} failed inside the client",
+          ctx.channel().remoteAddress(),
+          cause);
     } else {
-      log.warn("server {} sent bad input ({}: {}); closing", ctx.channel().remoteAddress(), pe.code(),
+      log.warn(
+          "server {} sent bad input ({}: {}); closing",
+          ctx.channel().remoteAddress(),
+          pe.code(),
           pe.getMessage());
     }
     fail(ctx, pe.code(), pe.getMessage());

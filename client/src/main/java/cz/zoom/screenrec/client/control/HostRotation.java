@@ -3,11 +3,11 @@ package cz.zoom.screenrec.client.control;
 import java.time.Duration;
 
 /**
- * Which host of the list to try next, and how long to wait first (docs/protocol.md section 14).
- * A host that failed, or whose session ended, is followed by the next one in the list (round
- * robin), at once; only when as many attempts in a row as there are hosts have failed does the
- * client wait, with the policy's exponential backoff. A session that stayed up long enough
- * resets the count and the backoff. Confined to the control event loop.
+ * Which host of the list to try next, and how long to wait first (docs/protocol.md section 14). A
+ * host that failed, or whose session ended, is followed by the next one in the list (round robin),
+ * at once; only when as many attempts in a row as there are hosts have failed does the client wait,
+ * with the policy's exponential backoff. A session that stayed up long enough resets the count and
+ * the backoff. Confined to the control event loop.
  */
 final class HostRotation {
   /** Host to connect to, after waiting {@code delay}. */
@@ -15,7 +15,11 @@ final class HostRotation {
 
   private final int hosts;
   private final ReconnectPolicy policy;
-  /** Attempts in a row that failed (or got only a short session) since the last wait or stable session. */
+
+  /**
+   * Attempts in a row that failed (or got only a short session) since the last wait or stable
+   * session.
+   */
   private int failures;
 
   HostRotation(int hosts, ReconnectPolicy policy) {
@@ -28,8 +32,8 @@ final class HostRotation {
 
   /**
    * The host refused or timed out the connect, or ended the connection before WELCOME (closed,
-   * ERROR, including AGENT_CONNECTED while the server still holds the agent's previous session,
-   * no answer within the hello timeout).
+   * ERROR, including AGENT_CONNECTED while the server still holds the agent's previous session, no
+   * answer within the hello timeout).
    *
    * @param configurationError the server said INVALID_AGENT: retrying soon cannot help
    */
@@ -42,8 +46,8 @@ final class HostRotation {
   }
 
   /**
-   * A welcomed session ended: lost, timed out, or ERROR (SHUTTING_DOWN included). Its server
-   * counts as failed unless the session proved stable.
+   * A welcomed session ended: lost, timed out, or ERROR (SHUTTING_DOWN included). Its server counts
+   * as failed unless the session proved stable.
    */
   Next sessionEnded(int host, Duration uptime) {
     if (uptime.compareTo(policy.stableAfter()) >= 0) {

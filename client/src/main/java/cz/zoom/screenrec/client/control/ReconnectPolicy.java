@@ -5,8 +5,8 @@ import java.util.Random;
 
 /**
  * How long to wait before the next round over the host list. Exponential backoff with jitter, so
- * that thousands of clients losing one server do not all reconnect in the same instant; reset
- * once a connection has proved itself by staying up. Thread-safe.
+ * that thousands of clients losing one server do not all reconnect in the same instant; reset once
+ * a connection has proved itself by staying up. Thread-safe.
  */
 public final class ReconnectPolicy {
   private final Duration initialBackoff;
@@ -20,10 +20,18 @@ public final class ReconnectPolicy {
    * @param jitter spread of each wait, 0.2 for ±20%
    * @param stableAfter a connection that stayed up this long resets the backoff
    */
-  public ReconnectPolicy(Duration initialBackoff, Duration maxBackoff, double jitter, Duration stableAfter,
+  public ReconnectPolicy(
+      Duration initialBackoff,
+      Duration maxBackoff,
+      double jitter,
+      Duration stableAfter,
       Random random) {
-    if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0 || jitter < 0 || jitter >= 1) {
-      throw new IllegalArgumentException("need 0 <= initialBackoff <= maxBackoff and 0 <= jitter < 1");
+    if (initialBackoff.isNegative()
+        || maxBackoff.compareTo(initialBackoff) < 0
+        || jitter < 0
+        || jitter >= 1) {
+      throw new IllegalArgumentException(
+          "need 0 <= initialBackoff <= maxBackoff and 0 <= jitter < 1");
     }
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
@@ -35,7 +43,8 @@ public final class ReconnectPolicy {
 
   /** 1 s doubling to 60 s, ±20%, reset after 30 s up. */
   public static ReconnectPolicy defaults() {
-    return new ReconnectPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2, Duration.ofSeconds(30), new Random());
+    return new ReconnectPolicy(
+        Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2, Duration.ofSeconds(30), new Random());
   }
 
   /** A connection proved itself: the next failed round waits the initial backoff again. */

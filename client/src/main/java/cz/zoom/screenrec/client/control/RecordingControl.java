@@ -17,17 +17,26 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface RecordingControl {
 
-  /** What HELLO says of recordings: the one being captured (null if none) and those whose segments wait. */
+  /**
+   * What HELLO says of recordings: the one being captured (null if none) and those whose segments
+   * wait.
+   */
   record HelloRecordings(ActiveRecording active, List<PendingRecording> pending) {
     public HelloRecordings {
       pending = List.copyOf(pending);
     }
   }
 
-  /** For HELLO: the recording being captured now (with the cluster that started it) and the pending ones. */
+  /**
+   * For HELLO: the recording being captured now (with the cluster that started it) and the pending
+   * ones.
+   */
   CompletableFuture<HelloRecordings> helloRecordings();
 
-  /** True when nothing is being captured or finished: the only time the client may change servers by choice. */
+  /**
+   * True when nothing is being captured or finished: the only time the client may change servers by
+   * choice.
+   */
   boolean idle();
 
   /**
@@ -42,15 +51,21 @@ public interface RecordingControl {
    */
   CompletableFuture<Optional<RecordingStopped>> stop(String recordingId);
 
-  /** Carries out CONFIGURE: completes with empty when the settings are taken, else why not (ACK ok=false). */
+  /**
+   * Carries out CONFIGURE: completes with empty when the settings are taken, else why not (ACK
+   * ok=false).
+   */
   CompletableFuture<Optional<String>> configure(CaptureSettings settings);
 
-  /** A server welcomed this client and now controls it; it may have adopted the recording in progress. */
+  /**
+   * A server welcomed this client and now controls it; it may have adopted the recording in
+   * progress.
+   */
   void sessionStarted(Welcome welcome);
 
   /**
-   * A server welcomed this client but the client does not stay with it (a fail-back probe that
-   * came while recording). Its upload grants still hold: that server took those recordings.
+   * A server welcomed this client but the client does not stay with it (a fail-back probe that came
+   * while recording). Its upload grants still hold: that server took those recordings.
    */
   void uploadsGranted(Welcome welcome);
 

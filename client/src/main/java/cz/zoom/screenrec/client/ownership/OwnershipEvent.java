@@ -4,7 +4,10 @@ package cz.zoom.screenrec.client.ownership;
 public enum OwnershipEvent {
   /** A START for another recording than the one in hand, or while none is. */
   START_NEW,
-  /** A START for the recording in hand: the server (again) takes it, with this START's upload target. */
+  /**
+   * A START for the recording in hand: the server (again) takes it, with this START's upload
+   * target.
+   */
   START_AGAIN,
   /** The capture backend runs the capture of a START. */
   STARTED,

@@ -38,12 +38,12 @@ import org.slf4j.LoggerFactory;
  * The recording side of one agent's control connection: carries out the server's START, STOP and
  * CONFIGURE on a {@link CaptureBackend} and the spool, and decides by the {@link OwnershipState}
  * table what happens to a recording whose server went away: it goes on being captured, for at most
- * {@code orphanBound}, unless the next server adopts it. The desktop client drives its own
- * recorder with it; the service drives one per session, on that session's capture process.
+ * {@code orphanBound}, unless the next server adopts it. The desktop client drives its own recorder
+ * with it; the service drives one per session, on that session's capture process.
  *
  * <p>Every event is handled on one thread of its own, in the order it came, so the spool's fsyncs
- * and the backend's answers never hold up the connection's event loop and the state needs no
- * lock. The backend's answers come back to that thread as events too.
+ * and the backend's answers never hold up the connection's event loop and the state needs no lock.
+ * The backend's answers come back to that thread as events too.
  */
 public final class RecordingOwnership implements RecordingControl, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RecordingOwnership.class);
@@ -54,22 +54,30 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
   private final UploadTargets targets;
   private final Duration orphanBound;
   private final ScheduledThreadPoolExecutor events;
-  /** STARTs not answered yet: until they are, the client is not idle even if the state still says so. */
+
+  /**
+   * STARTs not answered yet: until they are, the client is not idle even if the state still says
+   * so.
+   */
   private final AtomicInteger startsUnanswered = new AtomicInteger();
+
   private volatile OwnershipState state = IDLE;
   private volatile Consumer<RecordingStopped> reporter = m -> {};
   // the rest belongs to the events thread
   private Held held;
   private ScheduledFuture<?> orphanTimer;
   private final List<Runnable> whenIdle = new ArrayList<>();
+
   /** The controlling session's cluster and capture settings (CONFIGURE replaces the latter). */
   private String sessionClusterId;
+
   private CaptureSettings sessionSettings = CaptureSettings.DEFAULT;
 
   /** The recording in hand. */
   private static final class Held {
     final String id;
     final String originClusterId;
+
     /** Its end, once it is being stopped: completes when the backend has finished it. */
     CompletableFuture<Optional<RecordingSummary>> ended;
 
@@ -79,36 +87,48 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
     }
   }
 
-  private RecordingOwnership(String agent, CaptureBackend capture, Spool spool, Duration orphanBound,
+  private RecordingOwnership(
+      String agent,
+      CaptureBackend capture,
+      Spool spool,
+      Duration orphanBound,
       boolean sharedSpool) {
     this.agent = agent;
     this.capture = capture;
     this.spool = spool;
     this.targets = new UploadTargets(spool, agent, sharedSpool);
     this.orphanBound = orphanBound;
-    this.events = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "recording-ownership-" + agent);
-      t.setDaemon(true);
-      return t;
-    });
+    this.events =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "recording-ownership-" + agent);
+              t.setDaemon(true);
+              return t;
+            });
     events.setRemoveOnCancelPolicy(true);
     events.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     capture.onEndedByItself((id, summary) -> post(() -> endedByItself(id, summary)));
   }
 
   /** The desktop client's: its spool is its own. */
-  public static RecordingOwnership forDesktop(String agent, CaptureBackend capture, Spool spool,
-      Duration orphanBound) {
+  public static RecordingOwnership forDesktop(
+      String agent, CaptureBackend capture, Spool spool, Duration orphanBound) {
     return new RecordingOwnership(agent, capture, spool, orphanBound, false);
   }
 
-  /** One session's in service mode: the spool holds every session's recordings; HELLO offers only this agent's. */
-  public static RecordingOwnership forSession(String agent, CaptureBackend capture, Spool spool,
-      Duration orphanBound) {
+  /**
+   * One session's in service mode: the spool holds every session's recordings; HELLO offers only
+   * this agent's.
+   */
+  public static RecordingOwnership forSession(
+      String agent, CaptureBackend capture, Spool spool, Duration orphanBound) {
     return new RecordingOwnership(agent, capture, spool, orphanBound, true);
   }
 
-  /** Where a recording the backend ended by itself is reported while owned (the control connection). */
+  /**
+   * Where a recording the backend ended by itself is reported while owned (the control connection).
+   */
   public void reportTo(Consumer<RecordingStopped> value) {
     reporter = value;
   }
@@ -125,7 +145,9 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
   @Override
   public CompletableFuture<HelloRecordings> helloRecordings() {
     CompletableFuture<HelloRecordings> answer = new CompletableFuture<>();
-    ask(answer, () -> answer.complete(new HelloRecordings(active().orElse(null), targets.pending())));
+    ask(
+        answer,
+        () -> answer.complete(new HelloRecordings(active().orElse(null), targets.pending())));
     return answer;
   }
 
@@ -141,16 +163,18 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
   @Override
   public CompletableFuture<Optional<RecordingStopped>> stop(String recordingId) {
     CompletableFuture<Optional<RecordingStopped>> answer = new CompletableFuture<>();
-    ask(answer, () -> {
-      Held h = held;
-      // STOP is idempotent: a recording not in hand has nothing to report
-      if (h == null || !h.id.equals(recordingId)) {
-        answer.complete(Optional.empty());
-        return;
-      }
-      move(OwnershipEvent.STOP);
-      relay(endCapture(h, "stopped by server"), answer, true);
-    });
+    ask(
+        answer,
+        () -> {
+          Held h = held;
+          // STOP is idempotent: a recording not in hand has nothing to report
+          if (h == null || !h.id.equals(recordingId)) {
+            answer.complete(Optional.empty());
+            return;
+          }
+          move(OwnershipEvent.STOP);
+          relay(endCapture(h, "stopped by server"), answer, true);
+        });
     return answer;
   }
 
@@ -161,50 +185,68 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
   @Override
   public CompletableFuture<Optional<String>> configure(CaptureSettings settings) {
     CompletableFuture<Optional<String>> answer = new CompletableFuture<>();
-    ask(answer, () -> {
-      sessionSettings = settings;
-      boolean capturing = state == STARTING || state == OWNED || state == ORPHANED;
-      CompletableFuture<Optional<String>> taken = capturing ? call(() -> capture.configure(settings))
-          : CompletableFuture.completedFuture(Optional.empty());
-      taken.whenComplete((refusal, e) -> {
-        if (e != null) {
-          answer.completeExceptionally(e);
-          return;
-        }
-        if (refusal.isEmpty()) {
-          log.info("agent {}: capture settings are now {}", agent, settings);
-        }
-        answer.complete(refusal);
-      });
-    });
+    ask(
+        answer,
+        () -> {
+          sessionSettings = settings;
+          boolean capturing = state == STARTING || state == OWNED || state == ORPHANED;
+          CompletableFuture<Optional<String>> taken =
+              capturing
+                  ? call(() -> capture.configure(settings))
+                  : CompletableFuture.completedFuture(Optional.empty());
+          taken.whenComplete(
+              (refusal, e) -> {
+                if (e != null) {
+                  answer.completeExceptionally(e);
+                  return;
+                }
+                if (refusal.isEmpty()) {
+                  log.info("agent {}: capture settings are now {}", agent, settings);
+                }
+                answer.complete(refusal);
+              });
+        });
     return answer;
   }
 
   @Override
   public void sessionStarted(Welcome welcome) {
-    post(() -> {
-      sessionClusterId = welcome.clusterId();
-      sessionSettings = welcome.capture();
-      targets.applyGrants(welcome);
-      Held h = held;
-      if (h == null && welcome.adoptedRecordingId() != null) {
-        log.warn("agent {}: server adopted recording {}, which is no longer being captured", agent,
-            welcome.adoptedRecordingId());
-      }
-      boolean adopted = h != null && h.id.equals(welcome.adoptedRecordingId());
-      OwnershipState from = state;
-      if (!move(adopted ? OwnershipEvent.ADOPTED : OwnershipEvent.NOT_ADOPTED) || h == null || from == STOPPING) {
-        return;
-      }
-      if (adopted) {
-        targets.retarget(h.id, welcome.uploadUrl(), welcome.uploadToken());
-        log.info("agent {}: cluster {} adopted recording {}; its remaining segments go to {}", agent,
-            welcome.clusterId(), h.id, welcome.uploadUrl());
-      } else {
-        log.warn("agent {}: cluster {} did not adopt recording {}; it is captured until the bound of {} s runs out",
-            agent, welcome.clusterId(), h.id, orphanBound.toSeconds());
-      }
-    });
+    post(
+        () -> {
+          sessionClusterId = welcome.clusterId();
+          sessionSettings = welcome.capture();
+          targets.applyGrants(welcome);
+          Held h = held;
+          if (h == null && welcome.adoptedRecordingId() != null) {
+            log.warn(
+                "agent {}: server adopted recording {}, which is no longer being captured",
+                agent,
+                welcome.adoptedRecordingId());
+          }
+          boolean adopted = h != null && h.id.equals(welcome.adoptedRecordingId());
+          OwnershipState from = state;
+          if (!move(adopted ? OwnershipEvent.ADOPTED : OwnershipEvent.NOT_ADOPTED)
+              || h == null
+              || from == STOPPING) {
+            return;
+          }
+          if (adopted) {
+            targets.retarget(h.id, welcome.uploadUrl(), welcome.uploadToken());
+            log.info(
+                "agent {}: cluster {} adopted recording {}; its remaining segments go to {}",
+                agent,
+                welcome.clusterId(),
+                h.id,
+                welcome.uploadUrl());
+          } else {
+            log.warn(
+                "agent {}: cluster {} did not adopt recording {}; it is captured until the bound of {} s runs out",
+                agent,
+                welcome.clusterId(),
+                h.id,
+                orphanBound.toSeconds());
+          }
+        });
   }
 
   @Override
@@ -214,14 +256,18 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
 
   @Override
   public void sessionLost() {
-    post(() -> {
-      OwnershipState from = state;
-      move(OwnershipEvent.SESSION_LOST);
-      if (from == OWNED || from == STARTING) {
-        log.warn("agent {}: control connection lost while recording {}; capturing on for at most {} s", agent,
-            held.id, orphanBound.toSeconds());
-      }
-    });
+    post(
+        () -> {
+          OwnershipState from = state;
+          move(OwnershipEvent.SESSION_LOST);
+          if (from == OWNED || from == STARTING) {
+            log.warn(
+                "agent {}: control connection lost while recording {}; capturing on for at most {} s",
+                agent,
+                held.id,
+                orphanBound.toSeconds());
+          }
+        });
   }
 
   /**
@@ -230,21 +276,23 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
    */
   public CompletableFuture<Optional<RecordingStopped>> stopForShutdown() {
     CompletableFuture<Optional<RecordingStopped>> answer = new CompletableFuture<>();
-    ask(answer, () -> {
-      Held h = held;
-      if (h == null) {
-        answer.complete(Optional.empty());
-        return;
-      }
-      if (state == STOPPING) {
-        // whoever stopped it reports it
-        h.ended.whenComplete((s, e) -> answer.complete(Optional.empty()));
-        return;
-      }
-      boolean report = state == OWNED || state == STARTING;
-      move(OwnershipEvent.STOP);
-      relay(endCapture(h, "client shutting down"), answer, report);
-    });
+    ask(
+        answer,
+        () -> {
+          Held h = held;
+          if (h == null) {
+            answer.complete(Optional.empty());
+            return;
+          }
+          if (state == STOPPING) {
+            // whoever stopped it reports it
+            h.ended.whenComplete((s, e) -> answer.complete(Optional.empty()));
+            return;
+          }
+          boolean report = state == OWNED || state == STARTING;
+          move(OwnershipEvent.STOP);
+          relay(endCapture(h, "client shutting down"), answer, report);
+        });
     return answer;
   }
 
@@ -261,8 +309,17 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
     if (state != OWNED && state != ORPHANED) {
       return Optional.empty();
     }
-    return capture.active().filter(a -> a.recordingId().equals(h.id)).map(a -> new ActiveRecording(a.recordingId(),
-        a.callId(), a.startedAt(), a.nextSegmentIndex(), h.originClusterId));
+    return capture
+        .active()
+        .filter(a -> a.recordingId().equals(h.id))
+        .map(
+            a ->
+                new ActiveRecording(
+                    a.recordingId(),
+                    a.callId(),
+                    a.startedAt(),
+                    a.nextSegmentIndex(),
+                    h.originClusterId));
   }
 
   private void onStart(Start start, CompletableFuture<Optional<String>> answer) {
@@ -276,14 +333,20 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
     }
     switch (from) {
       case IDLE -> begin(start, answer);
-      case STARTING, OWNED -> answer.complete(again ? targets.retarget(id, start.uploadUrl(), start.uploadToken())
-          : Optional.of("already recording " + h.id));
+      case STARTING, OWNED ->
+          answer.complete(
+              again
+                  ? targets.retarget(id, start.uploadUrl(), start.uploadToken())
+                  : Optional.of("already recording " + h.id));
       case ORPHANED -> {
         if (again) {
           answer.complete(targets.retarget(id, start.uploadUrl(), start.uploadToken()));
         } else {
-          log.warn("agent {}: recording {} was not adopted by this server; ending it for the new recording {}", agent,
-              h.id, id);
+          log.warn(
+              "agent {}: recording {} was not adopted by this server; ending it for the new recording {}",
+              agent,
+              h.id,
+              id);
           endCapture(h, "superseded by recording " + id);
           whenIdle.add(guarded(answer, () -> onStart(start, answer)));
         }
@@ -302,8 +365,17 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
         answer.complete(Optional.of("recording " + id + " already ended on this client"));
         return;
       }
-      spool.create(new Manifest(id, start.callId(), agent, start.uploadUrl(), start.uploadToken(),
-          System.currentTimeMillis(), null, sessionClusterId, null));
+      spool.create(
+          new Manifest(
+              id,
+              start.callId(),
+              agent,
+              start.uploadUrl(),
+              start.uploadToken(),
+              System.currentTimeMillis(),
+              null,
+              sessionClusterId,
+              null));
     } catch (IOException e) {
       log.error("agent {}: cannot spool recording {}", agent, id, e);
       move(OwnershipEvent.START_FAILED);
@@ -316,7 +388,11 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
         .whenComplete((refusal, e) -> post(() -> started(h, refusal, e, answer)));
   }
 
-  private void started(Held h, Optional<String> refusal, Throwable error, CompletableFuture<Optional<String>> answer) {
+  private void started(
+      Held h,
+      Optional<String> refusal,
+      Throwable error,
+      CompletableFuture<Optional<String>> answer) {
     String why = error != null ? "capture failed to start: " + unwrap(error) : refusal.orElse(null);
     if (why != null) {
       spool.removeQuietly(h.id);
@@ -338,11 +414,15 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
     answer.complete(Optional.of(why));
   }
 
-  /** Has the backend end the recording (once); the future completes when it has, on the events thread. */
+  /**
+   * Has the backend end the recording (once); the future completes when it has, on the events
+   * thread.
+   */
   private CompletableFuture<Optional<RecordingSummary>> endCapture(Held h, String reason) {
     if (h.ended == null) {
       h.ended = new CompletableFuture<>();
-      call(() -> capture.stop(h.id, reason)).whenComplete((summary, e) -> post(() -> finished(h, summary, e)));
+      call(() -> capture.stop(h.id, reason))
+          .whenComplete((summary, e) -> post(() -> finished(h, summary, e)));
     }
     return h.ended;
   }
@@ -384,8 +464,11 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
     }
     move(OwnershipEvent.ORPHAN_BOUND);
     endCapture(h, "no server adopted it within " + orphanBound.toSeconds() + " s");
-    log.warn("agent {}: recording {} ended: no server adopted it; its segments are offered to the next server this"
-        + " client connects to", agent, h.id);
+    log.warn(
+        "agent {}: recording {} ended: no server adopted it; its segments are offered to the next server this"
+            + " client connects to",
+        agent,
+        h.id);
   }
 
   /** Applies the table; false (and logged) for an event that cannot happen in the current state. */
@@ -407,11 +490,15 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
     log.debug("agent {}: {} -> {} on {}", agent, from, to, event);
     if (to == ORPHANED) {
       Held h = held;
-      orphanTimer = events.schedule(() -> logged(() -> orphanBoundReached(h)), orphanBound.toMillis(),
-          TimeUnit.MILLISECONDS);
+      orphanTimer =
+          events.schedule(
+              () -> logged(() -> orphanBoundReached(h)),
+              orphanBound.toMillis(),
+              TimeUnit.MILLISECONDS);
     } else if (to == IDLE) {
       held = null;
-      // after the event that ended it is through: a START waiting for it sees the end reported first
+      // after the event that ended it is through: a START waiting for it sees the end reported
+      // first
       List<Runnable> waiting = List.copyOf(whenIdle);
       whenIdle.clear();
       waiting.forEach(this::post);
@@ -424,24 +511,31 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
     try {
       spool.captureEnded(summary.recordingId(), summary.endedAt());
     } catch (IOException e) {
-      log.warn("agent {}: recording {}: cannot note its end in the spool: {}", agent, summary.recordingId(),
+      log.warn(
+          "agent {}: recording {}: cannot note its end in the spool: {}",
+          agent,
+          summary.recordingId(),
           e.toString());
     }
   }
 
-  private static void relay(CompletableFuture<Optional<RecordingSummary>> ended,
-      CompletableFuture<Optional<RecordingStopped>> answer, boolean report) {
-    ended.whenComplete((s, e) -> {
-      if (e != null) {
-        answer.completeExceptionally(e);
-      } else {
-        answer.complete(report ? s.map(RecordingOwnership::toMessage) : Optional.empty());
-      }
-    });
+  private static void relay(
+      CompletableFuture<Optional<RecordingSummary>> ended,
+      CompletableFuture<Optional<RecordingStopped>> answer,
+      boolean report) {
+    ended.whenComplete(
+        (s, e) -> {
+          if (e != null) {
+            answer.completeExceptionally(e);
+          } else {
+            answer.complete(report ? s.map(RecordingOwnership::toMessage) : Optional.empty());
+          }
+        });
   }
 
   private static RecordingStopped toMessage(RecordingSummary s) {
-    return new RecordingStopped(s.recordingId(), s.segmentCount(), s.startedAt(), s.endedAt(), s.reason());
+    return new RecordingStopped(
+        s.recordingId(), s.segmentCount(), s.startedAt(), s.endedAt(), s.reason());
   }
 
   // ---- plumbing ----
@@ -454,7 +548,10 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
     }
   }
 
-  /** Runs {@code body} as an event; if it fails, {@code answer} fails with it instead of never completing. */
+  /**
+   * Runs {@code body} as an event; if it fails, {@code answer} fails with it instead of never
+   * completing.
+   */
   private void ask(CompletableFuture<?> answer, Runnable body) {
     post(guarded(answer, body));
   }

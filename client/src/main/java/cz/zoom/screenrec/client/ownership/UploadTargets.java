@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class UploadTargets {
   private static final Logger log = LoggerFactory.getLogger(UploadTargets.class);
+
   /** Origin reported for recordings spooled by clients that did not note their origin cluster. */
   static final String ORIGIN_UNKNOWN = "unknown";
 
@@ -28,7 +29,10 @@ final class UploadTargets {
   private final String agent;
   private final boolean sharedSpool;
 
-  /** @param sharedSpool the spool holds other agents' recordings too (service mode): offer only this agent's */
+  /**
+   * @param sharedSpool the spool holds other agents' recordings too (service mode): offer only this
+   *     agent's
+   */
   UploadTargets(Spool spool, String agent, boolean sharedSpool) {
     this.spool = spool;
     this.agent = agent;
@@ -53,12 +57,20 @@ final class UploadTargets {
         continue;
       }
       if (pending.size() == Hello.MAX_PENDING_RECORDINGS) {
-        log.warn("agent {}: more than {} recordings wait in the spool; offering the oldest", agent, pending.size());
+        log.warn(
+            "agent {}: more than {} recordings wait in the spool; offering the oldest",
+            agent,
+            pending.size());
         break;
       }
-      pending.add(new PendingRecording(m.recordingId(), m.callId(), m.startedAt(),
-          m.endedAt() == null ? m.startedAt() : m.endedAt(), m.finalIndex() + 1,
-          m.originClusterId() == null ? ORIGIN_UNKNOWN : m.originClusterId()));
+      pending.add(
+          new PendingRecording(
+              m.recordingId(),
+              m.callId(),
+              m.startedAt(),
+              m.endedAt() == null ? m.startedAt() : m.endedAt(),
+              m.finalIndex() + 1,
+              m.originClusterId() == null ? ORIGIN_UNKNOWN : m.originClusterId()));
     }
     return pending;
   }
@@ -73,23 +85,33 @@ final class UploadTargets {
       try {
         m = spool.manifest(grant.recordingId());
       } catch (IOException e) {
-        log.warn("agent {}: cannot read the manifest of granted recording {}: {}", agent, grant.recordingId(),
+        log.warn(
+            "agent {}: cannot read the manifest of granted recording {}: {}",
+            agent,
+            grant.recordingId(),
             e.toString());
         continue;
       }
       if (m.isEmpty() || !m.get().captureEnded() || !agent.equals(m.get().agent())) {
-        log.info("agent {}: ignoring the grant for recording {}: not an ended recording of this agent", agent,
+        log.info(
+            "agent {}: ignoring the grant for recording {}: not an ended recording of this agent",
+            agent,
             grant.recordingId());
         continue;
       }
       if (retarget(grant.recordingId(), welcome.uploadUrl(), grant.uploadToken()).isEmpty()) {
-        log.info("cluster {} takes the remaining segments of recording {}: uploading them to {}",
-            welcome.clusterId(), grant.recordingId(), welcome.uploadUrl());
+        log.info(
+            "cluster {} takes the remaining segments of recording {}: uploading them to {}",
+            welcome.clusterId(),
+            grant.recordingId(),
+            welcome.uploadUrl());
       }
     }
   }
 
-  /** Sends a recording's later uploads elsewhere; returns why not if the manifest cannot be written. */
+  /**
+   * Sends a recording's later uploads elsewhere; returns why not if the manifest cannot be written.
+   */
   Optional<String> retarget(String recordingId, String uploadUrl, String uploadToken) {
     try {
       spool.updateUpload(recordingId, uploadUrl, uploadToken);

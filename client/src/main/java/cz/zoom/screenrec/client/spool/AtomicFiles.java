@@ -10,16 +10,23 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Durable file replacement: after a crash a reader sees the old file or the new one, never a mix. */
+/**
+ * Durable file replacement: after a crash a reader sees the old file or the new one, never a mix.
+ */
 final class AtomicFiles {
-  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  private static final boolean POSIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
   private AtomicFiles() {}
 
   static void write(Path target, byte[] content) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       ownerOnly(tmp);
       java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
       while (buf.hasRemaining()) {
@@ -51,8 +58,9 @@ final class AtomicFiles {
   /** Upload tokens live in these files: keep them to the desktop user where the platform allows. */
   static void ownerOnly(Path path) throws IOException {
     if (POSIX) {
-      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
-          Files.isDirectory(path) ? "rwx------" : "rw-------"));
+      Files.setPosixFilePermissions(
+          path,
+          PosixFilePermissions.fromString(Files.isDirectory(path) ? "rwx------" : "rw-------"));
     }
   }
 }

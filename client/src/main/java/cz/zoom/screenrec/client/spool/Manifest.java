@@ -5,30 +5,61 @@ package cz.zoom.screenrec.client.spool;
  * survives a client restart.
  *
  * @param finalIndex index of the recording's last segment, or null while it is still being captured
- * @param originClusterId cluster (WELCOME clusterId) of the session that started the recording; null
- *     in manifests written before the client knew it
+ * @param originClusterId cluster (WELCOME clusterId) of the session that started the recording;
+ *     null in manifests written before the client knew it
  * @param endedAt client time its capture ended, once it has; null before, and in older manifests
  */
-public record Manifest(String recordingId, String callId, String agent, String uploadUrl, String uploadToken,
-    long startedAt, Integer finalIndex, String originClusterId, Long endedAt) {
+public record Manifest(
+    String recordingId,
+    String callId,
+    String agent,
+    String uploadUrl,
+    String uploadToken,
+    long startedAt,
+    Integer finalIndex,
+    String originClusterId,
+    Long endedAt) {
 
   /** A recording of unknown origin that is still being captured. */
-  public Manifest(String recordingId, String callId, String agent, String uploadUrl, String uploadToken,
-      long startedAt, Integer finalIndex) {
+  public Manifest(
+      String recordingId,
+      String callId,
+      String agent,
+      String uploadUrl,
+      String uploadToken,
+      long startedAt,
+      Integer finalIndex) {
     this(recordingId, callId, agent, uploadUrl, uploadToken, startedAt, finalIndex, null, null);
   }
 
   public Manifest withUpload(String url, String token) {
-    return new Manifest(recordingId, callId, agent, url, token, startedAt, finalIndex, originClusterId, endedAt);
+    return new Manifest(
+        recordingId, callId, agent, url, token, startedAt, finalIndex, originClusterId, endedAt);
   }
 
   public Manifest withFinalIndex(int index) {
-    return new Manifest(recordingId, callId, agent, uploadUrl, uploadToken, startedAt, index, originClusterId,
+    return new Manifest(
+        recordingId,
+        callId,
+        agent,
+        uploadUrl,
+        uploadToken,
+        startedAt,
+        index,
+        originClusterId,
         endedAt);
   }
 
   public Manifest withEndedAt(long time) {
-    return new Manifest(recordingId, callId, agent, uploadUrl, uploadToken, startedAt, finalIndex, originClusterId,
+    return new Manifest(
+        recordingId,
+        callId,
+        agent,
+        uploadUrl,
+        uploadToken,
+        startedAt,
+        finalIndex,
+        originClusterId,
         time);
   }
 
@@ -40,7 +71,18 @@ public record Manifest(String recordingId, String callId, String agent, String u
   @Override
   public String toString() {
     // the token stays out of logs
-    return "Manifest[" + recordingId + ", call " + callId + ", agent " + agent + ", " + uploadUrl
-        + ", finalIndex " + finalIndex + ", origin " + originClusterId + "]";
+    return "Manifest["
+        + recordingId
+        + ", call "
+        + callId
+        + ", agent "
+        + agent
+        + ", "
+        + uploadUrl
+        + ", finalIndex "
+        + finalIndex
+        + ", origin "
+        + originClusterId
+        + "]";
   }
 }

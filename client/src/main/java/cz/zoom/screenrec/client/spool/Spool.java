@@ -25,21 +25,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Segments on local disk until the server has them: {@code <root>/<recordingId>/manifest.json}
- * and {@code <root>/<recordingId>/<index>.seg}. Segments the server refused for good go to
- * {@code <root>/rejected/<recordingId>/}. Every file appears atomically and durably (temporary
- * file, fsync, rename). Thread-safe.
+ * Segments on local disk until the server has them: {@code <root>/<recordingId>/manifest.json} and
+ * {@code <root>/<recordingId>/<index>.seg}. Segments the server refused for good go to {@code
+ * <root>/rejected/<recordingId>/}. Every file appears atomically and durably (temporary file,
+ * fsync, rename). Thread-safe.
  */
 public final class Spool implements SegmentSink {
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
   static final String MANIFEST = "manifest.json";
+
   /** A recording being deleted: already out of the spool, its files not yet gone. */
   private static final String REMOVED_PREFIX = ".removed-";
+
   static final String REJECTED = "rejected";
   private static final Pattern SEGMENT = Pattern.compile("(\\d{7})\\.seg");
   private static final Pattern SEGMENT_TMP = Pattern.compile("(\\d{7})\\.seg\\.tmp");
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final Path root;
   private final Object manifestLock = new Object();
@@ -61,7 +63,10 @@ public final class Spool implements SegmentSink {
     listeners.add(listener);
   }
 
-  /** Called after a recording's upload target changed (a server took it over): the uploader retries at once. */
+  /**
+   * Called after a recording's upload target changed (a server took it over): the uploader retries
+   * at once.
+   */
   public void onUploadTargetChanged(Consumer<String> listener) {
     targetListeners.add(listener);
   }
@@ -77,7 +82,8 @@ public final class Spool implements SegmentSink {
   public Optional<Manifest> manifest(String recordingId) throws IOException {
     synchronized (manifestLock) {
       try {
-        return Optional.of(JSON.readValue(dir(recordingId).resolve(MANIFEST).toFile(), Manifest.class));
+        return Optional.of(
+            JSON.readValue(dir(recordingId).resolve(MANIFEST).toFile(), Manifest.class));
       } catch (NoSuchFileException | java.io.FileNotFoundException e) {
         return Optional.empty();
       }
@@ -85,15 +91,21 @@ public final class Spool implements SegmentSink {
   }
 
   /** Switches where a recording's remaining segments go (a new server adopted it). */
-  public void updateUpload(String recordingId, String uploadUrl, String uploadToken) throws IOException {
+  public void updateUpload(String recordingId, String uploadUrl, String uploadToken)
+      throws IOException {
     synchronized (manifestLock) {
-      Manifest m = manifest(recordingId).orElseThrow(() -> new NoSuchFileException("no spooled recording " + recordingId));
+      Manifest m =
+          manifest(recordingId)
+              .orElseThrow(() -> new NoSuchFileException("no spooled recording " + recordingId));
       writeManifest(m.withUpload(uploadUrl, uploadToken));
     }
     targetListeners.forEach(l -> l.accept(recordingId));
   }
 
-  /** Records the exact end of a recording's capture (the final segment's publication only approximates it). */
+  /**
+   * Records the exact end of a recording's capture (the final segment's publication only
+   * approximates it).
+   */
   public void captureEnded(String recordingId, long endedAt) throws IOException {
     synchronized (manifestLock) {
       Optional<Manifest> m = manifest(recordingId);
@@ -177,7 +189,9 @@ public final class Spool implements SegmentSink {
     deleteDirectory(removed);
   }
 
-  /** Removes a recording whose segments are all gone; a failure only leaves an empty folder behind. */
+  /**
+   * Removes a recording whose segments are all gone; a failure only leaves an empty folder behind.
+   */
   public void removeQuietly(String recordingId) {
     try {
       remove(recordingId);
@@ -196,14 +210,15 @@ public final class Spool implements SegmentSink {
   }
 
   /**
-   * Repairs what a crash or kill of the client left behind. Run once at start, before capturing.
-   * A recording without a final index was cut off while capturing: the segment that was being
-   * written is kept if its header made it to disk (readers decode it up to where it stops), and
-   * the last spooled segment becomes the final one.
+   * Repairs what a crash or kill of the client left behind. Run once at start, before capturing. A
+   * recording without a final index was cut off while capturing: the segment that was being written
+   * is kept if its header made it to disk (readers decode it up to where it stops), and the last
+   * spooled segment becomes the final one.
    */
   public void recover() throws IOException {
     try (Stream<Path> dirs = Files.list(root)) {
-      for (Path d : dirs.filter(d -> d.getFileName().toString().startsWith(REMOVED_PREFIX)).toList()) {
+      for (Path d :
+          dirs.filter(d -> d.getFileName().toString().startsWith(REMOVED_PREFIX)).toList()) {
         deleteDirectory(d);
       }
     }
@@ -217,19 +232,28 @@ public final class Spool implements SegmentSink {
         if (m.finalIndex() == null && tmpIndex > highest && hasValidHeader(tmp, id, tmpIndex)) {
           AtomicFiles.moveIntoPlace(tmp, segmentFile(id, tmpIndex));
           highest = tmpIndex;
-          log.warn("recording {}: kept segment {} that was being written when the client stopped", id, tmpIndex);
+          log.warn(
+              "recording {}: kept segment {} that was being written when the client stopped",
+              id,
+              tmpIndex);
         } else {
           Files.deleteIfExists(tmp);
         }
       }
       if (m.finalIndex() == null) {
         if (highest < 0) {
-          log.warn("recording {} was cut off by a client stop after all its segments were uploaded;"
-              + " the server will not see a final segment", id);
+          log.warn(
+              "recording {} was cut off by a client stop after all its segments were uploaded;"
+                  + " the server will not see a final segment",
+              id);
           remove(id);
         } else {
-          writeManifest(m.withFinalIndex(highest).withEndedAt(modifiedFile(segmentFile(id, highest))));
-          log.warn("recording {} was cut off by a client stop; segment {} is now its final one", id, highest);
+          writeManifest(
+              m.withFinalIndex(highest).withEndedAt(modifiedFile(segmentFile(id, highest))));
+          log.warn(
+              "recording {} was cut off by a client stop; segment {} is now its final one",
+              id,
+              highest);
         }
       }
     }
@@ -241,7 +265,8 @@ public final class Spool implements SegmentSink {
     if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
       throw new NoSuchFileException("recording " + recordingId + " has no manifest in the spool");
     }
-    return new SpooledSegment(this, recordingId, index, dir.resolve(String.format("%07d.seg.tmp", index)));
+    return new SpooledSegment(
+        this, recordingId, index, dir.resolve(String.format("%07d.seg.tmp", index)));
   }
 
   /** Called by a committed segment: its bytes are durable in {@code tmp}. */
@@ -250,7 +275,9 @@ public final class Spool implements SegmentSink {
       // the final index must be known before the final segment can be seen, or the uploader
       // could send it without X-Segment-Final and the server would wait for more
       synchronized (manifestLock) {
-        Manifest m = manifest(recordingId).orElseThrow(() -> new NoSuchFileException("manifest of " + recordingId));
+        Manifest m =
+            manifest(recordingId)
+                .orElseThrow(() -> new NoSuchFileException("manifest of " + recordingId));
         Manifest ended = m.withFinalIndex(index);
         writeManifest(m.endedAt() == null ? ended.withEndedAt(System.currentTimeMillis()) : ended);
       }
@@ -262,7 +289,8 @@ public final class Spool implements SegmentSink {
 
   private void writeManifest(Manifest manifest) throws IOException {
     synchronized (manifestLock) {
-      AtomicFiles.write(dir(manifest.recordingId()).resolve(MANIFEST), JSON.writeValueAsBytes(manifest));
+      AtomicFiles.write(
+          dir(manifest.recordingId()).resolve(MANIFEST), JSON.writeValueAsBytes(manifest));
     }
   }
 
@@ -273,7 +301,8 @@ public final class Spool implements SegmentSink {
   }
 
   private static boolean hasValidHeader(Path file, String recordingId, int index) {
-    try (InputStream in = Files.newInputStream(file); SegmentReader r = new SegmentReader(in)) {
+    try (InputStream in = Files.newInputStream(file);
+        SegmentReader r = new SegmentReader(in)) {
       return r.header().recordingId().equals(recordingId) && r.header().segmentIndex() == index;
     } catch (CorruptSegmentException e) {
       return false;
@@ -288,12 +317,13 @@ public final class Spool implements SegmentSink {
     }
     List<Integer> result = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      files.forEach(f -> {
-        Matcher m = pattern.matcher(f.getFileName().toString());
-        if (m.matches()) {
-          result.add(Integer.parseInt(m.group(1)));
-        }
-      });
+      files.forEach(
+          f -> {
+            Matcher m = pattern.matcher(f.getFileName().toString());
+            if (m.matches()) {
+              result.add(Integer.parseInt(m.group(1)));
+            }
+          });
     }
     result.sort(null);
     return result;
@@ -307,7 +337,9 @@ public final class Spool implements SegmentSink {
     }
   }
 
-  /** When a cut-off recording's last segment was written: the best guess of when its capture ended. */
+  /**
+   * When a cut-off recording's last segment was written: the best guess of when its capture ended.
+   */
   private static long modifiedFile(Path file) {
     try {
       return Files.getLastModifiedTime(file).toMillis();

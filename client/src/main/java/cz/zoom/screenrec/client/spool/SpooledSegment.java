@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** A segment being written to its temporary file; {@link #commit} fsyncs it and renames it into place. */
+/**
+ * A segment being written to its temporary file; {@link #commit} fsyncs it and renames it into
+ * place.
+ */
 final class SpooledSegment implements SegmentSink.Output {
   private final Spool spool;
   private final String recordingId;
@@ -26,21 +29,27 @@ final class SpooledSegment implements SegmentSink.Output {
     this.recordingId = recordingId;
     this.index = index;
     this.tmp = tmp;
-    this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING);
+    this.channel =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING);
     // the segment writer closes its stream when it writes the trailer; the file must stay open
     // until it is fsynced, so closing only flushes
-    this.stream = new FilterOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024)) {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-      }
+    this.stream =
+        new FilterOutputStream(
+            new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024)) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+          }
 
-      @Override
-      public void close() throws IOException {
-        flush();
-      }
-    };
+          @Override
+          public void close() throws IOException {
+            flush();
+          }
+        };
   }
 
   @Override
@@ -51,7 +60,8 @@ final class SpooledSegment implements SegmentSink.Output {
   @Override
   public void commit(boolean last) throws IOException {
     if (done) {
-      throw new IllegalStateException("segment " + index + " of " + recordingId + " is already committed");
+      throw new IllegalStateException(
+          "segment " + index + " of " + recordingId + " is already committed");
     }
     stream.flush();
     channel.force(true);
@@ -60,7 +70,10 @@ final class SpooledSegment implements SegmentSink.Output {
     spool.publish(recordingId, index, tmp, last);
   }
 
-  /** Closes the temporary file as it is: {@link Spool#recover()} keeps it if its header reached the disk. */
+  /**
+   * Closes the temporary file as it is: {@link Spool#recover()} keeps it if its header reached the
+   * disk.
+   */
   @Override
   public void release() {
     end(true);

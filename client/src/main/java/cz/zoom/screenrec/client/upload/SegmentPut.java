@@ -32,18 +32,21 @@ final class SegmentPut {
 
   Result send(Manifest manifest, int index, Path file) throws IOException, InterruptedException {
     boolean last = manifest.finalIndex() != null && manifest.finalIndex() == index;
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(manifest, index))
-        .timeout(timeout)
-        .header("Authorization", "Bearer " + manifest.uploadToken())
-        .header("Content-Type", "application/octet-stream")
-        .header("X-Segment-Sha256", sha256(file))
-        .PUT(HttpRequest.BodyPublishers.ofFile(file));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(manifest, index))
+            .timeout(timeout)
+            .header("Authorization", "Bearer " + manifest.uploadToken())
+            .header("Content-Type", "application/octet-stream")
+            .header("X-Segment-Sha256", sha256(file))
+            .PUT(HttpRequest.BodyPublishers.ofFile(file));
     if (last) {
       request.header("X-Segment-Final", "true");
     }
-    HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<InputStream> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     try (InputStream body = response.body()) {
-      return new Result(response.statusCode(),
+      return new Result(
+          response.statusCode(),
           new String(body.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8));
     }
   }

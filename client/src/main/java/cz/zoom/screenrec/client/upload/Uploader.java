@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves spooled segments to the Media Upload Server on one background daemon thread: per
- * recording in index order, deleting each file only after a 2xx, retrying with backoff when the
- * server is unavailable, and setting aside files the server refuses. Woken whenever a segment is
- * spooled; also looks at the spool every poll interval (segments of an earlier run, new tokens).
+ * Moves spooled segments to the Media Upload Server on one background daemon thread: per recording
+ * in index order, deleting each file only after a 2xx, retrying with backoff when the server is
+ * unavailable, and setting aside files the server refuses. Woken whenever a segment is spooled;
+ * also looks at the spool every poll interval (segments of an earlier run, new tokens).
  */
 public final class Uploader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Uploader.class);
@@ -32,8 +32,13 @@ public final class Uploader implements AutoCloseable {
   private final Duration retryInitial;
   private final Duration retryMax;
   private final Map<String, Retry> retries = new HashMap<>();
-  /** Recordings whose upload target changed since the upload thread last looked: their backoff no longer applies. */
+
+  /**
+   * Recordings whose upload target changed since the upload thread last looked: their backoff no
+   * longer applies.
+   */
   private final Set<String> retargeted = ConcurrentHashMap.newKeySet();
+
   private final Object wakeLock = new Object();
   private final ExecutorService httpThreads;
   private final Thread thread;
@@ -47,15 +52,15 @@ public final class Uploader implements AutoCloseable {
     this.pollInterval = pollInterval;
     this.retryInitial = retryInitial;
     this.retryMax = retryMax;
-    this.httpThreads = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "upload-http");
-      t.setDaemon(true);
-      return t;
-    });
-    HttpClient http = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(5))
-        .executor(httpThreads)
-        .build();
+    this.httpThreads =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "upload-http");
+              t.setDaemon(true);
+              return t;
+            });
+    HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(httpThreads).build();
     this.put = new SegmentPut(http, Duration.ofMinutes(5));
     this.thread = new Thread(this::run, "segment-uploader");
     this.thread.setDaemon(true);
@@ -64,7 +69,8 @@ public final class Uploader implements AutoCloseable {
   }
 
   public static Uploader withDefaults(Spool spool) {
-    return new Uploader(spool, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(60));
+    return new Uploader(
+        spool, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(60));
   }
 
   public void start() {
@@ -79,13 +85,19 @@ public final class Uploader implements AutoCloseable {
     }
   }
 
-  /** A recording got a new upload target (another server took it over): forget its backoff and try at once. */
+  /**
+   * A recording got a new upload target (another server took it over): forget its backoff and try
+   * at once.
+   */
   public void retryNow(String recordingId) {
     retargeted.add(recordingId);
     wake();
   }
 
-  /** Stops uploading, waits (boundedly) until the thread no longer touches the spool, and ends the HTTP threads. */
+  /**
+   * Stops uploading, waits (boundedly) until the thread no longer touches the spool, and ends the
+   * HTTP threads.
+   */
   @Override
   public void close() {
     running = false;
@@ -145,7 +157,10 @@ public final class Uploader implements AutoCloseable {
       if (uploadRecording(recordingId)) {
         retries.remove(recordingId);
       } else {
-        long delay = retry == null ? retryInitial.toMillis() : Math.min(retry.delayMs() * 2, retryMax.toMillis());
+        long delay =
+            retry == null
+                ? retryInitial.toMillis()
+                : Math.min(retry.delayMs() * 2, retryMax.toMillis());
         retries.put(recordingId, new Retry(System.currentTimeMillis() + delay, delay));
         nextDue = Math.min(nextDue, delay);
       }
@@ -153,7 +168,10 @@ public final class Uploader implements AutoCloseable {
     return nextDue;
   }
 
-  /** Uploads what is spooled for one recording, in order. False when the server should be retried later. */
+  /**
+   * Uploads what is spooled for one recording, in order. False when the server should be retried
+   * later.
+   */
   private boolean uploadRecording(String recordingId) throws IOException, InterruptedException {
     List<Integer> segments = spool.segments(recordingId);
     if (segments.isEmpty() && spool.isFullyUploaded(recordingId)) {
@@ -185,7 +203,8 @@ public final class Uploader implements AutoCloseable {
    * the old one, or the old MUS is gone) says nothing about the new target: the segment is sent
    * again at once to the new one instead of being backed off or set aside.
    */
-  private boolean uploadSegment(Manifest first, int index) throws IOException, InterruptedException {
+  private boolean uploadSegment(Manifest first, int index)
+      throws IOException, InterruptedException {
     Manifest manifest = first;
     String id = manifest.recordingId();
     while (true) {
@@ -200,18 +219,30 @@ public final class Uploader implements AutoCloseable {
         return true;
       }
       if (!sameTarget(manifest, now.get())) {
-        log.info("recording {}: segment {} goes to the new upload target {}", id, index, now.get().uploadUrl());
+        log.info(
+            "recording {}: segment {} goes to the new upload target {}",
+            id,
+            index,
+            now.get().uploadUrl());
         manifest = now.get();
         continue;
       }
       if (attempt.outcome() == UploadOutcome.RETRY) {
-        log.warn("recording {}: segment {} not uploaded to {}, will retry: {}", id, index, manifest.uploadUrl(),
+        log.warn(
+            "recording {}: segment {} not uploaded to {}, will retry: {}",
+            id,
+            index,
+            manifest.uploadUrl(),
             attempt.detail());
         return false;
       }
       var kept = spool.quarantine(id, index);
-      log.error("recording {}: MUS REFUSED segment {} ({}); the file is kept at {} and must be handled by hand",
-          id, index, attempt.detail(), kept);
+      log.error(
+          "recording {}: MUS REFUSED segment {} ({}); the file is kept at {} and must be handled by hand",
+          id,
+          index,
+          attempt.detail(),
+          kept);
       return true;
     }
   }
@@ -222,13 +253,18 @@ public final class Uploader implements AutoCloseable {
     String id = manifest.recordingId();
     try {
       SegmentPut.Result result = put.send(manifest, index, spool.segmentFile(id, index));
-      return new Attempt(UploadOutcome.of(result.status()), result.status(), result.status() + " " + result.body());
+      return new Attempt(
+          UploadOutcome.of(result.status()),
+          result.status(),
+          result.status() + " " + result.body());
     } catch (IOException e) {
       return new Attempt(UploadOutcome.RETRY, 0, e.toString());
     } catch (IllegalArgumentException e) {
       // an upload URL the HTTP client cannot use will not get better by waiting
-      return new Attempt(UploadOutcome.REJECTED, 0, "upload URL '" + manifest.uploadUrl() + "' is unusable: "
-          + e.getMessage());
+      return new Attempt(
+          UploadOutcome.REJECTED,
+          0,
+          "upload URL '" + manifest.uploadUrl() + "' is unusable: " + e.getMessage());
     }
   }
 

@@ -37,7 +37,8 @@ class ChangeDrivenRecorderTest {
 
   @Test
   void anUnchangedScreenAddsNoFrameUntilTheSegmentEnds() throws Exception {
-    recorder.start(new RecordingSpec("r1", "c"), new CaptureSettings(20, 1, 60_000, 60_000, List.of()));
+    recorder.start(
+        new RecordingSpec("r1", "c"), new CaptureSettings(20, 1, 60_000, 60_000, List.of()));
     await().atMost(WAIT).until(() -> source.captures.get() >= 20);
     RecordingSummary summary = recorder.stop("r1", "test").get().orElseThrow();
 
@@ -52,7 +53,8 @@ class ChangeDrivenRecorderTest {
 
   @Test
   void onlyReportedChangesTravelAndTheDecodedPictureFollowsThem() throws Exception {
-    recorder.start(new RecordingSpec("r2", "c"), new CaptureSettings(20, 1, 60_000, 60_000, List.of()));
+    recorder.start(
+        new RecordingSpec("r2", "c"), new CaptureSettings(20, 1, 60_000, 60_000, List.of()));
     await().atMost(WAIT).until(() -> source.captures.get() >= 2);
     source.paint(0xFF0000, 10, 20, 30, 40);
     await().atMost(WAIT).until(() -> source.reported.get() >= 1);
@@ -69,14 +71,18 @@ class ChangeDrivenRecorderTest {
 
   @Test
   void configureChangesScaleAndRateOfTheRunningRecording() throws Exception {
-    recorder.start(new RecordingSpec("r3", "c"), new CaptureSettings(20, 1, 60_000, 60_000, List.of()));
+    recorder.start(
+        new RecordingSpec("r3", "c"), new CaptureSettings(20, 1, 60_000, 60_000, List.of()));
     await().atMost(WAIT).until(() -> source.captures.get() >= 2);
-    assertThat(recorder.configure(new CaptureSettings(20, 2, 60_000, 60_000, List.of())).join()).isEmpty();
+    assertThat(recorder.configure(new CaptureSettings(20, 2, 60_000, 60_000, List.of())).join())
+        .isEmpty();
     await().atMost(WAIT).until(() -> sink.committed.containsKey(0));
     // an id this desktop does not have: all monitors stay recorded, as docs/protocol.md says
-    assertThat(recorder.configure(new CaptureSettings(20, 2, 60_000, 60_000, List.of(7))).join()).isEmpty();
+    assertThat(recorder.configure(new CaptureSettings(20, 2, 60_000, 60_000, List.of(7))).join())
+        .isEmpty();
     source.paint(0x0000FF, 0, 0, 64, 64);
-    assertThat(recorder.configure(new CaptureSettings(10, 2, 60_000, 1_000, List.of())).join()).isEmpty();
+    assertThat(recorder.configure(new CaptureSettings(10, 2, 60_000, 1_000, List.of())).join())
+        .isEmpty();
     await().atMost(WAIT).until(() -> sink.committed.containsKey(1));
     assertThat(recorder.stop("r3", "test").get()).isPresent();
 
@@ -94,12 +100,16 @@ class ChangeDrivenRecorderTest {
 
   @Test
   void configureWithoutARecordingChangesNothing() {
-    assertThat(recorder.configure(new CaptureSettings(5, 1, 10_000, 5_000, List.of())).join()).isEmpty();
+    assertThat(recorder.configure(new CaptureSettings(5, 1, 10_000, 5_000, List.of())).join())
+        .isEmpty();
     assertThat(recorder.state()).isEqualTo(Recorder.State.IDLE);
   }
 
   private static List<SegmentEvent.Frame> frames(List<SegmentEvent> events) {
-    return events.stream().filter(e -> e instanceof SegmentEvent.Frame).map(e -> (SegmentEvent.Frame) e).toList();
+    return events.stream()
+        .filter(e -> e instanceof SegmentEvent.Frame)
+        .map(e -> (SegmentEvent.Frame) e)
+        .toList();
   }
 
   /** One screen whose changes are reported once, like DAMAGE. */

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RecorderTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
+
   /** Faster than a server may ask for (its minimum is 1 s), to keep the test short. */
   private static final CaptureSettings QUICK = new CaptureSettings(20, 1, 250, 200, List.of());
 
@@ -53,7 +54,9 @@ class RecorderTest {
     assertThat(recorder.state()).isEqualTo(Recorder.State.RECORDING);
     await().atMost(WAIT).until(() -> spool.segments(id).size() >= 3);
     // the index moves on just after the spool took the segment, on the capture thread
-    await().atMost(WAIT).until(() -> recorder.active().map(a -> a.nextSegmentIndex() >= 3).orElse(false));
+    await()
+        .atMost(WAIT)
+        .until(() -> recorder.active().map(a -> a.nextSegmentIndex() >= 3).orElse(false));
 
     RecordingSummary summary = recorder.stop(id, "test").get().orElseThrow();
     assertThat(recorder.state()).isEqualTo(Recorder.State.IDLE);
@@ -61,10 +64,15 @@ class RecorderTest {
     assertThat(spool.manifest(id).orElseThrow().finalIndex()).isEqualTo(summary.segmentCount() - 1);
     for (int index : spool.segments(id)) {
       List<SegmentEvent> events = read(spool.segmentFile(id, index), index);
-      List<SegmentEvent.Frame> frames = events.stream()
-          .filter(e -> e instanceof SegmentEvent.Frame).map(e -> (SegmentEvent.Frame) e).toList();
-      assertThat(frames.subList(0, 2)).allMatch(SegmentEvent.Frame::keyframe)
-          .extracting(SegmentEvent.Frame::screenId).containsExactlyInAnyOrder(0, 1);
+      List<SegmentEvent.Frame> frames =
+          events.stream()
+              .filter(e -> e instanceof SegmentEvent.Frame)
+              .map(e -> (SegmentEvent.Frame) e)
+              .toList();
+      assertThat(frames.subList(0, 2))
+          .allMatch(SegmentEvent.Frame::keyframe)
+          .extracting(SegmentEvent.Frame::screenId)
+          .containsExactlyInAnyOrder(0, 1);
     }
   }
 
@@ -74,10 +82,16 @@ class RecorderTest {
     recorder.start(new RecordingSpec(id, "call-1"), longSegments);
     await().atMost(WAIT).until(() -> screens.grabs() >= 30);
     assertThat(recorder.stop(id, "test").get()).isPresent();
-    List<SegmentEvent.Frame> screen0 = read(spool.segmentFile(id, 0), 0).stream()
-        .filter(e -> e instanceof SegmentEvent.Frame f && f.screenId() == 0)
-        .map(e -> (SegmentEvent.Frame) e).toList();
-    List<Long> keyTimes = screen0.stream().filter(SegmentEvent.Frame::keyframe).map(SegmentEvent.Frame::time).toList();
+    List<SegmentEvent.Frame> screen0 =
+        read(spool.segmentFile(id, 0), 0).stream()
+            .filter(e -> e instanceof SegmentEvent.Frame f && f.screenId() == 0)
+            .map(e -> (SegmentEvent.Frame) e)
+            .toList();
+    List<Long> keyTimes =
+        screen0.stream()
+            .filter(SegmentEvent.Frame::keyframe)
+            .map(SegmentEvent.Frame::time)
+            .toList();
     assertThat(keyTimes.size()).isGreaterThanOrEqualTo(2);
     assertThat(screen0.stream().filter(f -> !f.keyframe()).count()).isPositive();
     for (int i = 1; i < keyTimes.size(); i++) {
@@ -88,11 +102,13 @@ class RecorderTest {
   @Test
   void halvesThePictureWithScaleDivisorTwo() throws Exception {
     screens.paint(0x204060);
-    recorder.start(new RecordingSpec(id, "call-1"), new CaptureSettings(10, 2, 1_000, 1_000, List.of()));
+    recorder.start(
+        new RecordingSpec(id, "call-1"), new CaptureSettings(10, 2, 1_000, 1_000, List.of()));
     assertThat(recorder.stop(id, "test").get()).isPresent();
-    try (InputStream in = Files.newInputStream(spool.segmentFile(id, 0)); SegmentReader r = new SegmentReader(in)) {
-      assertThat(r.header().screens()).containsExactly(new ScreenLayout(0, 0, 0, 65, 35),
-          new ScreenLayout(1, 65, 0, 33, 20));
+    try (InputStream in = Files.newInputStream(spool.segmentFile(id, 0));
+        SegmentReader r = new SegmentReader(in)) {
+      assertThat(r.header().screens())
+          .containsExactly(new ScreenLayout(0, 0, 0, 65, 35), new ScreenLayout(1, 65, 0, 33, 20));
       SegmentEvent.Frame f = (SegmentEvent.Frame) r.next();
       assertThat(f.width() * f.height()).isEqualTo(f.screenId() == 0 ? 65 * 35 : 33 * 20);
       assertThat(f.rgb()).containsOnly(0x204060);
@@ -112,7 +128,8 @@ class RecorderTest {
     for (int index : spool.segments(id)) {
       all.addAll(read(spool.segmentFile(id, index), index));
     }
-    assertThat(all).anyMatch(e -> e instanceof SegmentEvent.Gap g && g.reason() == GapReason.CAPTURE_FAILED);
+    assertThat(all)
+        .anyMatch(e -> e instanceof SegmentEvent.Gap g && g.reason() == GapReason.CAPTURE_FAILED);
     assertThat(all).anyMatch(e -> e instanceof SegmentEvent.Frame);
   }
 
@@ -130,7 +147,8 @@ class RecorderTest {
 
   @Test
   void closingMidSegmentClosesItsFileAndLeavesItToTheSpoolsRecovery() throws Exception {
-    recorder.start(new RecordingSpec(id, "call-1"), new CaptureSettings(20, 1, 1_000, 60_000, List.of()));
+    recorder.start(
+        new RecordingSpec(id, "call-1"), new CaptureSettings(20, 1, 1_000, 60_000, List.of()));
     Path open = dir.resolve(id).resolve("0000000.seg.tmp");
     await().atMost(WAIT).until(() -> Files.exists(open) && screens.grabs() >= 6);
     recorder.close();
@@ -160,7 +178,8 @@ class RecorderTest {
   void refusesToStartWithoutScreens() {
     Recorder blind = new Recorder(new PaintedScreenSource(), spool);
     try {
-      assertThat(blind.start(new RecordingSpec(id, "c"), QUICK).join()).contains("no screen to capture");
+      assertThat(blind.start(new RecordingSpec(id, "c"), QUICK).join())
+          .contains("no screen to capture");
       assertThat(blind.state()).isEqualTo(Recorder.State.IDLE);
     } finally {
       blind.close();
@@ -168,7 +187,8 @@ class RecorderTest {
   }
 
   private List<SegmentEvent> read(Path file, int index) throws Exception {
-    try (InputStream in = Files.newInputStream(file); SegmentReader r = new SegmentReader(in)) {
+    try (InputStream in = Files.newInputStream(file);
+        SegmentReader r = new SegmentReader(in)) {
       assertThat(r.header().segmentIndex()).isEqualTo(index);
       List<SegmentEvent> events = r.readAll();
       assertThat(events).last().isInstanceOf(SegmentEvent.End.class);

@@ -28,20 +28,34 @@ final class TestXvfb implements AutoCloseable {
 
   /** Starts a display, or skips the calling test when Xvfb is not installed. */
   static TestXvfb start(int width, int height) throws Exception {
-    Assumptions.assumeTrue(onPath("Xvfb"), "Xvfb is not installed (scripts/install-deps.sh installs it); skipping");
-    Process p = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", width + "x" + height + "x24",
-        "-nolisten", "tcp", "-noreset")
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Assumptions.assumeTrue(
+        onPath("Xvfb"), "Xvfb is not installed (scripts/install-deps.sh installs it); skipping");
+    Process p =
+        new ProcessBuilder(
+                "Xvfb",
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                width + "x" + height + "x24",
+                "-nolisten",
+                "tcp",
+                "-noreset")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
-      String line = CompletableFuture.supplyAsync(() -> {
-        try {
-          return out.readLine();
-        } catch (IOException e) {
-          return null;
-        }
-      }).get(30, TimeUnit.SECONDS);
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+      String line =
+          CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return out.readLine();
+                    } catch (IOException e) {
+                      return null;
+                    }
+                  })
+              .get(30, TimeUnit.SECONDS);
       if (line == null || !line.trim().matches("\\d+")) {
         throw new IllegalStateException("Xvfb printed no display number: " + line);
       }

@@ -40,12 +40,15 @@ class XDamageScreenSourceTest {
 
       xvfb.fill(0x12AB34, 100, 70, 30, 20);
       AtomicReference<ScreenCapture> seen = new AtomicReference<>();
-      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
-          .until(() -> {
-            ScreenCapture c = source.capture(0);
-            seen.set(c);
-            return !c.unchanged();
-          });
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(5))
+          .until(
+              () -> {
+                ScreenCapture c = source.capture(0);
+                seen.set(c);
+                return !c.unchanged();
+              });
       ScreenCapture c = seen.get();
       assertThat(c.dirtyRects()).isNotNull().containsExactly(100, 70, 30, 20);
       int[] rgb = c.image().rgb();
@@ -88,8 +91,13 @@ class XDamageScreenSourceTest {
       for (int i = 0; i < 100; i++) {
         xvfb.fill(i * 0x020301, (i * 37) % (W - 8), (i * 53) % (H - 8), 8, 8);
       }
-      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
-          .until(() -> java.util.Arrays.equals(source.capture(0).image().rgb(), source.grabUntracked(0).rgb()));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(5))
+          .until(
+              () ->
+                  java.util.Arrays.equals(
+                      source.capture(0).image().rgb(), source.grabUntracked(0).rgb()));
     }
   }
 
@@ -105,30 +113,35 @@ class XDamageScreenSourceTest {
       doomed.close();
     }
     // the first call notices the broken connection; the JVM (this test) lives on
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> {
-      try {
-        source.capture(0);
-        return false;
-      } catch (IllegalStateException e) {
-        return true;
-      }
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              try {
+                source.capture(0);
+                return false;
+              } catch (IllegalStateException e) {
+                return true;
+              }
+            });
     source.close();
   }
 
   @Test
   void fallsBackWhenDamageIsUnavailableOrTheDisplayCannotBeOpened() {
-    ScreenSource fallback = new ScreenSource() {
-      @Override
-      public List<ScreenLayout> screens() {
-        return List.of(new ScreenLayout(0, 0, 0, 1, 1));
-      }
+    ScreenSource fallback =
+        new ScreenSource() {
+          @Override
+          public List<ScreenLayout> screens() {
+            return List.of(new ScreenLayout(0, 0, 0, 1, 1));
+          }
 
-      @Override
-      public ScreenImage grab(int screenId) {
-        return new ScreenImage(1, 1, new int[1]);
-      }
-    };
+          @Override
+          public ScreenImage grab(int screenId) {
+            return new ScreenImage(1, 1, new int[1]);
+          }
+        };
     assertThat(ScreenSources.open(xvfb.name, false, () -> fallback)).isSameAs(fallback);
     assertThat(ScreenSources.open(":" + 65000, true, () -> fallback)).isSameAs(fallback);
     try (ScreenSource chosen = ScreenSources.open(xvfb.name, true, () -> fallback)) {

@@ -7,18 +7,21 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class HostRotationTest {
-  private final ReconnectPolicy policy = new ReconnectPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0,
-      Duration.ofSeconds(30), new Random(1));
+  private final ReconnectPolicy policy =
+      new ReconnectPolicy(
+          Duration.ofSeconds(1), Duration.ofSeconds(60), 0, Duration.ofSeconds(30), new Random(1));
   private final HostRotation three = new HostRotation(3, policy);
 
   @Test
   void goesOnToTheNextHostAtOnceAndWaitsOnlyAfterAWholeRoundFailed() {
     assertThat(three.connectFailed(0, false)).isEqualTo(new HostRotation.Next(1, Duration.ZERO));
     assertThat(three.connectFailed(1, false)).isEqualTo(new HostRotation.Next(2, Duration.ZERO));
-    assertThat(three.connectFailed(2, false)).isEqualTo(new HostRotation.Next(0, Duration.ofSeconds(1)));
+    assertThat(three.connectFailed(2, false))
+        .isEqualTo(new HostRotation.Next(0, Duration.ofSeconds(1)));
     assertThat(three.connectFailed(0, false)).isEqualTo(new HostRotation.Next(1, Duration.ZERO));
     assertThat(three.connectFailed(1, false)).isEqualTo(new HostRotation.Next(2, Duration.ZERO));
-    assertThat(three.connectFailed(2, false)).isEqualTo(new HostRotation.Next(0, Duration.ofSeconds(2)));
+    assertThat(three.connectFailed(2, false))
+        .isEqualTo(new HostRotation.Next(0, Duration.ofSeconds(2)));
   }
 
   @Test
@@ -26,16 +29,19 @@ class HostRotationTest {
     three.connectFailed(0, false);
     three.connectFailed(1, false);
     three.connectFailed(2, false); // backoff now at 2 s
-    assertThat(three.sessionEnded(1, Duration.ofMinutes(5))).isEqualTo(new HostRotation.Next(2, Duration.ZERO));
+    assertThat(three.sessionEnded(1, Duration.ofMinutes(5)))
+        .isEqualTo(new HostRotation.Next(2, Duration.ZERO));
     assertThat(three.connectFailed(2, false)).isEqualTo(new HostRotation.Next(0, Duration.ZERO));
     assertThat(three.connectFailed(0, false)).isEqualTo(new HostRotation.Next(1, Duration.ZERO));
-    assertThat(three.connectFailed(1, false)).isEqualTo(new HostRotation.Next(2, Duration.ofSeconds(1)));
+    assertThat(three.connectFailed(1, false))
+        .isEqualTo(new HostRotation.Next(2, Duration.ofSeconds(1)));
   }
 
   @Test
   void shortSessionsCountAsFailuresSoAFlappingServerCannotCauseATightLoop() {
     HostRotation two = new HostRotation(2, policy);
-    assertThat(two.sessionEnded(0, Duration.ofSeconds(1))).isEqualTo(new HostRotation.Next(1, Duration.ZERO));
+    assertThat(two.sessionEnded(0, Duration.ofSeconds(1)))
+        .isEqualTo(new HostRotation.Next(1, Duration.ZERO));
     assertThat(two.sessionEnded(1, Duration.ofSeconds(1)))
         .isEqualTo(new HostRotation.Next(0, Duration.ofSeconds(1)));
   }
@@ -43,14 +49,18 @@ class HostRotationTest {
   @Test
   void aSingleHostIsRetriedAtOnceAfterAStableSessionThenWithBackoff() {
     HostRotation one = new HostRotation(1, policy);
-    assertThat(one.sessionEnded(0, Duration.ofSeconds(30))).isEqualTo(new HostRotation.Next(0, Duration.ZERO));
-    assertThat(one.connectFailed(0, false)).isEqualTo(new HostRotation.Next(0, Duration.ofSeconds(1)));
-    assertThat(one.connectFailed(0, false)).isEqualTo(new HostRotation.Next(0, Duration.ofSeconds(2)));
+    assertThat(one.sessionEnded(0, Duration.ofSeconds(30)))
+        .isEqualTo(new HostRotation.Next(0, Duration.ZERO));
+    assertThat(one.connectFailed(0, false))
+        .isEqualTo(new HostRotation.Next(0, Duration.ofSeconds(1)));
+    assertThat(one.connectFailed(0, false))
+        .isEqualTo(new HostRotation.Next(0, Duration.ofSeconds(2)));
   }
 
   @Test
   void anInvalidAgentIsRetriedOnlyAtTheCap() {
-    assertThat(three.connectFailed(0, true)).isEqualTo(new HostRotation.Next(1, Duration.ofSeconds(60)));
+    assertThat(three.connectFailed(0, true))
+        .isEqualTo(new HostRotation.Next(1, Duration.ofSeconds(60)));
   }
 
   @Test

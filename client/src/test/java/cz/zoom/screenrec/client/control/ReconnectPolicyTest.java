@@ -7,14 +7,20 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ReconnectPolicyTest {
-  private final ReconnectPolicy policy = new ReconnectPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2,
-      Duration.ofSeconds(30), new Random(42));
+  private final ReconnectPolicy policy =
+      new ReconnectPolicy(
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(60),
+          0.2,
+          Duration.ofSeconds(30),
+          new Random(42));
 
   @Test
   void doublesFromOneSecondUpToTheCapWithTwentyPercentJitter() {
     long[] bases = {1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000};
     for (long base : bases) {
-      assertThat(policy.afterFailedRound().toMillis()).isBetween(Math.round(base * 0.8), Math.round(base * 1.2));
+      assertThat(policy.afterFailedRound().toMillis())
+          .isBetween(Math.round(base * 0.8), Math.round(base * 1.2));
     }
   }
 
@@ -24,8 +30,13 @@ class ReconnectPolicyTest {
     long max = 0;
     Random seeds = new Random(7);
     for (int i = 0; i < 200; i++) {
-      ReconnectPolicy p = new ReconnectPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2,
-          Duration.ofSeconds(30), new Random(seeds.nextLong()));
+      ReconnectPolicy p =
+          new ReconnectPolicy(
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(60),
+              0.2,
+              Duration.ofSeconds(30),
+              new Random(seeds.nextLong()));
       long d = p.afterFailedRound().toMillis();
       min = Math.min(min, d);
       max = Math.max(max, d);

@@ -19,7 +19,8 @@ class OwnershipStateTest {
     assertThat(header.subList(1, header.size()))
         .containsExactlyElementsOf(Arrays.stream(OwnershipEvent.values()).map(Enum::name).toList());
     List<String> stateRows = rows.subList(2, rows.size());
-    assertThat(stateRows).extracting(r -> cells(r).get(0))
+    assertThat(stateRows)
+        .extracting(r -> cells(r).get(0))
         .containsExactlyElementsOf(Arrays.stream(OwnershipState.values()).map(Enum::name).toList());
     for (String row : stateRows) {
       List<String> cells = cells(row);
@@ -35,18 +36,27 @@ class OwnershipStateTest {
   @Test
   void onlyTheOwnedRecordingRefusesAnotherStartAndAnOrphanGivesWay() {
     assertThat(OwnershipState.OWNED.next(OwnershipEvent.START_NEW)).isEqualTo(OwnershipState.OWNED);
-    assertThat(OwnershipState.STARTING.next(OwnershipEvent.START_NEW)).isEqualTo(OwnershipState.STARTING);
-    assertThat(OwnershipState.ORPHANED.next(OwnershipEvent.START_NEW)).isEqualTo(OwnershipState.STOPPING);
-    assertThat(OwnershipState.ORPHANED.next(OwnershipEvent.START_AGAIN)).isEqualTo(OwnershipState.OWNED);
+    assertThat(OwnershipState.STARTING.next(OwnershipEvent.START_NEW))
+        .isEqualTo(OwnershipState.STARTING);
+    assertThat(OwnershipState.ORPHANED.next(OwnershipEvent.START_NEW))
+        .isEqualTo(OwnershipState.STOPPING);
+    assertThat(OwnershipState.ORPHANED.next(OwnershipEvent.START_AGAIN))
+        .isEqualTo(OwnershipState.OWNED);
   }
 
   @Test
   void aLostSessionOrphansTheRecordingUntilItIsAdoptedOrItsBoundRunsOut() {
-    assertThat(OwnershipState.OWNED.next(OwnershipEvent.SESSION_LOST)).isEqualTo(OwnershipState.ORPHANED);
-    assertThat(OwnershipState.ORPHANED.next(OwnershipEvent.NOT_ADOPTED)).isEqualTo(OwnershipState.ORPHANED);
-    assertThat(OwnershipState.ORPHANED.next(OwnershipEvent.ADOPTED)).isEqualTo(OwnershipState.OWNED);
-    assertThat(OwnershipState.ORPHANED.next(OwnershipEvent.ORPHAN_BOUND)).isEqualTo(OwnershipState.STOPPING);
-    assertThat(OwnershipState.OWNED.next(OwnershipEvent.ORPHAN_BOUND)).as("an owned recording has no bound").isNull();
+    assertThat(OwnershipState.OWNED.next(OwnershipEvent.SESSION_LOST))
+        .isEqualTo(OwnershipState.ORPHANED);
+    assertThat(OwnershipState.ORPHANED.next(OwnershipEvent.NOT_ADOPTED))
+        .isEqualTo(OwnershipState.ORPHANED);
+    assertThat(OwnershipState.ORPHANED.next(OwnershipEvent.ADOPTED))
+        .isEqualTo(OwnershipState.OWNED);
+    assertThat(OwnershipState.ORPHANED.next(OwnershipEvent.ORPHAN_BOUND))
+        .isEqualTo(OwnershipState.STOPPING);
+    assertThat(OwnershipState.OWNED.next(OwnershipEvent.ORPHAN_BOUND))
+        .as("an owned recording has no bound")
+        .isNull();
   }
 
   @Test
@@ -77,7 +87,9 @@ class OwnershipStateTest {
         rows.add(line);
       }
     }
-    assertThat(rows).as("the ownership table in docs/architecture.md").hasSize(2 + OwnershipState.values().length);
+    assertThat(rows)
+        .as("the ownership table in docs/architecture.md")
+        .hasSize(2 + OwnershipState.values().length);
     return rows;
   }
 
@@ -93,6 +105,7 @@ class OwnershipStateTest {
         return candidate;
       }
     }
-    throw new AssertionError("docs/architecture.md not found above " + Path.of("").toAbsolutePath());
+    throw new AssertionError(
+        "docs/architecture.md not found above " + Path.of("").toAbsolutePath());
   }
 }

@@ -92,10 +92,13 @@ class RecordingOwnershipTest {
     assertThat(answer(ownership.stop(b))).as("STOP of a recording not in hand").isEmpty();
     assertThat(ownership.idle()).isFalse();
     capture.finish(a, 3, 4_000);
-    assertThat(stopped.get(5, TimeUnit.SECONDS)).get().satisfies(r -> {
-      assertThat(r.segmentCount()).isEqualTo(3);
-      assertThat(r.reason()).isEqualTo("stopped by server");
-    });
+    assertThat(stopped.get(5, TimeUnit.SECONDS))
+        .get()
+        .satisfies(
+            r -> {
+              assertThat(r.segmentCount()).isEqualTo(3);
+              assertThat(r.reason()).isEqualTo("stopped by server");
+            });
     assertThat(ownership.state()).isEqualTo(OwnershipState.IDLE);
     assertThat(ownership.idle()).isTrue();
     assertThat(spool.manifest(a).orElseThrow().endedAt()).isEqualTo(4_000L);
@@ -122,7 +125,8 @@ class RecordingOwnershipTest {
     answer(ownership.start(start(a, null)));
     ownership.sessionLost();
     await().atMost(WAIT).until(() -> ownership.state() == OwnershipState.ORPHANED);
-    assertThat(ownership.helloRecordings().get(5, TimeUnit.SECONDS).active().recordingId()).isEqualTo(a);
+    assertThat(ownership.helloRecordings().get(5, TimeUnit.SECONDS).active().recordingId())
+        .isEqualTo(a);
 
     ownership.sessionStarted(welcome("cluster-b", null, List.of()));
     handled();
@@ -133,7 +137,9 @@ class RecordingOwnershipTest {
     Manifest m = spool.manifest(a).orElseThrow();
     assertThat(m.uploadUrl()).isEqualTo("http://mus.cluster-b/mus/v1");
     assertThat(m.uploadToken()).isEqualTo("adopted");
-    assertThat(m.originClusterId()).as("the origin stays the cluster that started it").isEqualTo("cluster-a");
+    assertThat(m.originClusterId())
+        .as("the origin stays the cluster that started it")
+        .isEqualTo("cluster-a");
   }
 
   @Test
@@ -190,7 +196,9 @@ class RecordingOwnershipTest {
     CompletableFuture<Optional<RecordingStopped>> owned = ownership.stopForShutdown();
     await().atMost(WAIT).until(() -> capture.stopping(a));
     capture.finish(a, 1, 2_000);
-    assertThat(owned.get(5, TimeUnit.SECONDS)).get().extracting(RecordingStopped::reason)
+    assertThat(owned.get(5, TimeUnit.SECONDS))
+        .get()
+        .extracting(RecordingStopped::reason)
         .isEqualTo("client shutting down");
 
     answer(ownership.start(start(b, null)));
@@ -223,8 +231,11 @@ class RecordingOwnershipTest {
   void grantsMoveOnlyEndedRecordingsOfThisAgentAndHelloOffersThem() throws Exception {
     String ended = UUID.randomUUID().toString();
     String bobs = UUID.randomUUID().toString();
-    spool.create(new Manifest(ended, "c", "alice", "http://old/mus/v1", "old", 1_000, 0, "cluster-a", 2_000L));
-    spool.create(new Manifest(bobs, "c", "bob", "http://old/mus/v1", "old", 1_000, 0, "cluster-a", 2_000L));
+    spool.create(
+        new Manifest(
+            ended, "c", "alice", "http://old/mus/v1", "old", 1_000, 0, "cluster-a", 2_000L));
+    spool.create(
+        new Manifest(bobs, "c", "bob", "http://old/mus/v1", "old", 1_000, 0, "cluster-a", 2_000L));
     for (String id : List.of(ended, bobs)) {
       var out = spool.open(id, 0);
       out.stream().write(new byte[] {1});
@@ -233,20 +244,32 @@ class RecordingOwnershipTest {
     answer(ownership.start(start(a, null)));
     assertThat(ownership.helloRecordings().get(5, TimeUnit.SECONDS).pending())
         .as("a desktop's spool is its own: every ended recording in it is offered")
-        .extracting(p -> p.recordingId()).containsExactlyInAnyOrder(ended, bobs);
+        .extracting(p -> p.recordingId())
+        .containsExactlyInAnyOrder(ended, bobs);
 
-    ownership.uploadsGranted(welcome("cluster-b", null, List.of(new UploadGrant(ended, "granted"),
-        new UploadGrant(bobs, "granted"), new UploadGrant(a, "granted"))));
-    await().atMost(WAIT).until(() -> spool.manifest(ended).orElseThrow().uploadToken().equals("granted"));
+    ownership.uploadsGranted(
+        welcome(
+            "cluster-b",
+            null,
+            List.of(
+                new UploadGrant(ended, "granted"),
+                new UploadGrant(bobs, "granted"),
+                new UploadGrant(a, "granted"))));
+    await()
+        .atMost(WAIT)
+        .until(() -> spool.manifest(ended).orElseThrow().uploadToken().equals("granted"));
     assertThat(spool.manifest(bobs).orElseThrow().uploadToken()).isEqualTo("old");
-    assertThat(spool.manifest(a).orElseThrow().uploadToken()).as("still being captured").isEqualTo("token-" + a);
+    assertThat(spool.manifest(a).orElseThrow().uploadToken())
+        .as("still being captured")
+        .isEqualTo("token-" + a);
 
-    RecordingOwnership session = RecordingOwnership.forSession("alice", new ScriptedCapture(), spool,
-        Duration.ofMinutes(1));
+    RecordingOwnership session =
+        RecordingOwnership.forSession("alice", new ScriptedCapture(), spool, Duration.ofMinutes(1));
     try {
       assertThat(session.helloRecordings().get(5, TimeUnit.SECONDS).pending())
           .as("a service's spool is shared: only this agent's are offered")
-          .extracting(p -> p.recordingId()).containsExactly(ended);
+          .extracting(p -> p.recordingId())
+          .containsExactly(ended);
     } finally {
       session.close();
     }
@@ -266,16 +289,30 @@ class RecordingOwnershipTest {
   }
 
   private static Welcome welcome(String cluster, String adopted, List<UploadGrant> grants) {
-    return new Welcome("s", cluster, 1_000, 3_000, FAST, "http://mus." + cluster + "/mus/v1", adopted,
-        adopted == null ? null : "adopted", 1, grants);
+    return new Welcome(
+        "s",
+        cluster,
+        1_000,
+        3_000,
+        FAST,
+        "http://mus." + cluster + "/mus/v1",
+        adopted,
+        adopted == null ? null : "adopted",
+        1,
+        grants);
   }
 
-  /** A capture backend that answers START at once (or as told) and finishes a STOP when the test says. */
+  /**
+   * A capture backend that answers START at once (or as told) and finishes a STOP when the test
+   * says.
+   */
   static final class ScriptedCapture implements CaptureBackend {
     final List<String> calls = new CopyOnWriteArrayList<>();
-    final Map<String, CompletableFuture<Optional<RecordingSummary>>> stops = new ConcurrentHashMap<>();
+    final Map<String, CompletableFuture<Optional<RecordingSummary>>> stops =
+        new ConcurrentHashMap<>();
     volatile String refusal;
-    volatile CompletableFuture<Optional<String>> configureAnswer = CompletableFuture.completedFuture(Optional.empty());
+    volatile CompletableFuture<Optional<String>> configureAnswer =
+        CompletableFuture.completedFuture(Optional.empty());
     private volatile ActiveRecording active;
     private volatile BiConsumer<String, Optional<RecordingSummary>> ended = (id, s) -> {};
 
@@ -288,14 +325,29 @@ class RecordingOwnershipTest {
     }
 
     void finish(String id, int segments, long endedAt) {
-      stops.get(id).complete(Optional.of(new RecordingSummary(id, "call-" + id, segments, 1_000, endedAt,
-          calls.stream().filter(c -> c.startsWith("stop " + id)).findFirst().orElseThrow()
-              .substring(("stop " + id + " ").length()))));
+      stops
+          .get(id)
+          .complete(
+              Optional.of(
+                  new RecordingSummary(
+                      id,
+                      "call-" + id,
+                      segments,
+                      1_000,
+                      endedAt,
+                      calls.stream()
+                          .filter(c -> c.startsWith("stop " + id))
+                          .findFirst()
+                          .orElseThrow()
+                          .substring(("stop " + id + " ").length()))));
     }
 
     void endByItself(String id, int segments, long endedAt) {
       active = null;
-      ended.accept(id, Optional.of(new RecordingSummary(id, "call-" + id, segments, 1_000, endedAt, "capture ended")));
+      ended.accept(
+          id,
+          Optional.of(
+              new RecordingSummary(id, "call-" + id, segments, 1_000, endedAt, "capture ended")));
     }
 
     @Override

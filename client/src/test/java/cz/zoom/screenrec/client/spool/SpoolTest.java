@@ -27,9 +27,12 @@ class SpoolTest {
     return spool;
   }
 
-  private static void writeSegment(SegmentSink.Output out, String id, int index, boolean complete) throws Exception {
-    SegmentWriter w = new SegmentWriter(out.stream(),
-        new SegmentHeader(id, index, 1_000, List.of(new ScreenLayout(0, 0, 0, 8, 8))));
+  private static void writeSegment(SegmentSink.Output out, String id, int index, boolean complete)
+      throws Exception {
+    SegmentWriter w =
+        new SegmentWriter(
+            out.stream(),
+            new SegmentHeader(id, index, 1_000, List.of(new ScreenLayout(0, 0, 0, 8, 8))));
     w.writeFrame(0, 1_000, new int[64], true);
     if (complete) {
       w.close(1_100);
@@ -63,7 +66,9 @@ class SpoolTest {
   @Test
   void keepsTheUploadTokenToTheOwner() throws Exception {
     spoolWithRecording();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(id).resolve("manifest.json"))))
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve(id).resolve("manifest.json"))))
         .isEqualTo("rw-------");
     assertThat(spoolWithRecording().manifest(id).orElseThrow().toString()).doesNotContain("secret");
   }
@@ -117,7 +122,9 @@ class SpoolTest {
   @Test
   void notesTheOriginClusterAndTheEndAndListsEndedRecordingsWithSegmentsLeft() throws Exception {
     Spool spool = new Spool(dir);
-    spool.create(new Manifest(id, "call-1", "alice", "http://mus/v1", "secret", 1_000, null, "cluster-a", null));
+    spool.create(
+        new Manifest(
+            id, "call-1", "alice", "http://mus/v1", "secret", 1_000, null, "cluster-a", null));
     SegmentSink.Output s0 = spool.open(id, 0);
     writeSegment(s0, id, 0, true);
     s0.commit(false);
@@ -142,9 +149,13 @@ class SpoolTest {
   @Test
   void readsManifestsOfEarlierVersionsAndTellsTheUploaderOfANewTarget() throws Exception {
     Files.createDirectories(dir.resolve(id));
-    Files.writeString(dir.resolve(id).resolve("manifest.json"), "{\"recordingId\":\"" + id + "\",\"callId\":\"c-1\","
-        + "\"agent\":\"alice\",\"uploadUrl\":\"http://old/mus/v1\",\"uploadToken\":\"t\",\"startedAt\":7,"
-        + "\"finalIndex\":3}");
+    Files.writeString(
+        dir.resolve(id).resolve("manifest.json"),
+        "{\"recordingId\":\""
+            + id
+            + "\",\"callId\":\"c-1\","
+            + "\"agent\":\"alice\",\"uploadUrl\":\"http://old/mus/v1\",\"uploadToken\":\"t\",\"startedAt\":7,"
+            + "\"finalIndex\":3}");
     Spool spool = new Spool(dir);
     Manifest m = spool.manifest(id).orElseThrow();
     assertThat(m.originClusterId()).isNull();

@@ -33,9 +33,11 @@ import java.util.function.Function;
  * It welcomes every HELLO and answers heartbeats; the test drives the rest.
  */
 public final class FakeControlServer implements AutoCloseable {
-  public static final CaptureSettings FAST_CAPTURE = new CaptureSettings(10, 1, 1_000, 1_000, List.of());
+  public static final CaptureSettings FAST_CAPTURE =
+      new CaptureSettings(10, 1, 1_000, 1_000, List.of());
 
-  private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("fake-server", true));
+  private final EventLoopGroup group =
+      new NioEventLoopGroup(1, new DefaultThreadFactory("fake-server", true));
   private final Channel serverChannel;
   private final BlockingQueue<Connection> accepted = new LinkedBlockingQueue<>();
   private final List<Connection> connections = new CopyOnWriteArrayList<>();
@@ -53,25 +55,37 @@ public final class FakeControlServer implements AutoCloseable {
 
   private FakeControlServer(int port, String uploadUrl) throws InterruptedException {
     this.welcome = hello -> welcome(uploadUrl, null, null);
-    serverChannel = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            Connection c = new Connection(ch);
-            ControlCodec.install(ch.pipeline());
-            ch.pipeline().addLast(c);
-            connections.add(c);
-            accepted.add(c);
-          }
-        })
-        .bind("127.0.0.1", port).sync().channel();
+    serverChannel =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    Connection c = new Connection(ch);
+                    ControlCodec.install(ch.pipeline());
+                    ch.pipeline().addLast(c);
+                    connections.add(c);
+                    accepted.add(c);
+                  }
+                })
+            .bind("127.0.0.1", port)
+            .sync()
+            .channel();
   }
 
   public static Welcome welcome(String uploadUrl, String adoptedRecordingId, String uploadToken) {
-    return new Welcome("session-1", "test-cluster", 100, 1_000, FAST_CAPTURE, uploadUrl, adoptedRecordingId,
-        uploadToken, System.currentTimeMillis());
+    return new Welcome(
+        "session-1",
+        "test-cluster",
+        100,
+        1_000,
+        FAST_CAPTURE,
+        uploadUrl,
+        adoptedRecordingId,
+        uploadToken,
+        System.currentTimeMillis());
   }
 
   public int port() {
@@ -156,12 +170,15 @@ public final class FakeControlServer implements AutoCloseable {
     }
 
     /** Waits for the next message of the given type, skipping others (heartbeats). */
-    public <T extends ControlMessage> T expect(Class<T> type, Duration timeout) throws InterruptedException {
+    public <T extends ControlMessage> T expect(Class<T> type, Duration timeout)
+        throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (true) {
-        ControlMessage m = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        ControlMessage m =
+            received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (m == null) {
-          throw new AssertionError("no " + type.getSimpleName() + " within " + timeout + "; got " + all);
+          throw new AssertionError(
+              "no " + type.getSimpleName() + " within " + timeout + "; got " + all);
         }
         if (type.isInstance(m)) {
           return type.cast(m);
@@ -179,7 +196,9 @@ public final class FakeControlServer implements AutoCloseable {
           ctx.writeAndFlush(w);
         }
       } else if (msg instanceof Heartbeat hb && answerHeartbeats) {
-        ctx.writeAndFlush(new HeartbeatAck(hb.seq(), hb.clientTime(), System.currentTimeMillis() + clockOffsetMs));
+        ctx.writeAndFlush(
+            new HeartbeatAck(
+                hb.seq(), hb.clientTime(), System.currentTimeMillis() + clockOffsetMs));
       }
     }
 

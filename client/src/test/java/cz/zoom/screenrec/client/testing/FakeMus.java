@@ -14,12 +14,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A Media Upload Server stand-in on a real HTTP socket: records every PUT, answers as scripted (else 201). */
+/**
+ * A Media Upload Server stand-in on a real HTTP socket: records every PUT, answers as scripted
+ * (else 201).
+ */
 public final class FakeMus implements AutoCloseable {
   private static final Pattern PATH = Pattern.compile("/mus/v1/recordings/([^/]+)/segments/(\\d+)");
 
-  public record Put(String recordingId, int index, String authorization, String sha256, String finalHeader,
-      byte[] body, int answered) {
+  public record Put(
+      String recordingId,
+      int index,
+      String authorization,
+      String sha256,
+      String finalHeader,
+      byte[] body,
+      int answered) {
     public boolean isFinal() {
       return "true".equals(finalHeader);
     }
@@ -29,7 +38,7 @@ public final class FakeMus implements AutoCloseable {
   private final List<Put> puts = new CopyOnWriteArrayList<>();
   private final Deque<Integer> script = new ConcurrentLinkedDeque<>();
   private volatile int forced;
-  private volatile java.util.function.Consumer<Put> beforeAnswer = p -> { };
+  private volatile java.util.function.Consumer<Put> beforeAnswer = p -> {};
 
   public FakeMus() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -53,7 +62,10 @@ public final class FakeMus implements AutoCloseable {
     forced = status;
   }
 
-  /** Runs for every PUT after it was recorded and before it is answered: for races the test must win. */
+  /**
+   * Runs for every PUT after it was recorded and before it is answered: for races the test must
+   * win.
+   */
   public void beforeAnswer(java.util.function.Consumer<Put> action) {
     beforeAnswer = action;
   }
@@ -81,11 +93,23 @@ public final class FakeMus implements AutoCloseable {
       Integer scripted = forced != 0 ? Integer.valueOf(forced) : script.poll();
       int status = scripted == null ? 201 : scripted;
       var h = exchange.getRequestHeaders();
-      Put put = new Put(m.group(1), Integer.parseInt(m.group(2)), h.getFirst("Authorization"),
-          h.getFirst("X-Segment-Sha256"), h.getFirst("X-Segment-Final"), body, status);
+      Put put =
+          new Put(
+              m.group(1),
+              Integer.parseInt(m.group(2)),
+              h.getFirst("Authorization"),
+              h.getFirst("X-Segment-Sha256"),
+              h.getFirst("X-Segment-Final"),
+              body,
+              status);
       puts.add(put);
       beforeAnswer.accept(put);
-      reply(exchange, status, status / 100 == 2 ? "" : "{\"error\":\"scripted\",\"message\":\"test says " + status + "\"}");
+      reply(
+          exchange,
+          status,
+          status / 100 == 2
+              ? ""
+              : "{\"error\":\"scripted\",\"message\":\"test says " + status + "\"}");
     }
   }
 

@@ -20,7 +20,8 @@ public final class PaintedScreenSource implements ScreenSource {
 
   /** Two monitors side by side, sizes that do not fill whole tiles. */
   public static PaintedScreenSource twoScreens() {
-    return new PaintedScreenSource(new ScreenLayout(0, 0, 0, 130, 70), new ScreenLayout(1, 130, 0, 66, 40));
+    return new PaintedScreenSource(
+        new ScreenLayout(0, 0, 0, 130, 70), new ScreenLayout(1, 130, 0, 66, 40));
   }
 
   public void paint(int rgb) {

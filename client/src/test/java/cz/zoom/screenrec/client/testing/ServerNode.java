@@ -43,12 +43,22 @@ public final class ServerNode implements AutoCloseable {
    * @param controlPort 0 for an ephemeral one
    * @param publicUrl the base URL clients are told to upload to; null for this node's own HTTP port
    */
-  public static ServerNode start(Path dataDir, String clusterId, int controlPort, int httpPort, String publicUrl)
+  public static ServerNode start(
+      Path dataDir, String clusterId, int controlPort, int httpPort, String publicUrl)
       throws Exception {
-    ServerConfig.Builder b = ServerConfig.builder().dataDir(dataDir).bindAddress("127.0.0.1")
-        .controlPort(controlPort).httpPort(httpPort).apiToken(TOKEN).clusterId(clusterId)
-        .heartbeatIntervalMs(200).deadPeerTimeoutMs(2_000).helloTimeoutMs(2_000).segmentDurationMs(1_000)
-        .framesPerSecond(5);
+    ServerConfig.Builder b =
+        ServerConfig.builder()
+            .dataDir(dataDir)
+            .bindAddress("127.0.0.1")
+            .controlPort(controlPort)
+            .httpPort(httpPort)
+            .apiToken(TOKEN)
+            .clusterId(clusterId)
+            .heartbeatIntervalMs(200)
+            .deadPeerTimeoutMs(2_000)
+            .helloTimeoutMs(2_000)
+            .segmentDurationMs(1_000)
+            .framesPerSecond(5);
     if (publicUrl != null) {
       b.publicUrl(publicUrl);
     }
@@ -74,10 +84,15 @@ public final class ServerNode implements AutoCloseable {
     return "127.0.0.1:" + controlPort();
   }
 
-  /** POST /api/v1/calls/{callId}/start: the HTTP status (201 recording, 409 agent not connected here). */
+  /**
+   * POST /api/v1/calls/{callId}/start: the HTTP status (201 recording, 409 agent not connected
+   * here).
+   */
   public HttpResponse<String> callStarted(String callId, String agent) throws Exception {
-    return send(api("/api/v1/calls/" + callId + "/start").header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"agent\":\"" + agent + "\"}")));
+    return send(
+        api("/api/v1/calls/" + callId + "/start")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"agent\":\"" + agent + "\"}")));
   }
 
   public HttpResponse<String> callEnded(String callId) throws Exception {
@@ -93,24 +108,29 @@ public final class ServerNode implements AutoCloseable {
   /** The agent's entry in GET /api/v1/agents, if it has a session on this node. */
   public Optional<JsonNode> agent(String name) throws Exception {
     JsonNode all = JSON.readTree(send(api("/api/v1/agents").GET()).body());
-    return StreamSupport.stream(all.spliterator(), false).filter(a -> name.equals(a.path("agent").asText()))
+    return StreamSupport.stream(all.spliterator(), false)
+        .filter(a -> name.equals(a.path("agent").asText()))
         .findFirst();
   }
 
   /** True when the recording is known here and every one of its segments is stored here. */
   public boolean holdsAllSegments(String id) throws Exception {
     Optional<JsonNode> r = recording(id);
-    if (r.isEmpty() || r.get().path("segmentCount").isNull() || r.get().path("segmentCount").isMissingNode()) {
+    if (r.isEmpty()
+        || r.get().path("segmentCount").isNull()
+        || r.get().path("segmentCount").isMissingNode()) {
       return false;
     }
     return r.get().path("segments").size() == r.get().path("segmentCount").asInt();
   }
 
   private HttpRequest.Builder api(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TOKEN);
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .header("Authorization", "Bearer " + TOKEN);
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+  private HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 

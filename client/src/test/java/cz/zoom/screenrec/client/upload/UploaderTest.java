@@ -33,7 +33,8 @@ class UploaderTest {
     mus = new FakeMus();
     spool = new Spool(dir);
     // the poll is long: only the wake-up on spooling can explain a prompt upload
-    uploader = new Uploader(spool, Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofMillis(300));
+    uploader =
+        new Uploader(spool, Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofMillis(300));
     spool.create(new Manifest(id, "call-1", "alice", mus.uploadUrl() + "/", "tok", 0, null));
   }
 
@@ -63,8 +64,12 @@ class UploaderTest {
     FakeMus.Put put = mus.stored().get(0);
     assertThat(put.index()).isZero();
     assertThat(put.authorization()).isEqualTo("Bearer tok");
-    assertThat(put.sha256()).isEqualTo(HexFormat.of().formatHex(
-        MessageDigest.getInstance("SHA-256").digest("segment 0".getBytes(StandardCharsets.UTF_8))));
+    assertThat(put.sha256())
+        .isEqualTo(
+            HexFormat.of()
+                .formatHex(
+                    MessageDigest.getInstance("SHA-256")
+                        .digest("segment 0".getBytes(StandardCharsets.UTF_8))));
     assertThat(put.finalHeader()).isNull();
     assertThat(spool.recordings()).containsExactly(id);
   }
@@ -102,7 +107,8 @@ class UploaderTest {
     spoolSegment(3, true);
     await().atMost(WAIT).until(() -> spool.recordings().isEmpty());
     for (int i = 0; i < 3; i++) {
-      assertThat(dir.resolve("rejected").resolve(id).resolve(String.format("%07d.seg", i))).hasContent("segment " + i);
+      assertThat(dir.resolve("rejected").resolve(id).resolve(String.format("%07d.seg", i)))
+          .hasContent("segment " + i);
     }
     assertThat(mus.puts()).extracting(FakeMus.Put::index).containsExactly(0, 1, 2, 3);
     assertThat(mus.stored()).extracting(FakeMus.Put::index).containsExactly(3);
@@ -119,39 +125,48 @@ class UploaderTest {
       spoolSegment(1, true);
       await().atMost(WAIT).until(() -> spool.recordings().isEmpty());
       assertThat(other.stored()).extracting(FakeMus.Put::index).containsExactly(0, 1);
-      assertThat(other.stored()).extracting(FakeMus.Put::authorization).containsOnly("Bearer new-token");
+      assertThat(other.stored())
+          .extracting(FakeMus.Put::authorization)
+          .containsOnly("Bearer new-token");
     }
   }
+
   @Test
-  void aRefusalFromTheOldTargetAfterAGrantSendsTheSegmentToTheNewOneInsteadOfSettingItAside() throws Exception {
+  void aRefusalFromTheOldTargetAfterAGrantSendsTheSegmentToTheNewOneInsteadOfSettingItAside()
+      throws Exception {
     try (FakeMus other = new FakeMus()) {
       mus.answerAll(401); // the old cluster no longer takes this token
       // the race a grant can lose: the new target is written while the old PUT is on its way
-      mus.beforeAnswer(put -> {
-        try {
-          spool.updateUpload(id, other.uploadUrl(), "granted");
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      mus.beforeAnswer(
+          put -> {
+            try {
+              spool.updateUpload(id, other.uploadUrl(), "granted");
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
       uploader.start();
       spoolSegment(0, false);
       spoolSegment(1, true);
       await().atMost(WAIT).until(() -> other.stored().size() == 2);
-      assertThat(other.stored()).extracting(FakeMus.Put::authorization).containsOnly("Bearer granted");
+      assertThat(other.stored())
+          .extracting(FakeMus.Put::authorization)
+          .containsOnly("Bearer granted");
       assertThat(dir.resolve("rejected")).doesNotExist();
     }
   }
 
   @Test
   void aNewTargetEndsTheBackoffAtOnce() throws Exception {
-    uploader = new Uploader(spool, Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(5));
+    uploader =
+        new Uploader(spool, Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(5));
     try (FakeMus other = new FakeMus()) {
       mus.answerAll(503);
       uploader.start();
       spoolSegment(0, true);
       await().atMost(WAIT).until(() -> !mus.puts().isEmpty());
-      spool.updateUpload(id, other.uploadUrl(), "granted"); // without it, the next try would be in 5 minutes
+      spool.updateUpload(
+          id, other.uploadUrl(), "granted"); // without it, the next try would be in 5 minutes
       await().atMost(WAIT).until(() -> other.stored().size() == 1);
     }
   }

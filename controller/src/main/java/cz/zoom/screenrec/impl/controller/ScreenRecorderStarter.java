@@ -2,7 +2,6 @@ package cz.zoom.screenrec.impl.controller;
 
 import cz.zoom.screenrec.impl.controller.internal.ClientSupervisor;
 import cz.zoom.screenrec.impl.controller.internal.ControllerSettings;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,45 +9,49 @@ import java.util.List;
 /**
  * Starts the ScreenRec Capture Client for an agent and keeps it running, for Java agent desktops.
  *
- * <p>Construct it when the agent logs in and call {@link #stop()} when the agent logs out; the constructor
- * returns at once and starts the client in the background (existing desktops construct it and keep no other
- * handle, so there is no separate start step). The client runs as a separate process, restarted if it exits,
- * and is ended by {@link #stop()} or when this JVM exits. Nothing is printed to stdout/stderr; messages go to
- * java.util.logging under {@value ClientSupervisor#LOGGER_NAME}. Optional system properties:
- * {@value ControllerSettings#JAVA}, {@value ControllerSettings#JVM_ARGS}, {@value ControllerSettings#CLIENT_ARGS},
- * {@value ControllerSettings#BASE_DIR} (see docs/desktop-integration.md).
+ * <p>Construct it when the agent logs in and call {@link #stop()} when the agent logs out; the
+ * constructor returns at once and starts the client in the background (existing desktops construct
+ * it and keep no other handle, so there is no separate start step). The client runs as a separate
+ * process, restarted if it exits, and is ended by {@link #stop()} or when this JVM exits. Nothing
+ * is printed to stdout/stderr; messages go to java.util.logging under {@value
+ * ClientSupervisor#LOGGER_NAME}. Optional system properties: {@value ControllerSettings#JAVA},
+ * {@value ControllerSettings#JVM_ARGS}, {@value ControllerSettings#CLIENT_ARGS}, {@value
+ * ControllerSettings#BASE_DIR} (see docs/desktop-integration.md).
  */
 public class ScreenRecorderStarter {
-    private final ClientSupervisor supervisor;
+  private final ClientSupervisor supervisor;
 
-    /**
-     * @param agentName the agent's login, as the call-recording system knows it
-     * @param servers   Screen Capture servers, {@code host} or {@code host:port} (port 7003 by default), in order
-     *                  of preference: the first reachable one controls the client, the others are failover
-     * @throws IllegalArgumentException if the agent name is empty, no server is given, or a value starts with '-'
-     */
-    public ScreenRecorderStarter(String agentName, List<String> servers) {
-        List<String> copy = servers == null ? null : new ArrayList<>(servers);
-        ClientSupervisor.validate(agentName, copy);
-        supervisor = new ClientSupervisor(agentName, copy, ControllerSettings.fromSystemProperties());
-        supervisor.start();
-    }
+  /**
+   * @param agentName the agent's login, as the call-recording system knows it
+   * @param servers Screen Capture servers, {@code host} or {@code host:port} (port 7003 by
+   *     default), in order of preference: the first reachable one controls the client, the others
+   *     are failover
+   * @throws IllegalArgumentException if the agent name is empty, no server is given, or a value
+   *     starts with '-'
+   */
+  public ScreenRecorderStarter(String agentName, List<String> servers) {
+    List<String> copy = servers == null ? null : new ArrayList<>(servers);
+    ClientSupervisor.validate(agentName, copy);
+    supervisor = new ClientSupervisor(agentName, copy, ControllerSettings.fromSystemProperties());
+    supervisor.start();
+  }
 
-    /** Same as {@link #ScreenRecorderStarter(String, List)}. */
-    public ScreenRecorderStarter(String agentName, String... servers) {
-        this(agentName, servers == null ? null : Arrays.asList(servers));
-    }
+  /** Same as {@link #ScreenRecorderStarter(String, List)}. */
+  public ScreenRecorderStarter(String agentName, String... servers) {
+    this(agentName, servers == null ? null : Arrays.asList(servers));
+  }
 
-    /**
-     * Stops the Capture Client (and every process it started) and removes its files. Waits a few seconds at
-     * most; safe to call more than once and from any thread. An agent who logs in again needs a new starter.
-     */
-    public void stop() {
-        supervisor.stop();
-    }
+  /**
+   * Stops the Capture Client (and every process it started) and removes its files. Waits a few
+   * seconds at most; safe to call more than once and from any thread. An agent who logs in again
+   * needs a new starter.
+   */
+  public void stop() {
+    supervisor.stop();
+  }
 
-    @Override
-    public String toString() {
-        return supervisor.toString();
-    }
+  @Override
+  public String toString() {
+    return supervisor.toString();
+  }
 }

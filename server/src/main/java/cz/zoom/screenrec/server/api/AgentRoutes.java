@@ -23,8 +23,17 @@ import java.util.concurrent.TimeoutException;
 /** Which agents have a Capture Client connected to this server, and what they are doing. */
 public final class AgentRoutes implements HttpApi.Routes {
   /** One connected agent. */
-  public record AgentView(String agent, String state, String recordingId, long connectedAt, String machine,
-      String clientVersion, String remoteAddress, String role, long clockOffsetMs, long roundTripMs) {}
+  public record AgentView(
+      String agent,
+      String state,
+      String recordingId,
+      long connectedAt,
+      String machine,
+      String clientVersion,
+      String remoteAddress,
+      String role,
+      long clockOffsetMs,
+      long roundTripMs) {}
 
   private final AgentRegistry agents;
 
@@ -34,10 +43,15 @@ public final class AgentRoutes implements HttpApi.Routes {
 
   @Override
   public void accept(RoutesConfig app) {
-    app.get("/api/v1/agents", ctx -> ctx.json(agents.all().stream()
-        .sorted(Comparator.comparing(AgentSession::agent))
-        .map(AgentRoutes::view)
-        .toList()), Access.API_TOKEN);
+    app.get(
+        "/api/v1/agents",
+        ctx ->
+            ctx.json(
+                agents.all().stream()
+                    .sorted(Comparator.comparing(AgentSession::agent))
+                    .map(AgentRoutes::view)
+                    .toList()),
+        Access.API_TOKEN);
     app.put("/api/v1/agents/{agent}/capture", this::configure, Access.API_TOKEN);
   }
 
@@ -52,13 +66,21 @@ public final class AgentRoutes implements HttpApi.Routes {
       }
       settings.validate();
     } catch (IOException e) {
-      throw ApiException.badRequest("body must be {\"framesPerSecond\",\"scaleDivisor\",\"keyframeIntervalMs\","
-          + "\"segmentDurationMs\",\"screens\"}");
+      throw ApiException.badRequest(
+          "body must be {\"framesPerSecond\",\"scaleDivisor\",\"keyframeIntervalMs\","
+              + "\"segmentDurationMs\",\"screens\"}");
     } catch (ProtocolException e) {
       throw ApiException.badRequest(e.getMessage());
     }
-    AgentSession session = agents.find(agent).orElseThrow(() -> new ApiException(409, "agent_not_connected",
-        "agent " + agent + " has no Capture Client connected to this server"));
+    AgentSession session =
+        agents
+            .find(agent)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        409,
+                        "agent_not_connected",
+                        "agent " + agent + " has no Capture Client connected to this server"));
     Ack ack;
     CompletableFuture<Ack> answer = session.command(seq -> new Configure(seq, settings));
     try {
@@ -67,21 +89,30 @@ public final class AgentRoutes implements HttpApi.Routes {
       Thread.currentThread().interrupt();
       throw new ApiException(503, "interrupted", "the server is shutting down");
     } catch (ExecutionException | TimeoutException e) {
-      throw new ApiException(504, "client_timeout", "the client did not acknowledge the new settings in 5 s");
+      throw new ApiException(
+          504, "client_timeout", "the client did not acknowledge the new settings in 5 s");
     } finally {
       // an ACK that comes later finds no command waiting for it
       answer.cancel(false);
     }
     if (!ack.ok()) {
-      throw new ApiException(409, "client_refused", "the client refused the settings: " + ack.message());
+      throw new ApiException(
+          409, "client_refused", "the client refused the settings: " + ack.message());
     }
     ctx.json(Map.of("agent", agent, "capture", settings));
   }
 
   private static AgentView view(AgentSession s) {
-    return new AgentView(s.agent(), s.recordingId() == null ? "IDLE" : "RECORDING", s.recordingId(),
-        s.connectedAt(), s.hello().machine(), s.hello().clientVersion(), String.valueOf(s.remoteAddress()),
+    return new AgentView(
+        s.agent(),
+        s.recordingId() == null ? "IDLE" : "RECORDING",
+        s.recordingId(),
+        s.connectedAt(),
+        s.hello().machine(),
+        s.hello().clientVersion(),
+        String.valueOf(s.remoteAddress()),
         s.hello().hostIndex() == null || s.hello().hostIndex() == 0 ? "primary" : "secondary",
-        s.clockOffsetMs(), s.roundTripMs());
+        s.clockOffsetMs(),
+        s.roundTripMs());
   }
 }

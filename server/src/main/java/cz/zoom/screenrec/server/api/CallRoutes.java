@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The call-event API: the call recorder tells this cluster when an agent's call starts and ends. */
+/**
+ * The call-event API: the call recorder tells this cluster when an agent's call starts and ends.
+ */
 public final class CallRoutes implements HttpApi.Routes {
   private final RecordingService recordings;
 
@@ -58,7 +60,8 @@ public final class CallRoutes implements HttpApi.Routes {
       throw ApiException.badRequest("body must be a JSON object like {\"" + field + "\": \"...\"}");
     }
     if (body == null || !body.isObject() || !body.path(field).isTextual()) {
-      throw ApiException.badRequest("body must be a JSON object with a string field \"" + field + "\"");
+      throw ApiException.badRequest(
+          "body must be a JSON object with a string field \"" + field + "\"");
     }
     return body.get(field).asText();
   }

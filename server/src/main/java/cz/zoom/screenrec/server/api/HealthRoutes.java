@@ -18,15 +18,20 @@ public final class HealthRoutes implements HttpApi.Routes {
 
   @Override
   public void accept(RoutesConfig app) {
-    app.get("/healthz", ctx -> {
-      Map<String, Object> results = new LinkedHashMap<>();
-      boolean healthy = true;
-      for (HealthCheck check : checks) {
-        HealthCheck.Result r = check.check();
-        healthy &= r.healthy();
-        results.put(check.name(), Map.of("status", r.healthy() ? "UP" : "DOWN", "detail", r.detail()));
-      }
-      ctx.status(healthy ? 200 : 503).json(Map.of("status", healthy ? "UP" : "DOWN", "checks", results));
-    }, Access.OPEN);
+    app.get(
+        "/healthz",
+        ctx -> {
+          Map<String, Object> results = new LinkedHashMap<>();
+          boolean healthy = true;
+          for (HealthCheck check : checks) {
+            HealthCheck.Result r = check.check();
+            healthy &= r.healthy();
+            results.put(
+                check.name(), Map.of("status", r.healthy() ? "UP" : "DOWN", "detail", r.detail()));
+          }
+          ctx.status(healthy ? 200 : 503)
+              .json(Map.of("status", healthy ? "UP" : "DOWN", "checks", results));
+        },
+        Access.OPEN);
   }
 }

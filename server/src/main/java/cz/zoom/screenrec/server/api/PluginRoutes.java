@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * plugins folder, {@code GET /callrec/plugins/<name>} a file (byte ranges supported, so a broken
  * download resumes), {@code GET /callrec/plugins/<name>.sha256} its checksum in sha256sum format.
  *
- * <p>Only plain file names are served (letters, digits, {@code . _ -}; no leading dot), only regular
- * files whose real path lies in the folder: no path, symlink or dot-file leads outside it. A name
- * without its archive extension also finds {@code <name>.tar.gz}, for the legacy
- * {@code screenrec-client-binary-<version>} URL.
+ * <p>Only plain file names are served (letters, digits, {@code . _ -}; no leading dot), only
+ * regular files whose real path lies in the folder: no path, symlink or dot-file leads outside it.
+ * A name without its archive extension also finds {@code <name>.tar.gz}, for the legacy {@code
+ * screenrec-client-binary-<version>} URL.
  */
 public final class PluginRoutes implements HttpApi.Routes {
   private static final Logger log = LoggerFactory.getLogger(PluginRoutes.class);
@@ -115,7 +115,10 @@ public final class PluginRoutes implements HttpApi.Routes {
     RangeResponse.serve(ctx, file, contentType(file.getFileName().toString()));
   }
 
-  /** The file a request name stands for: itself, or (legacy URLs) the name with an archive extension. */
+  /**
+   * The file a request name stands for: itself, or (legacy URLs) the name with an archive
+   * extension.
+   */
   Optional<Path> find(String name) {
     Optional<Path> exact = resolve(name);
     if (exact.isPresent()) {
@@ -130,7 +133,9 @@ public final class PluginRoutes implements HttpApi.Routes {
     return Optional.empty();
   }
 
-  /** A regular file of the folder with exactly this plain name, never anything outside the folder. */
+  /**
+   * A regular file of the folder with exactly this plain name, never anything outside the folder.
+   */
   Optional<Path> resolve(String name) {
     if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
       return Optional.empty();
@@ -140,11 +145,13 @@ public final class PluginRoutes implements HttpApi.Routes {
       return Optional.empty();
     }
     try {
-      // a symlink in the folder may point anywhere: serve it only if its target is in the folder too
+      // a symlink in the folder may point anywhere: serve it only if its target is in the folder
+      // too
       Path real = p.toRealPath();
       Path realDir = dir.toRealPath();
       return real.startsWith(realDir) && Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)
-          ? Optional.of(real) : Optional.empty();
+          ? Optional.of(real)
+          : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -198,6 +205,9 @@ public final class PluginRoutes implements HttpApi.Routes {
   }
 
   private static ApiException notFound(String name) {
-    return new ApiException(404, "not_found", "no plugin file " + (name.length() > 200 ? name.substring(0, 200) + "..." : name));
+    return new ApiException(
+        404,
+        "not_found",
+        "no plugin file " + (name.length() > 200 ? name.substring(0, 200) + "..." : name));
   }
 }

@@ -39,7 +39,10 @@ public final class RecordingRoutes implements HttpApi.Routes {
   private void list(Context ctx) {
     String callId = optionalName(ctx, "callId");
     String agent = optionalName(ctx, "agent");
-    ctx.json(store.findRecordings(callId, agent, LIST_LIMIT).stream().map(r -> RecordingView.of(r, null)).toList());
+    ctx.json(
+        store.findRecordings(callId, agent, LIST_LIMIT).stream()
+            .map(r -> RecordingView.of(r, null))
+            .toList());
   }
 
   private void one(Context ctx) {
@@ -61,7 +64,8 @@ public final class RecordingRoutes implements HttpApi.Routes {
 
   private static void serve(Context ctx, Path file, String contentType) throws IOException {
     if (!Files.isRegularFile(file)) {
-      throw new ApiException(410, "media_missing", "the file of this recording is no longer in the media store");
+      throw new ApiException(
+          410, "media_missing", "the file of this recording is no longer in the media store");
     }
     ctx.header("Cache-Control", "private, max-age=3600");
     RangeResponse.serve(ctx, file, contentType);
@@ -70,15 +74,24 @@ public final class RecordingRoutes implements HttpApi.Routes {
   private Recording ready(Context ctx) {
     Recording r = find(ctx);
     if (r.status() != RecordingStatus.READY) {
-      throw new ApiException(409, "not_ready", "recording " + r.id() + " is " + r.status()
-          + (r.failureReason() == null ? "" : " (" + r.failureReason() + ")") + "; its video is not available");
+      throw new ApiException(
+          409,
+          "not_ready",
+          "recording "
+              + r.id()
+              + " is "
+              + r.status()
+              + (r.failureReason() == null ? "" : " (" + r.failureReason() + ")")
+              + "; its video is not available");
     }
     return r;
   }
 
   private Recording find(Context ctx) {
     String id = HttpApi.recordingId(ctx);
-    return store.findRecording(id).orElseThrow(() -> ApiException.notFound("unknown recording " + id));
+    return store
+        .findRecording(id)
+        .orElseThrow(() -> ApiException.notFound("unknown recording " + id));
   }
 
   private static String optionalName(Context ctx, String param) {

@@ -35,11 +35,12 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
     String token = bearer(ctx);
     String sha = ctx.header("X-Segment-Sha256");
     if (sha == null || !SHA256.matcher(sha).matches()) {
-      throw ApiException.badRequest("X-Segment-Sha256 must be the lower-case hex SHA-256 of the body");
+      throw ApiException.badRequest(
+          "X-Segment-Sha256 must be the lower-case hex SHA-256 of the body");
     }
     boolean last = "true".equalsIgnoreCase(ctx.header("X-Segment-Final"));
-    SegmentIntake.Upload upload = new SegmentIntake.Upload(id, index, token, sha, last,
-        ctx.req().getContentLengthLong());
+    SegmentIntake.Upload upload =
+        new SegmentIntake.Upload(id, index, token, sha, last, ctx.req().getContentLengthLong());
     if (intake.receive(upload, ctx::bodyInputStream) == SegmentIntake.Stored.NEW) {
       ctx.status(201).json(Map.of("recordingId", id, "index", index, "stored", "new"));
     } else {
@@ -62,7 +63,8 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
   private static String bearer(Context ctx) {
     String h = ctx.header("Authorization");
     if (h == null || !h.startsWith("Bearer ") || h.length() > 1024) {
-      throw new ApiException(401, "unauthorized", "send Authorization: Bearer <upload token from START>");
+      throw new ApiException(
+          401, "unauthorized", "send Authorization: Bearer <upload token from START>");
     }
     return h.substring("Bearer ".length());
   }

@@ -17,8 +17,12 @@ import java.util.Objects;
 public final class ServerConfig {
   public static final int DEFAULT_CONTROL_PORT = 7003;
   public static final int DEFAULT_HTTP_PORT = 8080;
-  /** HTTP threads kept outside the three areas: Jetty's acceptor and selectors, /healthz, /metrics. */
+
+  /**
+   * HTTP threads kept outside the three areas: Jetty's acceptor and selectors, /healthz, /metrics.
+   */
   public static final int RESERVED_HTTP_THREADS = 16;
+
   /**
    * 16 GiB: two hours of a video playing in a window (~20 Mbit/s, the heaviest capture measured
    * short of full-screen video), or hundreds of hours of office work (~1 MB a minute).
@@ -79,21 +83,31 @@ public final class ServerConfig {
     this.httpPort = b.httpPort;
     this.clusterId = b.clusterId;
     this.apiToken = b.apiToken;
-    String host = "0.0.0.0".equals(b.bindAddress) || "::".equals(b.bindAddress) ? "127.0.0.1" : b.bindAddress;
-    this.publicUrl = b.publicUrl != null
-        ? URI.create(stripSlash(b.publicUrl))
-        : URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + b.httpPort);
+    String host =
+        "0.0.0.0".equals(b.bindAddress) || "::".equals(b.bindAddress) ? "127.0.0.1" : b.bindAddress;
+    this.publicUrl =
+        b.publicUrl != null
+            ? URI.create(stripSlash(b.publicUrl))
+            : URI.create(
+                "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + b.httpPort);
     this.heartbeatInterval = Duration.ofMillis(b.heartbeatIntervalMs);
     this.deadPeerTimeout = Duration.ofMillis(b.deadPeerTimeoutMs);
     this.helloTimeout = Duration.ofMillis(b.helloTimeoutMs);
     // every segment starts with key frames, so the key frame interval is the segment's length:
-    // extra key frames inside a segment would cost a whole screen each (docs/capture-performance.md)
-    this.capture = new CaptureSettings(b.framesPerSecond, 1, b.segmentDurationMs, b.segmentDurationMs, List.of());
+    // extra key frames inside a segment would cost a whole screen each
+    // (docs/capture-performance.md)
+    this.capture =
+        new CaptureSettings(
+            b.framesPerSecond, 1, b.segmentDurationMs, b.segmentDurationMs, List.of());
     this.videoCodec = b.videoCodec;
     // WRITE_DELAY=0: H2 otherwise keeps commits in memory for up to 500 ms, so a killed server
     // loses segments it already answered 2xx for (and the client has deleted its copy)
-    this.dbUrl = b.dbUrl != null ? b.dbUrl
-        : "jdbc:h2:file:" + dataDir.resolve("db").resolve("screenrec") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+    this.dbUrl =
+        b.dbUrl != null
+            ? b.dbUrl
+            : "jdbc:h2:file:"
+                + dataDir.resolve("db").resolve("screenrec")
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     this.dbUser = b.dbUser;
     this.dbPassword = b.dbPassword;
     this.encoderThreads = b.encoderThreads;
@@ -102,7 +116,10 @@ public final class ServerConfig {
     this.encodeBudgetFactor = b.encodeBudgetFactor;
     this.encodeBudgetMin = Duration.ofMillis(b.encodeBudgetMinMs);
     this.uploadGrace = Duration.ofMillis(b.uploadGraceMs);
-    this.pluginsDir = b.pluginsDir != null ? b.pluginsDir.toAbsolutePath().normalize() : dataDir.resolve("plugins");
+    this.pluginsDir =
+        b.pluginsDir != null
+            ? b.pluginsDir.toAbsolutePath().normalize()
+            : dataDir.resolve("plugins");
     this.sessionIdle = Duration.ofMillis(b.sessionIdleMs);
     this.sessionMax = Duration.ofMillis(b.sessionMaxMs);
     this.loginLock = Duration.ofMillis(b.loginLockMs);
@@ -125,76 +142,198 @@ public final class ServerConfig {
     return new Builder();
   }
 
-  public Path dataDir() { return dataDir; }
-  public String bindAddress() { return bindAddress; }
-  public int controlPort() { return controlPort; }
-  public int httpPort() { return httpPort; }
-  public String clusterId() { return clusterId; }
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public String bindAddress() {
+    return bindAddress;
+  }
+
+  public int controlPort() {
+    return controlPort;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public String clusterId() {
+    return clusterId;
+  }
+
   /** The configured API token, or null when the server keeps a generated one in the data dir. */
-  public String apiToken() { return apiToken; }
+  public String apiToken() {
+    return apiToken;
+  }
+
   /** Base URL by which clients and browsers reach this node's HTTP port. */
-  public URI publicUrl() { return publicUrl; }
-  public Duration heartbeatInterval() { return heartbeatInterval; }
-  public Duration deadPeerTimeout() { return deadPeerTimeout; }
-  public Duration helloTimeout() { return helloTimeout; }
-  public CaptureSettings capture() { return capture; }
-  public VideoCodec videoCodec() { return videoCodec; }
-  public String dbUrl() { return dbUrl; }
-  public String dbUser() { return dbUser; }
-  public String dbPassword() { return dbPassword; }
-  public int encoderThreads() { return encoderThreads; }
-  public long maxSegmentBytes() { return maxSegmentBytes; }
+  public URI publicUrl() {
+    return publicUrl;
+  }
+
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  public Duration deadPeerTimeout() {
+    return deadPeerTimeout;
+  }
+
+  public Duration helloTimeout() {
+    return helloTimeout;
+  }
+
+  public CaptureSettings capture() {
+    return capture;
+  }
+
+  public VideoCodec videoCodec() {
+    return videoCodec;
+  }
+
+  public String dbUrl() {
+    return dbUrl;
+  }
+
+  public String dbUser() {
+    return dbUser;
+  }
+
+  public String dbPassword() {
+    return dbPassword;
+  }
+
+  public int encoderThreads() {
+    return encoderThreads;
+  }
+
+  public long maxSegmentBytes() {
+    return maxSegmentBytes;
+  }
+
   /** Bytes of segments one recording may store in all (its quota); more is refused with 413. */
-  public long maxRecordingBytes() { return maxRecordingBytes; }
+  public long maxRecordingBytes() {
+    return maxRecordingBytes;
+  }
+
   /**
    * Encode time a recording may take, as a multiple of its (server-bounded) duration, on top of
    * {@link #encodeBudgetMin()}; a longer encode is stopped and the recording FAILED.
    */
-  public double encodeBudgetFactor() { return encodeBudgetFactor; }
-  public Duration encodeBudgetMin() { return encodeBudgetMin; }
+  public double encodeBudgetFactor() {
+    return encodeBudgetFactor;
+  }
+
+  public Duration encodeBudgetMin() {
+    return encodeBudgetMin;
+  }
+
   /**
    * How long an ended recording may wait for more segments with nothing arriving before it is
    * encoded from what it has (its client may never come back).
    */
-  public Duration uploadGrace() { return uploadGrace; }
+  public Duration uploadGrace() {
+    return uploadGrace;
+  }
+
   /** Replay UI sessions end after this long without a request. */
-  public Duration sessionIdle() { return sessionIdle; }
+  public Duration sessionIdle() {
+    return sessionIdle;
+  }
+
   /** Replay UI sessions end this long after login, however active. */
-  public Duration sessionMax() { return sessionMax; }
+  public Duration sessionMax() {
+    return sessionMax;
+  }
+
   /** How long a user name is locked after five failed logins in a row. */
-  public Duration loginLock() { return loginLock; }
+  public Duration loginLock() {
+    return loginLock;
+  }
+
   /** Password of the first admin when the user table is empty, or null to generate one. */
-  public String adminPassword() { return adminPassword; }
-  public List<PeerCluster> peers() { return peers; }
+  public String adminPassword() {
+    return adminPassword;
+  }
+
+  public List<PeerCluster> peers() {
+    return peers;
+  }
+
   /** Connect and answer timeout of requests to peer clusters. */
-  public Duration peerTimeout() { return peerTimeout; }
-  public long maxAudioBytes() { return maxAudioBytes; }
+  public Duration peerTimeout() {
+    return peerTimeout;
+  }
+
+  public long maxAudioBytes() {
+    return maxAudioBytes;
+  }
+
   /** Threads of the HTTP port. */
-  public int httpThreads() { return httpThreads; }
+  public int httpThreads() {
+    return httpThreads;
+  }
+
   /** Requests in progress at once under /api (call events, REST API, audio, peers). */
-  public int httpApiRequests() { return httpApiRequests; }
+  public int httpApiRequests() {
+    return httpApiRequests;
+  }
+
   /** Requests in progress at once under /mus (segment uploads). */
-  public int httpUploadRequests() { return httpUploadRequests; }
+  public int httpUploadRequests() {
+    return httpUploadRequests;
+  }
+
   /** Requests in progress at once under /replay (UI, its API and media). */
-  public int httpReplayRequests() { return httpReplayRequests; }
+  public int httpReplayRequests() {
+    return httpReplayRequests;
+  }
+
   /** Bytes per second a request body must average once it has started; 0: no minimum. */
-  public long httpMinBodyRate() { return httpMinBodyRate; }
+  public long httpMinBodyRate() {
+    return httpMinBodyRate;
+  }
+
   /** Silence after which an HTTP connection, or a request waiting for its body, is dropped. */
-  public Duration httpIdleTimeout() { return httpIdleTimeout; }
+  public Duration httpIdleTimeout() {
+    return httpIdleTimeout;
+  }
+
   /** Replay logins in progress at once from one remote address. */
-  public int loginsPerAddress() { return loginsPerAddress; }
+  public int loginsPerAddress() {
+    return loginsPerAddress;
+  }
+
   /**
-   * Threads that run the control port's database work (HELLO's recording look-ups, recording
-   * state changes); heartbeats are answered on the I/O threads and never wait for them.
+   * Threads that run the control port's database work (HELLO's recording look-ups, recording state
+   * changes); heartbeats are answered on the I/O threads and never wait for them.
    */
-  public int controlThreads() { return controlThreads; }
+  public int controlThreads() {
+    return controlThreads;
+  }
+
   /** Connections of the metadata database pool, shared by the control port and the HTTP port. */
-  public int dbPoolSize() { return dbPoolSize; }
-  public Path mediaDir() { return dataDir.resolve("media"); }
-  /** Files served under /callrec/plugins/ (client bundle, controller jar); default DIR/plugins of the data dir. */
-  public Path pluginsDir() { return pluginsDir; }
+  public int dbPoolSize() {
+    return dbPoolSize;
+  }
+
+  public Path mediaDir() {
+    return dataDir.resolve("media");
+  }
+
+  /**
+   * Files served under /callrec/plugins/ (client bundle, controller jar); default DIR/plugins of
+   * the data dir.
+   */
+  public Path pluginsDir() {
+    return pluginsDir;
+  }
+
   /** Where the Media Upload Server of this node takes segments; sent to clients in START. */
-  public String uploadUrl() { return publicUrl + "/mus/v1"; }
+  public String uploadUrl() {
+    return publicUrl + "/mus/v1";
+  }
 
   private static String stripSlash(String s) {
     return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
@@ -243,46 +382,200 @@ public final class ServerConfig {
     private int controlThreads = 4;
     private int dbPoolSize = 10;
 
-    public Builder dataDir(Path v) { dataDir = v; return this; }
-    public Builder bindAddress(String v) { bindAddress = v; return this; }
-    public Builder controlPort(int v) { controlPort = v; return this; }
-    public Builder httpPort(int v) { httpPort = v; return this; }
-    public Builder clusterId(String v) { clusterId = v; return this; }
-    public Builder apiToken(String v) { apiToken = v; return this; }
-    public Builder publicUrl(String v) { publicUrl = v; return this; }
-    public Builder heartbeatIntervalMs(long v) { heartbeatIntervalMs = v; return this; }
-    public Builder deadPeerTimeoutMs(long v) { deadPeerTimeoutMs = v; return this; }
-    public Builder helloTimeoutMs(long v) { helloTimeoutMs = v; return this; }
-    public Builder framesPerSecond(int v) { framesPerSecond = v; return this; }
-    public Builder segmentDurationMs(long v) { segmentDurationMs = v; return this; }
-    public Builder videoCodec(VideoCodec v) { videoCodec = v; return this; }
-    public Builder dbUrl(String v) { dbUrl = v; return this; }
-    public Builder dbUser(String v) { dbUser = v; return this; }
-    public Builder dbPassword(String v) { dbPassword = v; return this; }
-    public Builder encoderThreads(int v) { encoderThreads = v; return this; }
-    public Builder maxSegmentBytes(long v) { maxSegmentBytes = v; return this; }
-    public Builder maxRecordingMb(long v) { maxRecordingMb = v; return this; }
-    public Builder encodeBudgetFactor(double v) { encodeBudgetFactor = v; return this; }
-    public Builder encodeBudgetMinMs(long v) { encodeBudgetMinMs = v; return this; }
-    public Builder uploadGraceMs(long v) { uploadGraceMs = v; return this; }
-    public Builder pluginsDir(Path v) { pluginsDir = v; return this; }
-    public Builder sessionIdleMs(long v) { sessionIdleMs = v; return this; }
-    public Builder sessionMaxMs(long v) { sessionMaxMs = v; return this; }
-    public Builder loginLockMs(long v) { loginLockMs = v; return this; }
-    public Builder adminPassword(String v) { adminPassword = v; return this; }
-    public Builder peerTimeoutMs(long v) { peerTimeoutMs = v; return this; }
-    public Builder maxAudioBytes(long v) { maxAudioBytes = v; return this; }
-    public Builder httpThreads(int v) { httpThreads = v; return this; }
-    public Builder httpApiRequests(int v) { httpApiRequests = v; return this; }
-    public Builder httpUploadRequests(int v) { httpUploadRequests = v; return this; }
-    public Builder httpReplayRequests(int v) { httpReplayRequests = v; return this; }
-    public Builder httpMinBodyRate(long v) { httpMinBodyRate = v; return this; }
-    public Builder httpIdleTimeoutMs(long v) { httpIdleTimeoutMs = v; return this; }
-    public Builder loginsPerAddress(int v) { loginsPerAddress = v; return this; }
-    public Builder controlThreads(int v) { controlThreads = v; return this; }
-    public Builder dbPoolSize(int v) { dbPoolSize = v; return this; }
+    public Builder dataDir(Path v) {
+      dataDir = v;
+      return this;
+    }
 
-    /** A peer as {@code --peer-cluster} gives it: {@code URL=TOKEN} (the token follows the last '='). */
+    public Builder bindAddress(String v) {
+      bindAddress = v;
+      return this;
+    }
+
+    public Builder controlPort(int v) {
+      controlPort = v;
+      return this;
+    }
+
+    public Builder httpPort(int v) {
+      httpPort = v;
+      return this;
+    }
+
+    public Builder clusterId(String v) {
+      clusterId = v;
+      return this;
+    }
+
+    public Builder apiToken(String v) {
+      apiToken = v;
+      return this;
+    }
+
+    public Builder publicUrl(String v) {
+      publicUrl = v;
+      return this;
+    }
+
+    public Builder heartbeatIntervalMs(long v) {
+      heartbeatIntervalMs = v;
+      return this;
+    }
+
+    public Builder deadPeerTimeoutMs(long v) {
+      deadPeerTimeoutMs = v;
+      return this;
+    }
+
+    public Builder helloTimeoutMs(long v) {
+      helloTimeoutMs = v;
+      return this;
+    }
+
+    public Builder framesPerSecond(int v) {
+      framesPerSecond = v;
+      return this;
+    }
+
+    public Builder segmentDurationMs(long v) {
+      segmentDurationMs = v;
+      return this;
+    }
+
+    public Builder videoCodec(VideoCodec v) {
+      videoCodec = v;
+      return this;
+    }
+
+    public Builder dbUrl(String v) {
+      dbUrl = v;
+      return this;
+    }
+
+    public Builder dbUser(String v) {
+      dbUser = v;
+      return this;
+    }
+
+    public Builder dbPassword(String v) {
+      dbPassword = v;
+      return this;
+    }
+
+    public Builder encoderThreads(int v) {
+      encoderThreads = v;
+      return this;
+    }
+
+    public Builder maxSegmentBytes(long v) {
+      maxSegmentBytes = v;
+      return this;
+    }
+
+    public Builder maxRecordingMb(long v) {
+      maxRecordingMb = v;
+      return this;
+    }
+
+    public Builder encodeBudgetFactor(double v) {
+      encodeBudgetFactor = v;
+      return this;
+    }
+
+    public Builder encodeBudgetMinMs(long v) {
+      encodeBudgetMinMs = v;
+      return this;
+    }
+
+    public Builder uploadGraceMs(long v) {
+      uploadGraceMs = v;
+      return this;
+    }
+
+    public Builder pluginsDir(Path v) {
+      pluginsDir = v;
+      return this;
+    }
+
+    public Builder sessionIdleMs(long v) {
+      sessionIdleMs = v;
+      return this;
+    }
+
+    public Builder sessionMaxMs(long v) {
+      sessionMaxMs = v;
+      return this;
+    }
+
+    public Builder loginLockMs(long v) {
+      loginLockMs = v;
+      return this;
+    }
+
+    public Builder adminPassword(String v) {
+      adminPassword = v;
+      return this;
+    }
+
+    public Builder peerTimeoutMs(long v) {
+      peerTimeoutMs = v;
+      return this;
+    }
+
+    public Builder maxAudioBytes(long v) {
+      maxAudioBytes = v;
+      return this;
+    }
+
+    public Builder httpThreads(int v) {
+      httpThreads = v;
+      return this;
+    }
+
+    public Builder httpApiRequests(int v) {
+      httpApiRequests = v;
+      return this;
+    }
+
+    public Builder httpUploadRequests(int v) {
+      httpUploadRequests = v;
+      return this;
+    }
+
+    public Builder httpReplayRequests(int v) {
+      httpReplayRequests = v;
+      return this;
+    }
+
+    public Builder httpMinBodyRate(long v) {
+      httpMinBodyRate = v;
+      return this;
+    }
+
+    public Builder httpIdleTimeoutMs(long v) {
+      httpIdleTimeoutMs = v;
+      return this;
+    }
+
+    public Builder loginsPerAddress(int v) {
+      loginsPerAddress = v;
+      return this;
+    }
+
+    public Builder controlThreads(int v) {
+      controlThreads = v;
+      return this;
+    }
+
+    public Builder dbPoolSize(int v) {
+      dbPoolSize = v;
+      return this;
+    }
+
+    /**
+     * A peer as {@code --peer-cluster} gives it: {@code URL=TOKEN} (the token follows the last
+     * '=').
+     */
     public Builder peerCluster(String spec) {
       int eq = spec == null ? -1 : spec.lastIndexOf('=');
       if (eq <= 0 || eq == spec.length() - 1) {
@@ -295,10 +588,14 @@ public final class ServerConfig {
     public Builder peerCluster(String url, String token) {
       try {
         URI u = URI.create(stripSlash(url));
-        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())
+            || u.getHost() == null) {
           peerProblems.add("--peer-cluster URL must be an absolute http(s) URL, was '" + url + "'");
         } else if (token == null || token.length() < 16) {
-          peerProblems.add("--peer-cluster token for " + url + " must be that cluster's API token (16+ characters)");
+          peerProblems.add(
+              "--peer-cluster token for "
+                  + url
+                  + " must be that cluster's API token (16+ characters)");
         } else {
           peers.add(new PeerCluster(u, token));
         }
@@ -325,7 +622,10 @@ public final class ServerConfig {
         problems.add("--control-port and --http-port must differ, both are " + httpPort);
       }
       if (clusterId == null || !Limits.NAME.matcher(clusterId).matches()) {
-        problems.add("--cluster-id must be 1-128 characters of letters, digits and . _ @ : -, not only dots, was '" + clusterId + "'");
+        problems.add(
+            "--cluster-id must be 1-128 characters of letters, digits and . _ @ : -, not only dots, was '"
+                + clusterId
+                + "'");
       }
       if (apiToken != null && apiToken.length() < 16) {
         problems.add("--api-token must be at least 16 characters (it guards every recording)");
@@ -333,7 +633,8 @@ public final class ServerConfig {
       if (publicUrl != null) {
         try {
           URI u = URI.create(publicUrl);
-          if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+          if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())
+              || u.getHost() == null) {
             problems.add("--public-url must be an absolute http(s) URL, was '" + publicUrl + "'");
           }
         } catch (IllegalArgumentException e) {
@@ -344,8 +645,11 @@ public final class ServerConfig {
         problems.add("--heartbeat-interval must be 100..300000 ms, was " + heartbeatIntervalMs);
       }
       if (deadPeerTimeoutMs < 2 * heartbeatIntervalMs || deadPeerTimeoutMs > 900_000) {
-        problems.add("--dead-peer-timeout must be at least twice the heartbeat interval ("
-            + 2 * heartbeatIntervalMs + " ms) and at most 900000 ms, was " + deadPeerTimeoutMs);
+        problems.add(
+            "--dead-peer-timeout must be at least twice the heartbeat interval ("
+                + 2 * heartbeatIntervalMs
+                + " ms) and at most 900000 ms, was "
+                + deadPeerTimeoutMs);
       }
       if (helloTimeoutMs < 100) {
         problems.add("hello timeout must be at least 100 ms, was " + helloTimeoutMs);
@@ -369,14 +673,16 @@ public final class ServerConfig {
         problems.add("--max-recording-mb must be 1..16777216 (16 TiB), was " + maxRecordingMb);
       }
       if (!(encodeBudgetFactor > 0) || encodeBudgetFactor > 1000) {
-        problems.add("--encode-budget-factor must be above 0 and at most 1000, was " + encodeBudgetFactor);
+        problems.add(
+            "--encode-budget-factor must be above 0 and at most 1000, was " + encodeBudgetFactor);
       }
       if (encodeBudgetMinMs < 1_000 || encodeBudgetMinMs > 24 * 3_600_000L) {
         problems.add("--encode-budget-min must be 1000..86400000 ms, was " + encodeBudgetMinMs);
       }
       if (sessionIdleMs < 1_000 || sessionIdleMs > sessionMaxMs) {
-        problems.add("--session-idle-minutes must be 1..720 (at most the 12 h session limit), was "
-            + sessionIdleMs / 60_000.0);
+        problems.add(
+            "--session-idle-minutes must be 1..720 (at most the 12 h session limit), was "
+                + sessionIdleMs / 60_000.0);
       }
       if (adminPassword != null && adminPassword.length() < 8) {
         problems.add("--admin-password must be at least 8 characters");
@@ -403,12 +709,20 @@ public final class ServerConfig {
         problems.add("--http-threads must be 32..20000, was " + httpThreads);
       } else if (httpThreads < areas + RESERVED_HTTP_THREADS) {
         // each area's bound must leave threads for the others, or one could starve them all
-        problems.add("--http-threads (" + httpThreads + ") must be at least --http-api-requests + "
-            + "--http-upload-requests + --http-replay-requests + " + RESERVED_HTTP_THREADS + " (" + (areas
-            + RESERVED_HTTP_THREADS) + ")");
+        problems.add(
+            "--http-threads ("
+                + httpThreads
+                + ") must be at least --http-api-requests + "
+                + "--http-upload-requests + --http-replay-requests + "
+                + RESERVED_HTTP_THREADS
+                + " ("
+                + (areas + RESERVED_HTTP_THREADS)
+                + ")");
       }
       if (httpMinBodyRate != 0 && (httpMinBodyRate < 16 || httpMinBodyRate > 100_000_000)) {
-        problems.add("--http-min-body-rate must be 16..100000000 bytes/s (0: no minimum), was " + httpMinBodyRate);
+        problems.add(
+            "--http-min-body-rate must be 16..100000000 bytes/s (0: no minimum), was "
+                + httpMinBodyRate);
       }
       if (httpIdleTimeoutMs < 1_000 || httpIdleTimeoutMs > 600_000) {
         problems.add("--http-idle-timeout must be 1000..600000 ms, was " + httpIdleTimeoutMs);
@@ -421,8 +735,12 @@ public final class ServerConfig {
       checkRange(problems, "--db-pool-size", dbPoolSize, 2, 1_000);
       if (controlThreads >= dbPoolSize) {
         // each control thread holds at most one connection; the HTTP port must always find one free
-        problems.add("--control-threads (" + controlThreads + ") must be less than --db-pool-size (" + dbPoolSize
-            + ")");
+        problems.add(
+            "--control-threads ("
+                + controlThreads
+                + ") must be less than --db-pool-size ("
+                + dbPoolSize
+                + ")");
       }
     }
 

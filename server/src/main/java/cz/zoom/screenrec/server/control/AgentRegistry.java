@@ -8,12 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one session per agent on this server. A live session is never replaced: the agent's name
- * is all a connection claims, so letting a newcomer take over would hand the agent's recordings
- * to whoever can reach the port. A session is live while its connection is open; the idle timer
- * of the control port closes a connection silent for the dead-peer timeout, and the operating
- * system closes the socket of a client that exits or is killed, so a restarting client gets back
- * in as soon as its old connection is seen closed.
+ * The one session per agent on this server. A live session is never replaced: the agent's name is
+ * all a connection claims, so letting a newcomer take over would hand the agent's recordings to
+ * whoever can reach the port. A session is live while its connection is open; the idle timer of the
+ * control port closes a connection silent for the dead-peer timeout, and the operating system
+ * closes the socket of a client that exits or is killed, so a restarting client gets back in as
+ * soon as its old connection is seen closed.
  */
 public final class AgentRegistry {
   private static final Logger log = LoggerFactory.getLogger(AgentRegistry.class);
@@ -22,26 +22,37 @@ public final class AgentRegistry {
   /**
    * Makes {@code session} the agent's session unless a live one holds the name.
    *
-   * @return the live session that keeps the name (the newcomer is refused), or empty when
-   *     {@code session} is now the agent's
+   * @return the live session that keeps the name (the newcomer is refused), or empty when {@code
+   *     session} is now the agent's
    */
   public Optional<AgentSession> register(AgentSession session) {
     AgentSession[] holder = new AgentSession[1];
-    sessions.compute(session.agent(), (agent, current) -> {
-      if (current == null || current == session) {
-        return session;
-      }
-      if (current.isOpen()) {
-        holder[0] = current;
-        return current;
-      }
-      log.info("agent {}: session {} from {} follows closed session {} from {}", agent, session.sessionId(),
-          session.remoteAddress(), current.sessionId(), current.remoteAddress());
-      return session;
-    });
+    sessions.compute(
+        session.agent(),
+        (agent, current) -> {
+          if (current == null || current == session) {
+            return session;
+          }
+          if (current.isOpen()) {
+            holder[0] = current;
+            return current;
+          }
+          log.info(
+              "agent {}: session {} from {} follows closed session {} from {}",
+              agent,
+              session.sessionId(),
+              session.remoteAddress(),
+              current.sessionId(),
+              current.remoteAddress());
+          return session;
+        });
     if (holder[0] != null) {
-      log.warn("agent {}: refusing a second connection from {}; session {} from {} is live", session.agent(),
-          session.remoteAddress(), holder[0].sessionId(), holder[0].remoteAddress());
+      log.warn(
+          "agent {}: refusing a second connection from {}; session {} from {} is live",
+          session.agent(),
+          session.remoteAddress(),
+          holder[0].sessionId(),
+          holder[0].remoteAddress());
     }
     return Optional.ofNullable(holder[0]);
   }

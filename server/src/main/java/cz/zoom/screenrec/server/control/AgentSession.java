@@ -34,20 +34,49 @@ public final class AgentSession {
     this.connectedAt = connectedAt;
   }
 
-  public String sessionId() { return sessionId; }
-  public String agent() { return hello.agent(); }
-  public Hello hello() { return hello; }
-  public long connectedAt() { return connectedAt; }
-  public SocketAddress remoteAddress() { return channel.remoteAddress(); }
-  public boolean isOpen() { return channel.isActive(); }
+  public String sessionId() {
+    return sessionId;
+  }
+
+  public String agent() {
+    return hello.agent();
+  }
+
+  public Hello hello() {
+    return hello;
+  }
+
+  public long connectedAt() {
+    return connectedAt;
+  }
+
+  public SocketAddress remoteAddress() {
+    return channel.remoteAddress();
+  }
+
+  public boolean isOpen() {
+    return channel.isActive();
+  }
+
   /** WELCOME is on its way: from now on the session may be sent commands. */
-  public boolean welcomed() { return welcomed; }
+  public boolean welcomed() {
+    return welcomed;
+  }
+
   /** Server clock − client clock, from the client's best recent heartbeat estimate. */
-  public long clockOffsetMs() { return clock.offsetMs(); }
+  public long clockOffsetMs() {
+    return clock.offsetMs();
+  }
+
   /** Round trip of the heartbeat that gave {@link #clockOffsetMs()}, −1 before the first one. */
-  public long roundTripMs() { return clock.roundTripMs(); }
+  public long roundTripMs() {
+    return clock.roundTripMs();
+  }
+
   /** The recording this server believes the client is capturing, or null. */
-  public String recordingId() { return recordingId; }
+  public String recordingId() {
+    return recordingId;
+  }
 
   public void recordingId(String id) {
     this.recordingId = id;
@@ -62,8 +91,8 @@ public final class AgentSession {
   }
 
   /**
-   * Sends a command built around a fresh seq and returns the client's ACK. The future fails if
-   * the connection closes first.
+   * Sends a command built around a fresh seq and returns the client's ACK. The future fails if the
+   * connection closes first.
    */
   public CompletableFuture<Ack> command(LongFunction<ControlMessage> withSeq) {
     long seq = nextSeq.getAndIncrement();
@@ -71,11 +100,14 @@ public final class AgentSession {
     pending.put(seq, ack);
     // however the wait ends (ACK, timeout, cancel, closed connection), the session keeps nothing
     ack.whenComplete((a, e) -> pending.remove(seq, ack));
-    channel.writeAndFlush(withSeq.apply(seq)).addListener(f -> {
-      if (!f.isSuccess()) {
-        failPending(seq, f.cause());
-      }
-    });
+    channel
+        .writeAndFlush(withSeq.apply(seq))
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                failPending(seq, f.cause());
+              }
+            });
     if (!channel.isActive()) {
       failPending(seq, new IOException("connection closed"));
     }
@@ -101,7 +133,9 @@ public final class AgentSession {
   /** Sends ERROR and closes; used when the server stops. */
   public void close(ErrorCode code, String message) {
     if (channel.isActive()) {
-      channel.writeAndFlush(new ErrorMessage(code, message)).addListener(ChannelFutureListener.CLOSE);
+      channel
+          .writeAndFlush(new ErrorMessage(code, message))
+          .addListener(ChannelFutureListener.CLOSE);
     }
   }
 

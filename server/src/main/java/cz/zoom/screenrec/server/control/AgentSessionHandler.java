@@ -20,14 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of one control connection: AWAITING_HELLO → ACTIVE → CLOSED. Runs on a
- * business executor, so the listener may touch the database; heartbeats are answered and the
- * hello deadline kept by {@link LivenessHandler} on the I/O thread.
+ * The server side of one control connection: AWAITING_HELLO → ACTIVE → CLOSED. Runs on a business
+ * executor, so the listener may touch the database; heartbeats are answered and the hello deadline
+ * kept by {@link LivenessHandler} on the I/O thread.
  */
 final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessage> {
   private static final Logger log = LoggerFactory.getLogger(AgentSessionHandler.class);
 
-  private enum State { AWAITING_HELLO, ACTIVE, CLOSED }
+  private enum State {
+    AWAITING_HELLO,
+    ACTIVE,
+    CLOSED
+  }
 
   private final ServerConfig config;
   private final AgentRegistry registry;
@@ -36,7 +40,11 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
   private State state = State.AWAITING_HELLO;
   private AgentSession session;
 
-  AgentSessionHandler(ServerConfig config, AgentRegistry registry, SessionListener listener, MeterRegistry metrics) {
+  AgentSessionHandler(
+      ServerConfig config,
+      AgentRegistry registry,
+      SessionListener listener,
+      MeterRegistry metrics) {
     this.config = config;
     this.registry = registry;
     this.listener = listener;
@@ -54,17 +62,23 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
         }
       }
       case ACTIVE -> active(ctx, message);
-      case CLOSED -> { }
+      case CLOSED -> {}
     }
   }
 
   private void welcome(ChannelHandlerContext ctx, Hello hello) {
     long now = System.currentTimeMillis();
-    AgentSession newcomer = new AgentSession(UUID.randomUUID().toString(), hello, ctx.channel(), now);
+    AgentSession newcomer =
+        new AgentSession(UUID.randomUUID().toString(), hello, ctx.channel(), now);
     // the name is taken before anything is decided, so a refused newcomer changes nothing
     if (registry.register(newcomer).isPresent()) {
-      reject(ctx, ErrorCode.AGENT_CONNECTED, "agent " + hello.agent() + " is connected to this server "
-          + "from another connection; try again later");
+      reject(
+          ctx,
+          ErrorCode.AGENT_CONNECTED,
+          "agent "
+              + hello.agent()
+              + " is connected to this server "
+              + "from another connection; try again later");
       return;
     }
     session = newcomer;
@@ -72,15 +86,30 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
     // first estimate from the HELLO itself; heartbeats refine it
     SessionListener.Takeover takeover = listener.onHello(hello, now - hello.clientTime());
     SessionListener.Adoption adoption = takeover.adoption();
-    log.info("agent {} connected from {} (machine {}, client {}, {} screen(s), host #{}){}{}", hello.agent(),
-        ctx.channel().remoteAddress(), hello.machine(), hello.clientVersion(), hello.screens().size(),
+    log.info(
+        "agent {} connected from {} (machine {}, client {}, {} screen(s), host #{}){}{}",
+        hello.agent(),
+        ctx.channel().remoteAddress(),
+        hello.machine(),
+        hello.clientVersion(),
+        hello.screens().size(),
         hello.hostIndex() == null ? "?" : hello.hostIndex(),
         adoption == null ? "" : ", adopting recording " + adoption.recordingId(),
-        takeover.grants().isEmpty() ? "" : ", taking " + takeover.grants().size() + " pending upload(s)");
-    ctx.writeAndFlush(new Welcome(session.sessionId(), config.clusterId(), config.heartbeatInterval().toMillis(),
-        config.deadPeerTimeout().toMillis(), config.capture(), config.uploadUrl(),
-        adoption == null ? null : adoption.recordingId(), adoption == null ? null : adoption.uploadToken(),
-        System.currentTimeMillis(), takeover.grants()));
+        takeover.grants().isEmpty()
+            ? ""
+            : ", taking " + takeover.grants().size() + " pending upload(s)");
+    ctx.writeAndFlush(
+        new Welcome(
+            session.sessionId(),
+            config.clusterId(),
+            config.heartbeatInterval().toMillis(),
+            config.deadPeerTimeout().toMillis(),
+            config.capture(),
+            config.uploadUrl(),
+            adoption == null ? null : adoption.recordingId(),
+            adoption == null ? null : adoption.uploadToken(),
+            System.currentTimeMillis(),
+            takeover.grants()));
     // commands written from now on follow WELCOME on the wire
     session.welcomed(true);
     listener.onSessionStarted(session, takeover);
@@ -97,7 +126,9 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
       log.warn("agent {} reported {}: {}; closing", session.agent(), error.code(), error.message());
       ctx.close();
     } else {
-      reject(ctx, ErrorCode.UNEXPECTED_MESSAGE,
+      reject(
+          ctx,
+          ErrorCode.UNEXPECTED_MESSAGE,
           message.getClass().getSimpleName() + " is not expected from a client here");
     }
   }
@@ -105,7 +136,10 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
-      reject(ctx, ErrorCode.TIMEOUT, "nothing received for " + config.deadPeerTimeout().toMillis() + " ms");
+      reject(
+          ctx,
+          ErrorCode.TIMEOUT,
+          "nothing received for " + config.deadPeerTimeout().toMillis() + " ms");
     } else {
       ctx.fireUserEventTriggered(evt);
     }
@@ -128,7 +162,10 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
     if (session != null) {
       session.closed();
       boolean current = registry.unregister(session);
-      log.info("agent {} disconnected ({})", session.agent(), current ? "session ended" : "a later session followed it");
+      log.info(
+          "agent {} disconnected ({})",
+          session.agent(),
+          current ? "session ended" : "a later session followed it");
       listener.onSessionClosed(session);
     }
     ctx.fireChannelInactive();
@@ -139,8 +176,12 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
       return;
     }
     metrics.counter("screenrec.control.errors", "code", code.name()).increment();
-    log.info("closing control connection from {}{}: {} {}", ctx.channel().remoteAddress(),
-        session == null ? "" : " (agent " + session.agent() + ")", code, message);
+    log.info(
+        "closing control connection from {}{}: {} {}",
+        ctx.channel().remoteAddress(),
+        session == null ? "" : " (agent " + session.agent() + ")",
+        code,
+        message);
     state = State.CLOSED;
     ControlCodec.failAndClose(ctx, code, message);
   }

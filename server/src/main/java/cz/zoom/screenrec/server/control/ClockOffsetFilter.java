@@ -1,10 +1,10 @@
 package cz.zoom.screenrec.server.control;
 
 /**
- * A client's clock offset from its recent heartbeats. Each sample is only as good as its round
- * trip is short (the offset can be off by up to half the round trip when the delay is one-sided,
- * as on a cold JVM), so, like NTP's clock filter, it trusts the sample with the shortest round
- * trip among the last {@value #WINDOW}. Thread-safe.
+ * A client's clock offset from its recent heartbeats. Each sample is only as good as its round trip
+ * is short (the offset can be off by up to half the round trip when the delay is one-sided, as on a
+ * cold JVM), so, like NTP's clock filter, it trusts the sample with the shortest round trip among
+ * the last {@value #WINDOW}. Thread-safe.
  */
 final class ClockOffsetFilter {
   static final int WINDOW = 8;

@@ -20,9 +20,9 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The control port (7003). Pipeline per connection: idle detection → framing and JSON
- * ({@link ControlCodec}) → {@link LivenessHandler} (heartbeats, hello deadline) on the I/O thread →
- * {@link AgentSessionHandler} on the business executor.
+ * The control port (7003). Pipeline per connection: idle detection → framing and JSON ({@link
+ * ControlCodec}) → {@link LivenessHandler} (heartbeats, hello deadline) on the I/O thread → {@link
+ * AgentSessionHandler} on the business executor.
  *
  * <p>The business executor is {@code --control-threads} threads shared by all connections, each
  * connection's messages run in order but on whichever thread is free: a session waiting for the
@@ -34,28 +34,37 @@ public final class ControlServer implements AutoCloseable {
   private final EventExecutorGroup business;
   private final Channel serverChannel;
 
-  public ControlServer(ServerConfig config, AgentRegistry registry, SessionListener listener, MeterRegistry metrics)
+  public ControlServer(
+      ServerConfig config, AgentRegistry registry, SessionListener listener, MeterRegistry metrics)
       throws InterruptedException {
     long idleMs = config.deadPeerTimeout().toMillis();
-    business = new NonStickyEventExecutorGroup(new UnorderedThreadPoolEventExecutor(config.controlThreads(),
-        new DefaultThreadFactory("control-business")));
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 4096)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
-            ControlCodec.install(ch.pipeline());
-            ch.pipeline().addLast("liveness", new LivenessHandler(config.helloTimeout()));
-            ch.pipeline().addLast(business, "session",
-                new AgentSessionHandler(config, registry, listener, metrics));
-          }
-        });
+    business =
+        new NonStickyEventExecutorGroup(
+            new UnorderedThreadPoolEventExecutor(
+                config.controlThreads(), new DefaultThreadFactory("control-business")));
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
+                    ControlCodec.install(ch.pipeline());
+                    ch.pipeline().addLast("liveness", new LivenessHandler(config.helloTimeout()));
+                    ch.pipeline()
+                        .addLast(
+                            business,
+                            "session",
+                            new AgentSessionHandler(config, registry, listener, metrics));
+                  }
+                });
     try {
       serverChannel = bootstrap.bind(config.bindAddress(), config.controlPort()).sync().channel();
     } catch (RuntimeException | InterruptedException e) {

@@ -36,12 +36,19 @@ final class LivenessHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    helloDeadline = ctx.executor().schedule(() -> {
-      if (!helloSeen) {
-        ctx.fireExceptionCaught(new ProtocolException(ErrorCode.TIMEOUT,
-            "no HELLO within " + helloTimeout.toMillis() + " ms"));
-      }
-    }, helloTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    helloDeadline =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (!helloSeen) {
+                    ctx.fireExceptionCaught(
+                        new ProtocolException(
+                            ErrorCode.TIMEOUT,
+                            "no HELLO within " + helloTimeout.toMillis() + " ms"));
+                  }
+                },
+                helloTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
     ctx.fireChannelActive();
   }
 
@@ -52,8 +59,10 @@ final class LivenessHandler extends ChannelDuplexHandler {
       helloDeadline.cancel(false);
     } else if (msg instanceof Heartbeat hb && helloSeen) {
       if (!welcomed) {
-        ctx.fireExceptionCaught(new ProtocolException(ErrorCode.UNEXPECTED_MESSAGE,
-            "HEARTBEAT before WELCOME: wait for WELCOME after HELLO"));
+        ctx.fireExceptionCaught(
+            new ProtocolException(
+                ErrorCode.UNEXPECTED_MESSAGE,
+                "HEARTBEAT before WELCOME: wait for WELCOME after HELLO"));
         return;
       }
       ctx.writeAndFlush(new HeartbeatAck(hb.seq(), hb.clientTime(), System.currentTimeMillis()));

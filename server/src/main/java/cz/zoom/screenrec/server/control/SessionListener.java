@@ -8,7 +8,9 @@ import java.util.List;
 /** What the control plane tells the recording logic. Called off the Netty event loop. */
 public interface SessionListener {
 
-  /** A recording in progress this server adopts from a HELLO, with the upload token issued for it. */
+  /**
+   * A recording in progress this server adopts from a HELLO, with the upload token issued for it.
+   */
   record Adoption(String recordingId, String uploadToken) {}
 
   /** What this server takes over from a HELLO: the recording in progress, and pending uploads. */
@@ -17,8 +19,8 @@ public interface SessionListener {
   }
 
   /**
-   * A client said HELLO; decides what this server takes over from it. Called before the session
-   * is registered and before WELCOME is sent.
+   * A client said HELLO; decides what this server takes over from it. Called before the session is
+   * registered and before WELCOME is sent.
    */
   Takeover onHello(Hello hello, long clockOffsetHint);
 

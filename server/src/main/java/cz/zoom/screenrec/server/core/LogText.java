@@ -41,8 +41,10 @@ public final class LogText {
       case '\n' -> "\\n";
       case '\r' -> "\\r";
       case '\t' -> "\\t";
-      default -> c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029'
-          ? String.format("\\u%04x", (int) c) : null;
+      default ->
+          c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029'
+              ? String.format("\\u%04x", (int) c)
+              : null;
     };
   }
 }

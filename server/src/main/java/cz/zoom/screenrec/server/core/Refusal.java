@@ -28,7 +28,9 @@ public abstract sealed class Refusal extends RuntimeException {
     }
   }
 
-  /** The caller could not show who it is: wrong credentials, or a token that does not count here. */
+  /**
+   * The caller could not show who it is: wrong credentials, or a token that does not count here.
+   */
   public static final class Unauthenticated extends Refusal {
     public Unauthenticated(String code, String message) {
       super(code, message);
@@ -42,7 +44,10 @@ public abstract sealed class Refusal extends RuntimeException {
     }
   }
 
-  /** The request clashes with the present state (a busy agent, a segment stored with another checksum). */
+  /**
+   * The request clashes with the present state (a busy agent, a segment stored with another
+   * checksum).
+   */
   public static final class Conflict extends Refusal {
     public Conflict(String code, String message) {
       super(code, message);
@@ -70,7 +75,9 @@ public abstract sealed class Refusal extends RuntimeException {
     }
   }
 
-  /** The agent's Capture Client did not carry out a command (refused it, or never acknowledged it). */
+  /**
+   * The agent's Capture Client did not carry out a command (refused it, or never acknowledged it).
+   */
   public static final class AgentFailed extends Refusal {
     public AgentFailed(String code, String message) {
       super(code, message);

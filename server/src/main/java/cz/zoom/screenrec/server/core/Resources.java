@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one owner has started, closed in reverse order, so nothing is closed while something
- * started after it may still use it. A close that fails is logged and the rest still close.
+ * What one owner has started, closed in reverse order, so nothing is closed while something started
+ * after it may still use it. A close that fails is logged and the rest still close.
  */
 public final class Resources implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Resources.class);

@@ -8,18 +8,18 @@ import java.util.Optional;
 
 /**
  * The span of a recording that is encoded, in the client's clock like its segments. What a client
- * claims (capture start and end, the times inside its segments) is only ever cut, never trusted
- * for length: the span must lie within what this server observed itself, converted to the
- * client's clock by the measured offset and widened by a margin for the offset's error and the
- * client's reaction time:
+ * claims (capture start and end, the times inside its segments) is only ever cut, never trusted for
+ * length: the span must lie within what this server observed itself, converted to the client's
+ * clock by the measured offset and widened by a margin for the offset's error and the client's
+ * reaction time:
  *
  * <ul>
  *   <li>not after the last segment arrived (nothing is uploaded before it is captured), and not
  *       after the call's end when this cluster's call-event feed knows the call;
  *   <li>not before the call's start when the call is known, and not before the recording was
  *       created when this cluster created it at START (nothing was captured before);
- *   <li>a recording taken over without a known call has no observed start: its length is
- *       bounded by its segments instead, each at most {@link #MAX_SEGMENT_MS} long.
+ *   <li>a recording taken over without a known call has no observed start: its length is bounded by
+ *       its segments instead, each at most {@link #MAX_SEGMENT_MS} long.
  * </ul>
  *
  * @param from first tick of the video (client clock, ms)
@@ -39,8 +39,13 @@ record EncodeWindow(long from, long to) {
    * @param call the recording's call as this cluster's feed knows it, or null
    * @param segments the recording's stored segments (their receipt times are server clock)
    */
-  static Optional<EncodeWindow> of(Recording r, Call call, List<Segment> segments, long claimedFrom,
-      long claimedTo, long marginMs) {
+  static Optional<EncodeWindow> of(
+      Recording r,
+      Call call,
+      List<Segment> segments,
+      long claimedFrom,
+      long claimedTo,
+      long marginMs) {
     if (segments.isEmpty()) {
       return Optional.empty();
     }
@@ -60,7 +65,9 @@ record EncodeWindow(long from, long to) {
     long from = lower == null ? claimedFrom : Math.max(claimedFrom, minus(lower, offset));
     long to = Math.min(claimedTo, minus(upper, offset));
     if (lower == null) {
-      long span = (segments.stream().mapToInt(Segment::index).max().orElseThrow() + 1L) * MAX_SEGMENT_MS + marginMs;
+      long span =
+          (segments.stream().mapToInt(Segment::index).max().orElseThrow() + 1L) * MAX_SEGMENT_MS
+              + marginMs;
       if (minus(to, span) > from) {
         to = from + span;
       }

@@ -32,17 +32,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encoder threads. Each job turns one recording's segments into a video and thumbnail, verifies
- * the result, stores the video's layout and only then marks the recording READY. Raw segments
- * are kept.
+ * Encoder threads. Each job turns one recording's segments into a video and thumbnail, verifies the
+ * result, stores the video's layout and only then marks the recording READY. Raw segments are kept.
  *
  * <p>No recording can starve the others. The span encoded is cut to what the server observed
  * ({@link EncodeWindow}), so a client claiming hours gets at most its call's length. Each encode
- * has a time budget, {@link Bounds#budgetFactor()} times that span plus {@link
- * Bounds#budgetMin()}; one that runs out is stopped and the recording FAILED. Waiting jobs go
- * shortest first with ageing: a job's turn is when it was queued plus its span, so a short
- * recording passes a long one queued shortly before, and a long one waits at most about its own
- * length of newer work.
+ * has a time budget, {@link Bounds#budgetFactor()} times that span plus {@link Bounds#budgetMin()};
+ * one that runs out is stopped and the recording FAILED. Waiting jobs go shortest first with
+ * ageing: a job's turn is when it was queued plus its span, so a short recording passes a long one
+ * queued shortly before, and a long one waits at most about its own length of newer work.
  */
 public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EncodeWorkers.class);
@@ -74,14 +72,22 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
   private final Bounds bounds;
   private final Clock clock;
   private final PriorityBlockingQueue<Job> queue = new PriorityBlockingQueue<>();
+
   /** Recordings queued and not yet taken: a second accept of one is a no-op. */
   private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+
   private final AtomicLong seq = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
   private final Timer encodeTimer;
 
-  public EncodeWorkers(RecordingStore store, LocalMediaStore media, RecordingEncoder encoder, int threads,
-      Bounds bounds, MeterRegistry metrics, Clock clock) {
+  public EncodeWorkers(
+      RecordingStore store,
+      LocalMediaStore media,
+      RecordingEncoder encoder,
+      int threads,
+      Bounds bounds,
+      MeterRegistry metrics,
+      Clock clock) {
     this.store = store;
     this.media = media;
     this.encoder = encoder;
@@ -141,7 +147,9 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
     }
   }
 
-  /** The span the recording will likely be encoded for, from the database alone (no segment read). */
+  /**
+   * The span the recording will likely be encoded for, from the database alone (no segment read).
+   */
   private long expectedSpan(String recordingId) {
     Recording r = store.findRecording(recordingId).orElse(null);
     if (r == null) {
@@ -151,8 +159,15 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
     if (r.captureStartedAt() == null || r.captureEndedAt() == null) {
       return segments.size() * bounds.margin().toMillis();
     }
-    return EncodeWindow.of(r, call(r), segments, r.captureStartedAt(), r.captureEndedAt(), bounds.margin().toMillis())
-        .map(EncodeWindow::durationMs).orElse(0L);
+    return EncodeWindow.of(
+            r,
+            call(r),
+            segments,
+            r.captureStartedAt(),
+            r.captureEndedAt(),
+            bounds.margin().toMillis())
+        .map(EncodeWindow::durationMs)
+        .orElse(0L);
   }
 
   private Call call(Recording r) {
@@ -176,35 +191,73 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
         store.fail(recordingId, "no segment file is in the media store", clock.millis());
         return;
       }
-      long claimedFrom = r.captureStartedAt() != null ? r.captureStartedAt() : firstSegmentStart(present.get(0));
-      long claimedTo = r.captureEndedAt() != null ? r.captureEndedAt()
-          : lastEventTime(present.get(present.size() - 1));
+      long claimedFrom =
+          r.captureStartedAt() != null ? r.captureStartedAt() : firstSegmentStart(present.get(0));
+      long claimedTo =
+          r.captureEndedAt() != null
+              ? r.captureEndedAt()
+              : lastEventTime(present.get(present.size() - 1));
       if (claimedTo <= claimedFrom) {
-        store.fail(recordingId, "recording has no duration (" + claimedFrom + ".." + claimedTo + ")", clock.millis());
+        store.fail(
+            recordingId,
+            "recording has no duration (" + claimedFrom + ".." + claimedTo + ")",
+            clock.millis());
         return;
       }
-      Optional<EncodeWindow> window = EncodeWindow.of(r, call(r), store.segments(recordingId), claimedFrom,
-          claimedTo, bounds.margin().toMillis());
+      Optional<EncodeWindow> window =
+          EncodeWindow.of(
+              r,
+              call(r),
+              store.segments(recordingId),
+              claimedFrom,
+              claimedTo,
+              bounds.margin().toMillis());
       if (window.isEmpty()) {
-        store.fail(recordingId, "the capture times the client gave (" + claimedFrom + ".." + claimedTo
-            + ", client clock) lie outside the call and uploads this server observed", clock.millis());
+        store.fail(
+            recordingId,
+            "the capture times the client gave ("
+                + claimedFrom
+                + ".."
+                + claimedTo
+                + ", client clock) lie outside the call and uploads this server observed",
+            clock.millis());
         return;
       }
       long from = window.get().from();
       long to = window.get().to();
       if (from != claimedFrom || to != claimedTo) {
-        log.warn("recording {}: the client claims {}..{} ({} ms); encoding {}..{} ({} ms), what this server observed",
-            recordingId, claimedFrom, claimedTo, claimedTo - claimedFrom, from, to, to - from);
+        log.warn(
+            "recording {}: the client claims {}..{} ({} ms); encoding {}..{} ({} ms), what this server observed",
+            recordingId,
+            claimedFrom,
+            claimedTo,
+            claimedTo - claimedFrom,
+            from,
+            to,
+            to - from);
       }
       Duration budget = bounds.budget(to - from);
       long t0 = System.nanoTime();
-      EncodedVideo video = encoder.encode(segments, from, to, media.recordingDir(recordingId), budget);
+      EncodedVideo video =
+          encoder.encode(segments, from, to, media.recordingDir(recordingId), budget);
       verify(video, encoder.settings().fps());
       // before READY: a READY recording without a layout is one encoded before layouts were kept
       store.replaceLayout(recordingId, video.layout());
-      store.ready(recordingId, video.codec().id(), video.bytes(), video.durationMs(), from, to, clock.millis());
-      log.info("recording {}: READY, {} {} bytes, {} ms of video, encoded in {} ms", recordingId,
-          video.codec().id(), video.bytes(), video.durationMs(), (System.nanoTime() - t0) / 1_000_000);
+      store.ready(
+          recordingId,
+          video.codec().id(),
+          video.bytes(),
+          video.durationMs(),
+          from,
+          to,
+          clock.millis());
+      log.info(
+          "recording {}: READY, {} {} bytes, {} ms of video, encoded in {} ms",
+          recordingId,
+          video.codec().id(),
+          video.bytes(),
+          video.durationMs(),
+          (System.nanoTime() - t0) / 1_000_000);
     } catch (Exception | LinkageError | OutOfMemoryError e) {
       // an Error escaping here would kill the worker and leave the recording ENCODING for ever
       log.error("recording {}: encoding failed", recordingId, e);
@@ -212,27 +265,40 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
     }
   }
 
-  /** Reads the file back before anyone is told it is playable: every frame there, duration right. */
+  /**
+   * Reads the file back before anyone is told it is playable: every frame there, duration right.
+   */
   private static void verify(EncodedVideo video, int fps) throws IOException {
     if (!Files.isRegularFile(video.video()) || Files.size(video.video()) != video.bytes()) {
-      throw new IOException("encoded file is missing or has the wrong size: " + video.video().getFileName());
+      throw new IOException(
+          "encoded file is missing or has the wrong size: " + video.video().getFileName());
     }
     VideoProbe.Info info = VideoProbe.probe(video.video());
     long frameMs = 1000L / fps;
-    if (info.frames() != video.frames() || Math.abs(info.durationMs() - video.durationMs()) > frameMs) {
-      throw new IOException("encoded file does not read back as written: " + info.frames() + " frames / "
-          + info.durationMs() + " ms, expected " + video.frames() + " / " + video.durationMs());
+    if (info.frames() != video.frames()
+        || Math.abs(info.durationMs() - video.durationMs()) > frameMs) {
+      throw new IOException(
+          "encoded file does not read back as written: "
+              + info.frames()
+              + " frames / "
+              + info.durationMs()
+              + " ms, expected "
+              + video.frames()
+              + " / "
+              + video.durationMs());
     }
   }
 
   private static long firstSegmentStart(Path segment) throws IOException {
-    try (InputStream in = Files.newInputStream(segment); SegmentReader reader = new SegmentReader(in)) {
+    try (InputStream in = Files.newInputStream(segment);
+        SegmentReader reader = new SegmentReader(in)) {
       return reader.header().startedAt();
     }
   }
 
   private static long lastEventTime(Path segment) throws IOException {
-    try (InputStream in = Files.newInputStream(segment); SegmentReader reader = new SegmentReader(in)) {
+    try (InputStream in = Files.newInputStream(segment);
+        SegmentReader reader = new SegmentReader(in)) {
       long last = reader.header().startedAt();
       for (SegmentEvent e = reader.next(); e != null; e = reader.next()) {
         last = Math.max(last, e.time());

@@ -29,6 +29,7 @@ public final class VideoLayouts {
   private final RecordingStore store;
   private final LocalMediaStore media;
   private final RecordingEncoder encoder;
+
   /** One reader of a recording's headers at a time: two replays of it at once read them once. */
   private final StripedLocks locks = new StripedLocks(16);
 
@@ -38,7 +39,9 @@ public final class VideoLayouts {
     this.encoder = encoder;
   }
 
-  /** The layout of the recording's video; empty while it has none (not READY) or none can be read. */
+  /**
+   * The layout of the recording's video; empty while it has none (not READY) or none can be read.
+   */
   public Optional<VideoLayout> of(Recording r) {
     if (r.status() != RecordingStatus.READY) {
       return Optional.empty();
@@ -54,8 +57,12 @@ public final class VideoLayouts {
   }
 
   private Optional<VideoLayout> fromSegments(Recording r) {
-    List<Path> segments = store.segments(r.id()).stream().map(Segment::index)
-        .map(i -> media.segmentPath(r.id(), i)).filter(Files::isRegularFile).toList();
+    List<Path> segments =
+        store.segments(r.id()).stream()
+            .map(Segment::index)
+            .map(i -> media.segmentPath(r.id(), i))
+            .filter(Files::isRegularFile)
+            .toList();
     Optional<VideoLayout> layout;
     try {
       layout = encoder.layout(segments);
@@ -63,11 +70,15 @@ public final class VideoLayouts {
       log.warn("recording {}: its screens cannot be laid out: {}", r.id(), e.getMessage());
       return Optional.empty();
     }
-    layout.ifPresent(l -> {
-      store.addLayout(r.id(), l);
-      log.info("recording {}: layout of its {} screen(s) read from {} segment header(s) and stored", r.id(),
-          l.screens().size(), segments.size());
-    });
+    layout.ifPresent(
+        l -> {
+          store.addLayout(r.id(), l);
+          log.info(
+              "recording {}: layout of its {} screen(s) read from {} segment header(s) and stored",
+              r.id(),
+              l.screens().size(),
+              segments.size());
+        });
     return layout;
   }
 }

@@ -17,6 +17,8 @@ public final class DatabaseHealthCheck implements HealthCheck {
 
   @Override
   public Result check() {
-    return database.isHealthy() ? Result.up("connection valid") : Result.down("no valid connection");
+    return database.isHealthy()
+        ? Result.up("connection valid")
+        : Result.down("no valid connection");
   }
 }

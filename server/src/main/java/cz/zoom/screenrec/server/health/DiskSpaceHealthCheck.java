@@ -24,7 +24,9 @@ public final class DiskSpaceHealthCheck implements HealthCheck {
     try {
       long free = Files.getFileStore(dir).getUsableSpace();
       String detail = free / (1024 * 1024) + " MiB free";
-      return free >= minFreeBytes ? Result.up(detail) : Result.down(detail + ", need " + minFreeBytes / (1024 * 1024));
+      return free >= minFreeBytes
+          ? Result.up(detail)
+          : Result.down(detail + ", need " + minFreeBytes / (1024 * 1024));
     } catch (IOException e) {
       return Result.down("cannot read free space: " + e.getMessage());
     }

@@ -4,8 +4,8 @@ import io.javalin.security.RouteRole;
 
 /**
  * Who may call a route. Every route names exactly one; {@link HttpApi} checks it on the route the
- * request matched (never on the request's path string), and refuses requests to a route that
- * names none.
+ * request matched (never on the request's path string), and refuses requests to a route that names
+ * none.
  */
 public enum Access implements RouteRole {
   /** Anyone: health, metrics, downloads for desktops, the login page and the UI's static files. */
@@ -18,7 +18,10 @@ public enum Access implements RouteRole {
   REVIEWER,
   /** A logged-in replay admin; a reviewer gets 403 JSON. */
   ADMIN,
-  /** A page of the replay UI for any logged-in user; without a session the browser goes to the login page. */
+  /**
+   * A page of the replay UI for any logged-in user; without a session the browser goes to the login
+   * page.
+   */
   REVIEWER_PAGE,
   /** A page of the replay UI for admins; without a session the login page, a reviewer gets 403. */
   ADMIN_PAGE;

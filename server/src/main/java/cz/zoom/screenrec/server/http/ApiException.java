@@ -1,6 +1,9 @@
 package cz.zoom.screenrec.server.http;
 
-/** A request that cannot be served; becomes {@code {"error": code, "message": message}} with the status. */
+/**
+ * A request that cannot be served; becomes {@code {"error": code, "message": message}} with the
+ * status.
+ */
 public final class ApiException extends RuntimeException {
   private final int status;
   private final String code;

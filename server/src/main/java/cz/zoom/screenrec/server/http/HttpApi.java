@@ -56,104 +56,162 @@ public final class HttpApi implements AutoCloseable {
     void check(Context ctx, Access access);
 
     /** For a port without replay users: every route that needs a session is refused. */
-    SessionGuard NONE = (ctx, access) -> {
-      throw new ApiException(401, "not_logged_in", "this port has no replay sessions");
-    };
+    SessionGuard NONE =
+        (ctx, access) -> {
+          throw new ApiException(401, "not_logged_in", "this port has no replay sessions");
+        };
   }
 
-  /** A route of the port and who may call it (null: the route names no single access, and is refused). */
+  /**
+   * A route of the port and who may call it (null: the route names no single access, and is
+   * refused).
+   */
   public record Route(String method, String path, Access access) {}
 
   private final Javalin app;
   private final List<Route> routes = new ArrayList<>();
 
-  public HttpApi(String apiToken, HttpLimits limits, SessionGuard sessions, Iterable<Routes> features) {
+  public HttpApi(
+      String apiToken, HttpLimits limits, SessionGuard sessions, Iterable<Routes> features) {
     byte[] expected = ("Bearer " + apiToken).getBytes(StandardCharsets.UTF_8);
-    app = Javalin.create(cfg -> {
-      cfg.startup.showJavalinBanner = false;
-      cfg.startup.startupWatcherEnabled = false;
-      cfg.startup.showOldJavalinVersionWarning = false;
-      cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-      // upload bodies are streamed, so this bounds only JSON bodies read whole
-      cfg.http.maxRequestSize = 1024 * 1024;
-      QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), Math.min(8, limits.threads()), 60_000);
-      threads.setName("http");
-      cfg.jetty.threadPool = threads;
-      cfg.jetty.addConnector((server, http) -> {
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        // Javalin's start(host, port) has set these by the time the server builds its connectors
-        connector.setHost(cfg.jetty.host);
-        connector.setPort(cfg.jetty.port);
-        connector.setIdleTimeout(limits.idleTimeout().toMillis());
-        return connector;
-      });
-      cfg.jetty.modifyServer(server -> {
-        server.setErrorHandler(new JsonErrorHandler());
-        // each insert goes right below the server, so the last one sees a request first
-        server.insertHandler(new MinimumDataRateHandler(limits.minBodyRate(), 0));
-        server.insertHandler(area("/api/*", limits.apiRequests(), limits.idleTimeout()));
-        server.insertHandler(area("/mus/*", limits.uploadRequests(), limits.idleTimeout()));
-        server.insertHandler(area("/replay/*", limits.replayRequests(), limits.idleTimeout()));
-        server.insertHandler(new MethodOverrideFilter());
-      });
-      cfg.jetty.modifyHttpConfiguration(http -> {
-        // Jetty's per-connection header cache ignores case by default, so after one good request a
-        // token differing only in case would match the cached Authorization header
-        http.setHeaderCacheCaseSensitive(true);
-        // Javalin picks LEGACY, which lets through //, %2F, %2e%2e and ..; in paths. Strict
-        // RFC 3986 answers them 400 before any route runs, so no variant of a path can reach a
-        // route other than the one its plain spelling names
-        http.setUriCompliance(UriCompliance.DEFAULT);
-      });
-      RoutesConfig routes = cfg.routes;
-      routes.beforeMatched(ctx -> {
-        Access access = access(ctx);
-        if (access == Access.API_TOKEN) {
-          String header = ctx.header("Authorization");
-          if (header == null || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expected)) {
-            throw new ApiException(401, "unauthorized", "send Authorization: Bearer <api token>");
-          }
-        } else if (access.needsSession()) {
-          sessions.check(ctx, access);
-        }
-      });
-      routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
-      routes.exception(Refusal.class, (e, ctx) -> error(ctx, Refusals.status(e), e.code(), e.getMessage()));
-      // Javalin's own refusals (a JSON body over the size limit) get the same body as ours; no
-      // route and no method are answered by the error handlers below
-      routes.exception(HttpResponseException.class, (e, ctx) -> {
-        if (e.getStatus() == 404 || e.getStatus() == 405) {
-          ctx.status(e.getStatus());
-        } else {
-          error(ctx, e.getStatus(), JsonErrorHandler.errorCode(e.getStatus()), e.getMessage());
-        }
-      });
-      routes.exception(StorageException.class, (e, ctx) -> {
-        log.error("{} {} failed on the database", ctx.method(), LogText.of(ctx.path()), e);
-        error(ctx, 503, "storage_unavailable", "the metadata database failed; retry later");
-      });
-      routes.exception(Exception.class, (e, ctx) -> {
-        log.error("{} {} failed", ctx.method(), LogText.of(ctx.path()), e);
-        error(ctx, 500, "internal", "internal error");
-      });
-      routes.error(404, ctx -> {
-        if (ctx.result() == null || ctx.result().isEmpty()) {
-          error(ctx, 404, "not_found", "no such resource: " + ctx.method() + " " + ctx.path());
-        }
-      });
-      routes.error(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
-      features.forEach(f -> f.accept(routes));
-      headLikeGet(cfg.unsafe.internalRouter, routes);
-      for (ParsedEndpoint p : cfg.unsafe.internalRouter.allHttpHandlers()) {
-        Endpoint e = p.endpoint;
-        if (e.method.isHttpMethod()) {
-          Roles roles = e.metadata(Roles.class);
-          Set<RouteRole> set = roles == null ? Set.of() : roles.getRoles();
-          this.routes.add(new Route(e.method.name(), e.path,
-              set.size() == 1 && set.iterator().next() instanceof Access a ? a : null));
-        }
-      }
-    });
+    app =
+        Javalin.create(
+            cfg -> {
+              cfg.startup.showJavalinBanner = false;
+              cfg.startup.startupWatcherEnabled = false;
+              cfg.startup.showOldJavalinVersionWarning = false;
+              cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+              // upload bodies are streamed, so this bounds only JSON bodies read whole
+              cfg.http.maxRequestSize = 1024 * 1024;
+              QueuedThreadPool threads =
+                  new QueuedThreadPool(limits.threads(), Math.min(8, limits.threads()), 60_000);
+              threads.setName("http");
+              cfg.jetty.threadPool = threads;
+              cfg.jetty.addConnector(
+                  (server, http) -> {
+                    ServerConnector connector =
+                        new ServerConnector(server, new HttpConnectionFactory(http));
+                    // Javalin's start(host, port) has set these by the time the server builds its
+                    // connectors
+                    connector.setHost(cfg.jetty.host);
+                    connector.setPort(cfg.jetty.port);
+                    connector.setIdleTimeout(limits.idleTimeout().toMillis());
+                    return connector;
+                  });
+              cfg.jetty.modifyServer(
+                  server -> {
+                    server.setErrorHandler(new JsonErrorHandler());
+                    // each insert goes right below the server, so the last one sees a request first
+                    server.insertHandler(new MinimumDataRateHandler(limits.minBodyRate(), 0));
+                    server.insertHandler(
+                        area("/api/*", limits.apiRequests(), limits.idleTimeout()));
+                    server.insertHandler(
+                        area("/mus/*", limits.uploadRequests(), limits.idleTimeout()));
+                    server.insertHandler(
+                        area("/replay/*", limits.replayRequests(), limits.idleTimeout()));
+                    server.insertHandler(new MethodOverrideFilter());
+                  });
+              cfg.jetty.modifyHttpConfiguration(
+                  http -> {
+                    // Jetty's per-connection header cache ignores case by default, so after one
+                    // good request a
+                    // token differing only in case would match the cached Authorization header
+                    http.setHeaderCacheCaseSensitive(true);
+                    // Javalin picks LEGACY, which lets through //, %2F, %2e%2e and ..; in paths.
+                    // Strict
+                    // RFC 3986 answers them 400 before any route runs, so no variant of a path can
+                    // reach a
+                    // route other than the one its plain spelling names
+                    http.setUriCompliance(UriCompliance.DEFAULT);
+                  });
+              RoutesConfig routes = cfg.routes;
+              routes.beforeMatched(
+                  ctx -> {
+                    Access access = access(ctx);
+                    if (access == Access.API_TOKEN) {
+                      String header = ctx.header("Authorization");
+                      if (header == null
+                          || !MessageDigest.isEqual(
+                              header.getBytes(StandardCharsets.UTF_8), expected)) {
+                        throw new ApiException(
+                            401, "unauthorized", "send Authorization: Bearer <api token>");
+                      }
+                    } else if (access.needsSession()) {
+                      sessions.check(ctx, access);
+                    }
+                  });
+              routes.exception(
+                  ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+              routes.exception(
+                  Refusal.class,
+                  (e, ctx) -> error(ctx, Refusals.status(e), e.code(), e.getMessage()));
+              // Javalin's own refusals (a JSON body over the size limit) get the same body as ours;
+              // no
+              // route and no method are answered by the error handlers below
+              routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) -> {
+                    if (e.getStatus() == 404 || e.getStatus() == 405) {
+                      ctx.status(e.getStatus());
+                    } else {
+                      error(
+                          ctx,
+                          e.getStatus(),
+                          JsonErrorHandler.errorCode(e.getStatus()),
+                          e.getMessage());
+                    }
+                  });
+              routes.exception(
+                  StorageException.class,
+                  (e, ctx) -> {
+                    log.error(
+                        "{} {} failed on the database", ctx.method(), LogText.of(ctx.path()), e);
+                    error(
+                        ctx,
+                        503,
+                        "storage_unavailable",
+                        "the metadata database failed; retry later");
+                  });
+              routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    log.error("{} {} failed", ctx.method(), LogText.of(ctx.path()), e);
+                    error(ctx, 500, "internal", "internal error");
+                  });
+              routes.error(
+                  404,
+                  ctx -> {
+                    if (ctx.result() == null || ctx.result().isEmpty()) {
+                      error(
+                          ctx,
+                          404,
+                          "not_found",
+                          "no such resource: " + ctx.method() + " " + ctx.path());
+                    }
+                  });
+              routes.error(
+                  405,
+                  ctx ->
+                      error(
+                          ctx,
+                          405,
+                          "method_not_allowed",
+                          ctx.method() + " is not allowed on " + ctx.path()));
+              features.forEach(f -> f.accept(routes));
+              headLikeGet(cfg.unsafe.internalRouter, routes);
+              for (ParsedEndpoint p : cfg.unsafe.internalRouter.allHttpHandlers()) {
+                Endpoint e = p.endpoint;
+                if (e.method.isHttpMethod()) {
+                  Roles roles = e.metadata(Roles.class);
+                  Set<RouteRole> set = roles == null ? Set.of() : roles.getRoles();
+                  this.routes.add(
+                      new Route(
+                          e.method.name(),
+                          e.path,
+                          set.size() == 1 && set.iterator().next() instanceof Access a ? a : null));
+                }
+              }
+            });
   }
 
   /** Every route of the port, HEAD included, in the order they were added. */
@@ -162,9 +220,9 @@ public final class HttpApi implements AutoCloseable {
   }
 
   /**
-   * A bound of requests in progress under one path; up to 1024 more (Jetty's default) wait,
-   * without a thread, for at most {@code maxWait}, and the rest are answered 503 at once. Jetty matches the decoded path, and the strict URI
-   * compliance leaves no other spelling of it.
+   * A bound of requests in progress under one path; up to 1024 more (Jetty's default) wait, without
+   * a thread, for at most {@code maxWait}, and the rest are answered 503 at once. Jetty matches the
+   * decoded path, and the strict URI compliance leaves no other spelling of it.
    */
   private static QoSHandler area(String pathSpec, int maxRequests, Duration maxWait) {
     QoSHandler area = new QoSHandler();
@@ -180,7 +238,10 @@ public final class HttpApi implements AutoCloseable {
     if (roles.size() == 1 && roles.iterator().next() instanceof Access a) {
       return a;
     }
-    log.error("route of {} {} names access {}, not exactly one; refused", ctx.method(), LogText.of(ctx.path()),
+    log.error(
+        "route of {} {} names access {}, not exactly one; refused",
+        ctx.method(),
+        LogText.of(ctx.path()),
         roles);
     throw new ApiException(403, "forbidden", "this route is not open to anyone");
   }
@@ -190,14 +251,24 @@ public final class HttpApi implements AutoCloseable {
    * HEAD with an empty 200 without the route's roles ever being known); Jetty sends no body.
    */
   private static void headLikeGet(InternalRouter router, RoutesConfig routes) {
-    List<Endpoint> gets = router.allHttpHandlers().stream().map(p -> p.endpoint)
-        .filter(e -> e.method.equals(HandlerType.GET)).toList();
-    Set<String> heads = router.allHttpHandlers().stream().map(p -> p.endpoint)
-        .filter(e -> e.method.equals(HandlerType.HEAD)).map(e -> e.path).collect(Collectors.toSet());
+    List<Endpoint> gets =
+        router.allHttpHandlers().stream()
+            .map(p -> p.endpoint)
+            .filter(e -> e.method.equals(HandlerType.GET))
+            .toList();
+    Set<String> heads =
+        router.allHttpHandlers().stream()
+            .map(p -> p.endpoint)
+            .filter(e -> e.method.equals(HandlerType.HEAD))
+            .map(e -> e.path)
+            .collect(Collectors.toSet());
     for (Endpoint get : gets) {
       if (!heads.contains(get.path)) {
         Roles roles = get.metadata(Roles.class);
-        routes.addHttpHandler(HandlerType.HEAD, get.path, get.handler,
+        routes.addHttpHandler(
+            HandlerType.HEAD,
+            get.path,
+            get.handler,
             roles == null ? new RouteRole[0] : roles.getRoles().toArray(RouteRole[]::new));
       }
     }
@@ -233,7 +304,8 @@ public final class HttpApi implements AutoCloseable {
   /** A call id or agent name: letters, digits and . _ @ : - only, not only dots. */
   public static String name(String what, String value) {
     if (value == null || !Limits.NAME.matcher(value).matches()) {
-      throw ApiException.badRequest(what + " must be 1-128 characters of letters, digits and . _ @ : -, not only dots");
+      throw ApiException.badRequest(
+          what + " must be 1-128 characters of letters, digits and . _ @ : -, not only dots");
     }
     return value;
   }

@@ -23,7 +23,12 @@ final class JsonErrorHandler extends ErrorHandler {
   }
 
   @Override
-  protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+  protected void generateResponse(
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
       Callback callback) {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.write(true, ByteBuffer.wrap(body(code, message)), callback);
@@ -31,12 +36,15 @@ final class JsonErrorHandler extends ErrorHandler {
 
   static byte[] body(int code, String reason) {
     String error = errorCode(code);
-    String message = code == 400 ? "the HTTP request is malformed" + (reason == null ? "" : ": " + reason)
-        : reason == null ? error : reason;
+    String message =
+        code == 400
+            ? "the HTTP request is malformed" + (reason == null ? "" : ": " + reason)
+            : reason == null ? error : reason;
     try {
       return Json.MAPPER.writeValueAsBytes(Map.of("error", error, "message", message));
     } catch (JsonProcessingException e) {
-      return ("{\"error\":\"" + error + "\",\"message\":\"" + error + "\"}").getBytes(StandardCharsets.US_ASCII);
+      return ("{\"error\":\"" + error + "\",\"message\":\"" + error + "\"}")
+          .getBytes(StandardCharsets.US_ASCII);
     }
   }
 

@@ -22,9 +22,13 @@ import java.util.regex.Pattern;
 public final class RangeResponse {
   /** Largest answer to an open-ended range; players ask for the next piece when they need it. */
   public static final long OPEN_RANGE_CHUNK = 4L * 1024 * 1024;
+
   private static final Pattern SINGLE_RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
-  /** The bytes to send: {@code [start, end]} inclusive; {@code partial} means 206 with Content-Range. */
+  /**
+   * The bytes to send: {@code [start, end]} inclusive; {@code partial} means 206 with
+   * Content-Range.
+   */
   record Span(long start, long end, boolean partial) {
     long length() {
       return end - start + 1;
@@ -52,7 +56,10 @@ public final class RangeResponse {
         start = Math.max(0, size - Long.parseLong(m.group(2)));
       } else {
         start = Long.parseLong(m.group(1));
-        end = m.group(2).isEmpty() ? Math.min(end, start + openRangeChunk - 1) : Math.min(end, Long.parseLong(m.group(2)));
+        end =
+            m.group(2).isEmpty()
+                ? Math.min(end, start + openRangeChunk - 1)
+                : Math.min(end, Long.parseLong(m.group(2)));
       }
     } catch (NumberFormatException e) {
       return null;
@@ -70,12 +77,19 @@ public final class RangeResponse {
       ctx.contentType(contentType);
       Span span = resolve(ctx.header("Range"), size, OPEN_RANGE_CHUNK);
       if (span == null) {
-        ctx.status(416).header("Content-Range", "bytes */" + size)
-            .json(java.util.Map.of("error", "range_not_satisfiable", "message", "the file has " + size + " bytes"));
+        ctx.status(416)
+            .header("Content-Range", "bytes */" + size)
+            .json(
+                java.util.Map.of(
+                    "error",
+                    "range_not_satisfiable",
+                    "message",
+                    "the file has " + size + " bytes"));
         return;
       }
       if (span.partial()) {
-        ctx.status(206).header("Content-Range", "bytes " + span.start() + "-" + span.end() + "/" + size);
+        ctx.status(206)
+            .header("Content-Range", "bytes " + span.start() + "-" + span.end() + "/" + size);
       }
       ctx.header("Content-Length", Long.toString(span.length()));
       if (HandlerType.HEAD.equals(ctx.method())) {

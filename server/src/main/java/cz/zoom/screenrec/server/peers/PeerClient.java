@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The REST API of one other cluster, with its API token. Every request has a connect and an
- * answer timeout, so a dead peer costs at most that long and never blocks a page for good.
+ * The REST API of one other cluster, with its API token. Every request has a connect and an answer
+ * timeout, so a dead peer costs at most that long and never blocks a page for good.
  */
 public final class PeerClient {
   private final PeerCluster peer;
@@ -51,7 +51,9 @@ public final class PeerClient {
     return peer.url();
   }
 
-  /** The peer's cluster id once known (from GET /api/v1/cluster or an answer naming it), else null. */
+  /**
+   * The peer's cluster id once known (from GET /api/v1/cluster or an answer naming it), else null.
+   */
   public String knownClusterId() {
     return clusterId;
   }
@@ -62,8 +64,11 @@ public final class PeerClient {
 
   /** Asks the peer for its cluster id. */
   public String resolveClusterId() throws IOException, InterruptedException {
-    String id = getJson("/api/v1/cluster").orElseThrow(() -> new PeerException(
-        peer.url() + " has no /api/v1/cluster", 404)).path("clusterId").asText(null);
+    String id =
+        getJson("/api/v1/cluster")
+            .orElseThrow(() -> new PeerException(peer.url() + " has no /api/v1/cluster", 404))
+            .path("clusterId")
+            .asText(null);
     if (id == null || id.isEmpty()) {
       throw new IOException(peer.url() + " did not say its cluster id");
     }
@@ -73,7 +78,8 @@ public final class PeerClient {
 
   /** GET a JSON document; empty on 404, an exception on anything else but 200. */
   public Optional<JsonNode> getJson(String path) throws IOException, InterruptedException {
-    HttpResponse<byte[]> r = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r =
+        http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() == 404) {
       return Optional.empty();
     }
@@ -110,7 +116,8 @@ public final class PeerClient {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(peer.url() + path)).timeout(timeout)
+    return HttpRequest.newBuilder(URI.create(peer.url() + path))
+        .timeout(timeout)
         .header("Authorization", "Bearer " + peer.token());
   }
 

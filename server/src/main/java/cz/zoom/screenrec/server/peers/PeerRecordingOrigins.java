@@ -15,7 +15,8 @@ public final class PeerRecordingOrigins implements RecordingOrigins {
   }
 
   @Override
-  public Optional<Issued> issued(String clusterId, String recordingId) throws IOException, InterruptedException {
+  public Optional<Issued> issued(String clusterId, String recordingId)
+      throws IOException, InterruptedException {
     if (!Limits.RECORDING_ID.matcher(recordingId).matches()) {
       return Optional.empty();
     }
@@ -27,6 +28,8 @@ public final class PeerRecordingOrigins implements RecordingOrigins {
     if (found.isEmpty() || !recordingId.equals(found.get().path("id").asText(null))) {
       return Optional.empty();
     }
-    return Optional.of(new Issued(found.get().path("agent").asText(null), found.get().path("callId").asText(null)));
+    return Optional.of(
+        new Issued(
+            found.get().path("agent").asText(null), found.get().path("callId").asText(null)));
   }
 }

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The other clusters this server gathers media from (--peer-cluster). Their cluster ids are
- * learnt from their answers, so a media URL naming a cluster id finds its peer.
+ * The other clusters this server gathers media from (--peer-cluster). Their cluster ids are learnt
+ * from their answers, so a media URL naming a cluster id finds its peer.
  */
 public final class Peers implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Peers.class);
@@ -24,13 +24,20 @@ public final class Peers implements AutoCloseable {
 
   public Peers(List<PeerCluster> configured, Duration timeout, String localClusterId) {
     this.localClusterId = localClusterId;
-    this.executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "peer-http");
-      t.setDaemon(true);
-      return t;
-    });
-    HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
+    this.executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "peer-http");
+              t.setDaemon(true);
+              return t;
+            });
+    HttpClient http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .executor(executor)
+            .build();
     this.peers = configured.stream().map(p -> new PeerClient(p, http, timeout)).toList();
   }
 
@@ -45,8 +52,10 @@ public final class Peers implements AutoCloseable {
     }
     if (clusterId.equals(localClusterId)) {
       if (!clusterId.equals(peer.knownClusterId())) {
-        log.warn("peer {} has the same cluster id '{}' as this cluster; give the clusters distinct --cluster-id",
-            peer, clusterId);
+        log.warn(
+            "peer {} has the same cluster id '{}' as this cluster; give the clusters distinct --cluster-id",
+            peer,
+            clusterId);
       }
     }
     peer.clusterId(clusterId);

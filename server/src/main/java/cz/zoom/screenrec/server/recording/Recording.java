@@ -2,8 +2,9 @@ package cz.zoom.screenrec.server.recording;
 
 /**
  * A recording's row. Capture times are the client's clock; {@link #startedAt()} and {@link
- * #endedAt()} give server (UTC) time by adding the measured clock offset. {@code adopted} recordings
- * were taken over from another connection or cluster ({@code originClusterId} names it when known).
+ * #endedAt()} give server (UTC) time by adding the measured clock offset. {@code adopted}
+ * recordings were taken over from another connection or cluster ({@code originClusterId} names it
+ * when known).
  */
 public record Recording(
     String id,

@@ -6,15 +6,15 @@ import cz.zoom.screenrec.protocol.ErrorCode;
 import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.PendingRecording;
 import cz.zoom.screenrec.protocol.ProtocolException;
-import cz.zoom.screenrec.protocol.UploadGrant;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
 import cz.zoom.screenrec.protocol.Stop;
-import cz.zoom.screenrec.server.core.Refusal;
+import cz.zoom.screenrec.protocol.UploadGrant;
 import cz.zoom.screenrec.server.config.ServerConfig;
 import cz.zoom.screenrec.server.control.AgentRegistry;
 import cz.zoom.screenrec.server.control.AgentSession;
 import cz.zoom.screenrec.server.control.SessionListener;
+import cz.zoom.screenrec.server.core.Refusal;
 import cz.zoom.screenrec.server.upload.UploadTokens;
 import java.io.IOException;
 import java.time.Clock;
@@ -33,14 +33,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The life of a recording on this cluster: a call starts → START to the agent's client → segments
- * arrive → the call ends → STOP → all segments in → encode. Every step is idempotent, so
- * repeated call events, reconnects and repeated uploads are harmless.
+ * arrive → the call ends → STOP → all segments in → encode. Every step is idempotent, so repeated
+ * call events, reconnects and repeated uploads are harmless.
  */
 public final class RecordingService implements SessionListener {
   private static final Logger log = LoggerFactory.getLogger(RecordingService.class);
   private static final long ACK_TIMEOUT_MS = 5_000;
-  /** Origin of a recording adopted mid-capture: the client does not say which cluster started it. */
+
+  /**
+   * Origin of a recording adopted mid-capture: the client does not say which cluster started it.
+   */
   private static final String ORIGIN_UNKNOWN = "unknown";
+
   /**
    * Distinct peer clusters one HELLO may make this server ask about its pending recordings; each
    * question may cost the peer timeout, and a real client's spool holds recordings of few clusters.
@@ -54,8 +58,13 @@ public final class RecordingService implements SessionListener {
   private final RecordingOrigins origins;
   private final Clock clock;
 
-  public RecordingService(ServerConfig config, RecordingStore store, AgentRegistry agents,
-      Consumer<String> encodeQueue, RecordingOrigins origins, Clock clock) {
+  public RecordingService(
+      ServerConfig config,
+      RecordingStore store,
+      AgentRegistry agents,
+      Consumer<String> encodeQueue,
+      RecordingOrigins origins,
+      Clock clock) {
     this.config = config;
     this.store = store;
     this.agents = agents;
@@ -72,7 +81,8 @@ public final class RecordingService implements SessionListener {
     boolean isNew = store.insertCall(new Call(callId, agent, now, null));
     Call call = store.findCall(callId).orElseThrow();
     if (!call.agent().equals(agent)) {
-      throw new Refusal.Conflict("call_exists", "call " + callId + " is already known for another agent");
+      throw new Refusal.Conflict(
+          "call_exists", "call " + callId + " is already known for another agent");
     }
     if (!isNew) {
       Optional<Recording> existing = store.findRecordingOfCall(callId);
@@ -80,18 +90,39 @@ public final class RecordingService implements SessionListener {
         return existing.get();
       }
     }
-    AgentSession session = agents.find(agent).orElseThrow(() -> new Refusal.Conflict("agent_not_connected",
-        "agent " + agent + " has no Capture Client connected to this server; the call is remembered "
-            + "in case its client connects during the call"));
+    AgentSession session =
+        agents
+            .find(agent)
+            .orElseThrow(
+                () ->
+                    new Refusal.Conflict(
+                        "agent_not_connected",
+                        "agent "
+                            + agent
+                            + " has no Capture Client connected to this server; the call is remembered "
+                            + "in case its client connects during the call"));
     synchronized (session) {
       if (session.recordingId() != null) {
-        throw new Refusal.Conflict("agent_busy",
-            "agent " + agent + " is already being recorded (recording " + session.recordingId() + ")");
+        throw new Refusal.Conflict(
+            "agent_busy",
+            "agent "
+                + agent
+                + " is already being recorded (recording "
+                + session.recordingId()
+                + ")");
       }
       String recordingId = UUID.randomUUID().toString();
       String token = UploadTokens.newToken();
-      store.insertRecording(recordingId, callId, agent, config.clusterId(), RecordingStatus.RECORDING,
-          UploadTokens.hash(token), now, null, null);
+      store.insertRecording(
+          recordingId,
+          callId,
+          agent,
+          config.clusterId(),
+          RecordingStatus.RECORDING,
+          UploadTokens.hash(token),
+          now,
+          null,
+          null);
       if (!store.linkRecordingToCall(callId, recordingId, null)) {
         // a concurrent start of the same call, or an adoption, got there first
         store.fail(recordingId, "the call already has a recording", clock.millis());
@@ -99,10 +130,17 @@ public final class RecordingService implements SessionListener {
       }
       store.clockOffset(recordingId, session.clockOffsetMs());
       session.recordingId(recordingId);
-      Ack ack = await(session, session.command(seq ->
-          new Start(seq, recordingId, callId, config.uploadUrl(), token, null)), "START");
+      Ack ack =
+          await(
+              session,
+              session.command(
+                  seq -> new Start(seq, recordingId, callId, config.uploadUrl(), token, null)),
+              "START");
       if (ack == null || !ack.ok()) {
-        String reason = ack == null ? "the client did not acknowledge START" : "the client refused START: " + ack.message();
+        String reason =
+            ack == null
+                ? "the client did not acknowledge START"
+                : "the client refused START: " + ack.message();
         session.recordingId(null);
         store.fail(recordingId, reason, clock.millis());
         throw new Refusal.AgentFailed("client_refused", reason);
@@ -113,23 +151,34 @@ public final class RecordingService implements SessionListener {
   }
 
   /**
-   * A call ended: stop the recording its start created or this cluster adopted for it (now, or
-   * when the client reconnects). Other rows naming the call are a client's claims and stop nothing.
+   * A call ended: stop the recording its start created or this cluster adopted for it (now, or when
+   * the client reconnects). Other rows naming the call are a client's claims and stop nothing.
    */
   public Recording callEnded(String callId) {
-    Call call = store.findCall(callId).orElseThrow(() -> new Refusal.NotFound("unknown call " + callId));
+    Call call =
+        store.findCall(callId).orElseThrow(() -> new Refusal.NotFound("unknown call " + callId));
     store.endCall(callId, clock.millis());
     Optional<Recording> found = store.findRecordingOfCall(call.callId());
     if (found.isEmpty()) {
       return null;
     }
     Recording recording = found.get();
-    if (store.transition(recording.id(), RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, clock.millis())) {
-      agents.find(recording.agent())
+    if (store.transition(
+        recording.id(),
+        RecordingStatus.RECORDING,
+        RecordingStatus.UPLOADING,
+        null,
+        clock.millis())) {
+      agents
+          .find(recording.agent())
           .filter(s -> recording.id().equals(s.recordingId()))
-          .ifPresentOrElse(s -> sendStop(s, recording.id()),
-              () -> log.info("call {}: agent {} is not connected; STOP will be sent when it reconnects",
-                  callId, recording.agent()));
+          .ifPresentOrElse(
+              s -> sendStop(s, recording.id()),
+              () ->
+                  log.info(
+                      "call {}: agent {} is not connected; STOP will be sent when it reconnects",
+                      callId,
+                      recording.agent()));
     }
     checkComplete(recording.id());
     return store.findRecording(recording.id()).orElseThrow();
@@ -148,8 +197,8 @@ public final class RecordingService implements SessionListener {
   /**
    * Adds an upload token to a recording this cluster knows and returns it, for whoever now holds
    * the recording's remaining segments (an adoption, a takeover). Tokens issued before stay valid,
-   * so a later claim never locks out the original holder; all of them die when the recording
-   * leaves UPLOADING.
+   * so a later claim never locks out the original holder; all of them die when the recording leaves
+   * UPLOADING.
    */
   public String issueUploadToken(String recordingId) {
     String token = UploadTokens.newToken();
@@ -168,7 +217,12 @@ public final class RecordingService implements SessionListener {
       return;
     }
     if (store.segmentCount(recordingId) >= r.segmentCount()
-        && store.transition(recordingId, RecordingStatus.UPLOADING, RecordingStatus.ENCODING, null, clock.millis())) {
+        && store.transition(
+            recordingId,
+            RecordingStatus.UPLOADING,
+            RecordingStatus.ENCODING,
+            null,
+            clock.millis())) {
       log.info("recording {}: all {} segments in, encoding", recordingId, r.segmentCount());
       encodeQueue.accept(recordingId);
     }
@@ -185,16 +239,25 @@ public final class RecordingService implements SessionListener {
       Recording r = store.findRecording(id).orElseThrow();
       if (r.segmentCount() == null) {
         int highest = store.highestSegmentIndex(id);
-        log.warn("recording {}: no upload for {} s and the client never said how many segments there are; "
-            + "encoding the {} that arrived", id, config.uploadGrace().toSeconds(), highest + 1);
+        log.warn(
+            "recording {}: no upload for {} s and the client never said how many segments there are; "
+                + "encoding the {} that arrived",
+            id,
+            config.uploadGrace().toSeconds(),
+            highest + 1);
         store.segmentCountKnown(id, highest + 1);
       } else {
-        log.warn("recording {}: no upload for {} s, {} of {} segments arrived; encoding with gaps", id,
-            config.uploadGrace().toSeconds(), store.segmentCount(id), r.segmentCount());
+        log.warn(
+            "recording {}: no upload for {} s, {} of {} segments arrived; encoding with gaps",
+            id,
+            config.uploadGrace().toSeconds(),
+            store.segmentCount(id),
+            r.segmentCount());
       }
       if (store.segmentCount(id) == 0) {
         store.fail(id, "no segment arrived within the upload grace period", clock.millis());
-      } else if (store.transition(id, RecordingStatus.UPLOADING, RecordingStatus.ENCODING, null, clock.millis())) {
+      } else if (store.transition(
+          id, RecordingStatus.UPLOADING, RecordingStatus.ENCODING, null, clock.millis())) {
         encodeQueue.accept(id);
       }
     }
@@ -227,7 +290,10 @@ public final class RecordingService implements SessionListener {
     if (known.isPresent()) {
       Recording r = known.get();
       if (!r.agent().equals(hello.agent())) {
-        log.warn("agent {} claims recording {} of agent {} as its own; not adopting", hello.agent(), r.id(),
+        log.warn(
+            "agent {} claims recording {} of agent {} as its own; not adopting",
+            hello.agent(),
+            r.id(),
             r.agent());
         return null;
       }
@@ -238,42 +304,65 @@ public final class RecordingService implements SessionListener {
     }
     Optional<Call> call = store.findCall(active.callId());
     if (call.isEmpty() || !call.get().agent().equals(hello.agent())) {
-      log.info("agent {} reports recording {} of call {}, which this cluster does not know for it; not adopting",
-          hello.agent(), active.recordingId(), active.callId());
+      log.info(
+          "agent {} reports recording {} of call {}, which this cluster does not know for it; not adopting",
+          hello.agent(),
+          active.recordingId(),
+          active.callId());
       return null;
     }
     Optional<Recording> ofCall = store.findRecordingOfCall(active.callId());
     if (ofCall.isPresent() && RecordingStore.takesUploads(ofCall.get().status())) {
-      log.warn("agent {} reports recording {} of call {}, which already has recording {} here; not adopting",
-          hello.agent(), active.recordingId(), active.callId(), ofCall.get().id());
+      log.warn(
+          "agent {} reports recording {} of call {}, which already has recording {} here; not adopting",
+          hello.agent(),
+          active.recordingId(),
+          active.callId(),
+          ofCall.get().id());
       return null;
     }
     String token = UploadTokens.newToken();
-    store.insertRecording(active.recordingId(), active.callId(), hello.agent(), config.clusterId(),
-        RecordingStatus.RECORDING, UploadTokens.hash(token), clock.millis(),
-        active.originClusterId() == null ? ORIGIN_UNKNOWN : active.originClusterId(), active.startedAt());
-    if (!store.linkRecordingToCall(active.callId(), active.recordingId(), ofCall.map(Recording::id).orElse(null))) {
+    store.insertRecording(
+        active.recordingId(),
+        active.callId(),
+        hello.agent(),
+        config.clusterId(),
+        RecordingStatus.RECORDING,
+        UploadTokens.hash(token),
+        clock.millis(),
+        active.originClusterId() == null ? ORIGIN_UNKNOWN : active.originClusterId(),
+        active.startedAt());
+    if (!store.linkRecordingToCall(
+        active.callId(), active.recordingId(), ofCall.map(Recording::id).orElse(null))) {
       store.fail(active.recordingId(), "the call got another recording meanwhile", clock.millis());
       return null;
     }
     store.clockOffset(active.recordingId(), clockOffsetHint);
-    log.info("adopting recording {} of call {} from agent {}", active.recordingId(), active.callId(), hello.agent());
+    log.info(
+        "adopting recording {} of call {} from agent {}",
+        active.recordingId(),
+        active.callId(),
+        hello.agent());
     return new Adoption(active.recordingId(), token);
   }
 
   /**
-   * Takes the remaining segments of a recording that ended while its own server or MUS was away,
-   * if it is the same agent's: one this cluster knows (its token and segment count stay as they
-   * are; the grant adds a token), or a new one of a call this cluster's feed knows for the agent,
-   * or one a configured peer cluster's API shows as that agent's. A claim of anything else gets
-   * no grant and creates nothing. Returns the upload token, or null.
+   * Takes the remaining segments of a recording that ended while its own server or MUS was away, if
+   * it is the same agent's: one this cluster knows (its token and segment count stay as they are;
+   * the grant adds a token), or a new one of a call this cluster's feed knows for the agent, or one
+   * a configured peer cluster's API shows as that agent's. A claim of anything else gets no grant
+   * and creates nothing. Returns the upload token, or null.
    */
-  private String takeOverUploads(String agent, PendingRecording p, long clockOffsetHint, Set<String> originsAsked) {
+  private String takeOverUploads(
+      String agent, PendingRecording p, long clockOffsetHint, Set<String> originsAsked) {
     long now = clock.millis();
     Optional<Recording> known = store.findRecording(p.recordingId());
     if (known.isPresent()) {
       if (!known.get().agent().equals(agent)) {
-        log.warn("agent {} claims recording {} of agent {}; refusing its uploads", agent, p.recordingId(),
+        log.warn(
+            "agent {} claims recording {} of agent {}; refusing its uploads",
+            agent,
+            p.recordingId(),
             known.get().agent());
         return null;
       }
@@ -282,7 +371,8 @@ public final class RecordingService implements SessionListener {
       }
       String token = issueUploadToken(p.recordingId());
       store.captureEnded(p.recordingId(), p.startedAt(), p.endedAt(), p.segmentCount(), now);
-      store.transition(p.recordingId(), RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, now);
+      store.transition(
+          p.recordingId(), RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, now);
       checkComplete(p.recordingId());
       return token;
     }
@@ -290,12 +380,23 @@ public final class RecordingService implements SessionListener {
       return null;
     }
     String token = UploadTokens.newToken();
-    store.insertRecording(p.recordingId(), p.callId(), agent, config.clusterId(), RecordingStatus.UPLOADING,
-        UploadTokens.hash(token), now, p.originClusterId(), p.startedAt());
+    store.insertRecording(
+        p.recordingId(),
+        p.callId(),
+        agent,
+        config.clusterId(),
+        RecordingStatus.UPLOADING,
+        UploadTokens.hash(token),
+        now,
+        p.originClusterId(),
+        p.startedAt());
     store.clockOffset(p.recordingId(), clockOffsetHint);
     store.captureEnded(p.recordingId(), p.startedAt(), p.endedAt(), p.segmentCount(), now);
-    log.info("taking over the pending uploads of recording {} (call {}, started on cluster {})", p.recordingId(),
-        p.callId(), p.originClusterId());
+    log.info(
+        "taking over the pending uploads of recording {} (call {}, started on cluster {})",
+        p.recordingId(),
+        p.callId(),
+        p.originClusterId());
     checkComplete(p.recordingId());
     return token;
   }
@@ -310,28 +411,50 @@ public final class RecordingService implements SessionListener {
       if (call.get().agent().equals(agent)) {
         return true;
       }
-      log.warn("agent {} claims recording {} of call {}, which is agent {}'s; refusing its uploads", agent,
-          p.recordingId(), p.callId(), call.get().agent());
+      log.warn(
+          "agent {} claims recording {} of call {}, which is agent {}'s; refusing its uploads",
+          agent,
+          p.recordingId(),
+          p.callId(),
+          call.get().agent());
       return false;
     }
     String origin = p.originClusterId();
-    if (origin.equals(config.clusterId()) || origin.equals(ORIGIN_UNKNOWN)
+    if (origin.equals(config.clusterId())
+        || origin.equals(ORIGIN_UNKNOWN)
         || !originsAsked.contains(origin) && originsAsked.size() >= MAX_ORIGINS_PER_HELLO) {
-      log.warn("agent {} claims recording {} of call {} from cluster {}, which this cluster cannot verify; "
-          + "refusing its uploads", agent, p.recordingId(), p.callId(), origin);
+      log.warn(
+          "agent {} claims recording {} of call {} from cluster {}, which this cluster cannot verify; "
+              + "refusing its uploads",
+          agent,
+          p.recordingId(),
+          p.callId(),
+          origin);
       return false;
     }
     originsAsked.add(origin);
     try {
       Optional<RecordingOrigins.Issued> issued = origins.issued(origin, p.recordingId());
-      if (issued.isPresent() && agent.equals(issued.get().agent()) && p.callId().equals(issued.get().callId())) {
+      if (issued.isPresent()
+          && agent.equals(issued.get().agent())
+          && p.callId().equals(issued.get().callId())) {
         return true;
       }
-      log.warn("agent {} claims recording {} of call {} from cluster {}, which that cluster does not show as "
-          + "the agent's; refusing its uploads", agent, p.recordingId(), p.callId(), origin);
+      log.warn(
+          "agent {} claims recording {} of call {} from cluster {}, which that cluster does not show as "
+              + "the agent's; refusing its uploads",
+          agent,
+          p.recordingId(),
+          p.callId(),
+          origin);
     } catch (IOException e) {
-      log.warn("cannot ask cluster {} about recording {} of agent {}: {}; it is offered again on the next "
-          + "connection", origin, p.recordingId(), agent, e.toString());
+      log.warn(
+          "cannot ask cluster {} about recording {} of agent {}: {}; it is offered again on the next "
+              + "connection",
+          origin,
+          p.recordingId(),
+          agent,
+          e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -348,7 +471,8 @@ public final class RecordingService implements SessionListener {
     Recording r = store.findRecording(adoption.recordingId()).orElseThrow();
     boolean callOver = store.findCall(r.callId()).map(c -> c.endedAt() != null).orElse(false);
     if (callOver || r.status() == RecordingStatus.UPLOADING) {
-      store.transition(r.id(), RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, clock.millis());
+      store.transition(
+          r.id(), RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, clock.millis());
       sendStop(session, r.id());
     }
   }
@@ -358,11 +482,13 @@ public final class RecordingService implements SessionListener {
     String id = stopped.recordingId();
     Optional<Recording> known = store.findRecording(id);
     if (known.isEmpty()) {
-      log.warn("agent {} stopped recording {}, which this cluster does not know", session.agent(), id);
+      log.warn(
+          "agent {} stopped recording {}, which this cluster does not know", session.agent(), id);
       return;
     }
     if (!known.get().agent().equals(session.agent())) {
-      throw new ProtocolException(ErrorCode.FOREIGN_RECORDING,
+      throw new ProtocolException(
+          ErrorCode.FOREIGN_RECORDING,
           "recording " + id + " is not a recording of agent " + session.agent());
     }
     long now = clock.millis();
@@ -372,27 +498,41 @@ public final class RecordingService implements SessionListener {
     if (id.equals(session.recordingId())) {
       session.recordingId(null);
     }
-    log.info("recording {}: client stopped after {} segment(s) ({})", id, stopped.segmentCount(), stopped.reason());
+    log.info(
+        "recording {}: client stopped after {} segment(s) ({})",
+        id,
+        stopped.segmentCount(),
+        stopped.reason());
     checkComplete(id);
   }
 
   @Override
   public void onSessionClosed(AgentSession session) {
     if (session.recordingId() != null) {
-      log.warn("agent {} disconnected while recording {}; the client keeps capturing and reports it on reconnect",
-          session.agent(), session.recordingId());
+      log.warn(
+          "agent {} disconnected while recording {}; the client keeps capturing and reports it on reconnect",
+          session.agent(),
+          session.recordingId());
     }
   }
 
   private void sendStop(AgentSession session, String recordingId) {
-    session.command(seq -> new Stop(seq, recordingId)).whenComplete((ack, error) -> {
-      if (error != null) {
-        log.warn("STOP of recording {} to agent {} failed: {}", recordingId, session.agent(), error.getMessage());
-      }
-    });
+    session
+        .command(seq -> new Stop(seq, recordingId))
+        .whenComplete(
+            (ack, error) -> {
+              if (error != null) {
+                log.warn(
+                    "STOP of recording {} to agent {} failed: {}",
+                    recordingId,
+                    session.agent(),
+                    error.getMessage());
+              }
+            });
   }
 
-  private static Ack await(AgentSession session, java.util.concurrent.CompletableFuture<Ack> ack, String what) {
+  private static Ack await(
+      AgentSession session, java.util.concurrent.CompletableFuture<Ack> ack, String what) {
     try {
       return ack.get(ACK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {

@@ -5,10 +5,17 @@ package cz.zoom.screenrec.server.recording;
  *
  * @param startedAt capture time its header gives (client clock), or null if not known
  */
-public record Segment(String recordingId, int index, String sha256, long bytes, String clusterId, long receivedAt,
+public record Segment(
+    String recordingId,
+    int index,
+    String sha256,
+    long bytes,
+    String clusterId,
+    long receivedAt,
     Long startedAt) {
 
-  public Segment(String recordingId, int index, String sha256, long bytes, String clusterId, long receivedAt) {
+  public Segment(
+      String recordingId, int index, String sha256, long bytes, String clusterId, long receivedAt) {
     this(recordingId, index, sha256, bytes, clusterId, receivedAt, null);
   }
 }

@@ -25,14 +25,17 @@ public final class AdminRoutes implements HttpApi.Routes {
   private static final int AUDIT_MAX_LIMIT = 10_000;
 
   /** A user as the API shows it. */
-  public record UserView(String username, String role, boolean disabled, long createdAt, long updatedAt) {
+  public record UserView(
+      String username, String role, boolean disabled, long createdAt, long updatedAt) {
     static UserView of(User u) {
-      return new UserView(u.username(), u.role().name(), u.disabled(), u.createdAt(), u.updatedAt());
+      return new UserView(
+          u.username(), u.role().name(), u.disabled(), u.createdAt(), u.updatedAt());
     }
   }
 
   /** An audit row as the API shows it. */
-  public record AuditView(long id, long at, String username, String action, String callId, String detail) {
+  public record AuditView(
+      long id, long at, String username, String action, String callId, String detail) {
     static AuditView of(AuditEvent e) {
       return new AuditView(e.id(), e.at(), e.username(), e.action().name(), e.callId(), e.detail());
     }
@@ -48,7 +51,10 @@ public final class AdminRoutes implements HttpApi.Routes {
 
   @Override
   public void accept(RoutesConfig app) {
-    app.get("/replay/api/users", ctx -> ctx.json(auth.users().stream().map(UserView::of).toList()), Access.ADMIN);
+    app.get(
+        "/replay/api/users",
+        ctx -> ctx.json(auth.users().stream().map(UserView::of).toList()),
+        Access.ADMIN);
     app.post("/replay/api/users", this::create, Access.ADMIN);
     app.put("/replay/api/users/{name}", this::update, Access.ADMIN);
     app.get("/replay/api/audit", this::auditJson, Access.ADMIN);
@@ -58,8 +64,12 @@ public final class AdminRoutes implements HttpApi.Routes {
   private void create(Context ctx) {
     JsonNode body = Bodies.object(ctx);
     String password = Bodies.text(body, "password");
-    User u = auth.createUser(ReplayAuth.session(ctx).username(), Bodies.text(body, "username"),
-        password == null ? null : password.toCharArray(), role(Bodies.text(body, "role"), Role.REVIEWER));
+    User u =
+        auth.createUser(
+            ReplayAuth.session(ctx).username(),
+            Bodies.text(body, "username"),
+            password == null ? null : password.toCharArray(),
+            role(Bodies.text(body, "role"), Role.REVIEWER));
     ctx.status(201).json(UserView.of(u));
   }
 
@@ -68,8 +78,13 @@ public final class AdminRoutes implements HttpApi.Routes {
     AuthService.validName(name);
     JsonNode body = Bodies.object(ctx);
     String password = Bodies.text(body, "password");
-    User u = auth.updateUser(ReplayAuth.session(ctx), name, role(Bodies.text(body, "role"), null),
-        password == null ? null : password.toCharArray(), Bodies.bool(body, "disabled"));
+    User u =
+        auth.updateUser(
+            ReplayAuth.session(ctx),
+            name,
+            role(Bodies.text(body, "role"), null),
+            password == null ? null : password.toCharArray(),
+            Bodies.bool(body, "disabled"));
     ctx.json(UserView.of(u));
   }
 
@@ -86,8 +101,10 @@ public final class AdminRoutes implements HttpApi.Routes {
         throw ApiException.badRequest("limit must be 1.." + AUDIT_MAX_LIMIT);
       }
     }
-    ctx.json(audit.find(Bodies.time(ctx, "from"), Bodies.time(ctx, "to"), limit).stream()
-        .map(AuditView::of).toList());
+    ctx.json(
+        audit.find(Bodies.time(ctx, "from"), Bodies.time(ctx, "to"), limit).stream()
+            .map(AuditView::of)
+            .toList());
   }
 
   private void auditCsv(Context ctx) throws IOException {
@@ -95,7 +112,8 @@ public final class AdminRoutes implements HttpApi.Routes {
     Long to = Bodies.time(ctx, "to");
     ctx.contentType("text/csv; charset=utf-8");
     ctx.header("Content-Disposition", "attachment; filename=\"screenrec-audit.csv\"");
-    Writer out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8));
+    Writer out =
+        new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8));
     AuditCsv.writeHeader(out);
     audit.stream(from, to, e -> AuditCsv.writeRow(out, e));
     out.flush();

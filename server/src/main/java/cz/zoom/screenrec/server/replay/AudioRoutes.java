@@ -15,9 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The call recorder's audio intake and the audio's read side, under /api/v1 (API token):
- * {@code PUT /api/v1/calls/{callId}/audio?startedAt=&format=&agent=}, {@code GET .../audio/info},
- * {@code GET .../audio} (the browser-playable file, with Range).
+ * The call recorder's audio intake and the audio's read side, under /api/v1 (API token): {@code PUT
+ * /api/v1/calls/{callId}/audio?startedAt=&format=&agent=}, {@code GET .../audio/info}, {@code GET
+ * .../audio} (the browser-playable file, with Range).
  */
 public final class AudioRoutes implements HttpApi.Routes {
   private final AudioService audio;
@@ -51,8 +51,14 @@ public final class AudioRoutes implements HttpApi.Routes {
     } else {
       agent = null;
     }
-    CallAudio a = audio.intake(callId, agent, startedAt, format == null || format.isEmpty() ? null : format,
-        ctx.req().getContentLengthLong(), ctx.bodyInputStream());
+    CallAudio a =
+        audio.intake(
+            callId,
+            agent,
+            startedAt,
+            format == null || format.isEmpty() ? null : format,
+            ctx.req().getContentLengthLong(),
+            ctx.bodyInputStream());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("callId", a.callId());
     body.put("startedAt", a.startedAt());
@@ -87,7 +93,8 @@ public final class AudioRoutes implements HttpApi.Routes {
     CallAudio a = find(ctx);
     Path file = audio.playableFile(a);
     if (!Files.isRegularFile(file)) {
-      throw new ApiException(410, "media_missing", "the audio of call " + a.callId() + " is no longer stored");
+      throw new ApiException(
+          410, "media_missing", "the audio of call " + a.callId() + " is no longer stored");
     }
     ctx.header("Cache-Control", "private, max-age=3600");
     RangeResponse.serve(ctx, file, a.contentType());
@@ -95,6 +102,8 @@ public final class AudioRoutes implements HttpApi.Routes {
 
   private CallAudio find(Context ctx) {
     String callId = CallIds.check(ctx.pathParam("callId"));
-    return audio.find(callId).orElseThrow(() -> ApiException.notFound("call " + callId + " has no audio here"));
+    return audio
+        .find(callId)
+        .orElseThrow(() -> ApiException.notFound("call " + callId + " has no audio here"));
   }
 }

@@ -14,10 +14,10 @@ final class Bodies {
   private Bodies() {}
 
   /**
-   * The body as a JSON object (at most the port's limit for bodies read whole); an empty body is
-   * an empty object. A body must be declared {@code application/json}, which a cross-site form or
-   * {@code text/plain} post cannot be without the CORS preflight this server never grants; that
-   * is checked before any of the body is read.
+   * The body as a JSON object (at most the port's limit for bodies read whole); an empty body is an
+   * empty object. A body must be declared {@code application/json}, which a cross-site form or
+   * {@code text/plain} post cannot be without the CORS preflight this server never grants; that is
+   * checked before any of the body is read.
    */
   static JsonNode object(Context ctx) {
     return object(ctx, -1);
@@ -28,14 +28,18 @@ final class Bodies {
     long declared = ctx.req().getContentLengthLong();
     boolean hasBody = declared > 0 || declared < 0 && ctx.header("Transfer-Encoding") != null;
     if (hasBody && !isJson(ctx.contentType())) {
-      throw new ApiException(415, "unsupported_media_type", "send the body as Content-Type: application/json");
+      throw new ApiException(
+          415, "unsupported_media_type", "send the body as Content-Type: application/json");
     }
     if (maxBytes >= 0 && declared > maxBytes) {
       throw new ApiException(413, "too_large", "the body may have at most " + maxBytes + " bytes");
     }
     byte[] bytes;
     try {
-      bytes = !hasBody ? new byte[0] : maxBytes < 0 ? ctx.bodyAsBytes() : atMost(ctx.bodyInputStream(), maxBytes);
+      bytes =
+          !hasBody
+              ? new byte[0]
+              : maxBytes < 0 ? ctx.bodyAsBytes() : atMost(ctx.bodyInputStream(), maxBytes);
     } catch (IOException | UncheckedIOException e) {
       // the port cuts off a body slower than its minimum rate, or the client went away
       throw new ApiException(408, "request_timeout", "the body did not arrive in time");
@@ -65,7 +69,9 @@ final class Bodies {
       return false;
     }
     int semi = contentType.indexOf(';');
-    return (semi < 0 ? contentType : contentType.substring(0, semi)).strip().equalsIgnoreCase("application/json");
+    return (semi < 0 ? contentType : contentType.substring(0, semi))
+        .strip()
+        .equalsIgnoreCase("application/json");
   }
 
   /** A string field, or null when absent; anything but a string is refused. */

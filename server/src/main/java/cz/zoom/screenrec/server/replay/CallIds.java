@@ -4,8 +4,8 @@ import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;
 
 /**
- * Call ids that become path segments (media folders, peer URLs): the API's name rule, minus "."
- * and "..", which the rule lets through but which mean something else in a path.
+ * Call ids that become path segments (media folders, peer URLs): the API's name rule, minus "." and
+ * "..", which the rule lets through but which mean something else in a path.
  */
 public final class CallIds {
   private CallIds() {}

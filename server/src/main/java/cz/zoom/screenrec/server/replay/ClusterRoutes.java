@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * What peer clusters ask this one (API token): {@code GET /api/v1/cluster}, {@code GET
- * /api/v1/calls?callId=&agent=&from=&to=}, {@code GET /api/v1/calls/{callId}/media} and
- * {@code GET /api/v1/recordings/{id}/thumbnails/{atMs}}.
+ * /api/v1/calls?callId=&agent=&from=&to=}, {@code GET /api/v1/calls/{callId}/media} and {@code GET
+ * /api/v1/recordings/{id}/thumbnails/{atMs}}.
  */
 public final class ClusterRoutes implements HttpApi.Routes {
   private final LocalCalls calls;
@@ -30,11 +30,24 @@ public final class ClusterRoutes implements HttpApi.Routes {
 
   @Override
   public void accept(RoutesConfig app) {
-    app.get("/api/v1/cluster", ctx -> ctx.json(Map.of("clusterId", calls.clusterId())), Access.API_TOKEN);
-    app.get("/api/v1/calls", ctx -> ctx.json(calls.search(Bodies.optionalCallId(ctx),
-        Bodies.optionalName(ctx, "agent"), Bodies.time(ctx, "from"), Bodies.time(ctx, "to"))), Access.API_TOKEN);
-    app.get("/api/v1/calls/{callId}/media",
-        ctx -> ctx.json(calls.call(CallIds.check(ctx.pathParam("callId")))), Access.API_TOKEN);
+    app.get(
+        "/api/v1/cluster",
+        ctx -> ctx.json(Map.of("clusterId", calls.clusterId())),
+        Access.API_TOKEN);
+    app.get(
+        "/api/v1/calls",
+        ctx ->
+            ctx.json(
+                calls.search(
+                    Bodies.optionalCallId(ctx),
+                    Bodies.optionalName(ctx, "agent"),
+                    Bodies.time(ctx, "from"),
+                    Bodies.time(ctx, "to"))),
+        Access.API_TOKEN);
+    app.get(
+        "/api/v1/calls/{callId}/media",
+        ctx -> ctx.json(calls.call(CallIds.check(ctx.pathParam("callId")))),
+        Access.API_TOKEN);
     app.get("/api/v1/recordings/{id}/thumbnails/{at}", this::thumbnail, Access.API_TOKEN);
   }
 
@@ -44,17 +57,24 @@ public final class ClusterRoutes implements HttpApi.Routes {
   }
 
   static Recording readyRecording(RecordingStore recordings, String id) {
-    Recording r = recordings.findRecording(id).orElseThrow(() -> ApiException.notFound("unknown recording " + id));
+    Recording r =
+        recordings
+            .findRecording(id)
+            .orElseThrow(() -> ApiException.notFound("unknown recording " + id));
     if (r.status() != RecordingStatus.READY) {
-      throw new ApiException(409, "not_ready", "recording " + id + " is " + r.status() + "; it has no video yet");
+      throw new ApiException(
+          409, "not_ready", "recording " + id + " is " + r.status() + "; it has no video yet");
     }
     return r;
   }
 
-  static void serveThumbnail(Context ctx, Thumbnails thumbnails, Recording r, String atText) throws IOException {
+  static void serveThumbnail(Context ctx, Thumbnails thumbnails, Recording r, String atText)
+      throws IOException {
     long at;
     try {
-      at = Long.parseLong(atText.endsWith(".jpg") ? atText.substring(0, atText.length() - 4) : atText);
+      at =
+          Long.parseLong(
+              atText.endsWith(".jpg") ? atText.substring(0, atText.length() - 4) : atText);
     } catch (NumberFormatException e) {
       throw ApiException.badRequest("thumbnail time must be ms from the video start");
     }
@@ -63,11 +83,20 @@ public final class ClusterRoutes implements HttpApi.Routes {
       ctx.header("Cache-Control", "private, max-age=86400");
       RangeResponse.serve(ctx, ready.file(), "image/jpeg");
     } else if (t instanceof Thumbnails.Result.Pending) {
-      // answered at once rather than held until the pass is done (see Thumbnails): the browser retries
-      ctx.status(503).header("Cache-Control", "no-store").header("Retry-After", "2").json(Map.of("error",
-          "thumbnail_pending", "message", "the thumbnails of recording " + r.id() + " are being made; ask again"));
+      // answered at once rather than held until the pass is done (see Thumbnails): the browser
+      // retries
+      ctx.status(503)
+          .header("Cache-Control", "no-store")
+          .header("Retry-After", "2")
+          .json(
+              Map.of(
+                  "error",
+                  "thumbnail_pending",
+                  "message",
+                  "the thumbnails of recording " + r.id() + " are being made; ask again"));
     } else {
-      throw ApiException.notFound("no thumbnail at " + at + " ms (one every " + Thumbnails.STEP_MS + " ms)");
+      throw ApiException.notFound(
+          "no thumbnail at " + at + " ms (one every " + Thumbnails.STEP_MS + " ms)");
     }
   }
 }

@@ -37,7 +37,12 @@ public final class LocalCalls {
   private final Jdbc jdbc;
   private final SegmentGaps segmentGaps;
 
-  public LocalCalls(String clusterId, RecordingStore recordings, AudioStore audio, VideoLayouts layouts, Jdbc jdbc,
+  public LocalCalls(
+      String clusterId,
+      RecordingStore recordings,
+      AudioStore audio,
+      VideoLayouts layouts,
+      Jdbc jdbc,
       SegmentGaps segmentGaps) {
     this.segmentGaps = segmentGaps;
     this.clusterId = clusterId;
@@ -58,23 +63,39 @@ public final class LocalCalls {
     for (Recording r : recordings.findRecordings(callId, null, 50)) {
       screen.add(screen(r));
     }
-    screen.sort(Comparator.comparing(Screen::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
+    screen.sort(
+        Comparator.comparing(Screen::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
     List<Audio> sound = audio.find(callId).map(a -> List.of(audio(a))).orElse(List.of());
-    String agent = call.map(Call::agent).orElse(screen.isEmpty() ? audio.find(callId).map(CallAudio::agent)
-        .orElse(null) : screen.get(0).agent());
-    return new ClusterCall(clusterId, callId, agent, call.map(Call::startedAt).orElse(null),
-        call.map(Call::endedAt).orElse(null), screen, sound);
+    String agent =
+        call.map(Call::agent)
+            .orElse(
+                screen.isEmpty()
+                    ? audio.find(callId).map(CallAudio::agent).orElse(null)
+                    : screen.get(0).agent());
+    return new ClusterCall(
+        clusterId,
+        callId,
+        agent,
+        call.map(Call::startedAt).orElse(null),
+        call.map(Call::endedAt).orElse(null),
+        screen,
+        sound);
   }
 
   Audio audio(CallAudio a) {
-    return new Audio(clusterId, a.callId(), a.startedAt(), a.durationMs(), a.contentType(), a.codec(), null);
+    return new Audio(
+        clusterId, a.callId(), a.startedAt(), a.durationMs(), a.contentType(), a.codec(), null);
   }
 
   private Screen screen(Recording r) {
     List<Segment> segments = recordings.segments(r.id());
     RecordingView view = RecordingView.of(r, segments);
-    List<Part> parts = view.parts().stream()
-        .map(p -> new Part(p.clusterId(), p.fromIndex(), p.toIndex(), p.startedAt(), p.endedAt())).toList();
+    List<Part> parts =
+        view.parts().stream()
+            .map(
+                p ->
+                    new Part(p.clusterId(), p.fromIndex(), p.toIndex(), p.startedAt(), p.endedAt()))
+            .toList();
     String contentType = null;
     if (r.videoCodec() != null) {
       try {
@@ -83,10 +104,27 @@ public final class LocalCalls {
         contentType = null;
       }
     }
-    Long end = r.endedAt() != null ? r.endedAt()
-        : r.startedAt() != null && r.videoDurationMs() != null ? r.startedAt() + r.videoDurationMs() : null;
-    return new Screen(r.id(), clusterId, r.agent(), r.status().name(), r.startedAt(), end, r.videoDurationMs(),
-        contentType, parts, gaps(r, segments, view.missingSegments()), screens(r), null, null, null);
+    Long end =
+        r.endedAt() != null
+            ? r.endedAt()
+            : r.startedAt() != null && r.videoDurationMs() != null
+                ? r.startedAt() + r.videoDurationMs()
+                : null;
+    return new Screen(
+        r.id(),
+        clusterId,
+        r.agent(),
+        r.status().name(),
+        r.startedAt(),
+        end,
+        r.videoDurationMs(),
+        contentType,
+        parts,
+        gaps(r, segments, view.missingSegments()),
+        screens(r),
+        null,
+        null,
+        null);
   }
 
   private List<Gap> gaps(Recording r, List<Segment> segments, List<Integer> missing) {
@@ -97,8 +135,8 @@ public final class LocalCalls {
   }
 
   /**
-   * Missing segments as time spans. A segment ends where the next begins; the end of the one
-   * before a hole is estimated from the typical segment length.
+   * Missing segments as time spans. A segment ends where the next begins; the end of the one before
+   * a hole is estimated from the typical segment length.
    */
   private static List<Gap> missingGaps(Recording r, List<Segment> segments, List<Integer> missing) {
     List<Gap> gaps = new ArrayList<>();
@@ -123,7 +161,10 @@ public final class LocalCalls {
       Long before = starts.get(from - 1);
       long gapFrom = from == 0 ? r.startedAt() : before != null ? before + typical : r.startedAt();
       Long after = starts.get(to + 1);
-      long gapTo = after != null ? after : r.endedAt() != null ? r.endedAt() : gapFrom + typical * (to - from + 1);
+      long gapTo =
+          after != null
+              ? after
+              : r.endedAt() != null ? r.endedAt() : gapFrom + typical * (to - from + 1);
       gaps.add(new Gap(Math.min(gapFrom, gapTo), gapTo, "MISSING", from, to));
     }
     return gaps;
@@ -145,51 +186,87 @@ public final class LocalCalls {
     return lengths.get(lengths.size() / 2);
   }
 
-  /** The monitors as the recording's video shows them, in desktop pixels; none before it is encoded. */
+  /**
+   * The monitors as the recording's video shows them, in desktop pixels; none before it is encoded.
+   */
   private List<ScreenRect> screens(Recording r) {
-    return layouts.of(r).map(l -> l.screens().stream()
-        .map(s -> new ScreenRect(s.id(), s.x(), s.y(), s.width(), s.height())).toList()).orElse(List.of());
+    return layouts
+        .of(r)
+        .map(
+            l ->
+                l.screens().stream()
+                    .map(s -> new ScreenRect(s.id(), s.x(), s.y(), s.width(), s.height()))
+                    .toList())
+        .orElse(List.of());
   }
 
   /** Calls this cluster knows, by call id, agent and start time (any may be null), newest first. */
   public List<CallSummary> search(String callId, String agent, Long from, Long to) {
     Map<String, Acc> byCall = new LinkedHashMap<>();
-    Filter filter = new Filter().equal("call_id", callId).equal("agent", agent)
-        .atLeast("started_at", from).atMost("started_at", to);
-    String sql = "SELECT call_id, agent, started_at, ended_at FROM calls" + filter.sql()
-        + " ORDER BY started_at DESC, call_id LIMIT " + SEARCH_LIMIT;
-    for (Call c : jdbc.query(sql, rs -> new Call(rs.getString(1), rs.getString(2), rs.getLong(3),
-        Jdbc.nullableLong(rs, "ended_at")), filter.params())) {
-      byCall.computeIfAbsent(c.callId(), Acc::new).add(c.agent(), c.startedAt(), c.endedAt(), false, false);
+    Filter filter =
+        new Filter()
+            .equal("call_id", callId)
+            .equal("agent", agent)
+            .atLeast("started_at", from)
+            .atMost("started_at", to);
+    String sql =
+        "SELECT call_id, agent, started_at, ended_at FROM calls"
+            + filter.sql()
+            + " ORDER BY started_at DESC, call_id LIMIT "
+            + SEARCH_LIMIT;
+    for (Call c :
+        jdbc.query(
+            sql,
+            rs ->
+                new Call(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getLong(3),
+                    Jdbc.nullableLong(rs, "ended_at")),
+            filter.params())) {
+      byCall
+          .computeIfAbsent(c.callId(), Acc::new)
+          .add(c.agent(), c.startedAt(), c.endedAt(), false, false);
     }
     for (Recording r : recordings.findRecordings(callId, agent, 2 * SEARCH_LIMIT)) {
       long start = r.startedAt() != null ? r.startedAt() : r.createdAt();
       if ((from == null || start >= from) && (to == null || start <= to)) {
-        byCall.computeIfAbsent(r.callId(), Acc::new).add(r.agent(), start, r.endedAt(), true, false);
+        byCall
+            .computeIfAbsent(r.callId(), Acc::new)
+            .add(r.agent(), start, r.endedAt(), true, false);
       }
     }
     for (CallAudio a : audio.search(callId, agent, from, to, SEARCH_LIMIT)) {
-      byCall.computeIfAbsent(a.callId(), Acc::new).add(a.agent(), a.startedAt(), a.endedAt(), false, true);
+      byCall
+          .computeIfAbsent(a.callId(), Acc::new)
+          .add(a.agent(), a.startedAt(), a.endedAt(), false, true);
     }
     addLocalAudio(byCall.values());
-    return byCall.values().stream().map(a -> a.summary(clusterId))
-        .sorted(Comparator.comparing(CallSummary::startedAt, Comparator.nullsLast(Comparator.reverseOrder())))
-        .limit(SEARCH_LIMIT).toList();
+    return byCall.values().stream()
+        .map(a -> a.summary(clusterId))
+        .sorted(
+            Comparator.comparing(
+                CallSummary::startedAt, Comparator.nullsLast(Comparator.reverseOrder())))
+        .limit(SEARCH_LIMIT)
+        .toList();
   }
 
   /**
-   * Audio often arrives without an agent name (the recorder knows the call, not who took it), so
-   * a search by agent misses it; calls found by other means are looked up here.
+   * Audio often arrives without an agent name (the recorder knows the call, not who took it), so a
+   * search by agent misses it; calls found by other means are looked up here.
    */
   void addLocalAudio(Iterable<Acc> calls) {
     for (Acc acc : calls) {
       if (!acc.hasAudio) {
-        audio.find(acc.callId).ifPresent(a -> {
-          acc.add(a.agent(), a.startedAt(), a.endedAt(), false, true);
-          if (!acc.clusters.contains(clusterId)) {
-            acc.clusters.add(clusterId);
-          }
-        });
+        audio
+            .find(acc.callId)
+            .ifPresent(
+                a -> {
+                  acc.add(a.agent(), a.startedAt(), a.endedAt(), false, true);
+                  if (!acc.clusters.contains(clusterId)) {
+                    acc.clusters.add(clusterId);
+                  }
+                });
       }
     }
   }

@@ -7,12 +7,12 @@ import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;
 import cz.zoom.screenrec.server.http.RangeResponse;
+import cz.zoom.screenrec.server.peers.PeerClient;
+import cz.zoom.screenrec.server.peers.Peers;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.replay.audio.AudioService;
 import cz.zoom.screenrec.server.replay.audio.CallAudio;
-import cz.zoom.screenrec.server.peers.PeerClient;
-import cz.zoom.screenrec.server.peers.Peers;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -29,14 +29,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A call's media for the browser, from whichever cluster holds them (session cookie; ReplayAuth):
- * {@code /replay/media/{clusterId}/recordings/{id}/video|thumbnail|thumbnails/{atMs}} and
- * {@code /replay/media/{clusterId}/calls/{callId}/audio}. Another cluster's media are proxied
- * from its REST API with Range and the answer's status and range headers passed through.
+ * {@code /replay/media/{clusterId}/recordings/{id}/video|thumbnail|thumbnails/{atMs}} and {@code
+ * /replay/media/{clusterId}/calls/{callId}/audio}. Another cluster's media are proxied from its
+ * REST API with Range and the answer's status and range headers passed through.
  */
 public final class MediaRoutes implements HttpApi.Routes {
   private static final Logger log = LoggerFactory.getLogger(MediaRoutes.class);
-  private static final List<String> PASSED_HEADERS = List.of("Content-Type", "Content-Length", "Content-Range",
-      "Accept-Ranges", "Cache-Control", "ETag", "Last-Modified");
+  private static final List<String> PASSED_HEADERS =
+      List.of(
+          "Content-Type",
+          "Content-Length",
+          "Content-Range",
+          "Accept-Ranges",
+          "Cache-Control",
+          "ETag",
+          "Last-Modified");
 
   private final String clusterId;
   private final RecordingStore recordings;
@@ -45,8 +52,13 @@ public final class MediaRoutes implements HttpApi.Routes {
   private final Thumbnails thumbnails;
   private final Peers peers;
 
-  public MediaRoutes(String clusterId, RecordingStore recordings, LocalMediaStore media, AudioService audio,
-      Thumbnails thumbnails, Peers peers) {
+  public MediaRoutes(
+      String clusterId,
+      RecordingStore recordings,
+      LocalMediaStore media,
+      AudioService audio,
+      Thumbnails thumbnails,
+      Peers peers) {
     this.clusterId = clusterId;
     this.recordings = recordings;
     this.media = media;
@@ -57,10 +69,18 @@ public final class MediaRoutes implements HttpApi.Routes {
 
   @Override
   public void accept(RoutesConfig app) {
-    app.get("/replay/media/{clusterId}/recordings/{id}/video", ctx -> recording(ctx, "video"), Access.REVIEWER);
-    app.get("/replay/media/{clusterId}/recordings/{id}/thumbnail", ctx -> recording(ctx, "thumbnail"), Access.REVIEWER);
-    app.get("/replay/media/{clusterId}/recordings/{id}/thumbnails/{at}",
-        ctx -> recording(ctx, "thumbnails/" + ctx.pathParam("at")), Access.REVIEWER);
+    app.get(
+        "/replay/media/{clusterId}/recordings/{id}/video",
+        ctx -> recording(ctx, "video"),
+        Access.REVIEWER);
+    app.get(
+        "/replay/media/{clusterId}/recordings/{id}/thumbnail",
+        ctx -> recording(ctx, "thumbnail"),
+        Access.REVIEWER);
+    app.get(
+        "/replay/media/{clusterId}/recordings/{id}/thumbnails/{at}",
+        ctx -> recording(ctx, "thumbnails/" + ctx.pathParam("at")),
+        Access.REVIEWER);
     app.get("/replay/media/{clusterId}/calls/{callId}/audio", this::audio, Access.REVIEWER);
   }
 
@@ -79,7 +99,11 @@ public final class MediaRoutes implements HttpApi.Routes {
     Path dir = media.recordingDir(id);
     VideoCodec codec = VideoCodec.fromId(r.videoCodec());
     boolean video = what.equals("video");
-    serve(ctx, video ? dir.resolve("video." + codec.extension()) : dir.resolve(RecordingEncoder.THUMBNAIL_NAME),
+    serve(
+        ctx,
+        video
+            ? dir.resolve("video." + codec.extension())
+            : dir.resolve(RecordingEncoder.THUMBNAIL_NAME),
         video ? codec.contentType() : "image/jpeg");
   }
 
@@ -90,7 +114,10 @@ public final class MediaRoutes implements HttpApi.Routes {
       proxy(ctx, cluster, "/api/v1/calls/" + callId + "/audio");
       return;
     }
-    CallAudio a = audio.find(callId).orElseThrow(() -> ApiException.notFound("call " + callId + " has no audio here"));
+    CallAudio a =
+        audio
+            .find(callId)
+            .orElseThrow(() -> ApiException.notFound("call " + callId + " has no audio here"));
     serve(ctx, audio.playableFile(a), a.contentType());
   }
 
@@ -102,12 +129,18 @@ public final class MediaRoutes implements HttpApi.Routes {
     RangeResponse.serve(ctx, file, contentType);
   }
 
-  private void proxy(Context ctx, String cluster, String path) throws IOException, InterruptedException {
+  private void proxy(Context ctx, String cluster, String path)
+      throws IOException, InterruptedException {
     if (!Limits.NAME.matcher(cluster).matches()) {
       throw ApiException.badRequest("bad cluster id");
     }
-    PeerClient peer = peers.find(cluster)
-        .orElseThrow(() -> ApiException.notFound("cluster " + cluster + " is not a known peer of this server"));
+    PeerClient peer =
+        peers
+            .find(cluster)
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "cluster " + cluster + " is not a known peer of this server"));
     Map<String, String> headers = new LinkedHashMap<>();
     for (String h : List.of("Range", "If-Range")) {
       String v = ctx.header(h);

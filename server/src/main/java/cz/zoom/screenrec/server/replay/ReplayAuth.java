@@ -3,8 +3,8 @@ package cz.zoom.screenrec.server.replay;
 import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;
-import cz.zoom.screenrec.server.replay.auth.AuthService.SessionCheck;
 import cz.zoom.screenrec.server.replay.auth.AuthService;
+import cz.zoom.screenrec.server.replay.auth.AuthService.SessionCheck;
 import cz.zoom.screenrec.server.replay.auth.Role;
 import cz.zoom.screenrec.server.replay.auth.Session;
 import io.javalin.http.Context;
@@ -60,8 +60,10 @@ public final class ReplayAuth implements HttpApi.SessionGuard {
     if (stateChanging(ctx)) {
       sameOrigin(ctx);
       if (!AuthService.csrfMatches(s, ctx.header(CSRF_HEADER))) {
-        throw new ApiException(403, "csrf", "send the session's CSRF token (from /replay/api/session) in "
-            + CSRF_HEADER);
+        throw new ApiException(
+            403,
+            "csrf",
+            "send the session's CSRF token (from /replay/api/session) in " + CSRF_HEADER);
       }
     }
     if ((access == Access.ADMIN || access == Access.ADMIN_PAGE) && s.role() != Role.ADMIN) {
@@ -75,16 +77,17 @@ public final class ReplayAuth implements HttpApi.SessionGuard {
   }
 
   /**
-   * Refuses a request a browser sent on behalf of another site: an Origin other than this
-   * server's (its --public-url, or the Host the request was sent to), or Sec-Fetch-Site
-   * cross-site. Requests without either header come from programs, not from a browser's page.
+   * Refuses a request a browser sent on behalf of another site: an Origin other than this server's
+   * (its --public-url, or the Host the request was sent to), or Sec-Fetch-Site cross-site. Requests
+   * without either header come from programs, not from a browser's page.
    */
   void sameOrigin(Context ctx) {
     String origin = ctx.header("Origin");
     if (origin != null) {
       String own = origin(ctx.scheme(), ctx.host());
       if (!origin.equalsIgnoreCase(publicOrigin) && !origin.equalsIgnoreCase(own)) {
-        throw new ApiException(403, "cross_origin", "requests from another site's pages are refused");
+        throw new ApiException(
+            403, "cross_origin", "requests from another site's pages are refused");
       }
     } else if ("cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {
       throw new ApiException(403, "cross_origin", "requests from another site's pages are refused");
@@ -93,17 +96,26 @@ public final class ReplayAuth implements HttpApi.SessionGuard {
 
   private static boolean stateChanging(Context ctx) {
     HandlerType m = ctx.method();
-    return !m.equals(HandlerType.GET) && !m.equals(HandlerType.HEAD) && !m.equals(HandlerType.OPTIONS);
+    return !m.equals(HandlerType.GET)
+        && !m.equals(HandlerType.HEAD)
+        && !m.equals(HandlerType.OPTIONS);
   }
 
   private static String loginRedirect(Context ctx, String reason) {
     String here = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-    return LOGIN_PAGE + "?reason=" + reason + "&next=" + URLEncoder.encode(here, StandardCharsets.UTF_8);
+    return LOGIN_PAGE
+        + "?reason="
+        + reason
+        + "&next="
+        + URLEncoder.encode(here, StandardCharsets.UTF_8);
   }
 
   private static String origin(String scheme, String host, int port) {
     int dflt = "https".equals(scheme) ? 443 : 80;
-    return scheme + "://" + host.toLowerCase(Locale.ROOT) + (port == -1 || port == dflt ? "" : ":" + port);
+    return scheme
+        + "://"
+        + host.toLowerCase(Locale.ROOT)
+        + (port == -1 || port == dflt ? "" : ":" + port);
   }
 
   /** The origin a browser sends for a page it loaded from {@code scheme://hostHeader}. */
@@ -129,10 +141,16 @@ public final class ReplayAuth implements HttpApi.SessionGuard {
   }
 
   String sessionCookie(String id) {
-    return COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict" + (secureCookie ? "; Secure" : "");
+    return COOKIE
+        + "="
+        + id
+        + "; Path=/; HttpOnly; SameSite=Strict"
+        + (secureCookie ? "; Secure" : "");
   }
 
   String clearedCookie() {
-    return COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookie ? "; Secure" : "");
+    return COOKIE
+        + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+        + (secureCookie ? "; Secure" : "");
   }
 }

@@ -5,6 +5,8 @@ import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;
 import cz.zoom.screenrec.server.http.RangeResponse;
+import cz.zoom.screenrec.server.peers.PeerClient;
+import cz.zoom.screenrec.server.peers.Peers;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStatus;
 import cz.zoom.screenrec.server.recording.RecordingStore;
@@ -20,8 +22,6 @@ import cz.zoom.screenrec.server.replay.auth.Session;
 import cz.zoom.screenrec.server.replay.export.CallExporter;
 import cz.zoom.screenrec.server.replay.export.ExportJob;
 import cz.zoom.screenrec.server.replay.export.ExportService;
-import cz.zoom.screenrec.server.peers.PeerClient;
-import cz.zoom.screenrec.server.peers.Peers;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -34,8 +34,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The replay UI's call API: search, one call's media (audited as REPLAY), scrubber thumbnails
- * and exports (audited as EXPORT).
+ * The replay UI's call API: search, one call's media (audited as REPLAY), scrubber thumbnails and
+ * exports (audited as EXPORT).
  */
 public final class ReplayCallRoutes implements HttpApi.Routes {
   private final ReplayCalls calls;
@@ -46,8 +46,14 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
   private final ExportService exports;
   private final AuditLog audit;
 
-  public ReplayCallRoutes(ReplayCalls calls, RecordingStore recordings, LocalMediaStore media, AudioService audio,
-      Peers peers, ExportService exports, AuditLog audit) {
+  public ReplayCallRoutes(
+      ReplayCalls calls,
+      RecordingStore recordings,
+      LocalMediaStore media,
+      AudioService audio,
+      Peers peers,
+      ExportService exports,
+      AuditLog audit) {
     this.calls = calls;
     this.recordings = recordings;
     this.media = media;
@@ -59,10 +65,19 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
 
   @Override
   public void accept(RoutesConfig app) {
-    app.get("/replay/api/calls", ctx -> ctx.json(calls.search(Bodies.optionalCallId(ctx),
-        Bodies.optionalName(ctx, "agent"), Bodies.time(ctx, "from"), Bodies.time(ctx, "to"))), Access.REVIEWER);
+    app.get(
+        "/replay/api/calls",
+        ctx ->
+            ctx.json(
+                calls.search(
+                    Bodies.optionalCallId(ctx),
+                    Bodies.optionalName(ctx, "agent"),
+                    Bodies.time(ctx, "from"),
+                    Bodies.time(ctx, "to"))),
+        Access.REVIEWER);
     app.get("/replay/api/calls/{callId}", this::call, Access.REVIEWER);
-    app.get("/replay/api/recordings/{clusterId}/{id}/thumbnails", this::thumbnails, Access.REVIEWER);
+    app.get(
+        "/replay/api/recordings/{clusterId}/{id}/thumbnails", this::thumbnails, Access.REVIEWER);
     app.post("/replay/api/calls/{callId}/export", this::export, Access.REVIEWER);
     app.get("/replay/api/exports/{exportId}", ctx -> ctx.json(status(job(ctx))), Access.REVIEWER);
     app.get("/replay/api/exports/{exportId}/file", this::file, Access.REVIEWER);
@@ -74,8 +89,15 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
     if (d == null) {
       throw ApiException.notFound("no cluster knows call " + callId);
     }
-    audit.record(ReplayAuth.session(ctx).username(), AuditAction.REPLAY, callId, "screen=" + d.screen().size()
-        + " audio=" + d.audio().size() + (d.unavailable().isEmpty() ? "" : " unavailable=" + d.unavailable()));
+    audit.record(
+        ReplayAuth.session(ctx).username(),
+        AuditAction.REPLAY,
+        callId,
+        "screen="
+            + d.screen().size()
+            + " audio="
+            + d.audio().size()
+            + (d.unavailable().isEmpty() ? "" : " unavailable=" + d.unavailable()));
     ctx.json(d);
   }
 
@@ -87,19 +109,32 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
       Recording r = ClusterRoutes.readyRecording(recordings, id);
       duration = r.videoDurationMs() == null ? 0 : r.videoDurationMs();
     } else {
-      PeerClient peer = peers.find(cluster)
-          .orElseThrow(() -> ApiException.notFound("cluster " + cluster + " is not a known peer of this server"));
+      PeerClient peer =
+          peers
+              .find(cluster)
+              .orElseThrow(
+                  () ->
+                      ApiException.notFound(
+                          "cluster " + cluster + " is not a known peer of this server"));
       try {
-        duration = peer.getJson("/api/v1/recordings/" + id)
-            .orElseThrow(() -> ApiException.notFound("unknown recording " + id))
-            .path("video").path("durationMs").asLong(0);
+        duration =
+            peer.getJson("/api/v1/recordings/" + id)
+                .orElseThrow(() -> ApiException.notFound("unknown recording " + id))
+                .path("video")
+                .path("durationMs")
+                .asLong(0);
       } catch (IOException e) {
         throw new ApiException(502, "peer_unavailable", "cluster " + cluster + " does not answer");
       }
     }
     List<Map<String, Object>> list = new ArrayList<>();
     for (long at = 0; at < duration; at += Thumbnails.STEP_MS) {
-      list.add(Map.of("at", at, "url", "/replay/media/" + cluster + "/recordings/" + id + "/thumbnails/" + at));
+      list.add(
+          Map.of(
+              "at",
+              at,
+              "url",
+              "/replay/media/" + cluster + "/recordings/" + id + "/thumbnails/" + at));
     }
     ctx.json(list);
   }
@@ -111,20 +146,33 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
     if (d == null) {
       throw ApiException.notFound("no cluster knows call " + callId);
     }
-    List<Screen> videos = d.screen().stream().filter(v -> "READY".equals(v.status()) && v.startedAt() != null
-        && v.durationMs() != null && v.durationMs() > 0).toList();
-    List<Audio> sounds = d.audio().stream().filter(a -> a.startedAt() != null && a.durationMs() != null).toList();
+    List<Screen> videos =
+        d.screen().stream()
+            .filter(
+                v ->
+                    "READY".equals(v.status())
+                        && v.startedAt() != null
+                        && v.durationMs() != null
+                        && v.durationMs() > 0)
+            .toList();
+    List<Audio> sounds =
+        d.audio().stream().filter(a -> a.startedAt() != null && a.durationMs() != null).toList();
     if (videos.isEmpty() && sounds.isEmpty()) {
-      throw new ApiException(409, "nothing_to_export", "call " + callId + " has no playable screen or audio yet");
+      throw new ApiException(
+          409, "nothing_to_export", "call " + callId + " has no playable screen or audio yet");
     }
     ExportJob job = exports.start(callId, s.username(), work -> plan(callId, videos, sounds, work));
-    audit.record(s.username(), AuditAction.EXPORT, callId, "export=" + job.id() + " screen=" + videos.size()
-        + " audio=" + sounds.size());
+    audit.record(
+        s.username(),
+        AuditAction.EXPORT,
+        callId,
+        "export=" + job.id() + " screen=" + videos.size() + " audio=" + sounds.size());
     ctx.status(202).json(Map.of("exportId", job.id()));
   }
 
   /** Local files as they are; a peer's are downloaded into the export's work folder first. */
-  private ExportService.Inputs plan(String callId, List<Screen> videos, List<Audio> sounds, Path work)
+  private ExportService.Inputs plan(
+      String callId, List<Screen> videos, List<Audio> sounds, Path work)
       throws IOException, InterruptedException {
     List<CallExporter.VideoInput> v = new ArrayList<>();
     List<CallExporter.AudioInput> a = new ArrayList<>();
@@ -133,9 +181,16 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
     for (Screen s : videos) {
       Path file;
       if (s.clusterId().equals(calls.local().clusterId())) {
-        Recording r = recordings.findRecording(s.recordingId()).filter(x -> x.status() == RecordingStatus.READY)
-            .orElseThrow(() -> new IOException("recording " + s.recordingId() + " is no longer ready"));
-        file = media.recordingDir(r.id()).resolve("video." + VideoCodec.fromId(r.videoCodec()).extension());
+        Recording r =
+            recordings
+                .findRecording(s.recordingId())
+                .filter(x -> x.status() == RecordingStatus.READY)
+                .orElseThrow(
+                    () -> new IOException("recording " + s.recordingId() + " is no longer ready"));
+        file =
+            media
+                .recordingDir(r.id())
+                .resolve("video." + VideoCodec.fromId(r.videoCodec()).extension());
       } else {
         file = work.resolve(s.clusterId() + "-" + s.recordingId() + ".video");
         peer(s.clusterId()).download("/api/v1/recordings/" + s.recordingId() + "/video", file);
@@ -147,7 +202,8 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
     for (Audio s : sounds) {
       Path file;
       if (s.clusterId().equals(calls.local().clusterId())) {
-        CallAudio ca = audio.find(callId).orElseThrow(() -> new IOException("the call's audio is gone"));
+        CallAudio ca =
+            audio.find(callId).orElseThrow(() -> new IOException("the call's audio is gone"));
         file = audio.playableFile(ca);
       } else {
         file = work.resolve(s.clusterId() + "-audio");
@@ -161,14 +217,18 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
   }
 
   private PeerClient peer(String cluster) throws IOException {
-    return peers.find(cluster).orElseThrow(() -> new IOException("cluster " + cluster + " is not reachable"));
+    return peers
+        .find(cluster)
+        .orElseThrow(() -> new IOException("cluster " + cluster + " is not reachable"));
   }
 
   private ExportJob job(Context ctx) {
     String id = ctx.pathParam("exportId");
     Session s = ReplayAuth.session(ctx);
     // someone else's export is "not found", so export ids cannot be probed
-    return exports.find(id).filter(j -> j.username().equals(s.username()) || s.role() == Role.ADMIN)
+    return exports
+        .find(id)
+        .filter(j -> j.username().equals(s.username()) || s.role() == Role.ADMIN)
         .orElseThrow(() -> ApiException.notFound("no export " + id));
   }
 
@@ -193,8 +253,9 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
     if (!Files.isRegularFile(j.file())) {
       throw new ApiException(410, "media_missing", "the export file is gone");
     }
-    ctx.header("Content-Disposition", "attachment; filename=\"call-" + j.callId() + "." + CallExporter.EXTENSION
-        + "\"");
+    ctx.header(
+        "Content-Disposition",
+        "attachment; filename=\"call-" + j.callId() + "." + CallExporter.EXTENSION + "\"");
     RangeResponse.serve(ctx, j.file(), CallExporter.CONTENT_TYPE);
   }
 }

@@ -3,14 +3,14 @@ package cz.zoom.screenrec.server.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.server.http.Json;
+import cz.zoom.screenrec.server.peers.PeerClient;
+import cz.zoom.screenrec.server.peers.Peers;
 import cz.zoom.screenrec.server.replay.CallMedia.Audio;
 import cz.zoom.screenrec.server.replay.CallMedia.CallSummary;
 import cz.zoom.screenrec.server.replay.CallMedia.ClusterCall;
 import cz.zoom.screenrec.server.replay.CallMedia.Gap;
 import cz.zoom.screenrec.server.replay.CallMedia.Part;
 import cz.zoom.screenrec.server.replay.CallMedia.Screen;
-import cz.zoom.screenrec.server.peers.PeerClient;
-import cz.zoom.screenrec.server.peers.Peers;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,15 +27,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A call's media gathered from this cluster and every peer, placed by absolute time. Peers are
- * asked in parallel; one that fails or times out is logged and named in {@code unavailable},
- * and the call is shown with what the others have.
+ * asked in parallel; one that fails or times out is logged and named in {@code unavailable}, and
+ * the call is shown with what the others have.
  */
 public final class ReplayCalls {
   private static final Logger log = LoggerFactory.getLogger(ReplayCalls.class);
 
   /** The call page's data. */
-  public record CallDetail(String callId, String agent, Long startedAt, Long endedAt, List<Screen> screen,
-      List<Audio> audio, List<String> unavailable) {}
+  public record CallDetail(
+      String callId,
+      String agent,
+      Long startedAt,
+      Long endedAt,
+      List<Screen> screen,
+      List<Audio> audio,
+      List<String> unavailable) {}
 
   private final LocalCalls local;
   private final Peers peers;
@@ -55,11 +61,14 @@ public final class ReplayCalls {
     clusters.add(local.call(callId));
     List<String> unavailable = new ArrayList<>();
     String path = "/api/v1/calls/" + callId + "/media";
-    for (Result<ClusterCall> r : askPeers(path, (p, body) -> {
-      ClusterCall c = parseCall(body, callId);
-      peers.learned(p, c.clusterId());
-      return c;
-    })) {
+    for (Result<ClusterCall> r :
+        askPeers(
+            path,
+            (p, body) -> {
+              ClusterCall c = parseCall(body, callId);
+              peers.learned(p, c.clusterId());
+              return c;
+            })) {
       if (r.error != null) {
         unavailable.add(r.peer.url().toString());
       } else if (r.value != null) {
@@ -80,24 +89,47 @@ public final class ReplayCalls {
       for (Screen s : c.screen()) {
         boolean ready = "READY".equals(s.status());
         String base = "/replay/media/" + s.clusterId() + "/recordings/" + s.recordingId();
-        screen.add(s.withUrls(ready ? base + "/video" : null, ready ? base + "/thumbnail" : null,
-            ready ? "/replay/api/recordings/" + s.clusterId() + "/" + s.recordingId() + "/thumbnails" : null));
+        screen.add(
+            s.withUrls(
+                ready ? base + "/video" : null,
+                ready ? base + "/thumbnail" : null,
+                ready
+                    ? "/replay/api/recordings/"
+                        + s.clusterId()
+                        + "/"
+                        + s.recordingId()
+                        + "/thumbnails"
+                    : null));
         start = min(start, s.startedAt());
         end = max(end, s.endedAt());
       }
       for (Audio a : c.audio()) {
-        audio.add(new Audio(a.clusterId(), a.callId(), a.startedAt(), a.durationMs(), a.contentType(), a.codec(),
-            "/replay/media/" + a.clusterId() + "/calls/" + callId + "/audio"));
+        audio.add(
+            new Audio(
+                a.clusterId(),
+                a.callId(),
+                a.startedAt(),
+                a.durationMs(),
+                a.contentType(),
+                a.codec(),
+                "/replay/media/" + a.clusterId() + "/calls/" + callId + "/audio"));
         start = min(start, a.startedAt());
-        end = max(end, a.startedAt() == null || a.durationMs() == null ? null : a.startedAt() + a.durationMs());
+        end =
+            max(
+                end,
+                a.startedAt() == null || a.durationMs() == null
+                    ? null
+                    : a.startedAt() + a.durationMs());
       }
     }
     if (screen.isEmpty() && audio.isEmpty() && start == null) {
       return null;
     }
     screen = failovers(screen);
-    screen.sort(Comparator.comparing(Screen::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
-    audio.sort(Comparator.comparing(Audio::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
+    screen.sort(
+        Comparator.comparing(Screen::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
+    audio.sort(
+        Comparator.comparing(Audio::startedAt, Comparator.nullsLast(Comparator.naturalOrder())));
     return new CallDetail(callId, agent, start, end, screen, audio, unavailable);
   }
 
@@ -120,9 +152,13 @@ public final class ReplayCalls {
       }
     }
     local.addLocalAudio(byCall.values());
-    return byCall.values().stream().map(a -> a.summary(null))
-        .sorted(Comparator.comparing(CallSummary::startedAt, Comparator.nullsLast(Comparator.reverseOrder())))
-        .limit(LocalCalls.SEARCH_LIMIT).toList();
+    return byCall.values().stream()
+        .map(a -> a.summary(null))
+        .sorted(
+            Comparator.comparing(
+                CallSummary::startedAt, Comparator.nullsLast(Comparator.reverseOrder())))
+        .limit(LocalCalls.SEARCH_LIMIT)
+        .toList();
   }
 
   /**
@@ -138,10 +174,15 @@ public final class ReplayCalls {
       }
       List<Gap> gaps = new ArrayList<>();
       for (Gap g : s.gaps()) {
-        boolean elsewhere = "MISSING".equals(g.reason()) && g.fromIndex() != null && screens.stream()
-            .filter(o -> o != s && o.recordingId().equals(s.recordingId()) && o.parts() != null)
-            .flatMap(o -> o.parts().stream())
-            .anyMatch((Part p) -> p.fromIndex() <= g.toIndex() && p.toIndex() >= g.fromIndex());
+        boolean elsewhere =
+            "MISSING".equals(g.reason())
+                && g.fromIndex() != null
+                && screens.stream()
+                    .filter(
+                        o -> o != s && o.recordingId().equals(s.recordingId()) && o.parts() != null)
+                    .flatMap(o -> o.parts().stream())
+                    .anyMatch(
+                        (Part p) -> p.fromIndex() <= g.toIndex() && p.toIndex() >= g.fromIndex());
         gaps.add(elsewhere ? new Gap(g.from(), g.to(), "FAILOVER", g.fromIndex(), g.toIndex()) : g);
       }
       out.add(s.withGaps(gaps));
@@ -151,32 +192,47 @@ public final class ReplayCalls {
 
   private record Result<T>(PeerClient peer, T value, Throwable error) {}
 
-  /** GETs {@code path} from every peer at once; 404 gives a null value, failures an error (logged). */
+  /**
+   * GETs {@code path} from every peer at once; 404 gives a null value, failures an error (logged).
+   */
   private <T> List<Result<T>> askPeers(String path, BiFunction<PeerClient, JsonNode, T> parse) {
     List<CompletableFuture<Result<T>>> pending = new ArrayList<>();
     for (PeerClient p : peers.all()) {
-      pending.add(p.getAsync(path).handle((HttpResponse<byte[]> r, Throwable e) -> {
-        try {
-          if (e != null) {
-            throw e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-          }
-          if (r.statusCode() == 404) {
-            return new Result<T>(p, null, null);
-          }
-          if (r.statusCode() != 200) {
-            throw new PeerClient.PeerException("answered " + r.statusCode(), r.statusCode());
-          }
-          return new Result<>(p, parse.apply(p, Json.MAPPER.readTree(r.body())), null);
-        } catch (Throwable t) {
-          log.warn("peer {}: GET {} failed; its media are left out: {}", p, path, t.toString());
-          return new Result<T>(p, null, t);
-        }
-      }));
+      pending.add(
+          p.getAsync(path)
+              .handle(
+                  (HttpResponse<byte[]> r, Throwable e) -> {
+                    try {
+                      if (e != null) {
+                        throw e instanceof CompletionException && e.getCause() != null
+                            ? e.getCause()
+                            : e;
+                      }
+                      if (r.statusCode() == 404) {
+                        return new Result<T>(p, null, null);
+                      }
+                      if (r.statusCode() != 200) {
+                        throw new PeerClient.PeerException(
+                            "answered " + r.statusCode(), r.statusCode());
+                      }
+                      return new Result<>(p, parse.apply(p, Json.MAPPER.readTree(r.body())), null);
+                    } catch (Throwable t) {
+                      log.warn(
+                          "peer {}: GET {} failed; its media are left out: {}",
+                          p,
+                          path,
+                          t.toString());
+                      return new Result<T>(p, null, t);
+                    }
+                  }));
     }
     return pending.stream().map(CompletableFuture::join).toList();
   }
 
-  /** A peer's answer, trusted only as far as it is well-formed: ids that could make odd URLs are dropped. */
+  /**
+   * A peer's answer, trusted only as far as it is well-formed: ids that could make odd URLs are
+   * dropped.
+   */
   private ClusterCall parseCall(JsonNode body, String callId) {
     ClusterCall c;
     try {
@@ -187,13 +243,24 @@ public final class ReplayCalls {
     if (c.clusterId() == null || !Limits.NAME.matcher(c.clusterId()).matches()) {
       throw new IllegalArgumentException("no valid clusterId");
     }
-    List<Screen> screen = c.screen() == null ? List.of() : c.screen().stream()
-        .filter(s -> s.recordingId() != null && Limits.RECORDING_ID.matcher(s.recordingId()).matches()
-            && c.clusterId().equals(s.clusterId()))
-        .toList();
-    List<Audio> audio = c.audio() == null ? List.of() : c.audio().stream()
-        .filter(a -> c.clusterId().equals(a.clusterId()) && callId.equals(a.callId())).toList();
-    return new ClusterCall(c.clusterId(), callId, c.agent(), c.callStartedAt(), c.callEndedAt(), screen, audio);
+    List<Screen> screen =
+        c.screen() == null
+            ? List.of()
+            : c.screen().stream()
+                .filter(
+                    s ->
+                        s.recordingId() != null
+                            && Limits.RECORDING_ID.matcher(s.recordingId()).matches()
+                            && c.clusterId().equals(s.clusterId()))
+                .toList();
+    List<Audio> audio =
+        c.audio() == null
+            ? List.of()
+            : c.audio().stream()
+                .filter(a -> c.clusterId().equals(a.clusterId()) && callId.equals(a.callId()))
+                .toList();
+    return new ClusterCall(
+        c.clusterId(), callId, c.agent(), c.callStartedAt(), c.callEndedAt(), screen, audio);
   }
 
   private static List<CallSummary> parseSummaries(JsonNode body) {
@@ -203,8 +270,15 @@ public final class ReplayCalls {
         try {
           CallSummary s = Json.MAPPER.treeToValue(n, CallSummary.class);
           if (s.callId() != null && Limits.NAME.matcher(s.callId()).matches()) {
-            out.add(new CallSummary(s.callId(), s.agent(), s.startedAt(), s.endedAt(), s.hasScreen(), s.hasAudio(),
-                s.clusters() == null ? List.of() : s.clusters()));
+            out.add(
+                new CallSummary(
+                    s.callId(),
+                    s.agent(),
+                    s.startedAt(),
+                    s.endedAt(),
+                    s.hasScreen(),
+                    s.hasAudio(),
+                    s.clusters() == null ? List.of() : s.clusters()));
           }
         } catch (Exception e) {
           throw new IllegalArgumentException("not a call summary: " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import cz.zoom.screenrec.server.config.ServerConfig;
 import cz.zoom.screenrec.server.core.Resources;
 import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.http.HttpApi;
+import cz.zoom.screenrec.server.peers.Peers;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.replay.audio.AudioService;
 import cz.zoom.screenrec.server.replay.audio.AudioStore;
@@ -13,7 +14,6 @@ import cz.zoom.screenrec.server.replay.auth.AuthService;
 import cz.zoom.screenrec.server.replay.auth.UserStore;
 import cz.zoom.screenrec.server.replay.export.CallExporter;
 import cz.zoom.screenrec.server.replay.export.ExportService;
-import cz.zoom.screenrec.server.peers.Peers;
 import cz.zoom.screenrec.server.replay.ui.ReplayPages;
 import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replay in one place: audio intake, peer clusters, users and sessions, audit, the replay API,
- * media proxy, export worker and the UI's pages. The server adds
- * {@link #routes()} to its HTTP port and closes this with everything else.
+ * media proxy, export worker and the UI's pages. The server adds {@link #routes()} to its HTTP port
+ * and closes this with everything else.
  */
 public final class ReplayFeature implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplayFeature.class);
@@ -39,9 +39,18 @@ public final class ReplayFeature implements AutoCloseable {
   private final List<HttpApi.Routes> routes = new ArrayList<>();
   private ReplayAuth guard;
 
-  /** @param peers the other clusters, owned (and closed) by the caller */
-  public ReplayFeature(ServerConfig config, Database database, RecordingStore store, LocalMediaStore media,
-      VideoLayouts layouts, Peers peers, Clock clock) throws IOException {
+  /**
+   * @param peers the other clusters, owned (and closed) by the caller
+   */
+  public ReplayFeature(
+      ServerConfig config,
+      Database database,
+      RecordingStore store,
+      LocalMediaStore media,
+      VideoLayouts layouts,
+      Peers peers,
+      Clock clock)
+      throws IOException {
     try {
       startAll(config, database, store, media, layouts, peers, clock);
     } catch (IOException | RuntimeException | Error e) {
@@ -50,25 +59,45 @@ public final class ReplayFeature implements AutoCloseable {
     }
   }
 
-  private void startAll(ServerConfig config, Database database, RecordingStore store, LocalMediaStore media,
-      VideoLayouts layouts, Peers peers, Clock clock) throws IOException {
+  private void startAll(
+      ServerConfig config,
+      Database database,
+      RecordingStore store,
+      LocalMediaStore media,
+      VideoLayouts layouts,
+      Peers peers,
+      Clock clock)
+      throws IOException {
     Jdbc jdbc = new Jdbc(database.dataSource());
     AuditLog audit = new AuditLog(database.dataSource(), clock);
-    AuthService auth = new AuthService(new UserStore(jdbc), audit, clock, config.sessionIdle(), config.sessionMax(),
-        config.loginLock());
+    AuthService auth =
+        new AuthService(
+            new UserStore(jdbc),
+            audit,
+            clock,
+            config.sessionIdle(),
+            config.sessionMax(),
+            config.loginLock());
     Optional<String> generated = auth.ensureFirstAdmin(config.adminPassword());
     if (generated.isPresent()) {
       Path file = AdminPasswordFile.write(config.dataDir(), generated.get());
-      log.warn("replay UI: user 'admin' created; its password is in {} (owner-only). Change it after the first login.",
+      log.warn(
+          "replay UI: user 'admin' created; its password is in {} (owner-only). Change it after the first login.",
           file);
     }
-    AudioService audio = new AudioService(new AudioStore(jdbc, media.root()), config.maxAudioBytes(), clock);
-    LocalCalls local = new LocalCalls(config.clusterId(), store, audio.store(), layouts, jdbc,
-        own(new SegmentGaps(media)));
+    AudioService audio =
+        new AudioService(new AudioStore(jdbc, media.root()), config.maxAudioBytes(), clock);
+    LocalCalls local =
+        new LocalCalls(
+            config.clusterId(), store, audio.store(), layouts, jdbc, own(new SegmentGaps(media)));
     ReplayCalls calls = new ReplayCalls(local, peers);
     Thumbnails thumbnails = own(new Thumbnails(media));
-    ExportService exports = own(new ExportService(config.dataDir().resolve("exports"),
-        new CallExporter(config.capture().framesPerSecond()), clock));
+    ExportService exports =
+        own(
+            new ExportService(
+                config.dataDir().resolve("exports"),
+                new CallExporter(config.capture().framesPerSecond()),
+                clock));
 
     // the UI's pages (session cookie, login page open)
     routes.add(new ReplayPages());

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Gaps recorded inside segments (paused, capture lost, client restarted, failover), which only a
  * full read of every segment reveals. That read is slow for a long call, so it runs once per
- * recording in the background and is cached in {@code <recording>/replay-gaps.json}; until then
- * the replay shows the recording without them.
+ * recording in the background and is cached in {@code <recording>/replay-gaps.json}; until then the
+ * replay shows the recording without them.
  */
 public final class SegmentGaps implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SegmentGaps.class);
@@ -37,11 +37,13 @@ public final class SegmentGaps implements AutoCloseable {
 
   private final LocalMediaStore media;
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
-  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "segment-gaps");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService worker =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "segment-gaps");
+            t.setDaemon(true);
+            return t;
+          });
 
   public SegmentGaps(LocalMediaStore media) {
     this.media = media;
@@ -61,15 +63,16 @@ public final class SegmentGaps implements AutoCloseable {
       }
     }
     if (pending.add(r.id())) {
-      worker.submit(() -> {
-        try {
-          write(file, read(r, segments));
-        } catch (IOException | RuntimeException e) {
-          log.warn("reading the gaps of recording {} failed: {}", r.id(), e.toString());
-        } finally {
-          pending.remove(r.id());
-        }
-      });
+      worker.submit(
+          () -> {
+            try {
+              write(file, read(r, segments));
+            } catch (IOException | RuntimeException e) {
+              log.warn("reading the gaps of recording {} failed: {}", r.id(), e.toString());
+            } finally {
+              pending.remove(r.id());
+            }
+          });
     }
     return List.of();
   }
@@ -81,15 +84,23 @@ public final class SegmentGaps implements AutoCloseable {
       if (!Files.isRegularFile(seg)) {
         continue;
       }
-      try (InputStream in = Files.newInputStream(seg); SegmentReader reader = new SegmentReader(in)) {
+      try (InputStream in = Files.newInputStream(seg);
+          SegmentReader reader = new SegmentReader(in)) {
         for (SegmentEvent e = reader.next(); e != null; e = reader.next()) {
           if (e instanceof SegmentEvent.Gap g) {
-            String reason = switch (g.reason()) {
-              case PAUSED -> "PAUSED";
-              case FAILOVER -> "FAILOVER";
-              default -> "CAPTURE_LOST";
-            };
-            gaps.add(new Gap(g.time() + r.clockOffsetMs(), g.until() + r.clockOffsetMs(), reason, null, null));
+            String reason =
+                switch (g.reason()) {
+                  case PAUSED -> "PAUSED";
+                  case FAILOVER -> "FAILOVER";
+                  default -> "CAPTURE_LOST";
+                };
+            gaps.add(
+                new Gap(
+                    g.time() + r.clockOffsetMs(),
+                    g.until() + r.clockOffsetMs(),
+                    reason,
+                    null,
+                    null));
           }
         }
       } catch (IOException e) {

@@ -16,8 +16,10 @@ import java.util.Map;
 public final class SessionRoutes implements HttpApi.Routes {
   /** A user name and a password of the longest allowed, as JSON, fit many times over. */
   static final int LOGIN_MAX_BYTES = 8 * 1024;
+
   private final AuthService auth;
   private final ReplayAuth guard;
+
   /** Logins read a body before anyone is known, so one address may not hold many at once. */
   private final PerAddressLimit logins;
 
@@ -31,7 +33,10 @@ public final class SessionRoutes implements HttpApi.Routes {
   public void accept(RoutesConfig app) {
     app.post("/replay/api/login", this::login, Access.OPEN);
     app.post("/replay/api/logout", this::logout, Access.REVIEWER);
-    app.get("/replay/api/session", ctx -> ctx.json(view(ReplayAuth.session(ctx), true)), Access.REVIEWER);
+    app.get(
+        "/replay/api/session",
+        ctx -> ctx.json(view(ReplayAuth.session(ctx), true)),
+        Access.REVIEWER);
   }
 
   private void login(Context ctx) {
@@ -40,7 +45,8 @@ public final class SessionRoutes implements HttpApi.Routes {
     String address = ctx.req().getRemoteAddr();
     if (!logins.tryAcquire(address)) {
       ctx.header("Retry-After", "5");
-      throw new ApiException(429, "too_many_logins", "too many logins in progress from " + address + "; retry later");
+      throw new ApiException(
+          429, "too_many_logins", "too many logins in progress from " + address + "; retry later");
     }
     try {
       login(ctx, Bodies.object(ctx, LOGIN_MAX_BYTES));
@@ -52,7 +58,8 @@ public final class SessionRoutes implements HttpApi.Routes {
   private void login(Context ctx, JsonNode body) {
     String username = Bodies.text(body, "username");
     String password = Bodies.text(body, "password");
-    AuthService.LoggedIn in = auth.login(username, password == null ? null : password.toCharArray());
+    AuthService.LoggedIn in =
+        auth.login(username, password == null ? null : password.toCharArray());
     ctx.header("Set-Cookie", guard.sessionCookie(in.sessionId()));
     ctx.header("Cache-Control", "no-store");
     ctx.json(view(in.session(), false));

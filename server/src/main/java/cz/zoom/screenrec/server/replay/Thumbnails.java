@@ -27,19 +27,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scrubber thumbnails: a small JPEG every {@link #STEP_MS} of a recording's video, cut with
- * VideoProbe.frameAt and cached in {@code <recording>/thumbs/}. The first request makes them all
- * in one pass over the video (frameAt decodes forwards, so one by one would decode the start of
- * the file again for each). That pass runs in the background: for a 30-minute call it takes
- * half a minute or more, and a request waiting for it would hold one of the browser's six
- * connections to the server — the call page asks for a dozen thumbnails at once, so the page's
- * own media requests, and the next page opened, would queue behind them. A thumbnail not made
- * yet is answered at once as {@link Result.Pending}; the browser asks again.
+ * VideoProbe.frameAt and cached in {@code <recording>/thumbs/}. The first request makes them all in
+ * one pass over the video (frameAt decodes forwards, so one by one would decode the start of the
+ * file again for each). That pass runs in the background: for a 30-minute call it takes half a
+ * minute or more, and a request waiting for it would hold one of the browser's six connections to
+ * the server — the call page asks for a dozen thumbnails at once, so the page's own media requests,
+ * and the next page opened, would queue behind them. A thumbnail not made yet is answered at once
+ * as {@link Result.Pending}; the browser asks again.
  */
 public final class Thumbnails implements AutoCloseable {
   public static final long STEP_MS = 10_000;
   public static final int WIDTH = 160;
-  /** After a failed pass, requests do not start another one for this long (a broken file would be decoded over and over). */
+
+  /**
+   * After a failed pass, requests do not start another one for this long (a broken file would be
+   * decoded over and over).
+   */
   static final long RETRY_FAILED_MS = 60_000;
+
   private static final Logger log = LoggerFactory.getLogger(Thumbnails.class);
 
   /** What a request for one thumbnail gets. */
@@ -56,18 +61,23 @@ public final class Thumbnails implements AutoCloseable {
 
   private final LocalMediaStore media;
   private final ExecutorService maker;
+
   /** Recordings whose pass is queued or running. */
   private final Set<String> making = ConcurrentHashMap.newKeySet();
+
   /** When a recording's last pass failed (System.nanoTime). */
   private final ConcurrentMap<String, Long> failedAt = new ConcurrentHashMap<>();
 
   public Thumbnails(LocalMediaStore media) {
     // one pass at a time: each decodes a whole video and is CPU-bound
-    this(media, Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "thumbnails");
-      t.setDaemon(true);
-      return t;
-    }));
+    this(
+        media,
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "thumbnails");
+              t.setDaemon(true);
+              return t;
+            }));
   }
 
   Thumbnails(LocalMediaStore media, ExecutorService maker) {
@@ -100,17 +110,18 @@ public final class Thumbnails implements AutoCloseable {
       return;
     }
     try {
-      maker.execute(() -> {
-        try {
-          makeAll(r, dir, duration);
-          failedAt.remove(r.id());
-        } catch (IOException | RuntimeException e) {
-          failedAt.put(r.id(), System.nanoTime());
-          log.warn("thumbnails of recording {} could not be made: {}", r.id(), e.toString());
-        } finally {
-          making.remove(r.id());
-        }
-      });
+      maker.execute(
+          () -> {
+            try {
+              makeAll(r, dir, duration);
+              failedAt.remove(r.id());
+            } catch (IOException | RuntimeException e) {
+              failedAt.put(r.id(), System.nanoTime());
+              log.warn("thumbnails of recording {} could not be made: {}", r.id(), e.toString());
+            } finally {
+              making.remove(r.id());
+            }
+          });
     } catch (RejectedExecutionException e) {
       making.remove(r.id()); // closing
     }
@@ -123,7 +134,10 @@ public final class Thumbnails implements AutoCloseable {
 
   private void makeAll(Recording r, Path dir, long duration) throws IOException {
     OwnerOnly.directories(dir);
-    Path video = media.recordingDir(r.id()).resolve("video." + VideoCodec.fromId(r.videoCodec()).extension());
+    Path video =
+        media
+            .recordingDir(r.id())
+            .resolve("video." + VideoCodec.fromId(r.videoCodec()).extension());
     try (VideoProbe probe = VideoProbe.open(video)) {
       for (long at = 0; at < Math.max(duration, 1); at += STEP_MS) {
         Path file = dir.resolve(at + ".jpg");
@@ -132,11 +146,13 @@ public final class Thumbnails implements AutoCloseable {
           continue;
         }
         BufferedImage frame = probe.frameAt(at);
-        int h = Math.max(1, (int) Math.round((double) frame.getHeight() * WIDTH / frame.getWidth()));
+        int h =
+            Math.max(1, (int) Math.round((double) frame.getHeight() * WIDTH / frame.getWidth()));
         BufferedImage small = new BufferedImage(WIDTH, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = small.createGraphics();
         try {
-          g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+          g.setRenderingHint(
+              RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
           g.drawImage(frame, 0, 0, WIDTH, h, null);
         } finally {
           g.dispose();
@@ -147,7 +163,8 @@ public final class Thumbnails implements AutoCloseable {
           ImageIO.write(small, "jpg", out);
         }
         try {
-          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }

@@ -13,9 +13,9 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The metadata database: one pool, schema migrated by Flyway before anything else touches it. An
- * embedded H2 file database is kept owner-only: its directory is created 0700 before H2 makes
- * its files (H2 creates them, and later ones such as trace files, with the process umask), and
- * the files there at start are set to 0600.
+ * embedded H2 file database is kept owner-only: its directory is created 0700 before H2 makes its
+ * files (H2 creates them, and later ones such as trace files, with the process umask), and the
+ * files there at start are set to 0600.
  */
 public final class Database implements AutoCloseable {
   private static final String H2_FILE = "jdbc:h2:file:";
@@ -36,7 +36,11 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(10_000);
     this.dataSource = new HikariDataSource(config);
     try {
-      Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;

@@ -24,7 +24,8 @@ public final class Jdbc {
   }
 
   public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = prepare(c, sql, params);
         ResultSet rs = ps.executeQuery()) {
       List<T> rows = new ArrayList<>();
       while (rs.next()) {
@@ -43,19 +44,26 @@ public final class Jdbc {
 
   /** Runs an INSERT/UPDATE/DELETE and returns the number of rows it touched. */
   public int update(String sql, Object... params) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = prepare(c, sql, params)) {
       return ps.executeUpdate();
     } catch (SQLException e) {
       throw new StorageException(sql, e);
     }
   }
 
-  /** True for a primary-key or unique violation (SQLState class 23), which callers treat as "exists". */
+  /**
+   * True for a primary-key or unique violation (SQLState class 23), which callers treat as
+   * "exists".
+   */
   public static boolean isDuplicateKey(StorageException e) {
-    return e.getCause() instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23");
+    return e.getCause() instanceof SQLException s
+        && s.getSQLState() != null
+        && s.getSQLState().startsWith("23");
   }
 
-  private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+  private static PreparedStatement prepare(Connection c, String sql, Object... params)
+      throws SQLException {
     PreparedStatement ps = c.prepareStatement(sql);
     for (int i = 0; i < params.length; i++) {
       ps.setObject(i + 1, params[i]);

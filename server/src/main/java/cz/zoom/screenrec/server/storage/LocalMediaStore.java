@@ -37,7 +37,8 @@ public final class LocalMediaStore {
    * A segment body durably on disk under a temporary name, its size and checksum checked, not yet
    * in place. Closing it deletes the temporary file if it was not committed.
    */
-  public record Received(Path tmp, String sha256, long bytes, long startedAt) implements AutoCloseable {
+  public record Received(Path tmp, String sha256, long bytes, long startedAt)
+      implements AutoCloseable {
     @Override
     public void close() throws IOException {
       Files.deleteIfExists(tmp);
@@ -65,11 +66,17 @@ public final class LocalMediaStore {
   }
 
   /**
-   * Streams a segment body to a temporary file beside its final place, refusing it once it
-   * exceeds {@code maxBytes}; checks its checksum and {@code check}, and fsyncs it.
+   * Streams a segment body to a temporary file beside its final place, refusing it once it exceeds
+   * {@code maxBytes}; checks its checksum and {@code check}, and fsyncs it.
    */
-  public Received receiveSegment(String recordingId, int index, InputStream body, long maxBytes,
-      String expectedSha256, SegmentCheck check) throws IOException {
+  public Received receiveSegment(
+      String recordingId,
+      int index,
+      InputStream body,
+      long maxBytes,
+      String expectedSha256,
+      SegmentCheck check)
+      throws IOException {
     Path dir = OwnerOnly.directories(recordingDir(recordingId).resolve("segments"));
     Path tmp = dir.resolve(".upload-" + index + "-" + UUID.randomUUID());
     MessageDigest digest = sha256();
@@ -83,7 +90,8 @@ public final class LocalMediaStore {
         for (int n; (n = in.read(buf)) > 0; ) {
           bytes += n;
           if (bytes > maxBytes) {
-            throw new RejectedSegmentException("segment is larger than " + maxBytes + " bytes", true);
+            throw new RejectedSegmentException(
+                "segment is larger than " + maxBytes + " bytes", true);
           }
           out.write(buf, 0, n);
         }
@@ -91,7 +99,8 @@ public final class LocalMediaStore {
       }
       String sha = HexFormat.of().formatHex(digest.digest());
       if (!sha.equals(expectedSha256)) {
-        throw new RejectedSegmentException("body does not match X-Segment-Sha256 (got " + sha + ")", false);
+        throw new RejectedSegmentException(
+            "body does not match X-Segment-Sha256 (got " + sha + ")", false);
       }
       long startedAt = check.check(tmp);
       kept = true;

@@ -16,12 +16,13 @@ import java.util.stream.Stream;
 
 /**
  * Recordings and secrets on disk are readable by the server's own user only: directories 0700,
- * files 0600, set explicitly rather than left to the process umask (a umask of 000 would
- * otherwise give every local user the agents' screens). Where the file system has no POSIX
- * permissions (Windows), these calls leave the platform's defaults.
+ * files 0600, set explicitly rather than left to the process umask (a umask of 000 would otherwise
+ * give every local user the agents' screens). Where the file system has no POSIX permissions
+ * (Windows), these calls leave the platform's defaults.
  */
 public final class OwnerOnly {
-  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  private static final boolean POSIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
@@ -30,7 +31,9 @@ public final class OwnerOnly {
   /** Creates {@code dir} and any missing parents, each created one 0700; returns {@code dir}. */
   public static Path directories(Path dir) throws IOException {
     Deque<Path> missing = new ArrayDeque<>();
-    for (Path p = dir.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
+    for (Path p = dir.toAbsolutePath().normalize();
+        p != null && !Files.exists(p);
+        p = p.getParent()) {
       missing.push(p);
     }
     for (Path p : missing) {
@@ -53,9 +56,13 @@ public final class OwnerOnly {
 
   /** Opens a new file (it must not exist) for writing, 0600 from its first byte. */
   public static FileChannel newFile(Path file) throws IOException {
-    FileChannel ch = POSIX
-        ? FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileAttribute())
-        : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileChannel ch =
+        POSIX
+            ? FileChannel.open(
+                file,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                fileAttribute())
+            : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try {
       restrict(file);
     } catch (IOException | RuntimeException e) {

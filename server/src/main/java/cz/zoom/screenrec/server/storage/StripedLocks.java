@@ -2,8 +2,8 @@ package cz.zoom.screenrec.server.storage;
 
 /**
  * A fixed set of monitors chosen by key: the short check-rename-insert step of one recording (or
- * call) is serialised without a map that grows by one lock per key for ever. Two keys may share
- * a stripe; that only makes one wait for the other's few milliseconds.
+ * call) is serialised without a map that grows by one lock per key for ever. Two keys may share a
+ * stripe; that only makes one wait for the other's few milliseconds.
  */
 public final class StripedLocks {
   private final Object[] stripes;

@@ -19,22 +19,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Media Upload Server's rules for one segment. Idempotent (same index and checksum → stored
- * already), never overwrites a different stored segment, and says a segment is stored only after
- * it is durable on disk and in the database.
+ * already), never overwrites a different stored segment, and says a segment is stored only after it
+ * is durable on disk and in the database.
  *
  * <p>A token counts only for its recording and only while the recording takes uploads (RECORDING,
  * UPLOADING); after that new segments are refused as gone, while a repeat of a stored one is still
  * accepted with any token once issued for the recording, so a client whose answer was lost can
  * clear its spool. Indexes at or beyond a known final count, a second "final" segment and bytes
  * beyond the recording's quota are refused. The body streams to a temporary file outside any lock;
- * only the check, rename and insert of one recording are serialised, so a slow sender delays no
- * one else.
+ * only the check, rename and insert of one recording are serialised, so a slow sender delays no one
+ * else.
  */
 public final class SegmentIntake {
   private static final Logger log = LoggerFactory.getLogger(SegmentIntake.class);
 
   /** One segment as its uploader presents it; {@code declaredBytes} is -1 when not declared. */
-  public record Upload(String recordingId, int index, String token, String sha256, boolean last,
+  public record Upload(
+      String recordingId,
+      int index,
+      String token,
+      String sha256,
+      boolean last,
       long declaredBytes) {}
 
   /** Whether the segment was stored by this upload or had been stored before. */
@@ -54,8 +59,15 @@ public final class SegmentIntake {
   private final Counter segmentsStored;
   private final StripedLocks commits = new StripedLocks(64);
 
-  public SegmentIntake(RecordingStore store, LocalMediaStore media, RecordingService recordings,
-      String clusterId, long maxSegmentBytes, long maxRecordingBytes, MeterRegistry metrics, Clock clock) {
+  public SegmentIntake(
+      RecordingStore store,
+      LocalMediaStore media,
+      RecordingService recordings,
+      String clusterId,
+      long maxSegmentBytes,
+      long maxRecordingBytes,
+      MeterRegistry metrics,
+      Clock clock) {
     this.store = store;
     this.media = media;
     this.recordings = recordings;
@@ -76,12 +88,18 @@ public final class SegmentIntake {
     if (upload.declaredBytes() > maxSegmentBytes) {
       throw new Refusal.TooLarge("too_large", "segments are at most " + maxSegmentBytes + " bytes");
     }
-    Recording recording = store.findRecording(id).orElseThrow(() -> new Refusal.NotFound("unknown recording " + id));
-    RecordingStore.UploadToken grant = store.uploadToken(id, UploadTokens.hash(upload.token()))
-        .orElseThrow(() -> new Refusal.Unauthenticated("unauthorized",
-            "upload token is not valid for recording " + id));
+    Recording recording =
+        store.findRecording(id).orElseThrow(() -> new Refusal.NotFound("unknown recording " + id));
+    RecordingStore.UploadToken grant =
+        store
+            .uploadToken(id, UploadTokens.hash(upload.token()))
+            .orElseThrow(
+                () ->
+                    new Refusal.Unauthenticated(
+                        "unauthorized", "upload token is not valid for recording " + id));
 
-    // answered before a byte of the body is read: repeats, and everything the headers already refuse
+    // answered before a byte of the body is read: repeats, and everything the headers already
+    // refuse
     Optional<Segment> stored = store.findSegment(id, index);
     if (stored.isPresent()) {
       repeat(recording, stored.get(), sha, last);
@@ -91,13 +109,20 @@ public final class SegmentIntake {
 
     LocalMediaStore.Received received;
     try {
-      received = media.receiveSegment(id, index, body.get(), Math.min(maxSegmentBytes, room), sha,
-          file -> SegmentHeaders.check(file, id, index));
+      received =
+          media.receiveSegment(
+              id,
+              index,
+              body.get(),
+              Math.min(maxSegmentBytes, room),
+              sha,
+              file -> SegmentHeaders.check(file, id, index));
     } catch (LocalMediaStore.RejectedSegmentException e) {
       if (e.tooLarge() && room < maxSegmentBytes) {
         throw quotaExceeded(id);
       }
-      throw e.tooLarge() ? new Refusal.TooLarge("too_large", e.getMessage())
+      throw e.tooLarge()
+          ? new Refusal.TooLarge("too_large", e.getMessage())
           : new Refusal.Invalid("bad_segment", e.getMessage());
     }
     try (received) {
@@ -112,9 +137,17 @@ public final class SegmentIntake {
         }
         admit(fresh, grant, index, last, received.bytes());
         media.commitSegment(received, id, index);
-        if (!store.insertSegment(new Segment(id, index, received.sha256(), received.bytes(), clusterId,
-            clock.millis(), received.startedAt()))) {
-          throw new Refusal.Conflict("conflict", "segment " + index + " could not be recorded: stored meanwhile");
+        if (!store.insertSegment(
+            new Segment(
+                id,
+                index,
+                received.sha256(),
+                received.bytes(),
+                clusterId,
+                clock.millis(),
+                received.startedAt()))) {
+          throw new Refusal.Conflict(
+              "conflict", "segment " + index + " could not be recorded: stored meanwhile");
         }
         recordings.segmentStored(id, index, last);
       }
@@ -131,14 +164,18 @@ public final class SegmentIntake {
    */
   private void repeat(Recording r, Segment stored, String sha, boolean last) {
     if (!stored.sha256().equals(sha)) {
-      throw new Refusal.Conflict("conflict", "segment " + stored.index() + " is already stored with another checksum");
+      throw new Refusal.Conflict(
+          "conflict", "segment " + stored.index() + " is already stored with another checksum");
     }
     if (RecordingStore.takesUploads(r.status()) && last) {
       synchronized (commits.forKey(r.id())) {
         String conflict = finalConflict(store.findRecording(r.id()).orElseThrow(), stored.index());
         if (conflict != null) {
-          log.warn("recording {}: repeated segment {} says it is the final one, but {}; the count is kept", r.id(),
-              stored.index(), conflict);
+          log.warn(
+              "recording {}: repeated segment {} says it is the final one, but {}; the count is kept",
+              r.id(),
+              stored.index(),
+              conflict);
         }
         recordings.segmentStored(r.id(), stored.index(), conflict == null);
       }
@@ -152,20 +189,32 @@ public final class SegmentIntake {
    *
    * @param incoming bytes of this segment as far as known (the declared length before the body)
    */
-  private long admit(Recording r, RecordingStore.UploadToken grant, int index, boolean last, long incoming) {
+  private long admit(
+      Recording r, RecordingStore.UploadToken grant, int index, boolean last, long incoming) {
     if (grant.revoked() || !RecordingStore.takesUploads(r.status())) {
-      throw new Refusal.Gone("recording_closed", "recording " + r.id() + " is " + r.status()
-          + " and takes no more segments");
+      throw new Refusal.Gone(
+          "recording_closed",
+          "recording " + r.id() + " is " + r.status() + " and takes no more segments");
     }
     Integer count = r.segmentCount();
     if (count != null && index >= count) {
-      throw new Refusal.Conflict("beyond_final", "recording " + r.id() + " has " + count
-          + " segment(s), index 0.." + (count - 1) + "; " + index + " is beyond its final segment");
+      throw new Refusal.Conflict(
+          "beyond_final",
+          "recording "
+              + r.id()
+              + " has "
+              + count
+              + " segment(s), index 0.."
+              + (count - 1)
+              + "; "
+              + index
+              + " is beyond its final segment");
     }
     if (last) {
       String conflict = finalConflict(r, index);
       if (conflict != null) {
-        throw new Refusal.Conflict("final_mismatch", "segment " + index + " cannot be the final one: " + conflict);
+        throw new Refusal.Conflict(
+            "final_mismatch", "segment " + index + " cannot be the final one: " + conflict);
       }
     }
     long room = maxRecordingBytes - store.storedBytes(r.id());
@@ -185,7 +234,12 @@ public final class SegmentIntake {
   }
 
   private Refusal quotaExceeded(String id) {
-    return new Refusal.TooLarge("quota_exceeded", "recording " + id + " would exceed its quota of "
-        + maxRecordingBytes + " bytes (--max-recording-mb)");
+    return new Refusal.TooLarge(
+        "quota_exceeded",
+        "recording "
+            + id
+            + " would exceed its quota of "
+            + maxRecordingBytes
+            + " bytes (--max-recording-mb)");
   }
 }

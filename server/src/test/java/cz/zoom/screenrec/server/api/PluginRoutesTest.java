@@ -52,8 +52,13 @@ class PluginRoutesTest {
     Files.writeString(plugins.resolve("sub").resolve("x.jar"), "x");
     Files.writeString(tmp.resolve("api-token"), "outside");
     Files.createSymbolicLink(plugins.resolve("escape.jar"), tmp.resolve("api-token"));
-    http = new HttpApi("api-token-for-tests", LIMITS, HttpApi.SessionGuard.NONE,
-        List.of(new PluginRoutes(plugins, URI.create("http://desk.example:8080/")))).start("127.0.0.1", 0);
+    http =
+        new HttpApi(
+                "api-token-for-tests",
+                LIMITS,
+                HttpApi.SessionGuard.NONE,
+                List.of(new PluginRoutes(plugins, URI.create("http://desk.example:8080/"))))
+            .start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + http.port();
   }
 
@@ -71,7 +76,8 @@ class PluginRoutesTest {
     assertThat(index.get(0).get("name").asText()).isEqualTo(BUNDLE);
     assertThat(index.get(0).get("bytes").asLong()).isEqualTo(bundle.length);
     assertThat(index.get(0).get("sha256").asText()).isEqualTo(sha256(bundle));
-    assertThat(index.get(0).get("url").asText()).isEqualTo("http://desk.example:8080/callrec/plugins/" + BUNDLE);
+    assertThat(index.get(0).get("url").asText())
+        .isEqualTo("http://desk.example:8080/callrec/plugins/" + BUNDLE);
     assertThat(index.get(1).get("name").asText()).isEqualTo(CONTROLLER);
     assertThat(get("/callrec/plugins", null).body()).isEqualTo(r.body());
   }
@@ -90,10 +96,12 @@ class PluginRoutesTest {
 
     HttpResponse<byte[]> rest = getBytes("/callrec/plugins/" + BUNDLE, "bytes=1000-");
     assertThat(rest.statusCode()).isEqualTo(206);
-    assertThat(rest.headers().firstValue("Content-Range")).hasValue("bytes 1000-" + (bundle.length - 1) + "/" + bundle.length);
+    assertThat(rest.headers().firstValue("Content-Range"))
+        .hasValue("bytes 1000-" + (bundle.length - 1) + "/" + bundle.length);
     assertThat(rest.body()).isEqualTo(Arrays.copyOfRange(bundle, 1000, bundle.length));
 
-    assertThat(getBytes("/callrec/plugins/" + CONTROLLER, null).headers().firstValue("Content-Type"))
+    assertThat(
+            getBytes("/callrec/plugins/" + CONTROLLER, null).headers().firstValue("Content-Type"))
         .hasValue("application/java-archive");
   }
 
@@ -101,22 +109,33 @@ class PluginRoutesTest {
   void checksumsAreComputedFromTheServedFileInSha256sumFormat() throws Exception {
     String expected = sha256(bundle) + "  " + BUNDLE + "\n";
     assertThat(get("/callrec/plugins/" + BUNDLE + ".sha256", null).body()).isEqualTo(expected);
-    assertThat(get("/callrec/plugins/screenrec-client-binary-1.2.3.sha256", null).body()).isEqualTo(expected);
+    assertThat(get("/callrec/plugins/screenrec-client-binary-1.2.3.sha256", null).body())
+        .isEqualTo(expected);
     // a stale .sha256 on disk is not what is served
     assertThat(get("/callrec/plugins/" + CONTROLLER + ".sha256", null).body())
-        .isEqualTo(sha256("controller".getBytes(StandardCharsets.UTF_8)) + "  " + CONTROLLER + "\n");
+        .isEqualTo(
+            sha256("controller".getBytes(StandardCharsets.UTF_8)) + "  " + CONTROLLER + "\n");
 
     Files.writeString(plugins.resolve(CONTROLLER), "controller, rebuilt");
-    Files.setLastModifiedTime(plugins.resolve(CONTROLLER), java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+    Files.setLastModifiedTime(
+        plugins.resolve(CONTROLLER), java.nio.file.attribute.FileTime.fromMillis(1_000_000));
     assertThat(get("/callrec/plugins/" + CONTROLLER + ".sha256", null).body())
         .startsWith(sha256("controller, rebuilt".getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
   void nothingOutsideThePluginsFolderNorHiddenNorInSubfoldersIsServed() throws Exception {
-    for (String path : List.of("/callrec/plugins/..%2Fapi-token", "/callrec/plugins/%2E%2E%2Fapi-token",
-        "/callrec/plugins/.hidden", "/callrec/plugins/escape.jar", "/callrec/plugins/sub", "/callrec/plugins/sub%2Fx.jar",
-        "/callrec/plugins/nothing.jar", "/callrec/plugins/..", "/callrec/plugins/" + "a".repeat(5000))) {
+    for (String path :
+        List.of(
+            "/callrec/plugins/..%2Fapi-token",
+            "/callrec/plugins/%2E%2E%2Fapi-token",
+            "/callrec/plugins/.hidden",
+            "/callrec/plugins/escape.jar",
+            "/callrec/plugins/sub",
+            "/callrec/plugins/sub%2Fx.jar",
+            "/callrec/plugins/nothing.jar",
+            "/callrec/plugins/..",
+            "/callrec/plugins/" + "a".repeat(5000))) {
       int status = get(path, null).statusCode();
       assertThat(status).as(path).isIn(400, 404);
     }
@@ -127,8 +146,13 @@ class PluginRoutesTest {
   @Test
   void aMissingFolderIsAnEmptyIndex() throws Exception {
     http.close();
-    http = new HttpApi("api-token-for-tests", LIMITS, HttpApi.SessionGuard.NONE,
-        List.of(new PluginRoutes(tmp.resolve("missing"), URI.create("http://x")))).start("127.0.0.1", 0);
+    http =
+        new HttpApi(
+                "api-token-for-tests",
+                LIMITS,
+                HttpApi.SessionGuard.NONE,
+                List.of(new PluginRoutes(tmp.resolve("missing"), URI.create("http://x"))))
+            .start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + http.port();
     assertThat(get("/callrec/plugins/", null).body()).isEqualTo("[]");
     assertThat(get("/callrec/plugins/" + BUNDLE, null).statusCode()).isEqualTo(404);
@@ -153,7 +177,10 @@ class PluginRoutesTest {
   /** A request line sent as is: the HTTP client would normalise the dot segments away. */
   private String raw(String requestLine) throws Exception {
     try (Socket s = new Socket("127.0.0.1", http.port())) {
-      s.getOutputStream().write((requestLine + "\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              (requestLine + "\r\nHost: x\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }

@@ -24,28 +24,32 @@ class ReplayConfigTest {
 
   @Test
   void peersAreUrlEqualsToken() {
-    ServerConfig c = ServerConfig.builder()
-        .peerCluster("http://cluster-b.example:8080/=" + TOKEN)
-        .peerCluster("https://10.0.0.2:8443?x=1=" + TOKEN)
-        .build();
+    ServerConfig c =
+        ServerConfig.builder()
+            .peerCluster("http://cluster-b.example:8080/=" + TOKEN)
+            .peerCluster("https://10.0.0.2:8443?x=1=" + TOKEN)
+            .build();
     assertThat(c.peers()).hasSize(2);
     assertThat(c.peers().get(0).url().toString()).isEqualTo("http://cluster-b.example:8080");
     assertThat(c.peers().get(0).token()).isEqualTo(TOKEN);
-    assertThat(c.peers().get(1).url().toString()).as("the token follows the last '='")
+    assertThat(c.peers().get(1).url().toString())
+        .as("the token follows the last '='")
         .isEqualTo("https://10.0.0.2:8443?x=1");
     assertThat(c.peers().get(1).toString()).doesNotContain(TOKEN);
   }
 
   @Test
   void badReplaySettingsAreAllReportedAtOnce() {
-    assertThatThrownBy(() -> ServerConfig.builder()
-        .peerCluster("no-token-here")
-        .peerCluster("ftp://x=" + TOKEN)
-        .peerCluster("http://x:1=short")
-        .sessionIdleMs(500)
-        .adminPassword("short")
-        .peerTimeoutMs(10)
-        .build())
+    assertThatThrownBy(
+            () ->
+                ServerConfig.builder()
+                    .peerCluster("no-token-here")
+                    .peerCluster("ftp://x=" + TOKEN)
+                    .peerCluster("http://x:1=short")
+                    .sessionIdleMs(500)
+                    .adminPassword("short")
+                    .peerTimeoutMs(10)
+                    .build())
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining("--peer-cluster must be URL=TOKEN")
         .hasMessageContaining("--peer-cluster URL must be an absolute http(s) URL")

@@ -24,28 +24,49 @@ class ServerConfigTest {
 
   @Test
   void anEncodeBudgetOutsideItsRangeIsRefused() {
-    InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
-        () -> ServerConfig.builder().encodeBudgetFactor(0).encodeBudgetMinMs(999).build());
-    assertThat(e.getMessage()).contains("--encode-budget-factor must be above 0").contains("--encode-budget-min must be");
-    assertThat(catchThrowableOfType(InvalidConfigException.class,
-        () -> ServerConfig.builder().encodeBudgetFactor(Double.NaN).build())).isNotNull();
+    InvalidConfigException e =
+        catchThrowableOfType(
+            InvalidConfigException.class,
+            () -> ServerConfig.builder().encodeBudgetFactor(0).encodeBudgetMinMs(999).build());
+    assertThat(e.getMessage())
+        .contains("--encode-budget-factor must be above 0")
+        .contains("--encode-budget-min must be");
+    assertThat(
+            catchThrowableOfType(
+                InvalidConfigException.class,
+                () -> ServerConfig.builder().encodeBudgetFactor(Double.NaN).build()))
+        .isNotNull();
   }
 
   @Test
   void aRecordingQuotaOutsideItsRangeIsRefused() {
     for (long mb : new long[] {0, -1, 16L * 1024 * 1024 + 1}) {
-      InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
-          () -> ServerConfig.builder().maxRecordingMb(mb).build());
+      InvalidConfigException e =
+          catchThrowableOfType(
+              InvalidConfigException.class,
+              () -> ServerConfig.builder().maxRecordingMb(mb).build());
       assertThat(e.getMessage()).contains("--max-recording-mb must be 1..16777216");
     }
-    assertThat(ServerConfig.builder().maxRecordingMb(1).build().maxRecordingBytes()).isEqualTo(1024 * 1024);
+    assertThat(ServerConfig.builder().maxRecordingMb(1).build().maxRecordingBytes())
+        .isEqualTo(1024 * 1024);
   }
 
   @Test
   void everyProblemIsReportedAtOnce() {
-    InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class, () -> ServerConfig.builder()
-        .controlPort(70000).httpPort(0).clusterId("bad id!").apiToken("short").publicUrl("ftp://x")
-        .heartbeatIntervalMs(5000).deadPeerTimeoutMs(6000).framesPerSecond(0).build());
+    InvalidConfigException e =
+        catchThrowableOfType(
+            InvalidConfigException.class,
+            () ->
+                ServerConfig.builder()
+                    .controlPort(70000)
+                    .httpPort(0)
+                    .clusterId("bad id!")
+                    .apiToken("short")
+                    .publicUrl("ftp://x")
+                    .heartbeatIntervalMs(5000)
+                    .deadPeerTimeoutMs(6000)
+                    .framesPerSecond(0)
+                    .build());
     assertThat(e.problems()).hasSize(7);
     assertThat(e.getMessage())
         .contains("--control-port must be 0..65535")
@@ -61,16 +82,41 @@ class ServerConfigTest {
   void theHttpAreasMustFitInsideTheThreadPool() {
     ServerConfig c = ServerConfig.builder().build();
     assertThat(c.httpThreads()).isEqualTo(200);
-    assertThat(c.httpApiRequests() + c.httpUploadRequests() + c.httpReplayRequests()
-        + ServerConfig.RESERVED_HTTP_THREADS).isLessThanOrEqualTo(c.httpThreads());
-    InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class, () -> ServerConfig.builder()
-        .httpThreads(100).httpApiRequests(50).httpUploadRequests(30).httpReplayRequests(10).build());
+    assertThat(
+            c.httpApiRequests()
+                + c.httpUploadRequests()
+                + c.httpReplayRequests()
+                + ServerConfig.RESERVED_HTTP_THREADS)
+        .isLessThanOrEqualTo(c.httpThreads());
+    InvalidConfigException e =
+        catchThrowableOfType(
+            InvalidConfigException.class,
+            () ->
+                ServerConfig.builder()
+                    .httpThreads(100)
+                    .httpApiRequests(50)
+                    .httpUploadRequests(30)
+                    .httpReplayRequests(10)
+                    .build());
     assertThat(e.getMessage()).contains("--http-threads (100) must be at least").contains("(106)");
-    InvalidConfigException bounds = catchThrowableOfType(InvalidConfigException.class, () -> ServerConfig.builder()
-        .httpThreads(10).httpApiRequests(0).httpMinBodyRate(1).httpIdleTimeoutMs(10).loginsPerAddress(0).build());
+    InvalidConfigException bounds =
+        catchThrowableOfType(
+            InvalidConfigException.class,
+            () ->
+                ServerConfig.builder()
+                    .httpThreads(10)
+                    .httpApiRequests(0)
+                    .httpMinBodyRate(1)
+                    .httpIdleTimeoutMs(10)
+                    .loginsPerAddress(0)
+                    .build());
     assertThat(bounds.problems()).hasSize(5);
-    assertThat(bounds.getMessage()).contains("--http-threads must be 32..20000").contains("--http-api-requests")
-        .contains("--http-min-body-rate").contains("--http-idle-timeout").contains("--logins-per-address");
+    assertThat(bounds.getMessage())
+        .contains("--http-threads must be 32..20000")
+        .contains("--http-api-requests")
+        .contains("--http-min-body-rate")
+        .contains("--http-idle-timeout")
+        .contains("--logins-per-address");
   }
 
   @Test
@@ -78,14 +124,22 @@ class ServerConfigTest {
     ServerConfig c = ServerConfig.builder().build();
     assertThat(c.controlThreads()).isEqualTo(4);
     assertThat(c.dbPoolSize()).isEqualTo(10);
-    assertThat(ServerConfig.builder().controlThreads(1).dbPoolSize(2).build().controlThreads()).isEqualTo(1);
-    InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
-        () -> ServerConfig.builder().controlThreads(10).dbPoolSize(10).build());
-    assertThat(e.getMessage()).contains("--control-threads (10) must be less than --db-pool-size (10)");
-    InvalidConfigException bounds = catchThrowableOfType(InvalidConfigException.class,
-        () -> ServerConfig.builder().controlThreads(0).dbPoolSize(1).build());
+    assertThat(ServerConfig.builder().controlThreads(1).dbPoolSize(2).build().controlThreads())
+        .isEqualTo(1);
+    InvalidConfigException e =
+        catchThrowableOfType(
+            InvalidConfigException.class,
+            () -> ServerConfig.builder().controlThreads(10).dbPoolSize(10).build());
+    assertThat(e.getMessage())
+        .contains("--control-threads (10) must be less than --db-pool-size (10)");
+    InvalidConfigException bounds =
+        catchThrowableOfType(
+            InvalidConfigException.class,
+            () -> ServerConfig.builder().controlThreads(0).dbPoolSize(1).build());
     assertThat(bounds.problems()).hasSize(2);
-    assertThat(bounds.getMessage()).contains("--control-threads must be 1..256").contains("--db-pool-size must be 2..1000");
+    assertThat(bounds.getMessage())
+        .contains("--control-threads must be 1..256")
+        .contains("--db-pool-size must be 2..1000");
   }
 
   @Test

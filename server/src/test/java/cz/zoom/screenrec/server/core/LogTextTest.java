@@ -16,7 +16,9 @@ class LogTextTest {
   void aForgedLogLineStaysOnItsOwnLine() {
     String forged = "x\r\n2026-01-01 INFO audit LOGIN user=admin call=null";
     String safe = LogText.of(forged);
-    assertThat(safe).doesNotContain("\r", "\n").isEqualTo("x\\r\\n2026-01-01 INFO audit LOGIN user=admin call=null");
+    assertThat(safe)
+        .doesNotContain("\r", "\n")
+        .isEqualTo("x\\r\\n2026-01-01 INFO audit LOGIN user=admin call=null");
   }
 
   @Test
@@ -30,6 +32,9 @@ class LogTextTest {
   @Test
   void longTextIsCut() {
     String s = LogText.of("n".repeat(10_000));
-    assertThat(s).startsWith("n".repeat(LogText.MAX)).endsWith("...(10000 chars)").hasSizeLessThan(300);
+    assertThat(s)
+        .startsWith("n".repeat(LogText.MAX))
+        .endsWith("...(10000 chars)")
+        .hasSizeLessThan(300);
   }
 }

@@ -12,10 +12,11 @@ class ResourcesTest {
     List<String> closed = new ArrayList<>();
     Resources resources = new Resources();
     resources.own(() -> closed.add("database"));
-    resources.own(() -> {
-      closed.add("encoders");
-      throw new IllegalStateException("stuck");
-    });
+    resources.own(
+        () -> {
+          closed.add("encoders");
+          throw new IllegalStateException("stuck");
+        });
     resources.own(() -> closed.add("http"));
 
     resources.close();

@@ -21,7 +21,8 @@ class EncodeWindowTest {
     Recording r = recording(false, T0 + 100, 0);
     Call call = new Call("call-1", "alice", T0, T0 + 60_000);
     List<Segment> segments = List.of(segment(0, T0 + 30_000), segment(1, T0 + 61_000));
-    EncodeWindow w = EncodeWindow.of(r, call, segments, T0 - 6 * HOUR, T0 + 6 * HOUR, MARGIN).orElseThrow();
+    EncodeWindow w =
+        EncodeWindow.of(r, call, segments, T0 - 6 * HOUR, T0 + 6 * HOUR, MARGIN).orElseThrow();
     assertThat(w).isEqualTo(new EncodeWindow(T0 + 100 - MARGIN, T0 + 60_000 + MARGIN));
 
     // an honest claim inside the bounds is kept as it is
@@ -33,7 +34,9 @@ class EncodeWindowTest {
   void nothingCanBeCapturedAfterItsLastUpload() {
     Recording r = recording(false, T0, 0);
     Call callNeverEnded = new Call("call-1", "alice", T0, null);
-    assertThat(EncodeWindow.of(r, callNeverEnded, List.of(segment(0, T0 + 5_000)), T0, T0 + 6 * HOUR, MARGIN))
+    assertThat(
+            EncodeWindow.of(
+                r, callNeverEnded, List.of(segment(0, T0 + 5_000)), T0, T0 + 6 * HOUR, MARGIN))
         .hasValue(new EncodeWindow(T0, T0 + 5_000 + MARGIN));
   }
 
@@ -42,8 +45,9 @@ class EncodeWindowTest {
     // the client's clock is 10 s behind the server's: server time = client time + 10 s
     Recording r = recording(false, T0, 10_000);
     Call call = new Call("call-1", "alice", T0, T0 + 20_000);
-    EncodeWindow w = EncodeWindow.of(r, call, List.of(segment(0, T0 + 21_000)), 0, Long.MAX_VALUE, 0)
-        .orElseThrow();
+    EncodeWindow w =
+        EncodeWindow.of(r, call, List.of(segment(0, T0 + 21_000)), 0, Long.MAX_VALUE, 0)
+            .orElseThrow();
     assertThat(w).isEqualTo(new EncodeWindow(T0 - 10_000, T0 + 10_000));
   }
 
@@ -52,12 +56,23 @@ class EncodeWindowTest {
     // capture began on another cluster before this one created the row; the call's start bounds it
     Recording r = recording(true, T0 + 30_000, 0);
     Call call = new Call("call-1", "alice", T0, T0 + 60_000);
-    assertThat(EncodeWindow.of(r, call, List.of(segment(0, T0 + 61_000)), T0 - 6 * HOUR, T0 + 6 * HOUR, MARGIN))
+    assertThat(
+            EncodeWindow.of(
+                r, call, List.of(segment(0, T0 + 61_000)), T0 - 6 * HOUR, T0 + 6 * HOUR, MARGIN))
         .hasValue(new EncodeWindow(T0 - MARGIN, T0 + 60_000 + MARGIN));
     // another agent's call bounds nothing: the recording counts as taken over without a known call
     Call foreign = new Call("call-1", "mallory", T0, T0 + 60_000);
-    assertThat(EncodeWindow.of(r, foreign, List.of(segment(0, T0 + 61_000)), T0 - 6 * HOUR, T0 + 6 * HOUR, MARGIN)
-        .orElseThrow().durationMs()).isEqualTo(EncodeWindow.MAX_SEGMENT_MS + MARGIN);
+    assertThat(
+            EncodeWindow.of(
+                    r,
+                    foreign,
+                    List.of(segment(0, T0 + 61_000)),
+                    T0 - 6 * HOUR,
+                    T0 + 6 * HOUR,
+                    MARGIN)
+                .orElseThrow()
+                .durationMs())
+        .isEqualTo(EncodeWindow.MAX_SEGMENT_MS + MARGIN);
   }
 
   @Test
@@ -66,11 +81,18 @@ class EncodeWindowTest {
     // long it is from the number of segments stored
     Recording r = recording(true, T0 + 5 * HOUR, 0);
     List<Segment> two = List.of(segment(0, T0 + 5 * HOUR), segment(1, T0 + 5 * HOUR));
-    assertThat(EncodeWindow.of(r, null, two, T0, T0 + 60_000, MARGIN)).hasValue(new EncodeWindow(T0, T0 + 60_000));
+    assertThat(EncodeWindow.of(r, null, two, T0, T0 + 60_000, MARGIN))
+        .hasValue(new EncodeWindow(T0, T0 + 60_000));
     assertThat(EncodeWindow.of(r, null, two, T0 - 6 * HOUR, T0, MARGIN))
-        .hasValue(new EncodeWindow(T0 - 6 * HOUR, T0 - 6 * HOUR + 2 * EncodeWindow.MAX_SEGMENT_MS + MARGIN));
-    assertThat(EncodeWindow.of(r, null, two, Long.MIN_VALUE, Long.MAX_VALUE, MARGIN).orElseThrow().durationMs())
-        .as("absurd claims neither overflow nor stretch it").isEqualTo(2 * EncodeWindow.MAX_SEGMENT_MS + MARGIN);
+        .hasValue(
+            new EncodeWindow(
+                T0 - 6 * HOUR, T0 - 6 * HOUR + 2 * EncodeWindow.MAX_SEGMENT_MS + MARGIN));
+    assertThat(
+            EncodeWindow.of(r, null, two, Long.MIN_VALUE, Long.MAX_VALUE, MARGIN)
+                .orElseThrow()
+                .durationMs())
+        .as("absurd claims neither overflow nor stretch it")
+        .isEqualTo(2 * EncodeWindow.MAX_SEGMENT_MS + MARGIN);
   }
 
   @Test
@@ -80,17 +102,38 @@ class EncodeWindowTest {
     List<Segment> segments = List.of(segment(0, T0 + 61_000));
     assertThat(EncodeWindow.of(r, call, segments, T0 - 6 * HOUR, T0 - 5 * HOUR, MARGIN)).isEmpty();
     assertThat(EncodeWindow.of(r, call, segments, T0 + 2 * HOUR, T0 + 3 * HOUR, MARGIN)).isEmpty();
-    assertThat(EncodeWindow.of(r, call, List.of(), T0, T0 + 1_000, MARGIN)).as("no segment stored").isEmpty();
+    assertThat(EncodeWindow.of(r, call, List.of(), T0, T0 + 1_000, MARGIN))
+        .as("no segment stored")
+        .isEmpty();
   }
 
   static Recording recording(boolean adopted, long createdAt, long clockOffsetMs) {
-    return new Recording("00000000-0000-4000-8000-000000000001", "call-1", "alice", "cluster-a",
-        RecordingStatus.ENCODING, null, createdAt, null, null, clockOffsetMs, null, adopted,
-        adopted ? "cluster-b" : null, null, null, null);
+    return new Recording(
+        "00000000-0000-4000-8000-000000000001",
+        "call-1",
+        "alice",
+        "cluster-a",
+        RecordingStatus.ENCODING,
+        null,
+        createdAt,
+        null,
+        null,
+        clockOffsetMs,
+        null,
+        adopted,
+        adopted ? "cluster-b" : null,
+        null,
+        null,
+        null);
   }
 
   static Segment segment(int index, long receivedAt) {
-    return new Segment("00000000-0000-4000-8000-000000000001", index, "a".repeat(64), 1_000, "cluster-a",
+    return new Segment(
+        "00000000-0000-4000-8000-000000000001",
+        index,
+        "a".repeat(64),
+        1_000,
+        "cluster-a",
         receivedAt);
   }
 }

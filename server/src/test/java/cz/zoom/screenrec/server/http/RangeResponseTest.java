@@ -17,15 +17,19 @@ class RangeResponseTest {
   @Test
   void closedAndSuffixRangesAreAnsweredExactly() {
     assertThat(RangeResponse.resolve("bytes=0-99", SIZE, CHUNK)).isEqualTo(new Span(0, 99, true));
-    assertThat(RangeResponse.resolve("bytes=5000-7999", SIZE, CHUNK)).isEqualTo(new Span(5_000, 7_999, true));
-    assertThat(RangeResponse.resolve("bytes=9000-20000", SIZE, CHUNK)).isEqualTo(new Span(9_000, 9_999, true));
-    assertThat(RangeResponse.resolve("bytes=-500", SIZE, CHUNK)).isEqualTo(new Span(9_500, 9_999, true));
+    assertThat(RangeResponse.resolve("bytes=5000-7999", SIZE, CHUNK))
+        .isEqualTo(new Span(5_000, 7_999, true));
+    assertThat(RangeResponse.resolve("bytes=9000-20000", SIZE, CHUNK))
+        .isEqualTo(new Span(9_000, 9_999, true));
+    assertThat(RangeResponse.resolve("bytes=-500", SIZE, CHUNK))
+        .isEqualTo(new Span(9_500, 9_999, true));
   }
 
   @Test
   void openEndedRangesGetOneChunkSoAPausedPlayerHoldsNoConnection() {
     assertThat(RangeResponse.resolve("bytes=0-", SIZE, CHUNK)).isEqualTo(new Span(0, 999, true));
-    assertThat(RangeResponse.resolve("bytes=9500-", SIZE, CHUNK)).isEqualTo(new Span(9_500, 9_999, true));
+    assertThat(RangeResponse.resolve("bytes=9500-", SIZE, CHUNK))
+        .isEqualTo(new Span(9_500, 9_999, true));
   }
 
   @Test

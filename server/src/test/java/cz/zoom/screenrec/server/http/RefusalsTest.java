@@ -16,7 +16,8 @@ class RefusalsTest {
     for (Class<?> kind : Refusal.class.getPermittedSubclasses()) {
       Refusal refusal = null;
       for (Constructor<?> c : kind.getConstructors()) {
-        Object[] args = c.getParameterCount() == 2 ? new Object[] {"code", "why"} : new Object[] {"why"};
+        Object[] args =
+            c.getParameterCount() == 2 ? new Object[] {"code", "why"} : new Object[] {"why"};
         refusal = (Refusal) c.newInstance(args);
       }
       int status = Refusals.status(refusal);

@@ -28,8 +28,14 @@ class ThumbnailsTest {
   @TempDir Path root;
   final CountDownLatch passMayRun = new CountDownLatch(1);
   final AtomicInteger refused = new AtomicInteger();
-  final ThreadPoolExecutor maker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-      (task, executor) -> refused.incrementAndGet());
+  final ThreadPoolExecutor maker =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.MILLISECONDS,
+          new LinkedBlockingQueue<>(),
+          (task, executor) -> refused.incrementAndGet());
 
   @AfterEach
   void stop() {
@@ -38,8 +44,23 @@ class ThumbnailsTest {
   }
 
   static Recording recording(long durationMs) {
-    return new Recording(UUID.randomUUID().toString(), "call-1", "alice", "default", RecordingStatus.READY, null, 0L,
-        0L, durationMs, 0, 1, false, "default", "vp9", 1L, durationMs);
+    return new Recording(
+        UUID.randomUUID().toString(),
+        "call-1",
+        "alice",
+        "default",
+        RecordingStatus.READY,
+        null,
+        0L,
+        0L,
+        durationMs,
+        0,
+        1,
+        false,
+        "default",
+        "vp9",
+        1L,
+        durationMs);
   }
 
   @Test
@@ -47,19 +68,23 @@ class ThumbnailsTest {
     LocalMediaStore media = new LocalMediaStore(root);
     Thumbnails thumbnails = new Thumbnails(media, maker);
     // the maker's thread is busy, as it is during a long pass
-    maker.execute(() -> {
-      try {
-        passMayRun.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    maker.execute(
+        () -> {
+          try {
+            passMayRun.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
     Recording r = recording(1_800_000);
-    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-      for (int i = 0; i < 12; i++) {
-        assertThat(thumbnails.thumbnail(r, i * Thumbnails.STEP_MS)).isInstanceOf(Thumbnails.Result.Pending.class);
-      }
-    });
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(5),
+        () -> {
+          for (int i = 0; i < 12; i++) {
+            assertThat(thumbnails.thumbnail(r, i * Thumbnails.STEP_MS))
+                .isInstanceOf(Thumbnails.Result.Pending.class);
+          }
+        });
     assertThat(maker.getQueue()).as("one pass queued for all the requests").hasSize(1);
 
     // what the pass has written already is served while it goes on

@@ -25,9 +25,17 @@ class H2CommitSurvivesKillTest {
   @Test
   void aCommittedRowSurvivesTheProcessHaltingRightAfterTheCommit() throws Exception {
     String url = ServerConfig.builder().dataDir(dir).build().dbUrl();
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", cp, CommitThenHalt.class.getName(), url).redirectErrorStream(true).start();
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                cp,
+                CommitThenHalt.class.getName(),
+                url)
+            .redirectErrorStream(true)
+            .start();
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(out).as("child output").contains("committed");
@@ -47,7 +55,8 @@ class H2CommitSurvivesKillTest {
 
     public static void main(String[] args) throws Exception {
       Connection c = DriverManager.getConnection(args[0], "sa", "");
-      for (String sql : List.of("CREATE TABLE acknowledged(id INT)", "INSERT INTO acknowledged VALUES (1)")) {
+      for (String sql :
+          List.of("CREATE TABLE acknowledged(id INT)", "INSERT INTO acknowledged VALUES (1)")) {
         try (Statement s = c.createStatement()) {
           s.execute(sql);
         }

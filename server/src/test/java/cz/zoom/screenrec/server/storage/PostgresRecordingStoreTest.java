@@ -15,7 +15,9 @@ class PostgresRecordingStoreTest extends RecordingStoreTest {
   @BeforeAll
   static void startPostgres() {
     postgres = PostgresServer.start();
-    db = new DbUrl(postgres.jdbcUrl(postgres.createDatabase()), postgres.user(), postgres.password());
+    db =
+        new DbUrl(
+            postgres.jdbcUrl(postgres.createDatabase()), postgres.user(), postgres.password());
   }
 
   @AfterAll

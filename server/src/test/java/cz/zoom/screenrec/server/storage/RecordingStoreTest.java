@@ -26,10 +26,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The metadata store against a real database engine. The same cases run on every engine the
- * server supports (one subclass each), because the SQL must mean the same on all of them: the
- * store relies on compare-and-set updates, COALESCE with typed and untyped parameters, and
- * SQLState class 23 for "already exists".
+ * The metadata store against a real database engine. The same cases run on every engine the server
+ * supports (one subclass each), because the SQL must mean the same on all of them: the store relies
+ * on compare-and-set updates, COALESCE with typed and untyped parameters, and SQLState class 23 for
+ * "already exists".
  */
 abstract class RecordingStoreTest {
   static final long T0 = 1_700_000_000_000L;
@@ -61,11 +61,19 @@ abstract class RecordingStoreTest {
   @Test
   void flywayMigratesAnEmptyDatabaseAndAReopenKeepsTheData() throws Exception {
     try (Connection c = database.connection()) {
-      assertThat(tableNames(c)).contains("calls", "recordings", "segments", "upload_tokens", "recording_layout",
-          "flyway_schema_history");
+      assertThat(tableNames(c))
+          .contains(
+              "calls",
+              "recordings",
+              "segments",
+              "upload_tokens",
+              "recording_layout",
+              "flyway_schema_history");
       List<String> applied = new ArrayList<>();
-      try (ResultSet rs = c.createStatement().executeQuery(
-          "SELECT \"version\", \"success\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL")) {
+      try (ResultSet rs =
+          c.createStatement()
+              .executeQuery(
+                  "SELECT \"version\", \"success\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL")) {
         while (rs.next()) {
           assertThat(rs.getBoolean(2)).as("migration V%s succeeded", rs.getString(1)).isTrue();
           applied.add(rs.getString(1));
@@ -84,17 +92,24 @@ abstract class RecordingStoreTest {
   }
 
   @Test
-  void theUploadTokenMigrationKeepsEachRecordingsTokenAndRevokesThoseOfClosedRecordings() throws Exception {
+  void theUploadTokenMigrationKeepsEachRecordingsTokenAndRevokesThoseOfClosedRecordings()
+      throws Exception {
     database.close();
     DbUrl db = emptyDatabase();
-    org.flywaydb.core.Flyway.configure().dataSource(db.url(), db.user(), db.password())
-        .locations("classpath:db/migration").target("4").load().migrate();
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(db.url(), db.user(), db.password())
+        .locations("classpath:db/migration")
+        .target("4")
+        .load()
+        .migrate();
     String open = UUID.randomUUID().toString();
     String done = UUID.randomUUID().toString();
     try (Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password())) {
       for (String[] row : new String[][] {{open, "UPLOADING", "b"}, {done, "READY", "c"}}) {
-        try (var ps = c.prepareStatement("INSERT INTO recordings (id, call_id, agent, cluster_id, status, "
-            + "upload_token_hash, created_at, updated_at) VALUES (?, 'call-1', 'alice', 'cluster-a', ?, ?, ?, ?)")) {
+        try (var ps =
+            c.prepareStatement(
+                "INSERT INTO recordings (id, call_id, agent, cluster_id, status, "
+                    + "upload_token_hash, created_at, updated_at) VALUES (?, 'call-1', 'alice', 'cluster-a', ?, ?, ?, ?)")) {
           ps.setString(1, row[0]);
           ps.setString(2, row[1]);
           ps.setString(3, hash(row[2].charAt(0)));
@@ -106,8 +121,10 @@ abstract class RecordingStoreTest {
     }
     database = new Database(db.url(), db.user(), db.password(), 10);
     store = new RecordingStore(new Jdbc(database.dataSource()));
-    assertThat(store.uploadToken(open, hash('b'))).hasValue(new RecordingStore.UploadToken(open, T0, null));
-    assertThat(store.uploadToken(done, hash('c'))).hasValue(new RecordingStore.UploadToken(done, T0, T0 + 9));
+    assertThat(store.uploadToken(open, hash('b')))
+        .hasValue(new RecordingStore.UploadToken(open, T0, null));
+    assertThat(store.uploadToken(done, hash('c')))
+        .hasValue(new RecordingStore.UploadToken(done, T0, T0 + 9));
   }
 
   /** The URL {@link #emptyDatabase()} last returned, to reopen the same database. */
@@ -118,7 +135,9 @@ abstract class RecordingStoreTest {
   @Test
   void callsAreInsertedOnceAndEndedOnce() {
     assertThat(store.insertCall(new Call("call-1", "alice", T0, null))).isTrue();
-    assertThat(store.insertCall(new Call("call-1", "bob", T0 + 5, null))).as("duplicate call id").isFalse();
+    assertThat(store.insertCall(new Call("call-1", "bob", T0 + 5, null)))
+        .as("duplicate call id")
+        .isFalse();
     assertThat(store.findCall("call-1")).hasValue(new Call("call-1", "alice", T0, null));
     assertThat(store.findCall("call-2")).isEmpty();
 
@@ -132,11 +151,29 @@ abstract class RecordingStoreTest {
   @Test
   void aRecordingReadsBackAsWritten() {
     String id = recording("call-1", "alice", T0, null, null);
-    String adopted = recording("call-2", "bob", T0 + 1, RecordingStatus.UPLOADING, "cluster-b", T0 - 30_000);
+    String adopted =
+        recording("call-2", "bob", T0 + 1, RecordingStatus.UPLOADING, "cluster-b", T0 - 30_000);
 
     Recording r = store.findRecording(id).orElseThrow();
-    assertThat(r).isEqualTo(new Recording(id, "call-1", "alice", "cluster-a", RecordingStatus.RECORDING, null, T0,
-        null, null, 0, null, false, null, null, null, null));
+    assertThat(r)
+        .isEqualTo(
+            new Recording(
+                id,
+                "call-1",
+                "alice",
+                "cluster-a",
+                RecordingStatus.RECORDING,
+                null,
+                T0,
+                null,
+                null,
+                0,
+                null,
+                false,
+                null,
+                null,
+                null,
+                null));
     assertThat(r.startedAt()).isNull();
     Recording a = store.findRecording(adopted).orElseThrow();
     assertThat(a.adopted()).isTrue();
@@ -153,12 +190,16 @@ abstract class RecordingStoreTest {
   void aLaterGrantAddsAnUploadTokenAndNeverReplacesTheFirst() {
     String id = recording("call-1", "alice", T0, null, null);
     String other = recording("call-2", "bob", T0, null, null);
-    assertThat(store.uploadToken(id, hash('a'))).hasValue(new RecordingStore.UploadToken(id, T0, null));
+    assertThat(store.uploadToken(id, hash('a')))
+        .hasValue(new RecordingStore.UploadToken(id, T0, null));
     store.addUploadToken(id, hash('b'), T0 + 5);
     assertThat(store.uploadToken(id, hash('a'))).as("the original holder's token").isPresent();
-    assertThat(store.uploadToken(id, hash('b'))).hasValue(new RecordingStore.UploadToken(id, T0 + 5, null));
+    assertThat(store.uploadToken(id, hash('b')))
+        .hasValue(new RecordingStore.UploadToken(id, T0 + 5, null));
     assertThat(store.uploadToken(id, hash('c'))).isEmpty();
-    assertThat(store.uploadToken(other, hash('b'))).as("a token is scoped to its recording").isEmpty();
+    assertThat(store.uploadToken(other, hash('b')))
+        .as("a token is scoped to its recording")
+        .isEmpty();
     assertThat(store.uploadToken(UUID.randomUUID().toString(), hash('a'))).isEmpty();
   }
 
@@ -167,12 +208,16 @@ abstract class RecordingStoreTest {
     String id = recording("call-1", "alice", T0, null, null);
     store.addUploadToken(id, hash('b'), T0 + 1);
     store.transition(id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, T0 + 2);
-    assertThat(store.uploadToken(id, hash('a')).orElseThrow().revoked()).as("UPLOADING still takes uploads").isFalse();
+    assertThat(store.uploadToken(id, hash('a')).orElseThrow().revoked())
+        .as("UPLOADING still takes uploads")
+        .isFalse();
     store.transition(id, RecordingStatus.UPLOADING, RecordingStatus.ENCODING, null, T0 + 3);
     assertThat(store.uploadToken(id, hash('a')).orElseThrow().revokedAt()).isEqualTo(T0 + 3);
     assertThat(store.uploadToken(id, hash('b')).orElseThrow().revokedAt()).isEqualTo(T0 + 3);
     store.ready(id, "vp9", 1, 1_000, T0, T0 + 1_000, T0 + 9);
-    assertThat(store.uploadToken(id, hash('a')).orElseThrow().revokedAt()).as("first revocation kept").isEqualTo(T0 + 3);
+    assertThat(store.uploadToken(id, hash('a')).orElseThrow().revokedAt())
+        .as("first revocation kept")
+        .isEqualTo(T0 + 3);
 
     String failed = recording("call-2", "alice", T0, null, null);
     store.fail(failed, "the client refused START", T0 + 4);
@@ -196,8 +241,18 @@ abstract class RecordingStoreTest {
   @Test
   void duplicateRecordingIdIsRejectedAsAStorageError() {
     String id = recording("call-1", "alice", T0, null, null);
-    assertThatThrownBy(() -> store.insertRecording(id, "call-2", "bob", "cluster-a",
-        RecordingStatus.RECORDING, hash('c'), T0, null, null))
+    assertThatThrownBy(
+            () ->
+                store.insertRecording(
+                    id,
+                    "call-2",
+                    "bob",
+                    "cluster-a",
+                    RecordingStatus.RECORDING,
+                    hash('c'),
+                    T0,
+                    null,
+                    null))
         .isInstanceOf(StorageException.class)
         .satisfies(e -> assertThat(Jdbc.isDuplicateKey((StorageException) e)).isTrue());
     assertThat(store.findRecording(id).orElseThrow().callId()).isEqualTo("call-1");
@@ -206,16 +261,35 @@ abstract class RecordingStoreTest {
   @Test
   void transitionsAreCompareAndSet() {
     String id = recording("call-1", "alice", T0, null, null);
-    assertThat(store.transition(id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, T0 + 1)).isTrue();
-    assertThat(store.transition(id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, T0 + 2))
-        .as("second transition from the same state").isFalse();
-    assertThat(store.transition(id, RecordingStatus.RECORDING, RecordingStatus.FAILED, "late", T0 + 3)).isFalse();
+    assertThat(
+            store.transition(
+                id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, T0 + 1))
+        .isTrue();
+    assertThat(
+            store.transition(
+                id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, T0 + 2))
+        .as("second transition from the same state")
+        .isFalse();
+    assertThat(
+            store.transition(id, RecordingStatus.RECORDING, RecordingStatus.FAILED, "late", T0 + 3))
+        .isFalse();
     assertThat(store.findRecording(id).orElseThrow().status()).isEqualTo(RecordingStatus.UPLOADING);
-    assertThat(store.transition(UUID.randomUUID().toString(), RecordingStatus.RECORDING, RecordingStatus.UPLOADING,
-        null, T0)).as("unknown recording").isFalse();
+    assertThat(
+            store.transition(
+                UUID.randomUUID().toString(),
+                RecordingStatus.RECORDING,
+                RecordingStatus.UPLOADING,
+                null,
+                T0))
+        .as("unknown recording")
+        .isFalse();
 
-    assertThat(store.transition(id, RecordingStatus.UPLOADING, RecordingStatus.ENCODING, null, T0 + 4)).isTrue();
-    assertThat(store.findByStatus(RecordingStatus.ENCODING)).extracting(Recording::id).containsExactly(id);
+    assertThat(
+            store.transition(id, RecordingStatus.UPLOADING, RecordingStatus.ENCODING, null, T0 + 4))
+        .isTrue();
+    assertThat(store.findByStatus(RecordingStatus.ENCODING))
+        .extracting(Recording::id)
+        .containsExactly(id);
     assertThat(store.findByStatus(RecordingStatus.UPLOADING)).isEmpty();
   }
 
@@ -229,10 +303,13 @@ abstract class RecordingStoreTest {
       List<Future<Boolean>> results = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         long now = T0 + i;
-        results.add(pool.submit(() -> {
-          go.await();
-          return store.transition(id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, now);
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return store.transition(
+                      id, RecordingStatus.RECORDING, RecordingStatus.UPLOADING, null, now);
+                }));
       }
       go.countDown();
       int winners = 0;
@@ -271,7 +348,9 @@ abstract class RecordingStoreTest {
     // the cut at 1000 characters splits a surrogate pair: the stored text must still be valid
     String split = recording("call-2", "alice", T0, null, null);
     store.fail(split, "x".repeat(999) + "\uD83D\uDE00 and more", T0 + 1);
-    assertThat(store.findRecording(split).orElseThrow().failureReason()).startsWith("xxx").hasSizeLessThanOrEqualTo(1_000);
+    assertThat(store.findRecording(split).orElseThrow().failureReason())
+        .startsWith("xxx")
+        .hasSizeLessThanOrEqualTo(1_000);
   }
 
   @Test
@@ -301,8 +380,13 @@ abstract class RecordingStoreTest {
   void theVideosLayoutReadsBackAsWrittenAndAReEncodeReplacesIt() {
     String id = recording("call-1", "alice", T0, null, null);
     assertThat(store.layout(id)).isEmpty();
-    VideoLayout two = new VideoLayout(1922, 542, 2,
-        List.of(new ScreenLayout(0, 0, 0, 1921, 1081), new ScreenLayout(1, 1921, 0, 1920, 1080)));
+    VideoLayout two =
+        new VideoLayout(
+            1922,
+            542,
+            2,
+            List.of(
+                new ScreenLayout(0, 0, 0, 1921, 1081), new ScreenLayout(1, 1921, 0, 1920, 1080)));
     store.replaceLayout(id, two);
     assertThat(store.layout(id)).contains(two);
 
@@ -317,11 +401,17 @@ abstract class RecordingStoreTest {
     VideoLayout stored = new VideoLayout(640, 480, 1, List.of(new ScreenLayout(0, 0, 0, 640, 480)));
     assertThat(store.addLayout(id, stored)).isTrue();
 
-    VideoLayout other = new VideoLayout(800, 600, 1,
-        List.of(new ScreenLayout(0, 0, 0, 400, 600), new ScreenLayout(1, 400, 0, 400, 600)));
+    VideoLayout other =
+        new VideoLayout(
+            800,
+            600,
+            1,
+            List.of(new ScreenLayout(0, 0, 0, 400, 600), new ScreenLayout(1, 400, 0, 400, 600)));
     assertThat(store.addLayout(id, other)).isFalse();
     assertThat(store.layout(id)).contains(stored);
-    assertThat(store.addLayout(UUID.randomUUID().toString(), stored)).as("unknown recording").isFalse();
+    assertThat(store.addLayout(UUID.randomUUID().toString(), stored))
+        .as("unknown recording")
+        .isFalse();
   }
 
   @Test
@@ -329,13 +419,17 @@ abstract class RecordingStoreTest {
     store.insertCall(new Call("call-1", "alice", T0, null));
     assertThat(store.findRecordingOfCall("call-1")).isEmpty();
     String first = recording("call-1", "alice", T0, null, null);
-    assertThat(store.findRecordingOfCall("call-1")).as("a row naming the call is not its recording").isEmpty();
+    assertThat(store.findRecordingOfCall("call-1"))
+        .as("a row naming the call is not its recording")
+        .isEmpty();
     assertThat(store.linkRecordingToCall("call-1", first, null)).isTrue();
     String later = recording("call-1", "alice", T0 + 1_000, "cluster-b", null);
     assertThat(store.findRecordingOfCall("call-1")).map(Recording::id).hasValue(first);
 
     assertThat(store.linkRecordingToCall("call-1", later, null)).as("the call has one").isFalse();
-    assertThat(store.linkRecordingToCall("call-1", later, later)).as("not the one expected").isFalse();
+    assertThat(store.linkRecordingToCall("call-1", later, later))
+        .as("not the one expected")
+        .isFalse();
     assertThat(store.findRecordingOfCall("call-1")).map(Recording::id).hasValue(first);
     assertThat(store.linkRecordingToCall("call-1", later, first)).isTrue();
     assertThat(store.findRecordingOfCall("call-1")).map(Recording::id).hasValue(later);
@@ -390,7 +484,8 @@ abstract class RecordingStoreTest {
     for (int i = 0; i < 5; i++) {
       ids.add(recording("call-1", "alice", T0, null, null));
     }
-    assertThat(ids(store.findRecordings("call-1", null, 100))).containsExactlyElementsOf(ids.stream().sorted().toList());
+    assertThat(ids(store.findRecordings("call-1", null, 100)))
+        .containsExactlyElementsOf(ids.stream().sorted().toList());
   }
 
   // --- segments --------------------------------------------------------------------------------
@@ -412,7 +507,9 @@ abstract class RecordingStoreTest {
     String other = recording("call-2", "bob", T0, null, null);
     assertThat(store.segments(other)).isEmpty();
     assertThat(store.segmentCount(other)).isZero();
-    assertThat(store.insertSegment(segment(other, 1, 'c'))).as("same index, other recording").isTrue();
+    assertThat(store.insertSegment(segment(other, 1, 'c')))
+        .as("same index, other recording")
+        .isTrue();
   }
 
   @Test
@@ -427,21 +524,32 @@ abstract class RecordingStoreTest {
   void sizesBeyondIntRangeSurvive() {
     String id = recording("call-1", "alice", T0, null, null);
     long big = 5L * 1024 * 1024 * 1024;
-    assertThat(store.insertSegment(new Segment(id, 0, hash('d'), big, "cluster-a", Long.MAX_VALUE - 1))).isTrue();
+    assertThat(
+            store.insertSegment(
+                new Segment(id, 0, hash('d'), big, "cluster-a", Long.MAX_VALUE - 1)))
+        .isTrue();
     assertThat(store.findSegment(id, 0).orElseThrow().bytes()).isEqualTo(big);
     assertThat(store.findSegment(id, 0).orElseThrow().receivedAt()).isEqualTo(Long.MAX_VALUE - 1);
   }
 
   // --- helpers ---------------------------------------------------------------------------------
 
-  String recording(String callId, String agent, long now, String originClusterId, Long captureStartedAt) {
-    return recording(callId, agent, now, RecordingStatus.RECORDING, originClusterId, captureStartedAt);
+  String recording(
+      String callId, String agent, long now, String originClusterId, Long captureStartedAt) {
+    return recording(
+        callId, agent, now, RecordingStatus.RECORDING, originClusterId, captureStartedAt);
   }
 
-  String recording(String callId, String agent, long now, RecordingStatus status, String originClusterId,
+  String recording(
+      String callId,
+      String agent,
+      long now,
+      RecordingStatus status,
+      String originClusterId,
       Long captureStartedAt) {
     String id = UUID.randomUUID().toString();
-    store.insertRecording(id, callId, agent, "cluster-a", status, hash('a'), now, originClusterId, captureStartedAt);
+    store.insertRecording(
+        id, callId, agent, "cluster-a", status, hash('a'), now, originClusterId, captureStartedAt);
     return id;
   }
 

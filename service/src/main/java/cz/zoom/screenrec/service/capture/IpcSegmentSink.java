@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class IpcSegmentSink implements SegmentSink {
   private final Duration commitTimeout;
   private final AtomicLong seqs = new AtomicLong();
-  private final Map<Long, CompletableFuture<IpcMessage.Committed>> commits = new ConcurrentHashMap<>();
+  private final Map<Long, CompletableFuture<IpcMessage.Committed>> commits =
+      new ConcurrentHashMap<>();
   private volatile IpcConnection ipc;
 
   IpcSegmentSink(Duration commitTimeout) {
@@ -33,7 +34,9 @@ final class IpcSegmentSink implements SegmentSink {
   void connection(IpcConnection value) {
     ipc = value;
     if (value == null) {
-      commits.values().forEach(f -> f.completeExceptionally(new IOException("service connection lost")));
+      commits
+          .values()
+          .forEach(f -> f.completeExceptionally(new IOException("service connection lost")));
     }
   }
 
@@ -112,7 +115,8 @@ final class IpcSegmentSink implements SegmentSink {
     @Override
     public void commit(boolean last) throws IOException {
       if (done) {
-        throw new IllegalStateException("segment " + index + " of " + recordingId + " is already committed");
+        throw new IllegalStateException(
+            "segment " + index + " of " + recordingId + " is already committed");
       }
       done = true;
       flush();
@@ -133,7 +137,8 @@ final class IpcSegmentSink implements SegmentSink {
       } catch (ExecutionException e) {
         throw new IOException(e.getCause().getMessage(), e.getCause());
       } catch (TimeoutException e) {
-        throw new IOException("the service did not confirm segment " + index + " within " + commitTimeout);
+        throw new IOException(
+            "the service did not confirm segment " + index + " within " + commitTimeout);
       } finally {
         commits.remove(seq);
       }

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The capture process of one session: connects to the host's service, says which login and display
  * it is, and records its own display when the service says so, streaming the segments to the
- * service. It holds no server connection and no spool. When the service goes away it reconnects
- * (1 s doubling to 30 s); a recording in progress then ends, because its segments have nowhere to go.
+ * service. It holds no server connection and no spool. When the service goes away it reconnects (1
+ * s doubling to 30 s); a recording in progress then ends, because its segments have nowhere to go.
  */
 public final class SessionCapture implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionCapture.class);
@@ -54,7 +54,9 @@ public final class SessionCapture implements AutoCloseable {
     return Optional.ofNullable(agent);
   }
 
-  /** Connects and serves the service until {@link #close()}; reconnects when the service goes away. */
+  /**
+   * Connects and serves the service until {@link #close()}; reconnects when the service goes away.
+   */
   public void run() {
     long backoffMs = 1_000;
     while (!closed) {
@@ -81,9 +83,14 @@ public final class SessionCapture implements AutoCloseable {
   }
 
   private void serve(IpcConnection c) throws IOException {
-    List<Screen> screens = source.screens().stream().limit(Limits.MAX_SCREENS)
-        .map(s -> new Screen(s.id(), s.x(), s.y(), s.width(), s.height())).toList();
-    c.send(new IpcMessage.Hello(IpcMessage.VERSION, login, display, ProcessHandle.current().pid(), screens));
+    List<Screen> screens =
+        source.screens().stream()
+            .limit(Limits.MAX_SCREENS)
+            .map(s -> new Screen(s.id(), s.x(), s.y(), s.width(), s.height()))
+            .toList();
+    c.send(
+        new IpcMessage.Hello(
+            IpcMessage.VERSION, login, display, ProcessHandle.current().pid(), screens));
     IpcMessage first = c.read();
     if (first instanceof IpcMessage.Error e) {
       log.error("the service refused this session: {} {}", e.code(), e.message());
@@ -95,7 +102,12 @@ public final class SessionCapture implements AutoCloseable {
     agent = w.agent();
     ipc = c;
     sink.connection(c);
-    log.info("session of {} on display {} is recorded as agent {} (service {})", login, display, agent, socket);
+    log.info(
+        "session of {} on display {} is recorded as agent {} (service {})",
+        login,
+        display,
+        agent,
+        socket);
     while (!closed) {
       IpcMessage m = c.read();
       if (m instanceof IpcMessage.Committed done) {
@@ -116,37 +128,55 @@ public final class SessionCapture implements AutoCloseable {
         log.warn("the service ended this session: {} {}", e.code(), e.message());
         return;
       } else {
-        c.send(new IpcMessage.Error("UNEXPECTED_MESSAGE", m.getClass().getSimpleName() + " is not sent by a service"));
+        c.send(
+            new IpcMessage.Error(
+                "UNEXPECTED_MESSAGE", m.getClass().getSimpleName() + " is not sent by a service"));
         return;
       }
     }
   }
 
-  /** Runs off the reader thread: a recording still finishing needs the reader for its final commit. */
+  /**
+   * Runs off the reader thread: a recording still finishing needs the reader for its final commit.
+   */
   private void onStart(IpcConnection c, IpcMessage.Start s) {
-    recorder.idle().thenRun(() -> {
-      Optional<String> refusal;
-      try {
-        refusal = recorder.start(new RecordingSpec(s.recordingId(), s.callId()), s.capture()).join();
-      } catch (RuntimeException e) {
-        refusal = Optional.of("capture failed to start: " + e);
-      }
-      refusal.ifPresent(r -> log.warn("refusing recording {}: {}", s.recordingId(), r));
-      sendQuietly(c, new IpcMessage.Ack(s.seq(), refusal.isEmpty(), refusal.orElse(null)));
-    });
+    recorder
+        .idle()
+        .thenRun(
+            () -> {
+              Optional<String> refusal;
+              try {
+                refusal =
+                    recorder
+                        .start(new RecordingSpec(s.recordingId(), s.callId()), s.capture())
+                        .join();
+              } catch (RuntimeException e) {
+                refusal = Optional.of("capture failed to start: " + e);
+              }
+              refusal.ifPresent(r -> log.warn("refusing recording {}: {}", s.recordingId(), r));
+              sendQuietly(c, new IpcMessage.Ack(s.seq(), refusal.isEmpty(), refusal.orElse(null)));
+            });
   }
 
   private void onStop(IpcConnection c, IpcMessage.Stop s) {
-    recorder.stop(s.recordingId(), s.reason() == null ? "stopped by server" : s.reason()).whenComplete((summary, e) -> {
-      if (e != null) {
-        log.error("recording {}: the final segment did not reach the service", s.recordingId(), e);
-        sendQuietly(c, new IpcMessage.Ack(s.seq(), false, "final segment lost: " + e.getMessage()));
-      } else if (summary.isEmpty()) {
-        sendQuietly(c, new IpcMessage.Ack(s.seq(), false, "not recording " + s.recordingId()));
-      } else {
-        sendQuietly(c, stopped(s.seq(), summary.get()));
-      }
-    });
+    recorder
+        .stop(s.recordingId(), s.reason() == null ? "stopped by server" : s.reason())
+        .whenComplete(
+            (summary, e) -> {
+              if (e != null) {
+                log.error(
+                    "recording {}: the final segment did not reach the service",
+                    s.recordingId(),
+                    e);
+                sendQuietly(
+                    c, new IpcMessage.Ack(s.seq(), false, "final segment lost: " + e.getMessage()));
+              } else if (summary.isEmpty()) {
+                sendQuietly(
+                    c, new IpcMessage.Ack(s.seq(), false, "not recording " + s.recordingId()));
+              } else {
+                sendQuietly(c, stopped(s.seq(), summary.get()));
+              }
+            });
   }
 
   private void disconnected() {
@@ -172,10 +202,15 @@ public final class SessionCapture implements AutoCloseable {
     Optional<ActiveRecording> active = recorder.active();
     if (active.isPresent() && c != null) {
       try {
-        recorder.stop(active.get().recordingId(), "session logged off").get(15, TimeUnit.SECONDS)
+        recorder
+            .stop(active.get().recordingId(), "session logged off")
+            .get(15, TimeUnit.SECONDS)
             .ifPresent(summary -> sendQuietly(c, stopped(0, summary)));
       } catch (Exception e) {
-        log.warn("recording {} could not be finished cleanly: {}", active.get().recordingId(), e.toString());
+        log.warn(
+            "recording {} could not be finished cleanly: {}",
+            active.get().recordingId(),
+            e.toString());
       }
     }
     if (c != null) {
@@ -202,7 +237,8 @@ public final class SessionCapture implements AutoCloseable {
   }
 
   private static IpcMessage.Stopped stopped(long seq, RecordingSummary s) {
-    return new IpcMessage.Stopped(seq, s.recordingId(), s.segmentCount(), s.startedAt(), s.endedAt(), s.reason());
+    return new IpcMessage.Stopped(
+        seq, s.recordingId(), s.segmentCount(), s.startedAt(), s.endedAt(), s.reason());
   }
 
   private static void sendQuietly(IpcConnection c, IpcMessage m) {

@@ -22,10 +22,11 @@ import java.util.UUID;
  * reader thread.
  */
 public final class IpcConnection implements AutoCloseable {
-  public static final ObjectMapper JSON = JsonMapper.builder()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-      .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
-      .build();
+  public static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+          .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+          .build();
 
   /** The first body byte of a SEGMENT_DATA frame; a JSON body starts with '{'. */
   static final byte SEGMENT_DATA = 0;
@@ -55,7 +56,8 @@ public final class IpcConnection implements AutoCloseable {
   }
 
   public void send(IpcMessage message) throws IOException {
-    ByteBuffer[] frame = message instanceof IpcMessage.SegmentData d ? segmentData(d) : json(message);
+    ByteBuffer[] frame =
+        message instanceof IpcMessage.SegmentData d ? segmentData(d) : json(message);
     long left = 0;
     for (ByteBuffer b : frame) {
       left += b.remaining();
@@ -70,27 +72,33 @@ public final class IpcConnection implements AutoCloseable {
   private static ByteBuffer[] json(IpcMessage message) throws IOException {
     byte[] json = JSON.writeValueAsBytes(message);
     if (json.length == 0 || json.length > Limits.MAX_FRAME_BYTES) {
-      throw new IOException("IPC frame of " + json.length + " bytes is outside 1.." + Limits.MAX_FRAME_BYTES);
+      throw new IOException(
+          "IPC frame of " + json.length + " bytes is outside 1.." + Limits.MAX_FRAME_BYTES);
     }
-    return new ByteBuffer[] {ByteBuffer.allocate(4).putInt(json.length).flip(), ByteBuffer.wrap(json)};
+    return new ByteBuffer[] {
+      ByteBuffer.allocate(4).putInt(json.length).flip(), ByteBuffer.wrap(json)
+    };
   }
 
   private static ByteBuffer[] segmentData(IpcMessage.SegmentData d) throws IOException {
     byte[] data = d.data() == null ? new byte[0] : d.data();
     if (data.length > IpcMessage.MAX_CHUNK) {
-      throw new IOException("SEGMENT_DATA of " + data.length + " bytes is over " + IpcMessage.MAX_CHUNK);
+      throw new IOException(
+          "SEGMENT_DATA of " + data.length + " bytes is over " + IpcMessage.MAX_CHUNK);
     }
     if (d.recordingId() == null || !Limits.RECORDING_ID.matcher(d.recordingId()).matches()) {
-      throw new IOException("SEGMENT_DATA needs a lower-case UUID as its recording id, not " + d.recordingId());
+      throw new IOException(
+          "SEGMENT_DATA needs a lower-case UUID as its recording id, not " + d.recordingId());
     }
     UUID id = UUID.fromString(d.recordingId());
-    ByteBuffer header = ByteBuffer.allocate(4 + IpcMessage.SEGMENT_DATA_HEADER)
-        .putInt(IpcMessage.SEGMENT_DATA_HEADER + data.length)
-        .put(SEGMENT_DATA)
-        .putLong(id.getMostSignificantBits())
-        .putLong(id.getLeastSignificantBits())
-        .putInt(d.index())
-        .flip();
+    ByteBuffer header =
+        ByteBuffer.allocate(4 + IpcMessage.SEGMENT_DATA_HEADER)
+            .putInt(IpcMessage.SEGMENT_DATA_HEADER + data.length)
+            .put(SEGMENT_DATA)
+            .putLong(id.getMostSignificantBits())
+            .putLong(id.getLeastSignificantBits())
+            .putInt(d.index())
+            .flip();
     return new ByteBuffer[] {header, ByteBuffer.wrap(data)};
   }
 
@@ -100,8 +108,8 @@ public final class IpcConnection implements AutoCloseable {
     readFully(header, true);
     int length = header.flip().getInt();
     if (length < 1 || length > Limits.MAX_FRAME_BYTES) {
-      throw new IpcProtocolException("FRAME_TOO_LARGE", "frame length " + length + " is outside 1.."
-          + Limits.MAX_FRAME_BYTES);
+      throw new IpcProtocolException(
+          "FRAME_TOO_LARGE", "frame length " + length + " is outside 1.." + Limits.MAX_FRAME_BYTES);
     }
     ByteBuffer body = ByteBuffer.allocate(length);
     readFully(body, false);
@@ -111,14 +119,20 @@ public final class IpcConnection implements AutoCloseable {
     try {
       return JSON.readValue(body.array(), IpcMessage.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IpcProtocolException("BAD_MESSAGE", "not a valid message: " + e.getOriginalMessage());
+      throw new IpcProtocolException(
+          "BAD_MESSAGE", "not a valid message: " + e.getOriginalMessage());
     }
   }
 
   private static IpcMessage.SegmentData segmentData(ByteBuffer body) throws IpcProtocolException {
     if (body.remaining() < IpcMessage.SEGMENT_DATA_HEADER) {
-      throw new IpcProtocolException("BAD_MESSAGE", "SEGMENT_DATA frame of " + body.remaining()
-          + " bytes is shorter than its " + IpcMessage.SEGMENT_DATA_HEADER + "-byte header");
+      throw new IpcProtocolException(
+          "BAD_MESSAGE",
+          "SEGMENT_DATA frame of "
+              + body.remaining()
+              + " bytes is shorter than its "
+              + IpcMessage.SEGMENT_DATA_HEADER
+              + "-byte header");
     }
     body.get();
     UUID id = new UUID(body.getLong(), body.getLong());
@@ -131,7 +145,8 @@ public final class IpcConnection implements AutoCloseable {
   private void readFully(ByteBuffer buf, boolean atFrameStart) throws IOException {
     while (buf.hasRemaining()) {
       if (channel.read(buf) < 0) {
-        throw new EOFException(atFrameStart && buf.position() == 0 ? "closed" : "closed inside a frame");
+        throw new EOFException(
+            atFrameStart && buf.position() == 0 ? "closed" : "closed inside a frame");
       }
     }
   }

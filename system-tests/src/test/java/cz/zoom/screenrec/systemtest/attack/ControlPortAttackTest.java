@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Attacks on the control port, replayed as an attacker on the agents' network would: a plain
- * socket speaking the protocol, against a real server process and, where the victim is a real
- * desktop, a real Capture Client on Xvfb. Each refusal sits next to the path that must keep
- * working. The failover good paths (a real adoption after the primary dies, pending segments
- * taken by the secondary) are TwoClustersFailoverTest's; a peer cluster's recording playing in
- * the replay is CrossClusterReplayTest's.
+ * Attacks on the control port, replayed as an attacker on the agents' network would: a plain socket
+ * speaking the protocol, against a real server process and, where the victim is a real desktop, a
+ * real Capture Client on Xvfb. Each refusal sits next to the path that must keep working. The
+ * failover good paths (a real adoption after the primary dies, pending segments taken by the
+ * secondary) are TwoClustersFailoverTest's; a peer cluster's recording playing in the replay is
+ * CrossClusterReplayTest's.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ControlPortAttackTest {
@@ -34,8 +34,7 @@ class ControlPortAttackTest {
   static final Duration READ = Duration.ofSeconds(20);
   static final int DEAD_PEER_MS = 8_000;
 
-  @RegisterExtension
-  static final ProcessGuard processes = new ProcessGuard();
+  @RegisterExtension static final ProcessGuard processes = new ProcessGuard();
 
   static ServerProcess server;
   static ScreenRecApi api;
@@ -45,8 +44,13 @@ class ControlPortAttackTest {
   static void server() {
     display = processes.add(XvfbDisplay.start(640, 480));
     display.paint(java.awt.Color.RED);
-    server = processes.add(ServerProcess.builder().segmentDurationMs(2_000)
-        .heartbeatIntervalMs(2_000).deadPeerTimeoutMs(DEAD_PEER_MS).start());
+    server =
+        processes.add(
+            ServerProcess.builder()
+                .segmentDurationMs(2_000)
+                .heartbeatIntervalMs(2_000)
+                .deadPeerTimeoutMs(DEAD_PEER_MS)
+                .start());
     api = server.api();
   }
 
@@ -54,7 +58,8 @@ class ControlPortAttackTest {
 
   @Test
   void aSecondHelloForALiveAgentIsRefusedAndTheRealClientRecordsTheCall() throws Exception {
-    ClientProcess alice = processes.add(ClientProcess.builder("alice").server(server).display(display).start());
+    ClientProcess alice =
+        processes.add(ClientProcess.builder("alice").server(server).display(display).start());
     ScreenRecApi.Agent real = api.awaitAgent("alice", WAIT);
 
     for (int attempt = 0; attempt < 3; attempt++) {
@@ -65,15 +70,21 @@ class ControlPortAttackTest {
         assertThat(attacker.conn.awaitClosed(READ)).isTrue();
       }
     }
-    assertThat(api.agent("alice")).hasValueSatisfying(a -> {
-      assertThat(a.connectedAt()).isEqualTo(real.connectedAt());
-      assertThat(a.machine()).isEqualTo(real.machine());
-    });
+    assertThat(api.agent("alice"))
+        .hasValueSatisfying(
+            a -> {
+              assertThat(a.connectedAt()).isEqualTo(real.connectedAt());
+              assertThat(a.machine()).isEqualTo(real.machine());
+            });
 
     String callId = "takeover-" + UUID.randomUUID();
     String recordingId = api.startCall(callId, "alice").recordingId();
-    await().atMost(WAIT).until(() -> api.recording(recordingId).segments() != null
-        && !api.recording(recordingId).segments().isEmpty());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                api.recording(recordingId).segments() != null
+                    && !api.recording(recordingId).segments().isEmpty());
     api.endCall(callId);
     ScreenRecApi.Recording ready = api.awaitReady(recordingId, WAIT);
     assertThat(ready.agent()).isEqualTo("alice");
@@ -82,15 +93,19 @@ class ControlPortAttackTest {
 
   @Test
   void aClientKilledAndRestartedOnTheSameDesktopIsBackWithinSeconds() throws Exception {
-    ClientProcess first = processes.add(ClientProcess.builder("bruno").server(server).display(display).start());
+    ClientProcess first =
+        processes.add(ClientProcess.builder("bruno").server(server).display(display).start());
     String before = api.awaitAgent("bruno", WAIT).connectedAt();
     first.kill();
     long restarted = System.nanoTime();
     processes.add(ClientProcess.builder("bruno").server(server).display(display).start());
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> api.agent("bruno")
-        .map(a -> !a.connectedAt().equals(before)).orElse(false));
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> api.agent("bruno").map(a -> !a.connectedAt().equals(before)).orElse(false));
     long ms = Duration.ofNanos(System.nanoTime() - restarted).toMillis();
-    System.out.printf("[control-attack] killed client's successor connected %d ms after its start%n", ms);
+    System.out.printf(
+        "[control-attack] killed client's successor connected %d ms after its start%n", ms);
     // a JVM start on a busy machine plus at most one backoff round
     assertThat(ms).isLessThan(20_000);
   }
@@ -120,15 +135,21 @@ class ControlPortAttackTest {
 
       String forged = UUID.randomUUID().toString();
       long now = System.currentTimeMillis();
-      String pending = ",\"pendingRecordings\":["
-          + pending(forged, callId, now) + "," + pending(victim, callId, now) + "]";
+      String pending =
+          ",\"pendingRecordings\":["
+              + pending(forged, callId, now)
+              + ","
+              + pending(victim, callId, now)
+              + "]";
       try (Raw mallory = Raw.open()) {
         JsonNode welcome = mallory.hello("mallory", pending);
         assertThat(welcome.path("type").asText()).isEqualTo("WELCOME");
         assertThat(welcome.path("uploadGrants").size()).as(welcome.toString()).isZero();
       }
       assertThat(api.get("api/v1/recordings/" + forged).status()).isEqualTo(404);
-      assertThat(api.recordingsOfCall(callId)).extracting(ScreenRecApi.Recording::id).containsExactly(victim);
+      assertThat(api.recordingsOfCall(callId))
+          .extracting(ScreenRecApi.Recording::id)
+          .containsExactly(victim);
       JsonNode media = api.get("api/v1/calls/" + callId + "/media").json();
       assertThat(media.toString()).contains(victim).doesNotContain(forged);
 
@@ -138,8 +159,15 @@ class ControlPortAttackTest {
       assertThat(stop.path("recordingId").asText()).isEqualTo(victim);
       carol.ack(stop);
       ended.get(30, TimeUnit.SECONDS);
-      carol.send("{\"type\":\"RECORDING_STOPPED\",\"recordingId\":\"" + victim + "\",\"segmentCount\":0,"
-          + "\"startedAt\":" + now + ",\"endedAt\":" + (now + 1) + "}");
+      carol.send(
+          "{\"type\":\"RECORDING_STOPPED\",\"recordingId\":\""
+              + victim
+              + "\",\"segmentCount\":0,"
+              + "\"startedAt\":"
+              + now
+              + ",\"endedAt\":"
+              + (now + 1)
+              + "}");
       await().atMost(WAIT).until(() -> !"RECORDING".equals(api.recording(victim).status()));
       assertThat(carol.startCall("next-" + UUID.randomUUID())).isNotEqualTo(victim);
     }
@@ -148,15 +176,19 @@ class ControlPortAttackTest {
   // --- 4: messages about another agent's recording -------------------------------------------
 
   @Test
-  void recordingStoppedForAnotherAgentsRecordingIsRefusedAndTheOwnersStillCounts() throws Exception {
+  void recordingStoppedForAnotherAgentsRecordingIsRefusedAndTheOwnersStillCounts()
+      throws Exception {
     try (Raw dora = Raw.open()) {
       dora.hello("dora", "");
       String callId = "foreign-" + UUID.randomUUID();
       String id = dora.startCall(callId);
       try (Raw mallory = Raw.open()) {
         mallory.hello("mallory-2", "");
-        mallory.send("{\"type\":\"RECORDING_STOPPED\",\"recordingId\":\"" + id + "\",\"segmentCount\":1,"
-            + "\"startedAt\":1,\"endedAt\":2,\"reason\":\"cut short\"}");
+        mallory.send(
+            "{\"type\":\"RECORDING_STOPPED\",\"recordingId\":\""
+                + id
+                + "\",\"segmentCount\":1,"
+                + "\"startedAt\":1,\"endedAt\":2,\"reason\":\"cut short\"}");
         JsonNode error = mallory.next("ERROR");
         assertThat(error.path("code").asText()).isEqualTo("FOREIGN_RECORDING");
         assertThat(mallory.conn.awaitClosed(READ)).isTrue();
@@ -164,20 +196,28 @@ class ControlPortAttackTest {
       assertThat(api.recording(id).status()).isEqualTo("RECORDING");
 
       long now = System.currentTimeMillis();
-      dora.send("{\"type\":\"RECORDING_STOPPED\",\"recordingId\":\"" + id + "\",\"segmentCount\":3,"
-          + "\"startedAt\":" + now + ",\"endedAt\":" + (now + 1) + "}");
+      dora.send(
+          "{\"type\":\"RECORDING_STOPPED\",\"recordingId\":\""
+              + id
+              + "\",\"segmentCount\":3,"
+              + "\"startedAt\":"
+              + now
+              + ",\"endedAt\":"
+              + (now + 1)
+              + "}");
       await().atMost(WAIT).until(() -> "UPLOADING".equals(api.recording(id).status()));
     }
   }
 
   @Test
   void anAckOnAnotherConnectionAnswersNoCommand() throws Exception {
-    try (Raw erin = Raw.open(); Raw mallory = Raw.open()) {
+    try (Raw erin = Raw.open();
+        Raw mallory = Raw.open()) {
       erin.hello("erin", "");
       mallory.hello("mallory-3", "");
       String callId = "ack-" + UUID.randomUUID();
-      CompletableFuture<ScreenRecApi.Response> call = async(() -> api.post("api/v1/calls/" + callId + "/start",
-          "{\"agent\":\"erin\"}"));
+      CompletableFuture<ScreenRecApi.Response> call =
+          async(() -> api.post("api/v1/calls/" + callId + "/start", "{\"agent\":\"erin\"}"));
       JsonNode start = erin.next("START");
       mallory.ack(start);
       // erin never answers: the server gives up after its ACK deadline, whatever mallory said
@@ -196,29 +236,48 @@ class ControlPortAttackTest {
       fiona.hello("fiona", "");
       id = fiona.startCall(callId);
     }
-    String active = ",\"activeRecording\":{\"recordingId\":\"" + id + "\",\"callId\":\"" + callId
-        + "\",\"startedAt\":" + startedAt + ",\"nextSegmentIndex\":0}";
+    String active =
+        ",\"activeRecording\":{\"recordingId\":\""
+            + id
+            + "\",\"callId\":\""
+            + callId
+            + "\",\"startedAt\":"
+            + startedAt
+            + ",\"nextSegmentIndex\":0}";
     try (Raw mallory = Raw.open()) {
       JsonNode welcome = mallory.hello("mallory-4", active);
       assertThat(welcome.path("type").asText()).isEqualTo("WELCOME");
       assertThat(welcome.has("adoptedRecordingId")).as(welcome.toString()).isFalse();
     }
-    try (Raw fiona = await().atMost(WAIT).until(() -> {
-      Raw again = Raw.open();
-      if ("WELCOME".equals(again.hello("fiona", active).path("type").asText())) {
-        return again;
-      }
-      again.close();
-      return null;
-    }, r -> r != null)) {
-      assertThat(api.agent("fiona")).hasValueSatisfying(a -> assertThat(a.state()).isEqualTo("RECORDING"));
+    try (Raw fiona =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> {
+                  Raw again = Raw.open();
+                  if ("WELCOME".equals(again.hello("fiona", active).path("type").asText())) {
+                    return again;
+                  }
+                  again.close();
+                  return null;
+                },
+                r -> r != null)) {
+      assertThat(api.agent("fiona"))
+          .hasValueSatisfying(a -> assertThat(a.state()).isEqualTo("RECORDING"));
       assertThat(api.recording(id).status()).isEqualTo("RECORDING");
     }
   }
 
   private static String pending(String id, String callId, long now) {
-    return "{\"recordingId\":\"" + id + "\",\"callId\":\"" + callId + "\",\"startedAt\":" + (now - 21_600_000L)
-        + ",\"endedAt\":" + now + ",\"segmentCount\":1,\"originClusterId\":\"cluster-x\"}";
+    return "{\"recordingId\":\""
+        + id
+        + "\",\"callId\":\""
+        + callId
+        + "\",\"startedAt\":"
+        + (now - 21_600_000L)
+        + ",\"endedAt\":"
+        + now
+        + ",\"segmentCount\":1,\"originClusterId\":\"cluster-x\"}";
   }
 
   private static <T> CompletableFuture<T> async(Supplier<T> call) {
@@ -238,11 +297,19 @@ class ControlPortAttackTest {
       return new Raw(RawControlConnection.open(server.bind(), server.controlPort()));
     }
 
-    /** Sends HELLO for {@code agent} with extra members ({@code ,"name":value...}); returns the answer. */
+    /**
+     * Sends HELLO for {@code agent} with extra members ({@code ,"name":value...}); returns the
+     * answer.
+     */
     JsonNode hello(String agent, String extra) {
-      send("{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\"" + agent + "\",\"machine\":\"attacker\","
-          + "\"screens\":[{\"id\":0,\"x\":0,\"y\":0,\"width\":64,\"height\":64}],\"clientTime\":"
-          + System.currentTimeMillis() + extra + "}");
+      send(
+          "{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\""
+              + agent
+              + "\",\"machine\":\"attacker\","
+              + "\"screens\":[{\"id\":0,\"x\":0,\"y\":0,\"width\":64,\"height\":64}],\"clientTime\":"
+              + System.currentTimeMillis()
+              + extra
+              + "}");
       JsonNode answer = conn.readFrame(READ);
       assertThat(answer).as("an answer to HELLO of " + agent).isNotNull();
       agentName = agent;
@@ -257,12 +324,16 @@ class ControlPortAttackTest {
       send("{\"type\":\"ACK\",\"seq\":" + command.path("seq").asLong() + ",\"ok\":true}");
     }
 
-    /** Starts a call for this connection's agent and acknowledges its START; returns the recording id. */
+    /**
+     * Starts a call for this connection's agent and acknowledges its START; returns the recording
+     * id.
+     */
     String startCall(String callId) throws Exception {
       CompletableFuture<ScreenRecApi.Call> call = async(() -> api.startCall(callId, agentName));
       JsonNode start = next("START");
       ack(start);
-      assertThat(call.get(30, TimeUnit.SECONDS).recordingId()).isEqualTo(start.path("recordingId").asText());
+      assertThat(call.get(30, TimeUnit.SECONDS).recordingId())
+          .isEqualTo(start.path("recordingId").asText());
       return start.path("recordingId").asText();
     }
 

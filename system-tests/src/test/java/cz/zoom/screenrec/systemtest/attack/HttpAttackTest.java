@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Slow clients must not stall the HTTP port. 300 connections send a login body one byte every
- * five seconds while the call recorder starts and ends calls for a real client and a monitor polls
+ * Slow clients must not stall the HTTP port. 300 connections send a login body one byte every five
+ * seconds while the call recorder starts and ends calls for a real client and a monitor polls
  * /healthz; every call event and health check must answer, and promptly. The attack comes from
  * other loopback addresses than the test's own requests (127.0.0.1), once from one address (the
  * per-address login bound meets it) and once spread over a hundred (the replay's own bound of
@@ -44,8 +44,7 @@ class HttpAttackTest {
   static final Duration ATTACK = Duration.ofSeconds(20);
   static final Duration PROMPT = Duration.ofSeconds(3);
 
-  @RegisterExtension
-  static final ProcessGuard processes = new ProcessGuard();
+  @RegisterExtension static final ProcessGuard processes = new ProcessGuard();
 
   static ServerProcess server;
   static HttpClient http;
@@ -56,8 +55,11 @@ class HttpAttackTest {
     server = processes.add(ServerProcess.builder().start());
     processes.add(ClientProcess.builder("alice").server(server).display(display).start());
     server.api().awaitAgent("alice", Duration.ofSeconds(60));
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1)
-        .build();
+    http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
   @AfterAll
@@ -72,7 +74,9 @@ class HttpAttackTest {
       w.assertAllPrompt(attack);
       // the attack was real and was met: the address got its few logins, the rest were refused
       Map<Integer, Integer> answers = attack.answers();
-      assertThat(answers.getOrDefault(429, 0)).as("answers %s", answers).isGreaterThanOrEqualTo(CONNECTIONS - 50);
+      assertThat(answers.getOrDefault(429, 0))
+          .as("answers %s", answers)
+          .isGreaterThanOrEqualTo(CONNECTIONS - 50);
     }
   }
 
@@ -87,7 +91,9 @@ class HttpAttackTest {
       w.assertAllPrompt(attack);
       // the bodies too slow were cut off (408), not waited for to the idle timeout
       Map<Integer, Integer> answers = attack.answers();
-      assertThat(answers.getOrDefault(408, 0) + attack.closed()).as("answers %s", answers).isPositive();
+      assertThat(answers.getOrDefault(408, 0) + attack.closed())
+          .as("answers %s", answers)
+          .isPositive();
     }
   }
 
@@ -105,7 +111,12 @@ class HttpAttackTest {
         server.api().awaitAgentState("alice", "IDLE", Duration.ofSeconds(30));
         String call = "attack-" + UUID.randomUUID();
         w.time("GET /healthz", "GET", "/healthz", null, 200);
-        w.time("start " + call, "POST", "/api/v1/calls/" + call + "/start", "{\"agent\":\"alice\"}", 201);
+        w.time(
+            "start " + call,
+            "POST",
+            "/api/v1/calls/" + call + "/start",
+            "{\"agent\":\"alice\"}",
+            201);
         w.time("GET /healthz", "GET", "/healthz", null, 200);
         w.time("end " + call, "POST", "/api/v1/calls/" + call + "/end", "{}", 200);
         w.calls++;
@@ -113,13 +124,20 @@ class HttpAttackTest {
       return w;
     }
 
-    void time(String what, String method, String path, String json, int expected) throws InterruptedException {
-      HttpRequest.Builder b = HttpRequest.newBuilder(server.httpUri().resolve(path)).timeout(Duration.ofSeconds(20))
-          .header("Authorization", "Bearer " + server.apiToken());
+    void time(String what, String method, String path, String json, int expected)
+        throws InterruptedException {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(server.httpUri().resolve(path))
+              .timeout(Duration.ofSeconds(20))
+              .header("Authorization", "Bearer " + server.apiToken());
       if (json != null) {
         b.header("Content-Type", "application/json");
       }
-      b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+      b.method(
+          method,
+          json == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(json));
       long t0 = System.nanoTime();
       try {
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -136,19 +154,26 @@ class HttpAttackTest {
     }
 
     void assertAllPrompt(SlowBodies attack) {
-      System.out.printf("%d calls, %d requests, slowest %d ms; attack answered %s, %d connections closed%n", calls,
-          millis.size(), millis.stream().mapToLong(Long::longValue).max().orElse(-1), attack.answers(),
+      System.out.printf(
+          "%d calls, %d requests, slowest %d ms; attack answered %s, %d connections closed%n",
+          calls,
+          millis.size(),
+          millis.stream().mapToLong(Long::longValue).max().orElse(-1),
+          attack.answers(),
           attack.closed());
       assertThat(calls).as("calls started and ended during the attack").isGreaterThanOrEqualTo(5);
-      assertThat(failures).as("slowest %d ms of %d requests", millis.stream().mapToLong(Long::longValue).max()
-          .orElse(-1), millis.size()).isEmpty();
+      assertThat(failures)
+          .as(
+              "slowest %d ms of %d requests",
+              millis.stream().mapToLong(Long::longValue).max().orElse(-1), millis.size())
+          .isEmpty();
     }
   }
 
   /**
    * Connections from the given source addresses (round robin), each sending a login request that
-   * announces a body (under the login size limit), then one byte of it every five seconds. Whatever the server answers is
-   * collected; closing stops the attack and closes every connection.
+   * announces a body (under the login size limit), then one byte of it every five seconds. Whatever
+   * the server answers is collected; closing stops the attack and closes every connection.
    */
   static final class SlowBodies implements AutoCloseable {
     private final List<SocketChannel> sockets = new ArrayList<>();
@@ -163,8 +188,11 @@ class HttpAttackTest {
     static SlowBodies start(ServerProcess server, List<String> from, int n) throws IOException {
       SlowBodies a = new SlowBodies(n);
       URI base = server.httpUri();
-      byte[] head = ("POST /replay/api/login HTTP/1.1\r\nHost: " + base.getAuthority()
-          + "\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII);
+      byte[] head =
+          ("POST /replay/api/login HTTP/1.1\r\nHost: "
+                  + base.getAuthority()
+                  + "\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{")
+              .getBytes(StandardCharsets.US_ASCII);
       for (int i = 0; i < n; i++) {
         SocketChannel s = SocketChannel.open();
         s.bind(new InetSocketAddress(from.get(i % from.size()), 0));

@@ -42,9 +42,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Attacks on the Media Upload Server and the encoder, replayed as an attacker on the network
- * would: raw control-protocol frames on a plain socket, raw HTTP for the uploads, against a real
- * server process. Each refusal sits next to the upload that must keep working.
+ * Attacks on the Media Upload Server and the encoder, replayed as an attacker on the network would:
+ * raw control-protocol frames on a plain socket, raw HTTP for the uploads, against a real server
+ * process. Each refusal sits next to the upload that must keep working.
  *
  * <p>The server runs under umask 000 (so the files it makes show whether it sets their modes
  * itself), with a 1 MiB quota per recording and 2 s segments (the encoder's margin).
@@ -54,28 +54,35 @@ class UploadAttackTest {
   static final Duration WAIT = Duration.ofSeconds(120);
   static final long SEGMENT_MS = 2_000;
 
-  @RegisterExtension
-  static final ProcessGuard processes = new ProcessGuard();
+  @RegisterExtension static final ProcessGuard processes = new ProcessGuard();
 
   static ServerProcess server;
   static ScreenRecApi api;
 
   @BeforeAll
   static void server() {
-    server = processes.add(ServerProcess.builder().umask("000").segmentDurationMs((int) SEGMENT_MS)
-        // no heartbeats needed from the raw connections for the length of a test
-        .heartbeatIntervalMs(30_000).deadPeerTimeoutMs(120_000)
-        .arg("--max-recording-mb", "1")
-        // the trickling body below is about the recording's lock; the port would otherwise cut a
-        // body that slow off at once (its minimum body rate, HttpAttackTest)
-        .arg("--http-min-body-rate", "0").start());
+    server =
+        processes.add(
+            ServerProcess.builder()
+                .umask("000")
+                .segmentDurationMs((int) SEGMENT_MS)
+                // no heartbeats needed from the raw connections for the length of a test
+                .heartbeatIntervalMs(30_000)
+                .deadPeerTimeoutMs(120_000)
+                .arg("--max-recording-mb", "1")
+                // the trickling body below is about the recording's lock; the port would otherwise
+                // cut a
+                // body that slow off at once (its minimum body rate, HttpAttackTest)
+                .arg("--http-min-body-rate", "0")
+                .start());
     api = server.api();
   }
 
   // --- upload tokens die with their recording --------------------------------------------------
 
   @Test
-  void aTokenIsRefusedOnceItsRecordingIsReadyButAStoredSegmentIsStillAcknowledged() throws Exception {
+  void aTokenIsRefusedOnceItsRecordingIsReadyButAStoredSegmentIsStillAcknowledged()
+      throws Exception {
     try (Agent alice = Agent.connect("alice-token")) {
       Agent.Started rec = alice.start("token-" + UUID.randomUUID());
       long t0 = System.currentTimeMillis();
@@ -83,13 +90,17 @@ class UploadAttackTest {
       byte[] second = segment(rec.id(), 1, t0 + SEGMENT_MS, 0x00FF00);
       assertThat(put(rec, 0, first, false).status()).isEqualTo(201);
       alice.end(rec, 2, t0, t0 + 2 * SEGMENT_MS);
-      assertThat(put(rec, 1, second, true).status()).as("UPLOADING still takes segments").isEqualTo(201);
+      assertThat(put(rec, 1, second, true).status())
+          .as("UPLOADING still takes segments")
+          .isEqualTo(201);
       api.awaitReady(rec.id(), WAIT);
 
       Response late = put(rec, 7, segment(rec.id(), 7, t0, 0x0000FF), false);
       assertThat(late.status()).as(late.toString()).isEqualTo(410);
       assertThat(late.json().path("error").asText()).isEqualTo("recording_closed");
-      assertThat(put(rec, 1, second, true).status()).as("a repeat of a stored segment").isEqualTo(200);
+      assertThat(put(rec, 1, second, true).status())
+          .as("a repeat of a stored segment")
+          .isEqualTo(200);
       assertThat(api.recording(rec.id()).segments()).hasSize(2);
     }
   }
@@ -102,7 +113,8 @@ class UploadAttackTest {
       Agent.Started rec = bob.start("final-" + UUID.randomUUID());
       long t0 = System.currentTimeMillis();
       assertThat(put(rec, 0, segment(rec.id(), 0, t0, 0xFF0000), false).status()).isEqualTo(201);
-      assertThat(put(rec, 1, segment(rec.id(), 1, t0 + SEGMENT_MS, 0xFF0000), true).status()).isEqualTo(201);
+      assertThat(put(rec, 1, segment(rec.id(), 1, t0 + SEGMENT_MS, 0xFF0000), true).status())
+          .isEqualTo(201);
       for (int index : new int[] {2, 1_000}) {
         Response beyond = put(rec, index, segment(rec.id(), index, t0, 0), false);
         assertThat(beyond.status()).as(beyond.toString()).isEqualTo(409);
@@ -127,7 +139,8 @@ class UploadAttackTest {
       assertThat(over.status()).as(over.toString()).isEqualTo(413);
       assertThat(over.json().path("error").asText()).isEqualTo("quota_exceeded");
       assertThat(put(rec, 1, segment(rec.id(), 1, t0 + SEGMENT_MS, 0), true).status())
-          .as("what still fits is taken").isEqualTo(201);
+          .as("what still fits is taken")
+          .isEqualTo(201);
       carol.end(rec, 2, t0, t0 + 2 * SEGMENT_MS);
       assertThat(api.awaitReady(rec.id(), WAIT).segments()).hasSize(2);
     }
@@ -144,15 +157,24 @@ class UploadAttackTest {
       long now = System.currentTimeMillis();
       long sixHours = 6 * 3_600_000L;
       // a 134-byte-class segment: one tiny frame claiming six hours back, one six hours ahead
-      byte[] crafted = segment(rec.id(), 0, now - sixHours, new long[] {now - sixHours, now + sixHours}, 16, 0xFF0000);
+      byte[] crafted =
+          segment(
+              rec.id(),
+              0,
+              now - sixHours,
+              new long[] {now - sixHours, now + sixHours},
+              16,
+              0xFF0000);
       assertThat(put(rec, 0, crafted, true).status()).isEqualTo(201);
-      Thread.sleep(3_000); // the call lasts a few seconds (the stimulus, not a wait for a condition)
+      Thread.sleep(
+          3_000); // the call lasts a few seconds (the stimulus, not a wait for a condition)
       mallory.end(rec, 1, now - sixHours, now + sixHours);
       long callEnd = System.currentTimeMillis();
 
       ScreenRecApi.Recording r = api.awaitReady(rec.id(), WAIT);
       long call = callEnd - callStart;
-      assertThat(r.video().durationMs()).as("the call lasted %d ms", call)
+      assertThat(r.video().durationMs())
+          .as("the call lasted %d ms", call)
           .isBetween(call - 1_000, call + 2 * SEGMENT_MS + 1_000);
       assertThat(r.startedAt()).isBetween(callStart - SEGMENT_MS - 1_000, callStart + 1_000);
     }
@@ -170,9 +192,20 @@ class UploadAttackTest {
         socket.setSoTimeout(60_000);
         OutputStream out = socket.getOutputStream();
         URI uri = segmentUri(rec, 1);
-        out.write(("PUT " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nAuthorization: Bearer "
-            + rec.token() + "\r\nX-Segment-Sha256: " + sha256(slow) + "\r\nContent-Type: application/octet-stream\r\n"
-            + "Content-Length: " + slow.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("PUT "
+                    + uri.getRawPath()
+                    + " HTTP/1.1\r\nHost: "
+                    + uri.getHost()
+                    + "\r\nAuthorization: Bearer "
+                    + rec.token()
+                    + "\r\nX-Segment-Sha256: "
+                    + sha256(slow)
+                    + "\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: "
+                    + slow.length
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         int sent = 0;
         out.write(slow, sent++, 1);
         out.flush();
@@ -186,17 +219,23 @@ class UploadAttackTest {
           out.write(slow, sent++, 1);
           out.flush();
         }
-        assertThat(first.isDone() && third.isDone()).as("0 and 2 answered while 1 trickles in").isTrue();
+        assertThat(first.isDone() && third.isDone())
+            .as("0 and 2 answered while 1 trickles in")
+            .isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(20));
         assertThat(first.get().status()).isEqualTo(201);
         assertThat(third.get().status()).isEqualTo(201);
         out.write(slow, sent, slow.length - sent);
         out.flush();
-        String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-            .readLine();
+        String status =
+            new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                .readLine();
         assertThat(status).startsWith("HTTP/1.1 201");
       }
-      assertThat(api.recording(rec.id()).segments()).extracting(ScreenRecApi.Segment::index).containsExactly(0, 1, 2);
+      assertThat(api.recording(rec.id()).segments())
+          .extracting(ScreenRecApi.Segment::index)
+          .containsExactly(0, 1, 2);
     }
   }
 
@@ -220,10 +259,13 @@ class UploadAttackTest {
       byte[] winner = bodies.get(statuses.indexOf(201));
       for (int i = 0; i < bodies.size(); i++) {
         if (i != statuses.indexOf(201)) {
-          assertThat(statuses.get(i)).as("upload %d", i).isEqualTo(bodies.get(i) == winner ? 200 : 409);
+          assertThat(statuses.get(i))
+              .as("upload %d", i)
+              .isEqualTo(bodies.get(i) == winner ? 200 : 409);
         }
       }
-      assertThat(api.recording(rec.id()).segments()).singleElement()
+      assertThat(api.recording(rec.id()).segments())
+          .singleElement()
           .satisfies(s -> assertThat(s.sha256()).isEqualTo(sha256(winner)));
     }
   }
@@ -234,10 +276,18 @@ class UploadAttackTest {
   static void everythingTheServerWroteIsOwnerOnlyWhateverTheUmask() throws Exception {
     // the tests above left segments, videos and thumbnails; the server made its token and database;
     // a call's audio adds the files of the audio intake
-    Response audio = api.sendBytes("PUT", api.resolve("/api/v1/calls/audio-" + UUID.randomUUID()
-            + "/audio?startedAt=" + System.currentTimeMillis() + "&format=wav"),
-        HttpRequest.BodyPublishers.ofByteArray(silentWav(16_000)), api.token(),
-        Map.of("Content-Type", "audio/wav"));
+    Response audio =
+        api.sendBytes(
+            "PUT",
+            api.resolve(
+                "/api/v1/calls/audio-"
+                    + UUID.randomUUID()
+                    + "/audio?startedAt="
+                    + System.currentTimeMillis()
+                    + "&format=wav"),
+            HttpRequest.BodyPublishers.ofByteArray(silentWav(16_000)),
+            api.token(),
+            Map.of("Content-Type", "audio/wav"));
     assertThat(audio.status()).as(audio.toString()).isIn(200, 201);
     Path data = server.dataDir();
     assertThat(Files.exists(data.resolve("media"))).isTrue();
@@ -246,16 +296,20 @@ class UploadAttackTest {
       for (Path p : (Iterable<Path>) all::iterator) {
         String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
         boolean dir = Files.isDirectory(p);
-        // H2 may add files to its 0700 directory later (trace, temporary); only that directory guards those
-        boolean laterH2File = !dir && p.getParent().equals(data.resolve("db"))
-            && !p.getFileName().toString().endsWith(".mv.db");
+        // H2 may add files to its 0700 directory later (trace, temporary); only that directory
+        // guards those
+        boolean laterH2File =
+            !dir
+                && p.getParent().equals(data.resolve("db"))
+                && !p.getFileName().toString().endsWith(".mv.db");
         if (!mode.equals(dir ? "rwx------" : "rw-------") && !laterH2File) {
           open.add(data.relativize(p) + " " + mode);
         }
       }
     }
     assertThat(open).as("files or directories readable by others").isEmpty();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("db")))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("db"))))
+        .isEqualTo("rwx------");
     try (Stream<Path> videos = Files.walk(data.resolve("media"))) {
       assertThat(videos.map(p -> p.getFileName().toString()))
           .contains("video.webm", "thumbnail.jpg", "000000.seg", "audio.wav");
@@ -265,13 +319,19 @@ class UploadAttackTest {
   // --- helpers ----------------------------------------------------------------------------------
 
   static Response put(Agent.Started rec, int index, byte[] body, boolean last) {
-    return api.sendBytes("PUT", segmentUri(rec, index), HttpRequest.BodyPublishers.ofByteArray(body), rec.token(),
-        last ? Map.of("X-Segment-Sha256", sha256(body), "X-Segment-Final", "true")
+    return api.sendBytes(
+        "PUT",
+        segmentUri(rec, index),
+        HttpRequest.BodyPublishers.ofByteArray(body),
+        rec.token(),
+        last
+            ? Map.of("X-Segment-Sha256", sha256(body), "X-Segment-Final", "true")
             : Map.of("X-Segment-Sha256", sha256(body)));
   }
 
   static URI segmentUri(Agent.Started rec, int index) {
-    return URI.create(rec.uploadUrl().replaceAll("/$", "") + "/recordings/" + rec.id() + "/segments/" + index);
+    return URI.create(
+        rec.uploadUrl().replaceAll("/$", "") + "/recordings/" + rec.id() + "/segments/" + index);
   }
 
   static <T> CompletableFuture<T> async(java.util.function.Supplier<T> call) {
@@ -279,15 +339,20 @@ class UploadAttackTest {
   }
 
   static byte[] segment(String id, int index, long startedAt, int rgb) throws Exception {
-    return segment(id, index, startedAt, new long[] {startedAt, startedAt + SEGMENT_MS / 2}, 64, rgb);
+    return segment(
+        id, index, startedAt, new long[] {startedAt, startedAt + SEGMENT_MS / 2}, 64, rgb);
   }
 
-  static byte[] segment(String id, int index, long startedAt, long[] frameTimes, int size, int rgb) throws Exception {
+  static byte[] segment(String id, int index, long startedAt, long[] frameTimes, int size, int rgb)
+      throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     int[] pixels = new int[size * size];
     Arrays.fill(pixels, rgb);
-    try (SegmentWriter w = new SegmentWriter(bytes,
-        new SegmentHeader(id, index, startedAt, List.of(new ScreenLayout(0, 0, 0, size, size))))) {
+    try (SegmentWriter w =
+        new SegmentWriter(
+            bytes,
+            new SegmentHeader(
+                id, index, startedAt, List.of(new ScreenLayout(0, 0, 0, size, size))))) {
       for (long t : frameTimes) {
         w.writeFrame(0, t, pixels, false);
       }
@@ -299,8 +364,11 @@ class UploadAttackTest {
   /** One frame of noise, which no compression shrinks: about 700 KB. */
   static byte[] noisySegment(String id, int index, long startedAt, long seed) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (SegmentWriter w = new SegmentWriter(bytes,
-        new SegmentHeader(id, index, startedAt, List.of(new ScreenLayout(0, 0, 0, 480, 480))))) {
+    try (SegmentWriter w =
+        new SegmentWriter(
+            bytes,
+            new SegmentHeader(
+                id, index, startedAt, List.of(new ScreenLayout(0, 0, 0, 480, 480))))) {
       w.writeFrame(0, startedAt, new Random(seed).ints(480 * 480).toArray(), false);
       w.close(startedAt + SEGMENT_MS);
     }
@@ -310,10 +378,19 @@ class UploadAttackTest {
   /** One second of 16-bit mono PCM silence as a WAV file. */
   static byte[] silentWav(int rate) {
     int data = rate * 2;
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + data).put("WAVE".getBytes(StandardCharsets.US_ASCII));
-    b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
-        .putInt(rate).putInt(rate * 2).putShort((short) 2).putShort((short) 16);
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(44 + data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put("RIFF".getBytes(StandardCharsets.US_ASCII))
+        .putInt(36 + data)
+        .put("WAVE".getBytes(StandardCharsets.US_ASCII));
+    b.put("fmt ".getBytes(StandardCharsets.US_ASCII))
+        .putInt(16)
+        .putShort((short) 1)
+        .putShort((short) 1)
+        .putInt(rate)
+        .putInt(rate * 2)
+        .putShort((short) 2)
+        .putShort((short) 16);
     b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(data);
     return b.array();
   }
@@ -341,9 +418,13 @@ class UploadAttackTest {
 
     static Agent connect(String name) throws Exception {
       RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort());
-      c.sendJson("{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\"" + name + "\",\"machine\":\"attacker\","
-          + "\"screens\":[{\"id\":0,\"x\":0,\"y\":0,\"width\":64,\"height\":64}],\"clientTime\":"
-          + System.currentTimeMillis() + "}");
+      c.sendJson(
+          "{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\""
+              + name
+              + "\",\"machine\":\"attacker\","
+              + "\"screens\":[{\"id\":0,\"x\":0,\"y\":0,\"width\":64,\"height\":64}],\"clientTime\":"
+              + System.currentTimeMillis()
+              + "}");
       JsonNode welcome = c.readFrame(READ);
       assertThat(welcome.path("type").asText()).as(String.valueOf(welcome)).isEqualTo("WELCOME");
       api.awaitAgent(name, READ);
@@ -355,8 +436,12 @@ class UploadAttackTest {
       CompletableFuture<ScreenRecApi.Call> call = async(() -> api.startCall(callId, name));
       JsonNode start = next("START");
       conn.sendJson("{\"type\":\"ACK\",\"seq\":" + start.get("seq").asLong() + ",\"ok\":true}");
-      assertThat(call.get(30, TimeUnit.SECONDS).recordingId()).isEqualTo(start.get("recordingId").asText());
-      return new Started(start.get("recordingId").asText(), callId, start.get("uploadUrl").asText(),
+      assertThat(call.get(30, TimeUnit.SECONDS).recordingId())
+          .isEqualTo(start.get("recordingId").asText());
+      return new Started(
+          start.get("recordingId").asText(),
+          callId,
+          start.get("uploadUrl").asText(),
           start.get("uploadToken").asText());
     }
 
@@ -365,8 +450,16 @@ class UploadAttackTest {
       CompletableFuture<ScreenRecApi.Call> ended = async(() -> api.endCall(rec.callId()));
       JsonNode stop = next("STOP");
       conn.sendJson("{\"type\":\"ACK\",\"seq\":" + stop.get("seq").asLong() + ",\"ok\":true}");
-      conn.sendJson("{\"type\":\"RECORDING_STOPPED\",\"recordingId\":\"" + rec.id() + "\",\"segmentCount\":"
-          + segments + ",\"startedAt\":" + startedAt + ",\"endedAt\":" + endedAt + ",\"reason\":\"stopped by server\"}");
+      conn.sendJson(
+          "{\"type\":\"RECORDING_STOPPED\",\"recordingId\":\""
+              + rec.id()
+              + "\",\"segmentCount\":"
+              + segments
+              + ",\"startedAt\":"
+              + startedAt
+              + ",\"endedAt\":"
+              + endedAt
+              + ",\"reason\":\"stopped by server\"}");
       ended.get(30, TimeUnit.SECONDS);
     }
 

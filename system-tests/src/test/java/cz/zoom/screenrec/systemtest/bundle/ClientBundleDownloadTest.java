@@ -41,17 +41,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientBundleDownloadTest {
   private static final Pattern BUNDLE = Pattern.compile("screenrec-client-binary-(.+)\\.tar\\.gz");
 
-  @RegisterExtension
-  static final ProcessGuard processes = new ProcessGuard();
+  @RegisterExtension static final ProcessGuard processes = new ProcessGuard();
 
   @Test
   void theDownloadedBundleRunsWithTheLegacyFlagsAndRecords(@TempDir Path tmp) throws Exception {
     Path plugins = pluginsFolder();
     XvfbDisplay display = processes.add(XvfbDisplay.start(1280, 720));
     display.paint(Color.RED);
-    ServerProcess server = processes.add(ServerProcess.builder().arg("--plugins-dir", plugins.toString())
-        // segments every 2 s, so one is uploaded while the short call goes on (the default is 30 s)
-        .arg("--segment-duration", "2000").start());
+    ServerProcess server =
+        processes.add(
+            ServerProcess.builder()
+                .arg("--plugins-dir", plugins.toString())
+                // segments every 2 s, so one is uploaded while the short call goes on (the default
+                // is 30 s)
+                .arg("--segment-duration", "2000")
+                .start());
     ScreenRecApi api = server.api();
 
     // the index names the bundle and the controller jar, with sizes and checksums
@@ -69,8 +73,10 @@ class ClientBundleDownloadTest {
     JsonNode bundleEntry = entry(index, bundleName);
 
     // the legacy URL without extension, then its checksum file
-    byte[] archive = expect200(api.get("callrec/plugins/screenrec-client-binary-" + version)).body();
-    String checksumFile = expect200(api.get("callrec/plugins/screenrec-client-binary-" + version + ".sha256")).text();
+    byte[] archive =
+        expect200(api.get("callrec/plugins/screenrec-client-binary-" + version)).body();
+    String checksumFile =
+        expect200(api.get("callrec/plugins/screenrec-client-binary-" + version + ".sha256")).text();
     String sha256 = sha256(archive);
     assertThat(checksumFile).isEqualTo(sha256 + "  " + bundleName + "\n");
     assertThat(bundleEntry.get("sha256").asText()).isEqualTo(sha256);
@@ -83,7 +89,8 @@ class ClientBundleDownloadTest {
     assertThat(expect200(api.get("callrec/plugins/" + controllerName + ".sha256")).text())
         .isEqualTo(sha256(controller) + "  " + controllerName + "\n");
     assertThat(entry(index, controllerName).get("sha256").asText()).isEqualTo(sha256(controller));
-    assertThat(jarEntries(controller)).contains("cz/zoom/screenrec/impl/controller/ScreenRecorderStarter.class");
+    assertThat(jarEntries(controller))
+        .contains("cz/zoom/screenrec/impl/controller/ScreenRecorderStarter.class");
 
     Path download = tmp.resolve(bundleName);
     Files.write(download, archive);
@@ -96,22 +103,46 @@ class ClientBundleDownloadTest {
     assertThat(home.resolve("bin").resolve("screenrec-client.cmd")).isRegularFile();
 
     // exactly the legacy flags: the second host is a dead fail-over address. The launcher's
-    // SCREENREC_JAVA_OPTS moves the default spool (~/.screenrec/spool) into the test's directory: Java takes
+    // SCREENREC_JAVA_OPTS moves the default spool (~/.screenrec/spool) into the test's directory:
+    // Java takes
     // user.home from the password database, not from HOME.
     String agent = "bundle-" + UUID.randomUUID().toString().substring(0, 8);
     String deadHost = "127.0.0.1:" + FreePorts.next("127.0.0.1");
-    List<String> command = List.of(launcher.toString(), "-agent", agent, "-host", server.controlAddress(), "-host", deadHost);
+    List<String> command =
+        List.of(
+            launcher.toString(),
+            "-agent",
+            agent,
+            "-host",
+            server.controlAddress(),
+            "-host",
+            deadHost);
     Path userHome = Files.createDirectories(tmp.resolve("home"));
-    ManagedProcess client = processes.add(ManagedProcess.start("bundled client " + agent, command,
-        Map.of("DISPLAY", display.name(), "SCREENREC_JAVA_OPTS", "-Duser.home=" + userHome,
-            "JAVA_HOME", "/nonexistent", "PATH", "/usr/bin:/bin"),
-        ProcessLogs.newFile("bundle-client-" + agent)));
+    ManagedProcess client =
+        processes.add(
+            ManagedProcess.start(
+                "bundled client " + agent,
+                command,
+                Map.of(
+                    "DISPLAY",
+                    display.name(),
+                    "SCREENREC_JAVA_OPTS",
+                    "-Duser.home=" + userHome,
+                    "JAVA_HOME",
+                    "/nonexistent",
+                    "PATH",
+                    "/usr/bin:/bin"),
+                ProcessLogs.newFile("bundle-client-" + agent)));
 
-    ScreenRecApi.Agent connected = withLog(client, () -> api.awaitAgent(agent, Duration.ofSeconds(60)));
+    ScreenRecApi.Agent connected =
+        withLog(client, () -> api.awaitAgent(agent, Duration.ofSeconds(60)));
     assertThat(connected.state()).isEqualTo("IDLE");
     assertThat(connected.clientVersion()).isEqualTo(version);
-    assertThat(client.process().info().command()).get().asString()
-        .as("the client runs on the bundle's own runtime").startsWith(home.toRealPath().toString());
+    assertThat(client.process().info().command())
+        .get()
+        .asString()
+        .as("the client runs on the bundle's own runtime")
+        .startsWith(home.toRealPath().toString());
     String runtime = home.resolve("runtime").toRealPath().toString();
     assertThat(descendantsAndSelf(client)).anyMatch(c -> c.startsWith(runtime));
 
@@ -119,21 +150,32 @@ class ClientBundleDownloadTest {
     String callId = "call-" + UUID.randomUUID();
     ScreenRecApi.Call call = api.startCall(callId, agent);
     withLog(client, () -> api.awaitAgentState(agent, "RECORDING", Duration.ofSeconds(20)));
-    ScreenRecApi.Recording recording = withLog(client, () -> {
-      api.awaitRecording(call.recordingId(), "with a segment", r -> !r.segments().isEmpty(), Duration.ofSeconds(30));
-      api.endCall(callId);
-      return api.awaitReady(call.recordingId(), Duration.ofMinutes(2));
-    });
+    ScreenRecApi.Recording recording =
+        withLog(
+            client,
+            () -> {
+              api.awaitRecording(
+                  call.recordingId(),
+                  "with a segment",
+                  r -> !r.segments().isEmpty(),
+                  Duration.ofSeconds(30));
+              api.endCall(callId);
+              return api.awaitReady(call.recordingId(), Duration.ofMinutes(2));
+            });
     assertThat(recording.agent()).isEqualTo(agent);
     assertThat(recording.video()).isNotNull();
-    assertThat(Files.exists(userHome.resolve(".screenrec").resolve("spool"))).as("default spool under user.home").isTrue();
+    assertThat(Files.exists(userHome.resolve(".screenrec").resolve("spool")))
+        .as("default spool under user.home")
+        .isTrue();
 
     client.stop(Duration.ofSeconds(10));
     assertThat(client.isAlive()).isFalse();
-    withLog(client, () -> {
-      await().atMost(Duration.ofSeconds(20)).until(() -> api.agent(agent).isEmpty());
-      return null;
-    });
+    withLog(
+        client,
+        () -> {
+          await().atMost(Duration.ofSeconds(20)).until(() -> api.agent(agent).isEmpty());
+          return null;
+        });
   }
 
   /** The build output of module client-bundle, found from the working directory (system-tests). */
@@ -144,8 +186,10 @@ class ClientBundleDownloadTest {
         return p;
       }
     }
-    throw new IllegalStateException("client-bundle/target/plugins is missing above " + Path.of("").toAbsolutePath()
-        + ": build it first (./mvnw -DskipTests package -pl client-bundle -am)");
+    throw new IllegalStateException(
+        "client-bundle/target/plugins is missing above "
+            + Path.of("").toAbsolutePath()
+            + ": build it first (./mvnw -DskipTests package -pl client-bundle -am)");
   }
 
   private static JsonNode entry(JsonNode index, String name) {
@@ -194,7 +238,10 @@ class ClientBundleDownloadTest {
     T run() throws Exception;
   }
 
-  /** Runs a step; a failure carries the bundled client's log (ProcessGuard knows only testkit's own processes). */
+  /**
+   * Runs a step; a failure carries the bundled client's log (ProcessGuard knows only testkit's own
+   * processes).
+   */
   private static <T> T withLog(ManagedProcess client, Step<T> step) throws Exception {
     try {
       return step.run();

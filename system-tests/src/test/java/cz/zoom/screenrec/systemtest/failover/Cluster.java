@@ -14,8 +14,8 @@ import java.util.UUID;
 
 /**
  * One of the two independent clusters: a server process on its own loopback address, with its own
- * data directory and cluster id, whose Media Upload Server the client reaches through a
- * {@link MusProxy}. It can be killed, stalled (SIGSTOP) and restarted on the same ports and data.
+ * data directory and cluster id, whose Media Upload Server the client reaches through a {@link
+ * MusProxy}. It can be killed, stalled (SIGSTOP) and restarted on the same ports and data.
  */
 final class Cluster {
   final String id;
@@ -27,7 +27,8 @@ final class Cluster {
   private final List<String> serverArgs;
   private volatile ServerProcess server;
 
-  private Cluster(ProcessGuard guard, String id, String bind, Path dataDir, List<String> serverArgs) {
+  private Cluster(
+      ProcessGuard guard, String id, String bind, Path dataDir, List<String> serverArgs) {
     this.guard = guard;
     this.id = id;
     this.bind = bind;
@@ -37,7 +38,8 @@ final class Cluster {
   }
 
   /** A cluster not yet started; {@code serverArgs} are added to the server's command line. */
-  static Cluster of(ProcessGuard guard, String id, String bind, Path dataDir, List<String> serverArgs) {
+  static Cluster of(
+      ProcessGuard guard, String id, String bind, Path dataDir, List<String> serverArgs) {
     return new Cluster(guard, id, bind, dataDir, serverArgs);
   }
 
@@ -56,20 +58,22 @@ final class Cluster {
   }
 
   private Cluster startOn(int controlPort, int httpPort) {
-    ServerProcess.Builder b = ServerProcess.builder()
-        // C1 only and one GC thread: these JVMs live for seconds on a 2-core machine shared with
-        // another server, the client and Xvfb; full JIT work there only slows their start-up
-        .jvmArg("-XX:TieredStopAtLevel=1")
-        .jvmArg("-XX:+UseSerialGC")
-        .bind(bind)
-        .clusterId(id)
-        .apiToken(apiToken)
-        .dataDir(dataDir)
-        .fps(TwoClustersFailoverTest.FPS)
-        .segmentDurationMs(TwoClustersFailoverTest.SEGMENT_MS)
-        .heartbeatIntervalMs(TwoClustersFailoverTest.HEARTBEAT_MS)
-        .deadPeerTimeoutMs(TwoClustersFailoverTest.DEAD_PEER_MS)
-        .arg("--public-url", mus.publicUrl());
+    ServerProcess.Builder b =
+        ServerProcess.builder()
+            // C1 only and one GC thread: these JVMs live for seconds on a 2-core machine shared
+            // with
+            // another server, the client and Xvfb; full JIT work there only slows their start-up
+            .jvmArg("-XX:TieredStopAtLevel=1")
+            .jvmArg("-XX:+UseSerialGC")
+            .bind(bind)
+            .clusterId(id)
+            .apiToken(apiToken)
+            .dataDir(dataDir)
+            .fps(TwoClustersFailoverTest.FPS)
+            .segmentDurationMs(TwoClustersFailoverTest.SEGMENT_MS)
+            .heartbeatIntervalMs(TwoClustersFailoverTest.HEARTBEAT_MS)
+            .deadPeerTimeoutMs(TwoClustersFailoverTest.DEAD_PEER_MS)
+            .arg("--public-url", mus.publicUrl());
     serverArgs.forEach(b::arg);
     if (controlPort != 0) {
       b.ports(controlPort, httpPort);
@@ -103,11 +107,12 @@ final class Cluster {
    */
   void stall() {
     long pid = server.pid();
-    guard.add(() -> {
-      if (Signals.state(pid) == 'T') {
-        Signals.cont(pid);
-      }
-    });
+    guard.add(
+        () -> {
+          if (Signals.state(pid) == 'T') {
+            Signals.cont(pid);
+          }
+        });
     Signals.stop(pid);
   }
 
@@ -126,7 +131,9 @@ final class Cluster {
    * the client got WELCOME, heartbeats and heard the answers.
    */
   Optional<String> establishedRoleOf(String agent) {
-    return agentJson(agent).filter(a -> a.path("roundTripMs").asLong(-1) >= 0).map(a -> a.path("role").asText());
+    return agentJson(agent)
+        .filter(a -> a.path("roundTripMs").asLong(-1) >= 0)
+        .map(a -> a.path("role").asText());
   }
 
   private Optional<JsonNode> agentJson(String agent) {
@@ -154,18 +161,25 @@ final class Cluster {
     return Optional.of(r.json());
   }
 
-  /** index → SHA-256 of the segments of a recording this cluster holds (none if it does not know it). */
+  /**
+   * index → SHA-256 of the segments of a recording this cluster holds (none if it does not know
+   * it).
+   */
   Map<Integer, String> held(String recordingId) {
     Map<Integer, String> out = new TreeMap<>();
-    recording(recordingId).ifPresent(r -> r.path("segments")
-        .forEach(s -> out.put(s.path("index").asInt(), s.path("sha256").asText())));
+    recording(recordingId)
+        .ifPresent(
+            r ->
+                r.path("segments")
+                    .forEach(s -> out.put(s.path("index").asInt(), s.path("sha256").asText())));
     return out;
   }
 
   /** The clusterId of every segment of the recording held here. */
   List<String> segmentClusters(String recordingId) {
     List<String> out = new ArrayList<>();
-    recording(recordingId).ifPresent(r -> r.path("segments").forEach(s -> out.add(s.path("clusterId").asText())));
+    recording(recordingId)
+        .ifPresent(r -> r.path("segments").forEach(s -> out.add(s.path("clusterId").asText())));
     return out;
   }
 

@@ -26,14 +26,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Stands between the Capture Client and one server's Media Upload Server: the server is started with
- * {@code --public-url} pointing here, so every segment the client uploads to that cluster passes
- * through. It records what the client sent (the witness of what the client captured, since the
- * client deletes a segment from its spool once stored) and can be closed and reopened on the same
- * port to make that cluster's MUS unreachable while its control port stays up.
+ * Stands between the Capture Client and one server's Media Upload Server: the server is started
+ * with {@code --public-url} pointing here, so every segment the client uploads to that cluster
+ * passes through. It records what the client sent (the witness of what the client captured, since
+ * the client deletes a segment from its spool once stored) and can be closed and reopened on the
+ * same port to make that cluster's MUS unreachable while its control port stays up.
  */
 final class MusProxy implements AutoCloseable {
-  private static final Pattern SEGMENT_PUT = Pattern.compile("/mus/v1/recordings/([^/]+)/segments/(\\d+)");
+  private static final Pattern SEGMENT_PUT =
+      Pattern.compile("/mus/v1/recordings/([^/]+)/segments/(\\d+)");
   private static final List<String> FORWARDED_HEADERS =
       List.of("Authorization", "Content-Type", "X-Segment-Sha256", "X-Segment-Final");
 
@@ -41,10 +42,15 @@ final class MusProxy implements AutoCloseable {
   record Put(String recordingId, int index, String sha256, boolean last, int status) {}
 
   private final String bind;
+
   /** 0 until the first bind; then fixed, so a reopened proxy is at the URL the server hands out. */
   private int port;
-  private final HttpClient upstreamClient = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final HttpClient upstreamClient =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
   private final List<Put> puts = new CopyOnWriteArrayList<>();
   private volatile URI upstream;
   private HttpServer server;
@@ -97,12 +103,16 @@ final class MusProxy implements AutoCloseable {
 
   private synchronized void open() {
     try {
-      HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 64);
-      executor = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "mus-proxy-" + bind);
-        t.setDaemon(true);
-        return t;
-      });
+      HttpServer s =
+          HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 64);
+      executor =
+          Executors.newFixedThreadPool(
+              4,
+              r -> {
+                Thread t = new Thread(r, "mus-proxy-" + bind);
+                t.setDaemon(true);
+                return t;
+              });
       s.setExecutor(executor);
       s.createContext("/", this::handle);
       s.start();
@@ -124,18 +134,22 @@ final class MusProxy implements AutoCloseable {
       boolean segmentPut = "PUT".equals(ex.getRequestMethod()) && m.matches();
       int status = -1;
       try {
-        HttpRequest.Builder b = HttpRequest.newBuilder(upstream.resolve(ex.getRequestURI().getRawPath()))
-            .timeout(Duration.ofSeconds(30))
-            .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder b =
+            HttpRequest.newBuilder(upstream.resolve(ex.getRequestURI().getRawPath()))
+                .timeout(Duration.ofSeconds(30))
+                .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
         for (String h : FORWARDED_HEADERS) {
           String v = ex.getRequestHeaders().getFirst(h);
           if (v != null) {
             b.header(h, v);
           }
         }
-        HttpResponse<byte[]> r = upstreamClient.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r =
+            upstreamClient.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         status = r.statusCode();
-        r.headers().firstValue("Content-Type").ifPresent(v -> ex.getResponseHeaders().add("Content-Type", v));
+        r.headers()
+            .firstValue("Content-Type")
+            .ifPresent(v -> ex.getResponseHeaders().add("Content-Type", v));
         ex.sendResponseHeaders(status, r.body().length == 0 ? -1 : r.body().length);
         try (OutputStream out = ex.getResponseBody()) {
           out.write(r.body());
@@ -148,8 +162,13 @@ final class MusProxy implements AutoCloseable {
         ex.sendResponseHeaders(502, -1);
       } finally {
         if (segmentPut) {
-          puts.add(new Put(m.group(1), Integer.parseInt(m.group(2)), sha256(body),
-              "true".equalsIgnoreCase(ex.getRequestHeaders().getFirst("X-Segment-Final")), status));
+          puts.add(
+              new Put(
+                  m.group(1),
+                  Integer.parseInt(m.group(2)),
+                  sha256(body),
+                  "true".equalsIgnoreCase(ex.getRequestHeaders().getFirst("X-Segment-Final")),
+                  status));
         }
       }
     } finally {
@@ -161,15 +180,24 @@ final class MusProxy implements AutoCloseable {
     return List.copyOf(puts);
   }
 
-  /** index → SHA-256 of every segment of the recording the client sent through here (any answer). */
+  /**
+   * index → SHA-256 of every segment of the recording the client sent through here (any answer).
+   */
   Map<Integer, String> sent(String recordingId) {
     Map<Integer, String> out = new TreeMap<>();
     for (Put p : puts) {
       if (p.recordingId().equals(recordingId)) {
         String before = out.putIfAbsent(p.index(), p.sha256());
         if (before != null && !before.equals(p.sha256())) {
-          throw new AssertionError("the client sent two different bodies for segment " + p.index() + " of "
-              + recordingId + ": " + before + " and " + p.sha256());
+          throw new AssertionError(
+              "the client sent two different bodies for segment "
+                  + p.index()
+                  + " of "
+                  + recordingId
+                  + ": "
+                  + before
+                  + " and "
+                  + p.sha256());
         }
       }
     }
@@ -188,5 +216,4 @@ final class MusProxy implements AutoCloseable {
   public void close() {
     closePort();
   }
-
 }

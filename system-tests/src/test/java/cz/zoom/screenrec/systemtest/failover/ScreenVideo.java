@@ -10,9 +10,16 @@ import java.util.List;
 final class ScreenVideo {
   /** Solid colours the tests paint, as seen in a decoded (lossy) video. */
   enum Paint {
-    BLACK(Color.BLACK), RED(Color.RED), GREEN(Color.GREEN), BLUE(Color.BLUE), OTHER(null);
+    BLACK(Color.BLACK),
+    RED(Color.RED),
+    GREEN(Color.GREEN),
+    BLUE(Color.BLUE),
+    OTHER(null);
 
-    /** Largest per-channel difference still taken for the colour; VP9 of a flat area stays far inside it. */
+    /**
+     * Largest per-channel difference still taken for the colour; VP9 of a flat area stays far
+     * inside it.
+     */
     private static final int TOLERANCE = 48;
 
     final Color color;
@@ -80,10 +87,16 @@ final class ScreenVideo {
 
   /** Video time of the first frame showing {@code paint}, or -1. */
   long firstFrameOf(Paint paint) {
-    return frames.stream().filter(f -> f.paint() == paint).mapToLong(Frame::ms).findFirst().orElse(-1);
+    return frames.stream()
+        .filter(f -> f.paint() == paint)
+        .mapToLong(Frame::ms)
+        .findFirst()
+        .orElse(-1);
   }
 
-  /** Runs of one colour: {@code "0 BLACK 3400 RED 6200 GREEN (41 frames)"}, for failure messages. */
+  /**
+   * Runs of one colour: {@code "0 BLACK 3400 RED 6200 GREEN (41 frames)"}, for failure messages.
+   */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("frames (ms colour):");

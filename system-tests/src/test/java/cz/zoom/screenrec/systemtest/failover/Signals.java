@@ -23,7 +23,8 @@ final class Signals {
   /** The process state letter from /proc (T = stopped, Z = zombie, ...), or '?' when it is gone. */
   static char state(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+      String stat =
+          Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
       return stat.charAt(stat.lastIndexOf(')') + 2);
     } catch (IOException e) {
       return '?';
@@ -33,8 +34,11 @@ final class Signals {
   private static void send(String signal, long pid) {
     try {
       // the shell's kill builtin: no dependency on a procps or util-linux kill binary
-      Process p = new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid)
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("kill -" + signal + " " + pid + " did not finish");

@@ -36,9 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fail-over with real processes: two independent clusters (own server process, loopback address,
- * data directory, database, MUS and cluster id) and one Capture Client on Xvfb started with
- * {@code -host <primary> -host <secondary>}. Both clusters' call-event feeds hear every call, as
- * in the field. Short heartbeats (500 ms, dead peer after 2 s) and 1-second segments keep it fast.
+ * data directory, database, MUS and cluster id) and one Capture Client on Xvfb started with {@code
+ * -host <primary> -host <secondary>}. Both clusters' call-event feeds hear every call, as in the
+ * field. Short heartbeats (500 ms, dead peer after 2 s) and 1-second segments keep it fast.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class TwoClustersFailoverTest {
@@ -47,19 +47,19 @@ class TwoClustersFailoverTest {
   static final int SEGMENT_MS = 1000;
   static final int HEARTBEAT_MS = 500;
   static final int DEAD_PEER_MS = 2000;
+
   /** A recording with another cluster's part missing is encoded after this much upload silence. */
   static final int SECONDARY_UPLOAD_GRACE_MS = 4000;
+
   static final String AGENT = "alice";
   static final Duration WAIT = Duration.ofSeconds(60);
   static final long TIMING_SLACK_MS = 200;
 
-  @RegisterExtension
-  static final ProcessGuard processes = new ProcessGuard();
+  @RegisterExtension static final ProcessGuard processes = new ProcessGuard();
 
   static XvfbDisplay display;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   Cluster primary;
   Cluster secondary;
@@ -70,23 +70,32 @@ class TwoClustersFailoverTest {
     display = processes.add(XvfbDisplay.start(1280, 720));
   }
 
-  /** Both servers (in parallel: each is a JVM start-up) and the client, connected to the primary. */
+  /**
+   * Both servers (in parallel: each is a JVM start-up) and the client, connected to the primary.
+   */
   private void startClustersAndClient() throws Exception {
     display.paint(Paint.BLACK.color);
     primary = Cluster.of(processes, "cluster-a", "127.0.0.1", tmp.resolve("a"), List.of());
-    secondary = Cluster.of(processes, "cluster-b", "127.0.0.2", tmp.resolve("b"),
-        List.of("--upload-grace", String.valueOf(SECONDARY_UPLOAD_GRACE_MS)));
+    secondary =
+        Cluster.of(
+            processes,
+            "cluster-b",
+            "127.0.0.2",
+            tmp.resolve("b"),
+            List.of("--upload-grace", String.valueOf(SECONDARY_UPLOAD_GRACE_MS)));
     CompletableFuture<Cluster> a = CompletableFuture.supplyAsync(primary::start);
     CompletableFuture<Cluster> b = CompletableFuture.supplyAsync(secondary::start);
     CompletableFuture.allOf(a, b).join();
-    client = processes.add(ClientProcess.builder(AGENT)
-        .host(primary.controlAddress())
-        .host(secondary.controlAddress())
-        .display(display)
-        .jvmArg("-XX:TieredStopAtLevel=1")
-        .jvmArg("-XX:+UseSerialGC")
-        .arg("--failback-interval", "1")
-        .start());
+    client =
+        processes.add(
+            ClientProcess.builder(AGENT)
+                .host(primary.controlAddress())
+                .host(secondary.controlAddress())
+                .display(display)
+                .jvmArg("-XX:TieredStopAtLevel=1")
+                .jvmArg("-XX:+UseSerialGC")
+                .arg("--failback-interval", "1")
+                .start());
     awaitControlledBy(primary, "primary", WAIT);
   }
 
@@ -115,14 +124,16 @@ class TwoClustersFailoverTest {
     assertThat(secondary.segmentClusters(recordingId)).containsOnly("cluster-b");
     assertCapturedSegmentsAllStored(recordingId, rec.segments().size());
     ScreenVideo video = video(secondary, rec);
-    assertThat(video.at((blue.toEpochMilli() + endSent) / 2 - rec.startedAt())).as(video.toString())
+    assertThat(video.at((blue.toEpochMilli() + endSent) / 2 - rec.startedAt()))
+        .as(video.toString())
         .isEqualTo(Paint.BLUE);
   }
 
   // ---- 2 -------------------------------------------------------------------------------------
 
   @Test
-  void primaryKilledDuringCall_everyCapturedSegmentIsOnOneClusterAndTheSecondaryAdoptsTheRest() throws Exception {
+  void primaryKilledDuringCall_everyCapturedSegmentIsOnOneClusterAndTheSecondaryAdoptsTheRest()
+      throws Exception {
     startClustersAndClient();
     Instant red = display.paint(Paint.RED.color);
     String callId = newCallId();
@@ -139,7 +150,9 @@ class TwoClustersFailoverTest {
 
     JsonNode adopted = secondary.recording(recordingId).orElseThrow();
     assertThat(adopted.path("adopted").asBoolean()).as(adopted.toString()).isTrue();
-    assertThat(adopted.path("originClusterId").asText()).as(adopted.toString()).isEqualTo("cluster-a");
+    assertThat(adopted.path("originClusterId").asText())
+        .as(adopted.toString())
+        .isEqualTo("cluster-a");
     assertThat(adopted.path("clusterId").asText()).isEqualTo("cluster-b");
     assertThat(adopted.path("callId").asText()).isEqualTo(callId);
 
@@ -149,7 +162,8 @@ class TwoClustersFailoverTest {
     endCallOnBothFeeds(callId, secondary);
     Recording onSecondary = secondary.api().awaitReady(recordingId, WAIT);
 
-    // the primary's part: it comes back on the same ports and data, and shows what it had made durable
+    // the primary's part: it comes back on the same ports and data, and shows what it had made
+    // durable
     primary.restart();
     Map<Integer, String> onA = primary.held(recordingId);
     Map<Integer, String> onB = secondary.held(recordingId);
@@ -159,32 +173,54 @@ class TwoClustersFailoverTest {
     assertThat(primary.segmentClusters(recordingId)).containsOnly("cluster-a");
     assertThat(secondary.segmentClusters(recordingId)).containsOnly("cluster-b");
     Map<Integer, String> union = new TreeMap<>(onA);
-    onB.forEach((i, sha) -> {
-      String other = union.putIfAbsent(i, sha);
-      assertThat(other == null || other.equals(sha)).as("segment %d differs between the clusters", i).isTrue();
-    });
-    assertThat(union.keySet()).as("A holds %s, B holds %s", onA.keySet(), onB.keySet())
+    onB.forEach(
+        (i, sha) -> {
+          String other = union.putIfAbsent(i, sha);
+          assertThat(other == null || other.equals(sha))
+              .as("segment %d differs between the clusters", i)
+              .isTrue();
+        });
+    assertThat(union.keySet())
+        .as("A holds %s, B holds %s", onA.keySet(), onB.keySet())
         .containsExactlyElementsOf(IntStream.range(0, total).boxed().toList());
     assertThat(secondary.recording(recordingId).orElseThrow().path("missingSegments"))
-        .extracting(JsonNode::asInt).containsExactlyInAnyOrderElementsOf(
+        .extracting(JsonNode::asInt)
+        .containsExactlyInAnyOrderElementsOf(
             IntStream.range(0, total).filter(i -> !onB.containsKey(i)).boxed().toList());
     assertCapturedSegmentsAllStored(recordingId, total);
 
     // the secondary's video: the green painted after the kill shows when it was painted
     ScreenVideo video = video(secondary, onSecondary);
     long t0 = onSecondary.startedAt();
-    String timeline = video + "; painted (video ms): red " + (red.toEpochMilli() - t0) + ", kill "
-        + (killedAt - t0) + ", green " + (green.toEpochMilli() - t0) + ", on secondary " + (overAt - t0)
-        + ", call end " + (endSent - t0) + "; A holds " + onA.keySet() + ", B holds " + onB.keySet();
+    String timeline =
+        video
+            + "; painted (video ms): red "
+            + (red.toEpochMilli() - t0)
+            + ", kill "
+            + (killedAt - t0)
+            + ", green "
+            + (green.toEpochMilli() - t0)
+            + ", on secondary "
+            + (overAt - t0)
+            + ", call end "
+            + (endSent - t0)
+            + "; A holds "
+            + onA.keySet()
+            + ", B holds "
+            + onB.keySet();
     long greenMs = green.toEpochMilli() - t0;
     // one frame interval, plus the error of the secondary's clock-offset estimate (half a heartbeat
     // round trip) and a capture tick that runs late: on a 2-core CI machine at load 10-15 the first
     // frame after the change was seen 224 and 286 ms after the paint
-    assertThat(video.firstFrameOf(Paint.GREEN)).as(timeline)
+    assertThat(video.firstFrameOf(Paint.GREEN))
+        .as(timeline)
         .isBetween(greenMs - FRAME_MS - TIMING_SLACK_MS, greenMs + FRAME_MS + TIMING_SLACK_MS);
-    assertThat(video.at((green.toEpochMilli() + endSent) / 2 - t0)).as(timeline).isEqualTo(Paint.GREEN);
-    System.out.printf("[failover] kill mid-call: on the secondary %d ms after the kill; %s%n", overAt - killedAt,
-        timeline);
+    assertThat(video.at((green.toEpochMilli() + endSent) / 2 - t0))
+        .as(timeline)
+        .isEqualTo(Paint.GREEN);
+    System.out.printf(
+        "[failover] kill mid-call: on the secondary %d ms after the kill; %s%n",
+        overAt - killedAt, timeline);
   }
 
   // ---- 3 -------------------------------------------------------------------------------------
@@ -200,9 +236,13 @@ class TwoClustersFailoverTest {
     awaitSpooled(recordingId, 2);
     endCallOnBothFeeds(callId, primary);
     // STOP went over the control connection, which is fine: the recording waits for its segments
-    JsonNode waiting = await("recording ended, segments missing").atMost(WAIT).pollInterval(Duration.ofMillis(100))
-        .until(() -> primary.recording(recordingId).orElseThrow(),
-            r -> r.path("status").asText().equals("UPLOADING") && r.hasNonNull("segmentCount"));
+    JsonNode waiting =
+        await("recording ended, segments missing")
+            .atMost(WAIT)
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () -> primary.recording(recordingId).orElseThrow(),
+                r -> r.path("status").asText().equals("UPLOADING") && r.hasNonNull("segmentCount"));
     assertThat(waiting.path("missingSegments")).as(waiting.toString()).isNotEmpty();
 
     primary.mus.reopen();
@@ -211,8 +251,11 @@ class TwoClustersFailoverTest {
     assertThat(primary.recording(recordingId).orElseThrow().path("missingSegments")).isEmpty();
     assertThat(primary.segmentClusters(recordingId)).containsOnly("cluster-a");
     assertCapturedSegmentsAllStored(recordingId, total);
-    assertThat(primary.held(recordingId).keySet()).containsExactlyElementsOf(IntStream.range(0, total).boxed().toList());
-    assertThat(secondary.api().recordingsOfCall(callId)).as("the secondary never controlled the client").isEmpty();
+    assertThat(primary.held(recordingId).keySet())
+        .containsExactlyElementsOf(IntStream.range(0, total).boxed().toList());
+    assertThat(secondary.api().recordingsOfCall(callId))
+        .as("the secondary never controlled the client")
+        .isEmpty();
   }
 
   @Test
@@ -225,7 +268,9 @@ class TwoClustersFailoverTest {
     primary.mus.closePort();
     awaitSpooled(recordingId, 2);
     endCallOnBothFeeds(callId, primary);
-    await("the client stopped the recording").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+    await("the client stopped the recording")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> primary.recording(recordingId).orElseThrow().hasNonNull("segmentCount"));
     primary.kill();
 
@@ -239,13 +284,15 @@ class TwoClustersFailoverTest {
     // what the primary answered 2xx for before its MUS went away (that those survive its kill is
     // the previous test's business)
     Map<Integer, String> onA = new TreeMap<>();
-    primary.mus.puts().stream().filter(p -> p.recordingId().equals(recordingId) && p.status() / 100 == 2)
+    primary.mus.puts().stream()
+        .filter(p -> p.recordingId().equals(recordingId) && p.status() / 100 == 2)
         .forEach(p -> onA.put(p.index(), p.sha256()));
     Map<Integer, String> onB = secondary.held(recordingId);
     int total = taken.path("segmentCount").asInt();
     assertThat(onA).isNotEmpty();
     assertThat(onB).isNotEmpty();
-    assertThat(Stream.concat(onA.keySet().stream(), onB.keySet().stream()).collect(Collectors.toSet()))
+    assertThat(
+            Stream.concat(onA.keySet().stream(), onB.keySet().stream()).collect(Collectors.toSet()))
         .as("A holds %s, B holds %s", onA.keySet(), onB.keySet())
         .containsExactlyInAnyOrderElementsOf(IntStream.range(0, total).boxed().toList());
     assertCapturedSegmentsAllStored(recordingId, total);
@@ -265,10 +312,18 @@ class TwoClustersFailoverTest {
 
     primary.restart();
     // three fail-back intervals with the primary healthy: the client stays while it records
-    await("the client stays on the secondary while recording").during(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-        .until(() -> primary.api().agent(AGENT).isEmpty()
-            && secondary.api().agent(AGENT).map(a -> a.state().equals("RECORDING")).orElse(false));
+    await("the client stays on the secondary while recording")
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                primary.api().agent(AGENT).isEmpty()
+                    && secondary
+                        .api()
+                        .agent(AGENT)
+                        .map(a -> a.state().equals("RECORDING"))
+                        .orElse(false));
 
     endCallOnBothFeeds(callId, secondary);
     long endedAt = System.currentTimeMillis();
@@ -279,7 +334,8 @@ class TwoClustersFailoverTest {
     // idle now: back to the primary within a fail-back interval or so
     awaitControlledBy(primary, "primary", Duration.ofSeconds(15));
     long backAt = System.currentTimeMillis();
-    await("the secondary no longer controls the client").atMost(Duration.ofSeconds(15))
+    await("the secondary no longer controls the client")
+        .atMost(Duration.ofSeconds(15))
         .until(() -> secondary.api().agent(AGENT).isEmpty());
     System.out.printf("[failover] fail-back %d ms after the call end%n", backAt - endedAt);
 
@@ -301,21 +357,27 @@ class TwoClustersFailoverTest {
     primary.stall();
     assertThat(Signals.state(primary.server().pid())).isEqualTo('T');
     // the stalled server still accepts TCP: only the heartbeat timeout can tell
-    await("the secondary lists " + AGENT).atMost(Duration.ofMillis(DEAD_PEER_MS + 5_000L))
-        .pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+    await("the secondary lists " + AGENT)
+        .atMost(Duration.ofMillis(DEAD_PEER_MS + 5_000L))
+        .pollInterval(Duration.ofMillis(20))
+        .ignoreExceptions()
         .until(() -> secondary.roleOf(AGENT), r -> r.equals(Optional.of("secondary")));
     long detectedMs = System.currentTimeMillis() - stalledAt;
     awaitControlledBy(secondary, "secondary", WAIT);
-    System.out.printf("[failover] SIGSTOP → on the secondary after %d ms (dead-peer timeout %d ms)%n", detectedMs,
-        DEAD_PEER_MS);
-    assertThat(detectedMs).as("from SIGSTOP to the secondary's API showing the client")
+    System.out.printf(
+        "[failover] SIGSTOP → on the secondary after %d ms (dead-peer timeout %d ms)%n",
+        detectedMs, DEAD_PEER_MS);
+    assertThat(detectedMs)
+        .as("from SIGSTOP to the secondary's API showing the client")
         .isBetween((long) DEAD_PEER_MS - HEARTBEAT_MS - 500, DEAD_PEER_MS + 2_500L);
 
     // it wakes up: the client, idle, goes back to it
     primary.resume();
     // the primary still lists the session from before the stall until it notices; the client's
     // move shows on the secondary, which it leaves only for the primary
-    await("the client leaves the secondary").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+    await("the client leaves the secondary")
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
         .until(() -> secondary.api().agent(AGENT).isEmpty());
     awaitControlledBy(primary, "primary", Duration.ofSeconds(20));
   }
@@ -326,9 +388,14 @@ class TwoClustersFailoverTest {
     return "call-" + UUID.randomUUID();
   }
 
-  /** Waits until the cluster controls the client, as {@code role}, with heartbeats flowing both ways. */
+  /**
+   * Waits until the cluster controls the client, as {@code role}, with heartbeats flowing both
+   * ways.
+   */
   private void awaitControlledBy(Cluster cluster, String role, Duration timeout) {
-    await(cluster.id + " controls " + AGENT + " as " + role).atMost(timeout).pollInterval(Duration.ofMillis(50))
+    await(cluster.id + " controls " + AGENT + " as " + role)
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
         .ignoreExceptions()
         .until(() -> cluster.establishedRoleOf(AGENT), r -> r.equals(Optional.of(role)));
   }
@@ -340,13 +407,18 @@ class TwoClustersFailoverTest {
   private String startCallOnBothFeeds(String callId, Cluster controlling) {
     String recordingId = controlling.api().startCall(callId, AGENT).recordingId();
     Cluster other = controlling == primary ? secondary : primary;
-    feed(other, () -> {
-      assertThatThrownBy(() -> other.api().startCall(callId, AGENT))
-          .isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.response().status()).isEqualTo(409);
-            assertThat(e.response().json().path("error").asText()).isEqualTo("agent_not_connected");
-          });
-    });
+    feed(
+        other,
+        () -> {
+          assertThatThrownBy(() -> other.api().startCall(callId, AGENT))
+              .isInstanceOfSatisfying(
+                  ApiException.class,
+                  e -> {
+                    assertThat(e.response().status()).isEqualTo(409);
+                    assertThat(e.response().json().path("error").asText())
+                        .isEqualTo("agent_not_connected");
+                  });
+        });
     return recordingId;
   }
 
@@ -365,29 +437,37 @@ class TwoClustersFailoverTest {
   }
 
   private static void awaitSegments(Cluster cluster, String recordingId, int count) {
-    await(cluster.id + " holds " + count + " segment(s) of " + recordingId).atMost(WAIT)
+    await(cluster.id + " holds " + count + " segment(s) of " + recordingId)
+        .atMost(WAIT)
         .pollInterval(Duration.ofMillis(100))
         .until(() -> cluster.held(recordingId).size() >= count);
   }
 
-  /** Waits until the cluster holds a segment that started after {@code clientTimeMs} (server time). */
+  /**
+   * Waits until the cluster holds a segment that started after {@code clientTimeMs} (server time).
+   */
   private static void awaitSegmentsAfter(Cluster cluster, String recordingId, long timeMs) {
-    await(cluster.id + " holds segments after " + timeMs).atMost(WAIT).pollInterval(Duration.ofMillis(100))
-        .until(() -> {
-          JsonNode r = cluster.recording(recordingId).orElseThrow();
-          for (JsonNode s : r.path("segments")) {
-            if (s.path("startedAt").asLong(0) >= timeMs) {
-              return true;
-            }
-          }
-          return false;
-        });
+    await(cluster.id + " holds segments after " + timeMs)
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              JsonNode r = cluster.recording(recordingId).orElseThrow();
+              for (JsonNode s : r.path("segments")) {
+                if (s.path("startedAt").asLong(0) >= timeMs) {
+                  return true;
+                }
+              }
+              return false;
+            });
   }
 
   /** Segments captured but not uploaded wait in the client's spool. */
   private void awaitSpooled(String recordingId, int count) {
     Path dir = client.spoolDir().resolve(recordingId);
-    await(count + " segments waiting in the spool").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+    await(count + " segments waiting in the spool")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> segmentFiles(dir).size() >= count);
   }
 
@@ -409,25 +489,43 @@ class TwoClustersFailoverTest {
    */
   private void assertCapturedSegmentsAllStored(String recordingId, int total) {
     Map<Integer, String> sent = new TreeMap<>(primary.mus.sent(recordingId));
-    secondary.mus.sent(recordingId).forEach((i, sha) -> {
-      String other = sent.putIfAbsent(i, sha);
-      assertThat(other == null || other.equals(sha)).as("segment %d sent with two bodies", i).isTrue();
-    });
-    assertThat(sent.keySet()).as("segment indices the client uploaded")
+    secondary
+        .mus
+        .sent(recordingId)
+        .forEach(
+            (i, sha) -> {
+              String other = sent.putIfAbsent(i, sha);
+              assertThat(other == null || other.equals(sha))
+                  .as("segment %d sent with two bodies", i)
+                  .isTrue();
+            });
+    assertThat(sent.keySet())
+        .as("segment indices the client uploaded")
         .containsExactlyElementsOf(IntStream.range(0, total).boxed().toList());
     List<String> problems = new ArrayList<>();
     for (Cluster c : List.of(primary, secondary)) {
       if (!c.server().isAlive()) {
         continue;
       }
-      c.held(recordingId).forEach((i, sha) -> {
-        if (!sha.equals(sent.get(i))) {
-          problems.add(c.id + " holds segment " + i + " with " + sha + ", the client sent " + sent.get(i));
-        }
-      });
+      c.held(recordingId)
+          .forEach(
+              (i, sha) -> {
+                if (!sha.equals(sent.get(i))) {
+                  problems.add(
+                      c.id
+                          + " holds segment "
+                          + i
+                          + " with "
+                          + sha
+                          + ", the client sent "
+                          + sent.get(i));
+                }
+              });
     }
     assertThat(problems).isEmpty();
-    await("the client's spool of " + recordingId + " cleared").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+    await("the client's spool of " + recordingId + " cleared")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> !Files.exists(client.spoolDir().resolve(recordingId)));
     assertThat(client.spoolDir().resolve("rejected").resolve(recordingId)).doesNotExist();
   }

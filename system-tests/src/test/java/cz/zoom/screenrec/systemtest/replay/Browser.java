@@ -35,7 +35,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 public final class Browser implements AutoCloseable {
   static final String CHROMIUM = System.getProperty("screenrec.chromium", "/usr/bin/chromium");
-  static final String CHROMEDRIVER = System.getProperty("screenrec.chromedriver", "/usr/bin/chromedriver");
+  static final String CHROMEDRIVER =
+      System.getProperty("screenrec.chromedriver", "/usr/bin/chromedriver");
   static final Duration WAIT = Duration.ofSeconds(30);
 
   private final ChromeDriver driver;
@@ -50,7 +51,10 @@ public final class Browser implements AutoCloseable {
     this.base = base;
   }
 
-  /** A browser whose relative {@link #open} paths resolve against {@code base} (the server's HTTP root). */
+  /**
+   * A browser whose relative {@link #open} paths resolve against {@code base} (the server's HTTP
+   * root).
+   */
   public static Browser start(URI base) {
     Path profile;
     try {
@@ -60,18 +64,29 @@ public final class Browser implements AutoCloseable {
     }
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
-    // the machine has no network beyond loopback: nothing may phone home, and a fresh profile each time
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1400,1000");
+    // the machine has no network beyond loopback: nothing may phone home, and a fresh profile each
+    // time
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--user-data-dir=" + profile,
+        "--window-size=1400,1000");
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER))
-        .usingAnyFreePort()
-        .withSilent(true)
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .withSilent(true)
+            .build();
     try {
       ChromeDriver driver = new ChromeDriver(service, options);
       driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
@@ -144,7 +159,10 @@ public final class Browser implements AutoCloseable {
     return waiting(WAIT);
   }
 
-  /** Pages re-render tables after each change, so an element found a moment ago may be gone: look again. */
+  /**
+   * Pages re-render tables after each change, so an element found a moment ago may be gone: look
+   * again.
+   */
   private WebDriverWait waiting(Duration timeout) {
     WebDriverWait w = new WebDriverWait(driver, timeout, Duration.ofMillis(50));
     w.ignoring(StaleElementReferenceException.class);
@@ -153,8 +171,14 @@ public final class Browser implements AutoCloseable {
 
   /** Waits for a page whose script marks {@code body[data-ready]} once it has loaded its data. */
   public void awaitPageReady(String path) {
-    until("page " + path + " ready (at " + driver.getCurrentUrl() + ")", d -> path().equals(path)
-        && "true".equals(((JavascriptExecutor) d).executeScript("return document.body && document.body.dataset.ready")));
+    until(
+        "page " + path + " ready (at " + driver.getCurrentUrl() + ")",
+        d ->
+            path().equals(path)
+                && "true"
+                    .equals(
+                        ((JavascriptExecutor) d)
+                            .executeScript("return document.body && document.body.dataset.ready")));
   }
 
   @SuppressWarnings("unchecked")
@@ -186,7 +210,8 @@ public final class Browser implements AutoCloseable {
   /** The browser console so far (errors of the page's scripts show here). */
   public String console() {
     try {
-      return driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::toString)
+      return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+          .map(LogEntry::toString)
           .collect(Collectors.joining(System.lineSeparator()));
     } catch (RuntimeException e) {
       return "(console not available: " + e.getMessage() + ")";

@@ -22,15 +22,29 @@ final class Browsers implements AfterEachCallback, TestExecutionExceptionHandler
   }
 
   @Override
-  public synchronized void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+  public synchronized void handleTestExecutionException(ExtensionContext context, Throwable failure)
+      throws Throwable {
     int i = 0;
     for (Browser b : open) {
-      String name = context.getRequiredTestClass().getSimpleName() + "-" + context.getRequiredTestMethod().getName()
-          + "-" + i++;
+      String name =
+          context.getRequiredTestClass().getSimpleName()
+              + "-"
+              + context.getRequiredTestMethod().getName()
+              + "-"
+              + i++;
       try {
         String shot = b.saveScreenshot(name).toString();
-        failure.addSuppressed(new BrowserState("browser " + name + " at " + b.driver().getCurrentUrl()
-            + ", screenshot " + shot + ", console:" + System.lineSeparator() + b.console()));
+        failure.addSuppressed(
+            new BrowserState(
+                "browser "
+                    + name
+                    + " at "
+                    + b.driver().getCurrentUrl()
+                    + ", screenshot "
+                    + shot
+                    + ", console:"
+                    + System.lineSeparator()
+                    + b.console()));
       } catch (RuntimeException e) {
         failure.addSuppressed(e);
       }

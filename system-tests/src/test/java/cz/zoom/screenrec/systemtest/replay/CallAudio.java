@@ -8,7 +8,10 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 
-/** Call audio as a call recorder delivers it: a PCM WAV, here silent but for short beeps at chosen instants. */
+/**
+ * Call audio as a call recorder delivers it: a PCM WAV, here silent but for short beeps at chosen
+ * instants.
+ */
 final class CallAudio {
   static final int RATE = 16_000;
   static final int BEEP_MS = 80;
@@ -16,7 +19,10 @@ final class CallAudio {
 
   private CallAudio() {}
 
-  /** Mono 16-bit PCM of {@code durationMs} with a beep starting at each of {@code beepsMs} (offsets). */
+  /**
+   * Mono 16-bit PCM of {@code durationMs} with a beep starting at each of {@code beepsMs}
+   * (offsets).
+   */
   static byte[] wavWithBeeps(long durationMs, List<Long> beepsMs) {
     int samples = (int) (durationMs * RATE / 1000);
     short[] pcm = new short[samples];
@@ -26,13 +32,20 @@ final class CallAudio {
       int first = (int) (at * RATE / 1000);
       for (int i = 0; i < beepSamples && first + i < samples; i++) {
         double env = Math.min(1.0, Math.min(i, beepSamples - 1 - i) / (double) fade);
-        pcm[first + i] = (short) (0.6 * env * Short.MAX_VALUE * Math.sin(2 * Math.PI * BEEP_HZ * i / RATE));
+        pcm[first + i] =
+            (short) (0.6 * env * Short.MAX_VALUE * Math.sin(2 * Math.PI * BEEP_HZ * i / RATE));
       }
     }
     ByteBuffer b = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
     b.put("RIFF".getBytes()).putInt(36 + samples * 2).put("WAVE".getBytes());
-    b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(RATE).putInt(RATE * 2)
-        .putShort((short) 2).putShort((short) 16);
+    b.put("fmt ".getBytes())
+        .putInt(16)
+        .putShort((short) 1)
+        .putShort((short) 1)
+        .putInt(RATE)
+        .putInt(RATE * 2)
+        .putShort((short) 2)
+        .putShort((short) 16);
     b.put("data".getBytes()).putInt(samples * 2);
     for (short s : pcm) {
       b.putShort(s);
@@ -42,8 +55,13 @@ final class CallAudio {
 
   /** PUT /api/v1/calls/{callId}/audio?startedAt=... with the API token. */
   static ScreenRecApi.Response upload(ScreenRecApi api, String callId, long startedAt, byte[] wav) {
-    URI uri = api.resolve("api/v1/calls/" + callId + "/audio?startedAt=" + startedAt + "&format=wav");
-    return api.sendBytes("PUT", uri, HttpRequest.BodyPublishers.ofByteArray(wav), api.token(),
+    URI uri =
+        api.resolve("api/v1/calls/" + callId + "/audio?startedAt=" + startedAt + "&format=wav");
+    return api.sendBytes(
+        "PUT",
+        uri,
+        HttpRequest.BodyPublishers.ofByteArray(wav),
+        api.token(),
         Map.of("Content-Type", "audio/wav"));
   }
 }

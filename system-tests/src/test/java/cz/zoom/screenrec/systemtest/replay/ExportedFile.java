@@ -10,10 +10,20 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 
-/** What an exported call file holds, read back with FFmpeg: its streams, its beeps and its colour changes. */
+/**
+ * What an exported call file holds, read back with FFmpeg: its streams, its beeps and its colour
+ * changes.
+ */
 final class ExportedFile {
-  record Streams(String format, long durationMs, int width, int height, String videoCodec, int audioChannels,
-      int audioSampleRate, String audioCodec) {}
+  record Streams(
+      String format,
+      long durationMs,
+      int width,
+      int height,
+      String videoCodec,
+      int audioChannels,
+      int audioSampleRate,
+      String audioCodec) {}
 
   /** A colour shown from {@code atMs} (file time) on, at the sampled point. */
   record ColourRun(long atMs, int rgb) {}
@@ -24,8 +34,15 @@ final class ExportedFile {
     VideoProbe.Info video = VideoProbe.probe(file);
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
       g.start();
-      return new Streams(g.getFormat(), video.durationMs(), video.width(), video.height(), video.codecName(),
-          g.getAudioChannels(), g.getSampleRate(), g.getAudioCodecName());
+      return new Streams(
+          g.getFormat(),
+          video.durationMs(),
+          video.width(),
+          video.height(),
+          video.codecName(),
+          g.getAudioChannels(),
+          g.getSampleRate(),
+          g.getAudioCodecName());
     }
   }
 
@@ -105,8 +122,14 @@ final class ExportedFile {
 
   /** The test colour an RGB read from a lossy picture is closest to. */
   static int nearest(int rgb) {
-    int[] palette = {ScreenScript.BLACK, ScreenScript.RED, ScreenScript.GREEN, ScreenScript.BLUE, ScreenScript.WHITE,
-        ScreenScript.YELLOW};
+    int[] palette = {
+      ScreenScript.BLACK,
+      ScreenScript.RED,
+      ScreenScript.GREEN,
+      ScreenScript.BLUE,
+      ScreenScript.WHITE,
+      ScreenScript.YELLOW
+    };
     int best = palette[0];
     long bestD = Long.MAX_VALUE;
     for (int p : palette) {

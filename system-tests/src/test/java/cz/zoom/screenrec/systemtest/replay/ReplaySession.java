@@ -15,13 +15,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A user of the replay API without a browser: logs in (cookie + CSRF token) and calls
- * /replay/api, for setting up users and for checking what the browser downloaded or was refused.
+ * A user of the replay API without a browser: logs in (cookie + CSRF token) and calls /replay/api,
+ * for setting up users and for checking what the browser downloaded or was refused.
  */
 final class ReplaySession {
   static final String COOKIE = "SR_SESSION";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-      .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
 
   private final URI base;
   private final String cookie;
@@ -47,8 +51,10 @@ final class ReplaySession {
     }
 
     Optional<String> header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-          .flatMap(e -> e.getValue().stream()).findFirst();
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .flatMap(e -> e.getValue().stream())
+          .findFirst();
     }
 
     @Override
@@ -58,10 +64,16 @@ final class ReplaySession {
     }
   }
 
-  static Answer send(URI base, String method, String path, String json, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
-        .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+  static Answer send(
+      URI base, String method, String path, String json, Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
     if (json != null) {
       b.header("Content-Type", "application/json");
     }
@@ -78,8 +90,16 @@ final class ReplaySession {
   }
 
   static Answer tryLogin(URI base, String user, String password) {
-    return send(base, "POST", "/replay/api/login",
-        ScreenRecApi.JSON.createObjectNode().put("username", user).put("password", password).toString(), Map.of());
+    return send(
+        base,
+        "POST",
+        "/replay/api/login",
+        ScreenRecApi.JSON
+            .createObjectNode()
+            .put("username", user)
+            .put("password", password)
+            .toString(),
+        Map.of());
   }
 
   static ReplaySession login(URI base, String user, String password) {
@@ -87,16 +107,25 @@ final class ReplaySession {
     if (a.status() != 200) {
       throw new IllegalStateException("login of " + user + " failed: " + a);
     }
-    String setCookie = a.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Set-Cookie"))
-        .flatMap(e -> e.getValue().stream()).filter(c -> c.startsWith(COOKIE + "=")).findFirst()
-        .orElseThrow(() -> new IllegalStateException("login set no " + COOKIE + " cookie: " + a.headers()));
+    String setCookie =
+        a.headers().entrySet().stream()
+            .filter(e -> e.getKey().equalsIgnoreCase("Set-Cookie"))
+            .flatMap(e -> e.getValue().stream())
+            .filter(c -> c.startsWith(COOKIE + "="))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "login set no " + COOKIE + " cookie: " + a.headers()));
     String value = setCookie.substring(COOKIE.length() + 1).split(";", 2)[0];
     return new ReplaySession(base, value, a.json().get("csrfToken").asText());
   }
 
   /** A session from a browser's cookie (the CSRF token is fetched from /replay/api/session). */
   static ReplaySession ofCookie(URI base, String cookieValue) {
-    Answer a = send(base, "GET", "/replay/api/session", null, Map.of("Cookie", COOKIE + "=" + cookieValue));
+    Answer a =
+        send(
+            base, "GET", "/replay/api/session", null, Map.of("Cookie", COOKIE + "=" + cookieValue));
     if (a.status() != 200) {
       throw new IllegalStateException("the browser's session is not valid: " + a);
     }
@@ -108,7 +137,8 @@ final class ReplaySession {
   }
 
   Answer post(String path, String json) {
-    return send(base, "POST", path, json, Map.of("Cookie", COOKIE + "=" + cookie, "X-CSRF-Token", csrf));
+    return send(
+        base, "POST", path, json, Map.of("Cookie", COOKIE + "=" + cookie, "X-CSRF-Token", csrf));
   }
 
   Answer postWithoutCsrf(String path, String json) {
@@ -116,12 +146,20 @@ final class ReplaySession {
   }
 
   Answer put(String path, String json) {
-    return send(base, "PUT", path, json, Map.of("Cookie", COOKIE + "=" + cookie, "X-CSRF-Token", csrf));
+    return send(
+        base, "PUT", path, json, Map.of("Cookie", COOKIE + "=" + cookie, "X-CSRF-Token", csrf));
   }
 
   void createUser(String name, String role, String password) {
-    Answer a = post("/replay/api/users", ScreenRecApi.JSON.createObjectNode().put("username", name)
-        .put("role", role).put("password", password).toString());
+    Answer a =
+        post(
+            "/replay/api/users",
+            ScreenRecApi.JSON
+                .createObjectNode()
+                .put("username", name)
+                .put("role", role)
+                .put("password", password)
+                .toString());
     if (a.status() / 100 != 2) {
       throw new IllegalStateException("creating user " + name + " failed: " + a);
     }

@@ -16,10 +16,19 @@ record ScreenScript(long durationMs, List<Change> changes, int otherRgb) {
   static final int WHITE = 0xFFFFFF;
   static final int YELLOW = 0xFFFF00;
 
-  /** The tests' call: black, then red, green and blue for three seconds each, one more second of blue. */
+  /**
+   * The tests' call: black, then red, green and blue for three seconds each, one more second of
+   * blue.
+   */
   static ScreenScript colours() {
-    return new ScreenScript(12_000, List.of(new Change(0, BLACK), new Change(2_000, RED), new Change(5_000, GREEN),
-        new Change(8_000, BLUE)), YELLOW);
+    return new ScreenScript(
+        12_000,
+        List.of(
+            new Change(0, BLACK),
+            new Change(2_000, RED),
+            new Change(5_000, GREEN),
+            new Change(8_000, BLUE)),
+        YELLOW);
   }
 
   int rgbAt(int screenId, long ms) {
@@ -40,7 +49,9 @@ record ScreenScript(long durationMs, List<Change> changes, int otherRgb) {
     return changes.stream().skip(1).map(Change::atMs).toList();
   }
 
-  /** Distance in ms from {@code ms} to the nearest change, for skipping samples too close to one. */
+  /**
+   * Distance in ms from {@code ms} to the nearest change, for skipping samples too close to one.
+   */
   long distanceToChange(long ms) {
     return changeTimes().stream().mapToLong(c -> Math.abs(c - ms)).min().orElse(Long.MAX_VALUE);
   }
@@ -48,7 +59,8 @@ record ScreenScript(long durationMs, List<Change> changes, int otherRgb) {
   /** Whether an RGB read from a decoded (lossy) picture is this colour. */
   static boolean looksLike(int expected, int r, int g, int b) {
     int tolerance = 60;
-    return Math.abs(((expected >> 16) & 0xFF) - r) <= tolerance && Math.abs(((expected >> 8) & 0xFF) - g) <= tolerance
+    return Math.abs(((expected >> 16) & 0xFF) - r) <= tolerance
+        && Math.abs(((expected >> 8) & 0xFF) - g) <= tolerance
         && Math.abs((expected & 0xFF) - b) <= tolerance;
   }
 

@@ -28,11 +28,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A capture client spoken by the test over the real control protocol (testkit's raw connection)
- * and the real Media Upload Server, whose screen shows exactly what a {@link ScreenScript} says at
+ * A capture client spoken by the test over the real control protocol (testkit's raw connection) and
+ * the real Media Upload Server, whose screen shows exactly what a {@link ScreenScript} says at
  * exactly the times it says: frames are written with the capture-format writer at chosen
- * timestamps, so the test knows to the millisecond when each colour starts, which a real capture
- * at 5 fps cannot tell. Its clock may be set off the server's by {@code skewMs}; it reports that
+ * timestamps, so the test knows to the millisecond when each colour starts, which a real capture at
+ * 5 fps cannot tell. Its clock may be set off the server's by {@code skewMs}; it reports that
  * offset in its heartbeats as a real client measures it, and the server is to correct for it.
  */
 final class SyntheticAgent implements AutoCloseable {
@@ -53,17 +53,23 @@ final class SyntheticAgent implements AutoCloseable {
     }
   }
 
-  private SyntheticAgent(RawControlConnection conn, String agent, long skewMs, List<ScreenLayout> screens,
+  private SyntheticAgent(
+      RawControlConnection conn,
+      String agent,
+      long skewMs,
+      List<ScreenLayout> screens,
       long heartbeatMs) {
     this.conn = conn;
     this.agent = agent;
     this.skewMs = skewMs;
     this.screens = List.copyOf(screens);
-    this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "synthetic-agent-heartbeat-" + agent);
-      t.setDaemon(true);
-      return t;
-    });
+    this.heartbeats =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "synthetic-agent-heartbeat-" + agent);
+              t.setDaemon(true);
+              return t;
+            });
     heartbeats.scheduleAtFixedRate(this::heartbeat, 0, heartbeatMs, TimeUnit.MILLISECONDS);
   }
 
@@ -71,14 +77,26 @@ final class SyntheticAgent implements AutoCloseable {
    * Connects as {@code agent} with these monitors. {@code skewMs}: the agent's clock is this much
    * behind the server's (client time = server time - skewMs).
    */
-  static SyntheticAgent connect(ServerProcess server, String agent, List<ScreenLayout> screens, long skewMs) {
+  static SyntheticAgent connect(
+      ServerProcess server, String agent, List<ScreenLayout> screens, long skewMs) {
     RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort());
     try {
-      ObjectNode hello = ScreenRecApi.JSON.createObjectNode().put("type", "HELLO").put("protocolVersion", 1)
-          .put("agent", agent).put("machine", "synthetic-" + agent).put("clientVersion", "0.1.0");
+      ObjectNode hello =
+          ScreenRecApi.JSON
+              .createObjectNode()
+              .put("type", "HELLO")
+              .put("protocolVersion", 1)
+              .put("agent", agent)
+              .put("machine", "synthetic-" + agent)
+              .put("clientVersion", "0.1.0");
       ArrayNode s = hello.putArray("screens");
       for (ScreenLayout l : screens) {
-        s.addObject().put("id", l.id()).put("x", l.x()).put("y", l.y()).put("width", l.width()).put("height", l.height());
+        s.addObject()
+            .put("id", l.id())
+            .put("x", l.x())
+            .put("y", l.y())
+            .put("width", l.width())
+            .put("height", l.height());
       }
       hello.put("clientTime", System.currentTimeMillis() - skewMs);
       c.sendJson(hello.toString());
@@ -86,7 +104,8 @@ final class SyntheticAgent implements AutoCloseable {
       if (welcome == null || !"WELCOME".equals(welcome.path("type").asText())) {
         throw new IllegalStateException("expected WELCOME, got " + welcome);
       }
-      return new SyntheticAgent(c, agent, skewMs, screens, welcome.path("heartbeatIntervalMs").asLong(3000));
+      return new SyntheticAgent(
+          c, agent, skewMs, screens, welcome.path("heartbeatIntervalMs").asLong(3000));
     } catch (RuntimeException e) {
       c.close();
       throw e;
@@ -106,8 +125,14 @@ final class SyntheticAgent implements AutoCloseable {
   private void heartbeat() {
     try {
       // the offset a real client computes from HEARTBEAT_ACKs (serverTime - its own midpoint)
-      send(ScreenRecApi.JSON.createObjectNode().put("type", "HEARTBEAT").put("seq", heartbeatSeq.incrementAndGet())
-          .put("clientTime", clientNow()).put("clockOffsetMs", skewMs).put("roundTripMs", 1));
+      send(
+          ScreenRecApi.JSON
+              .createObjectNode()
+              .put("type", "HEARTBEAT")
+              .put("seq", heartbeatSeq.incrementAndGet())
+              .put("clientTime", clientNow())
+              .put("clockOffsetMs", skewMs)
+              .put("roundTripMs", 1));
     } catch (RuntimeException e) {
       // the connection is closing; the test sees that on its next read
     }
@@ -118,7 +143,8 @@ final class SyntheticAgent implements AutoCloseable {
     while (true) {
       JsonNode m = conn.readFrame(READ);
       if (m == null) {
-        throw new IllegalStateException("server closed the control connection while waiting for " + type);
+        throw new IllegalStateException(
+            "server closed the control connection while waiting for " + type);
       }
       String t = m.path("type").asText();
       if (t.equals(type)) {
@@ -131,7 +157,12 @@ final class SyntheticAgent implements AutoCloseable {
   }
 
   private void ack(JsonNode command) {
-    send(ScreenRecApi.JSON.createObjectNode().put("type", "ACK").put("seq", command.path("seq").asLong()).put("ok", true));
+    send(
+        ScreenRecApi.JSON
+            .createObjectNode()
+            .put("type", "ACK")
+            .put("seq", command.path("seq").asLong())
+            .put("ok", true));
   }
 
   /**
@@ -141,9 +172,17 @@ final class SyntheticAgent implements AutoCloseable {
    * script's end has passed, as a real call does; without it the recording is handed in at once
    * (its end then lies in the future, which the server accepts; used for long bench calls).
    */
-  Recorded record(ScreenRecApi api, String callId, ScreenScript script, int fps, long segmentMs, boolean realTime,
-      Duration readyTimeout) throws Exception {
-    CompletableFuture<ScreenRecApi.Call> started = CompletableFuture.supplyAsync(() -> api.startCall(callId, agent));
+  Recorded record(
+      ScreenRecApi api,
+      String callId,
+      ScreenScript script,
+      int fps,
+      long segmentMs,
+      boolean realTime,
+      Duration readyTimeout)
+      throws Exception {
+    CompletableFuture<ScreenRecApi.Call> started =
+        CompletableFuture.supplyAsync(() -> api.startCall(callId, agent));
     JsonNode start = await("START");
     long t0 = clientNow();
     ack(start);
@@ -155,15 +194,24 @@ final class SyntheticAgent implements AutoCloseable {
     List<byte[]> segments = segments(recordingId, t0, script, fps, segmentMs);
     if (realTime) {
       long end = t0 + script.durationMs();
-      org.awaitility.Awaitility.await("the call's screen script playing out").atMost(Duration.ofMillis(script.durationMs() + 10_000))
-          .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> clientNow() >= end);
+      org.awaitility.Awaitility.await("the call's screen script playing out")
+          .atMost(Duration.ofMillis(script.durationMs() + 10_000))
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> clientNow() >= end);
     }
     api.endCall(callId);
     JsonNode stop = await("STOP");
     ack(stop);
-    send(ScreenRecApi.JSON.createObjectNode().put("type", "RECORDING_STOPPED").put("recordingId", recordingId)
-        .put("segmentCount", segments.size()).put("startedAt", t0).put("endedAt", t0 + script.durationMs())
-        .put("reason", "stopped by server"));
+    send(
+        ScreenRecApi.JSON
+            .createObjectNode()
+            .put("type", "RECORDING_STOPPED")
+            .put("recordingId", recordingId)
+            .put("segmentCount", segments.size())
+            .put("startedAt", t0)
+            .put("endedAt", t0 + script.durationMs())
+            .put("reason", "stopped by server"));
     for (int i = 0; i < segments.size(); i++) {
       byte[] body = segments.get(i);
       Map<String, String> h = new LinkedHashMap<>();
@@ -171,7 +219,8 @@ final class SyntheticAgent implements AutoCloseable {
       if (i == segments.size() - 1) {
         h.put("X-Segment-Final", "true");
       }
-      ScreenRecApi.Response r = api.putSegment(uploadUrl, recordingId, String.valueOf(i), body, token, h);
+      ScreenRecApi.Response r =
+          api.putSegment(uploadUrl, recordingId, String.valueOf(i), body, token, h);
       if (r.status() / 100 != 2) {
         throw new IllegalStateException("segment " + i + " refused: " + r);
       }
@@ -181,7 +230,8 @@ final class SyntheticAgent implements AutoCloseable {
   }
 
   /** The capture-format segments of the script, in client time from {@code t0}. */
-  List<byte[]> segments(String recordingId, long t0, ScreenScript script, int fps, long segmentMs) throws IOException {
+  List<byte[]> segments(String recordingId, long t0, ScreenScript script, int fps, long segmentMs)
+      throws IOException {
     List<byte[]> out = new ArrayList<>();
     long frameMs = 1000L / fps;
     Map<Integer, int[]> pixels = new LinkedHashMap<>();
@@ -193,7 +243,8 @@ final class SyntheticAgent implements AutoCloseable {
     for (long from = 0; from < script.durationMs(); from += segmentMs, index++) {
       long to = Math.min(script.durationMs(), from + segmentMs);
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      SegmentWriter w = new SegmentWriter(bytes, new SegmentHeader(recordingId, index, t0 + from, screens));
+      SegmentWriter w =
+          new SegmentWriter(bytes, new SegmentHeader(recordingId, index, t0 + from, screens));
       // every change instant gets a frame of its own, whatever the frame grid
       List<Long> times = new ArrayList<>();
       for (long t = from; t < to; t += frameMs) {

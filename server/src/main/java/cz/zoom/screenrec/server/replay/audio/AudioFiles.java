@@ -18,17 +18,26 @@ import org.bytedeco.javacv.FrameRecorder;
 /**
  * Reads uploaded call audio with FFmpeg: decodes every packet (so a file that merely starts right
  * is caught) and, when Chromium cannot play the codec (G.711 µ-law/A-law, ADPCM, ...), writes a
- * 16-bit PCM WAV copy in the same pass. PCM WAV keeps the timing sample-exact, which matters
- * more here than size (8 kHz mono is 57 MB an hour).
+ * 16-bit PCM WAV copy in the same pass. PCM WAV keeps the timing sample-exact, which matters more
+ * here than size (8 kHz mono is 57 MB an hour).
  */
 public final class AudioFiles {
   public static final long MAX_DURATION_MS = 24L * 3_600_000;
+
   /** What Chromium plays as it is. */
-  private static final Set<String> PLAYABLE_WAV = Set.of("pcm_u8", "pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_f32le");
+  private static final Set<String> PLAYABLE_WAV =
+      Set.of("pcm_u8", "pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_f32le");
+
   private static final Set<String> PLAYABLE_OGG = Set.of("opus", "vorbis", "flac");
 
   /** What an audio file holds. */
-  public record Probe(String format, String codec, int sampleRate, int channels, long samples, long durationMs,
+  public record Probe(
+      String format,
+      String codec,
+      int sampleRate,
+      int channels,
+      long samples,
+      long durationMs,
       boolean playable) {}
 
   /** The upload is not audio we accept; becomes 400. */
@@ -47,8 +56,15 @@ public final class AudioFiles {
     try (InputStream in = Files.newInputStream(file)) {
       n = in.readNBytes(head, 0, head.length);
     }
-    if (n >= 12 && head[0] == 'R' && head[1] == 'I' && head[2] == 'F' && head[3] == 'F' && head[8] == 'W'
-        && head[9] == 'A' && head[10] == 'V' && head[11] == 'E') {
+    if (n >= 12
+        && head[0] == 'R'
+        && head[1] == 'I'
+        && head[2] == 'F'
+        && head[3] == 'F'
+        && head[8] == 'W'
+        && head[9] == 'A'
+        && head[10] == 'V'
+        && head[11] == 'E') {
       return "wav";
     }
     if (n >= 4 && head[0] == 'O' && head[1] == 'g' && head[2] == 'g' && head[3] == 'S') {
@@ -59,8 +75,8 @@ public final class AudioFiles {
 
   /**
    * Decodes {@code file} (container forced to {@code format}, so FFmpeg never follows references
-   * inside it) and, if {@code playableCopy} is not null and the codec is not playable as is,
-   * writes a PCM WAV there.
+   * inside it) and, if {@code playableCopy} is not null and the codec is not playable as is, writes
+   * a PCM WAV there.
    */
   public static Probe decode(Path file, String format, Path playableCopy) throws IOException {
     RecordingEncoder.preload();
@@ -77,14 +93,19 @@ public final class AudioFiles {
       if (g.hasVideo()) {
         throw new BadAudioException("the " + format + " file holds video; send audio only");
       }
-      String codec = avcodec.avcodec_get_name(
-          g.getFormatContext().streams(g.getAudioStream()).codecpar().codec_id()).getString();
+      String codec =
+          avcodec
+              .avcodec_get_name(
+                  g.getFormatContext().streams(g.getAudioStream()).codecpar().codec_id())
+              .getString();
       int rate = g.getSampleRate();
       int channels = g.getAudioChannels();
       if (rate < 1_000 || rate > 384_000 || channels > 8) {
-        throw new BadAudioException("unsupported audio: " + rate + " Hz, " + channels + " channels");
+        throw new BadAudioException(
+            "unsupported audio: " + rate + " Hz, " + channels + " channels");
       }
-      boolean playable = "wav".equals(format) ? PLAYABLE_WAV.contains(codec) : PLAYABLE_OGG.contains(codec);
+      boolean playable =
+          "wav".equals(format) ? PLAYABLE_WAV.contains(codec) : PLAYABLE_OGG.contains(codec);
       FFmpegFrameRecorder copy = null;
       if (!playable && playableCopy != null) {
         g.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
@@ -101,7 +122,8 @@ public final class AudioFiles {
         for (Frame f = g.grabSamples(); f != null; f = g.grabSamples()) {
           samples += samplesIn(f, channels);
           if (samples * 1000 / rate > MAX_DURATION_MS) {
-            throw new BadAudioException("audio lasts more than " + MAX_DURATION_MS / 3_600_000 + " h");
+            throw new BadAudioException(
+                "audio lasts more than " + MAX_DURATION_MS / 3_600_000 + " h");
           }
           if (copy != null) {
             copy.record(f);
@@ -132,6 +154,8 @@ public final class AudioFiles {
     }
     Buffer b = f.samples[0];
     // planar formats carry one buffer per channel, packed ones all channels in one
-    return f.samples.length > 1 ? b.limit() : b.limit() / Math.max(1, f.audioChannels > 0 ? f.audioChannels : channels);
+    return f.samples.length > 1
+        ? b.limit()
+        : b.limit() / Math.max(1, f.audioChannels > 0 ? f.audioChannels : channels);
   }
 }

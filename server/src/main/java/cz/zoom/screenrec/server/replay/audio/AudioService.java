@@ -21,19 +21,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes a call's audio: streams it to disk (bounded), checks it decodes, makes a browser-playable
- * copy if needed, and only then replaces what the call had. The original is kept as
- * {@code audio.wav}/{@code audio.ogg}; a transcoded copy is {@code audio-playable.wav}.
+ * copy if needed, and only then replaces what the call had. The original is kept as {@code
+ * audio.wav}/{@code audio.ogg}; a transcoded copy is {@code audio-playable.wav}.
  */
 public final class AudioService {
   private static final Logger log = LoggerFactory.getLogger(AudioService.class);
+
   /** 2000..2100: anything else is a unit mistake (seconds, microseconds), not a call's time. */
   private static final long MIN_TIME = 946_684_800_000L;
+
   private static final long MAX_TIME = 4_102_444_800_000L;
   static final String TRANSCODED = "audio-playable.wav";
 
   private final AudioStore store;
   private final long maxBytes;
   private final Clock clock;
+
   /** Serialises only the replacement of one call's files and row; bodies stream in outside it. */
   private final StripedLocks locks = new StripedLocks(64);
 
@@ -55,8 +58,14 @@ public final class AudioService {
     return store.callDir(a.callId()).resolve(a.playableFile());
   }
 
-  public CallAudio intake(String callId, String agent, long startedAt, String format, long declaredBytes,
-      InputStream body) throws IOException {
+  public CallAudio intake(
+      String callId,
+      String agent,
+      long startedAt,
+      String format,
+      long declaredBytes,
+      InputStream body)
+      throws IOException {
     if (startedAt <= MIN_TIME || startedAt >= MAX_TIME) {
       throw new Refusal.Invalid("startedAt must be UTC milliseconds, was " + startedAt);
     }
@@ -88,7 +97,8 @@ public final class AudioService {
       synchronized (locks.forKey(callId)) {
         String original = "audio." + sniffed;
         String playable = probe.playable() ? original : TRANSCODED;
-        String contentType = probe.playable() ? ("wav".equals(sniffed) ? "audio/wav" : "audio/ogg") : "audio/wav";
+        String contentType =
+            probe.playable() ? ("wav".equals(sniffed) ? "audio/wav" : "audio/ogg") : "audio/wav";
         force(upload);
         move(upload, dir.resolve(original));
         if (!probe.playable()) {
@@ -103,11 +113,28 @@ public final class AudioService {
           }
         }
         fsyncDir(dir);
-        CallAudio a = new CallAudio(callId, agent, startedAt, probe.durationMs(), sniffed, probe.codec(), bytes,
-            playable, contentType, clock.millis());
+        CallAudio a =
+            new CallAudio(
+                callId,
+                agent,
+                startedAt,
+                probe.durationMs(),
+                sniffed,
+                probe.codec(),
+                bytes,
+                playable,
+                contentType,
+                clock.millis());
         store.put(a);
-        log.info("call {}: audio stored ({} {}, {} Hz, {} ch, {} ms from {}){}", callId, sniffed, probe.codec(),
-            probe.sampleRate(), probe.channels(), probe.durationMs(), startedAt,
+        log.info(
+            "call {}: audio stored ({} {}, {} Hz, {} ch, {} ms from {}){}",
+            callId,
+            sniffed,
+            probe.codec(),
+            probe.sampleRate(),
+            probe.channels(),
+            probe.durationMs(),
+            startedAt,
             probe.playable() ? "" : "; transcoded to PCM WAV for browsers");
         return a;
       }
@@ -119,12 +146,14 @@ public final class AudioService {
 
   private long receive(InputStream body, Path file) throws IOException {
     long bytes = 0;
-    try (FileChannel ch = OwnerOnly.newFile(file); OutputStream out = Channels.newOutputStream(ch)) {
+    try (FileChannel ch = OwnerOnly.newFile(file);
+        OutputStream out = Channels.newOutputStream(ch)) {
       byte[] buf = new byte[64 * 1024];
       for (int n; (n = body.read(buf)) > 0; ) {
         bytes += n;
         if (bytes > maxBytes) {
-          throw new Refusal.TooLarge("too_large", "audio uploads are at most " + maxBytes + " bytes");
+          throw new Refusal.TooLarge(
+              "too_large", "audio uploads are at most " + maxBytes + " bytes");
         }
         out.write(buf, 0, n);
       }

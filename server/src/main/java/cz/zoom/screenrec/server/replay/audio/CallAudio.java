@@ -9,8 +9,17 @@ package cz.zoom.screenrec.server.replay.audio;
  * @param playableFile file name, in the call's media folder, of what browsers are given
  * @param contentType of the playable file
  */
-public record CallAudio(String callId, String agent, long startedAt, long durationMs, String format, String codec,
-    long bytes, String playableFile, String contentType, long receivedAt) {
+public record CallAudio(
+    String callId,
+    String agent,
+    long startedAt,
+    long durationMs,
+    String format,
+    String codec,
+    long bytes,
+    String playableFile,
+    String contentType,
+    long receivedAt) {
 
   public long endedAt() {
     return startedAt + durationMs;

@@ -39,21 +39,38 @@ public final class AuditLog {
 
   public void record(String username, AuditAction action, String callId, String detail) {
     long at = clock.millis();
-    log.info("audit {} user={} call={} {}", action, LogText.of(username), LogText.of(callId),
+    log.info(
+        "audit {} user={} call={} {}",
+        action,
+        LogText.of(username),
+        LogText.of(callId),
         detail == null ? "" : LogText.of(detail));
-    jdbc.update("INSERT INTO audit_events (at, username, action, call_id, detail) VALUES (?, ?, ?, ?, ?)",
-        at, clip(username, 128), action.name(), clip(callId, 128), clip(detail, 1024));
+    jdbc.update(
+        "INSERT INTO audit_events (at, username, action, call_id, detail) VALUES (?, ?, ?, ?, ?)",
+        at,
+        clip(username, 128),
+        action.name(),
+        clip(callId, 128),
+        clip(detail, 1024));
   }
 
   /** Events with {@code from <= at <= to} (either bound may be null), newest first. */
   public List<AuditEvent> find(Long from, Long to, int limit) {
-    return jdbc.query("SELECT " + COLUMNS + " FROM audit_events WHERE at >= ? AND at <= ? ORDER BY at DESC, id DESC "
-        + "LIMIT " + limit, AuditLog::event, from == null ? Long.MIN_VALUE : from, to == null ? Long.MAX_VALUE : to);
+    return jdbc.query(
+        "SELECT "
+            + COLUMNS
+            + " FROM audit_events WHERE at >= ? AND at <= ? ORDER BY at DESC, id DESC "
+            + "LIMIT "
+            + limit,
+        AuditLog::event,
+        from == null ? Long.MIN_VALUE : from,
+        to == null ? Long.MAX_VALUE : to);
   }
 
   /** Streams events in time order without holding them all in memory. */
   public void stream(Long from, Long to, RowSink sink) throws java.io.IOException {
-    String sql = "SELECT " + COLUMNS + " FROM audit_events WHERE at >= ? AND at <= ? ORDER BY at, id";
+    String sql =
+        "SELECT " + COLUMNS + " FROM audit_events WHERE at >= ? AND at <= ? ORDER BY at, id";
     try (Connection c = dataSource.getConnection()) {
       // PostgreSQL only streams with a fetch size inside a transaction
       boolean auto = c.getAutoCommit();
@@ -77,8 +94,13 @@ public final class AuditLog {
   }
 
   private static AuditEvent event(ResultSet rs) throws SQLException {
-    return new AuditEvent(rs.getLong("id"), rs.getLong("at"), rs.getString("username"),
-        AuditAction.valueOf(rs.getString("action")), rs.getString("call_id"), rs.getString("detail"));
+    return new AuditEvent(
+        rs.getLong("id"),
+        rs.getLong("at"),
+        rs.getString("username"),
+        AuditAction.valueOf(rs.getString("action")),
+        rs.getString("call_id"),
+        rs.getString("detail"));
   }
 
   private static String clip(String s, int max) {

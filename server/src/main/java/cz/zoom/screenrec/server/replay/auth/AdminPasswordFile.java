@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** {@code <data-dir>/admin-password}: the generated first admin password, readable by its owner only. */
+/**
+ * {@code <data-dir>/admin-password}: the generated first admin password, readable by its owner
+ * only.
+ */
 public final class AdminPasswordFile {
   public static final String NAME = "admin-password";
 

@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logins, sessions and user administration of the replay UI. Session ids are 32 random bytes;
- * the database keeps only their SHA-256. Each session has its own CSRF token.
+ * Logins, sessions and user administration of the replay UI. Session ids are 32 random bytes; the
+ * database keeps only their SHA-256. Each session has its own CSRF token.
  */
 public final class AuthService {
   private static final Logger log = LoggerFactory.getLogger(AuthService.class);
@@ -29,7 +29,11 @@ public final class AuthService {
   private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{43}");
   public static final int MIN_PASSWORD = 8;
   public static final int MAX_PASSWORD = 1024;
-  /** Expired sessions are kept this long so a returning browser hears "expired", not "not logged in". */
+
+  /**
+   * Expired sessions are kept this long so a returning browser hears "expired", not "not logged
+   * in".
+   */
   private static final long KEEP_EXPIRED_MS = 24 * 3_600_000L;
 
   /** What a request's session cookie turned out to be. */
@@ -51,7 +55,8 @@ public final class AuthService {
   private final Duration max;
   private final LoginThrottle throttle;
 
-  public AuthService(UserStore store, AuditLog audit, Clock clock, Duration idle, Duration max, Duration lock) {
+  public AuthService(
+      UserStore store, AuditLog audit, Clock clock, Duration idle, Duration max, Duration lock) {
     this.store = store;
     this.audit = audit;
     this.clock = clock;
@@ -65,7 +70,10 @@ public final class AuthService {
   /** Checks the password and opens a session; 401 bad_credentials, 429 locked. */
   public LoggedIn login(String username, char[] password) {
     try {
-      if (username == null || username.isEmpty() || username.length() > 128 || password == null
+      if (username == null
+          || username.isEmpty()
+          || username.length() > 128
+          || password == null
           || password.length > MAX_PASSWORD) {
         audit.record(clip(username), AuditAction.LOGIN_FAILED, null, "malformed login");
         throw badCredentials();
@@ -73,17 +81,27 @@ public final class AuthService {
       long locked = throttle.lockedFor(username);
       if (locked > 0) {
         audit.record(username, AuditAction.LOGIN_FAILED, null, "locked after repeated failures");
-        throw new Refusal.Throttled("locked", "too many failed logins for this user; try again in "
-            + Math.max(1, (locked + 999) / 1000) + " s");
+        throw new Refusal.Throttled(
+            "locked",
+            "too many failed logins for this user; try again in "
+                + Math.max(1, (locked + 999) / 1000)
+                + " s");
       }
       Optional<User> user = store.findUser(username);
       Optional<String> hash = user.isPresent() ? store.passwordHash(username) : Optional.empty();
-      boolean ok = hash.isPresent() ? PasswordHasher.verify(password, hash.get())
-          : PasswordHasher.verifyNobody(password);
+      boolean ok =
+          hash.isPresent()
+              ? PasswordHasher.verify(password, hash.get())
+              : PasswordHasher.verifyNobody(password);
       if (!ok || user.get().disabled()) {
         boolean nowLocked = throttle.failed(username);
-        audit.record(username, AuditAction.LOGIN_FAILED, null,
-            (user.isEmpty() ? "unknown user" : user.get().disabled() && ok ? "user disabled" : "wrong password")
+        audit.record(
+            username,
+            AuditAction.LOGIN_FAILED,
+            null,
+            (user.isEmpty()
+                    ? "unknown user"
+                    : user.get().disabled() && ok ? "user disabled" : "wrong password")
                 + (nowLocked ? "; locked" : ""));
         throw badCredentials();
       }
@@ -95,7 +113,8 @@ public final class AuthService {
       long expiresAt = Math.min(now + idle.toMillis(), now + max.toMillis());
       store.insertSession(sha256(id), username, csrf, now, expiresAt);
       audit.record(username, AuditAction.LOGIN, null, null);
-      return new LoggedIn(id, new Session(sha256(id), username, user.get().role(), csrf, now, now, expiresAt));
+      return new LoggedIn(
+          id, new Session(sha256(id), username, user.get().role(), csrf, now, now, expiresAt));
     } finally {
       PasswordHasher.wipe(password);
     }
@@ -119,7 +138,9 @@ public final class AuthService {
     // a write per request would be wasted; a quarter of the idle time (≤ 15 s) is precise enough
     if (now - s.lastSeenAt() >= Math.min(15_000, idle.toMillis() / 4)) {
       store.touchSession(s.idHash(), now, expiresAt);
-      s = new Session(s.idHash(), s.username(), s.role(), s.csrfToken(), s.createdAt(), now, expiresAt);
+      s =
+          new Session(
+              s.idHash(), s.username(), s.role(), s.csrfToken(), s.createdAt(), now, expiresAt);
     }
     return new SessionCheck.Valid(s);
   }
@@ -131,8 +152,10 @@ public final class AuthService {
 
   /** Constant-time comparison of a presented CSRF token with the session's. */
   public static boolean csrfMatches(Session s, String presented) {
-    return presented != null && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
-        s.csrfToken().getBytes(StandardCharsets.UTF_8));
+    return presented != null
+        && MessageDigest.isEqual(
+            presented.getBytes(StandardCharsets.UTF_8),
+            s.csrfToken().getBytes(StandardCharsets.UTF_8));
   }
 
   // --- users ---------------------------------------------------------------------------------
@@ -162,16 +185,23 @@ public final class AuthService {
    * Changes a user; null fields stay. A new password or disabling ends the user's other sessions.
    * The last active admin cannot be demoted or disabled (nobody could manage users any more).
    */
-  public synchronized User updateUser(Session actor, String username, Role role, char[] password, Boolean disabled) {
+  public synchronized User updateUser(
+      Session actor, String username, Role role, char[] password, Boolean disabled) {
     try {
-      User user = store.findUser(username).orElseThrow(() -> new Refusal.NotFound("unknown user " + username));
+      User user =
+          store
+              .findUser(username)
+              .orElseThrow(() -> new Refusal.NotFound("unknown user " + username));
       if (password != null) {
         validPassword(password);
       }
-      boolean losesAdmin = user.role() == Role.ADMIN && !user.disabled()
-          && (role != null && role != Role.ADMIN || Boolean.TRUE.equals(disabled));
+      boolean losesAdmin =
+          user.role() == Role.ADMIN
+              && !user.disabled()
+              && (role != null && role != Role.ADMIN || Boolean.TRUE.equals(disabled));
       if (losesAdmin && store.countActiveAdmins() <= 1) {
-        throw new Refusal.Conflict("last_admin", "this is the last active admin; make another admin first");
+        throw new Refusal.Conflict(
+            "last_admin", "this is the last active admin; make another admin first");
       }
       long now = clock.millis();
       List<String> changes = new ArrayList<>();
@@ -190,21 +220,30 @@ public final class AuthService {
       if (password != null || Boolean.TRUE.equals(disabled)) {
         store.deleteSessionsOf(username, username.equals(actor.username()) ? actor.idHash() : null);
       }
-      audit.record(actor.username(), AuditAction.USER_CHANGED, null,
-          "user=" + username + " " + (changes.isEmpty() ? "no change" : String.join(", ", changes)));
+      audit.record(
+          actor.username(),
+          AuditAction.USER_CHANGED,
+          null,
+          "user="
+              + username
+              + " "
+              + (changes.isEmpty() ? "no change" : String.join(", ", changes)));
       return store.findUser(username).orElseThrow();
     } finally {
       PasswordHasher.wipe(password);
     }
   }
 
-  /** Creates user {@code admin} when there are no users at all; returns its password if generated. */
+  /**
+   * Creates user {@code admin} when there are no users at all; returns its password if generated.
+   */
   public Optional<String> ensureFirstAdmin(String configuredPassword) {
     if (store.countUsers() > 0) {
       return Optional.empty();
     }
     String password = configuredPassword != null ? configuredPassword : random(18);
-    if (store.insertUser("admin", Role.ADMIN, PasswordHasher.hash(password.toCharArray()), clock.millis())) {
+    if (store.insertUser(
+        "admin", Role.ADMIN, PasswordHasher.hash(password.toCharArray()), clock.millis())) {
       audit.record(null, AuditAction.USER_CREATED, null, "user=admin role=ADMIN (first start)");
       log.info("created the first replay admin, user 'admin'");
       return configuredPassword != null ? Optional.empty() : Optional.of(password);
@@ -214,13 +253,15 @@ public final class AuthService {
 
   public static void validName(String username) {
     if (username == null || !Limits.NAME.matcher(username).matches()) {
-      throw new Refusal.Invalid("user name must be 1-128 characters of letters, digits and . _ @ : -, not only dots");
+      throw new Refusal.Invalid(
+          "user name must be 1-128 characters of letters, digits and . _ @ : -, not only dots");
     }
   }
 
   private static void validPassword(char[] password) {
     if (password == null || password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
-      throw new Refusal.Invalid("password must be " + MIN_PASSWORD + ".." + MAX_PASSWORD + " characters");
+      throw new Refusal.Invalid(
+          "password must be " + MIN_PASSWORD + ".." + MAX_PASSWORD + " characters");
     }
   }
 
@@ -240,7 +281,9 @@ public final class AuthService {
 
   static String sha256(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LoginThrottle {
   static final int MAX_FAILURES = 5;
+
   /** Bounds the memory an attacker can make us use by trying many names. */
   private static final int MAX_TRACKED = 100_000;
 
@@ -41,10 +42,18 @@ final class LoginThrottle {
       forgetUnlocked();
     }
     long now = clock.millis();
-    State next = states.compute(username, (k, s) -> {
-      int failures = s == null || s.lockedUntil() != 0 && s.lockedUntil() <= now ? 1 : s.failures() + 1;
-      return failures >= MAX_FAILURES ? new State(failures, now + lock.toMillis()) : new State(failures, 0);
-    });
+    State next =
+        states.compute(
+            username,
+            (k, s) -> {
+              int failures =
+                  s == null || s.lockedUntil() != 0 && s.lockedUntil() <= now
+                      ? 1
+                      : s.failures() + 1;
+              return failures >= MAX_FAILURES
+                  ? new State(failures, now + lock.toMillis())
+                  : new State(failures, 0);
+            });
     return next.lockedUntil() != 0;
   }
 

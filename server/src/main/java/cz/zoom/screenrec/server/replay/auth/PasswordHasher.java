@@ -19,7 +19,10 @@ public final class PasswordHasher {
   private static final int SALT_BYTES = 16;
   private static final int HASH_BITS = 256;
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** Verified against when the user does not exist, so the answer takes as long as for a real user. */
+
+  /**
+   * Verified against when the user does not exist, so the answer takes as long as for a real user.
+   */
   private static final String DUMMY = hash("not a password of anyone".toCharArray());
 
   private PasswordHasher() {}

@@ -1,6 +1,9 @@
 package cz.zoom.screenrec.server.replay.auth;
 
-/** What a replay user may do: reviewers search and replay; admins also manage users and read the audit log. */
+/**
+ * What a replay user may do: reviewers search and replay; admins also manage users and read the
+ * audit log.
+ */
 public enum Role {
   ADMIN,
   REVIEWER

@@ -25,15 +25,16 @@ import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.FrameRecorder;
 
 /**
- * Muxes a call's screen videos and audio into one WebM (VP9 + Opus) covering [from, to] in
- * absolute time. Each input is placed by its own start time: before a video starts and after it
- * ends the picture is black, audio outside any input is silence, overlapping audio is mixed.
- * Videos are read forwards once (VideoProbe.frameAt), audio is resampled to 48 kHz mono.
+ * Muxes a call's screen videos and audio into one WebM (VP9 + Opus) covering [from, to] in absolute
+ * time. Each input is placed by its own start time: before a video starts and after it ends the
+ * picture is black, audio outside any input is silence, overlapping audio is mixed. Videos are read
+ * forwards once (VideoProbe.frameAt), audio is resampled to 48 kHz mono.
  */
 public final class CallExporter {
   public static final int SAMPLE_RATE = 48_000;
   public static final String CONTENT_TYPE = "video/webm";
   public static final String EXTENSION = "webm";
+
   /** Calls longer than this are refused rather than tying up the worker for hours. */
   public static final long MAX_DURATION_MS = 12L * 3_600_000;
 
@@ -49,8 +50,14 @@ public final class CallExporter {
     this.fps = fps;
   }
 
-  public void export(List<VideoInput> videos, List<AudioInput> audios, long from, long to, Path out,
-      DoubleConsumer progress) throws IOException {
+  public void export(
+      List<VideoInput> videos,
+      List<AudioInput> audios,
+      long from,
+      long to,
+      Path out,
+      DoubleConsumer progress)
+      throws IOException {
     Path raw = out.resolveSibling(out.getFileName() + ".raw." + EXTENSION);
     try {
       encode(videos, audios, from, to, raw, progress);
@@ -72,8 +79,9 @@ public final class CallExporter {
       int audio = g.getAudioStream();
       AVRational samples = avutil.av_make_q(1, SAMPLE_RATE);
       AVRational tb = g.getFormatContext().streams(audio).time_base();
-      FFmpegFrameRecorder r = new FFmpegFrameRecorder(out.toFile(), g.getImageWidth(), g.getImageHeight(),
-          g.getAudioChannels());
+      FFmpegFrameRecorder r =
+          new FFmpegFrameRecorder(
+              out.toFile(), g.getImageWidth(), g.getImageHeight(), g.getAudioChannels());
       try {
         r.setFormat("webm");
         r.start(g.getFormatContext());
@@ -92,10 +100,17 @@ public final class CallExporter {
     }
   }
 
-  private void encode(List<VideoInput> videos, List<AudioInput> audios, long from, long to, Path out,
-      DoubleConsumer progress) throws IOException {
+  private void encode(
+      List<VideoInput> videos,
+      List<AudioInput> audios,
+      long from,
+      long to,
+      Path out,
+      DoubleConsumer progress)
+      throws IOException {
     if (to <= from || to - from > MAX_DURATION_MS) {
-      throw new IOException("cannot export " + (to - from) + " ms (1 ms .. " + MAX_DURATION_MS / 3_600_000 + " h)");
+      throw new IOException(
+          "cannot export " + (to - from) + " ms (1 ms .. " + MAX_DURATION_MS / 3_600_000 + " h)");
     }
     RecordingEncoder.preload();
     List<Source> sources = new ArrayList<>();
@@ -126,16 +141,21 @@ public final class CallExporter {
       Map<Long, Frame> frames = new HashMap<>();
       long ticks = Math.max(1, (to - from) * fps / 1000);
       long samplesWritten = 0;
-      ShortBuffer chunk = ByteBuffer.allocateDirect(2 * (SAMPLE_RATE / fps + 2)).order(ByteOrder.nativeOrder())
-          .asShortBuffer();
+      ShortBuffer chunk =
+          ByteBuffer.allocateDirect(2 * (SAMPLE_RATE / fps + 2))
+              .order(ByteOrder.nativeOrder())
+              .asShortBuffer();
       for (long i = 0; i < ticks; i++) {
         long t = from + i * 1000 / fps;
         Frame picture = black;
         for (Source s : sources) {
-          if (t >= s.input.startedAt() && t < s.input.startedAt() + Math.max(1, s.input.durationMs())) {
+          if (t >= s.input.startedAt()
+              && t < s.input.startedAt() + Math.max(1, s.input.durationMs())) {
             BufferedImage img = s.probe.frameAt(t - s.input.startedAt());
             long key = (long) img.getWidth() << 32 | img.getHeight();
-            Frame f = frames.computeIfAbsent(key, k -> new Frame(img.getWidth(), img.getHeight(), Frame.DEPTH_UBYTE, 3));
+            Frame f =
+                frames.computeIfAbsent(
+                    key, k -> new Frame(img.getWidth(), img.getHeight(), Frame.DEPTH_UBYTE, 3));
             fill(f, img);
             picture = f;
           }
@@ -174,7 +194,8 @@ public final class CallExporter {
     }
   }
 
-  private FFmpegFrameRecorder recorder(Path out, int width, int height) throws FrameRecorder.Exception {
+  private FFmpegFrameRecorder recorder(Path out, int width, int height)
+      throws FrameRecorder.Exception {
     FFmpegFrameRecorder r = new FFmpegFrameRecorder(out.toFile(), width, height, 1);
     r.setFormat("webm");
     r.setVideoCodecName("libvpx-vp9");
@@ -197,7 +218,10 @@ public final class CallExporter {
     return r;
   }
 
-  /** Copies a BGR picture into a frame's direct buffer (FFmpeg reads garbage from heap buffers); null: black. */
+  /**
+   * Copies a BGR picture into a frame's direct buffer (FFmpeg reads garbage from heap buffers);
+   * null: black.
+   */
   private static void fill(Frame f, BufferedImage img) {
     ByteBuffer dst = (ByteBuffer) f.image[0];
     int row = f.imageWidth * 3;
@@ -219,7 +243,10 @@ public final class CallExporter {
 
   private record Source(VideoInput input, VideoProbe probe) {}
 
-  /** One audio input, read forwards as 48 kHz mono 16-bit samples placed on the output's sample clock. */
+  /**
+   * One audio input, read forwards as 48 kHz mono 16-bit samples placed on the output's sample
+   * clock.
+   */
   private static final class Sound {
     private final FFmpegFrameGrabber grabber;
     private final long firstSample;
@@ -264,7 +291,10 @@ public final class CallExporter {
             ended = true;
             return false;
           }
-          if (f.samples != null && f.samples.length > 0 && f.samples[0] instanceof ShortBuffer b && b.hasRemaining()) {
+          if (f.samples != null
+              && f.samples.length > 0
+              && f.samples[0] instanceof ShortBuffer b
+              && b.hasRemaining()) {
             buffer = b;
             return true;
           }

@@ -5,7 +5,11 @@ import java.nio.file.Path;
 /** One export: who asked, for which call, how far it is. Progress only grows. */
 public final class ExportJob {
   /** RUNNING (also while queued), DONE, FAILED. */
-  public enum State { RUNNING, DONE, FAILED }
+  public enum State {
+    RUNNING,
+    DONE,
+    FAILED
+  }
 
   private final String id;
   private final String callId;
@@ -25,15 +29,41 @@ public final class ExportJob {
     this.file = file;
   }
 
-  public String id() { return id; }
-  public String callId() { return callId; }
-  public String username() { return username; }
-  public long createdAt() { return createdAt; }
-  public Path file() { return file; }
-  public State state() { return state; }
-  public double progress() { return progress; }
-  public String error() { return error; }
-  public long finishedAt() { return finishedAt; }
+  public String id() {
+    return id;
+  }
+
+  public String callId() {
+    return callId;
+  }
+
+  public String username() {
+    return username;
+  }
+
+  public long createdAt() {
+    return createdAt;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public double progress() {
+    return progress;
+  }
+
+  public String error() {
+    return error;
+  }
+
+  public long finishedAt() {
+    return finishedAt;
+  }
 
   void progress(double p) {
     progress = Math.max(progress, Math.min(0.99, p));

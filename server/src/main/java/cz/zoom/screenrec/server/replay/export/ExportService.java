@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs exports one at a time on a worker thread. Jobs and their files live in memory and in
- * {@code <data-dir>/exports} until {@link #KEEP} after they finish; a restart forgets them (the
- * folder is emptied), so an export is something to download soon, not an archive.
+ * Runs exports one at a time on a worker thread. Jobs and their files live in memory and in {@code
+ * <data-dir>/exports} until {@link #KEEP} after they finish; a restart forgets them (the folder is
+ * emptied), so an export is something to download soon, not an archive.
  */
 public final class ExportService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExportService.class);
@@ -36,18 +36,23 @@ public final class ExportService implements AutoCloseable {
   }
 
   /** What goes into one export. */
-  public record Inputs(List<CallExporter.VideoInput> videos, List<CallExporter.AudioInput> audios, long from,
+  public record Inputs(
+      List<CallExporter.VideoInput> videos,
+      List<CallExporter.AudioInput> audios,
+      long from,
       long to) {}
 
   private final Path dir;
   private final CallExporter exporter;
   private final Clock clock;
   private final Map<String, ExportJob> jobs = new ConcurrentHashMap<>();
-  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "export");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService worker =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "export");
+            t.setDaemon(true);
+            return t;
+          });
 
   public ExportService(Path dir, CallExporter exporter, Clock clock) throws IOException {
     this.dir = OwnerOnly.directories(dir);
@@ -64,7 +69,9 @@ public final class ExportService implements AutoCloseable {
   public ExportJob start(String callId, String username, Plan plan) {
     forgetOld();
     String id = UUID.randomUUID().toString();
-    ExportJob job = new ExportJob(id, callId, username, clock.millis(), dir.resolve(id + "." + CallExporter.EXTENSION));
+    ExportJob job =
+        new ExportJob(
+            id, callId, username, clock.millis(), dir.resolve(id + "." + CallExporter.EXTENSION));
     jobs.put(id, job);
     worker.submit(() -> run(job, plan));
     return job;
@@ -82,14 +89,21 @@ public final class ExportService implements AutoCloseable {
       OwnerOnly.directories(work);
       Inputs in = plan.prepare(work);
       job.progress(0.05);
-      exporter.export(in.videos(), in.audios(), in.from(), in.to(), part, p -> job.progress(0.05 + 0.9 * p));
+      exporter.export(
+          in.videos(), in.audios(), in.from(), in.to(), part, p -> job.progress(0.05 + 0.9 * p));
       verify(part, in.to() - in.from());
       // FFmpeg made the file with the process umask
       OwnerOnly.restrict(part);
       Files.move(part, job.file());
       job.done(clock.millis());
-      log.info("export {} of call {} for {}: {} ms of call in {} ms, {} bytes", job.id(), job.callId(),
-          job.username(), in.to() - in.from(), (System.nanoTime() - began) / 1_000_000, Files.size(job.file()));
+      log.info(
+          "export {} of call {} for {}: {} ms of call in {} ms, {} bytes",
+          job.id(),
+          job.callId(),
+          job.username(),
+          in.to() - in.from(),
+          (System.nanoTime() - began) / 1_000_000,
+          Files.size(job.file()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       job.failed("the server is shutting down", clock.millis());
@@ -102,7 +116,9 @@ public final class ExportService implements AutoCloseable {
     }
   }
 
-  /** Reads the file back: a decodable video stream and an audio stream of about the planned length. */
+  /**
+   * Reads the file back: a decodable video stream and an audio stream of about the planned length.
+   */
   private static void verify(Path file, long expectedMs) throws IOException {
     VideoProbe.Info info = VideoProbe.probe(file);
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
@@ -112,19 +128,22 @@ public final class ExportService implements AutoCloseable {
       }
     }
     if (Math.abs(info.durationMs() - expectedMs) > 1_000) {
-      throw new IOException("the exported file lasts " + info.durationMs() + " ms, not " + expectedMs + " ms");
+      throw new IOException(
+          "the exported file lasts " + info.durationMs() + " ms, not " + expectedMs + " ms");
     }
   }
 
   private void forgetOld() {
     long before = clock.millis() - KEEP.toMillis();
-    jobs.values().removeIf(j -> {
-      if (j.state() != ExportJob.State.RUNNING && j.finishedAt() < before) {
-        deleteTree(j.file());
-        return true;
-      }
-      return false;
-    });
+    jobs.values()
+        .removeIf(
+            j -> {
+              if (j.state() != ExportJob.State.RUNNING && j.finishedAt() < before) {
+                deleteTree(j.file());
+                return true;
+              }
+              return false;
+            });
   }
 
   private static void deleteTree(Path p) {

@@ -20,44 +20,52 @@ import java.util.regex.Pattern;
 /**
  * The replay UI's static files (classpath {@code replay/}): four HTML pages at fixed paths and
  * their scripts, styles and images under {@code /replay/assets/}. Nothing is listed and only names
- * made of plain path segments with a known extension are looked up, so no request reaches
- * anything outside {@code replay/}. The JSON API under /replay/api and the media under
- * /replay/media belong to other routes.
+ * made of plain path segments with a known extension are looked up, so no request reaches anything
+ * outside {@code replay/}. The JSON API under /replay/api and the media under /replay/media belong
+ * to other routes.
  */
 public final class ReplayPages implements HttpApi.Routes {
   static final String ROOT = "replay/";
+
   /** Lower-case segments that never start with a dot: no "..", no hidden files, no backslashes. */
-  private static final Pattern ASSET = Pattern.compile("[a-z0-9][a-z0-9_-]*(\\.[a-z0-9]+)*(/[a-z0-9][a-z0-9_-]*(\\.[a-z0-9]+)*)*");
-  private static final Map<String, String> TYPES = Map.of(
-      "html", "text/html; charset=utf-8",
-      "js", "text/javascript; charset=utf-8",
-      "css", "text/css; charset=utf-8",
-      "svg", "image/svg+xml",
-      "png", "image/png",
-      "ico", "image/x-icon",
-      "json", "application/json");
+  private static final Pattern ASSET =
+      Pattern.compile("[a-z0-9][a-z0-9_-]*(\\.[a-z0-9]+)*(/[a-z0-9][a-z0-9_-]*(\\.[a-z0-9]+)*)*");
+
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "html", "text/html; charset=utf-8",
+          "js", "text/javascript; charset=utf-8",
+          "css", "text/css; charset=utf-8",
+          "svg", "image/svg+xml",
+          "png", "image/png",
+          "ico", "image/x-icon",
+          "json", "application/json");
+
   /** Pages by path, and who may open them; the call page reads its call id from its own URL. */
-  private static final Map<String, Page> PAGES = Map.of(
-      "/replay/login", new Page("login.html", Access.OPEN),
-      "/replay/search", new Page("search.html", Access.REVIEWER_PAGE),
-      "/replay/calls/{callId}", new Page("call.html", Access.REVIEWER_PAGE),
-      "/replay/admin", new Page("admin.html", Access.ADMIN_PAGE));
+  private static final Map<String, Page> PAGES =
+      Map.of(
+          "/replay/login", new Page("login.html", Access.OPEN),
+          "/replay/search", new Page("search.html", Access.REVIEWER_PAGE),
+          "/replay/calls/{callId}", new Page("call.html", Access.REVIEWER_PAGE),
+          "/replay/admin", new Page("admin.html", Access.ADMIN_PAGE));
+
   /**
    * Same-origin only: the pages load nothing from elsewhere and may not be framed. Media may be
    * blob: (export preview) and images data: (inline icons).
    */
-  private static final String CSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-      + "style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-      + "form-action 'self'; frame-ancestors 'none'";
+  private static final String CSP =
+      "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+          + "style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+          + "form-action 'self'; frame-ancestors 'none'";
 
   private final ClassLoader loader = ReplayPages.class.getClassLoader();
   private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
   /**
    * Pages other than the login page need a session (the session guard sends a browser without one
-   * to the login page, and answers a reviewer's request for the admin page 403 with the page,
-   * which then says it is for admins only); their scripts check again, e.g. when a session
-   * expires while a page is open.
+   * to the login page, and answers a reviewer's request for the admin page 403 with the page, which
+   * then says it is for admins only); their scripts check again, e.g. when a session expires while
+   * a page is open.
    */
   @Override
   public void accept(RoutesConfig app) {
@@ -65,14 +73,17 @@ public final class ReplayPages implements HttpApi.Routes {
     // trailing slashes are ignored by Javalin, so this also answers /replay/
     app.get("/replay", ctx -> ctx.redirect("/replay/search", HttpStatus.SEE_OTHER), Access.OPEN);
     PAGES.forEach((path, page) -> app.get(path, ctx -> send(ctx, page.file()), page.access()));
-    app.get("/replay/assets/<path>", ctx -> {
-      String path = ctx.pathParam("path");
-      if (!ASSET.matcher(path).matches() || path.length() > 200) {
-        notFound(ctx);
-        return;
-      }
-      send(ctx, "assets/" + path);
-    }, Access.OPEN);
+    app.get(
+        "/replay/assets/<path>",
+        ctx -> {
+          String path = ctx.pathParam("path");
+          if (!ASSET.matcher(path).matches() || path.length() > 200) {
+            notFound(ctx);
+            return;
+          }
+          send(ctx, "assets/" + path);
+        },
+        Access.OPEN);
   }
 
   private void send(Context ctx, String name) {
@@ -117,7 +128,10 @@ public final class ReplayPages implements HttpApi.Routes {
         return Optional.empty();
       }
       byte[] bytes = in.readAllBytes();
-      String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12) + "\"";
+      String etag =
+          "\""
+              + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12)
+              + "\"";
       return Optional.of(new Asset(bytes, type, etag));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + ROOT + name + " from the classpath", e);
