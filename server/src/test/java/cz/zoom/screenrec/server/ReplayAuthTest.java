@@ -7,15 +7,24 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.server.config.ServerConfig;
+import cz.zoom.screenrec.server.http.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplayAuthTest {
   static final String ADMIN_PASSWORD = "admin-secret-1";
+
+  /** Loopback, but not the address the server's other clients come from. */
+  static final String OTHER_ADDRESS = "127.0.0.2";
+
   @TempDir Path dataDir;
   final List<ServerFixture> fixtures = new ArrayList<>();
 
@@ -143,10 +156,11 @@ class ReplayAuthTest {
   }
 
   @Test
-  void fiveFailuresLockTheUserNameForAWhile() throws Exception {
+  void fiveFailuresLockTheUserNameAtThatAddressForAWhile() throws Exception {
     ServerFixture fx = start(config().loginLockMs(3_000));
     ReplayClient browser = new ReplayClient(fx.base);
-    // the lock is on the user name, whoever tries it; unknown names are locked the same way
+    // the lock is on the user name at that address, whichever browser there tries it; unknown
+    // names are locked the same way
     for (String user : List.of("ghost", "admin")) {
       for (int i = 0; i < 5; i++) {
         assertThat(browser.login(user, "wrong-" + i).statusCode())
@@ -162,11 +176,56 @@ class ReplayAuthTest {
           .as("another browser")
           .isEqualTo(429);
     }
+    // a guesser elsewhere does not lock the administrator out at the administrator's own desk
+    assertThat(loginFrom(fx, OTHER_ADDRESS, "admin", ADMIN_PASSWORD)).isEqualTo(200);
     await()
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(200))
         .until(() -> browser.login("admin", ADMIN_PASSWORD).statusCode() == 200);
     assertThat(browser.get("/replay/api/session").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void manyFailuresForAnyNamesLockTheAddress() throws Exception {
+    ServerFixture fx = start(config().loginLockMs(60_000));
+    ReplayClient guesser = new ReplayClient(fx.base);
+    for (int i = 0; i < 20; i++) {
+      assertThat(guesser.login("user-" + i, "wrong").statusCode()).as("name " + i).isEqualTo(401);
+    }
+    HttpResponse<String> locked = guesser.login("admin", ADMIN_PASSWORD);
+    assertThat(locked.statusCode())
+        .as("a name never tried, from the guessing address")
+        .isEqualTo(429);
+    assertThat(error(locked)).isEqualTo("locked");
+    assertThat(loginFrom(fx, OTHER_ADDRESS, "admin", ADMIN_PASSWORD)).isEqualTo(200);
+  }
+
+  /**
+   * A login from another loopback address than the test's usual one: the JDK's HTTP client cannot
+   * choose its source address, so the request is written by hand. Returns the status code.
+   */
+  static int loginFrom(ServerFixture fx, String localAddress, String user, String password)
+      throws IOException {
+    URI base = URI.create(fx.base);
+    String body = Json.MAPPER.writeValueAsString(Map.of("username", user, "password", password));
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress(localAddress, 0));
+      socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+      socket.setSoTimeout(10_000);
+      String request =
+          "POST /replay/api/login HTTP/1.1\r\nHost: "
+              + base.getAuthority()
+              + "\r\nContent-Type: application/json\r\nContent-Length: "
+              + body.getBytes(StandardCharsets.UTF_8).length
+              + "\r\nConnection: close\r\n\r\n"
+              + body;
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      String status =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
+      return Integer.parseInt(status.split(" ")[1]);
+    }
   }
 
   @Test

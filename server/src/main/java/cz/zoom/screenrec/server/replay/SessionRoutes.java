@@ -49,17 +49,17 @@ public final class SessionRoutes implements HttpApi.Routes {
           429, "too_many_logins", "too many logins in progress from " + address + "; retry later");
     }
     try {
-      login(ctx, Bodies.object(ctx, LOGIN_MAX_BYTES));
+      login(ctx, Bodies.object(ctx, LOGIN_MAX_BYTES), address);
     } finally {
       logins.release(address);
     }
   }
 
-  private void login(Context ctx, JsonNode body) {
+  private void login(Context ctx, JsonNode body, String address) {
     String username = Bodies.text(body, "username");
     String password = Bodies.text(body, "password");
     AuthService.LoggedIn in =
-        auth.login(username, password == null ? null : password.toCharArray());
+        auth.login(username, password == null ? null : password.toCharArray(), address);
     ctx.header("Set-Cookie", guard.sessionCookie(in.sessionId()));
     ctx.header("Cache-Control", "no-store");
     ctx.json(view(in.session(), false));

@@ -67,8 +67,11 @@ public final class AuthService {
 
   // --- login ---------------------------------------------------------------------------------
 
-  /** Checks the password and opens a session; 401 bad_credentials, 429 locked. */
-  public LoggedIn login(String username, char[] password) {
+  /**
+   * Checks the password of a login from {@code address} and opens a session; 401 bad_credentials,
+   * 429 locked.
+   */
+  public LoggedIn login(String username, char[] password, String address) {
     try {
       if (username == null
           || username.isEmpty()
@@ -78,12 +81,12 @@ public final class AuthService {
         audit.record(clip(username), AuditAction.LOGIN_FAILED, null, "malformed login");
         throw badCredentials();
       }
-      long locked = throttle.lockedFor(username);
+      long locked = throttle.lockedFor(username, address);
       if (locked > 0) {
         audit.record(username, AuditAction.LOGIN_FAILED, null, "locked after repeated failures");
         throw new Refusal.Throttled(
             "locked",
-            "too many failed logins for this user; try again in "
+            "too many failed logins for this user from this address; try again in "
                 + Math.max(1, (locked + 999) / 1000)
                 + " s");
       }
@@ -94,7 +97,7 @@ public final class AuthService {
               ? PasswordHasher.verify(password, hash.get())
               : PasswordHasher.verifyNobody(password);
       if (!ok || user.get().disabled()) {
-        boolean nowLocked = throttle.failed(username);
+        boolean nowLocked = throttle.failed(username, address);
         audit.record(
             username,
             AuditAction.LOGIN_FAILED,
@@ -105,7 +108,7 @@ public final class AuthService {
                 + (nowLocked ? "; locked" : ""));
         throw badCredentials();
       }
-      throttle.succeeded(username);
+      throttle.succeeded(username, address);
       long now = clock.millis();
       store.purgeSessions(now - KEEP_EXPIRED_MS);
       String id = random(32);
