@@ -19,8 +19,10 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.MessageToByteEncoder;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Framing and JSON mapping of the control protocol, shared by server and client.
@@ -102,12 +104,18 @@ public final class ControlCodec {
     return new ProtocolException(ErrorCode.INTERNAL, "internal error");
   }
 
-  /** Sends ERROR and closes once it is written. Safe to call on an already closed channel. */
+  /**
+   * Sends ERROR and closes once it is written, or after two seconds if the peer does not take it.
+   * Safe to call on an already closed channel.
+   */
   public static void failAndClose(ChannelHandlerContext ctx, ErrorCode code, String message) {
     if (!ctx.channel().isActive()) {
       return;
     }
     ctx.writeAndFlush(new ErrorMessage(code, message)).addListener(ChannelFutureListener.CLOSE);
+    // a peer that reads nothing would hold the ERROR, and with it the connection, for ever
+    ScheduledFuture<?> anyway = ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
+    ctx.channel().closeFuture().addListener(f -> anyway.cancel(false));
   }
 
   private static ControlMessage validated(ControlMessage message) {

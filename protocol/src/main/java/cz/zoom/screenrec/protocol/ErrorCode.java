@@ -25,6 +25,11 @@ public enum ErrorCode {
   AGENT_CONNECTED,
   /** A message names a recording of another agent; nothing was changed. */
   FOREIGN_RECORDING,
+  /**
+   * The client sent more messages in one heartbeat interval than the protocol ever needs (see
+   * {@link Limits#MAX_MESSAGES_PER_HEARTBEAT_INTERVAL}).
+   */
+  RATE_LIMITED,
   /** The server is shutting down; reconnect (to another host) with backoff. */
   SHUTTING_DOWN,
   /** Something failed inside the peer; not the other side's fault. */

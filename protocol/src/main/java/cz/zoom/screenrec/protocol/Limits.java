@@ -15,6 +15,13 @@ public final class Limits {
   public static final int MAX_SCREENS = 16;
 
   /**
+   * Most messages a client may send in one heartbeat interval: one HEARTBEAT, and ACKs and
+   * RECORDING_STOPPEDs for the few commands and recordings of that time, fit many times over; a
+   * flood does not, and is closed with {@link ErrorCode#RATE_LIMITED}.
+   */
+  public static final int MAX_MESSAGES_PER_HEARTBEAT_INTERVAL = 20;
+
+  /**
    * Agent names, call ids and cluster ids: letters, digits and {@code . _ @ : -}, 1..128
    * characters, not only dots: names become path components, where "." and ".." mean directories.
    */

@@ -7,6 +7,7 @@ import cz.zoom.screenrec.protocol.ErrorMessage;
 import cz.zoom.screenrec.protocol.Hello;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.Map;
@@ -17,6 +18,9 @@ import java.util.function.LongFunction;
 
 /** One agent's live control connection, after a valid HELLO. Thread-safe. */
 public final class AgentSession {
+  /** The session of a channel, once its HELLO was welcomed. */
+  static final AttributeKey<AgentSession> KEY = AttributeKey.valueOf(AgentSession.class, "session");
+
   private final String sessionId;
   private final Hello hello;
   private final Channel channel;

@@ -83,6 +83,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
     }
     session = newcomer;
     state = State.ACTIVE;
+    ctx.channel().attr(AgentSession.KEY).set(session);
     // first estimate from the HELLO itself; heartbeats refine it
     SessionListener.Takeover takeover = listener.onHello(hello, now - hello.clientTime());
     SessionListener.Adoption adoption = takeover.adoption();

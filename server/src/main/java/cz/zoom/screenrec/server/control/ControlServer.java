@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.control;
 
 import cz.zoom.screenrec.protocol.ControlCodec;
+import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.server.config.ServerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -8,15 +9,20 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.NonStickyEventExecutorGroup;
 import io.netty.util.concurrent.UnorderedThreadPoolEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,6 +56,10 @@ public final class ControlServer implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
+            // far above what a reading client ever has queued; see LivenessHandler
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(Limits.MAX_FRAME_BYTES, 4 * Limits.MAX_FRAME_BYTES))
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
@@ -57,7 +67,10 @@ public final class ControlServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
                     ControlCodec.install(ch.pipeline());
-                    ch.pipeline().addLast("liveness", new LivenessHandler(config.helloTimeout()));
+                    ch.pipeline()
+                        .addLast(
+                            "liveness",
+                            new LivenessHandler(config.helloTimeout(), config.heartbeatInterval()));
                     ch.pipeline()
                         .addLast(
                             business,
@@ -79,6 +92,24 @@ public final class ControlServer implements AutoCloseable {
 
   public boolean isListening() {
     return serverChannel.isActive();
+  }
+
+  /**
+   * Whether every I/O thread and the business threads each run a task within {@code within}: a port
+   * that accepts but whose threads are stuck serves no agent.
+   */
+  public boolean threadsAnswerWithin(Duration within) {
+    List<Future<?>> probes = new ArrayList<>();
+    workers.forEach(loop -> probes.add(loop.submit(() -> {})));
+    probes.add(business.submit(() -> {}));
+    long deadline = System.nanoTime() + within.toNanos();
+    for (Future<?> probe : probes) {
+      if (!probe.awaitUninterruptibly(
+          Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
