@@ -19,13 +19,21 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The REST API of one other cluster, with its API token. Every request has a connect and an answer
- * timeout, so a dead peer costs at most that long and never blocks a page for good.
+ * timeout, so a dead peer costs at most that long and never blocks a page for good. A peer that did
+ * not answer a JSON question is not asked the next ones for a while (2 s, doubling to 1 min): those
+ * questions are asked on control threads, and anyone may make a HELLO ask them.
  */
 public final class PeerClient {
+  private static final Duration FIRST_PAUSE = Duration.ofSeconds(2);
+  private static final Duration LONGEST_PAUSE = Duration.ofMinutes(1);
+
   private final PeerCluster peer;
   private final HttpClient http;
   private final Duration timeout;
   private volatile String clusterId;
+  private final Object pauseLock = new Object();
+  private long pausedUntil = System.nanoTime();
+  private Duration pause = Duration.ZERO;
 
   /** A peer answered with an unexpected status. */
   public static final class PeerException extends IOException {
@@ -76,10 +84,31 @@ public final class PeerClient {
     return id;
   }
 
-  /** GET a JSON document; empty on 404, an exception on anything else but 200. */
+  /**
+   * GET a JSON document; empty on 404, an exception on anything else but 200, and at once while the
+   * peer is paused after not answering.
+   */
   public Optional<JsonNode> getJson(String path) throws IOException, InterruptedException {
-    HttpResponse<byte[]> r =
-        http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    synchronized (pauseLock) {
+      long left = pausedUntil - System.nanoTime();
+      if (left > 0) {
+        throw new IOException(
+            peer.url() + " did not answer lately; asked again in " + left / 1_000_000 + " ms");
+      }
+    }
+    HttpResponse<byte[]> r;
+    try {
+      r = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      synchronized (pauseLock) {
+        pause = pause.isZero() ? FIRST_PAUSE : min(pause.multipliedBy(2), LONGEST_PAUSE);
+        pausedUntil = System.nanoTime() + pause.toNanos();
+      }
+      throw e;
+    }
+    synchronized (pauseLock) {
+      pause = Duration.ZERO;
+    }
     if (r.statusCode() == 404) {
       return Optional.empty();
     }
@@ -119,6 +148,10 @@ public final class PeerClient {
     return HttpRequest.newBuilder(URI.create(peer.url() + path))
         .timeout(timeout)
         .header("Authorization", "Bearer " + peer.token());
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   @Override

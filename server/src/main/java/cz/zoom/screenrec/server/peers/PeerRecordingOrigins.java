@@ -22,6 +22,10 @@ public final class PeerRecordingOrigins implements RecordingOrigins {
     }
     Optional<PeerClient> peer = peers.find(clusterId);
     if (peer.isEmpty()) {
+      if (peers.someUnresolved()) {
+        // a peer that did not say its cluster id may be the one: no answer yet, not a "no"
+        throw new IOException("cluster " + clusterId + " may be a peer that does not answer");
+      }
       return Optional.empty();
     }
     Optional<JsonNode> found = peer.get().getJson("/api/v1/recordings/" + recordingId);

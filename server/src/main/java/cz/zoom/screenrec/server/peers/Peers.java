@@ -88,6 +88,11 @@ public final class Peers implements AutoCloseable {
     return Optional.empty();
   }
 
+  /** Whether some peer has not said its cluster id yet (it has not answered so far). */
+  public boolean someUnresolved() {
+    return peers.stream().anyMatch(p -> p.knownClusterId() == null);
+  }
+
   @Override
   public void close() {
     executor.shutdownNow();

@@ -19,10 +19,8 @@ import cz.zoom.screenrec.server.upload.UploadTokens;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,12 +42,6 @@ public final class RecordingService implements SessionListener {
    * Origin of a recording adopted mid-capture: the client does not say which cluster started it.
    */
   private static final String ORIGIN_UNKNOWN = "unknown";
-
-  /**
-   * Distinct peer clusters one HELLO may make this server ask about its pending recordings; each
-   * question may cost the peer timeout, and a real client's spool holds recordings of few clusters.
-   */
-  static final int MAX_ORIGINS_PER_HELLO = 4;
 
   private final ServerConfig config;
   private final RecordingStore store;
@@ -269,9 +261,9 @@ public final class RecordingService implements SessionListener {
   public Takeover onHello(Hello hello, long clockOffsetHint) {
     Adoption adoption = hello.activeRecording() == null ? null : adopt(hello, clockOffsetHint);
     List<UploadGrant> grants = new ArrayList<>();
-    Set<String> originsAsked = new HashSet<>();
+    OriginQuestions questions = new OriginQuestions(config.peerTimeout());
     for (PendingRecording pending : hello.pendingRecordings()) {
-      String token = takeOverUploads(hello.agent(), pending, clockOffsetHint, originsAsked);
+      String token = takeOverUploads(hello.agent(), pending, clockOffsetHint, questions);
       if (token != null) {
         grants.add(new UploadGrant(pending.recordingId(), token));
       }
@@ -282,7 +274,8 @@ public final class RecordingService implements SessionListener {
   /**
    * Takes over a recording still being captured: one this cluster knows as the same agent's and
    * still open, or a new one of a call this cluster's feed knows for that agent and that has no
-   * live recording here. The adopted recording becomes the call's, so the call's end stops it.
+   * recording here but a failed one: a recording being encoded or played is never replaced. The
+   * adopted recording becomes the call's, so the call's end stops it.
    */
   private Adoption adopt(Hello hello, long clockOffsetHint) {
     ActiveRecording active = hello.activeRecording();
@@ -312,7 +305,7 @@ public final class RecordingService implements SessionListener {
       return null;
     }
     Optional<Recording> ofCall = store.findRecordingOfCall(active.callId());
-    if (ofCall.isPresent() && RecordingStore.takesUploads(ofCall.get().status())) {
+    if (ofCall.isPresent() && ofCall.get().status() != RecordingStatus.FAILED) {
       log.warn(
           "agent {} reports recording {} of call {}, which already has recording {} here; not adopting",
           hello.agent(),
@@ -349,12 +342,13 @@ public final class RecordingService implements SessionListener {
   /**
    * Takes the remaining segments of a recording that ended while its own server or MUS was away, if
    * it is the same agent's: one this cluster knows (its token and segment count stay as they are;
-   * the grant adds a token), or a new one of a call this cluster's feed knows for the agent, or one
-   * a configured peer cluster's API shows as that agent's. A claim of anything else gets no grant
-   * and creates nothing. Returns the upload token, or null.
+   * the grant adds a token), or a new one of a call this cluster's feed knows for the agent and has
+   * no recording here but a failed one, or one a configured peer cluster's API shows as that
+   * agent's. A claim of anything else gets no grant and creates nothing. Returns the upload token,
+   * or null.
    */
   private String takeOverUploads(
-      String agent, PendingRecording p, long clockOffsetHint, Set<String> originsAsked) {
+      String agent, PendingRecording p, long clockOffsetHint, OriginQuestions questions) {
     long now = clock.millis();
     Optional<Recording> known = store.findRecording(p.recordingId());
     if (known.isPresent()) {
@@ -376,7 +370,7 @@ public final class RecordingService implements SessionListener {
       checkComplete(p.recordingId());
       return token;
     }
-    if (!issuedElsewhere(agent, p, originsAsked)) {
+    if (!issuedElsewhere(agent, p, questions)) {
       return null;
     }
     String token = UploadTokens.newToken();
@@ -405,9 +399,19 @@ public final class RecordingService implements SessionListener {
    * Whether a recording this cluster does not know was the agent's elsewhere: its call is the
    * agent's on this cluster's feed too, or the peer cluster it names shows it as the agent's.
    */
-  private boolean issuedElsewhere(String agent, PendingRecording p, Set<String> originsAsked) {
+  private boolean issuedElsewhere(String agent, PendingRecording p, OriginQuestions questions) {
     Optional<Call> call = store.findCall(p.callId());
     if (call.isPresent()) {
+      Optional<Recording> ofCall = store.findRecordingOfCall(p.callId());
+      if (ofCall.isPresent() && ofCall.get().status() != RecordingStatus.FAILED) {
+        log.warn(
+            "agent {} claims recording {} of call {}, which has recording {} here; refusing its uploads",
+            agent,
+            p.recordingId(),
+            p.callId(),
+            ofCall.get().id());
+        return false;
+      }
       if (call.get().agent().equals(agent)) {
         return true;
       }
@@ -422,7 +426,7 @@ public final class RecordingService implements SessionListener {
     String origin = p.originClusterId();
     if (origin.equals(config.clusterId())
         || origin.equals(ORIGIN_UNKNOWN)
-        || !originsAsked.contains(origin) && originsAsked.size() >= MAX_ORIGINS_PER_HELLO) {
+        || !questions.mayAsk(origin)) {
       log.warn(
           "agent {} claims recording {} of call {} from cluster {}, which this cluster cannot verify; "
               + "refusing its uploads",
@@ -432,7 +436,6 @@ public final class RecordingService implements SessionListener {
           origin);
       return false;
     }
-    originsAsked.add(origin);
     try {
       Optional<RecordingOrigins.Issued> issued = origins.issued(origin, p.recordingId());
       if (issued.isPresent()
@@ -448,6 +451,7 @@ public final class RecordingService implements SessionListener {
           p.callId(),
           origin);
     } catch (IOException e) {
+      questions.noAnswer(origin);
       log.warn(
           "cannot ask cluster {} about recording {} of agent {}: {}; it is offered again on the next "
               + "connection",

@@ -10,7 +10,16 @@ import cz.zoom.screenrec.testkit.RawControlConnection;
 import cz.zoom.screenrec.testkit.ScreenRecApi;
 import cz.zoom.screenrec.testkit.ServerProcess;
 import cz.zoom.screenrec.testkit.XvfbDisplay;
+import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +98,34 @@ class ControlPortAttackTest {
     ScreenRecApi.Recording ready = api.awaitReady(recordingId, WAIT);
     assertThat(ready.agent()).isEqualTo("alice");
     alice.kill();
+
+    // once alice is gone, her name may connect, but not give her finished call a second recording
+    long now = System.currentTimeMillis();
+    String forged = UUID.randomUUID().toString();
+    String active =
+        ",\"activeRecording\":{\"recordingId\":\""
+            + forged
+            + "\",\"callId\":\""
+            + callId
+            + "\",\"startedAt\":"
+            + now
+            + ",\"nextSegmentIndex\":0}";
+    try (Raw impostor = welcomed("alice", active)) {
+      assertThat(impostor.welcome.has("adoptedRecordingId"))
+          .as(impostor.welcome.toString())
+          .isFalse();
+    }
+    try (Raw impostor =
+        welcomed("alice", ",\"pendingRecordings\":[" + pending(forged, callId, now) + "]")) {
+      assertThat(impostor.welcome.path("uploadGrants").size())
+          .as(impostor.welcome.toString())
+          .isZero();
+    }
+    assertThat(api.get("api/v1/recordings/" + forged).status()).isEqualTo(404);
+    assertThat(api.recordingsOfCall(callId))
+        .extracting(ScreenRecApi.Recording::id)
+        .containsExactly(recordingId);
+    assertThat(api.recording(recordingId).status()).isEqualTo("READY");
   }
 
   @Test
@@ -249,23 +286,134 @@ class ControlPortAttackTest {
       assertThat(welcome.path("type").asText()).isEqualTo("WELCOME");
       assertThat(welcome.has("adoptedRecordingId")).as(welcome.toString()).isFalse();
     }
-    try (Raw fiona =
-        await()
-            .atMost(WAIT)
-            .until(
-                () -> {
-                  Raw again = Raw.open();
-                  if ("WELCOME".equals(again.hello("fiona", active).path("type").asText())) {
-                    return again;
-                  }
-                  again.close();
-                  return null;
-                },
-                r -> r != null)) {
+    try (Raw fiona = welcomed("fiona", active)) {
       assertThat(api.agent("fiona"))
           .hasValueSatisfying(a -> assertThat(a.state()).isEqualTo("RECORDING"));
       assertThat(api.recording(id).status()).isEqualTo("RECORDING");
     }
+  }
+
+  // --- what one connection may cost ---------------------------------------------------------
+
+  @Test
+  void aConnectionSendingFarMoreThanTheProtocolNeedsIsClosedAndTheServerStaysUp() throws Exception {
+    try (Raw flood = Raw.open()) {
+      assertThat(flood.hello("gina", "").path("type").asText()).isEqualTo("WELCOME");
+      flood.conn.sendRaw(heartbeats(25));
+      JsonNode error = flood.next("ERROR");
+      assertThat(error.path("code").asText()).isEqualTo("RATE_LIMITED");
+      assertThat(flood.conn.awaitClosed(READ)).isTrue();
+    }
+    try (Raw flood = Raw.open()) {
+      assertThat(flood.hello("gina-2", "").path("type").asText()).isEqualTo("WELCOME");
+      try {
+        flood.conn.sendRaw(heartbeats(20_000)); // megabytes: more than the socket buffers hold
+      } catch (UncheckedIOException closedWhileSending) {
+        // the server closed it part way: what this test wants
+      }
+      assertThat(flood.conn.awaitClosed(READ)).isTrue();
+    }
+    assertThat(api.send("GET", "/healthz", null, null, Map.of()).status()).isEqualTo(200);
+    try (Raw gina = welcomed("gina", "")) {
+      assertThat(gina.startCall("after-flood-" + UUID.randomUUID())).isNotEmpty();
+    }
+  }
+
+  @Test
+  void helloClaimsNamingAPeerThatDoesNotAnswerCostSecondsNotMinutes() throws Exception {
+    // a "peer cluster" that takes connections and never answers
+    try (ServerSocket silentPeer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      ServerProcess withPeer =
+          processes.add(
+              ServerProcess.builder()
+                  .heartbeatIntervalMs(2_000)
+                  .deadPeerTimeoutMs(DEAD_PEER_MS)
+                  .arg(
+                      "--peer-cluster",
+                      "http://127.0.0.1:" + silentPeer.getLocalPort() + "=silent-peer-api-token",
+                      "--peer-timeout",
+                      "2000")
+                  .start());
+      ScreenRecApi peerApi = withPeer.api();
+      long now = System.currentTimeMillis();
+      StringBuilder claims = new StringBuilder(",\"pendingRecordings\":[");
+      for (int i = 0; i < 100; i++) {
+        claims.append(i == 0 ? "" : ",");
+        claims.append(
+            pending(UUID.randomUUID().toString(), "claimed-" + UUID.randomUUID(), now)
+                .replace("cluster-x", "cluster-slow"));
+      }
+      String pendings = claims.append(']').toString();
+
+      try (Raw good = Raw.open(withPeer)) {
+        assertThat(good.hello("hana", "").path("type").asText()).isEqualTo("WELCOME");
+        long started = System.nanoTime();
+        List<CompletableFuture<JsonNode>> hellos = new ArrayList<>();
+        List<Raw> claimants = new ArrayList<>();
+        try {
+          for (int i = 0; i < 4; i++) {
+            Raw claimant = Raw.open(withPeer);
+            claimants.add(claimant);
+            String agent = "claimant-" + i;
+            hellos.add(CompletableFuture.supplyAsync(() -> claimant.hello(agent, pendings)));
+          }
+          // meanwhile the business threads are the claimants', but a call start still answers
+          String callId = "beside-claims-" + UUID.randomUUID();
+          CompletableFuture<ScreenRecApi.Response> call =
+              async(
+                  () -> peerApi.post("api/v1/calls/" + callId + "/start", "{\"agent\":\"hana\"}"));
+          good.ack(good.next("START"));
+          ScreenRecApi.Response answer = call.get(30, TimeUnit.SECONDS);
+          assertThat(answer.status()).as(answer.abbreviated()).isEqualTo(201);
+          for (CompletableFuture<JsonNode> hello : hellos) {
+            JsonNode welcome = hello.get(60, TimeUnit.SECONDS);
+            assertThat(welcome.path("type").asText()).as(welcome.toString()).isEqualTo("WELCOME");
+            assertThat(welcome.path("uploadGrants").size()).isZero();
+          }
+        } finally {
+          claimants.forEach(Raw::close);
+        }
+        long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        System.out.printf(
+            "[control-attack] 4 HELLOs claiming 100 recordings of a silent peer each: "
+                + "all answered in %d ms%n",
+            ms);
+        // a question or two of 2 s each, not a hundred
+        assertThat(ms).isLessThan(15_000);
+      }
+    }
+  }
+
+  private static byte[] heartbeats(int count) {
+    ByteArrayOutputStream frames = new ByteArrayOutputStream();
+    for (int seq = 1; seq <= count; seq++) {
+      byte[] json =
+          ("{\"type\":\"HEARTBEAT\",\"seq\":"
+                  + seq
+                  + ",\"clientTime\":"
+                  + System.currentTimeMillis()
+                  + ",\"clockOffsetMs\":0,\"roundTripMs\":-1}")
+              .getBytes(StandardCharsets.UTF_8);
+      frames.writeBytes(ByteBuffer.allocate(4).putInt(json.length).array());
+      frames.writeBytes(json);
+    }
+    return frames.toByteArray();
+  }
+
+  /** A connection as {@code agent} once the server welcomes it (a closed session may linger). */
+  private static Raw welcomed(String agent, String extra) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Raw again = Raw.open();
+              if ("WELCOME".equals(again.hello(agent, extra).path("type").asText())) {
+                return again;
+              }
+              again.close();
+              return null;
+            },
+            r -> r != null);
   }
 
   private static String pending(String id, String callId, long now) {
@@ -287,14 +435,21 @@ class ControlPortAttackTest {
   /** One raw control connection. */
   static final class Raw implements AutoCloseable {
     final RawControlConnection conn;
+    private final ScreenRecApi api;
     private String agentName;
+    JsonNode welcome;
 
-    private Raw(RawControlConnection conn) {
+    private Raw(RawControlConnection conn, ScreenRecApi api) {
       this.conn = conn;
+      this.api = api;
     }
 
     static Raw open() {
-      return new Raw(RawControlConnection.open(server.bind(), server.controlPort()));
+      return open(server);
+    }
+
+    static Raw open(ServerProcess to) {
+      return new Raw(RawControlConnection.open(to.bind(), to.controlPort()), to.api());
     }
 
     /**
@@ -313,6 +468,7 @@ class ControlPortAttackTest {
       JsonNode answer = conn.readFrame(READ);
       assertThat(answer).as("an answer to HELLO of " + agent).isNotNull();
       agentName = agent;
+      welcome = answer;
       return answer;
     }
 
