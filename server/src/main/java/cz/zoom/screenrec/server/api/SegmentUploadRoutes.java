@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.server.api;
 
+import cz.zoom.screenrec.server.core.Refusal;
 import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
 public final class SegmentUploadRoutes implements HttpApi.Routes {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final int MAX_INDEX = 1_000_000;
+  private static final long MAX_SKIPPED_BODY_BYTES = 4L * 1024 * 1024;
 
   private final SegmentIntake intake;
 
@@ -41,10 +43,37 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
     boolean last = "true".equalsIgnoreCase(ctx.header("X-Segment-Final"));
     SegmentIntake.Upload upload =
         new SegmentIntake.Upload(id, index, token, sha, last, ctx.req().getContentLengthLong());
-    if (intake.receive(upload, ctx::bodyInputStream) == SegmentIntake.Stored.NEW) {
+    SegmentIntake.Stored stored;
+    try {
+      stored = intake.receive(upload, ctx::bodyInputStream);
+    } catch (Refusal.TooLarge refusal) {
+      skipSomeOfTheBody(ctx);
+      throw refusal;
+    }
+    if (stored == SegmentIntake.Stored.NEW) {
       ctx.status(201).json(Map.of("recordingId", id, "index", index, "stored", "new"));
     } else {
       ctx.status(200).json(Map.of("recordingId", id, "index", index, "stored", "already"));
+    }
+  }
+
+  /**
+   * A client still sending its body when the answer comes would see the connection reset, and the
+   * 413 with it lost, if the server closed with the rest unread; reading a bounded remainder first
+   * lets a segment that is merely too large hear why.
+   */
+  private static void skipSomeOfTheBody(Context ctx) {
+    try {
+      long left = MAX_SKIPPED_BODY_BYTES;
+      byte[] sink = new byte[16 * 1024];
+      int n;
+      while (left > 0
+          && (n = ctx.req().getInputStream().read(sink, 0, (int) Math.min(sink.length, left)))
+              > 0) {
+        left -= n;
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // the connection is closed after the answer anyway
     }
   }
 
