@@ -15,9 +15,10 @@ public final class Limits {
   public static final int MAX_SCREENS = 16;
 
   /**
-   * Most messages a client may send in one heartbeat interval: one HEARTBEAT, and ACKs and
-   * RECORDING_STOPPEDs for the few commands and recordings of that time, fit many times over; a
-   * flood does not, and is closed with {@link ErrorCode#RATE_LIMITED}.
+   * Most messages a client may send in one heartbeat interval beyond two for each command the
+   * server sent it in that interval or the one before (its ACK and a RECORDING_STOPPED): a
+   * HEARTBEAT and a HELLO fit many times over, a flood does not, and is closed with {@link
+   * ErrorCode#RATE_LIMITED}.
    */
   public static final int MAX_MESSAGES_PER_HEARTBEAT_INTERVAL = 20;
 
