@@ -5,6 +5,7 @@ import cz.zoom.screenrec.encode.RecordingEncoder;
 import cz.zoom.screenrec.protocol.ErrorCode;
 import cz.zoom.screenrec.server.api.AgentRoutes;
 import cz.zoom.screenrec.server.api.CallRoutes;
+import cz.zoom.screenrec.server.api.EnrollmentRoutes;
 import cz.zoom.screenrec.server.api.HealthRoutes;
 import cz.zoom.screenrec.server.api.MetricsRoutes;
 import cz.zoom.screenrec.server.api.PluginRoutes;
@@ -17,6 +18,8 @@ import cz.zoom.screenrec.server.control.ControlServer;
 import cz.zoom.screenrec.server.core.Resources;
 import cz.zoom.screenrec.server.encode.EncodeWorkers;
 import cz.zoom.screenrec.server.encode.VideoLayouts;
+import cz.zoom.screenrec.server.enrollment.Enrollment;
+import cz.zoom.screenrec.server.enrollment.EnrollmentStore;
 import cz.zoom.screenrec.server.health.ControlPortHealthCheck;
 import cz.zoom.screenrec.server.health.DatabaseHealthCheck;
 import cz.zoom.screenrec.server.health.DiskSpaceHealthCheck;
@@ -31,7 +34,9 @@ import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import cz.zoom.screenrec.server.storage.OwnerOnly;
+import cz.zoom.screenrec.server.tls.ClusterTls;
 import cz.zoom.screenrec.server.upload.SegmentIntake;
+import cz.zoom.screenrec.trust.Pem;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -87,6 +92,14 @@ public final class ScreenRecServer implements AutoCloseable {
             new Database(
                 config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize()));
     RecordingStore store = new RecordingStore(new Jdbc(database.dataSource()));
+    ClusterTls tls =
+        ClusterTls.loadOrCreate(
+            config.tlsDir(),
+            config.clusterId(),
+            ClusterTls.namesOf(config.bindAddress(), config.publicUrl()));
+    Enrollment enrollment =
+        new Enrollment(new EnrollmentStore(new Jdbc(database.dataSource())), tls, clock);
+    enrollment.firstToken(config.dataDir().resolve("enroll-token"));
     LocalMediaStore media = new LocalMediaStore(config.mediaDir());
     RecordingEncoder encoder =
         new RecordingEncoder(
@@ -133,6 +146,7 @@ public final class ScreenRecServer implements AutoCloseable {
                 new MetricsRoutes(metrics),
                 new CallRoutes(recordings),
                 new AgentRoutes(agents),
+                new EnrollmentRoutes(enrollment, Pem.of(tls.serverCa())),
                 new PluginRoutes(config.pluginsDir(), config.publicUrl()),
                 new RecordingRoutes(store, media),
                 new SegmentUploadRoutes(

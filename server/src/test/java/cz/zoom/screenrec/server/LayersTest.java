@@ -27,7 +27,17 @@ class LayersTest {
 
   /** The recording core: from a call event to a stored video. */
   private static final List<String> CORE =
-      List.of("config", "control", "core", "encode", "health", "recording", "storage", "upload");
+      List.of(
+          "config",
+          "control",
+          "core",
+          "encode",
+          "enrollment",
+          "health",
+          "recording",
+          "storage",
+          "tls",
+          "upload");
 
   /** Replay's own rules, below its routes. */
   private static final List<String> REPLAY_SERVICES =

@@ -257,6 +257,11 @@ public final class ServerConfig {
     return adminPassword;
   }
 
+  /** The cluster's keys and certificates: {@code <data-dir>/tls}. */
+  public Path tlsDir() {
+    return dataDir.resolve("tls");
+  }
+
   public List<PeerCluster> peers() {
     return peers;
   }

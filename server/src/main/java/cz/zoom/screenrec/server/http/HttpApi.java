@@ -105,6 +105,9 @@ public final class HttpApi implements AutoCloseable {
                     server.insertHandler(new MinimumDataRateHandler(limits.minBodyRate(), 0));
                     server.insertHandler(
                         area("/api/*", limits.apiRequests(), limits.idleTimeout()));
+                    // desktops enrolling: open to anyone, so bounded apart from the call events
+                    server.insertHandler(
+                        area("/enroll/*", limits.apiRequests(), limits.idleTimeout()));
                     server.insertHandler(
                         area("/mus/*", limits.uploadRequests(), limits.idleTimeout()));
                     server.insertHandler(

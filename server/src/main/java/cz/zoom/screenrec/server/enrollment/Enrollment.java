@@ -1,0 +1,163 @@
+package cz.zoom.screenrec.server.enrollment;
+
+import cz.zoom.screenrec.protocol.Limits;
+import cz.zoom.screenrec.server.core.Refusal;
+import cz.zoom.screenrec.server.enrollment.EnrollmentStore.Desktop;
+import cz.zoom.screenrec.server.enrollment.EnrollmentStore.StoredToken;
+import cz.zoom.screenrec.server.tls.ClusterTls;
+import cz.zoom.screenrec.trust.EnrollmentToken;
+import cz.zoom.screenrec.trust.Fingerprint;
+import cz.zoom.screenrec.trust.OwnerOnly;
+import cz.zoom.screenrec.trust.Pem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enrollment of desktops: a desktop shows a token and a certification request, and gets a client
+ * certificate of the cluster CA naming a desktop id of the server's choosing. Tokens are minted by
+ * admins (a number of uses, an expiry) or made once on the first start into {@code
+ * <data-dir>/enroll-token}, for the first user and for deployment tools (any number of uses, until
+ * revoked).
+ */
+public final class Enrollment {
+  private static final Logger log = LoggerFactory.getLogger(Enrollment.class);
+  static final Duration DESKTOP_VALIDITY = Duration.ofDays(2 * 365);
+  private static final String REFUSED =
+      "the enrollment token is unknown, used up, expired or revoked: ask an admin for a new one";
+
+  /** A token as minted, with the secret: shown once, to the admin who asked. */
+  public record Minted(EnrollmentToken token, Integer uses, Long expiresAt) {}
+
+  /** What a desktop gets: its id, its certificate (PEM) and the CA that issued it (PEM). */
+  public record Certified(String desktopId, String certificate, String ca) {}
+
+  private final EnrollmentStore store;
+  private final ClusterTls tls;
+  private final Clock clock;
+
+  public Enrollment(EnrollmentStore store, ClusterTls tls, Clock clock) {
+    this.store = store;
+    this.tls = tls;
+    this.clock = clock;
+  }
+
+  /**
+   * The token in {@code file}, made on the first start (owner-only) and known to the database
+   * whatever happened to it since (a new database with the old data dir keeps the token working).
+   */
+  public EnrollmentToken firstToken(Path file) {
+    EnrollmentToken token;
+    if (Files.exists(file)) {
+      token = EnrollmentToken.parse(Pem.read(file));
+    } else {
+      token = EnrollmentToken.mint(tls.serverCaFingerprint());
+      OwnerOnly.write(file, token.text() + "\n");
+      log.info("wrote the first enrollment token to {} ({})", file, token);
+    }
+    if (store.findToken(token.id()).isEmpty()) {
+      store.insertToken(new StoredToken(token.id(), hash(token), null, null, clock.millis(), null));
+    }
+    return token;
+  }
+
+  /** A new token for {@code uses} enrollments (null: any number) until {@code validFor} passes. */
+  public Minted mint(Integer uses, Duration validFor) {
+    if (uses != null && (uses < 1 || uses > 1_000_000)) {
+      throw new Refusal.Invalid("uses must be 1..1000000");
+    }
+    if (validFor != null && (validFor.isNegative() || validFor.isZero())) {
+      throw new Refusal.Invalid("a token must be valid for a while");
+    }
+    EnrollmentToken token = EnrollmentToken.mint(tls.serverCaFingerprint());
+    long now = clock.millis();
+    Long expiresAt = validFor == null ? null : now + validFor.toMillis();
+    store.insertToken(new StoredToken(token.id(), hash(token), uses, expiresAt, now, null));
+    log.info("minted {} (uses {}, expires {})", token, uses == null ? "any" : uses, expiresAt);
+    return new Minted(token, uses, expiresAt);
+  }
+
+  /** Certifies the desktop that sent {@code request} with {@code tokenText}. */
+  public Certified enroll(String tokenText, String requestPem, String machine) {
+    EnrollmentToken token;
+    try {
+      token = EnrollmentToken.parse(tokenText);
+    } catch (IllegalArgumentException e) {
+      throw new Refusal.Unauthenticated("enrollment_refused", e.getMessage());
+    }
+    if (machine == null
+        || machine.isBlank()
+        || machine.length() > Limits.MAX_TEXT_LENGTH
+        || machine.chars().anyMatch(Character::isISOControl)) {
+      throw new Refusal.Invalid("machine must be 1..1024 printable characters");
+    }
+    PKCS10CertificationRequest request;
+    try {
+      request = Pem.request(requestPem == null ? "" : requestPem);
+    } catch (IllegalArgumentException e) {
+      throw new Refusal.Invalid("bad_request", "request must be a PEM certification request");
+    }
+    long now = clock.millis();
+    Optional<StoredToken> stored = store.findToken(token.id());
+    if (stored.isEmpty()
+        || !Fingerprint.same(stored.get().secretHash(), hash(token))
+        || !Fingerprint.same(token.caFingerprint(), tls.serverCaFingerprint())) {
+      log.warn(
+          "enrollment of machine '{}' refused: {} is not one of this cluster's", machine, token);
+      throw new Refusal.Unauthenticated("enrollment_refused", REFUSED);
+    }
+    String desktopId = UUID.randomUUID().toString();
+    X509Certificate certificate;
+    try {
+      certificate = tls.clusterCa().issueDesktop(request, desktopId, DESKTOP_VALIDITY);
+    } catch (IllegalArgumentException e) {
+      throw new Refusal.Invalid("bad_request", e.getMessage());
+    }
+    if (!store.useToken(token.id(), now)) {
+      log.warn(
+          "enrollment of machine '{}' refused: {} is used up, expired or revoked", machine, token);
+      throw new Refusal.Unauthenticated("enrollment_refused", REFUSED);
+    }
+    store.insertDesktop(
+        new Desktop(
+            desktopId,
+            machine,
+            Fingerprint.of(certificate),
+            token.id(),
+            now,
+            certificate.getNotAfter().toInstant().toEpochMilli(),
+            null,
+            null,
+            List.of()));
+    log.info("enrolled desktop {} (machine '{}') with {}", desktopId, machine, token);
+    return new Certified(desktopId, Pem.of(certificate), Pem.of(tls.clusterCa().certificate()));
+  }
+
+  public List<Desktop> desktops() {
+    return store.desktops();
+  }
+
+  public Optional<Desktop> desktop(String id) {
+    return store.findDesktop(id);
+  }
+
+  /** Revokes a desktop; its certificate no longer opens the control port. */
+  public void revoke(String desktopId) {
+    if (!store.revokeDesktop(desktopId, clock.millis())) {
+      throw new Refusal.NotFound("desktop " + desktopId);
+    }
+    log.info("revoked desktop {}", desktopId);
+  }
+
+  private static String hash(EnrollmentToken token) {
+    return Fingerprint.sha256(token.secret().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+}
