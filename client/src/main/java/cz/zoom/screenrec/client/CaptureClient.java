@@ -7,6 +7,7 @@ import cz.zoom.screenrec.client.control.ConnectionState;
 import cz.zoom.screenrec.client.control.ControlClient;
 import cz.zoom.screenrec.client.control.FailbackPolicy;
 import cz.zoom.screenrec.client.control.ReconnectPolicy;
+import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.client.ownership.RecordingOwnership;
 import cz.zoom.screenrec.client.spool.Spool;
 import cz.zoom.screenrec.client.upload.Uploader;
@@ -37,7 +38,11 @@ public final class CaptureClient implements AutoCloseable {
 
   private CaptureClient(Builder b) throws IOException {
     this.spool = new Spool(b.config.spoolDir());
-    this.uploader = new Uploader(spool, b.uploadPoll, b.uploadRetryInitial, b.uploadRetryMax);
+    if (b.tls == null) {
+      throw new IllegalStateException("say how this desktop speaks to servers: tls(DesktopTls)");
+    }
+    this.uploader =
+        new Uploader(spool, b.uploadPoll, b.uploadRetryInitial, b.uploadRetryMax, b.tls);
     this.recorder = new Recorder(b.screenSource, spool);
     this.recordings =
         RecordingOwnership.forDesktop(b.config.agent(), recorder, spool, b.orphanBound);
@@ -52,7 +57,8 @@ public final class CaptureClient implements AutoCloseable {
             b.connectTimeout,
             b.helloTimeout,
             b.failback,
-            b.failbackInterval);
+            b.failbackInterval,
+            b.tls);
     recordings.reportTo(control::sendIfConnected);
   }
 
@@ -133,6 +139,7 @@ public final class CaptureClient implements AutoCloseable {
     private Duration uploadPoll = Duration.ofSeconds(5);
     private Duration uploadRetryInitial = Duration.ofSeconds(1);
     private Duration uploadRetryMax = Duration.ofSeconds(60);
+    private DesktopTls tls;
 
     private Builder(ClientConfig config, ScreenSource screenSource) {
       this.config = config;
@@ -141,6 +148,12 @@ public final class CaptureClient implements AutoCloseable {
       this.orphanBound = config.orphanLimit();
       this.failback = config.failback();
       this.failbackInterval = config.failbackInterval();
+    }
+
+    /** The desktop's credentials (or in clear for a --plaintext lab server): required. */
+    public Builder tls(DesktopTls value) {
+      tls = value;
+      return this;
     }
 
     public Builder identity(ClientIdentity value) {

@@ -15,7 +15,7 @@ public record ClientIdentity(String agent, String machine, String clientVersion)
     return v == null ? "dev" : v;
   }
 
-  static String hostname() {
+  public static String hostname() {
     String name;
     try {
       name = InetAddress.getLocalHost().getHostName();

@@ -2,6 +2,9 @@ package cz.zoom.screenrec.client;
 
 import cz.zoom.screenrec.client.capture.ScreenSources;
 import cz.zoom.screenrec.client.control.FailbackPolicy;
+import cz.zoom.screenrec.client.enrollment.DesktopTls;
+import cz.zoom.screenrec.client.enrollment.TlsOptions;
+import cz.zoom.screenrec.trust.Enroller;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -83,6 +87,8 @@ public final class ClientMain implements Callable<Integer> {
       description = "Show this help and exit.")
   private boolean help;
 
+  @Mixin private TlsOptions tls = new TlsOptions();
+
   @Spec private CommandSpec spec;
 
   public static void main(String[] args) {
@@ -134,9 +140,19 @@ public final class ClientMain implements Callable<Integer> {
         config.failback().flag(),
         config.failbackInterval().toSeconds(),
         config.orphanLimit().toSeconds());
+    DesktopTls desktop;
+    try {
+      desktop = tls.resolve(config.hosts(), ClientIdentity.hostname());
+    } catch (Enroller.EnrollmentException e) {
+      log.error("{}", e.getMessage());
+      spec.commandLine().getErr().println("screenrec-client: " + e.getMessage());
+      return 3;
+    }
+    log.info("speaking to the servers {}", desktop);
     CaptureClient client =
         CaptureClient.builder(
                 config, ScreenSources.openOrNone("this client will refuse recordings"))
+            .tls(desktop)
             .build()
             .start();
     CountDownLatch stopped = new CountDownLatch(1);

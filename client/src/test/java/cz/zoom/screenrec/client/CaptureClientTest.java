@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import cz.zoom.screenrec.client.capture.Recorder;
 import cz.zoom.screenrec.client.control.ConnectionState;
 import cz.zoom.screenrec.client.control.ReconnectPolicy;
+import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.client.testing.FakeControlServer;
 import cz.zoom.screenrec.client.testing.FakeMus;
 import cz.zoom.screenrec.client.testing.PaintedScreenSource;
@@ -76,6 +77,7 @@ class CaptureClientTest {
       addresses.add(ServerAddress.parse(h));
     }
     return CaptureClient.builder(new ClientConfig("alice", addresses, spoolDir), screens)
+        .tls(DesktopTls.plaintext()) // the in-process servers here speak in clear
         .identity(new ClientIdentity("alice", "desk-1", "test"))
         .reconnectPolicy(
             new ReconnectPolicy(

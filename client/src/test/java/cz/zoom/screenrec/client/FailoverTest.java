@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.client.capture.Recorder;
 import cz.zoom.screenrec.client.control.FailbackPolicy;
 import cz.zoom.screenrec.client.control.ReconnectPolicy;
+import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.client.testing.PaintedScreenSource;
 import cz.zoom.screenrec.client.testing.ServerNode;
 import java.net.ServerSocket;
@@ -55,6 +56,7 @@ class FailoverTest {
     return CaptureClient.builder(
             new ClientConfig(AGENT, addresses, tmp.resolve("spool")),
             PaintedScreenSource.twoScreens())
+        .tls(DesktopTls.plaintext()) // the in-process servers here speak in clear
         .identity(new ClientIdentity(AGENT, "desk-1", "test"))
         .reconnectPolicy(
             new ReconnectPolicy(

@@ -30,6 +30,8 @@ public enum ErrorCode {
    * {@link Limits#MAX_MESSAGES_PER_HEARTBEAT_INTERVAL}).
    */
   RATE_LIMITED,
+  /** The desktop's certificate was revoked; enroll it again to reconnect. */
+  DESKTOP_REVOKED,
   /** The server is shutting down; reconnect (to another host) with backoff. */
   SHUTTING_DOWN,
   /** Something failed inside the peer; not the other side's fault. */

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 /** Bounds every peer enforces on what it receives. Documented in docs/protocol.md. */
 public final class Limits {
   /** Version of the control protocol spoken by this build. */
-  public static final int PROTOCOL_VERSION = 1;
+  public static final int PROTOCOL_VERSION = 2;
 
   /** Largest frame payload in bytes (length prefix excluded). */
   public static final int MAX_FRAME_BYTES = 64 * 1024;

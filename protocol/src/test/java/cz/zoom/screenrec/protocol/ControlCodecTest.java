@@ -38,7 +38,13 @@ class ControlCodecTest {
   void helloRoundTripsThroughFramesSplitAcrossReads() {
     Hello hello =
         new Hello(
-            1, "alice", "pc-1", "0.1.0", List.of(new Screen(0, 0, 0, 1920, 1080)), null, 123L);
+            Limits.PROTOCOL_VERSION,
+            "alice",
+            "pc-1",
+            "0.1.0",
+            List.of(new Screen(0, 0, 0, 1920, 1080)),
+            null,
+            123L);
     EmbeddedChannel out = channel();
     out.writeOutbound(hello);
     ByteBuf wire = out.readOutbound();
@@ -105,19 +111,19 @@ class ControlCodecTest {
     assertThat(decodeError("{\"agent\":\"alice\"}").code()).isEqualTo(ErrorCode.UNKNOWN_TYPE);
     assertThat(
             decodeError(
-                    "{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\"\",\"clientTime\":1}")
+                    "{\"type\":\"HELLO\",\"protocolVersion\":2,\"agent\":\"\",\"clientTime\":1}")
                 .code())
         .isEqualTo(ErrorCode.INVALID_AGENT);
     assertThat(
             decodeError(
-                    "{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\""
+                    "{\"type\":\"HELLO\",\"protocolVersion\":2,\"agent\":\""
                         + "a".repeat(129)
                         + "\",\"clientTime\":1}")
                 .code())
         .isEqualTo(ErrorCode.INVALID_AGENT);
     assertThat(
             decodeError(
-                    "{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\"../etc\",\"clientTime\":1}")
+                    "{\"type\":\"HELLO\",\"protocolVersion\":2,\"agent\":\"../etc\",\"clientTime\":1}")
                 .code())
         .isEqualTo(ErrorCode.INVALID_AGENT);
     assertThat(
@@ -131,7 +137,7 @@ class ControlCodecTest {
         .isEqualTo(ErrorCode.BAD_MESSAGE);
     // no silent coercions: a number is not a name, text and fractions are not whole numbers
     assertThat(
-            decodeError("{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":42,\"clientTime\":1}")
+            decodeError("{\"type\":\"HELLO\",\"protocolVersion\":2,\"agent\":42,\"clientTime\":1}")
                 .code())
         .isEqualTo(ErrorCode.BAD_MESSAGE);
     assertThat(decodeError("{\"type\":\"ACK\",\"seq\":\"5\",\"ok\":true}").code())
@@ -158,7 +164,7 @@ class ControlCodecTest {
             new PendingRecording(id, name, Long.MIN_VALUE, Long.MIN_VALUE, 1_000_000, name));
     Hello hello =
         new Hello(
-            1,
+            Limits.PROTOCOL_VERSION,
             name,
             escaped,
             escaped,
@@ -174,7 +180,7 @@ class ControlCodecTest {
 
     Hello tooMany =
         new Hello(
-            1,
+            Limits.PROTOCOL_VERSION,
             "alice",
             null,
             null,
@@ -194,7 +200,7 @@ class ControlCodecTest {
     for (String dots : List.of(".", "..", "...")) {
       assertThat(
               decodeError(
-                      "{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\""
+                      "{\"type\":\"HELLO\",\"protocolVersion\":2,\"agent\":\""
                           + dots
                           + "\",\"clientTime\":1}")
                   .code())

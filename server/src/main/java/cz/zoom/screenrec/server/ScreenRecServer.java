@@ -93,12 +93,25 @@ public final class ScreenRecServer implements AutoCloseable {
                 config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPoolSize()));
     RecordingStore store = new RecordingStore(new Jdbc(database.dataSource()));
     ClusterTls tls =
-        ClusterTls.loadOrCreate(
-            config.tlsDir(),
-            config.clusterId(),
-            ClusterTls.namesOf(config.bindAddress(), config.publicUrl()));
+        config.tlsCert() != null
+            ? ClusterTls.withOperatorCertificate(
+                config.tlsDir(),
+                config.clusterId(),
+                config.tlsCert(),
+                config.tlsKey(),
+                config.tlsCa())
+            : ClusterTls.loadOrCreate(
+                config.tlsDir(),
+                config.clusterId(),
+                ClusterTls.namesOf(config.bindAddress(), config.publicUrl()));
+    if (config.plaintext()) {
+      log.warn(
+          "--plaintext: both ports speak in clear; anyone on the network can read screens, "
+              + "upload tokens and the API token. For a lab only.");
+    }
     Enrollment enrollment =
-        new Enrollment(new EnrollmentStore(new Jdbc(database.dataSource())), tls, clock);
+        new Enrollment(
+            new EnrollmentStore(new Jdbc(database.dataSource())), tls, clock, agents::closeDesktop);
     enrollment.firstToken(config.dataDir().resolve("enroll-token"));
     LocalMediaStore media = new LocalMediaStore(config.mediaDir());
     RecordingEncoder encoder =
@@ -119,11 +132,22 @@ public final class ScreenRecServer implements AutoCloseable {
                 clock));
 
     metrics.gauge("screenrec.agents.connected", agents, AgentRegistry::size);
-    Peers peers = own(new Peers(config.peers(), config.peerTimeout(), config.clusterId()));
+    Peers peers =
+        own(
+            new Peers(
+                config.peers(), config.peerTimeout(), config.clusterId(), tls.peerClientContext()));
     RecordingService recordings =
         new RecordingService(
             config, store, agents, encoders, new PeerRecordingOrigins(peers), clock);
-    control = own(new ControlServer(config, agents, recordings, metrics));
+    control =
+        own(
+            new ControlServer(
+                config,
+                agents,
+                recordings,
+                metrics,
+                config.plaintext() ? null : tls.controlPortContext(),
+                enrollment));
 
     ReplayFeature replay =
         own(
@@ -160,7 +184,14 @@ public final class ScreenRecServer implements AutoCloseable {
                         metrics,
                         clock))));
     routes.addAll(replay.routes());
-    http = own(new HttpApi(apiToken, httpLimits(config), replay.sessionGuard(), routes));
+    http =
+        own(
+            new HttpApi(
+                apiToken,
+                httpLimits(config),
+                replay.sessionGuard(),
+                config.plaintext() ? null : tls.httpsContext(),
+                routes));
     http.start(config.bindAddress(), config.httpPort());
     encoders.resumeInterrupted();
     ScheduledExecutorService sweeper =

@@ -193,6 +193,29 @@ public final class ServerMain implements Callable<Integer> {
   String adminPassword = System.getenv("SCREENREC_ADMIN_PASSWORD");
 
   @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate chain both ports show (default: one the cluster CA in <data-dir>/tls issues).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert.")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-ca",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate of the CA that issued --tls-cert; desktops are told to trust it.")
+  Path tlsCa;
+
+  @Option(
+      names = "--plaintext",
+      description =
+          "Both ports in clear, for a lab only: anyone on the network reads screens and tokens.")
+  boolean plaintext;
+
+  @Option(
       names = "--peer-cluster",
       paramLabel = "URL=TOKEN",
       description =
@@ -290,6 +313,10 @@ public final class ServerMain implements Callable<Integer> {
               .encodeBudgetMinMs(encodeBudgetMinMs)
               .sessionIdleMs(sessionIdleMinutes * 60_000)
               .adminPassword(adminPassword)
+              .tlsCert(tlsCert)
+              .tlsKey(tlsKey)
+              .tlsCa(tlsCa)
+              .plaintext(plaintext)
               .peerTimeoutMs(peerTimeoutMs)
               .httpThreads(httpThreads)
               .httpApiRequests(httpApiRequests)

@@ -39,7 +39,7 @@ class BadInputTest {
   @BeforeEach
   void start() throws Exception {
     fx = new ServerFixture(dataDir);
-    bystander = new TestAgent(fx.server.controlPort());
+    bystander = fx.agent();
     bystander.send(TestAgent.hello("bystander"));
     bystander.receive(Welcome.class);
   }
@@ -54,7 +54,7 @@ class BadInputTest {
   }
 
   private ErrorMessage errorAfter(byte[] raw) throws Exception {
-    try (TestAgent a = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent a = fx.agent()) {
       a.sendBytes(raw);
       ControlMessage m = a.receive();
       assertThat(a.closedByPeer()).isTrue();
@@ -86,7 +86,7 @@ class BadInputTest {
 
   @Test
   void badHellosAreRefused() throws Exception {
-    String base = "{\"type\":\"HELLO\",\"protocolVersion\":1,\"clientTime\":1,\"agent\":";
+    String base = "{\"type\":\"HELLO\",\"protocolVersion\":2,\"clientTime\":1,\"agent\":";
     assertThat(errorAfter(frame(base + "\"\"}")).code()).isEqualTo(ErrorCode.INVALID_AGENT);
     assertThat(errorAfter(frame(base + "\"" + "x".repeat(5000) + "\"}")).code())
         .isEqualTo(ErrorCode.INVALID_AGENT);
@@ -104,14 +104,14 @@ class BadInputTest {
     assertThat(
             errorAfter(
                     frame(
-                        "{\"type\":\"HELLO\",\"protocolVersion\":2,\"clientTime\":1,\"agent\":\"bob\"}"))
+                        "{\"type\":\"HELLO\",\"protocolVersion\":1,\"clientTime\":1,\"agent\":\"bob\"}"))
                 .code())
         .isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
   }
 
   @Test
   void silentConnectionIsClosedAfterTheHelloTimeout() throws Exception {
-    try (TestAgent a = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent a = fx.agent()) {
       assertThat(((ErrorMessage) a.receive()).code()).isEqualTo(ErrorCode.TIMEOUT);
       assertThat(a.closedByPeer()).isTrue();
     }
@@ -119,8 +119,8 @@ class BadInputTest {
 
   @Test
   void secondHelloWhileTheSessionIsLiveIsRefusedAndChangesNothing() throws Exception {
-    try (TestAgent first = new TestAgent(fx.server.controlPort());
-        TestAgent second = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent first = fx.agent();
+        TestAgent second = fx.agent()) {
       first.send(TestAgent.hello("carol"));
       first.receive(Welcome.class);
       second.send(TestAgent.hello("carol"));
@@ -137,7 +137,7 @@ class BadInputTest {
 
   @Test
   void aClosedSessionIsFollowedByTheNextHello() throws Exception {
-    try (TestAgent first = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent first = fx.agent()) {
       first.send(TestAgent.hello("carol"));
       first.receive(Welcome.class);
     }
@@ -146,7 +146,7 @@ class BadInputTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> {
-              try (TestAgent next = new TestAgent(fx.server.controlPort())) {
+              try (TestAgent next = fx.agent()) {
                 next.send(TestAgent.hello("carol"));
                 return next.receive() instanceof Welcome;
               }

@@ -41,7 +41,7 @@ class HttpHardeningTest {
   @BeforeAll
   static void serverWithAnAdminAndAReviewer() throws Exception {
     fx = new ServerFixture(dataDir, ServerConfig.builder().adminPassword(ADMIN_PASSWORD));
-    admin = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
+    admin = new ReplayClient(fx).loggedIn("admin", ADMIN_PASSWORD);
     assertThat(
             admin
                 .post(
@@ -49,7 +49,7 @@ class HttpHardeningTest {
                     "{\"username\":\"rita\",\"password\":\"rita-password\",\"role\":\"REVIEWER\"}")
                 .statusCode())
         .isEqualTo(201);
-    reviewer = new ReplayClient(fx.base).loggedIn("rita", "rita-password");
+    reviewer = new ReplayClient(fx).loggedIn("rita", "rita-password");
   }
 
   @AfterAll
@@ -114,7 +114,7 @@ class HttpHardeningTest {
 
   @Test
   void aCrossSiteTextPlainLoginIsRefused() throws Exception {
-    ReplayClient stranger = new ReplayClient(fx.base);
+    ReplayClient stranger = new ReplayClient(fx);
     // what an HTML form or a no-cors fetch on another site can send without a CORS preflight
     for (String type :
         List.of(
@@ -140,7 +140,7 @@ class HttpHardeningTest {
 
   @Test
   void aLoginBodyLargerThanAnyLoginIsRefusedUnread() throws Exception {
-    ReplayClient stranger = new ReplayClient(fx.base);
+    ReplayClient stranger = new ReplayClient(fx);
     String big = "{\"username\":\"admin\",\"password\":\"" + "p".repeat(9_000) + "\"}";
     HttpResponse<String> r =
         stranger.send(
@@ -160,7 +160,8 @@ class HttpHardeningTest {
             "null",
             "http://127.0.0.1:1",
             fx.base + ".evil.example",
-            "https://" + URI.create(fx.base).getAuthority())) {
+            // the same host and port in the other scheme is another origin
+            "http://" + URI.create(fx.base).getAuthority())) {
       HttpResponse<String> r = login(origin, null);
       assertThat(r.statusCode()).as(origin).isEqualTo(403);
       assertThat(error(r)).isEqualTo("cross_origin");
@@ -174,7 +175,8 @@ class HttpHardeningTest {
   @Test
   void aLoginFromTheServersOwnPageOrAProgramSucceeds() throws Exception {
     assertThat(login(fx.base, "same-origin").statusCode()).isEqualTo(200);
-    // the --public-url origin (here the default, http://127.0.0.1:<port>) spelt as browsers send it
+    // the --public-url origin (here the default, https://127.0.0.1:<port>) spelt as browsers send
+    // it
     assertThat(login(fx.base.toUpperCase(Locale.ROOT), null).statusCode()).isEqualTo(200);
     assertThat(login(null, null).statusCode()).isEqualTo(200);
     assertThat(login(null, "same-origin").statusCode()).isEqualTo(200);
@@ -219,7 +221,7 @@ class HttpHardeningTest {
     audit.addAppender(lines);
     try {
       String forged = "x\r\n2026-01-01 12:00:00 INFO audit LOGIN user=admin";
-      HttpResponse<String> r = new ReplayClient(fx.base).login(forged, "wrong-password");
+      HttpResponse<String> r = new ReplayClient(fx).login(forged, "wrong-password");
       assertThat(r.statusCode()).isEqualTo(401);
       assertThat(lines.list)
           .extracting(ILoggingEvent::getFormattedMessage)
@@ -235,7 +237,7 @@ class HttpHardeningTest {
 
   @Test
   void pagesSendABrowserWithoutASessionToTheLoginPage() throws Exception {
-    ReplayClient stranger = new ReplayClient(fx.base);
+    ReplayClient stranger = new ReplayClient(fx);
     assertRedirect(
         stranger.get("/replay/search"),
         "/replay/login?reason=not_logged_in&next=%2Freplay%2Fsearch");
@@ -291,7 +293,7 @@ class HttpHardeningTest {
   // ---- helpers ----
 
   static HttpResponse<String> login(String origin, String fetchSite) throws Exception {
-    ReplayClient stranger = new ReplayClient(fx.base);
+    ReplayClient stranger = new ReplayClient(fx);
     HttpRequest.Builder b =
         stranger.request("/replay/api/login").header("Content-Type", "application/json");
     if (origin != null) {

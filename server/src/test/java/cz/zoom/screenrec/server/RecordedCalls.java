@@ -47,7 +47,7 @@ final class RecordedCalls {
   static JsonNode record(
       ServerFixture fx, String agentName, String callId, long t0, int count, Segments segments)
       throws Exception {
-    try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent agent = fx.agent()) {
       agent.send(TestAgent.hello(agentName));
       agent.receive(Welcome.class);
       CompletableFuture<HttpResponse<String>> started =

@@ -51,7 +51,7 @@ class RecordingFlowTest {
 
   @Test
   void callIsRecordedUploadedEncodedAndServedWithRanges() throws Exception {
-    try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent agent = fx.agent()) {
       agent.send(TestAgent.hello("alice"));
       Welcome welcome = agent.receive(Welcome.class);
       assertThat(welcome.uploadUrl()).isEqualTo(fx.base + "/mus/v1");

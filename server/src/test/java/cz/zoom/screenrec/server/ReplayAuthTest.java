@@ -12,7 +12,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.StringReader;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -65,7 +64,7 @@ class ReplayAuthTest {
   @Test
   void loginSessionAndLogout() throws Exception {
     ServerFixture fx = start(config());
-    ReplayClient browser = new ReplayClient(fx.base);
+    ReplayClient browser = new ReplayClient(fx);
     HttpResponse<String> none = browser.get("/replay/api/session");
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(error(none)).isEqualTo("not_logged_in");
@@ -83,9 +82,8 @@ class ReplayAuthTest {
     assertThat(json(ok).get("username").asText()).isEqualTo("admin");
     assertThat(json(ok).get("role").asText()).isEqualTo("ADMIN");
     String setCookie = ok.headers().allValues("Set-Cookie").get(0);
-    assertThat(setCookie)
-        .contains("HttpOnly", "SameSite=Strict", "Path=/")
-        .doesNotContain("Secure");
+    // Secure: the port speaks HTTPS, so the browser never sends the cookie in clear
+    assertThat(setCookie).contains("HttpOnly", "SameSite=Strict", "Path=/", "Secure");
     assertThat(browser.cookie).hasSize(43);
 
     HttpResponse<String> session = browser.get("/replay/api/session");
@@ -112,9 +110,9 @@ class ReplayAuthTest {
     assertThat(error(after)).isEqualTo("not_logged_in");
 
     List<String> actions = new ArrayList<>();
-    new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD).get("/replay/api/audit?limit=100");
+    new ReplayClient(fx).loggedIn("admin", ADMIN_PASSWORD).get("/replay/api/audit?limit=100");
     JsonNode audit =
-        json(new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD).get("/replay/api/audit"));
+        json(new ReplayClient(fx).loggedIn("admin", ADMIN_PASSWORD).get("/replay/api/audit"));
     audit.forEach(e -> actions.add(e.get("action").asText() + ":" + e.path("username").asText()));
     assertThat(actions)
         .contains("LOGIN_FAILED:admin", "LOGIN_FAILED:nobody", "LOGIN:admin", "LOGOUT:admin");
@@ -123,7 +121,7 @@ class ReplayAuthTest {
   @Test
   void sessionsExpireAfterTheIdleTimeAndActivityExtendsThem() throws Exception {
     ServerFixture fx = start(config().sessionIdleMs(2_000));
-    ReplayClient browser = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
+    ReplayClient browser = new ReplayClient(fx).loggedIn("admin", ADMIN_PASSWORD);
     long loggedIn = System.currentTimeMillis();
     await()
         .atMost(Duration.ofSeconds(5))
@@ -148,7 +146,7 @@ class ReplayAuthTest {
       assertThat(error(expired)).as(path).isEqualTo("session_expired");
     }
     assertThat(
-            new ReplayClient(fx.base)
+            new ReplayClient(fx)
                 .loggedIn("admin", ADMIN_PASSWORD)
                 .get("/replay/api/session")
                 .statusCode())
@@ -158,7 +156,7 @@ class ReplayAuthTest {
   @Test
   void fiveFailuresLockTheUserNameAtThatAddressForAWhile() throws Exception {
     ServerFixture fx = start(config().loginLockMs(3_000));
-    ReplayClient browser = new ReplayClient(fx.base);
+    ReplayClient browser = new ReplayClient(fx);
     // the lock is on the user name at that address, whichever browser there tries it; unknown
     // names are locked the same way
     for (String user : List.of("ghost", "admin")) {
@@ -172,7 +170,7 @@ class ReplayAuthTest {
           .as(user + ": even the right password is refused while locked")
           .isEqualTo(429);
       assertThat(error(locked)).isEqualTo("locked");
-      assertThat(new ReplayClient(fx.base).login(user, "x").statusCode())
+      assertThat(new ReplayClient(fx).login(user, "x").statusCode())
           .as("another browser")
           .isEqualTo(429);
     }
@@ -188,7 +186,7 @@ class ReplayAuthTest {
   @Test
   void manyFailuresForAnyNamesLockTheAddress() throws Exception {
     ServerFixture fx = start(config().loginLockMs(60_000));
-    ReplayClient guesser = new ReplayClient(fx.base);
+    ReplayClient guesser = new ReplayClient(fx);
     for (int i = 0; i < 20; i++) {
       assertThat(guesser.login("user-" + i, "wrong").statusCode()).as("name " + i).isEqualTo(401);
     }
@@ -208,9 +206,7 @@ class ReplayAuthTest {
       throws IOException {
     URI base = URI.create(fx.base);
     String body = Json.MAPPER.writeValueAsString(Map.of("username", user, "password", password));
-    try (Socket socket = new Socket()) {
-      socket.bind(new InetSocketAddress(localAddress, 0));
-      socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+    try (Socket socket = fx.httpSocket(localAddress)) {
       socket.setSoTimeout(10_000);
       String request =
           "POST /replay/api/login HTTP/1.1\r\nHost: "
@@ -231,7 +227,7 @@ class ReplayAuthTest {
   @Test
   void unauthenticatedRequestsGet401() throws Exception {
     ServerFixture fx = start(config());
-    ReplayClient anonymous = new ReplayClient(fx.base);
+    ReplayClient anonymous = new ReplayClient(fx);
     for (String path :
         List.of(
             "/replay/api/calls",
@@ -254,7 +250,7 @@ class ReplayAuthTest {
 
     assertThat(anonymous.get("/replay/../api/v1/agents").statusCode()).isIn(400, 401, 404);
 
-    ReplayClient browser = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
+    ReplayClient browser = new ReplayClient(fx).loggedIn("admin", ADMIN_PASSWORD);
     // the bearer-token API is not opened by a session cookie
     assertThat(browser.get("/api/v1/agents").statusCode()).isEqualTo(401);
   }
@@ -262,7 +258,7 @@ class ReplayAuthTest {
   @Test
   void reviewersCannotReachAdminEndpoints() throws Exception {
     ServerFixture fx = start(config());
-    ReplayClient admin = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
+    ReplayClient admin = new ReplayClient(fx).loggedIn("admin", ADMIN_PASSWORD);
     assertThat(
             admin
                 .post(
@@ -270,7 +266,7 @@ class ReplayAuthTest {
                     "{\"username\":\"rita\",\"password\":\"rita-password\",\"role\":\"REVIEWER\"}")
                 .statusCode())
         .isEqualTo(201);
-    ReplayClient rita = new ReplayClient(fx.base).loggedIn("rita", "rita-password");
+    ReplayClient rita = new ReplayClient(fx).loggedIn("rita", "rita-password");
     assertThat(json(rita.get("/replay/api/session")).get("role").asText()).isEqualTo("REVIEWER");
     for (String path : List.of("/replay/api/users", "/replay/api/audit", "/replay/api/audit.csv")) {
       HttpResponse<String> r = rita.get(path);
@@ -291,8 +287,8 @@ class ReplayAuthTest {
   @Test
   void stateChangingRequestsNeedTheSessionsCsrfToken() throws Exception {
     ServerFixture fx = start(config());
-    ReplayClient admin = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
-    ReplayClient other = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
+    ReplayClient admin = new ReplayClient(fx).loggedIn("admin", ADMIN_PASSWORD);
+    ReplayClient other = new ReplayClient(fx).loggedIn("admin", ADMIN_PASSWORD);
     String body = "{\"username\":\"bob\",\"password\":\"bob-password\"}";
     String own = admin.csrf;
     for (String token : new String[] {null, "", "x", other.csrf}) {
@@ -310,7 +306,7 @@ class ReplayAuthTest {
   @Test
   void adminsManageUsers() throws Exception {
     ServerFixture fx = start(config());
-    ReplayClient admin = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
+    ReplayClient admin = new ReplayClient(fx).loggedIn("admin", ADMIN_PASSWORD);
     HttpResponse<String> created =
         admin.post(
             "/replay/api/users",
@@ -345,7 +341,7 @@ class ReplayAuthTest {
     JsonNode users = json(admin.get("/replay/api/users"));
     assertThat(users.findValuesAsText("username")).containsExactly("admin", "bob");
 
-    ReplayClient bob = new ReplayClient(fx.base).loggedIn("bob", "bob-password");
+    ReplayClient bob = new ReplayClient(fx).loggedIn("bob", "bob-password");
     assertThat(admin.put("/replay/api/users/bob", "{\"role\":\"ADMIN\"}").statusCode())
         .isEqualTo(200);
     assertThat(bob.get("/replay/api/users").statusCode())
@@ -358,24 +354,22 @@ class ReplayAuthTest {
     assertThat(bob.get("/replay/api/session").statusCode())
         .as("a new password ends old sessions")
         .isEqualTo(401);
-    assertThat(new ReplayClient(fx.base).login("bob", "bob-password").statusCode()).isEqualTo(401);
-    bob = new ReplayClient(fx.base).loggedIn("bob", "bob-new-password");
+    assertThat(new ReplayClient(fx).login("bob", "bob-password").statusCode()).isEqualTo(401);
+    bob = new ReplayClient(fx).loggedIn("bob", "bob-new-password");
 
     assertThat(admin.put("/replay/api/users/bob", "{\"disabled\":true}").statusCode())
         .isEqualTo(200);
     assertThat(bob.get("/replay/api/session").statusCode())
         .as("disabled users lose their sessions")
         .isEqualTo(401);
-    assertThat(new ReplayClient(fx.base).login("bob", "bob-new-password").statusCode())
-        .isEqualTo(401);
+    assertThat(new ReplayClient(fx).login("bob", "bob-new-password").statusCode()).isEqualTo(401);
 
     HttpResponse<String> last = admin.put("/replay/api/users/admin", "{\"role\":\"REVIEWER\"}");
     assertThat(last.statusCode()).as("bob is disabled, so admin is the last admin").isEqualTo(409);
     assertThat(error(last)).isEqualTo("last_admin");
     assertThat(admin.put("/replay/api/users/bob", "{\"disabled\":false}").statusCode())
         .isEqualTo(200);
-    assertThat(new ReplayClient(fx.base).login("bob", "bob-new-password").statusCode())
-        .isEqualTo(200);
+    assertThat(new ReplayClient(fx).login("bob", "bob-new-password").statusCode()).isEqualTo(200);
 
     HttpResponse<String> own =
         admin.put("/replay/api/users/admin", "{\"password\":\"admin-secret-2\"}");
@@ -406,7 +400,7 @@ class ReplayAuthTest {
   @Test
   void auditCsvIsQuotedAndDefusesFormulas() throws Exception {
     ServerFixture fx = start(config());
-    ReplayClient browser = new ReplayClient(fx.base);
+    ReplayClient browser = new ReplayClient(fx);
     String evil = "=HYPERLINK(\"http://x\",\"a,b\")";
     assertThat(browser.login(evil, "whatever-pass").statusCode()).isEqualTo(401);
     assertThat(browser.login("@SUM(1)", "whatever-pass").statusCode()).isEqualTo(401);
@@ -441,13 +435,13 @@ class ReplayAuthTest {
         .isEqualTo("rw-------");
     String password = Files.readString(file).strip();
     assertThat(password).hasSizeGreaterThanOrEqualTo(20);
-    assertThat(new ReplayClient(fx.base).login("admin", password).statusCode()).isEqualTo(200);
+    assertThat(new ReplayClient(fx).login("admin", password).statusCode()).isEqualTo(200);
     fx.close();
     fixtures.clear();
     // a restart keeps the admin and does not make a new password
     ServerFixture again = start(config().adminPassword(null));
     assertThat(Files.readString(file).strip()).isEqualTo(password);
-    assertThat(new ReplayClient(again.base).login("admin", password).statusCode()).isEqualTo(200);
+    assertThat(new ReplayClient(again).login("admin", password).statusCode()).isEqualTo(200);
   }
 
   /** RFC 4180 reader, strict enough to catch quoting mistakes. */

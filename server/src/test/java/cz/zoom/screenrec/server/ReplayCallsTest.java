@@ -96,7 +96,7 @@ class ReplayCallsTest {
     byte[] wav = TestAudio.wavPcm16(8_000, TestAudio.tone(8_000, 7_000, 440, 1_000L, 2_000L));
     assertThat(putAudio(fx, "call-1", audioStart, wav).statusCode()).isEqualTo(201);
 
-    ReplayClient browser = new ReplayClient(fx.base).loggedIn("admin", ADMIN);
+    ReplayClient browser = new ReplayClient(fx).loggedIn("admin", ADMIN);
     HttpResponse<String> r = browser.get("/replay/api/calls/call-1");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     JsonNode call = json(r);
@@ -200,7 +200,7 @@ class ReplayCallsTest {
                 .post("/replay/api/users", "{\"username\":\"rita\",\"password\":\"rita-password\"}")
                 .statusCode())
         .isEqualTo(201);
-    ReplayClient rita = new ReplayClient(fx.base).loggedIn("rita", "rita-password");
+    ReplayClient rita = new ReplayClient(fx).loggedIn("rita", "rita-password");
     assertThat(rita.get("/replay/api/exports/" + exportId).statusCode()).isEqualTo(404);
     assertThat(rita.get("/replay/api/exports/" + exportId + "/file").statusCode()).isEqualTo(404);
 
@@ -222,7 +222,7 @@ class ReplayCallsTest {
     ServerFixture b = start(dirB, base().clusterId("cluster-b"));
     ServerFixture a =
         start(
-            dirA,
+            b.sharingCa(dirA),
             base()
                 .clusterId("cluster-a")
                 .peerTimeoutMs(2_000)
@@ -241,7 +241,7 @@ class ReplayCallsTest {
                 .statusCode())
         .isEqualTo(201);
 
-    ReplayClient browser = new ReplayClient(a.base).loggedIn("admin", ADMIN);
+    ReplayClient browser = new ReplayClient(a).loggedIn("admin", ADMIN);
     JsonNode call = json(browser.get("/replay/api/calls/call-x"));
     assertThat(call.get("agent").asText()).isEqualTo("bob");
     assertThat(call.get("startedAt").asLong()).isEqualTo(screenStart);
@@ -368,7 +368,7 @@ class ReplayCallsTest {
   }
 
   static String screensOf(ServerFixture fx, String callId) throws Exception {
-    ReplayClient browser = new ReplayClient(fx.base).loggedIn("admin", ADMIN);
+    ReplayClient browser = new ReplayClient(fx).loggedIn("admin", ADMIN);
     HttpResponse<String> r = browser.get("/replay/api/calls/" + callId);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return json(r).get("screen").get(0).get("screens").toString();
@@ -392,7 +392,7 @@ class ReplayCallsTest {
                   default -> null;
                 });
     long offset = rec.get("startedAt").asLong() - t0;
-    ReplayClient browser = new ReplayClient(fx.base).loggedIn("admin", ADMIN);
+    ReplayClient browser = new ReplayClient(fx).loggedIn("admin", ADMIN);
     await()
         .atMost(Duration.ofSeconds(20))
         .until(

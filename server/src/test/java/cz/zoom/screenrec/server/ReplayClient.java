@@ -13,13 +13,13 @@ import java.util.Optional;
 /** A browser stand-in for the replay API: keeps the session cookie and sends the CSRF token. */
 final class ReplayClient {
   final String base;
-  final HttpClient http =
-      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  final HttpClient http;
   String cookie;
   String csrf;
 
-  ReplayClient(String base) {
-    this.base = base;
+  ReplayClient(ServerFixture fx) throws IOException {
+    this.base = fx.base;
+    this.http = fx.httpClient().followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
   HttpResponse<String> login(String user, String password)

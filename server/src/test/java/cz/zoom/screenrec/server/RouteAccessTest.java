@@ -64,7 +64,7 @@ class RouteAccessTest {
   @BeforeAll
   static void serverWithAnAdminAndAReviewer() throws Exception {
     fx = new ServerFixture(dataDir, ServerConfig.builder().adminPassword(ADMIN_PASSWORD));
-    admin = new ReplayClient(fx.base).loggedIn("admin", ADMIN_PASSWORD);
+    admin = new ReplayClient(fx).loggedIn("admin", ADMIN_PASSWORD);
     assertThat(
             admin
                 .post(
@@ -74,7 +74,7 @@ class RouteAccessTest {
                         + "\",\"role\":\"REVIEWER\"}")
                 .statusCode())
         .isEqualTo(201);
-    reviewer = new ReplayClient(fx.base).loggedIn("rita", REVIEWER_PASSWORD);
+    reviewer = new ReplayClient(fx).loggedIn("rita", REVIEWER_PASSWORD);
     routes = fx.server.httpRoutes();
   }
 
@@ -134,7 +134,7 @@ class RouteAccessTest {
 
   @Test
   void noSpellingOfAGuardedRouteLetsAStrangerIn() throws Exception {
-    ReplayClient stranger = new ReplayClient(fx.base);
+    ReplayClient stranger = new ReplayClient(fx);
     List<HttpApi.Route> guarded = routes.stream().filter(r -> r.access() != Access.OPEN).toList();
     SoftAssertions soft = new SoftAssertions();
     for (HttpApi.Route route : guarded) {
@@ -163,7 +163,7 @@ class RouteAccessTest {
             .isEqualTo(401);
       } else if (route.access() == Access.REVIEWER || route.access() == Access.ADMIN) {
         HttpRequest.Builder b =
-            request(new ReplayClient(fx.base), route.method(), path)
+            request(new ReplayClient(fx), route.method(), path)
                 .header("Authorization", "Bearer " + ServerFixture.TOKEN);
         soft.assertThat(fx.http.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode())
             .as("%s %s", route.method(), path)

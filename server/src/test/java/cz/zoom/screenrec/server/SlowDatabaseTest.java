@@ -124,7 +124,7 @@ class SlowDatabaseTest {
   }
 
   private static TestAgent welcomed(ServerFixture fx, String agent) throws Exception {
-    TestAgent a = new TestAgent(fx.server.controlPort());
+    TestAgent a = fx.agent();
     a.send(TestAgent.hello(agent));
     a.receive(Welcome.class);
     return a;
@@ -141,8 +141,8 @@ class SlowDatabaseTest {
   @Test
   void heartbeatsAreAnsweredWhileHellosWaitForTheDatabase() throws Exception {
     try (TestAgent alice = welcomed(fx, "alice");
-        TestAgent bob = new TestAgent(fx.server.controlPort());
-        TestAgent erin = new TestAgent(fx.server.controlPort())) {
+        TestAgent bob = fx.agent();
+        TestAgent erin = fx.agent()) {
       lockRecordings();
       bob.send(helloWithRecording("bob"));
       erin.send(helloWithRecording("erin"));
@@ -169,7 +169,7 @@ class SlowDatabaseTest {
 
   @Test
   void clientsThatNeedNoDatabaseGetInWhileAHelloWaits() throws Exception {
-    try (TestAgent bob = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent bob = fx.agent()) {
       lockRecordings();
       bob.send(helloWithRecording("bob"));
       await().atMost(Duration.ofSeconds(10)).until(() -> waitingForLock() == 1);
@@ -188,11 +188,12 @@ class SlowDatabaseTest {
 
   @Test
   void aHeartbeatBeforeWelcomeIsRefused() throws Exception {
-    try (TestAgent bob = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent bob = fx.agent()) {
       lockRecordings();
       bob.send(helloWithRecording("bob"));
-      await().atMost(Duration.ofSeconds(10)).until(() -> waitingForLock() == 1);
+      // at once: the HELLO cannot have been answered, and no dead-peer silence can come first
       bob.send(new Heartbeat(1, System.currentTimeMillis(), 0, -1));
+      await().atMost(Duration.ofSeconds(10)).until(() -> waitingForLock() == 1);
       unlockRecordings();
 
       // the refusal keeps its place behind the HELLO

@@ -43,7 +43,7 @@ class StalledUploadTest {
 
   @Test
   void recordingWithoutAFinalCountIsEncodedFromWhatArrivedAfterTheGrace() throws Exception {
-    try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent agent = fx.agent()) {
       agent.send(TestAgent.hello("henry"));
       agent.receive(Welcome.class);
       CompletableFuture<HttpResponse<String>> started =
@@ -93,7 +93,7 @@ class StalledUploadTest {
 
   @Test
   void segmentFiledUnderAnotherRecordingOrIndexIsRefused() throws Exception {
-    try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent agent = fx.agent()) {
       agent.send(TestAgent.hello("ida"));
       agent.receive(Welcome.class);
       CompletableFuture<HttpResponse<String>> started =

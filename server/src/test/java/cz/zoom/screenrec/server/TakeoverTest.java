@@ -89,7 +89,7 @@ class TakeoverTest {
     String id = UUID.randomUUID().toString();
     // captured during the call: the encoder keeps only what lies within the call this cluster saw
     long t0 = System.currentTimeMillis();
-    try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent agent = fx.agent()) {
       agent.send(
           hello(
               "dave",
@@ -132,7 +132,7 @@ class TakeoverTest {
     assertThat(fx.post("/api/v1/calls/call-7/start", "{\"agent\":\"erin\"}").statusCode())
         .isEqualTo(409);
     String known = UUID.randomUUID().toString();
-    try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent agent = fx.agent()) {
       agent.send(
           hello(
               "erin",
@@ -142,8 +142,16 @@ class TakeoverTest {
       Welcome welcome = agent.receive(Welcome.class);
       assertThat(welcome.adoptedRecordingId()).isEqualTo(known);
       assertThat(welcome.uploadToken()).isNotBlank();
-      assertThat(ServerFixture.json(fx.get("/api/v1/agents")).get(0).get("state").asText())
-          .isEqualTo("RECORDING");
+      // the session takes the recording once WELCOME is out: a moment after the client has it
+      await()
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          ServerFixture.json(fx.get("/api/v1/agents"))
+                              .path(0)
+                              .path("state")
+                              .asText())
+                      .isEqualTo("RECORDING"));
 
       // the call ends on this cluster's feed: the adopting server's STOP ends the recording
       fx.post("/api/v1/calls/call-7/end", "");
@@ -158,7 +166,7 @@ class TakeoverTest {
               "UPLOADING"::equals);
     }
     String unknown = UUID.randomUUID().toString();
-    try (TestAgent agent = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent agent = fx.agent()) {
       agent.send(
           hello("frank", new ActiveRecording(unknown, "call-unknown", 1000, 0), List.of(), 1));
       assertThat(agent.receive(Welcome.class).adoptedRecordingId()).isNull();
@@ -174,7 +182,7 @@ class TakeoverTest {
     String othersCall = UUID.randomUUID().toString();
     String fromHere = UUID.randomUUID().toString();
     String unverifiable = UUID.randomUUID().toString();
-    try (TestAgent mallory = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent mallory = fx.agent()) {
       mallory.send(
           hello(
               "mallory",
@@ -202,7 +210,7 @@ class TakeoverTest {
     String id = UUID.randomUUID().toString();
     long t0 = System.currentTimeMillis() - 60_000;
     String first;
-    try (TestAgent owner = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent owner = fx.agent()) {
       owner.send(
           hello(
               "gina",
@@ -215,7 +223,7 @@ class TakeoverTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> {
-              try (TestAgent again = new TestAgent(fx.server.controlPort())) {
+              try (TestAgent again = fx.agent()) {
                 again.send(
                     hello(
                         "gina",
@@ -251,20 +259,20 @@ class TakeoverTest {
                     .helloTimeoutMs(3_000));
         ServerFixture b =
             new ServerFixture(
-                dataDir.resolve("b"),
+                a.sharingCa(dataDir.resolve("b")),
                 ServerConfig.builder()
                     .clusterId("cluster-b")
                     .heartbeatIntervalMs(500)
                     .deadPeerTimeoutMs(5_000)
                     .helloTimeoutMs(3_000)
                     .peerCluster(a.base, ServerFixture.TOKEN))) {
-      try (TestAgent onA = new TestAgent(a.server.controlPort())) {
+      try (TestAgent onA = a.agent()) {
         onA.send(hello("hana", null, List.of(), 0));
         onA.receive(Welcome.class);
         recordingOnA = startCall(a, onA, "call-a1", "hana");
       }
       String forged = UUID.randomUUID().toString();
-      try (TestAgent mallory = new TestAgent(b.server.controlPort())) {
+      try (TestAgent mallory = b.agent()) {
         mallory.send(
             hello(
                 "mallory",
@@ -275,7 +283,7 @@ class TakeoverTest {
             .as("hana's recording is not mallory's")
             .isEmpty();
       }
-      try (TestAgent onB = new TestAgent(b.server.controlPort())) {
+      try (TestAgent onB = b.agent()) {
         onB.send(
             hello(
                 "hana",
@@ -298,7 +306,7 @@ class TakeoverTest {
   @Test
   void theCallsEndStopsTheRecordingItsStartCreatedNotTheNewestNamingTheCall() throws Exception {
     String live;
-    try (TestAgent first = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent first = fx.agent()) {
       first.send(hello("ivan", null, List.of(), 0));
       first.receive(Welcome.class);
       live = startCall(fx, first, "call-12", "ivan");
@@ -310,7 +318,7 @@ class TakeoverTest {
             .atMost(Duration.ofSeconds(10))
             .until(
                 () -> {
-                  TestAgent a = new TestAgent(fx.server.controlPort());
+                  TestAgent a = fx.agent();
                   a.send(
                       hello(
                           "ivan",
@@ -338,8 +346,8 @@ class TakeoverTest {
 
   @Test
   void recordingStoppedForAnotherAgentsRecordingIsRefusedAndChangesNothing() throws Exception {
-    try (TestAgent owner = new TestAgent(fx.server.controlPort());
-        TestAgent thief = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent owner = fx.agent();
+        TestAgent thief = fx.agent()) {
       owner.send(hello("jana", null, List.of(), 0));
       owner.receive(Welcome.class);
       String id = startCall(fx, owner, "call-13", "jana");
@@ -365,7 +373,7 @@ class TakeoverTest {
     assertThat(fx.post("/api/v1/calls/c-1/start", "{\"agent\":\"gina\"}").statusCode())
         .isEqualTo(409);
     String id = UUID.randomUUID().toString();
-    try (TestAgent owner = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent owner = fx.agent()) {
       owner.send(
           hello(
               "gina",
@@ -374,7 +382,7 @@ class TakeoverTest {
               0));
       assertThat(owner.receive(Welcome.class).uploadGrants()).hasSize(1);
     }
-    try (TestAgent thief = new TestAgent(fx.server.controlPort())) {
+    try (TestAgent thief = fx.agent()) {
       thief.send(
           hello(
               "mallory",

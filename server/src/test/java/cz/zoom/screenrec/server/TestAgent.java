@@ -5,6 +5,7 @@ import cz.zoom.screenrec.protocol.ControlMessage;
 import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.protocol.Screen;
+import cz.zoom.screenrec.trust.Tls;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /** A blocking control-protocol peer over a real socket, for driving the server from tests. */
 final class TestAgent implements AutoCloseable {
@@ -20,11 +23,34 @@ final class TestAgent implements AutoCloseable {
   private final DataOutputStream out;
 
   TestAgent(int port) throws IOException {
-    socket = new Socket();
-    socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    this(connect(port));
+  }
+
+  /** Over TLS, as the desktop {@code tls} holds the credentials of. */
+  TestAgent(int port, SSLContext tls) throws IOException {
+    this(handshake(tls, connect(port)));
+  }
+
+  private TestAgent(Socket socket) throws IOException {
+    this.socket = socket;
     socket.setSoTimeout(15_000);
     in = new DataInputStream(socket.getInputStream());
     out = new DataOutputStream(socket.getOutputStream());
+  }
+
+  private static Socket connect(int port) throws IOException {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    return s;
+  }
+
+  private static Socket handshake(SSLContext tls, Socket plain) throws IOException {
+    SSLSocket s =
+        (SSLSocket) tls.getSocketFactory().createSocket(plain, "127.0.0.1", plain.getPort(), true);
+    s.setSSLParameters(Tls.clientParameters());
+    s.setUseClientMode(true);
+    s.startHandshake();
+    return s;
   }
 
   static Hello hello(String agent) {

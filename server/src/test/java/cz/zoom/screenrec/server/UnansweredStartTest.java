@@ -52,7 +52,13 @@ class UnansweredStartTest {
           new RecordingService(
               config, store, agents, id -> {}, RecordingOrigins.NONE, Clock.systemUTC());
       try (ControlServer control =
-              new ControlServer(config, agents, recordings, new SimpleMeterRegistry());
+              new ControlServer(
+                  config,
+                  agents,
+                  recordings,
+                  new SimpleMeterRegistry(),
+                  null,
+                  (certificate, machine, agent) -> null);
           TestAgent agent = new TestAgent(control.port())) {
         agent.send(TestAgent.hello("alice"));
         agent.receive(Welcome.class);

@@ -54,7 +54,7 @@ class UploadRulesTest {
                 .deadPeerTimeoutMs(5_000)
                 .maxRecordingMb(1)
                 .httpMinBodyRate(0));
-    agent = new TestAgent(fx.server.controlPort());
+    agent = fx.agent();
     agent.send(TestAgent.hello("alice"));
     agent.receive(Welcome.class);
   }
@@ -236,7 +236,7 @@ class UploadRulesTest {
     Start start = startCall("call-3", true);
     long t0 = System.currentTimeMillis();
     byte[] slow = RecordingFlowTest.segment(start.recordingId(), 1, t0 + 2_000, 0x00FF00);
-    try (Socket socket = new Socket("127.0.0.1", fx.server.httpPort())) {
+    try (Socket socket = fx.httpSocket(null)) {
       socket.setSoTimeout(60_000);
       OutputStream out = socket.getOutputStream();
       URI uri =

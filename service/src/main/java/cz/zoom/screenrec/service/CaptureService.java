@@ -2,6 +2,7 @@ package cz.zoom.screenrec.service;
 
 import cz.zoom.screenrec.client.ServerAddress;
 import cz.zoom.screenrec.client.control.ReconnectPolicy;
+import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.client.spool.Spool;
 import cz.zoom.screenrec.client.upload.Uploader;
 import cz.zoom.screenrec.protocol.Limits;
@@ -51,7 +52,8 @@ public final class CaptureService implements AutoCloseable {
       String version,
       ReconnectPolicy reconnectPolicy,
       Duration connectTimeout,
-      Duration helloTimeout) {}
+      Duration helloTimeout,
+      DesktopTls tls) {}
 
   /** Settings; see ServiceMain for their meaning. */
   public record Config(
@@ -60,7 +62,8 @@ public final class CaptureService implements AutoCloseable {
       AgentMap agents,
       Path spoolDir,
       Duration orphanBound,
-      String machine) {}
+      String machine,
+      DesktopTls tls) {}
 
   private final Config config;
   private final Map<String, CaptureSession> sessions = new ConcurrentHashMap<>();
@@ -105,7 +108,7 @@ public final class CaptureService implements AutoCloseable {
       socket = path;
       spool = new Spool(config.spoolDir());
       spool.recover();
-      uploader = Uploader.withDefaults(spool);
+      uploader = Uploader.withDefaults(spool, config.tls());
       uploader.start();
     } catch (IOException | RuntimeException e) {
       close();
@@ -121,7 +124,8 @@ public final class CaptureService implements AutoCloseable {
             version(),
             ReconnectPolicy.defaults(),
             Duration.ofSeconds(3),
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10),
+            config.tls());
     Thread acceptor = new Thread(this::acceptLoop, "ipc-accept");
     acceptor.setDaemon(true);
     acceptor.start();

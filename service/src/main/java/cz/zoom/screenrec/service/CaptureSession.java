@@ -2,6 +2,7 @@ package cz.zoom.screenrec.service;
 
 import cz.zoom.screenrec.client.ClientIdentity;
 import cz.zoom.screenrec.client.control.ControlClient;
+import cz.zoom.screenrec.client.control.FailbackPolicy;
 import cz.zoom.screenrec.client.ownership.RecordingOwnership;
 import cz.zoom.screenrec.service.ipc.IpcConnection;
 import cz.zoom.screenrec.service.ipc.IpcConnection.IpcProtocolException;
@@ -9,6 +10,7 @@ import cz.zoom.screenrec.service.ipc.IpcMessage;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +50,10 @@ final class CaptureSession implements AutoCloseable {
             recordings,
             hello::screens,
             ctx.connectTimeout(),
-            ctx.helloTimeout());
+            ctx.helloTimeout(),
+            FailbackPolicy.WHEN_IDLE,
+            Duration.ofSeconds(30),
+            ctx.tls());
     recordings.reportTo(control::sendIfConnected);
   }
 

@@ -3,7 +3,10 @@ package cz.zoom.screenrec.service;
 import cz.zoom.screenrec.client.ServerAddress;
 import cz.zoom.screenrec.client.capture.ScreenSource;
 import cz.zoom.screenrec.client.capture.ScreenSources;
+import cz.zoom.screenrec.client.enrollment.DesktopTls;
+import cz.zoom.screenrec.client.enrollment.TlsOptions;
 import cz.zoom.screenrec.service.capture.SessionCapture;
+import cz.zoom.screenrec.trust.Enroller;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -81,6 +85,8 @@ public final class ServiceMain implements Callable<Integer> {
       description = "Show this help and exit.")
   private boolean help;
 
+  @Mixin private TlsOptions tls = new TlsOptions();
+
   @Spec private CommandSpec spec;
 
   public static void main(String[] args) {
@@ -115,6 +121,13 @@ public final class ServiceMain implements Callable<Integer> {
     } catch (IllegalArgumentException | java.io.IOException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    DesktopTls desktop;
+    try {
+      desktop = tls.resolve(servers, hostname());
+    } catch (Enroller.EnrollmentException e) {
+      System.err.println("screenrec-service: " + e.getMessage());
+      return 3;
+    }
     CaptureService service;
     try {
       service =
@@ -125,7 +138,8 @@ public final class ServiceMain implements Callable<Integer> {
                       agents,
                       spool.toAbsolutePath(),
                       Duration.ofSeconds(orphanLimitSeconds),
-                      hostname()))
+                      hostname(),
+                      desktop))
               .start();
     } catch (java.io.IOException e) {
       // an operator's problem (socket directory, another service, spool permissions): one line, no

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cz.zoom.screenrec.client.ServerAddress;
+import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.service.ipc.IpcConnection;
 import cz.zoom.screenrec.service.ipc.IpcConnection.IpcProtocolException;
 import cz.zoom.screenrec.service.ipc.IpcMessage;
@@ -27,7 +28,8 @@ class CaptureServiceTest {
             map,
             tmp.resolve("spool"),
             Duration.ofMinutes(10),
-            "host"));
+            "host",
+            DesktopTls.plaintext()));
   }
 
   private static IpcMessage.Hello hello(String login) {

@@ -111,7 +111,7 @@ class ControlPortBadInputTest {
   @MethodSource("badFrames")
   @Order(1)
   void badInputGetsOneErrorThenClose(String what, byte[] wire, String code) {
-    try (RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort())) {
+    try (RawControlConnection c = server.rawConnection()) {
       c.sendRaw(wire);
       JsonNode error = c.readFrame(ANSWER);
       assertThat(error).as("%s: the server closed without an ERROR frame", what).isNotNull();
@@ -132,7 +132,7 @@ class ControlPortBadInputTest {
     String hello = hello(1, "\"big-frame\"");
     byte[] payload = (hello + " ".repeat(65_536 - hello.length())).getBytes(StandardCharsets.UTF_8);
     assertThat(payload).hasSize(65_536);
-    try (RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort())) {
+    try (RawControlConnection c = server.rawConnection()) {
       c.sendFrame(payload);
       JsonNode welcome = c.readFrame(ANSWER);
       assertThat(welcome).as("closed without an answer").isNotNull();
@@ -144,7 +144,7 @@ class ControlPortBadInputTest {
   @Test
   @Order(2)
   void aBadFrameAfterAValidHelloEndsOnlyThatSession() {
-    try (RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort())) {
+    try (RawControlConnection c = server.rawConnection()) {
       c.sendJson(hello(1, "\"mallory\""));
       JsonNode welcome = c.readFrame(ANSWER);
       assertThat(welcome).isNotNull();
@@ -166,8 +166,7 @@ class ControlPortBadInputTest {
     CompletableFuture<JsonNode> silent =
         CompletableFuture.supplyAsync(
             () -> {
-              try (RawControlConnection c =
-                  RawControlConnection.open(server.bind(), server.controlPort())) {
+              try (RawControlConnection c = server.rawConnection()) {
                 JsonNode e = c.readFrame(Duration.ofSeconds(20));
                 assertThat(c.awaitClosed(ANSWER)).isTrue();
                 return e;
@@ -176,8 +175,7 @@ class ControlPortBadInputTest {
     CompletableFuture<JsonNode> half =
         CompletableFuture.supplyAsync(
             () -> {
-              try (RawControlConnection c =
-                  RawControlConnection.open(server.bind(), server.controlPort())) {
+              try (RawControlConnection c = server.rawConnection()) {
                 c.sendRaw(new byte[] {0, 0, 0, 100, '{', '"'});
                 JsonNode e = c.readFrame(Duration.ofSeconds(20));
                 assertThat(c.awaitClosed(ANSWER)).isTrue();
@@ -201,8 +199,7 @@ class ControlPortBadInputTest {
       all[i] =
           CompletableFuture.runAsync(
               () -> {
-                try (RawControlConnection c =
-                    RawControlConnection.open(server.bind(), server.controlPort())) {
+                try (RawControlConnection c = server.rawConnection()) {
                   c.sendRaw(wire);
                   assertThat(c.readFrame(ANSWER)).isNotNull();
                   assertThat(c.awaitClosed(ANSWER)).isTrue();
@@ -262,7 +259,7 @@ class ControlPortBadInputTest {
           .append(i * 640)
           .append(",\"y\":0,\"width\":640,\"height\":480}");
     }
-    return "{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\"mallory\",\"screens\":["
+    return "{\"type\":\"HELLO\",\"protocolVersion\":2,\"agent\":\"mallory\",\"screens\":["
         + screens
         + "],\"clientTime\":1}";
   }

@@ -162,7 +162,7 @@ class HttpBadInputTest {
   }
 
   static ScreenRecApi stranger() {
-    return new ScreenRecApi(server.httpUri(), null);
+    return new ScreenRecApi(server.httpUri(), null, server.api().tls());
   }
 
   @Test

@@ -89,6 +89,8 @@ public final class ClientProcess implements AutoCloseable {
     private final List<String> extraArgs = new ArrayList<>();
     private Path spoolDir;
     private String classpath;
+    private ServerProcess enrollWith;
+    private Path credentialsDir;
 
     private Builder(String agent) {
       this.agent = agent;
@@ -102,8 +104,22 @@ public final class ClientProcess implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds the server's control port as a {@code -host}. The first server given is the one the
+     * client enrolls with (its first token, in the environment as deployment tools hand it over),
+     * or, for a --plaintext server, the client speaks in clear.
+     */
     public Builder server(ServerProcess server) {
+      if (enrollWith == null) {
+        enrollWith = server;
+      }
       return host(server.controlAddress());
+    }
+
+    /** Keeps the desktop's credentials here (e.g. to restart a client on the same desktop). */
+    public Builder credentialsDir(Path dir) {
+      this.credentialsDir = dir;
+      return this;
     }
 
     public Builder display(XvfbDisplay display) {
@@ -152,6 +168,17 @@ public final class ClientProcess implements AutoCloseable {
       }
       args.add("--spool");
       args.add(spool.toString());
+      Map<String, String> environment = new LinkedHashMap<>(env);
+      if (enrollWith != null && !enrollWith.tls()) {
+        args.add("--plaintext");
+      } else if (enrollWith != null) {
+        args.add("--credentials");
+        args.add(
+            (credentialsDir != null ? credentialsDir : workDir.resolve("credentials")).toString());
+        args.add("--enroll-url");
+        args.add(enrollWith.httpUri().toString());
+        environment.putIfAbsent("SCREENREC_ENROLL_TOKEN", enrollWith.enrollToken());
+      }
       args.addAll(extraArgs);
       String cp =
           classpath != null
@@ -162,7 +189,7 @@ public final class ClientProcess implements AutoCloseable {
           ManagedProcess.start(
               "client " + agent,
               JavaLauncher.command(cp, jvmArgs, MAIN_CLASS, args),
-              env,
+              environment,
               ProcessLogs.newFile("client-" + agent));
       return new ClientProcess(p, agent, spool, workDir, ownSpool);
     }

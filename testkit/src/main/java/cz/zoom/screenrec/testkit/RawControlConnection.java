@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import cz.zoom.screenrec.trust.Tls;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A plain TCP connection to a control port that sends whatever bytes a test wants, including frames
@@ -30,15 +33,33 @@ public final class RawControlConnection implements AutoCloseable {
     this.out = socket.getOutputStream();
   }
 
+  /** In clear: to a --plaintext server, or to see what a v1 client hears from a TLS one. */
   public static RawControlConnection open(String host, int port) {
     try {
-      Socket s = new Socket();
-      s.connect(new InetSocketAddress(host, port), 5_000);
-      s.setTcpNoDelay(true);
-      return new RawControlConnection(s);
+      return new RawControlConnection(connect(host, port));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot connect to " + host + ":" + port, e);
     }
+  }
+
+  /** Over TLS with the desktop credentials in {@code tls}. */
+  public static RawControlConnection open(String host, int port, SSLContext tls) {
+    try {
+      Socket plain = connect(host, port);
+      SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true);
+      s.setSSLParameters(Tls.clientParameters());
+      s.startHandshake();
+      return new RawControlConnection(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot connect over TLS to " + host + ":" + port, e);
+    }
+  }
+
+  private static Socket connect(String host, int port) throws IOException {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress(host, port), 5_000);
+    s.setTcpNoDelay(true);
+    return s;
   }
 
   public void sendRaw(byte[] bytes) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /** A small client for the server's REST API and Media Upload Server, as documented in docs/. */
 public final class ScreenRecApi {
@@ -31,15 +32,29 @@ public final class ScreenRecApi {
   private final URI base;
   private final String token;
   private final HttpClient http;
+  private final SSLContext tls;
 
   public ScreenRecApi(URI base, String token) {
+    this(base, token, null);
+  }
+
+  /**
+   * @param tls what the server's HTTPS must chain to (its cluster CA); null for http
+   */
+  public ScreenRecApi(URI base, String token, SSLContext tls) {
     this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
     this.token = token;
-    this.http =
+    this.tls = tls;
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+            .version(HttpClient.Version.HTTP_1_1);
+    this.http = (tls == null ? b : b.sslContext(tls)).build();
+  }
+
+  /** What this client trusts the server's HTTPS by; null for http. */
+  public SSLContext tls() {
+    return tls;
   }
 
   public URI base() {

@@ -1,16 +1,28 @@
 package cz.zoom.screenrec.testkit;
 
+import cz.zoom.screenrec.trust.CertificateAuthority;
+import cz.zoom.screenrec.trust.DesktopCredentials;
+import cz.zoom.screenrec.trust.Enroller;
+import cz.zoom.screenrec.trust.EnrollmentToken;
+import cz.zoom.screenrec.trust.OwnerOnly;
+import cz.zoom.screenrec.trust.Pem;
+import cz.zoom.screenrec.trust.Tls;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * The real server ({@code cz.zoom.screenrec.server.ServerMain}) in its own JVM, on free loopback
@@ -28,6 +40,7 @@ public final class ServerProcess implements AutoCloseable {
   private final Path dataDir;
   private final boolean ownDataDir;
   private final ScreenRecApi api;
+  private DesktopCredentials desktop;
 
   private ServerProcess(
       ManagedProcess process,
@@ -42,7 +55,81 @@ public final class ServerProcess implements AutoCloseable {
     this.httpPort = httpPort;
     this.dataDir = dataDir;
     this.ownDataDir = ownDataDir;
-    this.api = new ScreenRecApi(httpUri(), config.apiToken);
+    this.api =
+        new ScreenRecApi(httpUri(), config.apiToken, config.plaintext ? null : trust(dataDir));
+    if (!config.plaintext) {
+      TestTrust.add(caIn(dataDir));
+    }
+  }
+
+  /** Whether the server speaks TLS on both ports (the default; not with --plaintext). */
+  public boolean tls() {
+    return !config.plaintext;
+  }
+
+  /** The cluster CA the server made in its data dir, which its users trust. */
+  public X509Certificate caCertificate() {
+    return caIn(dataDir);
+  }
+
+  /** The server's first enrollment token, {@code <data-dir>/enroll-token}. */
+  public String enrollToken() {
+    try {
+      return Files.readString(dataDir.resolve("enroll-token")).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A desktop enrolled with this server's first token, made on the first call: for connections
+   * written by hand (RawControlConnection), which must show a desktop certificate as a client does.
+   */
+  public synchronized DesktopCredentials desktop() {
+    if (desktop == null) {
+      try {
+        desktop =
+            Enroller.enroll(httpUri(), EnrollmentToken.parse(enrollToken()), "testkit-desktop");
+      } catch (Enroller.EnrollmentException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return desktop;
+  }
+
+  /** A raw control connection as {@link #desktop()} (in clear to a --plaintext server). */
+  public RawControlConnection rawConnection() {
+    return tls()
+        ? RawControlConnection.open(bind(), controlPort, desktop().sslContext())
+        : RawControlConnection.open(bind(), controlPort);
+  }
+
+  /**
+   * One new cluster CA, written into each data dir's {@code tls/} before its server first starts:
+   * the two clusters of a pair then trust each other's desktops and certificates
+   * (docs/security.md).
+   */
+  public static void shareNewClusterCa(Path... dataDirs) {
+    CertificateAuthority ca =
+        CertificateAuthority.create("ScreenRec cluster CA (shared)", Duration.ofDays(365));
+    for (Path dir : dataDirs) {
+      Path tls = dir.resolve("tls");
+      OwnerOnly.directory(dir);
+      OwnerOnly.directory(tls);
+      OwnerOnly.write(tls.resolve("ca-key.pem"), Pem.of(ca.key()));
+      OwnerOnly.writePublic(tls.resolve("ca.pem"), Pem.of(ca.certificate()));
+    }
+  }
+
+  static X509Certificate caIn(Path dataDir) {
+    return Pem.certificates(Pem.read(dataDir.resolve("tls").resolve("ca.pem"))).get(0);
+  }
+
+  static SSLContext trust(Path dataDir) {
+    return Tls.clientContext(List.of(caIn(dataDir)), null, null);
   }
 
   public static Builder builder() {
@@ -67,7 +154,8 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public URI httpUri() {
-    return URI.create("http://" + config.bind + ":" + httpPort + "/");
+    return URI.create(
+        (config.plaintext ? "http://" : "https://") + config.bind + ":" + httpPort + "/");
   }
 
   public String apiToken() {
@@ -155,8 +243,25 @@ public final class ServerProcess implements AutoCloseable {
     private final List<String> extraArgs = new ArrayList<>();
     private Duration startTimeout = Duration.ofSeconds(90);
     private String umask;
+    private boolean plaintext;
+    private ServerProcess sharedCaOf;
 
     private Builder() {}
+
+    /** Both ports in clear (--plaintext): for benches comparing with TLS, and lab setups. */
+    public Builder plaintext() {
+      this.plaintext = true;
+      return this;
+    }
+
+    /**
+     * Starts with {@code primary}'s cluster CA copied in first, as the second cluster of a pair is
+     * set up (docs/security.md): desktops enrolled with either are known to both.
+     */
+    public Builder sharingCaWith(ServerProcess primary) {
+      this.sharedCaOf = primary;
+      return this;
+    }
 
     public Builder bind(String address) {
       this.bind = address;
@@ -260,6 +365,9 @@ public final class ServerProcess implements AutoCloseable {
       }
       boolean ownDataDir = dataDir == null;
       Path dir = ownDataDir ? TempDirs.create("screenrec-server-") : dataDir;
+      if (sharedCaOf != null) {
+        copyCa(sharedCaOf.dataDir(), dir);
+      }
       String cp =
           classpath != null
               ? classpath
@@ -282,7 +390,7 @@ public final class ServerProcess implements AutoCloseable {
         }
         ManagedProcess p = ManagedProcess.start("server", command, Map.of(), log);
         try {
-          awaitHealthy(p, hport);
+          awaitHealthy(p, dir, hport);
           return new ServerProcess(p, this, cport, hport, dir, ownDataDir);
         } catch (RuntimeException | TimeoutException e) {
           String tail = p.logTail(60);
@@ -304,6 +412,20 @@ public final class ServerProcess implements AutoCloseable {
         TempDirs.deleteQuietly(dir);
       }
       throw lastFailure;
+    }
+
+    private static void copyCa(Path from, Path to) {
+      try {
+        Path tls = Files.createDirectories(to.resolve("tls"));
+        for (String f : List.of("ca.pem", "ca-key.pem")) {
+          Files.copy(
+              from.resolve("tls").resolve(f),
+              tls.resolve(f),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot share the cluster CA", e);
+      }
     }
 
     private List<String> args(Path dir, int cport, int hport) {
@@ -330,6 +452,9 @@ public final class ServerProcess implements AutoCloseable {
       opt(a, "--db-url", dbUrl);
       opt(a, "--db-user", dbUser);
       opt(a, "--db-password", dbPassword);
+      if (plaintext) {
+        a.add("--plaintext");
+      }
       a.addAll(extraArgs);
       return a;
     }
@@ -341,9 +466,10 @@ public final class ServerProcess implements AutoCloseable {
       }
     }
 
-    private void awaitHealthy(ManagedProcess p, int hport) throws TimeoutException {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      URI health = URI.create("http://" + bind + ":" + hport + "/healthz");
+    private void awaitHealthy(ManagedProcess p, Path dir, int hport) throws TimeoutException {
+      HttpClient[] http = {plaintext ? HttpClient.newHttpClient() : null};
+      URI health =
+          URI.create((plaintext ? "http://" : "https://") + bind + ":" + hport + "/healthz");
       Poll.until(
           "server /healthz on port " + hport,
           startTimeout,
@@ -352,9 +478,20 @@ public final class ServerProcess implements AutoCloseable {
             if (!p.isAlive()) {
               throw new ProcessExited("server exited with " + p.process().exitValue());
             }
+            if (http[0] == null) {
+              // the server makes its CA first thing; until then there is nothing to trust
+              if (!Files.isRegularFile(dir.resolve("tls").resolve("ca.pem"))) {
+                return false;
+              }
+              http[0] =
+                  HttpClient.newBuilder()
+                      .connectTimeout(Duration.ofSeconds(2))
+                      .sslContext(trust(dir))
+                      .build();
+            }
             try {
               HttpResponse<Void> r =
-                  http.send(
+                  http[0].send(
                       HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
                       HttpResponse.BodyHandlers.discarding());
               return r.statusCode() == 200;

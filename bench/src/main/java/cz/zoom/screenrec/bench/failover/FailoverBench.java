@@ -205,8 +205,8 @@ public final class FailoverBench {
             Node secondary = new Node("cluster-b", "127.0.0.2", s).start();
             ClientProcess client =
                 ClientProcess.builder(AGENT)
-                    .host(primary.controlAddress())
-                    .host(secondary.controlAddress())
+                    .server(primary.server)
+                    .server(secondary.server)
                     .display(display)
                     .arg("--failback-interval", "1")
                     .start()) {
@@ -726,6 +726,8 @@ public final class FailoverBench {
               .clusterId(clusterId)
               .apiToken(token)
               .dataDir(dataDir)
+              // the simulated clients speak in clear; measuring them over TLS is still to come
+              .plaintext()
               .heartbeatIntervalMs(setting[0])
               .deadPeerTimeoutMs(setting[1]);
       if (database != null) {
@@ -736,10 +738,6 @@ public final class FailoverBench {
       }
       b.arg(extraArgs.toArray(String[]::new));
       return b;
-    }
-
-    String controlAddress() {
-      return server.controlAddress();
     }
 
     /** Listed with a heartbeat round trip: the client has its WELCOME and heartbeats flow. */

@@ -3,6 +3,7 @@ package cz.zoom.screenrec.bench.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import cz.zoom.screenrec.testkit.TestTrust;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,6 +62,8 @@ final class Cdp implements AutoCloseable {
                 "--window-size=1400,1000",
                 "--remote-debugging-port=0",
                 "--user-data-dir=" + profile,
+                // the bench's own servers' CAs, by their keys (none yet: an empty list)
+                "--ignore-certificate-errors-spki-list=" + String.join(",", TestTrust.spkiHashes()),
                 "about:blank")
             .redirectErrorStream(true)
             .redirectOutput(profile.resolve("chromium.log").toFile())

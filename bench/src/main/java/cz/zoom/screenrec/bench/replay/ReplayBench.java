@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import cz.zoom.screenrec.encode.VideoProbe;
 import cz.zoom.screenrec.testkit.ScreenRecApi;
 import cz.zoom.screenrec.testkit.ServerProcess;
+import cz.zoom.screenrec.testkit.TestTrust;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -269,7 +270,7 @@ public final class ReplayBench {
 
   ObjectNode measureExport(ServerProcess server, String password, SyntheticCall.Made call)
       throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().sslContext(TestTrust.sslContext()).build();
     URI base = server.httpUri();
     HttpResponse<String> login =
         http.send(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.format.SegmentHeader;
 import cz.zoom.screenrec.format.SegmentWriter;
+import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.testkit.RawControlConnection;
 import cz.zoom.screenrec.testkit.ScreenRecApi;
 import cz.zoom.screenrec.testkit.ServerProcess;
@@ -59,13 +60,13 @@ final class SyntheticCall {
       ServerProcess server, String agent, String callId, long durationMs, int fps, long segmentMs)
       throws Exception {
     ScreenRecApi api = server.api();
-    try (RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort())) {
+    try (RawControlConnection c = server.rawConnection()) {
       Object lock = new Object();
       ObjectNode hello =
           ScreenRecApi.JSON
               .createObjectNode()
               .put("type", "HELLO")
-              .put("protocolVersion", 1)
+              .put("protocolVersion", Limits.PROTOCOL_VERSION)
               .put("agent", agent)
               .put("machine", "bench")
               .put("clientVersion", "0.1.0")

@@ -2,6 +2,7 @@ package cz.zoom.screenrec.client.control;
 
 import cz.zoom.screenrec.client.ClientIdentity;
 import cz.zoom.screenrec.client.ServerAddress;
+import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.protocol.ControlCodec;
 import cz.zoom.screenrec.protocol.ControlMessage;
 import cz.zoom.screenrec.protocol.ErrorCode;
@@ -59,6 +60,7 @@ public final class ControlClient implements AutoCloseable, ControlSessionHandler
   private final Duration failbackInterval;
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
+  private final DesktopTls tls;
   private final List<String> roundFailures = new ArrayList<>();
 
   /** The connection that controls the client, or is being made to do so. */
@@ -80,29 +82,10 @@ public final class ControlClient implements AutoCloseable, ControlSessionHandler
   private record Session(
       Channel channel, ServerAddress server, int hostIndex, ControlSessionHandler handler) {}
 
-  public ControlClient(
-      ClientIdentity identity,
-      List<ServerAddress> hosts,
-      ReconnectPolicy policy,
-      RecordingControl recordings,
-      Supplier<List<Screen>> screens,
-      Duration connectTimeout,
-      Duration helloTimeout) {
-    this(
-        identity,
-        hosts,
-        policy,
-        recordings,
-        screens,
-        connectTimeout,
-        helloTimeout,
-        FailbackPolicy.WHEN_IDLE,
-        Duration.ofSeconds(30));
-  }
-
   /**
    * @param helloTimeout how long a server may take to answer HELLO before it counts as failed
    * @param failbackInterval how often a client on a fail-over server checks the hosts before it
+   * @param tls the desktop's credentials, or in clear for a --plaintext lab server
    */
   public ControlClient(
       ClientIdentity identity,
@@ -113,7 +96,8 @@ public final class ControlClient implements AutoCloseable, ControlSessionHandler
       Duration connectTimeout,
       Duration helloTimeout,
       FailbackPolicy failback,
-      Duration failbackInterval) {
+      Duration failbackInterval,
+      DesktopTls tls) {
     if (hosts.isEmpty()) {
       throw new IllegalArgumentException("need at least one host");
     }
@@ -129,6 +113,7 @@ public final class ControlClient implements AutoCloseable, ControlSessionHandler
     this.helloTimeout = helloTimeout;
     this.failback = failback;
     this.failbackInterval = failbackInterval;
+    this.tls = tls;
     this.group = new NioEventLoopGroup(1, new DefaultThreadFactory("control", true));
     this.bootstrap =
         new Bootstrap()
@@ -208,6 +193,11 @@ public final class ControlClient implements AutoCloseable, ControlSessionHandler
                             ControlSessionHandler.IDLE_HANDLER,
                             new IdleStateHandler(
                                 helloTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                    if (!tls.isPlaintext()) {
+                      ch.pipeline()
+                          .addLast(
+                              "tls", tls.controlHandler(ch.alloc(), server.host(), server.port()));
+                    }
                     ControlCodec.install(ch.pipeline());
                     ch.pipeline().addLast("session", handler);
                   }

@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.client.upload;
 
+import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.client.spool.Manifest;
 import cz.zoom.screenrec.client.spool.Spool;
 import java.io.IOException;
@@ -47,7 +48,12 @@ public final class Uploader implements AutoCloseable {
 
   private record Retry(long notBefore, long delayMs) {}
 
-  public Uploader(Spool spool, Duration pollInterval, Duration retryInitial, Duration retryMax) {
+  public Uploader(
+      Spool spool,
+      Duration pollInterval,
+      Duration retryInitial,
+      Duration retryMax,
+      DesktopTls tls) {
     this.spool = spool;
     this.pollInterval = pollInterval;
     this.retryInitial = retryInitial;
@@ -60,7 +66,10 @@ public final class Uploader implements AutoCloseable {
               return t;
             });
     HttpClient http =
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(httpThreads).build();
+        tls.https(HttpClient.newBuilder())
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(httpThreads)
+            .build();
     this.put = new SegmentPut(http, Duration.ofMinutes(5));
     this.thread = new Thread(this::run, "segment-uploader");
     this.thread.setDaemon(true);
@@ -68,9 +77,9 @@ public final class Uploader implements AutoCloseable {
     spool.onUploadTargetChanged(this::retryNow);
   }
 
-  public static Uploader withDefaults(Spool spool) {
+  public static Uploader withDefaults(Spool spool, DesktopTls tls) {
     return new Uploader(
-        spool, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(60));
+        spool, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(60), tls);
   }
 
   public void start() {

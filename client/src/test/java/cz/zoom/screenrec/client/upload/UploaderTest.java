@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import cz.zoom.screenrec.client.capture.SegmentSink;
+import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.client.spool.Manifest;
 import cz.zoom.screenrec.client.spool.Spool;
 import cz.zoom.screenrec.client.testing.FakeMus;
@@ -34,7 +35,12 @@ class UploaderTest {
     spool = new Spool(dir);
     // the poll is long: only the wake-up on spooling can explain a prompt upload
     uploader =
-        new Uploader(spool, Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofMillis(300));
+        new Uploader(
+            spool,
+            Duration.ofMinutes(5),
+            Duration.ofMillis(100),
+            Duration.ofMillis(300),
+            DesktopTls.plaintext());
     spool.create(new Manifest(id, "call-1", "alice", mus.uploadUrl() + "/", "tok", 0, null));
   }
 
@@ -159,7 +165,12 @@ class UploaderTest {
   @Test
   void aNewTargetEndsTheBackoffAtOnce() throws Exception {
     uploader =
-        new Uploader(spool, Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(5));
+        new Uploader(
+            spool,
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(5),
+            DesktopTls.plaintext());
     try (FakeMus other = new FakeMus()) {
       mus.answerAll(503);
       uploader.start();

@@ -16,7 +16,8 @@ import java.util.List;
  * is printed to stdout/stderr; messages go to java.util.logging under {@value
  * ClientSupervisor#LOGGER_NAME}. Optional system properties: {@value ControllerSettings#JAVA},
  * {@value ControllerSettings#JVM_ARGS}, {@value ControllerSettings#CLIENT_ARGS}, {@value
- * ControllerSettings#BASE_DIR} (see docs/desktop-integration.md).
+ * ControllerSettings#BASE_DIR}, {@value ControllerSettings#ENROLL_TOKEN} (see
+ * docs/desktop-integration.md).
  */
 public class ScreenRecorderStarter {
   private final ClientSupervisor supervisor;
@@ -30,9 +31,24 @@ public class ScreenRecorderStarter {
    *     starts with '-'
    */
   public ScreenRecorderStarter(String agentName, List<String> servers) {
+    this(agentName, servers, null);
+  }
+
+  /**
+   * As {@link #ScreenRecorderStarter(String, List)}, enrolling this desktop with {@code
+   * enrollToken} if it has no credentials yet (the system property {@value
+   * ControllerSettings#ENROLL_TOKEN} or the environment's {@value
+   * ControllerSettings#ENROLL_TOKEN_ENV} do the same for desktops that call the two-argument
+   * constructor). Once enrolled, the token is not needed again.
+   */
+  public ScreenRecorderStarter(String agentName, List<String> servers, String enrollToken) {
     List<String> copy = servers == null ? null : new ArrayList<>(servers);
     ClientSupervisor.validate(agentName, copy);
-    supervisor = new ClientSupervisor(agentName, copy, ControllerSettings.fromSystemProperties());
+    supervisor =
+        new ClientSupervisor(
+            agentName,
+            copy,
+            ControllerSettings.fromSystemProperties().withEnrollToken(enrollToken));
     supervisor.start();
   }
 

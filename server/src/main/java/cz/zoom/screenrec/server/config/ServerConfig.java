@@ -55,6 +55,10 @@ public final class ServerConfig {
   private final Duration sessionMax;
   private final Duration loginLock;
   private final String adminPassword;
+  private final Path tlsCert;
+  private final Path tlsKey;
+  private final Path tlsCa;
+  private final boolean plaintext;
   private final List<PeerCluster> peers;
   private final Duration peerTimeout;
   private final long maxAudioBytes;
@@ -89,7 +93,10 @@ public final class ServerConfig {
         b.publicUrl != null
             ? URI.create(stripSlash(b.publicUrl))
             : URI.create(
-                "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + b.httpPort);
+                (b.plaintext ? "http://" : "https://")
+                    + (host.contains(":") ? "[" + host + "]" : host)
+                    + ":"
+                    + b.httpPort);
     this.heartbeatInterval = Duration.ofMillis(b.heartbeatIntervalMs);
     this.deadPeerTimeout = Duration.ofMillis(b.deadPeerTimeoutMs);
     this.helloTimeout = Duration.ofMillis(b.helloTimeoutMs);
@@ -124,6 +131,10 @@ public final class ServerConfig {
     this.sessionMax = Duration.ofMillis(b.sessionMaxMs);
     this.loginLock = Duration.ofMillis(b.loginLockMs);
     this.adminPassword = b.adminPassword;
+    this.tlsCert = absolute(b.tlsCert);
+    this.tlsKey = absolute(b.tlsKey);
+    this.tlsCa = absolute(b.tlsCa);
+    this.plaintext = b.plaintext;
     this.peers = List.copyOf(b.peers);
     this.peerTimeout = Duration.ofMillis(b.peerTimeoutMs);
     this.maxAudioBytes = b.maxAudioBytes;
@@ -262,6 +273,31 @@ public final class ServerConfig {
     return dataDir.resolve("tls");
   }
 
+  /** An operator's server certificate chain (--tls-cert), or null for the cluster's own. */
+  public Path tlsCert() {
+    return tlsCert;
+  }
+
+  public Path tlsKey() {
+    return tlsKey;
+  }
+
+  /**
+   * The CA that issued --tls-cert, which desktops are told to trust; null with the cluster's own.
+   */
+  public Path tlsCa() {
+    return tlsCa;
+  }
+
+  /** Whether both ports speak in clear (--plaintext, for labs only). */
+  public boolean plaintext() {
+    return plaintext;
+  }
+
+  private static Path absolute(Path p) {
+    return p == null ? null : p.toAbsolutePath().normalize();
+  }
+
   public List<PeerCluster> peers() {
     return peers;
   }
@@ -373,6 +409,10 @@ public final class ServerConfig {
     private long sessionMaxMs = 12 * 3_600_000;
     private long loginLockMs = 30_000;
     private String adminPassword;
+    private Path tlsCert;
+    private Path tlsKey;
+    private Path tlsCa;
+    private boolean plaintext;
     private final List<PeerCluster> peers = new ArrayList<>();
     private final List<String> peerProblems = new ArrayList<>();
     private long peerTimeoutMs = 5_000;
@@ -514,6 +554,26 @@ public final class ServerConfig {
 
     public Builder loginLockMs(long v) {
       loginLockMs = v;
+      return this;
+    }
+
+    public Builder tlsCert(Path v) {
+      tlsCert = v;
+      return this;
+    }
+
+    public Builder tlsKey(Path v) {
+      tlsKey = v;
+      return this;
+    }
+
+    public Builder tlsCa(Path v) {
+      tlsCa = v;
+      return this;
+    }
+
+    public Builder plaintext(boolean v) {
+      plaintext = v;
       return this;
     }
 
@@ -698,11 +758,33 @@ public final class ServerConfig {
       }
       checkHttp(problems);
       checkDatabase(problems);
+      checkTls(problems);
       Objects.requireNonNull(videoCodec, "videoCodec");
       if (!problems.isEmpty()) {
         throw new InvalidConfigException(problems);
       }
       return new ServerConfig(this);
+    }
+
+    private void checkTls(List<String> problems) {
+      boolean any = tlsCert != null || tlsKey != null || tlsCa != null;
+      if (any && (tlsCert == null || tlsKey == null || tlsCa == null)) {
+        problems.add(
+            "--tls-cert, --tls-key and --tls-ca go together: the server's certificate chain, its"
+                + " key, and the CA that issued it (which desktops are told to trust)");
+      }
+      for (Path p : new Path[] {tlsCert, tlsKey, tlsCa}) {
+        if (p != null && !java.nio.file.Files.isReadable(p)) {
+          problems.add("cannot read " + p);
+        }
+      }
+      if (any && plaintext) {
+        problems.add(
+            "--plaintext turns TLS off, so it cannot go with --tls-cert/--tls-key/--tls-ca");
+      }
+      if (plaintext && publicUrl != null && publicUrl.startsWith("https:")) {
+        problems.add("--public-url is https, but --plaintext serves http");
+      }
     }
 
     private void checkHttp(List<String> problems) {

@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.server.control;
 
+import cz.zoom.screenrec.protocol.ErrorCode;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +71,15 @@ public final class AgentRegistry {
   /** Every session that has been welcomed. */
   public Collection<AgentSession> all() {
     return sessions.values().stream().filter(AgentSession::welcomed).toList();
+  }
+
+  /** Closes the sessions of a revoked desktop at once. */
+  public void closeDesktop(String desktopId) {
+    for (AgentSession s : all()) {
+      if (desktopId.equals(s.desktopId())) {
+        s.close(ErrorCode.DESKTOP_REVOKED, "this desktop's certificate was revoked");
+      }
+    }
   }
 
   public int size() {

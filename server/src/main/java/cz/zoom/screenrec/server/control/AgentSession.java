@@ -30,12 +30,19 @@ public final class AgentSession {
   private final ClockOffsetFilter clock = new ClockOffsetFilter();
   private volatile String recordingId;
   private volatile boolean welcomed;
+  private final String desktopId;
 
-  AgentSession(String sessionId, Hello hello, Channel channel, long connectedAt) {
+  AgentSession(String sessionId, Hello hello, Channel channel, long connectedAt, String desktopId) {
     this.sessionId = sessionId;
     this.hello = hello;
     this.channel = channel;
     this.connectedAt = connectedAt;
+    this.desktopId = desktopId;
+  }
+
+  /** The enrolled desktop the session's connection came from; null on a --plaintext port. */
+  public String desktopId() {
+    return desktopId;
   }
 
   public String sessionId() {

@@ -14,8 +14,12 @@ import cz.zoom.screenrec.server.config.ServerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.UUID;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +41,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
   private final AgentRegistry registry;
   private final SessionListener listener;
   private final MeterRegistry metrics;
+  private final DesktopCheck desktops;
   private State state = State.AWAITING_HELLO;
   private AgentSession session;
 
@@ -44,11 +49,13 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
       ServerConfig config,
       AgentRegistry registry,
       SessionListener listener,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      DesktopCheck desktops) {
     this.config = config;
     this.registry = registry;
     this.listener = listener;
     this.metrics = metrics;
+    this.desktops = desktops;
   }
 
   @Override
@@ -68,8 +75,15 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
 
   private void welcome(ChannelHandlerContext ctx, Hello hello) {
     long now = System.currentTimeMillis();
+    String desktopId;
+    try {
+      desktopId = desktop(ctx, hello);
+    } catch (ProtocolException e) {
+      reject(ctx, e.code(), e.getMessage());
+      return;
+    }
     AgentSession newcomer =
-        new AgentSession(UUID.randomUUID().toString(), hello, ctx.channel(), now);
+        new AgentSession(UUID.randomUUID().toString(), hello, ctx.channel(), now, desktopId);
     // the name is taken before anything is decided, so a refused newcomer changes nothing
     if (registry.register(newcomer).isPresent()) {
       reject(
@@ -114,6 +128,21 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
     // commands written from now on follow WELCOME on the wire
     session.welcomed(true);
     listener.onSessionStarted(session, takeover);
+  }
+
+  /** The enrolled desktop behind the connection (null without TLS), once it may claim the agent. */
+  private String desktop(ChannelHandlerContext ctx, Hello hello) throws ProtocolException {
+    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+    if (ssl == null) {
+      return null;
+    }
+    Certificate[] peer;
+    try {
+      peer = ssl.engine().getSession().getPeerCertificates();
+    } catch (SSLPeerUnverifiedException e) {
+      throw new ProtocolException(ErrorCode.DESKTOP_REVOKED, "no desktop certificate");
+    }
+    return desktops.admit((X509Certificate) peer[0], hello.machine(), hello.agent());
   }
 
   private void active(ChannelHandlerContext ctx, ControlMessage message) {

@@ -13,6 +13,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -41,7 +42,12 @@ public final class ControlServer implements AutoCloseable {
   private final Channel serverChannel;
 
   public ControlServer(
-      ServerConfig config, AgentRegistry registry, SessionListener listener, MeterRegistry metrics)
+      ServerConfig config,
+      AgentRegistry registry,
+      SessionListener listener,
+      MeterRegistry metrics,
+      SslContext tls,
+      DesktopCheck desktops)
       throws InterruptedException {
     long idleMs = config.deadPeerTimeout().toMillis();
     business =
@@ -66,6 +72,9 @@ public final class ControlServer implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
                         .addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
+                    if (tls != null) {
+                      ch.pipeline().addLast("tls", new TlsGate(tls, config.helloTimeout()));
+                    }
                     ControlCodec.install(ch.pipeline());
                     ch.pipeline()
                         .addLast(
@@ -75,7 +84,7 @@ public final class ControlServer implements AutoCloseable {
                         .addLast(
                             business,
                             "session",
-                            new AgentSessionHandler(config, registry, listener, metrics));
+                            new AgentSessionHandler(config, registry, listener, metrics, desktops));
                   }
                 });
     try {

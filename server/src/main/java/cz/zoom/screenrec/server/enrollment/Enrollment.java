@@ -1,10 +1,14 @@
 package cz.zoom.screenrec.server.enrollment;
 
+import cz.zoom.screenrec.protocol.ErrorCode;
 import cz.zoom.screenrec.protocol.Limits;
+import cz.zoom.screenrec.protocol.ProtocolException;
+import cz.zoom.screenrec.server.control.DesktopCheck;
 import cz.zoom.screenrec.server.core.Refusal;
 import cz.zoom.screenrec.server.enrollment.EnrollmentStore.Desktop;
 import cz.zoom.screenrec.server.enrollment.EnrollmentStore.StoredToken;
 import cz.zoom.screenrec.server.tls.ClusterTls;
+import cz.zoom.screenrec.trust.CertificateAuthority;
 import cz.zoom.screenrec.trust.EnrollmentToken;
 import cz.zoom.screenrec.trust.Fingerprint;
 import cz.zoom.screenrec.trust.OwnerOnly;
@@ -17,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <data-dir>/enroll-token}, for the first user and for deployment tools (any number of uses, until
  * revoked).
  */
-public final class Enrollment {
+public final class Enrollment implements DesktopCheck {
   private static final Logger log = LoggerFactory.getLogger(Enrollment.class);
   static final Duration DESKTOP_VALIDITY = Duration.ofDays(2 * 365);
   private static final String REFUSED =
@@ -43,11 +48,17 @@ public final class Enrollment {
   private final EnrollmentStore store;
   private final ClusterTls tls;
   private final Clock clock;
+  private final Consumer<String> onRevoked;
 
-  public Enrollment(EnrollmentStore store, ClusterTls tls, Clock clock) {
+  /**
+   * @param onRevoked told the id of each desktop revoked, to close its sessions at once
+   */
+  public Enrollment(
+      EnrollmentStore store, ClusterTls tls, Clock clock, Consumer<String> onRevoked) {
     this.store = store;
     this.tls = tls;
     this.clock = clock;
+    this.onRevoked = onRevoked;
   }
 
   /**
@@ -138,7 +149,7 @@ public final class Enrollment {
             null,
             List.of()));
     log.info("enrolled desktop {} (machine '{}') with {}", desktopId, machine, token);
-    return new Certified(desktopId, Pem.of(certificate), Pem.of(tls.clusterCa().certificate()));
+    return new Certified(desktopId, Pem.of(certificate), Pem.of(tls.serverCa()));
   }
 
   public List<Desktop> desktops() {
@@ -149,12 +160,55 @@ public final class Enrollment {
     return store.findDesktop(id);
   }
 
-  /** Revokes a desktop; its certificate no longer opens the control port. */
+  /** Revokes a desktop: its sessions close now, and its certificate opens no more. */
   public void revoke(String desktopId) {
     if (!store.revokeDesktop(desktopId, clock.millis())) {
       throw new Refusal.NotFound("desktop " + desktopId);
     }
     log.info("revoked desktop {}", desktopId);
+    onRevoked.accept(desktopId);
+  }
+
+  /**
+   * A desktop with a certificate of the cluster CA claims an agent. One the other cluster of the
+   * pair enrolled (same CA) is met here for the first time and recorded; a revoked one, or one
+   * whose certificate is not the one recorded for its id, is refused.
+   */
+  @Override
+  public String admit(X509Certificate certificate, String machine, String agent)
+      throws ProtocolException {
+    String desktopId = CertificateAuthority.commonName(certificate);
+    String sha = Fingerprint.of(certificate);
+    long now = clock.millis();
+    Optional<Desktop> known = store.findDesktop(desktopId);
+    if (known.isEmpty()) {
+      store.insertDesktop(
+          new Desktop(
+              desktopId,
+              machine == null || machine.isBlank() ? "?" : machine,
+              sha,
+              null,
+              now,
+              certificate.getNotAfter().toInstant().toEpochMilli(),
+              null,
+              null,
+              List.of()));
+      log.info(
+          "desktop {} (machine '{}'), enrolled by another cluster, seen here first",
+          desktopId,
+          machine);
+    } else if (known.get().revokedAt() != null) {
+      throw new ProtocolException(
+          ErrorCode.DESKTOP_REVOKED, "desktop " + desktopId + " was revoked; enroll it again");
+    } else if (!Fingerprint.same(known.get().certificateSha256(), sha)) {
+      log.warn(
+          "desktop {} showed a certificate other than the one it was enrolled with", desktopId);
+      throw new ProtocolException(
+          ErrorCode.DESKTOP_REVOKED,
+          "desktop " + desktopId + " has another certificate here; enroll it again");
+    }
+    store.seen(desktopId, agent, now);
+    return desktopId;
   }
 
   private static String hash(EnrollmentToken token) {

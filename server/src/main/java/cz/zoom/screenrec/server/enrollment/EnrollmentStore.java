@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.enrollment;
 
 import cz.zoom.screenrec.server.storage.Jdbc;
+import cz.zoom.screenrec.server.storage.StorageException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -105,6 +106,31 @@ public final class EnrollmentStore {
     return jdbc.update(
             "UPDATE desktops SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", now, id)
         == 1;
+  }
+
+  /** The desktop claimed {@code agent} now: its last-seen time and its audit of agents. */
+  public void seen(String desktopId, String agent, long now) {
+    jdbc.update("UPDATE desktops SET last_seen_at = ? WHERE id = ?", now, desktopId);
+    if (jdbc.update(
+            "UPDATE desktop_agents SET last_seen_at = ? WHERE desktop_id = ? AND agent = ?",
+            now,
+            desktopId,
+            agent)
+        == 0) {
+      try {
+        jdbc.update(
+            "INSERT INTO desktop_agents (desktop_id, agent, first_seen_at, last_seen_at) "
+                + "VALUES (?, ?, ?, ?)",
+            desktopId,
+            agent,
+            now,
+            now);
+      } catch (StorageException e) {
+        if (!Jdbc.isDuplicateKey(e)) {
+          throw e; // else the same desktop and agent on two connections at once: one row is enough
+        }
+      }
+    }
   }
 
   private Desktop withAgents(Desktop d) {

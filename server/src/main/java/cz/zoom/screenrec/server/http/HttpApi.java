@@ -4,6 +4,7 @@ import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.server.core.LogText;
 import cz.zoom.screenrec.server.core.Refusal;
 import cz.zoom.screenrec.server.storage.StorageException;
+import cz.zoom.screenrec.trust.Tls;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -24,11 +25,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +42,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP port: REST API under /api/v1 (API token), Media Upload Server under /mus/v1 (upload
  * tokens), the replay UI and its API under /replay (session cookie), /healthz and /metrics (open).
- * Each feature adds its routes through a {@link Routes}; every route names its {@link Access},
- * which is checked on the route the request matched.
+ * HTTPS with the given context, or in clear without one (--plaintext). Each feature adds its routes
+ * through a {@link Routes}; every route names its {@link Access}, which is checked on the route the
+ * request matched.
  */
 public final class HttpApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -72,7 +79,11 @@ public final class HttpApi implements AutoCloseable {
   private final List<Route> routes = new ArrayList<>();
 
   public HttpApi(
-      String apiToken, HttpLimits limits, SessionGuard sessions, Iterable<Routes> features) {
+      String apiToken,
+      HttpLimits limits,
+      SessionGuard sessions,
+      SSLContext tls,
+      Iterable<Routes> features) {
     byte[] expected = ("Bearer " + apiToken).getBytes(StandardCharsets.UTF_8);
     app =
         Javalin.create(
@@ -89,8 +100,23 @@ public final class HttpApi implements AutoCloseable {
               cfg.jetty.threadPool = threads;
               cfg.jetty.addConnector(
                   (server, http) -> {
-                    ServerConnector connector =
-                        new ServerConnector(server, new HttpConnectionFactory(http));
+                    ServerConnector connector;
+                    if (tls == null) {
+                      connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                    } else {
+                      SslContextFactory.Server ssl = new SslContextFactory.Server();
+                      ssl.setSslContext(tls);
+                      ssl.setIncludeProtocols(Tls.PROTOCOLS.toArray(String[]::new));
+                      ssl.setIncludeCipherSuites(Tls.CIPHER_SUITES.toArray(String[]::new));
+                      // clients reach the server by address as well as by name, and the
+                      // certificate covers both: no SNI needed, none checked against Host
+                      http.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+                      connector =
+                          new ServerConnector(
+                              server,
+                              new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                              new HttpConnectionFactory(http));
+                    }
                     // Javalin's start(host, port) has set these by the time the server builds its
                     // connectors
                     connector.setHost(cfg.jetty.host);

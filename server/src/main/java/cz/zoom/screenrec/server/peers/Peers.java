@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.peers;
 
 import cz.zoom.screenrec.server.config.ServerConfig.PeerCluster;
+import cz.zoom.screenrec.trust.Tls;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +24,11 @@ public final class Peers implements AutoCloseable {
   private final ExecutorService executor;
   private final String localClusterId;
 
-  public Peers(List<PeerCluster> configured, Duration timeout, String localClusterId) {
+  /**
+   * @param tls what a peer's HTTPS certificate must chain to: the CA the clusters of a pair share
+   */
+  public Peers(
+      List<PeerCluster> configured, Duration timeout, String localClusterId, SSLContext tls) {
     this.localClusterId = localClusterId;
     this.executor =
         Executors.newCachedThreadPool(
@@ -36,6 +42,8 @@ public final class Peers implements AutoCloseable {
             .connectTimeout(timeout)
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
+            .sslContext(tls)
+            .sslParameters(Tls.clientParameters())
             .executor(executor)
             .build();
     this.peers = configured.stream().map(p -> new PeerClient(p, http, timeout)).toList();

@@ -4,11 +4,16 @@ import cz.zoom.screenrec.trust.CertificateAuthority;
 import cz.zoom.screenrec.trust.Fingerprint;
 import cz.zoom.screenrec.trust.OwnerOnly;
 import cz.zoom.screenrec.trust.Pem;
+import cz.zoom.screenrec.trust.Tls;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.CertificateParsingException;
@@ -20,6 +25,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +94,26 @@ public final class ClusterTls {
     return new ClusterTls(ca, key, List.of(leaf, ca.certificate()), ca.certificate());
   }
 
+  /**
+   * As {@link #loadOrCreate}, but both ports show an operator's certificate, issued by {@code
+   * operatorCa}: desktops are told to trust that CA. The cluster CA still certifies desktops.
+   */
+  public static ClusterTls withOperatorCertificate(
+      Path dir, String clusterId, Path chainFile, Path keyFile, Path operatorCaFile) {
+    OwnerOnly.directory(dir);
+    CertificateAuthority ca = clusterCa(dir, clusterId);
+    List<X509Certificate> chain = Pem.certificates(Pem.read(chainFile));
+    PrivateKey key = Pem.privateKey(Pem.read(keyFile));
+    X509Certificate operatorCa = Pem.certificates(Pem.read(operatorCaFile)).get(0);
+    try {
+      chain.get(chain.size() - 1).verify(operatorCa.getPublicKey());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          chainFile + " is not issued by the CA in " + operatorCaFile + ": " + e.getMessage(), e);
+    }
+    return new ClusterTls(ca, key, chain, operatorCa);
+  }
+
   /** The names a server of this host is reached by: what its certificate must cover. */
   public static List<String> namesOf(String bindAddress, URI publicUrl) {
     Set<String> names = new LinkedHashSet<>();
@@ -131,6 +157,39 @@ public final class ClusterTls {
   /** The server's certificate first, then the CA that issued it. */
   public List<X509Certificate> serverChain() {
     return serverChain;
+  }
+
+  /** What the HTTP port serves HTTPS with: the server's key and chain. */
+  public SSLContext httpsContext() {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(Tls.keyManagers(serverKey, serverChain).getKeyManagers(), null, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up HTTPS", e);
+    }
+  }
+
+  /**
+   * What the control port speaks: the server's key and chain, and a certificate of the cluster CA
+   * required of every client, so only an enrolled desktop gets as far as HELLO.
+   */
+  public SslContext controlPortContext() {
+    try {
+      return SslContextBuilder.forServer(serverKey, serverChain.toArray(X509Certificate[]::new))
+          .trustManager(clusterCa.certificate())
+          .clientAuth(ClientAuth.REQUIRE)
+          .protocols(Tls.PROTOCOLS)
+          .ciphers(Tls.CIPHER_SUITES)
+          .build();
+    } catch (javax.net.ssl.SSLException e) {
+      throw new IllegalStateException("cannot set up TLS on the control port", e);
+    }
+  }
+
+  /** What this server trusts when it calls a peer cluster: the shared cluster CA. */
+  public SSLContext peerClientContext() {
+    return Tls.clientContext(List.of(clusterCa.certificate(), serverCa), null, null);
   }
 
   private static CertificateAuthority clusterCa(Path dir, String clusterId) {

@@ -57,6 +57,7 @@ class PluginRoutesTest {
                 "api-token-for-tests",
                 LIMITS,
                 HttpApi.SessionGuard.NONE,
+                null,
                 List.of(new PluginRoutes(plugins, URI.create("http://desk.example:8080/"))))
             .start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + http.port();
@@ -151,6 +152,7 @@ class PluginRoutesTest {
                 "api-token-for-tests",
                 LIMITS,
                 HttpApi.SessionGuard.NONE,
+                null,
                 List.of(new PluginRoutes(tmp.resolve("missing"), URI.create("http://x"))))
             .start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + http.port();

@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ class ServerConfigTest {
     assertThat(c.httpPort()).isEqualTo(8080);
     assertThat(c.dataDir()).isEqualTo(Path.of("data").toAbsolutePath());
     assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").contains("db");
-    assertThat(c.uploadUrl()).isEqualTo("http://127.0.0.1:8080/mus/v1");
+    assertThat(c.uploadUrl()).isEqualTo("https://127.0.0.1:8080/mus/v1");
     assertThat(c.deadPeerTimeout().toMillis()).isEqualTo(10_000);
     assertThat(c.maxRecordingBytes()).isEqualTo(16L * 1024 * 1024 * 1024);
     assertThat(c.encodeBudgetFactor()).isEqualTo(1.0);
@@ -147,6 +148,26 @@ class ServerConfigTest {
     ServerConfig c = ServerConfig.builder().publicUrl("https://rec.example.com/").build();
     assertThat(c.uploadUrl()).isEqualTo("https://rec.example.com/mus/v1");
     assertThat(ServerConfig.builder().bindAddress("127.0.0.2").httpPort(9000).build().uploadUrl())
+        .isEqualTo("https://127.0.0.2:9000/mus/v1");
+    assertThat(
+            ServerConfig.builder()
+                .bindAddress("127.0.0.2")
+                .httpPort(9000)
+                .plaintext(true)
+                .build()
+                .uploadUrl())
         .isEqualTo("http://127.0.0.2:9000/mus/v1");
+  }
+
+  @Test
+  void tlsSettingsAreCheckedTogether() {
+    assertThatThrownBy(() -> ServerConfig.builder().tlsCert(Path.of("/nonexistent.pem")).build())
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("--tls-cert, --tls-key and --tls-ca go together")
+        .hasMessageContaining("cannot read");
+    assertThatThrownBy(
+            () -> ServerConfig.builder().plaintext(true).publicUrl("https://x.example").build())
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("--plaintext serves http");
   }
 }

@@ -449,7 +449,7 @@ class ControlPortAttackTest {
     }
 
     static Raw open(ServerProcess to) {
-      return new Raw(RawControlConnection.open(to.bind(), to.controlPort()), to.api());
+      return new Raw(to.rawConnection(), to.api());
     }
 
     /**
@@ -458,7 +458,7 @@ class ControlPortAttackTest {
      */
     JsonNode hello(String agent, String extra) {
       send(
-          "{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\""
+          "{\"type\":\"HELLO\",\"protocolVersion\":2,\"agent\":\""
               + agent
               + "\",\"machine\":\"attacker\","
               + "\"screens\":[{\"id\":0,\"x\":0,\"y\":0,\"width\":64,\"height\":64}],\"clientTime\":"

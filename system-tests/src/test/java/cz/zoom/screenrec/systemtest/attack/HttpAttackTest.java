@@ -59,6 +59,7 @@ class HttpAttackTest {
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
             .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(server.api().tls())
             .build();
   }
 

@@ -417,9 +417,9 @@ class UploadAttackTest {
     }
 
     static Agent connect(String name) throws Exception {
-      RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort());
+      RawControlConnection c = server.rawConnection();
       c.sendJson(
-          "{\"type\":\"HELLO\",\"protocolVersion\":1,\"agent\":\""
+          "{\"type\":\"HELLO\",\"protocolVersion\":2,\"agent\":\""
               + name
               + "\",\"machine\":\"attacker\","
               + "\"screens\":[{\"id\":0,\"x\":0,\"y\":0,\"width\":64,\"height\":64}],\"clientTime\":"

@@ -73,14 +73,15 @@ final class Cluster {
             .segmentDurationMs(TwoClustersFailoverTest.SEGMENT_MS)
             .heartbeatIntervalMs(TwoClustersFailoverTest.HEARTBEAT_MS)
             .deadPeerTimeoutMs(TwoClustersFailoverTest.DEAD_PEER_MS)
-            .arg("--public-url", mus.publicUrl());
+            .arg("--public-url", mus.publicUrl(!serverArgs.contains("--plaintext")));
+
     serverArgs.forEach(b::arg);
     if (controlPort != 0) {
       b.ports(controlPort, httpPort);
     }
     ServerProcess s = guard.add(b.start());
     server = s;
-    mus.forwardTo(s.httpUri());
+    mus.forwardTo(s);
     return this;
   }
 

@@ -2,6 +2,11 @@ package cz.zoom.screenrec.systemtest.failover;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import cz.zoom.screenrec.testkit.ServerProcess;
+import cz.zoom.screenrec.trust.Pem;
+import cz.zoom.screenrec.trust.Tls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,8 +17,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * Stands between the Capture Client and one server's Media Upload Server: the server is started
@@ -46,11 +55,15 @@ final class MusProxy implements AutoCloseable {
   /** 0 until the first bind; then fixed, so a reopened proxy is at the URL the server hands out. */
   private int port;
 
-  private final HttpClient upstreamClient =
+  private volatile HttpClient upstreamClient =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(2))
           .build();
+
+  /** The server's own key and certificate once known: the proxy then speaks HTTPS as the MUS. */
+  private SSLContext serverTls;
+
   private final List<Put> puts = new CopyOnWriteArrayList<>();
   private volatile URI upstream;
   private HttpServer server;
@@ -69,16 +82,42 @@ final class MusProxy implements AutoCloseable {
   }
 
   /** The base URL to give the server as {@code --public-url}. */
-  String publicUrl() {
-    return "http://" + bind + ":" + port();
+  String publicUrl(boolean tls) {
+    return (tls ? "https://" : "http://") + bind + ":" + port();
   }
 
   synchronized int port() {
     return port;
   }
 
-  void forwardTo(URI serverHttp) {
-    this.upstream = serverHttp;
+  /**
+   * Forwards to {@code server}'s HTTP port; for a TLS server, the proxy speaks HTTPS with the
+   * server's own certificate (it covers the address the two share) and trusts the server's CA.
+   */
+  void forwardTo(ServerProcess server) {
+    this.upstream = server.httpUri();
+    if (server.tls()) {
+      upstreamClient =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(2))
+              .sslContext(server.api().tls())
+              .build();
+      Path tls = server.dataDir().resolve("tls");
+      List<X509Certificate> chain = Pem.certificates(Pem.read(tls.resolve("server.pem")));
+      PrivateKey key = Pem.privateKey(Pem.read(tls.resolve("server-key.pem")));
+      try {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(Tls.keyManagers(key, chain).getKeyManagers(), null, null);
+        synchronized (this) {
+          serverTls = context;
+          closePort();
+          open();
+        }
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /** Closes the port: connects are refused, as when the MUS host is down. */
@@ -103,8 +142,15 @@ final class MusProxy implements AutoCloseable {
 
   private synchronized void open() {
     try {
-      HttpServer s =
-          HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 64);
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(bind), port);
+      HttpServer s;
+      if (serverTls == null) {
+        s = HttpServer.create(address, 64);
+      } else {
+        HttpsServer https = HttpsServer.create(address, 64);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+        s = https;
+      }
       executor =
           Executors.newFixedThreadPool(
               4,

@@ -10,6 +10,7 @@ import cz.zoom.screenrec.systemtest.failover.ScreenVideo.Paint;
 import cz.zoom.screenrec.testkit.ClientProcess;
 import cz.zoom.screenrec.testkit.ScreenRecApi.ApiException;
 import cz.zoom.screenrec.testkit.ScreenRecApi.Recording;
+import cz.zoom.screenrec.testkit.ServerProcess;
 import cz.zoom.screenrec.testkit.XvfbDisplay;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,14 +84,16 @@ class TwoClustersFailoverTest {
             "127.0.0.2",
             tmp.resolve("b"),
             List.of("--upload-grace", String.valueOf(SECONDARY_UPLOAD_GRACE_MS)));
+    // one cluster CA in both data dirs before either starts, as an operator sets up a pair
+    ServerProcess.shareNewClusterCa(tmp.resolve("a"), tmp.resolve("b"));
     CompletableFuture<Cluster> a = CompletableFuture.supplyAsync(primary::start);
     CompletableFuture<Cluster> b = CompletableFuture.supplyAsync(secondary::start);
     CompletableFuture.allOf(a, b).join();
     client =
         processes.add(
             ClientProcess.builder(AGENT)
-                .host(primary.controlAddress())
-                .host(secondary.controlAddress())
+                .server(primary.server())
+                .server(secondary.server())
                 .display(display)
                 .jvmArg("-XX:TieredStopAtLevel=1")
                 .jvmArg("-XX:+UseSerialGC")

@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.systemtest.replay;
 
+import cz.zoom.screenrec.testkit.TestTrust;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,6 +79,11 @@ public final class Browser implements AutoCloseable {
         "--disable-dev-shm-usage",
         "--user-data-dir=" + profile,
         "--window-size=1400,1000");
+    if (!TestTrust.spkiHashes().isEmpty()) {
+      // the servers' own CAs, by their keys: Chromium trusts those and no other unknown CA
+      options.addArguments(
+          "--ignore-certificate-errors-spki-list=" + String.join(",", TestTrust.spkiHashes()));
+    }
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);

@@ -40,6 +40,8 @@ class CrossClusterReplayTest {
         processes.add(
             ServerProcess.builder()
                 .clusterId("cluster-a")
+                // the clusters of a pair share their CA: a's calls to b's HTTPS trust it
+                .sharingCaWith(b)
                 .arg("--admin-password", adminPassword, "--peer-cluster", peer)
                 .start());
 

@@ -2,6 +2,7 @@ package cz.zoom.screenrec.systemtest.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.testkit.ScreenRecApi;
+import cz.zoom.screenrec.testkit.TestTrust;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,6 +26,7 @@ final class ReplaySession {
           .connectTimeout(Duration.ofSeconds(5))
           .followRedirects(HttpClient.Redirect.NEVER)
           .version(HttpClient.Version.HTTP_1_1)
+          .sslContext(TestTrust.sslContext())
           .build();
 
   private final URI base;

@@ -79,7 +79,7 @@ final class SyntheticAgent implements AutoCloseable {
    */
   static SyntheticAgent connect(
       ServerProcess server, String agent, List<ScreenLayout> screens, long skewMs) {
-    RawControlConnection c = RawControlConnection.open(server.bind(), server.controlPort());
+    RawControlConnection c = server.rawConnection();
     try {
       ObjectNode hello =
           ScreenRecApi.JSON

@@ -334,6 +334,9 @@ public final class ClientSupervisor {
             .directory(dir.dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.logFile().toFile()));
+    if (settings.enrollToken != null) {
+      pb.environment().put(ControllerSettings.ENROLL_TOKEN_ENV, settings.enrollToken);
+    }
     // stdin stays a pipe we never close: it reaches EOF only when this JVM is gone
     synchronized (stateLock) {
       if (stopRequested) {

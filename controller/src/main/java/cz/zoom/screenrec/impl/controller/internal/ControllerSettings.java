@@ -25,6 +25,15 @@ public final class ControllerSettings {
   /** Where instance directories are made; default java.io.tmpdir. */
   public static final String BASE_DIR = "screenrec.controller.dir";
 
+  /**
+   * The token a desktop without credentials enrolls with (else the environment's {@value
+   * #ENROLL_TOKEN_ENV}); handed to the client in its environment, never on its command line.
+   */
+  public static final String ENROLL_TOKEN = "screenrec.enroll.token";
+
+  /** The Capture Client's environment variable for the enrollment token. */
+  public static final String ENROLL_TOKEN_ENV = "SCREENREC_ENROLL_TOKEN";
+
   /** A client bundle zip to use instead of the embedded one (tests, field diagnostics). */
   public static final String BUNDLE = "screenrec.controller.bundle";
 
@@ -34,6 +43,7 @@ public final class ControllerSettings {
   final List<String> clientArgs;
   final Path baseDir;
   final Path bundleOverride;
+  final String enrollToken;
 
   ControllerSettings(
       Path javaBinary,
@@ -41,13 +51,23 @@ public final class ControllerSettings {
       List<String> jvmArgs,
       List<String> clientArgs,
       Path baseDir,
-      Path bundleOverride) {
+      Path bundleOverride,
+      String enrollToken) {
     this.javaBinary = javaBinary;
     this.javaIsCurrentJvm = javaIsCurrentJvm;
     this.jvmArgs = List.copyOf(jvmArgs);
     this.clientArgs = List.copyOf(clientArgs);
     this.baseDir = baseDir;
     this.bundleOverride = bundleOverride;
+    this.enrollToken = enrollToken;
+  }
+
+  /** The same settings, enrolling with {@code token} (null: as the settings say). */
+  public ControllerSettings withEnrollToken(String token) {
+    return token == null
+        ? this
+        : new ControllerSettings(
+            javaBinary, javaIsCurrentJvm, jvmArgs, clientArgs, baseDir, bundleOverride, token);
   }
 
   public static ControllerSettings fromSystemProperties() {
@@ -61,7 +81,8 @@ public final class ControllerSettings {
         splitArgs(System.getProperty(JVM_ARGS)),
         splitArgs(System.getProperty(CLIENT_ARGS)),
         Paths.get(base != null ? base : System.getProperty("java.io.tmpdir")),
-        bundle != null ? Paths.get(bundle) : null);
+        bundle != null ? Paths.get(bundle) : null,
+        blankToNull(System.getProperty(ENROLL_TOKEN)));
   }
 
   static Path currentJvmBinary() {
