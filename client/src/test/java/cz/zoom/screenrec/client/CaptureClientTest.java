@@ -20,6 +20,7 @@ import cz.zoom.screenrec.protocol.ErrorCode;
 import cz.zoom.screenrec.protocol.ErrorMessage;
 import cz.zoom.screenrec.protocol.Heartbeat;
 import cz.zoom.screenrec.protocol.Hello;
+import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.protocol.Pause;
 import cz.zoom.screenrec.protocol.RecordingStopped;
 import cz.zoom.screenrec.protocol.Start;
@@ -112,7 +113,7 @@ class CaptureClientTest {
     assertThat(hello.agent()).isEqualTo("alice");
     assertThat(hello.machine()).isEqualTo("desk-1");
     assertThat(hello.clientVersion()).isEqualTo("test");
-    assertThat(hello.protocolVersion()).isEqualTo(1);
+    assertThat(hello.protocolVersion()).isEqualTo(Limits.PROTOCOL_VERSION);
     assertThat(hello.screens()).hasSize(2);
     assertThat(hello.screens().get(1).x()).isEqualTo(130);
     assertThat(hello.activeRecording()).isNull();
@@ -190,7 +191,8 @@ class CaptureClientTest {
 
     conn.send(new Pause(3, first));
     assertThat(conn.expect(Ack.class, WAIT))
-        .isEqualTo(new Ack(3, false, "not supported in protocol version 1"));
+        .isEqualTo(
+            new Ack(3, false, "not supported in protocol version " + Limits.PROTOCOL_VERSION));
 
     conn.send(new Stop(4, second));
     assertThat(conn.expect(Ack.class, WAIT)).isEqualTo(new Ack(4, true, null));

@@ -13,6 +13,7 @@ import cz.zoom.screenrec.trust.CertificateAuthority;
 import cz.zoom.screenrec.trust.DesktopCredentials;
 import cz.zoom.screenrec.trust.Enroller;
 import cz.zoom.screenrec.trust.EnrollmentToken;
+import cz.zoom.screenrec.trust.Pem;
 import cz.zoom.screenrec.trust.Tls;
 import java.io.IOException;
 import java.net.URI;
@@ -87,6 +88,24 @@ class TlsPortsTest {
         stranger.issueDesktop(
             CertificateAuthority.request(key, "x"), fx.desktop().desktopId(), Duration.ofDays(1));
     assertRefused(Tls.clientContext(List.of(ca), key.getPrivate(), List.of(forged)));
+  }
+
+  @Test
+  void anExpiredDesktopCertificateOfTheClusterCaIsRefused() throws Exception {
+    CertificateAuthority clusterCa =
+        new CertificateAuthority(
+            ServerFixture.ca(dir),
+            Pem.privateKey(Files.readString(dir.resolve("tls").resolve("ca-key.pem"))));
+    KeyPair key = CertificateAuthority.newKeyPair();
+    // valid from an hour ago until half an hour ago
+    X509Certificate expired =
+        clusterCa.issueDesktop(
+            CertificateAuthority.request(key, "x"),
+            fx.desktop().desktopId(),
+            Duration.ofMinutes(-30));
+    assertThat(expired.getNotAfter().toInstant()).isBefore(java.time.Instant.now());
+    assertRefused(
+        Tls.clientContext(List.of(ServerFixture.ca(dir)), key.getPrivate(), List.of(expired)));
   }
 
   @Test

@@ -3,6 +3,7 @@ package cz.zoom.screenrec.systemtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.testkit.ClientProcess;
 import cz.zoom.screenrec.testkit.RawControlConnection;
 import cz.zoom.screenrec.testkit.ScreenRecApi;
@@ -89,19 +90,32 @@ class ControlPortBadInputTest {
             "server message from a client",
             frame("{\"type\":\"HEARTBEAT_ACK\",\"seq\":1,\"clientTime\":1," + "\"serverTime\":1}"),
             "UNEXPECTED_MESSAGE"),
-        Arguments.of("hello with an empty agent", frame(hello(1, "\"\"")), "INVALID_AGENT"),
         Arguments.of(
-            "hello with a 10000-character agent", frame(hello(1, absurd)), "INVALID_AGENT"),
+            "hello with an empty agent",
+            frame(hello(Limits.PROTOCOL_VERSION, "\"\"")),
+            "INVALID_AGENT"),
         Arguments.of(
-            "hello with a path as agent", frame(hello(1, "\"../../etc/passwd\"")), "INVALID_AGENT"),
+            "hello with a 10000-character agent",
+            frame(hello(Limits.PROTOCOL_VERSION, absurd)),
+            "INVALID_AGENT"),
+        Arguments.of(
+            "hello with a path as agent",
+            frame(hello(Limits.PROTOCOL_VERSION, "\"../../etc/passwd\"")),
+            "INVALID_AGENT"),
         Arguments.of(
             "hello with a control character in the agent",
-            frame(hello(1, "\"ali\\nce\"")),
+            frame(hello(Limits.PROTOCOL_VERSION, "\"ali\\nce\"")),
             "INVALID_AGENT"),
-        Arguments.of("hello without an agent", frame(hello(1, "null")), "INVALID_AGENT"),
+        Arguments.of(
+            "hello without an agent",
+            frame(hello(Limits.PROTOCOL_VERSION, "null")),
+            "INVALID_AGENT"),
         // a field of the wrong JSON type is BAD_MESSAGE (docs/protocol.md section 12), not coerced
         // to "42"
-        Arguments.of("hello with a number as agent", frame(hello(1, "42")), "BAD_MESSAGE"),
+        Arguments.of(
+            "hello with a number as agent",
+            frame(hello(Limits.PROTOCOL_VERSION, "42")),
+            "BAD_MESSAGE"),
         Arguments.of(
             "hello of protocol version 99", frame(hello(99, "\"mallory\"")), "UNSUPPORTED_VERSION"),
         Arguments.of("hello with 17 screens", frame(helloWithScreens(17)), "BAD_MESSAGE"));
@@ -129,7 +143,7 @@ class ControlPortBadInputTest {
   @Order(2)
   void theLargestAllowedFrameIsAccepted() {
     // the limit is on the payload: 65 536 bytes pass, 65 537 do not (the case above)
-    String hello = hello(1, "\"big-frame\"");
+    String hello = hello(Limits.PROTOCOL_VERSION, "\"big-frame\"");
     byte[] payload = (hello + " ".repeat(65_536 - hello.length())).getBytes(StandardCharsets.UTF_8);
     assertThat(payload).hasSize(65_536);
     try (RawControlConnection c = server.rawConnection()) {
@@ -145,13 +159,13 @@ class ControlPortBadInputTest {
   @Order(2)
   void aBadFrameAfterAValidHelloEndsOnlyThatSession() {
     try (RawControlConnection c = server.rawConnection()) {
-      c.sendJson(hello(1, "\"mallory\""));
+      c.sendJson(hello(Limits.PROTOCOL_VERSION, "\"mallory\""));
       JsonNode welcome = c.readFrame(ANSWER);
       assertThat(welcome).isNotNull();
       assertThat(welcome.path("type").asText()).as(welcome.toString()).isEqualTo("WELCOME");
       assertThat(api.agent("mallory")).isPresent();
 
-      c.sendJson(hello(1, "\"mallory\""));
+      c.sendJson(hello(Limits.PROTOCOL_VERSION, "\"mallory\""));
       JsonNode error = nextNonHeartbeat(c);
       assertThat(error.path("code").asText()).as(error.toString()).isEqualTo("UNEXPECTED_MESSAGE");
       assertThat(c.awaitClosed(ANSWER)).isTrue();

@@ -120,7 +120,7 @@ public final class ServerProcess implements AutoCloseable {
       OwnerOnly.directory(dir);
       OwnerOnly.directory(tls);
       OwnerOnly.write(tls.resolve("ca-key.pem"), Pem.of(ca.key()));
-      OwnerOnly.writePublic(tls.resolve("ca.pem"), Pem.of(ca.certificate()));
+      OwnerOnly.write(tls.resolve("ca.pem"), Pem.of(ca.certificate()));
     }
   }
 

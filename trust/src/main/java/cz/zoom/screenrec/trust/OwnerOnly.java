@@ -52,18 +52,6 @@ public final class OwnerOnly {
     }
   }
 
-  /** Writes a file others may read (a CA certificate): the same, but 0644. */
-  public static void writePublic(Path file, String text) {
-    write(file, text);
-    try {
-      if (posix(file)) {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot set the permissions of " + file, e);
-    }
-  }
-
   private static boolean posix(Path p) {
     return p.getFileSystem().supportedFileAttributeViews().contains("posix");
   }

@@ -197,9 +197,13 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
     } else if (message instanceof Stop stop) {
       onStop(ctx, stop);
     } else if (message instanceof Pause pause) {
-      ctx.writeAndFlush(new Ack(pause.seq(), false, "not supported in protocol version 1"));
+      ctx.writeAndFlush(
+          new Ack(
+              pause.seq(), false, "not supported in protocol version " + Limits.PROTOCOL_VERSION));
     } else if (message instanceof Resume resume) {
-      ctx.writeAndFlush(new Ack(resume.seq(), false, "not supported in protocol version 1"));
+      ctx.writeAndFlush(
+          new Ack(
+              resume.seq(), false, "not supported in protocol version " + Limits.PROTOCOL_VERSION));
     } else if (message instanceof Configure configure) {
       onConfigure(ctx, configure);
     } else {

@@ -36,8 +36,7 @@ class ControllerJarIT {
   private static final String AGENT = "it-agent";
 
   @TempDir Path work;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private HttpClient http;
   private final String token = "it-" + UUID.randomUUID();
   private Process server;
   private IsolatedController controller;
@@ -60,6 +59,7 @@ class ControllerJarIT {
     ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
     System.clearProperty("screenrec.controller.dir");
     System.clearProperty("screenrec.client.args");
+    System.clearProperty("screenrec.enroll.token");
   }
 
   private static Path controllerJar() {
@@ -128,12 +128,30 @@ class ControllerJarIT {
             .redirectErrorStream(true)
             .redirectOutput(work.resolve("server.log").toFile())
             .start();
-    String base = "http://127.0.0.1:" + httpPort;
+    String base = "https://127.0.0.1:" + httpPort;
+    Path ca = work.resolve("data").resolve("tls").resolve("ca.pem");
+    await().atMost(WAIT).until(() -> Files.isRegularFile(ca) && Files.size(ca) > 0);
+    http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .sslContext(trusting(ca))
+            .build();
     await().atMost(WAIT).ignoreExceptions().until(() -> get(base + "/healthz").statusCode() == 200);
 
     Path instances = Files.createDirectories(work.resolve("tmp"));
     System.setProperty("screenrec.controller.dir", instances.toString());
-    System.setProperty("screenrec.client.args", "--spool \"" + work.resolve("spool") + "\"");
+    System.setProperty(
+        "screenrec.client.args",
+        "--spool \""
+            + work.resolve("spool")
+            + "\" --credentials \""
+            + work.resolve("credentials")
+            + "\" --enroll-url "
+            + base);
+    // an existing desktop calling the two-argument constructor, enrolled by configuration alone
+    System.setProperty(
+        "screenrec.enroll.token",
+        Files.readString(work.resolve("data").resolve("enroll-token")).strip());
     controller = IsolatedController.fromJar(controllerJar());
     starter = controller.start(AGENT, List.of("127.0.0.1:" + controlPort));
 
@@ -182,6 +200,23 @@ class ControllerJarIT {
     }
     Matcher addr = Pattern.compile("\"remoteAddress\"\\s*:\\s*\"([^\"]*)\"").matcher(m.group());
     return Optional.of(addr.find() ? addr.group(1) : m.group());
+  }
+
+  /** An SSL context trusting only the server's cluster CA, as any of its users does. */
+  private static javax.net.ssl.SSLContext trusting(Path caPem) throws Exception {
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    try (var in = Files.newInputStream(caPem)) {
+      ks.setCertificateEntry(
+          "ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    javax.net.ssl.SSLContext c = javax.net.ssl.SSLContext.getInstance("TLS");
+    c.init(null, tmf.getTrustManagers(), null);
+    return c;
   }
 
   private HttpResponse<String> get(String url) throws Exception {

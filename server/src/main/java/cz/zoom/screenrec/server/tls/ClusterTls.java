@@ -85,7 +85,7 @@ public final class ClusterTls {
       KeyPair pair = CertificateAuthority.newKeyPair();
       leaf = ca.issueServer(pair.getPublic(), names, SERVER_VALIDITY);
       OwnerOnly.write(keyFile, Pem.of(pair.getPrivate()));
-      OwnerOnly.writePublic(certFile, Pem.of(leaf) + Pem.of(ca.certificate()));
+      OwnerOnly.write(certFile, Pem.of(leaf) + Pem.of(ca.certificate()));
       key = pair.getPrivate();
       log.info("issued the server certificate for {} ({})", names, certFile);
     } else {
@@ -208,7 +208,7 @@ public final class ClusterTls {
     CertificateAuthority ca =
         CertificateAuthority.create("ScreenRec cluster CA " + clusterId, CA_VALIDITY);
     OwnerOnly.write(keyFile, Pem.of(ca.key()));
-    OwnerOnly.writePublic(certFile, Pem.of(ca.certificate()));
+    OwnerOnly.write(certFile, Pem.of(ca.certificate()));
     log.info("made the cluster CA {} (fingerprint {})", certFile, Fingerprint.of(ca.certificate()));
     return ca;
   }

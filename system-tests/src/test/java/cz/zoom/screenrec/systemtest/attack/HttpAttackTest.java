@@ -8,12 +8,11 @@ import cz.zoom.screenrec.testkit.ServerProcess;
 import cz.zoom.screenrec.testkit.XvfbDisplay;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -177,7 +177,7 @@ class HttpAttackTest {
    * the server answers is collected; closing stops the attack and closes every connection.
    */
   static final class SlowBodies implements AutoCloseable {
-    private final List<SocketChannel> sockets = new ArrayList<>();
+    private final List<Socket> sockets = new ArrayList<>();
     private final List<StringBuilder> received = new ArrayList<>();
     private final boolean[] ended;
     private final ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
@@ -195,11 +195,21 @@ class HttpAttackTest {
                   + "\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n{")
               .getBytes(StandardCharsets.US_ASCII);
       for (int i = 0; i < n; i++) {
-        SocketChannel s = SocketChannel.open();
-        s.bind(new InetSocketAddress(from.get(i % from.size()), 0));
-        s.connect(new InetSocketAddress(base.getHost(), base.getPort()));
-        s.configureBlocking(false);
-        s.write(ByteBuffer.wrap(head));
+        Socket plain = new Socket();
+        plain.bind(new InetSocketAddress(from.get(i % from.size()), 0));
+        plain.connect(new InetSocketAddress(base.getHost(), base.getPort()));
+        // the attack comes after the handshake, as any client's body does
+        SSLSocket s =
+            (SSLSocket)
+                server
+                    .api()
+                    .tls()
+                    .getSocketFactory()
+                    .createSocket(plain, base.getHost(), base.getPort(), true);
+        s.startHandshake();
+        s.getOutputStream().write(head);
+        s.getOutputStream().flush();
+        s.setSoTimeout(1); // reads below only look whether something came
         a.sockets.add(s);
         a.received.add(new StringBuilder());
       }
@@ -212,7 +222,8 @@ class HttpAttackTest {
       for (int i = 0; i < sockets.size(); i++) {
         if (!ended[i]) {
           try {
-            sockets.get(i).write(ByteBuffer.wrap(new byte[] {' '}));
+            sockets.get(i).getOutputStream().write(' ');
+            sockets.get(i).getOutputStream().flush();
           } catch (IOException e) {
             ended[i] = true;
           }
@@ -221,19 +232,20 @@ class HttpAttackTest {
     }
 
     private synchronized void readAll() {
-      ByteBuffer buf = ByteBuffer.allocate(8192);
+      byte[] buf = new byte[8192];
       for (int i = 0; i < sockets.size(); i++) {
         if (ended[i]) {
           continue;
         }
         try {
-          buf.clear();
-          int n = sockets.get(i).read(buf);
+          int n = sockets.get(i).getInputStream().read(buf);
           if (n < 0) {
             ended[i] = true;
           } else if (n > 0) {
-            received.get(i).append(new String(buf.array(), 0, n, StandardCharsets.ISO_8859_1));
+            received.get(i).append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
           }
+        } catch (java.net.SocketTimeoutException nothingYet) {
+          // still open, nothing sent
         } catch (IOException e) {
           ended[i] = true;
         }
@@ -265,7 +277,7 @@ class HttpAttackTest {
     @Override
     public synchronized void close() {
       drip.shutdownNow();
-      for (SocketChannel s : sockets) {
+      for (Socket s : sockets) {
         try {
           s.close();
         } catch (IOException ignored) {

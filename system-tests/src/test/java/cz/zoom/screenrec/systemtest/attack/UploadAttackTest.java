@@ -188,7 +188,8 @@ class UploadAttackTest {
       Agent.Started rec = dave.start("slow-" + UUID.randomUUID());
       long t0 = System.currentTimeMillis();
       byte[] slow = segment(rec.id(), 1, t0 + SEGMENT_MS, 0x00FF00);
-      try (Socket socket = new Socket(server.bind(), server.httpPort())) {
+      try (Socket socket =
+          server.api().tls().getSocketFactory().createSocket(server.bind(), server.httpPort())) {
         socket.setSoTimeout(60_000);
         OutputStream out = socket.getOutputStream();
         URI uri = segmentUri(rec, 1);

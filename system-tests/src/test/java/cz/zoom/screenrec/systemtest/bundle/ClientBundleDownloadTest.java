@@ -118,6 +118,9 @@ class ClientBundleDownloadTest {
             "-host",
             deadHost);
     Path userHome = Files.createDirectories(tmp.resolve("home"));
+    // a desktop enrolled before (by its deployment): its credentials where the client looks by
+    // default, so the legacy flags alone get it in
+    server.desktop().save(userHome.resolve(".screenrec").resolve("credentials"));
     ManagedProcess client =
         processes.add(
             ManagedProcess.start(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.format.SegmentHeader;
 import cz.zoom.screenrec.format.SegmentWriter;
+import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.testkit.RawControlConnection;
 import cz.zoom.screenrec.testkit.ScreenRecApi;
 import cz.zoom.screenrec.testkit.ServerProcess;
@@ -85,7 +86,7 @@ final class SyntheticAgent implements AutoCloseable {
           ScreenRecApi.JSON
               .createObjectNode()
               .put("type", "HELLO")
-              .put("protocolVersion", 1)
+              .put("protocolVersion", Limits.PROTOCOL_VERSION)
               .put("agent", agent)
               .put("machine", "synthetic-" + agent)
               .put("clientVersion", "0.1.0");

@@ -81,8 +81,13 @@ class ServiceModeTest {
                     "--socket-dir",
                     socketDir.toString(),
                     "--spool",
-                    tmp.resolve("spool").toString())),
-            Map.of());
+                    tmp.resolve("spool").toString(),
+                    // the host enrolls once, as one desktop, with the server's first token
+                    "--credentials",
+                    tmp.resolve("credentials").toString(),
+                    "--enroll-url",
+                    server.httpUri().toString())),
+            Map.of("SCREENREC_ENROLL_TOKEN", server.enrollToken()));
     awaitOrLog(() -> Files.exists(socket, LinkOption.NOFOLLOW_LINKS), Duration.ofSeconds(60));
     Set<PosixFilePermission> dirPerms = Files.getPosixFilePermissions(socketDir);
     assertThat(dirPerms)
