@@ -44,6 +44,14 @@ public final class ClientMain implements Callable<Integer> {
   private String agent;
 
   @Option(
+      names = "-token",
+      paramLabel = "TOKEN",
+      description =
+          "The agent's token from the contact centre's desktop back end, for servers started with"
+              + " --agent-auth token (default: $SCREENREC_AGENT_TOKEN).")
+  private String agentToken;
+
+  @Option(
       names = "-host",
       paramLabel = "HOST[:PORT]",
       description =
@@ -149,10 +157,12 @@ public final class ClientMain implements Callable<Integer> {
       return 3;
     }
     log.info("speaking to the servers {}", desktop);
+    String token = agentToken != null ? agentToken : System.getenv("SCREENREC_AGENT_TOKEN");
     CaptureClient client =
         CaptureClient.builder(
                 config, ScreenSources.openOrNone("this client will refuse recordings"))
             .tls(desktop)
+            .identity(ClientIdentity.of(config.agent(), token))
             .build()
             .start();
     CountDownLatch stopped = new CountDownLatch(1);

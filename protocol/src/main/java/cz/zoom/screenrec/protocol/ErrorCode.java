@@ -30,6 +30,11 @@ public enum ErrorCode {
    * {@link Limits#MAX_MESSAGES_PER_HEARTBEAT_INTERVAL}).
    */
   RATE_LIMITED,
+  /**
+   * The server asks for an agent token ({@code --agent-auth token}) and the HELLO's is missing,
+   * expired, forged or for another agent.
+   */
+  AGENT_TOKEN_REFUSED,
   /** The desktop's certificate was revoked; enroll it again to reconnect. */
   DESKTOP_REVOKED,
   /** The server is shutting down; reconnect (to another host) with backoff. */

@@ -8,6 +8,8 @@ import java.util.List;
  * @param hostIndex position of this server in the client's host list (0 = primary); null from
  *     clients that do not say
  * @param pendingRecordings ended recordings whose segments still wait in the spool
+ * @param agentToken the agent's token from the contact centre's desktop back end, where the server
+ *     asks for one ({@code --agent-auth token}); null otherwise
  */
 public record Hello(
     int protocolVersion,
@@ -18,7 +20,8 @@ public record Hello(
     ActiveRecording activeRecording,
     long clientTime,
     Integer hostIndex,
-    List<PendingRecording> pendingRecordings)
+    List<PendingRecording> pendingRecordings,
+    String agentToken)
     implements ControlMessage {
 
   /**
@@ -30,6 +33,30 @@ public record Hello(
   public Hello {
     screens = screens == null ? List.of() : List.copyOf(screens);
     pendingRecordings = pendingRecordings == null ? List.of() : List.copyOf(pendingRecordings);
+  }
+
+  /** A HELLO without an agent token. */
+  public Hello(
+      int protocolVersion,
+      String agent,
+      String machine,
+      String clientVersion,
+      List<Screen> screens,
+      ActiveRecording activeRecording,
+      long clientTime,
+      Integer hostIndex,
+      List<PendingRecording> pendingRecordings) {
+    this(
+        protocolVersion,
+        agent,
+        machine,
+        clientVersion,
+        screens,
+        activeRecording,
+        clientTime,
+        hostIndex,
+        pendingRecordings,
+        null);
   }
 
   /** A HELLO from a client with nothing in progress and nothing pending. */
@@ -70,6 +97,7 @@ public record Hello(
     }
     Limits.requireText("machine", machine, false);
     Limits.requireText("clientVersion", clientVersion, false);
+    Limits.requireText("agentToken", agentToken, false);
     Limits.requireRange("screens", screens.size(), 0, Limits.MAX_SCREENS);
     screens.forEach(Screen::validate);
     if (activeRecording != null) {

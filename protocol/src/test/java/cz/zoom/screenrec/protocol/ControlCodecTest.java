@@ -172,7 +172,8 @@ class ControlCodecTest {
             new ActiveRecording(id, name, Long.MIN_VALUE, 1_000_000, name),
             Long.MIN_VALUE,
             63,
-            pending);
+            pending,
+            escaped);
     hello.validate();
     byte[] json = ControlCodec.toJson(hello);
     assertThat(json.length).isLessThanOrEqualTo(Limits.MAX_FRAME_BYTES);

@@ -18,6 +18,7 @@ import cz.zoom.screenrec.server.control.ControlServer;
 import cz.zoom.screenrec.server.core.Resources;
 import cz.zoom.screenrec.server.encode.EncodeWorkers;
 import cz.zoom.screenrec.server.encode.VideoLayouts;
+import cz.zoom.screenrec.server.enrollment.AgentTokens;
 import cz.zoom.screenrec.server.enrollment.Enrollment;
 import cz.zoom.screenrec.server.enrollment.EnrollmentStore;
 import cz.zoom.screenrec.server.health.ControlPortHealthCheck;
@@ -111,7 +112,11 @@ public final class ScreenRecServer implements AutoCloseable {
     }
     Enrollment enrollment =
         new Enrollment(
-            new EnrollmentStore(new Jdbc(database.dataSource())), tls, clock, agents::closeDesktop);
+            new EnrollmentStore(new Jdbc(database.dataSource())),
+            tls,
+            clock,
+            agents::closeDesktop,
+            config.agentTokens() ? new AgentTokens(tls.clusterCa(), clock) : null);
     enrollment.firstToken(config.dataDir().resolve("enroll-token"));
     LocalMediaStore media = new LocalMediaStore(config.mediaDir());
     RecordingEncoder encoder =

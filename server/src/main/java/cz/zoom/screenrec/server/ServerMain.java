@@ -210,6 +210,14 @@ public final class ServerMain implements Callable<Integer> {
   Path tlsCa;
 
   @Option(
+      names = "--agent-auth",
+      paramLabel = "desktop|token",
+      description =
+          "desktop (default): any enrolled desktop may claim an agent, every claim audited; token: a"
+              + " HELLO needs a token for its agent from POST /api/v1/agents/{agent}/tokens.")
+  String agentAuth = "desktop";
+
+  @Option(
       names = "--plaintext",
       description =
           "Both ports in clear, for a lab only: anyone on the network reads screens and tokens.")
@@ -317,6 +325,7 @@ public final class ServerMain implements Callable<Integer> {
               .tlsKey(tlsKey)
               .tlsCa(tlsCa)
               .plaintext(plaintext)
+              .agentAuth(agentAuth)
               .peerTimeoutMs(peerTimeoutMs)
               .httpThreads(httpThreads)
               .httpApiRequests(httpApiRequests)

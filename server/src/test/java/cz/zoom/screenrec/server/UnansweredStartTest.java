@@ -58,7 +58,7 @@ class UnansweredStartTest {
                   recordings,
                   new SimpleMeterRegistry(),
                   null,
-                  (certificate, machine, agent) -> null);
+                  (certificate, hello) -> null);
           TestAgent agent = new TestAgent(control.port())) {
         agent.send(TestAgent.hello("alice"));
         agent.receive(Welcome.class);

@@ -157,7 +157,8 @@ final class ControlSessionHandler extends SimpleChannelInboundHandler<ControlMes
             active,
             System.currentTimeMillis(),
             hostIndex,
-            recorded.pending());
+            recorded.pending(),
+            identity.agentToken());
     if (hello.activeRecording() != null) {
       log.info(
           "reporting recording {} in progress to {}",

@@ -42,13 +42,24 @@ public class ScreenRecorderStarter {
    * constructor). Once enrolled, the token is not needed again.
    */
   public ScreenRecorderStarter(String agentName, List<String> servers, String enrollToken) {
+    this(agentName, servers, enrollToken, null);
+  }
+
+  /**
+   * As {@link #ScreenRecorderStarter(String, List, String)}, for servers started with {@code
+   * --agent-auth token}: {@code agentToken} is the agent's token the contact centre's desktop back
+   * end minted ({@code POST /api/v1/agents/{agent}/tokens}) for this login.
+   */
+  public ScreenRecorderStarter(
+      String agentName, List<String> servers, String enrollToken, String agentToken) {
     List<String> copy = servers == null ? null : new ArrayList<>(servers);
     ClientSupervisor.validate(agentName, copy);
     supervisor =
         new ClientSupervisor(
             agentName,
             copy,
-            ControllerSettings.fromSystemProperties().withEnrollToken(enrollToken));
+            ControllerSettings.fromSystemProperties().withEnrollToken(enrollToken),
+            agentToken);
     supervisor.start();
   }
 

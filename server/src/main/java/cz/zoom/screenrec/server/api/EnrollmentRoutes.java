@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import cz.zoom.screenrec.server.enrollment.AgentTokens;
 import cz.zoom.screenrec.server.enrollment.Enrollment;
 import cz.zoom.screenrec.server.enrollment.EnrollmentStore.Desktop;
 import cz.zoom.screenrec.server.http.Access;
@@ -55,6 +56,7 @@ public final class EnrollmentRoutes implements HttpApi.Routes {
           ctx.status(204);
         },
         Access.API_TOKEN);
+    app.post("/api/v1/agents/{agent}/tokens", this::agentToken, Access.API_TOKEN);
     app.post("/enroll/v1/desktops", this::enroll, Access.OPEN);
     app.get(
         "/enroll/v1/ca.pem",
@@ -76,6 +78,15 @@ public final class EnrollmentRoutes implements HttpApi.Routes {
     out.put("uses", m.uses());
     out.put("expiresAt", m.expiresAt());
     ctx.status(201).json(out);
+  }
+
+  private void agentToken(Context ctx) {
+    String agent = HttpApi.name("agent", ctx.pathParam("agent"));
+    Integer minutes = optionalInt(object(ctx), "validMinutes");
+    AgentTokens.Minted m =
+        enrollment.agentToken(agent, Duration.ofMinutes(minutes == null ? 12 * 60 : minutes));
+    ctx.status(201)
+        .json(Map.of("agent", m.agent(), "token", m.token(), "expiresAt", m.expiresAt()));
   }
 
   private void enroll(Context ctx) {

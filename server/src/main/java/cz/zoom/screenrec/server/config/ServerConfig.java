@@ -59,6 +59,7 @@ public final class ServerConfig {
   private final Path tlsKey;
   private final Path tlsCa;
   private final boolean plaintext;
+  private final boolean agentTokens;
   private final List<PeerCluster> peers;
   private final Duration peerTimeout;
   private final long maxAudioBytes;
@@ -135,6 +136,7 @@ public final class ServerConfig {
     this.tlsKey = absolute(b.tlsKey);
     this.tlsCa = absolute(b.tlsCa);
     this.plaintext = b.plaintext;
+    this.agentTokens = "token".equals(b.agentAuth);
     this.peers = List.copyOf(b.peers);
     this.peerTimeout = Duration.ofMillis(b.peerTimeoutMs);
     this.maxAudioBytes = b.maxAudioBytes;
@@ -289,6 +291,14 @@ public final class ServerConfig {
     return tlsCa;
   }
 
+  /**
+   * Whether a HELLO must carry a valid agent token for its agent ({@code --agent-auth token});
+   * otherwise any enrolled desktop may claim an agent, and the claim is audited.
+   */
+  public boolean agentTokens() {
+    return agentTokens;
+  }
+
   /** Whether both ports speak in clear (--plaintext, for labs only). */
   public boolean plaintext() {
     return plaintext;
@@ -413,6 +423,7 @@ public final class ServerConfig {
     private Path tlsKey;
     private Path tlsCa;
     private boolean plaintext;
+    private String agentAuth = "desktop";
     private final List<PeerCluster> peers = new ArrayList<>();
     private final List<String> peerProblems = new ArrayList<>();
     private long peerTimeoutMs = 5_000;
@@ -569,6 +580,11 @@ public final class ServerConfig {
 
     public Builder tlsCa(Path v) {
       tlsCa = v;
+      return this;
+    }
+
+    public Builder agentAuth(String v) {
+      agentAuth = v;
       return this;
     }
 
@@ -777,6 +793,9 @@ public final class ServerConfig {
         if (p != null && !java.nio.file.Files.isReadable(p)) {
           problems.add("cannot read " + p);
         }
+      }
+      if (!"desktop".equals(agentAuth) && !"token".equals(agentAuth)) {
+        problems.add("--agent-auth must be desktop or token, was '" + agentAuth + "'");
       }
       if (any && plaintext) {
         problems.add(

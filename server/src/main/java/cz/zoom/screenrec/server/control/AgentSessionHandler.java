@@ -134,7 +134,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
   private String desktop(ChannelHandlerContext ctx, Hello hello) throws ProtocolException {
     SslHandler ssl = ctx.pipeline().get(SslHandler.class);
     if (ssl == null) {
-      return null;
+      return desktops.admit(null, hello);
     }
     Certificate[] peer;
     try {
@@ -142,7 +142,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
     } catch (SSLPeerUnverifiedException e) {
       throw new ProtocolException(ErrorCode.DESKTOP_REVOKED, "no desktop certificate");
     }
-    return desktops.admit((X509Certificate) peer[0], hello.machine(), hello.agent());
+    return desktops.admit((X509Certificate) peer[0], hello);
   }
 
   private void active(ChannelHandlerContext ctx, ControlMessage message) {

@@ -1,9 +1,11 @@
 package cz.zoom.screenrec.server.enrollment;
 
 import cz.zoom.screenrec.protocol.ErrorCode;
+import cz.zoom.screenrec.protocol.Hello;
 import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.protocol.ProtocolException;
 import cz.zoom.screenrec.server.control.DesktopCheck;
+import cz.zoom.screenrec.server.core.LogText;
 import cz.zoom.screenrec.server.core.Refusal;
 import cz.zoom.screenrec.server.enrollment.EnrollmentStore.Desktop;
 import cz.zoom.screenrec.server.enrollment.EnrollmentStore.StoredToken;
@@ -49,16 +51,32 @@ public final class Enrollment implements DesktopCheck {
   private final ClusterTls tls;
   private final Clock clock;
   private final Consumer<String> onRevoked;
+  private final AgentTokens agentTokens;
 
   /**
    * @param onRevoked told the id of each desktop revoked, to close its sessions at once
+   * @param agentTokens what a HELLO's agent token must pass (--agent-auth token), or null
    */
   public Enrollment(
-      EnrollmentStore store, ClusterTls tls, Clock clock, Consumer<String> onRevoked) {
+      EnrollmentStore store,
+      ClusterTls tls,
+      Clock clock,
+      Consumer<String> onRevoked,
+      AgentTokens agentTokens) {
     this.store = store;
     this.tls = tls;
     this.clock = clock;
     this.onRevoked = onRevoked;
+    this.agentTokens = agentTokens;
+  }
+
+  /** Mints agent tokens (also when the server does not ask for them, for a switch-over). */
+  public AgentTokens.Minted agentToken(String agent, Duration validFor) {
+    try {
+      return new AgentTokens(tls.clusterCa(), clock).mint(agent, validFor);
+    } catch (IllegalArgumentException e) {
+      throw new Refusal.Invalid(e.getMessage());
+    }
   }
 
   /**
@@ -175,8 +193,23 @@ public final class Enrollment implements DesktopCheck {
    * whose certificate is not the one recorded for its id, is refused.
    */
   @Override
-  public String admit(X509Certificate certificate, String machine, String agent)
-      throws ProtocolException {
+  public String admit(X509Certificate certificate, Hello hello) throws ProtocolException {
+    if (agentTokens != null && !agentTokens.valid(hello.agentToken(), hello.agent())) {
+      log.warn(
+          "HELLO for agent {} refused: {} agent token",
+          LogText.of(hello.agent()),
+          hello.agentToken() == null ? "no" : "a bad or expired");
+      throw new ProtocolException(
+          ErrorCode.AGENT_TOKEN_REFUSED,
+          "this server needs a valid agent token for "
+              + hello.agent()
+              + " from the contact centre's desktop back end (-token)");
+    }
+    if (certificate == null) {
+      return null; // a --plaintext port: no desktop to check
+    }
+    String machine = hello.machine();
+    String agent = hello.agent();
     String desktopId = CertificateAuthority.commonName(certificate);
     String sha = Fingerprint.of(certificate);
     long now = clock.millis();

@@ -384,6 +384,40 @@ class ControlPortAttackTest {
     }
   }
 
+  // --- agent tokens: the contact centre says who may be which agent ---------------------------
+
+  @Test
+  void withAgentTokensOnlyTheClientHandedTheAgentsTokenGetsIn() throws Exception {
+    ServerProcess strict =
+        processes.add(
+            ServerProcess.builder()
+                .heartbeatIntervalMs(2_000)
+                .deadPeerTimeoutMs(DEAD_PEER_MS)
+                .arg("--agent-auth", "token")
+                .start());
+    ScreenRecApi.Response minted = strict.api().post("api/v1/agents/ivana/tokens", "{}");
+    assertThat(minted.status()).as(minted.abbreviated()).isEqualTo(201);
+    processes.add(
+        ClientProcess.builder("ivana")
+            .server(strict)
+            .display(display)
+            .env("SCREENREC_AGENT_TOKEN", minted.json().get("token").asText())
+            .start());
+    assertThat(strict.api().awaitAgent("ivana", WAIT).agent()).isEqualTo("ivana");
+
+    // an enrolled desktop without the token, or with ivana's token for another name, stays out
+    try (Raw stranger = Raw.open(strict)) {
+      assertThat(stranger.hello("jonas", "").path("code").asText())
+          .isEqualTo("AGENT_TOKEN_REFUSED");
+    }
+    String ivanas = minted.json().get("token").asText();
+    try (Raw borrower = Raw.open(strict)) {
+      assertThat(
+              borrower.hello("jonas", ",\"agentToken\":\"" + ivanas + "\"").path("code").asText())
+          .isEqualTo("AGENT_TOKEN_REFUSED");
+    }
+  }
+
   private static byte[] heartbeats(int count) {
     ByteArrayOutputStream frames = new ByteArrayOutputStream();
     for (int seq = 1; seq <= count; seq++) {

@@ -50,6 +50,7 @@ public final class ClientSupervisor {
   private final String agent;
   private final List<String> servers;
   private final ControllerSettings settings;
+  private final String agentToken;
   private final String label;
 
   private final Object stateLock = new Object();
@@ -71,9 +72,19 @@ public final class ClientSupervisor {
   private Thread shutdownHook;
 
   public ClientSupervisor(String agent, List<String> servers, ControllerSettings settings) {
+    this(agent, servers, settings, null);
+  }
+
+  /**
+   * @param agentToken the agent's token for servers started with --agent-auth token, or null;
+   *     handed to the client in its environment
+   */
+  public ClientSupervisor(
+      String agent, List<String> servers, ControllerSettings settings, String agentToken) {
     this.agent = agent;
     this.servers = List.copyOf(servers);
     this.settings = settings;
+    this.agentToken = agentToken;
     this.label = "agent '" + agent + "'";
   }
 
@@ -336,6 +347,9 @@ public final class ClientSupervisor {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.logFile().toFile()));
     if (settings.enrollToken != null) {
       pb.environment().put(ControllerSettings.ENROLL_TOKEN_ENV, settings.enrollToken);
+    }
+    if (agentToken != null) {
+      pb.environment().put(ControllerSettings.AGENT_TOKEN_ENV, agentToken);
     }
     // stdin stays a pipe we never close: it reaches EOF only when this JVM is gone
     synchronized (stateLock) {

@@ -34,6 +34,9 @@ public final class ControllerSettings {
   /** The Capture Client's environment variable for the enrollment token. */
   public static final String ENROLL_TOKEN_ENV = "SCREENREC_ENROLL_TOKEN";
 
+  /** The Capture Client's environment variable for the agent token (--agent-auth token). */
+  public static final String AGENT_TOKEN_ENV = "SCREENREC_AGENT_TOKEN";
+
   /** A client bundle zip to use instead of the embedded one (tests, field diagnostics). */
   public static final String BUNDLE = "screenrec.controller.bundle";
 
