@@ -21,6 +21,7 @@ import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.enrollment.AgentTokens;
 import cz.zoom.screenrec.server.enrollment.Enrollment;
 import cz.zoom.screenrec.server.enrollment.EnrollmentStore;
+import cz.zoom.screenrec.server.evidence.RecordingEvidence;
 import cz.zoom.screenrec.server.health.ControlPortHealthCheck;
 import cz.zoom.screenrec.server.health.DatabaseHealthCheck;
 import cz.zoom.screenrec.server.health.DiskSpaceHealthCheck;
@@ -134,7 +135,8 @@ public final class ScreenRecServer implements AutoCloseable {
                     config.encodeBudgetFactor(),
                     config.encodeBudgetMin()),
                 metrics,
-                clock));
+                clock,
+                new RecordingEvidence(tls.clusterCa(), media, config.clusterId(), clock)));
 
     metrics.gauge("screenrec.agents.connected", agents, AgentRegistry::size);
     Peers peers =

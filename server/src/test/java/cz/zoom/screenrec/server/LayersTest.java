@@ -33,6 +33,7 @@ class LayersTest {
           "core",
           "encode",
           "enrollment",
+          "evidence",
           "health",
           "recording",
           "storage",

@@ -2,6 +2,7 @@ package cz.zoom.screenrec.server.api;
 
 import cz.zoom.screenrec.encode.RecordingEncoder;
 import cz.zoom.screenrec.encode.VideoCodec;
+import cz.zoom.screenrec.server.evidence.RecordingEvidence;
 import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;
@@ -34,6 +35,13 @@ public final class RecordingRoutes implements HttpApi.Routes {
     app.get("/api/v1/recordings/{id}", this::one, Access.API_TOKEN);
     app.get("/api/v1/recordings/{id}/video", this::video, Access.API_TOKEN);
     app.get("/api/v1/recordings/{id}/thumbnail", this::thumbnail, Access.API_TOKEN);
+    app.get("/api/v1/recordings/{id}/evidence", this::evidence, Access.API_TOKEN);
+  }
+
+  /** The signed manifest of a READY recording (docs/security.md, "Evidence"). */
+  private void evidence(Context ctx) throws IOException {
+    Recording r = ready(ctx);
+    serve(ctx, media.recordingDir(r.id()).resolve(RecordingEvidence.FILE), "application/json");
   }
 
   private void list(Context ctx) {

@@ -68,6 +68,7 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
 
   private final RecordingStore store;
   private final LocalMediaStore media;
+  private final Seal seal;
   private final RecordingEncoder encoder;
   private final Bounds bounds;
   private final Clock clock;
@@ -80,6 +81,13 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final Timer encodeTimer;
 
+  /** What is done with an encoded recording just before it is READY: its evidence is sealed. */
+  @FunctionalInterface
+  public interface Seal {
+    void seal(Recording r, List<Segment> segments, EncodedVideo video, long from, long to)
+        throws IOException;
+  }
+
   public EncodeWorkers(
       RecordingStore store,
       LocalMediaStore media,
@@ -87,7 +95,9 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
       int threads,
       Bounds bounds,
       MeterRegistry metrics,
-      Clock clock) {
+      Clock clock,
+      Seal seal) {
+    this.seal = seal;
     this.store = store;
     this.media = media;
     this.encoder = encoder;
@@ -243,6 +253,8 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
       verify(video, encoder.settings().fps());
       // before READY: a READY recording without a layout is one encoded before layouts were kept
       store.replaceLayout(recordingId, video.layout());
+      // and with its evidence: what READY promises can be proven from then on
+      seal.seal(r, store.segments(recordingId), video, from, to);
       store.ready(
           recordingId,
           video.codec().id(),

@@ -11,6 +11,7 @@ import cz.zoom.screenrec.encode.VideoProbe;
 import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.format.SegmentHeader;
 import cz.zoom.screenrec.format.SegmentWriter;
+import cz.zoom.screenrec.server.evidence.RecordingEvidence;
 import cz.zoom.screenrec.server.recording.Call;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStatus;
@@ -19,6 +20,7 @@ import cz.zoom.screenrec.server.recording.Segment;
 import cz.zoom.screenrec.server.storage.Database;
 import cz.zoom.screenrec.server.storage.Jdbc;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
+import cz.zoom.screenrec.trust.CertificateAuthority;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -71,7 +73,12 @@ class EncodeWorkersTest {
             1,
             new EncodeWorkers.Bounds(MARGIN, 0.0001, BUDGET_MIN),
             new SimpleMeterRegistry(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            new RecordingEvidence(
+                CertificateAuthority.create("test CA", Duration.ofDays(1)),
+                media,
+                "default",
+                Clock.systemUTC()));
     RecordingEncoder.preload();
   }
 
