@@ -32,6 +32,15 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
   }
 
   private void put(Context ctx) throws IOException {
+    try {
+      store(ctx);
+    } catch (Refusal | ApiException refused) {
+      skipSomeOfTheBody(ctx);
+      throw refused;
+    }
+  }
+
+  private void store(Context ctx) throws IOException {
     String id = HttpApi.recordingId(ctx);
     int index = index(ctx.pathParam("index"));
     String token = bearer(ctx);
@@ -43,14 +52,7 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
     boolean last = "true".equalsIgnoreCase(ctx.header("X-Segment-Final"));
     SegmentIntake.Upload upload =
         new SegmentIntake.Upload(id, index, token, sha, last, ctx.req().getContentLengthLong());
-    SegmentIntake.Stored stored;
-    try {
-      stored = intake.receive(upload, ctx::bodyInputStream);
-    } catch (Refusal.TooLarge refusal) {
-      skipSomeOfTheBody(ctx);
-      throw refusal;
-    }
-    if (stored == SegmentIntake.Stored.NEW) {
+    if (intake.receive(upload, ctx::bodyInputStream) == SegmentIntake.Stored.NEW) {
       ctx.status(201).json(Map.of("recordingId", id, "index", index, "stored", "new"));
     } else {
       ctx.status(200).json(Map.of("recordingId", id, "index", index, "stored", "already"));
@@ -58,9 +60,10 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
   }
 
   /**
-   * A client still sending its body when the answer comes would see the connection reset, and the
-   * 413 with it lost, if the server closed with the rest unread; reading a bounded remainder first
-   * lets a segment that is merely too large hear why.
+   * A client still sending its body when a refusal comes (404, 401, 409, 413: most are decided from
+   * the headers) would see the connection reset, and the answer with it lost, if the server closed
+   * with the rest unread; reading a bounded remainder first lets it hear why. A body slower than
+   * the port's minimum rate is cut off there as everywhere.
    */
   private static void skipSomeOfTheBody(Context ctx) {
     try {
