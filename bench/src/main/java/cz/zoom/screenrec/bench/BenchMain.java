@@ -3,6 +3,7 @@ package cz.zoom.screenrec.bench;
 import cz.zoom.screenrec.bench.capture.CaptureBench;
 import cz.zoom.screenrec.bench.codec.CodecBench;
 import cz.zoom.screenrec.bench.e2e.OneCallBench;
+import cz.zoom.screenrec.bench.enrollment.EnrollmentBench;
 import cz.zoom.screenrec.bench.failover.FailoverBench;
 import cz.zoom.screenrec.bench.replay.ReplayBench;
 import java.util.Arrays;
@@ -26,6 +27,7 @@ public final class BenchMain {
     BENCHES.put("failover", FailoverBench::main);
     BENCHES.put("capture", CaptureBench::main);
     BENCHES.put("replay", ReplayBench::main);
+    BENCHES.put("enrollment", EnrollmentBench::main);
   }
 
   private BenchMain() {}

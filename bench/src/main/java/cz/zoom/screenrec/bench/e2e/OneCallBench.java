@@ -2,6 +2,7 @@ package cz.zoom.screenrec.bench.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import cz.zoom.screenrec.bench.Machine;
 import cz.zoom.screenrec.testkit.ClientProcess;
 import cz.zoom.screenrec.testkit.JavaLauncher;
 import cz.zoom.screenrec.testkit.ManagedProcess;
@@ -109,7 +110,7 @@ public final class OneCallBench {
     if (codec != null) {
       sb.videoCodec(codec);
     }
-    String loadAtStart = loadAverage();
+    String loadAtStart = Machine.loadAverage();
     log(
         "starting Xvfb "
             + width
@@ -204,7 +205,7 @@ public final class OneCallBench {
               "loadAverageAtStart",
               loadAtStart,
               "loadAverageAtEnd",
-              loadAverage()));
+              Machine.loadAverage()));
       result.put(
           "setup",
           ordered(
@@ -483,16 +484,6 @@ public final class OneCallBench {
     }
     System.out.println("  client CPU: " + cpu.get("how"));
     System.out.println();
-  }
-
-  /** 1, 5 and 15 minute load averages: other work on the machine skews every figure here. */
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
   }
 
   private static long cpuNanos(long pid) {

@@ -3,6 +3,7 @@ package cz.zoom.screenrec.bench.failover;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import cz.zoom.screenrec.bench.Machine;
 import cz.zoom.screenrec.testkit.ClientProcess;
 import cz.zoom.screenrec.testkit.Poll;
 import cz.zoom.screenrec.testkit.PostgresServer;
@@ -161,7 +162,7 @@ public final class FailoverBench {
             "openFilesLimit",
             openFilesLimit(),
             "loadAverageAtStart",
-            loadAverage()));
+            Machine.loadAverage()));
     if (part.equals("slowdb")) {
       result.put("slowDatabase", slowDatabase());
     }
@@ -179,7 +180,7 @@ public final class FailoverBench {
       }
       result.put("massFailover", mass);
     }
-    ((Map<String, Object>) result.get("machine")).put("loadAverageAtEnd", loadAverage());
+    ((Map<String, Object>) result.get("machine")).put("loadAverageAtEnd", Machine.loadAverage());
     System.out.println();
     printTable(result);
     Files.createDirectories(out.toAbsolutePath().getParent());
@@ -937,15 +938,6 @@ public final class FailoverBench {
       // not Linux
     }
     return -1;
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
   }
 
   private static void pause(Duration d) throws InterruptedException {

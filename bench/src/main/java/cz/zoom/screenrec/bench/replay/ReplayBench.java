@@ -5,17 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import cz.zoom.screenrec.bench.Machine;
 import cz.zoom.screenrec.encode.VideoProbe;
 import cz.zoom.screenrec.testkit.ScreenRecApi;
 import cz.zoom.screenrec.testkit.ServerProcess;
 import cz.zoom.screenrec.testkit.TestTrust;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +72,7 @@ public final class ReplayBench {
   }
 
   void run() throws Exception {
-    String load0 = loadAverage();
+    String load0 = Machine.loadAverage();
     String password = "bench-" + UUID.randomUUID();
     ServerProcess.Builder sb =
         ServerProcess.builder()
@@ -158,7 +157,7 @@ public final class ReplayBench {
                   "loadAverageAtStart",
                   load0,
                   "loadAverageAtEnd",
-                  loadAverage())));
+                  Machine.loadAverage())));
       ObjectNode setup = result.putObject("call");
       setup
           .put("minutes", minutes)
@@ -409,19 +408,5 @@ public final class ReplayBench {
 
   private static double round(double v) {
     return Math.round(v * 10) / 10.0;
-  }
-
-  private static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII)
-              .trim()
-              .split(" ", 4)[0]
-          + " "
-          + Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[1]
-          + " "
-          + Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
   }
 }
