@@ -1,6 +1,5 @@
 package cz.zoom.screenrec.server.api;
 
-import cz.zoom.screenrec.server.core.Refusal;
 import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
 public final class SegmentUploadRoutes implements HttpApi.Routes {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final int MAX_INDEX = 1_000_000;
-  private static final long MAX_SKIPPED_BODY_BYTES = 4L * 1024 * 1024;
 
   private final SegmentIntake intake;
 
@@ -32,15 +30,6 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
   }
 
   private void put(Context ctx) throws IOException {
-    try {
-      store(ctx);
-    } catch (Refusal | ApiException refused) {
-      skipSomeOfTheBody(ctx);
-      throw refused;
-    }
-  }
-
-  private void store(Context ctx) throws IOException {
     String id = HttpApi.recordingId(ctx);
     int index = index(ctx.pathParam("index"));
     String token = bearer(ctx);
@@ -56,27 +45,6 @@ public final class SegmentUploadRoutes implements HttpApi.Routes {
       ctx.status(201).json(Map.of("recordingId", id, "index", index, "stored", "new"));
     } else {
       ctx.status(200).json(Map.of("recordingId", id, "index", index, "stored", "already"));
-    }
-  }
-
-  /**
-   * A client still sending its body when a refusal comes (404, 401, 409, 413: most are decided from
-   * the headers) would see the connection reset, and the answer with it lost, if the server closed
-   * with the rest unread; reading a bounded remainder first lets it hear why. A body slower than
-   * the port's minimum rate is cut off there as everywhere.
-   */
-  private static void skipSomeOfTheBody(Context ctx) {
-    try {
-      long left = MAX_SKIPPED_BODY_BYTES;
-      byte[] sink = new byte[16 * 1024];
-      int n;
-      while (left > 0
-          && (n = ctx.req().getInputStream().read(sink, 0, (int) Math.min(sink.length, left)))
-              > 0) {
-        left -= n;
-      }
-    } catch (IOException | RuntimeException unreadable) {
-      // the connection is closed after the answer anyway
     }
   }
 

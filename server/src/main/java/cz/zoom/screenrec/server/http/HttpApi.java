@@ -16,6 +16,7 @@ import io.javalin.router.InternalRouter;
 import io.javalin.router.ParsedEndpoint;
 import io.javalin.security.Roles;
 import io.javalin.security.RouteRole;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -48,6 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  private static final long MAX_SKIPPED_UPLOAD_BYTES = 4L * 1024 * 1024;
 
   /** A feature's routes. */
   @FunctionalInterface
@@ -170,10 +172,17 @@ public final class HttpApi implements AutoCloseable {
                     }
                   });
               routes.exception(
-                  ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+                  ApiException.class,
+                  (e, ctx) -> {
+                    skipSomeOfAnUpload(ctx);
+                    error(ctx, e.status(), e.code(), e.getMessage());
+                  });
               routes.exception(
                   Refusal.class,
-                  (e, ctx) -> error(ctx, Refusals.status(e), e.code(), e.getMessage()));
+                  (e, ctx) -> {
+                    skipSomeOfAnUpload(ctx);
+                    error(ctx, Refusals.status(e), e.code(), e.getMessage());
+                  });
               // Javalin's own refusals (a JSON body over the size limit) get the same body as ours;
               // no
               // route and no method are answered by the error handlers below
@@ -315,6 +324,31 @@ public final class HttpApi implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+  }
+
+  /**
+   * An upload (a PUT of a segment or of a call's audio) still sending its body when it is refused
+   * (401, 404, 409, 413: most are decided from the headers) would see the connection reset, and the
+   * answer with it lost, if the server closed with the rest unread; reading a bounded remainder
+   * first lets it hear why. A body slower than the port's minimum rate is cut off there as
+   * everywhere; other methods' bodies are small and read whole.
+   */
+  private static void skipSomeOfAnUpload(Context ctx) {
+    if (!"PUT".equals(ctx.method().name())) {
+      return;
+    }
+    try {
+      long left = MAX_SKIPPED_UPLOAD_BYTES;
+      byte[] sink = new byte[16 * 1024];
+      int n;
+      while (left > 0
+          && (n = ctx.req().getInputStream().read(sink, 0, (int) Math.min(sink.length, left)))
+              > 0) {
+        left -= n;
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // the connection is closed after the answer anyway
+    }
   }
 
   static void error(Context ctx, int status, String code, String message) {
