@@ -233,7 +233,14 @@ public final class ScreenRecApi {
     }
     headers.forEach(b::header);
     try {
-      HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r;
+      try {
+        r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      } catch (IOException stale) {
+        // a pooled connection the server had just closed (after refusing an earlier body) fails
+        // before any answer; the client retries a PUT once, as the Capture Client's uploads do
+        r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      }
       return new Response(method + " " + uri, r.statusCode(), r.headers().map(), r.body());
     } catch (IOException e) {
       throw new UncheckedIOException(method + " " + uri + " failed", e);
