@@ -8,12 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -34,12 +32,13 @@ public final class Evidence {
 
   /** The chain's start for a recording. */
   public static String chainStart(String recordingId) {
-    return sha256Hex(("screenrec-evidence:" + recordingId).getBytes(StandardCharsets.UTF_8));
+    return Fingerprint.sha256(
+        ("screenrec-evidence:" + recordingId).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The link after {@code previous} for a segment with this SHA-256. */
   public static String link(String previous, String segmentSha256) {
-    return sha256Hex((previous + segmentSha256).getBytes(StandardCharsets.US_ASCII));
+    return Fingerprint.sha256((previous + segmentSha256).getBytes(StandardCharsets.US_ASCII));
   }
 
   /** The evidence file for {@code manifest} (a JSON object), signed by {@code ca}. */
@@ -95,7 +94,7 @@ public final class Evidence {
         continue;
       }
       try {
-        String actual = sha256Hex(Files.readAllBytes(f.getValue()));
+        String actual = Fingerprint.sha256(Files.readAllBytes(f.getValue()));
         if (!actual.equals(expected)) {
           problems.add(f.getKey() + ": SHA-256 " + actual + ", the manifest says " + expected);
         }
@@ -148,14 +147,6 @@ public final class Evidence {
       return s.verify(Base64.getDecoder().decode(file.path("signature").asText()));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       return false;
-    }
-  }
-
-  public static String sha256Hex(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

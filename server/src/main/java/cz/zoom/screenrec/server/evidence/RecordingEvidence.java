@@ -10,6 +10,7 @@ import cz.zoom.screenrec.server.recording.Segment;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import cz.zoom.screenrec.trust.CertificateAuthority;
 import cz.zoom.screenrec.trust.Evidence;
+import cz.zoom.screenrec.trust.Fingerprint;
 import cz.zoom.screenrec.trust.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ public final class RecordingEvidence implements EncodeWorkers.Seal {
     String link = Evidence.chainStart(r.id());
     for (Segment s : segments) {
       Path file = media.segmentPath(r.id(), s.index());
-      String sha = Evidence.sha256Hex(Files.readAllBytes(file));
+      String sha = Fingerprint.sha256(Files.readAllBytes(file));
       link = Evidence.link(link, sha);
       list.addObject()
           .put("index", s.index())
@@ -77,7 +78,7 @@ public final class RecordingEvidence implements EncodeWorkers.Seal {
   private static ObjectNode part(Path dir, Path file) throws IOException {
     return JSON.createObjectNode()
         .put("file", dir.relativize(file).toString())
-        .put("sha256", Evidence.sha256Hex(Files.readAllBytes(file)))
+        .put("sha256", Fingerprint.sha256(Files.readAllBytes(file)))
         .put("bytes", Files.size(file));
   }
 }
