@@ -1,7 +1,6 @@
 package cz.zoom.screenrec.testkit;
 
-import cz.zoom.screenrec.trust.Tls;
-import java.net.Socket;
+import cz.zoom.screenrec.trust.ServerTrust;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -63,53 +61,14 @@ public final class TestTrust {
   }
 
   /** Checks against the CAs known at the moment of the handshake. */
-  private static final class Current extends X509ExtendedTrustManager {
-    private static X509ExtendedTrustManager now() throws CertificateException {
+  private static final class Current extends ServerTrust {
+    @Override
+    protected X509ExtendedTrustManager delegate(X509Certificate[] chain)
+        throws CertificateException {
       if (CAS.isEmpty()) {
         throw new CertificateException("no server of this JVM has started yet");
       }
-      for (TrustManager tm : Tls.trustManagers(List.copyOf(CAS)).getTrustManagers()) {
-        if (tm instanceof X509ExtendedTrustManager x) {
-          return x;
-        }
-      }
-      throw new CertificateException("no X.509 trust manager");
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      now().checkServerTrusted(chain, authType, engine);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      now().checkServerTrusted(chain, authType, socket);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      now().checkServerTrusted(chain, authType);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw new CertificateException("clients only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("clients only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("clients only");
+      return anchoredAt(List.copyOf(CAS));
     }
 
     @Override

@@ -1,11 +1,9 @@
 package cz.zoom.screenrec.trust;
 
-import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -14,7 +12,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * fingerprint the enrollment token carries, and validate against that CA alone (names included). A
  * server showing any other CA is refused, however plausible its certificate.
  */
-public final class PinnedCa extends X509ExtendedTrustManager {
+public final class PinnedCa extends ServerTrust {
   private final String fingerprint;
 
   public PinnedCa(String fingerprint) {
@@ -33,55 +31,16 @@ public final class PinnedCa extends X509ExtendedTrustManager {
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    delegate(chain).checkServerTrusted(chain, authType, engine);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    delegate(chain).checkServerTrusted(chain, authType, socket);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType)
-      throws CertificateException {
-    delegate(chain).checkServerTrusted(chain, authType);
-  }
-
-  private X509ExtendedTrustManager delegate(X509Certificate[] chain) throws CertificateException {
+  protected X509ExtendedTrustManager delegate(X509Certificate[] chain) throws CertificateException {
     for (X509Certificate c : chain) {
       if (Fingerprint.same(Fingerprint.of(c), fingerprint)) {
-        for (TrustManager tm : Tls.trustManagers(List.of(c)).getTrustManagers()) {
-          if (tm instanceof X509ExtendedTrustManager x) {
-            return x;
-          }
-        }
+        return anchoredAt(List.of(c));
       }
     }
     throw new CertificateException(
         "the server does not show the CA the enrollment token names (sha256 "
             + fingerprint
             + "): not the cluster the token is for, or someone in between");
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    throw new CertificateException("a desktop trusts servers only");
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    throw new CertificateException("a desktop trusts servers only");
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType)
-      throws CertificateException {
-    throw new CertificateException("a desktop trusts servers only");
   }
 
   @Override
