@@ -113,6 +113,12 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
         takeover.grants().isEmpty()
             ? ""
             : ", taking " + takeover.grants().size() + " pending upload(s)");
+    if (adoption != null) {
+      session.recordingId(adoption.recordingId());
+    }
+    // what the API shows of the session is in place before the client can read WELCOME; commands
+    // from other threads queue behind this event-loop task, so they still follow WELCOME
+    session.welcomed(true);
     ctx.writeAndFlush(
         new Welcome(
             session.sessionId(),
@@ -125,8 +131,6 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
             adoption == null ? null : adoption.uploadToken(),
             System.currentTimeMillis(),
             takeover.grants()));
-    // commands written from now on follow WELCOME on the wire
-    session.welcomed(true);
     listener.onSessionStarted(session, takeover);
   }
 

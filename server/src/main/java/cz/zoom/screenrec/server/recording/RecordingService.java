@@ -471,7 +471,6 @@ public final class RecordingService implements SessionListener {
     if (adoption == null) {
       return;
     }
-    session.recordingId(adoption.recordingId());
     Recording r = store.findRecording(adoption.recordingId()).orElseThrow();
     boolean callOver = store.findCall(r.callId()).map(c -> c.endedAt() != null).orElse(false);
     if (callOver || r.status() == RecordingStatus.UPLOADING) {
