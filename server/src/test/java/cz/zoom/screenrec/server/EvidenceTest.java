@@ -57,6 +57,14 @@ class EvidenceTest {
     assertThat(manifest.get("recordingId").asText()).isEqualTo(id);
     assertThat(manifest.get("agent").asText()).isEqualTo("alice");
     assertThat(manifest.get("callId").asText()).isEqualTo("call-evidence");
+    // the desktop that recorded it, as its certificate proved on the control port
+    assertThat(manifest.get("desktopId").asText()).isEqualTo(fx.desktop().desktopId());
+    assertThat(
+            Json.MAPPER
+                .readTree(fx.get("/api/v1/recordings/" + id).body())
+                .get("desktopId")
+                .asText())
+        .isEqualTo(fx.desktop().desktopId());
     assertThat(manifest.get("segments").size()).isEqualTo(2);
     assertThat(manifest.get("video").get("file").asText()).isEqualTo("video.webm");
     assertThat(Evidence.check(Files.readAllBytes(evidence), ca, Map.of())).isEmpty();

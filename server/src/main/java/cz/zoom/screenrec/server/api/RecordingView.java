@@ -10,6 +10,7 @@ import java.util.List;
 public record RecordingView(
     String id,
     String agent,
+    String desktopId,
     String callId,
     String clusterId,
     String status,
@@ -59,6 +60,7 @@ public record RecordingView(
     return new RecordingView(
         r.id(),
         r.agent(),
+        r.desktopId(),
         r.callId(),
         r.clusterId(),
         r.status().name(),

@@ -99,7 +99,8 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
     state = State.ACTIVE;
     ctx.channel().attr(AgentSession.KEY).set(session);
     // first estimate from the HELLO itself; heartbeats refine it
-    SessionListener.Takeover takeover = listener.onHello(hello, now - hello.clientTime());
+    SessionListener.Takeover takeover =
+        listener.onHello(hello, desktopId, now - hello.clientTime());
     SessionListener.Adoption adoption = takeover.adoption();
     log.info(
         "agent {} connected from {} (machine {}, client {}, {} screen(s), host #{}){}{}",

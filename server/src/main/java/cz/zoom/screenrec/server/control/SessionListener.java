@@ -22,7 +22,7 @@ public interface SessionListener {
    * A client said HELLO; decides what this server takes over from it. Called before the session is
    * registered and before WELCOME is sent.
    */
-  Takeover onHello(Hello hello, long clockOffsetHint);
+  Takeover onHello(Hello hello, String desktopId, long clockOffsetHint);
 
   /** The session is registered and WELCOME is on its way. */
   void onSessionStarted(AgentSession session, Takeover takeover);

@@ -50,6 +50,7 @@ public final class RecordingEvidence implements EncodeWorkers.Seal {
     m.put("version", 1);
     m.put("recordingId", r.id());
     m.put("agent", r.agent());
+    m.put("desktopId", r.desktopId());
     m.put("callId", r.callId());
     m.put("clusterId", clusterId);
     m.put("recordedByCluster", r.clusterId());

@@ -109,6 +109,7 @@ public final class RecordingService implements SessionListener {
           recordingId,
           callId,
           agent,
+          session.desktopId(),
           config.clusterId(),
           RecordingStatus.RECORDING,
           UploadTokens.hash(token),
@@ -258,12 +259,13 @@ public final class RecordingService implements SessionListener {
   // --- control sessions ----------------------------------------------------------------------
 
   @Override
-  public Takeover onHello(Hello hello, long clockOffsetHint) {
-    Adoption adoption = hello.activeRecording() == null ? null : adopt(hello, clockOffsetHint);
+  public Takeover onHello(Hello hello, String desktopId, long clockOffsetHint) {
+    Adoption adoption =
+        hello.activeRecording() == null ? null : adopt(hello, desktopId, clockOffsetHint);
     List<UploadGrant> grants = new ArrayList<>();
     OriginQuestions questions = new OriginQuestions(config.peerTimeout());
     for (PendingRecording pending : hello.pendingRecordings()) {
-      String token = takeOverUploads(hello.agent(), pending, clockOffsetHint, questions);
+      String token = takeOverUploads(hello.agent(), desktopId, pending, clockOffsetHint, questions);
       if (token != null) {
         grants.add(new UploadGrant(pending.recordingId(), token));
       }
@@ -277,7 +279,7 @@ public final class RecordingService implements SessionListener {
    * recording here but a failed one: a recording being encoded or played is never replaced. The
    * adopted recording becomes the call's, so the call's end stops it.
    */
-  private Adoption adopt(Hello hello, long clockOffsetHint) {
+  private Adoption adopt(Hello hello, String desktopId, long clockOffsetHint) {
     ActiveRecording active = hello.activeRecording();
     Optional<Recording> known = store.findRecording(active.recordingId());
     if (known.isPresent()) {
@@ -319,6 +321,7 @@ public final class RecordingService implements SessionListener {
         active.recordingId(),
         active.callId(),
         hello.agent(),
+        desktopId,
         config.clusterId(),
         RecordingStatus.RECORDING,
         UploadTokens.hash(token),
@@ -348,7 +351,11 @@ public final class RecordingService implements SessionListener {
    * or null.
    */
   private String takeOverUploads(
-      String agent, PendingRecording p, long clockOffsetHint, OriginQuestions questions) {
+      String agent,
+      String desktopId,
+      PendingRecording p,
+      long clockOffsetHint,
+      OriginQuestions questions) {
     long now = clock.millis();
     Optional<Recording> known = store.findRecording(p.recordingId());
     if (known.isPresent()) {
@@ -378,6 +385,7 @@ public final class RecordingService implements SessionListener {
         p.recordingId(),
         p.callId(),
         agent,
+        desktopId,
         config.clusterId(),
         RecordingStatus.UPLOADING,
         UploadTokens.hash(token),

@@ -14,7 +14,7 @@ import java.util.Optional;
 /** Calls, recordings and segments in the metadata database. */
 public final class RecordingStore {
   private static final String RECORDING_COLUMNS =
-      "id, call_id, agent, cluster_id, status, failure_reason, created_at, capture_started_at, "
+      "id, call_id, agent, desktop_id, cluster_id, status, failure_reason, created_at, capture_started_at, "
           + "capture_ended_at, clock_offset_ms, segment_count, adopted, origin_cluster_id, video_codec, video_bytes, "
           + "video_duration_ms";
 
@@ -70,6 +70,7 @@ public final class RecordingStore {
       String id,
       String callId,
       String agent,
+      String desktopId,
       String clusterId,
       RecordingStatus status,
       String tokenHash,
@@ -77,11 +78,13 @@ public final class RecordingStore {
       String originClusterId,
       Long captureStartedAt) {
     jdbc.update(
-        "INSERT INTO recordings (id, call_id, agent, cluster_id, status, created_at, "
-            + "updated_at, adopted, origin_cluster_id, capture_started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO recordings (id, call_id, agent, desktop_id, cluster_id, status, created_at, "
+            + "updated_at, adopted, origin_cluster_id, capture_started_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         id,
         callId,
         agent,
+        desktopId,
         clusterId,
         status.name(),
         now,
@@ -476,6 +479,7 @@ public final class RecordingStore {
         rs.getString("id"),
         rs.getString("call_id"),
         rs.getString("agent"),
+        rs.getString("desktop_id"),
         rs.getString("cluster_id"),
         RecordingStatus.valueOf(rs.getString("status")),
         rs.getString("failure_reason"),

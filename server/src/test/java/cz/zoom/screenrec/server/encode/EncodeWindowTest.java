@@ -112,6 +112,7 @@ class EncodeWindowTest {
         "00000000-0000-4000-8000-000000000001",
         "call-1",
         "alice",
+        "desktop-1",
         "cluster-a",
         RecordingStatus.ENCODING,
         null,

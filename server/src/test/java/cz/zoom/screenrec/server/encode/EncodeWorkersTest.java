@@ -277,6 +277,7 @@ class EncodeWorkersTest {
         id,
         callId,
         "alice",
+        "desktop-1",
         "cluster-a",
         RecordingStatus.UPLOADING,
         "a".repeat(64),

@@ -48,6 +48,7 @@ class ThumbnailsTest {
         UUID.randomUUID().toString(),
         "call-1",
         "alice",
+        "desktop-1",
         "default",
         RecordingStatus.READY,
         null,

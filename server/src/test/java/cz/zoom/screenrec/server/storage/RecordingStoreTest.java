@@ -161,6 +161,7 @@ abstract class RecordingStoreTest {
                 id,
                 "call-1",
                 "alice",
+                "desktop-1",
                 "cluster-a",
                 RecordingStatus.RECORDING,
                 null,
@@ -247,6 +248,7 @@ abstract class RecordingStoreTest {
                     id,
                     "call-2",
                     "bob",
+                    "desktop-1",
                     "cluster-a",
                     RecordingStatus.RECORDING,
                     hash('c'),
@@ -549,7 +551,16 @@ abstract class RecordingStoreTest {
       Long captureStartedAt) {
     String id = UUID.randomUUID().toString();
     store.insertRecording(
-        id, callId, agent, "cluster-a", status, hash('a'), now, originClusterId, captureStartedAt);
+        id,
+        callId,
+        agent,
+        "desktop-1",
+        "cluster-a",
+        status,
+        hash('a'),
+        now,
+        originClusterId,
+        captureStartedAt);
     return id;
   }
 
