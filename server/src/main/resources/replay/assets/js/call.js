@@ -436,10 +436,12 @@ async function startExport() {
   const state = $('export-state');
   const progress = $('export-progress');
   const link = $('export-download');
+  const evidence = $('export-evidence');
   const error = $('export-error');
   panel.hidden = false;
   panel.dataset.state = 'STARTING';
   link.hidden = true;
+  evidence.hidden = true;
   error.hidden = true;
   progress.value = 0;
   progress.removeAttribute('value');
@@ -466,6 +468,9 @@ async function startExport() {
         link.setAttribute('download', '');
         link.dataset.exportId = id;
         link.hidden = false;
+        evidence.href = s.evidenceUrl;
+        evidence.setAttribute('download', '');
+        evidence.hidden = false;
         break;
       }
       if (s.state === 'FAILED') {

@@ -22,6 +22,7 @@ import cz.zoom.screenrec.server.enrollment.AgentTokens;
 import cz.zoom.screenrec.server.enrollment.Enrollment;
 import cz.zoom.screenrec.server.enrollment.EnrollmentStore;
 import cz.zoom.screenrec.server.evidence.RecordingEvidence;
+import cz.zoom.screenrec.server.evidence.Sealer;
 import cz.zoom.screenrec.server.health.ControlPortHealthCheck;
 import cz.zoom.screenrec.server.health.DatabaseHealthCheck;
 import cz.zoom.screenrec.server.health.DiskSpaceHealthCheck;
@@ -120,6 +121,7 @@ public final class ScreenRecServer implements AutoCloseable {
             config.agentTokens() ? new AgentTokens(tls.clusterCa(), clock) : null);
     enrollment.firstToken(config.dataDir().resolve("enroll-token"));
     LocalMediaStore media = new LocalMediaStore(config.mediaDir());
+    Sealer sealer = new Sealer(tls.clusterCa(), config.clusterId(), clock);
     RecordingEncoder encoder =
         new RecordingEncoder(
             EncoderSettings.of(config.videoCodec(), config.capture().framesPerSecond()));
@@ -136,7 +138,7 @@ public final class ScreenRecServer implements AutoCloseable {
                     config.encodeBudgetMin()),
                 metrics,
                 clock,
-                new RecordingEvidence(tls.clusterCa(), media, config.clusterId(), clock)));
+                new RecordingEvidence(sealer, media)));
 
     metrics.gauge("screenrec.agents.connected", agents, AgentRegistry::size);
     Peers peers =
@@ -165,6 +167,7 @@ public final class ScreenRecServer implements AutoCloseable {
                 media,
                 new VideoLayouts(store, media, encoder),
                 peers,
+                sealer,
                 clock));
     List<HttpApi.Routes> routes =
         new ArrayList<>(

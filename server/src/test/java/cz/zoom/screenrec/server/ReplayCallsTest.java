@@ -8,12 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import cz.zoom.screenrec.encode.VideoProbe;
 import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.server.config.ServerConfig;
+import cz.zoom.screenrec.server.http.Json;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
+import cz.zoom.screenrec.trust.Evidence;
+import cz.zoom.screenrec.trust.VerifyMain;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ShortBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -21,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -65,6 +71,52 @@ class ReplayCallsTest {
     return fx.send(
         fx.api("/api/v1/calls/" + callId + "/audio?startedAt=" + startedAt)
             .PUT(HttpRequest.BodyPublishers.ofByteArray(wav)));
+  }
+
+  /**
+   * The call's audio is sealed when stored, and the export carries evidence naming its file and
+   * holding its sources' evidence; both verify offline, and one changed byte of the export fails.
+   */
+  private void checkEvidence(
+      ServerFixture fx, ReplayClient browser, JsonNode done, Path exported, String id, byte[] wav)
+      throws Exception {
+    X509Certificate ca = ServerFixture.ca(dirA);
+    HttpResponse<String> audioEvidence = fx.get("/api/v1/calls/call-1/audio/evidence");
+    assertThat(audioEvidence.statusCode()).as(audioEvidence.body()).isEqualTo(200);
+    Path stored = Files.write(work.resolve("audio.wav"), wav);
+    assertThat(
+            Evidence.check(
+                audioEvidence.body().getBytes(StandardCharsets.UTF_8),
+                ca,
+                Map.of("audio.wav", stored)))
+        .isEmpty();
+
+    String url = done.get("evidenceUrl").asText();
+    HttpResponse<byte[]> sealed = browser.getBytes(url, null);
+    assertThat(sealed.statusCode()).isEqualTo(200);
+    assertThat(sealed.headers().firstValue("Content-Disposition").orElse(""))
+        .contains("call-call-1.evidence.json");
+    JsonNode m = Json.MAPPER.readTree(Json.MAPPER.readTree(sealed.body()).get("manifest").asText());
+    assertThat(m.get("kind").asText()).isEqualTo("export");
+    assertThat(m.get("export").get("file").asText()).isEqualTo("call-call-1.webm");
+    List<String> sources = new ArrayList<>();
+    m.get("sources").forEach(s -> sources.add(s.get("kind").asText() + " " + s.get("id").asText()));
+    assertThat(sources).containsExactly("recording " + id, "audio call-1");
+
+    Path evidence = Files.write(work.resolve("call-call-1.evidence.json"), sealed.body());
+    Path given = Files.copy(exported, work.resolve("call-call-1.webm"));
+    String[] verify = {
+      "--ca", dirA.resolve("tls/ca.pem").toString(), evidence.toString(), given.toString()
+    };
+    assertThat(VerifyMain.run(verify)).isZero();
+    byte[] bytes = Files.readAllBytes(given);
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(given, bytes);
+    assertThat(Evidence.check(sealed.body(), ca, Map.of("call-call-1.webm", given)))
+        .singleElement()
+        .asString()
+        .startsWith("call-call-1.webm: SHA-256");
+    assertThat(VerifyMain.run(verify)).isEqualTo(1);
   }
 
   /** A thumbnail: 503 (at once) while the server makes the recording's thumbnails, then 200. */
@@ -176,6 +228,7 @@ class ReplayCallsTest {
     assertThat(file.headers().firstValue("Content-Disposition").orElse("")).contains("call-1.webm");
     Path exported = work.resolve("export.webm");
     Files.write(exported, file.body());
+    checkEvidence(fx, browser, done, exported, id, wav);
     VideoProbe.Info info = VideoProbe.probe(exported);
     assertThat(info.durationMs()).isBetween(6_900L, 7_100L);
     try (VideoProbe v = VideoProbe.open(exported)) {
@@ -203,6 +256,8 @@ class ReplayCallsTest {
     ReplayClient rita = new ReplayClient(fx).loggedIn("rita", "rita-password");
     assertThat(rita.get("/replay/api/exports/" + exportId).statusCode()).isEqualTo(404);
     assertThat(rita.get("/replay/api/exports/" + exportId + "/file").statusCode()).isEqualTo(404);
+    assertThat(rita.get("/replay/api/exports/" + exportId + "/evidence").statusCode())
+        .isEqualTo(404);
 
     List<String> audit = new ArrayList<>();
     json(browser.get("/replay/api/audit"))

@@ -16,16 +16,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A recording's evidence: a manifest of what it is made of (agent, call, cluster, desktop, times,
- * the SHA-256 of every segment in order, chained, and of the video and thumbnail), signed with the
+ * Evidence: a manifest of what a recording, a call's audio or an export is made of, signed with the
  * cluster CA's key. The file holds the manifest as the exact text that was signed, so checking it
  * needs no canonical form: {@code {"manifest":"...","algorithm":"...","signature":"..."}}.
  *
- * <p>The chain makes the order and the set of segments part of what is signed: link {@code i} is
- * SHA-256 of link {@code i-1} (hex) followed by segment {@code i}'s SHA-256 (hex); link {@code -1}
- * is SHA-256 of {@code "screenrec-evidence:" + recordingId}.
+ * <p>A recording's manifest names its agent, call, cluster, desktop and times, the SHA-256 of every
+ * segment in order, chained, and of the video and thumbnail. The chain makes the order and the set
+ * of segments part of what is signed: link {@code i} is SHA-256 of link {@code i-1} (hex) followed
+ * by segment {@code i}'s SHA-256 (hex); link {@code -1} is SHA-256 of {@code "screenrec-evidence:"
+ * + recordingId}. A call's audio names the stored file (and the browser copy when one was made). An
+ * export names its file and carries the evidence of every recording and audio it was made from, so
+ * one file shows what a reviewer was given and what it came from.
  */
 public final class Evidence {
+  public static final String RECORDING = "recording";
+  public static final String AUDIO = "audio";
+  public static final String EXPORT = "export";
+
+  /** The parts a manifest may name besides segments, each {@code {file, sha256, bytes}}. */
+  private static final List<String> PARTS =
+      List.of("video", "thumbnail", "audio", "playable", "export");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Evidence() {}
@@ -54,11 +65,17 @@ public final class Evidence {
   }
 
   /**
-   * Everything about {@code evidence} that does not match: its signature by {@code ca}, its chain,
-   * and each of {@code files} (by file name: {@code 000003.seg}, {@code video.webm}, {@code
-   * thumbnail.jpg}) against the hash the manifest holds for it. Empty when all is as signed.
+   * Everything about {@code evidence} that does not match: its signature by {@code ca}, a
+   * recording's chain, the evidence an export carries, and each of {@code files} (by file name:
+   * {@code 000003.seg}, {@code video.webm}, {@code audio.wav}, {@code call-7.webm}) against the
+   * hash the manifest holds for it. Empty when all is as signed.
    */
   public static List<String> check(byte[] evidence, X509Certificate ca, Map<String, Path> files) {
+    return check(evidence, ca, files, true);
+  }
+
+  private static List<String> check(
+      byte[] evidence, X509Certificate ca, Map<String, Path> files, boolean top) {
     List<String> problems = new ArrayList<>();
     JsonNode file;
     JsonNode manifest;
@@ -73,24 +90,29 @@ public final class Evidence {
       problems.add(
           "the manifest's signature does not match the CA (changed, or signed by another)");
     }
-    String link = chainStart(manifest.path("recordingId").asText());
-    int expectedIndex = 0;
-    for (JsonNode s : manifest.path("segments")) {
-      link = link(link, s.path("sha256").asText());
-      if (s.path("index").asInt(-1) != expectedIndex++) {
-        problems.add("segment list out of order at " + s.path("index").asText());
-      }
-      if (!link.equals(s.path("chain").asText())) {
-        problems.add("segment " + s.path("index").asText() + ": the chain breaks here");
-      }
+    String kind = manifest.path("kind").asText(RECORDING);
+    if (kind.equals(RECORDING)) {
+      checkChain(manifest, problems);
     }
-    if (!link.equals(manifest.path("chainEnd").asText())) {
-      problems.add("the chain's end does not match the segments listed");
+    if (kind.equals(EXPORT) && !top) {
+      problems.add("an export is not the source of another");
+    } else if (kind.equals(EXPORT)) {
+      for (JsonNode source : manifest.path("sources")) {
+        String label = source.path("kind").asText() + " " + source.path("id").asText();
+        if (!source.path("evidence").isTextual()) {
+          problems.add("source " + label + ": stored before its cluster sealed media; no evidence");
+          continue;
+        }
+        byte[] text = source.path("evidence").asText().getBytes(StandardCharsets.UTF_8);
+        for (String p : check(text, ca, Map.of(), false)) {
+          problems.add("source " + label + ": " + p);
+        }
+      }
     }
     for (Map.Entry<String, Path> f : files.entrySet()) {
       String expected = expectedSha(manifest, f.getKey());
       if (expected == null) {
-        problems.add(f.getKey() + ": not part of this recording's evidence");
+        problems.add(f.getKey() + ": not part of this " + kind + "'s evidence");
         continue;
       }
       try {
@@ -105,7 +127,24 @@ public final class Evidence {
     return problems;
   }
 
-  /** The file names the manifest holds a hash for (segments, video, thumbnail). */
+  private static void checkChain(JsonNode manifest, List<String> problems) {
+    String link = chainStart(manifest.path("recordingId").asText());
+    int expectedIndex = 0;
+    for (JsonNode s : manifest.path("segments")) {
+      link = link(link, s.path("sha256").asText());
+      if (s.path("index").asInt(-1) != expectedIndex++) {
+        problems.add("segment list out of order at " + s.path("index").asText());
+      }
+      if (!link.equals(s.path("chain").asText())) {
+        problems.add("segment " + s.path("index").asText() + ": the chain breaks here");
+      }
+    }
+    if (!link.equals(manifest.path("chainEnd").asText())) {
+      problems.add("the chain's end does not match the segments listed");
+    }
+  }
+
+  /** The file names the manifest holds a hash for (segments and parts). */
   public static List<String> fileNames(byte[] evidence) {
     List<String> names = new ArrayList<>();
     try {
@@ -113,7 +152,7 @@ public final class Evidence {
       for (JsonNode s : manifest.path("segments")) {
         names.add(Path.of(s.path("file").asText()).getFileName().toString());
       }
-      for (String part : List.of("video", "thumbnail")) {
+      for (String part : PARTS) {
         if (manifest.path(part).has("file")) {
           names.add(manifest.path(part).path("file").asText());
         }
@@ -130,7 +169,7 @@ public final class Evidence {
         return s.path("sha256").asText();
       }
     }
-    for (String part : List.of("video", "thumbnail")) {
+    for (String part : PARTS) {
       JsonNode p = manifest.path(part);
       if (p.path("file").asText().equals(name)) {
         return p.path("sha256").asText();

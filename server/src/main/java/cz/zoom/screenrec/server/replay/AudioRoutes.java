@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * The call recorder's audio intake and the audio's read side, under /api/v1 (API token): {@code PUT
  * /api/v1/calls/{callId}/audio?startedAt=&format=&agent=}, {@code GET .../audio/info}, {@code GET
- * .../audio} (the browser-playable file, with Range).
+ * .../audio} (the browser-playable file, with Range), {@code GET .../audio/evidence} (its signed
+ * manifest, docs/security.md).
  */
 public final class AudioRoutes implements HttpApi.Routes {
   private final AudioService audio;
@@ -33,6 +34,7 @@ public final class AudioRoutes implements HttpApi.Routes {
     app.put("/api/v1/calls/{callId}/audio", this::put, Access.API_TOKEN);
     app.get("/api/v1/calls/{callId}/audio/info", this::info, Access.API_TOKEN);
     app.get("/api/v1/calls/{callId}/audio", this::file, Access.API_TOKEN);
+    app.get("/api/v1/calls/{callId}/audio/evidence", this::evidence, Access.API_TOKEN);
   }
 
   private void put(Context ctx) throws IOException {
@@ -91,13 +93,22 @@ public final class AudioRoutes implements HttpApi.Routes {
 
   private void file(Context ctx) throws IOException {
     CallAudio a = find(ctx);
-    Path file = audio.playableFile(a);
+    serve(ctx, a, audio.playableFile(a), a.contentType());
+  }
+
+  private void evidence(Context ctx) throws IOException {
+    CallAudio a = find(ctx);
+    serve(ctx, a, audio.evidenceFile(a), "application/json");
+  }
+
+  private static void serve(Context ctx, CallAudio a, Path file, String contentType)
+      throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new ApiException(
           410, "media_missing", "the audio of call " + a.callId() + " is no longer stored");
     }
     ctx.header("Cache-Control", "private, max-age=3600");
-    RangeResponse.serve(ctx, file, a.contentType());
+    RangeResponse.serve(ctx, file, contentType);
   }
 
   private CallAudio find(Context ctx) {

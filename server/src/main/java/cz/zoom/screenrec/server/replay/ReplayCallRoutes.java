@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.replay;
 
 import cz.zoom.screenrec.encode.VideoCodec;
+import cz.zoom.screenrec.server.evidence.RecordingEvidence;
 import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;
@@ -23,6 +24,7 @@ import cz.zoom.screenrec.server.replay.export.CallExporter;
 import cz.zoom.screenrec.server.replay.export.ExportJob;
 import cz.zoom.screenrec.server.replay.export.ExportService;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
+import cz.zoom.screenrec.trust.Evidence;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -81,6 +83,7 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
     app.post("/replay/api/calls/{callId}/export", this::export, Access.REVIEWER);
     app.get("/replay/api/exports/{exportId}", ctx -> ctx.json(status(job(ctx))), Access.REVIEWER);
     app.get("/replay/api/exports/{exportId}/file", this::file, Access.REVIEWER);
+    app.get("/replay/api/exports/{exportId}/evidence", this::evidence, Access.REVIEWER);
   }
 
   private void call(Context ctx) {
@@ -176,10 +179,12 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
       throws IOException, InterruptedException {
     List<CallExporter.VideoInput> v = new ArrayList<>();
     List<CallExporter.AudioInput> a = new ArrayList<>();
+    List<ExportService.Source> sources = new ArrayList<>();
     long from = Long.MAX_VALUE;
     long to = Long.MIN_VALUE;
     for (Screen s : videos) {
       Path file;
+      String evidence;
       if (s.clusterId().equals(calls.local().clusterId())) {
         Recording r =
             recordings
@@ -191,29 +196,58 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
             media
                 .recordingDir(r.id())
                 .resolve("video." + VideoCodec.fromId(r.videoCodec()).extension());
+        evidence = local(media.recordingDir(r.id()).resolve(RecordingEvidence.FILE));
       } else {
         file = work.resolve(s.clusterId() + "-" + s.recordingId() + ".video");
-        peer(s.clusterId()).download("/api/v1/recordings/" + s.recordingId() + "/video", file);
+        String path = "/api/v1/recordings/" + s.recordingId();
+        peer(s.clusterId()).download(path + "/video", file);
+        evidence = ofPeer(s.clusterId(), path + "/evidence", file);
       }
+      sources.add(
+          new ExportService.Source(Evidence.RECORDING, s.recordingId(), s.clusterId(), evidence));
       v.add(new CallExporter.VideoInput(file, s.startedAt(), s.durationMs()));
       from = Math.min(from, s.startedAt());
       to = Math.max(to, s.startedAt() + s.durationMs());
     }
     for (Audio s : sounds) {
       Path file;
+      String evidence;
       if (s.clusterId().equals(calls.local().clusterId())) {
         CallAudio ca =
             audio.find(callId).orElseThrow(() -> new IOException("the call's audio is gone"));
         file = audio.playableFile(ca);
+        evidence = local(audio.evidenceFile(ca));
       } else {
         file = work.resolve(s.clusterId() + "-audio");
-        peer(s.clusterId()).download("/api/v1/calls/" + callId + "/audio", file);
+        String path = "/api/v1/calls/" + callId + "/audio";
+        peer(s.clusterId()).download(path, file);
+        evidence = ofPeer(s.clusterId(), path + "/evidence", file);
       }
+      sources.add(new ExportService.Source(Evidence.AUDIO, callId, s.clusterId(), evidence));
       a.add(new CallExporter.AudioInput(file, s.startedAt()));
       from = Math.min(from, s.startedAt());
       to = Math.max(to, s.startedAt() + s.durationMs());
     }
-    return new ExportService.Inputs(v, a, from, to);
+    return new ExportService.Inputs(v, a, from, to, sources);
+  }
+
+  /** A source's evidence file; null when it was stored before this cluster sealed media. */
+  private static String local(Path evidence) throws IOException {
+    return Files.isRegularFile(evidence) ? Files.readString(evidence) : null;
+  }
+
+  private String ofPeer(String cluster, String path, Path media)
+      throws IOException, InterruptedException {
+    Path file = media.resolveSibling(media.getFileName() + ".evidence.json");
+    try {
+      peer(cluster).download(path, file);
+    } catch (PeerClient.PeerException e) {
+      if (e.status() == 404 || e.status() == 410) {
+        return null;
+      }
+      throw e;
+    }
+    return Files.readString(file);
   }
 
   private PeerClient peer(String cluster) throws IOException {
@@ -241,21 +275,40 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
     m.put("error", j.error());
     if (j.state() == ExportJob.State.DONE) {
       m.put("url", "/replay/api/exports/" + j.id() + "/file");
+      m.put("evidenceUrl", "/replay/api/exports/" + j.id() + "/evidence");
     }
     return m;
   }
 
   private void file(Context ctx) throws IOException {
+    ExportJob j = done(ctx);
+    serve(ctx, j.file(), j.fileName(), CallExporter.CONTENT_TYPE);
+  }
+
+  /** The export's signed manifest, for {@code screenrec-verify} beside the file. */
+  private void evidence(Context ctx) throws IOException {
+    ExportJob j = done(ctx);
+    serve(
+        ctx,
+        j.evidence(),
+        j.fileName().replace("." + CallExporter.EXTENSION, ".evidence.json"),
+        "application/json");
+  }
+
+  private ExportJob done(Context ctx) {
     ExportJob j = job(ctx);
     if (j.state() != ExportJob.State.DONE) {
       throw new ApiException(409, "not_ready", "export " + j.id() + " is " + j.state());
     }
-    if (!Files.isRegularFile(j.file())) {
+    return j;
+  }
+
+  private static void serve(Context ctx, Path file, String name, String contentType)
+      throws IOException {
+    if (!Files.isRegularFile(file)) {
       throw new ApiException(410, "media_missing", "the export file is gone");
     }
-    ctx.header(
-        "Content-Disposition",
-        "attachment; filename=\"call-" + j.callId() + "." + CallExporter.EXTENSION + "\"");
-    RangeResponse.serve(ctx, j.file(), CallExporter.CONTENT_TYPE);
+    ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+    RangeResponse.serve(ctx, file, contentType);
   }
 }

@@ -3,6 +3,7 @@ package cz.zoom.screenrec.server.replay;
 import cz.zoom.screenrec.server.config.ServerConfig;
 import cz.zoom.screenrec.server.core.Resources;
 import cz.zoom.screenrec.server.encode.VideoLayouts;
+import cz.zoom.screenrec.server.evidence.Sealer;
 import cz.zoom.screenrec.server.http.HttpApi;
 import cz.zoom.screenrec.server.peers.Peers;
 import cz.zoom.screenrec.server.recording.RecordingStore;
@@ -49,10 +50,11 @@ public final class ReplayFeature implements AutoCloseable {
       LocalMediaStore media,
       VideoLayouts layouts,
       Peers peers,
+      Sealer sealer,
       Clock clock)
       throws IOException {
     try {
-      startAll(config, database, store, media, layouts, peers, clock);
+      startAll(config, database, store, media, layouts, peers, sealer, clock);
     } catch (IOException | RuntimeException | Error e) {
       close();
       throw e;
@@ -66,6 +68,7 @@ public final class ReplayFeature implements AutoCloseable {
       LocalMediaStore media,
       VideoLayouts layouts,
       Peers peers,
+      Sealer sealer,
       Clock clock)
       throws IOException {
     Jdbc jdbc = new Jdbc(database.dataSource());
@@ -86,7 +89,7 @@ public final class ReplayFeature implements AutoCloseable {
           file);
     }
     AudioService audio =
-        new AudioService(new AudioStore(jdbc, media.root()), config.maxAudioBytes(), clock);
+        new AudioService(new AudioStore(jdbc, media.root()), config.maxAudioBytes(), sealer, clock);
     LocalCalls local =
         new LocalCalls(
             config.clusterId(), store, audio.store(), layouts, jdbc, own(new SegmentGaps(media)));
@@ -97,6 +100,7 @@ public final class ReplayFeature implements AutoCloseable {
             new ExportService(
                 config.dataDir().resolve("exports"),
                 new CallExporter(config.capture().framesPerSecond()),
+                sealer,
                 clock));
 
     // the UI's pages (session cookie, login page open)

@@ -12,6 +12,7 @@ import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.format.SegmentHeader;
 import cz.zoom.screenrec.format.SegmentWriter;
 import cz.zoom.screenrec.server.evidence.RecordingEvidence;
+import cz.zoom.screenrec.server.evidence.Sealer;
 import cz.zoom.screenrec.server.recording.Call;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStatus;
@@ -75,10 +76,11 @@ class EncodeWorkersTest {
             new SimpleMeterRegistry(),
             Clock.systemUTC(),
             new RecordingEvidence(
-                CertificateAuthority.create("test CA", Duration.ofDays(1)),
-                media,
-                "default",
-                Clock.systemUTC()));
+                new Sealer(
+                    CertificateAuthority.create("test CA", Duration.ofDays(1)),
+                    "default",
+                    Clock.systemUTC()),
+                media));
     RecordingEncoder.preload();
   }
 

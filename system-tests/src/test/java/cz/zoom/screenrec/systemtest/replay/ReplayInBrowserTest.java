@@ -8,6 +8,7 @@ import cz.zoom.screenrec.systemtest.ProcessGuard;
 import cz.zoom.screenrec.systemtest.replay.ReplayUi.Sample;
 import cz.zoom.screenrec.testkit.ScreenRecApi;
 import cz.zoom.screenrec.testkit.ServerProcess;
+import cz.zoom.screenrec.trust.VerifyMain;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -279,8 +280,23 @@ class ReplayInBrowserTest {
         ReplaySession.ofCookie(server.httpUri(), b.cookie(ReplaySession.COOKIE).getValue());
     ReplaySession.Answer file = session.get(java.net.URI.create(href).getPath());
     assertThat(file.status()).as(file.toString()).isEqualTo(200);
-    Path exported = tmp.resolve("export");
+    // named as it downloads, so its evidence finds it
+    Path exported = tmp.resolve("call-" + call.callId() + ".webm");
     Files.write(exported, file.body());
+    String evidenceHref = b.find("#export-evidence").getAttribute("href");
+    ReplaySession.Answer evidence = session.get(java.net.URI.create(evidenceHref).getPath());
+    assertThat(evidence.status()).as(evidence.toString()).isEqualTo(200);
+    Path manifest = Files.write(tmp.resolve("export.evidence.json"), evidence.body());
+    assertThat(
+            VerifyMain.run(
+                new String[] {
+                  "--ca",
+                  server.dataDir().resolve("tls/ca.pem").toString(),
+                  manifest.toString(),
+                  exported.toString()
+                }))
+        .as("screenrec-verify of the export the reviewer downloaded")
+        .isZero();
 
     Files.createDirectories(Path.of("target", "exports"));
     Files.copy(

@@ -1,8 +1,11 @@
 package cz.zoom.screenrec.server.replay.audio;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import cz.zoom.screenrec.server.core.Refusal;
+import cz.zoom.screenrec.server.evidence.Sealer;
 import cz.zoom.screenrec.server.storage.OwnerOnly;
 import cz.zoom.screenrec.server.storage.StripedLocks;
+import cz.zoom.screenrec.trust.Evidence;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes a call's audio: streams it to disk (bounded), checks it decodes, makes a browser-playable
  * copy if needed, and only then replaces what the call had. The original is kept as {@code
- * audio.wav}/{@code audio.ogg}; a transcoded copy is {@code audio-playable.wav}.
+ * audio.wav}/{@code audio.ogg}; a transcoded copy is {@code audio-playable.wav}; {@code
+ * evidence.json} seals both (docs/security.md) before the call's row points at them.
  */
 public final class AudioService {
   private static final Logger log = LoggerFactory.getLogger(AudioService.class);
@@ -32,17 +36,20 @@ public final class AudioService {
 
   private static final long MAX_TIME = 4_102_444_800_000L;
   static final String TRANSCODED = "audio-playable.wav";
+  public static final String EVIDENCE = "evidence.json";
 
   private final AudioStore store;
   private final long maxBytes;
+  private final Sealer sealer;
   private final Clock clock;
 
   /** Serialises only the replacement of one call's files and row; bodies stream in outside it. */
   private final StripedLocks locks = new StripedLocks(64);
 
-  public AudioService(AudioStore store, long maxBytes, Clock clock) {
+  public AudioService(AudioStore store, long maxBytes, Sealer sealer, Clock clock) {
     this.store = store;
     this.maxBytes = maxBytes;
+    this.sealer = sealer;
     this.clock = clock;
   }
 
@@ -56,6 +63,10 @@ public final class AudioService {
 
   public Path playableFile(CallAudio a) {
     return store.callDir(a.callId()).resolve(a.playableFile());
+  }
+
+  public Path evidenceFile(CallAudio a) {
+    return store.callDir(a.callId()).resolve(EVIDENCE);
   }
 
   public CallAudio intake(
@@ -112,6 +123,7 @@ public final class AudioService {
             Files.deleteIfExists(dir.resolve(stale));
           }
         }
+        seal(dir, callId, agent, startedAt, probe, original, playable);
         fsyncDir(dir);
         CallAudio a =
             new CallAudio(
@@ -142,6 +154,28 @@ public final class AudioService {
       Files.deleteIfExists(upload);
       Files.deleteIfExists(copy);
     }
+  }
+
+  private void seal(
+      Path dir,
+      String callId,
+      String agent,
+      long startedAt,
+      AudioFiles.Probe probe,
+      String original,
+      String playable)
+      throws IOException {
+    ObjectNode m = sealer.manifest(Evidence.AUDIO);
+    m.put("callId", callId);
+    m.put("agent", agent);
+    m.put("startedAt", startedAt);
+    m.put("durationMs", probe.durationMs());
+    m.put("codec", probe.codec());
+    m.set("audio", Sealer.part(original, dir.resolve(original)));
+    if (!playable.equals(original)) {
+      m.set("playable", Sealer.part(playable, dir.resolve(playable)));
+    }
+    sealer.write(m, dir.resolve(EVIDENCE));
   }
 
   private long receive(InputStream body, Path file) throws IOException {

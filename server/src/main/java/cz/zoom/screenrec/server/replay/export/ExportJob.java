@@ -49,6 +49,16 @@ public final class ExportJob {
     return file;
   }
 
+  /** The export's signed manifest, beside its file. */
+  public Path evidence() {
+    return file.resolveSibling(id + ".evidence.json");
+  }
+
+  /** The name the file is handed out under, and that its evidence names it by. */
+  public String fileName() {
+    return "call-" + callId + "." + CallExporter.EXTENSION;
+  }
+
   public State state() {
     return state;
   }

@@ -1,7 +1,11 @@
 package cz.zoom.screenrec.server.replay.export;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import cz.zoom.screenrec.encode.VideoProbe;
+import cz.zoom.screenrec.server.evidence.Sealer;
 import cz.zoom.screenrec.server.storage.OwnerOnly;
+import cz.zoom.screenrec.trust.Evidence;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs exports one at a time on a worker thread. Jobs and their files live in memory and in {@code
  * <data-dir>/exports} until {@link #KEEP} after they finish; a restart forgets them (the folder is
- * emptied), so an export is something to download soon, not an archive.
+ * emptied), so an export is something to download soon, not an archive. Each export is sealed: its
+ * evidence names the file and carries the evidence of every recording and audio it was made from.
  */
 public final class ExportService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExportService.class);
@@ -35,15 +40,20 @@ public final class ExportService implements AutoCloseable {
     Inputs prepare(Path workDir) throws IOException, InterruptedException;
   }
 
-  /** What goes into one export. */
+  /** What goes into one export, and the evidence of each source. */
   public record Inputs(
       List<CallExporter.VideoInput> videos,
       List<CallExporter.AudioInput> audios,
       long from,
-      long to) {}
+      long to,
+      List<Source> sources) {}
+
+  /** A recording's or a call audio's evidence file, as its cluster sealed it. */
+  public record Source(String kind, String id, String clusterId, String evidence) {}
 
   private final Path dir;
   private final CallExporter exporter;
+  private final Sealer sealer;
   private final Clock clock;
   private final Map<String, ExportJob> jobs = new ConcurrentHashMap<>();
   private final ExecutorService worker =
@@ -54,10 +64,12 @@ public final class ExportService implements AutoCloseable {
             return t;
           });
 
-  public ExportService(Path dir, CallExporter exporter, Clock clock) throws IOException {
+  public ExportService(Path dir, CallExporter exporter, Sealer sealer, Clock clock)
+      throws IOException {
     this.dir = OwnerOnly.directories(dir);
     OwnerOnly.restrict(this.dir);
     this.exporter = exporter;
+    this.sealer = sealer;
     this.clock = clock;
     try (Stream<Path> stale = Files.list(this.dir)) {
       for (Path p : stale.toList()) {
@@ -94,6 +106,7 @@ public final class ExportService implements AutoCloseable {
       verify(part, in.to() - in.from());
       // FFmpeg made the file with the process umask
       OwnerOnly.restrict(part);
+      seal(job, in, part);
       Files.move(part, job.file());
       job.done(clock.millis());
       log.info(
@@ -114,6 +127,26 @@ public final class ExportService implements AutoCloseable {
       deleteTree(work);
       deleteTree(part);
     }
+  }
+
+  private void seal(ExportJob job, Inputs in, Path file) throws IOException {
+    ObjectNode m = sealer.manifest(Evidence.EXPORT);
+    m.put("exportId", job.id());
+    m.put("callId", job.callId());
+    m.put("exportedBy", job.username());
+    m.put("from", in.from());
+    m.put("to", in.to());
+    m.set("export", Sealer.part(job.fileName(), file));
+    ArrayNode sources = m.putArray("sources");
+    for (Source s : in.sources()) {
+      sources
+          .addObject()
+          .put("kind", s.kind())
+          .put("id", s.id())
+          .put("clusterId", s.clusterId())
+          .put("evidence", s.evidence());
+    }
+    sealer.write(m, job.evidence());
   }
 
   /**
@@ -140,6 +173,7 @@ public final class ExportService implements AutoCloseable {
             j -> {
               if (j.state() != ExportJob.State.RUNNING && j.finishedAt() < before) {
                 deleteTree(j.file());
+                deleteTree(j.evidence());
                 return true;
               }
               return false;
