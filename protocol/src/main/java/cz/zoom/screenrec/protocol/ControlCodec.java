@@ -113,8 +113,10 @@ public final class ControlCodec {
       return;
     }
     ctx.writeAndFlush(new ErrorMessage(code, message)).addListener(ChannelFutureListener.CLOSE);
-    // a peer that reads nothing would hold the ERROR, and with it the connection, for ever
-    ScheduledFuture<?> anyway = ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
+    // a peer that reads nothing would hold the ERROR, and with it the connection, for ever; the
+    // channel's event loop, as a handler's own executor (a business group) may not schedule
+    ScheduledFuture<?> anyway =
+        ctx.channel().eventLoop().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
     ctx.channel().closeFuture().addListener(f -> anyway.cancel(false));
   }
 
