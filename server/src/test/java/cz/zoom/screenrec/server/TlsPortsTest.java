@@ -160,6 +160,33 @@ class TlsPortsTest {
     assertThat(fx.get("/healthz").statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void theControlPortSpeaksTls13OrTls12WithAeadSuitesOnly() throws Exception {
+    SSLContext desktop = fx.desktop().sslContext();
+    assertThat(handshake(desktop, "TLSv1.3", null)).isEqualTo("TLSv1.3");
+    assertThat(handshake(desktop, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"))
+        .isEqualTo("TLSv1.2");
+    assertThatThrownBy(
+            () -> handshake(desktop, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"))
+        .isInstanceOf(IOException.class);
+  }
+
+  /** The protocol a handshake offering only {@code protocol} (and {@code suite}) ends with. */
+  private static String handshake(SSLContext tls, String protocol, String suite)
+      throws IOException {
+    try (javax.net.ssl.SSLSocket s =
+        (javax.net.ssl.SSLSocket)
+            tls.getSocketFactory().createSocket("127.0.0.1", fx.server.controlPort())) {
+      s.setSoTimeout(10_000);
+      s.setEnabledProtocols(new String[] {protocol});
+      if (suite != null) {
+        s.setEnabledCipherSuites(new String[] {suite});
+      }
+      s.startHandshake();
+      return s.getSession().getProtocol();
+    }
+  }
+
   private static void assertRefused(SSLContext tls) {
     assertThatThrownBy(
             () -> {
