@@ -16,6 +16,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.UUID;
@@ -183,7 +184,13 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     ProtocolException error = ControlCodec.classify(cause);
-    if (error.code() == ErrorCode.INTERNAL) {
+    Throwable root = cause.getCause() != null ? cause.getCause() : cause;
+    if (error.code() == ErrorCode.INTERNAL && root instanceof IOException) {
+      // the peer reset the connection, or its TLS was refused: nothing to tell it, nothing broke
+      log.info(
+          "control connection from {} dropped: {}", ctx.channel().remoteAddress(), root.toString());
+      ctx.close();
+    } else if (error.code() == ErrorCode.INTERNAL) {
       log.error("control connection from {} failed", ctx.channel().remoteAddress(), cause);
       reject(ctx, ErrorCode.INTERNAL, "internal error");
     } else {
