@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code screenrec-verify --ca ca.pem EVIDENCE [FILE|DIR ...]}: checks a recording's evidence
- * offline, its signature against the cluster CA, its chain of segments, and each file given (a
- * directory stands for every file in it and below) against the hash the manifest holds. Exit 0 when
- * all matches, 1 with one line per mismatch, 2 on bad usage.
+ * {@code screenrec-verify --ca ca.pem EVIDENCE [FILE|DIR ...]}: checks the evidence of a recording,
+ * a call's audio or an export offline: its signature against the cluster CA, a recording's chain of
+ * segments, an export's sources, and each file given (a directory stands for every file in it and
+ * below) against the hash the manifest holds. Exit 0 when all matches, 1 with one line per
+ * mismatch, 2 on bad usage.
  */
 public final class VerifyMain {
   private VerifyMain() {}
