@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import cz.zoom.screenrec.bench.Machine;
+import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.testkit.ClientProcess;
 import cz.zoom.screenrec.testkit.Poll;
 import cz.zoom.screenrec.testkit.PostgresServer;
@@ -11,6 +12,8 @@ import cz.zoom.screenrec.testkit.ScreenRecApi;
 import cz.zoom.screenrec.testkit.ServerProcess;
 import cz.zoom.screenrec.testkit.TempDirs;
 import cz.zoom.screenrec.testkit.XvfbDisplay;
+import cz.zoom.screenrec.trust.Enroller;
+import cz.zoom.screenrec.trust.EnrollmentToken;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +72,8 @@ public final class FailoverBench {
   private int lockSeconds = 30;
   private String controlThreads;
   private String serverClasspath;
+  private boolean tls;
+  private int desktops = 100;
   private Path out;
   private final Random random = new Random(42);
 
@@ -90,6 +95,8 @@ public final class FailoverBench {
         case "--lock-seconds" -> b.lockSeconds = Integer.parseInt(args[++i]);
         case "--control-threads" -> b.controlThreads = args[++i];
         case "--server-classpath" -> b.serverClasspath = args[++i];
+        case "--tls" -> b.tls = true;
+        case "--desktops" -> b.desktops = Integer.parseInt(args[++i]);
         case "-h", "--help" -> {
           usage();
           return;
@@ -299,8 +306,14 @@ public final class FailoverBench {
             + " ms, "
             + failure);
     Map<String, Object> r = new LinkedHashMap<>();
-    try (Node primary = node("cluster-a", "127.0.0.1", massSetting).start();
-        Node secondary = node("cluster-b", "127.0.0.2", massSetting).start();
+    Node first = node("cluster-a", "127.0.0.1", massSetting);
+    Node second = node("cluster-b", "127.0.0.2", massSetting);
+    if (tls) {
+      // an HA pair shares one cluster CA, so a desktop enrolled once is known to both
+      ServerProcess.shareNewClusterCa(first.dataDir, second.dataDir);
+    }
+    try (Node primary = first.start();
+        Node secondary = second.start();
         SimulatedClients sim =
             new SimulatedClients(
                 clients,
@@ -309,7 +322,8 @@ public final class FailoverBench {
                     new InetSocketAddress(primary.server.bind(), primary.server.controlPort()),
                     new InetSocketAddress(secondary.server.bind(), secondary.server.controlPort())),
                 simThreads,
-                7)) {
+                7,
+                enrolled(primary))) {
       long startT = System.nanoTime();
       sim.start(Duration.ofMillis(massSetting[0]));
       Poll.until(
@@ -373,6 +387,8 @@ public final class FailoverBench {
 
         r.put("failure", failure);
         r.put("clients", clients);
+        r.put("tls", tls);
+        r.put("desktops", tls ? Math.min(desktops, clients) : 0);
         r.put("heartbeatIntervalMs", massSetting[0]);
         r.put("deadPeerTimeoutMs", massSetting[1]);
         r.put("initialConnectAllOnPrimaryMs", allOnPrimaryMs);
@@ -571,14 +587,16 @@ public final class FailoverBench {
                 "sim-",
                 List.of(new InetSocketAddress(server.server.bind(), server.server.controlPort())),
                 simThreads,
-                7);
+                7,
+                List.of());
         SimulatedClients reporters =
             new SimulatedClients(
                 slowReporters,
                 "rep-",
                 List.of(new InetSocketAddress(server.server.bind(), server.server.controlPort())),
                 1,
-                11)) {
+                11,
+                List.of())) {
       sim.start(Duration.ofMillis(defaultSetting[0]));
       Poll.until(
           slowClients + " clients welcomed",
@@ -677,10 +695,30 @@ public final class FailoverBench {
   }
 
   /**
+   * With --tls, {@code desktops} desktops enrolled at {@code node} the way a real one enrolls (its
+   * first token, a key made here, a certificate from the cluster CA); the simulated clients take
+   * turns with them, as agents sharing desktops in shifts do. In clear: none.
+   */
+  private List<DesktopTls> enrolled(Node node) throws Exception {
+    if (!tls) {
+      return List.of();
+    }
+    EnrollmentToken token = EnrollmentToken.parse(node.server.enrollToken());
+    List<DesktopTls> list = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < Math.min(desktops, clients); i++) {
+      list.add(DesktopTls.of(Enroller.enroll(node.server.httpUri(), token, "bench-desktop-" + i)));
+    }
+    log("enrolled " + list.size() + " desktops in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    return list;
+  }
+
+  /**
    * A node of the build under test, or of --server-classpath's, with --control-threads if given.
    */
   private Node node(String clusterId, String bind, int[] setting) {
     Node n = new Node(clusterId, bind, setting);
+    n.plaintext = !tls;
     n.classpath = serverClasspath;
     if (controlThreads != null) {
       n.extraArgs.addAll(List.of("--control-threads", controlThreads));
@@ -702,6 +740,7 @@ public final class FailoverBench {
     String database;
     String dbUser;
     String classpath;
+    boolean plaintext = true;
     final List<String> extraArgs = new ArrayList<>();
     ServerProcess server;
 
@@ -727,10 +766,11 @@ public final class FailoverBench {
               .clusterId(clusterId)
               .apiToken(token)
               .dataDir(dataDir)
-              // the simulated clients speak in clear; measuring them over TLS is still to come
-              .plaintext()
               .heartbeatIntervalMs(setting[0])
               .deadPeerTimeoutMs(setting[1]);
+      if (plaintext) {
+        b.plaintext();
+      }
       if (database != null) {
         b.database(database, dbUser, "");
       }

@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.bench.failover;
 
 import cz.zoom.screenrec.testkit.ProcessCpu;
+import cz.zoom.screenrec.testkit.TestTrust;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +23,11 @@ final class ServerSampler implements AutoCloseable {
   private final URI metrics;
   private final Duration interval;
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(2))
+          // the CAs of the servers this process started, for a server on HTTPS
+          .sslContext(TestTrust.sslContext())
+          .build();
   private final List<Sample> samples = new ArrayList<>();
   private final Thread thread;
   private volatile boolean running = true;

@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.bench.failover;
 
 import cz.zoom.screenrec.client.control.ReconnectPolicy;
+import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.protocol.Ack;
 import cz.zoom.screenrec.protocol.ActiveRecording;
 import cz.zoom.screenrec.protocol.ControlCodec;
@@ -43,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * as the real client does), and moves through its host list as docs/protocol.md section 14 says:
  * the next host at once after a failure, and the product's {@link ReconnectPolicy} (1 s doubling to
  * 60 s, ±20 % jitter) only after a whole round failed. They never record: START and other commands
- * get {@code ACK ok:false}.
+ * get {@code ACK ok:false}. Given desktops, they speak TLS as enrolled desktops do (client
+ * certificate, server name checked), client {@code i} on desktop {@code i % desktops}.
  */
 final class SimulatedClients implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
@@ -77,7 +79,8 @@ final class SimulatedClients implements AutoCloseable {
       String agentPrefix,
       List<InetSocketAddress> hosts,
       int eventLoopThreads,
-      long seed) {
+      long seed,
+      List<DesktopTls> desktops) {
     this.hosts = List.copyOf(hosts);
     this.group = new NioEventLoopGroup(eventLoopThreads);
     this.bootstrap =
@@ -96,7 +99,11 @@ final class SimulatedClients implements AutoCloseable {
               0.2,
               Duration.ofSeconds(30),
               new Random(seed + i));
-      clients[i] = new Sim(String.format("%s%05d", agentPrefix, i), policy);
+      clients[i] =
+          new Sim(
+              String.format("%s%05d", agentPrefix, i),
+              policy,
+              desktops.isEmpty() ? null : desktops.get(i % desktops.size()));
     }
   }
 
@@ -205,6 +212,7 @@ final class SimulatedClients implements AutoCloseable {
   private final class Sim {
     final String agent;
     final ReconnectPolicy policy;
+    final DesktopTls desktop;
     volatile Channel channel;
     volatile int welcomedHost = -1;
     volatile long welcomedAt;
@@ -217,9 +225,10 @@ final class SimulatedClients implements AutoCloseable {
     ScheduledFuture<?> ticker;
     ScheduledFuture<?> helloTimeout;
 
-    Sim(String agent, ReconnectPolicy policy) {
+    Sim(String agent, ReconnectPolicy policy, DesktopTls desktop) {
       this.agent = agent;
       this.policy = policy;
+      this.desktop = desktop;
     }
 
     void connect(int hostIndex) {
@@ -235,6 +244,13 @@ final class SimulatedClients implements AutoCloseable {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                      InetSocketAddress to = hosts.get(hostIndex);
+                      if (desktop != null) {
+                        ch.pipeline()
+                            .addLast(
+                                desktop.controlHandler(
+                                    ch.alloc(), to.getHostString(), to.getPort()));
+                      }
                       ControlCodec.install(ch.pipeline());
                       ch.pipeline().addLast(new Handler(Sim.this));
                     }
