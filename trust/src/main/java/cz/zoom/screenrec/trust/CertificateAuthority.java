@@ -46,9 +46,12 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * A certificate authority of ScreenRec's own: the cluster CA that a server creates on its first
- * start, which certifies the server and the desktops it enrolls and signs recordings' evidence.
- * Keys are ECDSA P-256; an operator's CA of another kind works as long as Java can sign with its
- * key.
+ * start, which certifies the server and the desktops it enrolls and signs recordings' evidence. Its
+ * own key is RSA-3072 and the keys it certifies are ECDSA P-256: every TLS handshake checks a
+ * certificate the CA signed, and Java checks an RSA signature in a fifteenth of the time of an
+ * ECDSA one, which is what a cluster pays when thousands of desktops fail over to it at once (the
+ * leaf's own signature is made and checked by BoringSSL). An operator's CA of another kind works as
+ * long as Java can sign with its key.
  */
 public final class CertificateAuthority {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -66,7 +69,7 @@ public final class CertificateAuthority {
 
   /** A new self-signed CA named {@code name}, valid from now for {@code validity}. */
   public static CertificateAuthority create(String name, Duration validity) {
-    KeyPair pair = newKeyPair();
+    KeyPair pair = newCaKeyPair();
     X500Name subject = name(name);
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -84,6 +87,17 @@ public final class CertificateAuthority {
     }
   }
 
+  private static KeyPair newCaKeyPair() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(3072, RANDOM);
+      return g.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every Java has RSA", e);
+    }
+  }
+
+  /** A key pair for a certificate this CA issues: a server's or a desktop's. */
   public static KeyPair newKeyPair() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
