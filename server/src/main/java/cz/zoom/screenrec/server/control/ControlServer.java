@@ -41,6 +41,14 @@ public final class ControlServer implements AutoCloseable {
   private final EventExecutorGroup business;
   private final Channel serverChannel;
 
+  /**
+   * Enough to keep both I/O threads busy while handshakes wait on round trips; more would only
+   * queue inside them, behind the heartbeats of the sessions already in.
+   */
+  private static final int HANDSHAKES_AT_ONCE = 64;
+
+  private final HandshakeSlots handshakes = new HandshakeSlots(HANDSHAKES_AT_ONCE);
+
   public ControlServer(
       ServerConfig config,
       AgentRegistry registry,
@@ -73,7 +81,8 @@ public final class ControlServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast("idle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
                     if (tls != null) {
-                      ch.pipeline().addLast("tls", new TlsGate(tls, config.helloTimeout()));
+                      ch.pipeline()
+                          .addLast("tls", new TlsGate(tls, config.helloTimeout(), handshakes));
                     }
                     ControlCodec.install(ch.pipeline());
                     ch.pipeline()

@@ -29,11 +29,35 @@ final class TlsGate extends ByteToMessageDecoder {
 
   private final SslContext tls;
   private final Duration handshakeTimeout;
+  private final HandshakeSlots slots;
   private boolean refused;
+  private boolean holdsSlot;
 
-  TlsGate(SslContext tls, Duration handshakeTimeout) {
+  TlsGate(SslContext tls, Duration handshakeTimeout, HandshakeSlots slots) {
     this.tls = tls;
     this.handshakeTimeout = handshakeTimeout;
+    this.slots = slots;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    // a queued connection is given its slot (and reading) by the one that leaves it
+    slots.enter(ctx.channel());
+    holdsSlot = true;
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    release();
+    super.channelInactive(ctx);
+  }
+
+  private void release() {
+    if (holdsSlot) {
+      holdsSlot = false;
+      slots.leave();
+    }
   }
 
   @Override
@@ -45,17 +69,20 @@ final class TlsGate extends ByteToMessageDecoder {
     if (in.getUnsignedByte(in.readerIndex()) == TLS_HANDSHAKE) {
       SslHandler ssl = tls.newHandler(ctx.alloc());
       ssl.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
+      holdsSlot = false;
+      ssl.handshakeFuture().addListener(done -> slots.leave());
       // what was read so far goes on to the handshake when this handler leaves
       ctx.pipeline().replace(this, "tls", ssl);
       return;
     }
     refused = true;
+    release();
     in.skipBytes(in.readableBytes());
     byte[] json = PLAINTEXT_REFUSAL.getBytes(StandardCharsets.UTF_8);
     ByteBuffer frame = ByteBuffer.allocate(4 + json.length).putInt(json.length).put(json).flip();
     ctx.writeAndFlush(ctx.alloc().buffer(frame.remaining()).writeBytes(frame))
         .addListener(ChannelFutureListener.CLOSE);
     // a client that does not read would hold the answer, and the connection, for ever
-    ctx.executor().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
+    ctx.channel().eventLoop().schedule(() -> ctx.close(), 2, TimeUnit.SECONDS);
   }
 }
