@@ -85,7 +85,7 @@ class CertificateAuthorityTest {
   @Test
   void signaturesVerifyWithTheCaCertificate() throws Exception {
     byte[] data = "manifest".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    Signature v = Signature.getInstance("SHA256withECDSA");
+    Signature v = Signature.getInstance("SHA256withRSA");
     v.initVerify(CA.certificate());
     v.update(data);
     assertThat(v.verify(CA.sign(data))).isTrue();
