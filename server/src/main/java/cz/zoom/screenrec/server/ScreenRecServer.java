@@ -19,6 +19,7 @@ import cz.zoom.screenrec.server.core.Resources;
 import cz.zoom.screenrec.server.encode.EncodeWorkers;
 import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.enrollment.AgentTokens;
+import cz.zoom.screenrec.server.enrollment.DesktopSightings;
 import cz.zoom.screenrec.server.enrollment.Enrollment;
 import cz.zoom.screenrec.server.enrollment.EnrollmentStore;
 import cz.zoom.screenrec.server.evidence.RecordingEvidence;
@@ -112,13 +113,15 @@ public final class ScreenRecServer implements AutoCloseable {
           "--plaintext: both ports speak in clear; anyone on the network can read screens, "
               + "upload tokens and the API token. For a lab only.");
     }
+    EnrollmentStore desktops = new EnrollmentStore(new Jdbc(database.dataSource()));
     Enrollment enrollment =
         new Enrollment(
-            new EnrollmentStore(new Jdbc(database.dataSource())),
+            desktops,
             tls,
             clock,
             agents::closeDesktop,
-            config.agentTokens() ? new AgentTokens(tls.clusterCa(), clock) : null);
+            config.agentTokens() ? new AgentTokens(tls.clusterCa(), clock) : null,
+            own(new DesktopSightings(desktops, Duration.ofSeconds(1))));
     enrollment.firstToken(config.dataDir().resolve("enroll-token"));
     LocalMediaStore media = new LocalMediaStore(config.mediaDir());
     Sealer sealer = new Sealer(tls.clusterCa(), config.clusterId(), clock);

@@ -9,6 +9,7 @@ import cz.zoom.screenrec.server.core.LogText;
 import cz.zoom.screenrec.server.core.Refusal;
 import cz.zoom.screenrec.server.enrollment.EnrollmentStore.Desktop;
 import cz.zoom.screenrec.server.enrollment.EnrollmentStore.StoredToken;
+import cz.zoom.screenrec.server.storage.StripedLocks;
 import cz.zoom.screenrec.server.tls.ClusterTls;
 import cz.zoom.screenrec.trust.CertificateAuthority;
 import cz.zoom.screenrec.trust.EnrollmentToken;
@@ -23,6 +24,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.slf4j.Logger;
@@ -52,6 +55,15 @@ public final class Enrollment implements DesktopCheck {
   private final Clock clock;
   private final Consumer<String> onRevoked;
   private final AgentTokens agentTokens;
+  private final DesktopSightings sightings;
+
+  /**
+   * Desktops admitted since start, by id, with their certificate's SHA-256: their next HELLO reads
+   * nothing from the database. Revoking removes the entry under the desktop's lock.
+   */
+  private final ConcurrentMap<String, String> admitted = new ConcurrentHashMap<>();
+
+  private final StripedLocks locks = new StripedLocks(64);
 
   /**
    * @param onRevoked told the id of each desktop revoked, to close its sessions at once
@@ -62,7 +74,9 @@ public final class Enrollment implements DesktopCheck {
       ClusterTls tls,
       Clock clock,
       Consumer<String> onRevoked,
-      AgentTokens agentTokens) {
+      AgentTokens agentTokens,
+      DesktopSightings sightings) {
+    this.sightings = sightings;
     this.store = store;
     this.tls = tls;
     this.clock = clock;
@@ -171,17 +185,22 @@ public final class Enrollment implements DesktopCheck {
   }
 
   public List<Desktop> desktops() {
+    sightings.flush();
     return store.desktops();
   }
 
   public Optional<Desktop> desktop(String id) {
+    sightings.flush();
     return store.findDesktop(id);
   }
 
   /** Revokes a desktop: its sessions close now, and its certificate opens no more. */
   public void revoke(String desktopId) {
-    if (!store.revokeDesktop(desktopId, clock.millis())) {
-      throw new Refusal.NotFound("desktop " + desktopId);
+    synchronized (locks.forKey(desktopId)) {
+      admitted.remove(desktopId);
+      if (!store.revokeDesktop(desktopId, clock.millis())) {
+        throw new Refusal.NotFound("desktop " + desktopId);
+      }
     }
     log.info("revoked desktop {}", desktopId);
     onRevoked.accept(desktopId);
@@ -213,6 +232,20 @@ public final class Enrollment implements DesktopCheck {
     String desktopId = CertificateAuthority.commonName(certificate);
     String sha = Fingerprint.of(certificate);
     long now = clock.millis();
+    String admittedWith = admitted.get(desktopId);
+    if (admittedWith == null || !Fingerprint.same(admittedWith, sha)) {
+      synchronized (locks.forKey(desktopId)) {
+        check(certificate, desktopId, sha, machine, now);
+        admitted.put(desktopId, sha);
+      }
+    }
+    sightings.seen(desktopId, agent, now);
+    return desktopId;
+  }
+
+  private void check(
+      X509Certificate certificate, String desktopId, String sha, String machine, long now)
+      throws ProtocolException {
     Optional<Desktop> known = store.findDesktop(desktopId);
     if (known.isEmpty()) {
       store.insertDesktop(
@@ -240,8 +273,6 @@ public final class Enrollment implements DesktopCheck {
           ErrorCode.DESKTOP_REVOKED,
           "desktop " + desktopId + " has another certificate here; enroll it again");
     }
-    store.seen(desktopId, agent, now);
-    return desktopId;
   }
 
   private static String hash(EnrollmentToken token) {
