@@ -125,6 +125,38 @@ class EnrollmentTest {
     assertThat(fx.send(fx.api("/api/v1/desktops/..").DELETE()).statusCode()).isIn(400, 404);
   }
 
+  @Test
+  void aRevokedTokenEnrollsNoMoreAndRevokingTheFirstWritesANewOne() throws Exception {
+    String minted =
+        ServerFixture.json(fx.post("/api/v1/enrollment-tokens", "{}")).get("token").asText();
+    assertThat(revokeToken(EnrollmentToken.parse(minted).id()).statusCode()).isEqualTo(204);
+    assertThat(enroll(minted, request(), "WS-20").statusCode()).isEqualTo(401);
+
+    Path file = dir.resolve("enroll-token");
+    String first = Files.readString(file).strip();
+    assertThat(revokeToken(EnrollmentToken.parse(first).id()).statusCode()).isEqualTo(204);
+    String next = Files.readString(file).strip();
+    assertThat(next).isNotEqualTo(first);
+    assertThat(Files.getPosixFilePermissions(file))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(enroll(first, request(), "WS-21").statusCode()).isEqualTo(401);
+    assertThat(enroll(next, request(), "WS-22").statusCode()).isEqualTo(201);
+
+    assertThat(revokeToken("zzzzzz").statusCode()).isEqualTo(404);
+    assertThat(revokeToken("..").statusCode()).isIn(400, 404);
+    HttpResponse<String> anonymous =
+        fx.send(
+            HttpRequest.newBuilder(
+                    URI.create(fx.base + "/api/v1/enrollment-tokens/" + next.substring(0, 6)))
+                .DELETE());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(enroll(next, request(), "WS-23").statusCode()).isEqualTo(201);
+  }
+
+  private static HttpResponse<String> revokeToken(String id) throws Exception {
+    return fx.send(fx.api("/api/v1/enrollment-tokens/" + id).DELETE());
+  }
+
   private static String request() {
     return Pem.of(CertificateAuthority.request(CertificateAuthority.newKeyPair(), "desktop"));
   }

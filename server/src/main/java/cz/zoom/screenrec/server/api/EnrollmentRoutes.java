@@ -36,6 +36,17 @@ public final class EnrollmentRoutes implements HttpApi.Routes {
   @Override
   public void accept(RoutesConfig app) {
     app.post("/api/v1/enrollment-tokens", this::mint, Access.API_TOKEN);
+    app.delete(
+        "/api/v1/enrollment-tokens/{id}",
+        ctx -> {
+          String id = ctx.pathParam("id");
+          if (!TOKEN_ID.matcher(id).matches()) {
+            throw ApiException.badRequest("an enrollment token's id is its first 6 characters");
+          }
+          enrollment.revokeToken(id);
+          ctx.status(204);
+        },
+        Access.API_TOKEN);
     app.get(
         "/api/v1/desktops",
         ctx -> ctx.json(enrollment.desktops().stream().map(EnrollmentRoutes::view).toList()),
@@ -110,6 +121,9 @@ public final class EnrollmentRoutes implements HttpApi.Routes {
     out.put("agents", d.agents());
     return out;
   }
+
+  private static final java.util.regex.Pattern TOKEN_ID =
+      java.util.regex.Pattern.compile("[a-z0-9]{6}");
 
   private static String desktopId(Context ctx) {
     String id = ctx.pathParam("id");

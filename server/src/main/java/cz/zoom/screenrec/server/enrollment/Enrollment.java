@@ -65,6 +65,9 @@ public final class Enrollment implements DesktopCheck {
 
   private final StripedLocks locks = new StripedLocks(64);
 
+  private Path firstTokenFile;
+  private volatile String firstTokenId;
+
   /**
    * @param onRevoked told the id of each desktop revoked, to close its sessions at once
    * @param agentTokens what a HELLO's agent token must pass (--agent-auth token), or null
@@ -109,7 +112,29 @@ public final class Enrollment implements DesktopCheck {
     if (store.findToken(token.id()).isEmpty()) {
       store.insertToken(new StoredToken(token.id(), hash(token), null, null, clock.millis(), null));
     }
+    firstTokenFile = file;
+    firstTokenId = token.id();
     return token;
+  }
+
+  /**
+   * Revokes a token: it enrolls no more desktops (those it enrolled stay). Revoking the data dir's
+   * first token writes a new one there at once, so the quick start keeps working for whoever may
+   * read the data dir, and a leaked first token is rotated without a restart.
+   */
+  public synchronized void revokeToken(String id) {
+    if (!store.revokeToken(id, clock.millis())) {
+      throw new Refusal.NotFound("enrollment token " + id);
+    }
+    log.info("revoked enrollment token {}", id);
+    if (id.equals(firstTokenId)) {
+      try {
+        Files.delete(firstTokenFile);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot replace " + firstTokenFile, e);
+      }
+      firstToken(firstTokenFile);
+    }
   }
 
   /** A new token for {@code uses} enrollments (null: any number) until {@code validFor} passes. */

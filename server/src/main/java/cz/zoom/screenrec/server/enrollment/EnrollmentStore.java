@@ -101,6 +101,15 @@ public final class EnrollmentStore {
         .toList();
   }
 
+  /** Marks a token revoked; false if it is unknown. A second revocation keeps the first time. */
+  public boolean revokeToken(String id, long now) {
+    return jdbc.update(
+            "UPDATE enrollment_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
+            now,
+            id)
+        > 0;
+  }
+
   /** Marks a desktop revoked; false if it is unknown. A second revocation keeps the first time. */
   public boolean revokeDesktop(String id, long now) {
     return jdbc.update(
