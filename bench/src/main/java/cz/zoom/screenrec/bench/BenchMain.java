@@ -6,6 +6,7 @@ import cz.zoom.screenrec.bench.e2e.OneCallBench;
 import cz.zoom.screenrec.bench.enrollment.EnrollmentBench;
 import cz.zoom.screenrec.bench.failover.FailoverBench;
 import cz.zoom.screenrec.bench.replay.ReplayBench;
+import cz.zoom.screenrec.bench.tls.TlsCostBench;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class BenchMain {
     BENCHES.put("capture", CaptureBench::main);
     BENCHES.put("replay", ReplayBench::main);
     BENCHES.put("enrollment", EnrollmentBench::main);
+    BENCHES.put("tls-cost", TlsCostBench::main);
   }
 
   private BenchMain() {}

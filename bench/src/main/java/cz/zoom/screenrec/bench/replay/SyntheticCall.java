@@ -32,13 +32,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * nothing), uploaded to the real MUS and encoded by the real encoder; and a PCM WAV of the call's
  * audio with a beep at every change, put through the audio API.
  */
-final class SyntheticCall {
+public final class SyntheticCall {
   static final int WIDTH = 1920;
   static final int HEIGHT = 1080;
   static final int CHANGE_EVERY_MS = 5_000;
   static final int BLOCK = 240;
 
-  record Made(
+  public record Made(
       String callId,
       String recordingId,
       long startedAt,
@@ -56,8 +56,29 @@ final class SyntheticCall {
    * Records a call of {@code durationMs} handed in at once (its end lies in the future, which the
    * server accepts).
    */
-  static Made record(
+  public static Made record(
       ServerProcess server, String agent, String callId, long durationMs, int fps, long segmentMs)
+      throws Exception {
+    return record(server, agent, callId, durationMs, fps, segmentMs, false);
+  }
+
+  /** Small frames of noise, every pixel new in every frame: bytes that no codec makes smaller. */
+  static final int NOISE_WIDTH = 640;
+
+  static final int NOISE_HEIGHT = 360;
+
+  /**
+   * The same call, with {@code noise}: a 640x360 screen of random pixels changing whole every
+   * frame, for what moving bytes costs (upload throughput), not what an office screen makes.
+   */
+  public static Made record(
+      ServerProcess server,
+      String agent,
+      String callId,
+      long durationMs,
+      int fps,
+      long segmentMs,
+      boolean noise)
       throws Exception {
     ScreenRecApi api = server.api();
     try (RawControlConnection c = server.rawConnection()) {
@@ -77,8 +98,8 @@ final class SyntheticCall {
           .put("id", 0)
           .put("x", 0)
           .put("y", 0)
-          .put("width", WIDTH)
-          .put("height", HEIGHT);
+          .put("width", noise ? NOISE_WIDTH : WIDTH)
+          .put("height", noise ? NOISE_HEIGHT : HEIGHT);
       c.sendJson(hello.toString());
       JsonNode welcome = c.readFrame(Duration.ofSeconds(30));
       if (welcome == null || !"WELCOME".equals(welcome.path("type").asText())) {
@@ -133,7 +154,10 @@ final class SyntheticCall {
         started.get(30, TimeUnit.SECONDS);
 
         long s0 = System.nanoTime();
-        java.util.List<byte[]> segments = segments(recordingId, t0, durationMs, fps, segmentMs);
+        java.util.List<byte[]> segments =
+            noise
+                ? noiseSegments(recordingId, t0, durationMs, fps, segmentMs)
+                : segments(recordingId, t0, durationMs, fps, segmentMs);
         double synthMs = (System.nanoTime() - s0) / 1e6;
 
         api.endCall(callId);
@@ -248,6 +272,33 @@ final class SyntheticCall {
         }
         // the first frame of a segment is a key frame whatever the dirty rectangles say
         w.writeFrame(0, t0 + t, px, false, dirty);
+      }
+      w.close(t0 + to);
+      out.add(bytes.toByteArray());
+    }
+    return out;
+  }
+
+  static java.util.List<byte[]> noiseSegments(
+      String recordingId, long t0, long durationMs, int fps, long segmentMs) throws IOException {
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
+    java.util.Random random = new java.util.Random(7);
+    int[] px = new int[NOISE_WIDTH * NOISE_HEIGHT];
+    int[] all = {0, 0, NOISE_WIDTH, NOISE_HEIGHT};
+    ScreenLayout screen = new ScreenLayout(0, 0, 0, NOISE_WIDTH, NOISE_HEIGHT);
+    long frameMs = 1000L / fps;
+    int index = 0;
+    for (long from = 0; from < durationMs; from += segmentMs, index++) {
+      long to = Math.min(durationMs, from + segmentMs);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      SegmentWriter w =
+          new SegmentWriter(
+              bytes, new SegmentHeader(recordingId, index, t0 + from, java.util.List.of(screen)));
+      for (long t = from; t < to; t += frameMs) {
+        for (int i = 0; i < px.length; i++) {
+          px[i] = random.nextInt() & 0xFFFFFF;
+        }
+        w.writeFrame(0, t0 + t, px, false, all);
       }
       w.close(t0 + to);
       out.add(bytes.toByteArray());
