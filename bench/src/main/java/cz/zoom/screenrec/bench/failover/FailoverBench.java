@@ -73,6 +73,7 @@ public final class FailoverBench {
   private String controlThreads;
   private String serverClasspath;
   private boolean tls;
+  private String serverHeap;
   private int desktops = 100;
   private Path out;
   private final Random random = new Random(42);
@@ -96,6 +97,7 @@ public final class FailoverBench {
         case "--control-threads" -> b.controlThreads = args[++i];
         case "--server-classpath" -> b.serverClasspath = args[++i];
         case "--tls" -> b.tls = true;
+        case "--server-heap" -> b.serverHeap = args[++i];
         case "--desktops" -> b.desktops = Integer.parseInt(args[++i]);
         case "-h", "--help" -> {
           usage();
@@ -390,6 +392,7 @@ public final class FailoverBench {
         r.put("failure", failure);
         r.put("clients", clients);
         r.put("tls", tls);
+        r.put("serverMaxHeap", serverHeap);
         r.put("desktops", tls ? Math.min(desktops, clients) : 0);
         r.put("heartbeatIntervalMs", massSetting[0]);
         r.put("deadPeerTimeoutMs", massSetting[1]);
@@ -721,6 +724,7 @@ public final class FailoverBench {
   private Node node(String clusterId, String bind, int[] setting) {
     Node n = new Node(clusterId, bind, setting);
     n.plaintext = !tls;
+    n.maxHeap = serverHeap;
     n.classpath = serverClasspath;
     if (controlThreads != null) {
       n.extraArgs.addAll(List.of("--control-threads", controlThreads));
@@ -743,6 +747,7 @@ public final class FailoverBench {
     String dbUser;
     String classpath;
     boolean plaintext = true;
+    String maxHeap;
     final List<String> extraArgs = new ArrayList<>();
     ServerProcess server;
 
@@ -772,6 +777,10 @@ public final class FailoverBench {
               .deadPeerTimeoutMs(setting[1]);
       if (plaintext) {
         b.plaintext();
+      }
+      if (maxHeap != null) {
+        // the heap the server may use at all: a failover that needs more fails with it
+        b.jvmArg("-Xmx" + maxHeap);
       }
       if (database != null) {
         b.database(database, dbUser, "");
