@@ -237,55 +237,76 @@ public final class SyntheticCall {
   /** One frame per 1/fps; a block moves and changes colour every CHANGE_EVERY_MS. */
   static java.util.List<byte[]> segments(
       String recordingId, long t0, long durationMs, int fps, long segmentMs) throws IOException {
-    java.util.List<byte[]> out = new java.util.ArrayList<>();
     int[] px = new int[WIDTH * HEIGHT];
     Arrays.fill(px, 0xF4F6F9);
-    ScreenLayout screen = new ScreenLayout(0, 0, 0, WIDTH, HEIGHT);
-    long frameMs = 1000L / fps;
-    int index = 0;
-    int lastStep = -1;
-    int[] lastRect = null;
-    for (long from = 0; from < durationMs; from += segmentMs, index++) {
-      long to = Math.min(durationMs, from + segmentMs);
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      SegmentWriter w =
-          new SegmentWriter(
-              bytes, new SegmentHeader(recordingId, index, t0 + from, java.util.List.of(screen)));
-      for (long t = from; t < to; t += frameMs) {
-        int step = (int) (t / CHANGE_EVERY_MS);
-        int[] dirty = new int[0];
-        if (step != lastStep) {
+    int[] lastStep = {-1};
+    int[][] lastRect = {null};
+    return segments(
+        recordingId,
+        t0,
+        durationMs,
+        fps,
+        segmentMs,
+        new ScreenLayout(0, 0, 0, WIDTH, HEIGHT),
+        px,
+        t -> {
+          int step = (int) (t / CHANGE_EVERY_MS);
+          if (step == lastStep[0]) {
+            return new int[0];
+          }
           int x = (step * 137) % (WIDTH - BLOCK);
           int y = (step * 89) % (HEIGHT - BLOCK);
           int rgb = 0x204080 + (step * 0x3B1F07 & 0x7F7F7F);
           int[] rect = {x, y, BLOCK, BLOCK};
-          if (lastRect != null) {
-            fill(px, lastRect, 0xF4F6F9);
+          int[] last = lastRect[0];
+          if (last != null) {
+            fill(px, last, 0xF4F6F9);
           }
           fill(px, rect, rgb);
-          dirty =
-              lastRect == null
-                  ? rect
-                  : new int[] {lastRect[0], lastRect[1], BLOCK, BLOCK, x, y, BLOCK, BLOCK};
-          lastRect = rect;
-          lastStep = step;
-        }
-        // the first frame of a segment is a key frame whatever the dirty rectangles say
-        w.writeFrame(0, t0 + t, px, false, dirty);
-      }
-      w.close(t0 + to);
-      out.add(bytes.toByteArray());
-    }
-    return out;
+          lastRect[0] = rect;
+          lastStep[0] = step;
+          return last == null
+              ? rect
+              : new int[] {last[0], last[1], BLOCK, BLOCK, x, y, BLOCK, BLOCK};
+        });
   }
 
   static java.util.List<byte[]> noiseSegments(
       String recordingId, long t0, long durationMs, int fps, long segmentMs) throws IOException {
-    java.util.List<byte[]> out = new java.util.ArrayList<>();
     java.util.Random random = new java.util.Random(7);
     int[] px = new int[NOISE_WIDTH * NOISE_HEIGHT];
     int[] all = {0, 0, NOISE_WIDTH, NOISE_HEIGHT};
-    ScreenLayout screen = new ScreenLayout(0, 0, 0, NOISE_WIDTH, NOISE_HEIGHT);
+    return segments(
+        recordingId,
+        t0,
+        durationMs,
+        fps,
+        segmentMs,
+        new ScreenLayout(0, 0, 0, NOISE_WIDTH, NOISE_HEIGHT),
+        px,
+        t -> {
+          for (int i = 0; i < px.length; i++) {
+            px[i] = random.nextInt() & 0xFFFFFF;
+          }
+          return all;
+        });
+  }
+
+  /**
+   * Segments of {@code segmentMs} whose frames are {@code px} after {@code paint} changed it for
+   * the frame's time (it answers the dirty rectangles, {x, y, w, h} each).
+   */
+  private static java.util.List<byte[]> segments(
+      String recordingId,
+      long t0,
+      long durationMs,
+      int fps,
+      long segmentMs,
+      ScreenLayout screen,
+      int[] px,
+      java.util.function.LongFunction<int[]> paint)
+      throws IOException {
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
     long frameMs = 1000L / fps;
     int index = 0;
     for (long from = 0; from < durationMs; from += segmentMs, index++) {
@@ -295,10 +316,9 @@ public final class SyntheticCall {
           new SegmentWriter(
               bytes, new SegmentHeader(recordingId, index, t0 + from, java.util.List.of(screen)));
       for (long t = from; t < to; t += frameMs) {
-        for (int i = 0; i < px.length; i++) {
-          px[i] = random.nextInt() & 0xFFFFFF;
-        }
-        w.writeFrame(0, t0 + t, px, false, all);
+        int[] dirty = paint.apply(t);
+        // the first frame of a segment is a key frame whatever the dirty rectangles say
+        w.writeFrame(0, t0 + t, px, false, dirty);
       }
       w.close(t0 + to);
       out.add(bytes.toByteArray());
