@@ -47,7 +47,11 @@ public final class ControlServer implements AutoCloseable {
    */
   private static final int HANDSHAKES_AT_ONCE = 64;
 
-  private final HandshakeSlots handshakes = new HandshakeSlots(HANDSHAKES_AT_ONCE);
+  /** What one address may hold of them: a site behind one NAT address, or one attacker. */
+  private static final int HANDSHAKES_PER_ADDRESS = 16;
+
+  private final HandshakeSlots handshakes =
+      new HandshakeSlots(HANDSHAKES_AT_ONCE, HANDSHAKES_PER_ADDRESS);
 
   public ControlServer(
       ServerConfig config,

@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.control;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -22,6 +23,9 @@ final class TlsGate extends ByteToMessageDecoder {
   /** A TLS record of type handshake; a v1 frame starts with a length far below 0x16000000. */
   private static final int TLS_HANDSHAKE = 0x16;
 
+  /** A TLS record at its largest, with its header: a ClientHello fits in one. */
+  private static final int MAX_WAITING_BYTES = 16 * 1024 + 5;
+
   static final String PLAINTEXT_REFUSAL =
       "{\"type\":\"ERROR\",\"code\":\"UNSUPPORTED_VERSION\",\"message\":\"this server speaks the"
           + " control protocol version 2, over TLS with an enrolled desktop's certificate: upgrade"
@@ -32,6 +36,7 @@ final class TlsGate extends ByteToMessageDecoder {
   private final HandshakeSlots slots;
   private boolean refused;
   private boolean holdsSlot;
+  private boolean waitingForSlot;
 
   TlsGate(SslContext tls, Duration handshakeTimeout, HandshakeSlots slots) {
     this.tls = tls;
@@ -40,43 +45,66 @@ final class TlsGate extends ByteToMessageDecoder {
   }
 
   @Override
-  public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    // a queued connection is given its slot (and reading) by the one that leaves it
-    slots.enter(ctx.channel());
-    holdsSlot = true;
-    super.channelActive(ctx);
-  }
-
-  @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    release();
+    if (holdsSlot) {
+      holdsSlot = false;
+      slots.leave(ctx.channel());
+    } else if (waitingForSlot) {
+      slots.forget(ctx.channel());
+    }
     super.channelInactive(ctx);
   }
 
-  private void release() {
+  private void release(ChannelHandlerContext ctx) {
     if (holdsSlot) {
       holdsSlot = false;
-      slots.leave();
+      slots.leave(ctx.channel());
+    }
+  }
+
+  /** Its turn came: go on with the bytes it sent while it waited. */
+  private void admitted(ChannelHandlerContext ctx) {
+    waitingForSlot = false;
+    holdsSlot = true;
+    try {
+      channelRead(ctx, Unpooled.EMPTY_BUFFER);
+    } catch (Exception e) {
+      ctx.fireExceptionCaught(e);
     }
   }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (refused || !in.isReadable()) {
+    if (refused) {
       in.skipBytes(in.readableBytes());
       return;
+    }
+    if (waitingForSlot && in.readableBytes() > MAX_WAITING_BYTES) {
+      ctx.close(); // more than any ClientHello: not a client waiting for its turn
+      return;
+    }
+    if (!in.isReadable() || waitingForSlot) {
+      return;
+    }
+    if (!holdsSlot) {
+      // a slot for whoever has started to speak; what it sent waits here until its turn
+      if (!slots.enter(ctx.channel(), () -> admitted(ctx))) {
+        waitingForSlot = true;
+        return;
+      }
+      holdsSlot = true;
     }
     if (in.getUnsignedByte(in.readerIndex()) == TLS_HANDSHAKE) {
       SslHandler ssl = tls.newHandler(ctx.alloc());
       ssl.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
       holdsSlot = false;
-      ssl.handshakeFuture().addListener(done -> slots.leave());
+      ssl.handshakeFuture().addListener(done -> slots.leave(ctx.channel()));
       // what was read so far goes on to the handshake when this handler leaves
       ctx.pipeline().replace(this, "tls", ssl);
       return;
     }
     refused = true;
-    release();
+    release(ctx);
     in.skipBytes(in.readableBytes());
     byte[] json = PLAINTEXT_REFUSAL.getBytes(StandardCharsets.UTF_8);
     ByteBuffer frame = ByteBuffer.allocate(4 + json.length).putInt(json.length).put(json).flip();
