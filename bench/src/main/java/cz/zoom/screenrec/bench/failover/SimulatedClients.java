@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the next host at once after a failure, and the product's {@link ReconnectPolicy} (1 s doubling to
  * 60 s, ±20 % jitter) only after a whole round failed. They never record: START and other commands
  * get {@code ACK ok:false}. Given desktops, they speak TLS as enrolled desktops do (client
- * certificate, server name checked), client {@code i} on desktop {@code i % desktops}.
+ * certificate, server name checked), client {@code i} on desktop {@code i % desktops}, each desktop
+ * connecting from a loopback address of its own.
  */
 final class SimulatedClients implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
@@ -103,7 +104,11 @@ final class SimulatedClients implements AutoCloseable {
           new Sim(
               String.format("%s%05d", agentPrefix, i),
               policy,
-              desktops.isEmpty() ? null : desktops.get(i % desktops.size()));
+              desktops.isEmpty() ? null : desktops.get(i % desktops.size()),
+              // each desktop from an address of its own, as on a contact centre's LAN
+              desktops.isEmpty()
+                  ? null
+                  : new InetSocketAddress("127.0.1." + (1 + (i % desktops.size()) % 250), 0));
     }
   }
 
@@ -213,6 +218,7 @@ final class SimulatedClients implements AutoCloseable {
     final String agent;
     final ReconnectPolicy policy;
     final DesktopTls desktop;
+    final InetSocketAddress from;
     volatile Channel channel;
     volatile int welcomedHost = -1;
     volatile long welcomedAt;
@@ -225,10 +231,11 @@ final class SimulatedClients implements AutoCloseable {
     ScheduledFuture<?> ticker;
     ScheduledFuture<?> helloTimeout;
 
-    Sim(String agent, ReconnectPolicy policy, DesktopTls desktop) {
+    Sim(String agent, ReconnectPolicy policy, DesktopTls desktop, InetSocketAddress from) {
       this.agent = agent;
       this.policy = policy;
       this.desktop = desktop;
+      this.from = from;
     }
 
     void connect(int hostIndex) {
@@ -255,7 +262,7 @@ final class SimulatedClients implements AutoCloseable {
                       ch.pipeline().addLast(new Handler(Sim.this));
                     }
                   })
-              .connect(hosts.get(hostIndex));
+              .connect(hosts.get(hostIndex), from);
       f.addListener(
           done -> {
             if (!done.isSuccess()) {
