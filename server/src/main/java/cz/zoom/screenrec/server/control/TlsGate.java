@@ -46,12 +46,10 @@ final class TlsGate extends ByteToMessageDecoder {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    if (holdsSlot) {
-      holdsSlot = false;
-      slots.leave(ctx.channel());
-    } else if (waitingForSlot) {
+    if (waitingForSlot) {
       slots.forget(ctx.channel());
     }
+    release(ctx);
     super.channelInactive(ctx);
   }
 
