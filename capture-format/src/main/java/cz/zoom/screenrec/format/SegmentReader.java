@@ -28,6 +28,13 @@ public final class SegmentReader implements Closeable {
   private final int[][] pictures = new int[256][];
 
   private final ScreenLayout[] layouts = new ScreenLayout[256];
+
+  /** Screens that had their key frame in this segment. */
+  private final boolean[] keyed = new boolean[256];
+
+  /** Open lossy stream per screen id (version 3). */
+  private final Video[] videos = new Video[256];
+
   private final Inflater inflater = new Inflater();
   private final CRC32 crc = new CRC32();
   private final byte[] envelope = new byte[5];
@@ -100,7 +107,34 @@ public final class SegmentReader implements Closeable {
   public void close() throws IOException {
     done = true;
     inflater.end();
+    for (int i = 0; i < videos.length; i++) {
+      if (videos[i] != null) {
+        videos[i].decoder.close();
+        videos[i] = null;
+      }
+    }
     in.close();
+  }
+
+  /** One screen's open lossy stream: its rectangle, coded size and decoder. */
+  private record Video(
+      int x,
+      int y,
+      int w,
+      int h,
+      int codedWidth,
+      int codedHeight,
+      int codec,
+      RegionCodec.Decoder decoder) {
+    boolean same(int x, int y, int w, int h, int cw, int ch, int codec) {
+      return this.x == x
+          && this.y == y
+          && this.w == w
+          && this.h == h
+          && codedWidth == cw
+          && codedHeight == ch
+          && this.codec == codec;
+    }
   }
 
   private SegmentEvent truncated(String reason) {
@@ -138,6 +172,12 @@ public final class SegmentReader implements Closeable {
     switch (type) {
       case Wire.FRAME:
         return version == 1 ? decodeFrameV1() : decodeFrame();
+      case Wire.VIDEO:
+        if (version < 3) {
+          throw new Malformed("VIDEO record in a version " + version + " segment");
+        }
+        decodeVideo();
+        return null;
       case Wire.CURSOR:
         {
           long time = i64();
@@ -171,6 +211,89 @@ public final class SegmentReader implements Closeable {
     }
   }
 
+  /**
+   * Version 3: a lossy picture of a screen's video region, drawn into the screen's picture; the
+   * FRAME that follows yields it. Yields nothing itself.
+   */
+  private void decodeVideo() throws Malformed {
+    int screenId = u8();
+    int flags = u8();
+    long time = i64();
+    int x = u16();
+    int y = u16();
+    int w = u16();
+    int h = u16();
+    int cw = u16();
+    int ch = u16();
+    int codec = u8();
+    ScreenLayout layout = layouts[screenId];
+    if (layout == null) {
+      throw new Malformed("VIDEO record of unknown screen " + screenId);
+    }
+    int width = layout.width();
+    int height = layout.height();
+    if (x % Wire.TILE != 0
+        || y % Wire.TILE != 0
+        || w < 1
+        || h < 1
+        || x + w > width
+        || y + h > height
+        || (w % Wire.TILE != 0 && x + w != width)
+        || (h % Wire.TILE != 0 && y + h != height)
+        || cw < 1
+        || ch < 1
+        || cw > w
+        || ch > h) {
+      throw new Malformed("VIDEO region is not a tile rectangle of screen " + screenId);
+    }
+    Video video = videos[screenId];
+    if ((flags & Wire.FLAG_END) != 0) {
+      if (video == null || !video.same(x, y, w, h, cw, ch, codec)) {
+        throw new Malformed("VIDEO end of a stream that is not open");
+      }
+      video.decoder.close();
+      videos[screenId] = null;
+      lastTime = Math.max(lastTime, time);
+      return;
+    }
+    boolean key = (flags & Wire.FLAG_KEY) != 0;
+    if (video != null && (key || !video.same(x, y, w, h, cw, ch, codec))) {
+      if (!video.same(x, y, w, h, cw, ch, codec)) {
+        video.decoder.close();
+        videos[screenId] = null;
+        video = null;
+      }
+    }
+    if (video == null) {
+      if (!key) {
+        throw new Malformed("VIDEO delta picture of screen " + screenId + " before its key");
+      }
+      RegionCodec rc =
+          RegionCodec.find(codec)
+              .orElseThrow(() -> new Malformed("no decoder for VIDEO codec " + codec + " here"));
+      try {
+        video = new Video(x, y, w, h, cw, ch, codec, rc.newDecoder(cw, ch));
+      } catch (IOException e) {
+        throw new Malformed("VIDEO decoder did not open: " + e.getMessage());
+      }
+      videos[screenId] = video;
+    }
+    if (pos >= bodyLength) {
+      throw new Malformed("VIDEO record without a picture");
+    }
+    int[] rgb = pictures[screenId];
+    if (rgb == null) {
+      rgb = new int[width * height];
+      pictures[screenId] = rgb;
+    }
+    try {
+      video.decoder.decode(body, pos, bodyLength - pos, rgb, width, x, y, w, h);
+    } catch (IOException e) {
+      throw new Malformed("VIDEO picture is corrupt: " + e.getMessage());
+    }
+    lastTime = Math.max(lastTime, time);
+  }
+
   /** Version 2: moves, then a zlib stream of bitmap and mode-tagged tiles (absent if none). */
   private SegmentEvent decodeFrame() throws Malformed, DataFormatException {
     int screenId = u8();
@@ -183,9 +306,10 @@ public final class SegmentReader implements Closeable {
       throw new Malformed("frame of unknown screen " + screenId + " or of the wrong size");
     }
     int[] rgb = pictures[screenId];
-    if (rgb == null && !key) {
+    if (!keyed[screenId] && !key) {
       throw new Malformed("delta frame of screen " + screenId + " before its key frame");
     }
+    keyed[screenId] = true;
     int moves = u8();
     if (moves > Wire.MAX_MOVES || (key && moves > 0)) {
       throw new Malformed(moves + " moves in a " + (key ? "key" : "delta") + " frame");
@@ -218,7 +342,7 @@ public final class SegmentReader implements Closeable {
     } else {
       Arrays.fill(bitmap, 0, bitmapLength, (byte) 0);
     }
-    if (key && !allTiles(bitmap, 0, tiles)) {
+    if (key && !allTiles(bitmap, 0, tiles, width, videos[screenId])) {
       throw new Malformed("key frame of screen " + screenId + " lacks tiles");
     }
     if (rgb == null) {
@@ -339,6 +463,27 @@ public final class SegmentReader implements Closeable {
     lastTime = Math.max(lastTime, time);
     frames++;
     return new SegmentEvent.Frame(screenId, time, width, height, rgb, key);
+  }
+
+  /** Every tile is present, except (version 3) those inside the screen's open video region. */
+  private static boolean allTiles(byte[] bits, int bitmapAt, int tiles, int width, Video video) {
+    int across = Wire.tilesAcross(width);
+    for (int t = 0; t < tiles; t++) {
+      if ((bits[bitmapAt + (t >> 3)] & (1 << (t & 7))) == 0) {
+        int px = (t % across) * Wire.TILE;
+        int py = (t / across) * Wire.TILE;
+        boolean inVideo =
+            video != null
+                && px >= video.x()
+                && px < video.x() + video.w()
+                && py >= video.y()
+                && py < video.y() + video.h();
+        if (!inVideo) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static boolean allTiles(byte[] bits, int bitmapAt, int tiles) {

@@ -16,7 +16,9 @@ import java.util.zip.Deflater;
  * of them in a key frame), losslessly: flat tiles as one colour, tiles with few changed pixels as
  * an XOR against the previous picture, photo-like content with a left-neighbour predictor, all
  * deflated. A vertical scroll is found and sent as a move, so that only the uncovered strip
- * travels. Buffers are reused from frame to frame. Not thread-safe.
+ * travels. Given {@link VideoRegions}, the moving photo-like part of a screen (a video) is coded
+ * lossy instead, as VIDEO records of its {@link RegionCodec}, and only the rest as tiles. Buffers
+ * are reused from frame to frame. Not thread-safe.
  */
 public final class SegmentWriter implements Closeable {
   /** Tiles that must change before a scroll is looked for; fewer cost little anyway. */
@@ -35,6 +37,7 @@ public final class SegmentWriter implements Closeable {
 
   private final OutputStream out;
   private final SegmentHeader header;
+  private final VideoRegions regions;
   private final Screen[] screens = new Screen[256];
   private final Deflater deflater = new Deflater(LEVEL);
   private final CRC32 crc = new CRC32();
@@ -43,6 +46,7 @@ public final class SegmentWriter implements Closeable {
   private byte[] rec = new byte[64 * 1024];
   private int recLength;
   private long lastTime;
+  private boolean videoFailed;
   private int frames;
   private long bytes;
   private boolean closed;
@@ -63,6 +67,18 @@ public final class SegmentWriter implements Closeable {
     /** Compressed to raw size of the last frame's tile data; decides photo mode. */
     double lastRatio;
 
+    /** The lossy stream of this screen's moving region, if one is open. */
+    VideoStream video;
+
+    /**
+     * Tiles whose pixels the reader took from a lossy picture, so this writer does not know them:
+     * they are never XOR-coded, no scroll moves them, and they are sent again when their region
+     * ends.
+     */
+    final boolean[] stale;
+
+    int staleTiles;
+
     // Scroll search scratch, allocated on the first search.
     int[] rowHashPrev;
     int[] rowHashCur;
@@ -76,12 +92,71 @@ public final class SegmentWriter implements Closeable {
       this.changed = new boolean[across * down];
       this.dirty = new boolean[across * down];
       this.bitmap = new byte[(across * down + 7) / 8];
+      this.stale = new boolean[across * down];
+    }
+
+    int x(VideoRegions.Area a) {
+      return a.tx0() * Wire.TILE;
+    }
+
+    int y(VideoRegions.Area a) {
+      return a.ty0() * Wire.TILE;
+    }
+
+    int w(VideoRegions.Area a) {
+      return Math.min(a.tx1() * Wire.TILE, layout.width()) - x(a);
+    }
+
+    int h(VideoRegions.Area a) {
+      return Math.min(a.ty1() * Wire.TILE, layout.height()) - y(a);
     }
   }
 
+  /** One open lossy stream: where, at what quality, and its encoder. */
+  private static final class VideoStream {
+    final VideoRegions.Area area;
+    final VideoRegions.Quality quality;
+    final int codedWidth;
+    final int codedHeight;
+    final RegionCodec.Encoder encoder;
+    int frames;
+    boolean started;
+
+    VideoStream(
+        VideoRegions.Area area,
+        VideoRegions.Quality quality,
+        int codedWidth,
+        int codedHeight,
+        RegionCodec.Encoder encoder) {
+      this.area = area;
+      this.quality = quality;
+      this.codedWidth = codedWidth;
+      this.codedHeight = codedHeight;
+      this.encoder = encoder;
+    }
+
+    /** A changed kbps (by 15% or more) or size needs a new stream; a frame interval does not. */
+    boolean fits(VideoRegions.Area a, VideoRegions.Quality q) {
+      return area.equals(a)
+          && quality.scaleDivisor() == q.scaleDivisor()
+          && Math.abs(quality.kbps() - q.kbps()) * 100 < 15 * quality.kbps();
+    }
+  }
+
+  /** A writer of lossless tiles only. */
   public SegmentWriter(OutputStream out, SegmentHeader header) throws IOException {
+    this(out, header, null);
+  }
+
+  /**
+   * A writer that codes moving photo-like regions lossy through {@code regions} (null: lossless
+   * only).
+   */
+  public SegmentWriter(OutputStream out, SegmentHeader header, VideoRegions regions)
+      throws IOException {
     this.out = new BufferedOutputStream(out, 64 * 1024);
     this.header = header;
+    this.regions = regions;
     this.lastTime = header.startedAt();
     for (ScreenLayout s : header.screens()) {
       screens[s.id()] = new Screen(s);
@@ -134,11 +209,16 @@ public final class SegmentWriter implements Closeable {
         markDirty(s, dirtyRects[i], dirtyRects[i + 1], dirtyRects[i + 2], dirtyRects[i + 3]);
       }
     }
+    for (int t = 0; t < s.changed.length; t++) {
+      s.changed[t] = key || ((dirtyRects == null || s.dirty[t]) && tileDiffers(s, rgb, t));
+    }
+    if (regions != null) {
+      VideoRegions.Area area = regions.motion(s.layout).update(key ? null : s.changed, rgb);
+      writeVideo(s, area, captureTime, rgb, key);
+    }
     int changedTiles = 0;
     for (int t = 0; t < s.changed.length; t++) {
-      boolean c = key || ((dirtyRects == null || s.dirty[t]) && tileDiffers(s, rgb, t));
-      s.changed[t] = c;
-      changedTiles += c ? 1 : 0;
+      changedTiles += s.changed[t] ? 1 : 0;
     }
 
     recLength = 0;
@@ -149,7 +229,7 @@ public final class SegmentWriter implements Closeable {
     put16(height);
     int moveCountAt = recLength;
     put8(0);
-    if (!key && changedTiles >= SCROLL_MIN_TILES) {
+    if (!key && changedTiles >= SCROLL_MIN_TILES && s.staleTiles == 0 && s.video == null) {
       changedTiles = findScroll(s, rgb, moveCountAt, changedTiles);
     }
     if (changedTiles > 0) {
@@ -219,12 +299,130 @@ public final class SegmentWriter implements Closeable {
       out.close();
     } finally {
       deflater.end();
+      for (Screen s : screens) {
+        if (s != null && s.video != null) {
+          s.video.encoder.close();
+          s.video = null;
+        }
+      }
     }
   }
 
   @Override
   public void close() throws IOException {
     close(lastTime);
+  }
+
+  // ---- lossy regions
+
+  /**
+   * Ends, opens or goes on with the screen's lossy stream for this frame's moving region and takes
+   * the region's tiles out of the tile coding. A region that ends leaves stale tiles, which the
+   * frame then sends exactly; a codec that fails gives way to lossless tiles for the writer's life.
+   */
+  private void writeVideo(Screen s, VideoRegions.Area area, long time, int[] rgb, boolean key)
+      throws IOException {
+    VideoRegions.Quality quality = regions.quality();
+    VideoStream stream = s.video;
+    if (stream != null && (area == null || !stream.fits(area, quality))) {
+      endVideo(s, time);
+      stream = null;
+    }
+    if (area == null || videoFailed) {
+      return;
+    }
+    boolean fresh = stream == null;
+    try {
+      if (fresh) {
+        int w = s.w(area);
+        int h = s.h(area);
+        int cw = coded(w, quality.scaleDivisor());
+        int ch = coded(h, quality.scaleDivisor());
+        stream =
+            new VideoStream(
+                area, quality, cw, ch, regions.codec().newEncoder(w, h, cw, ch, quality.kbps()));
+        s.video = stream;
+      }
+      boolean now = fresh || key || stream.frames % quality.frameInterval() == 0;
+      stream.frames++;
+      if (now) {
+        byte[] data =
+            stream.encoder.encode(rgb, s.layout.width(), s.x(area), s.y(area), time, fresh || key);
+        putVideoHead(s, stream, time, fresh || key ? Wire.FLAG_KEY : 0);
+        ensure(data.length);
+        System.arraycopy(data, 0, rec, recLength, data.length);
+        recLength += data.length;
+        writeRecord(Wire.VIDEO);
+        stream.started = true;
+        lastTime = Math.max(lastTime, time);
+        copyArea(s, area, rgb);
+      }
+    } catch (IOException | RuntimeException | LinkageError e) {
+      // Native coding failed: the region goes back to exact tiles, nothing is lost.
+      videoFailed = true;
+      regions.failed(e);
+      if (s.video != null && s.video.started) {
+        endVideo(s, time);
+      } else if (s.video != null) {
+        s.video.encoder.close();
+        s.video = null;
+      }
+      return;
+    }
+    for (int ty = area.ty0(); ty < area.ty1(); ty++) {
+      for (int tx = area.tx0(); tx < area.tx1(); tx++) {
+        int t = ty * s.across + tx;
+        s.changed[t] = false;
+        if (!s.stale[t]) {
+          s.stale[t] = true;
+          s.staleTiles++;
+        }
+      }
+    }
+  }
+
+  /** Writes the END of the screen's stream; its tiles are sent exactly by this frame. */
+  private void endVideo(Screen s, long time) throws IOException {
+    VideoStream stream = s.video;
+    s.video = null;
+    stream.encoder.close();
+    putVideoHead(s, stream, time, Wire.FLAG_END);
+    writeRecord(Wire.VIDEO);
+    for (int t = 0; t < s.stale.length; t++) {
+      s.changed[t] |= s.stale[t];
+    }
+  }
+
+  private void putVideoHead(Screen s, VideoStream stream, long time, int flags) {
+    recLength = 0;
+    put8(s.layout.id());
+    put8(flags);
+    put64(time);
+    put16(s.x(stream.area));
+    put16(s.y(stream.area));
+    put16(s.w(stream.area));
+    put16(s.h(stream.area));
+    put16(stream.codedWidth);
+    put16(stream.codedHeight);
+    put8(regions.codec().id());
+  }
+
+  /** The writer's stand-in for the reader's lossy pixels: what was coded, for change detection. */
+  private static void copyArea(Screen s, VideoRegions.Area area, int[] rgb) {
+    int width = s.layout.width();
+    int x = s.x(area);
+    int w = s.w(area);
+    for (int y = s.y(area), end = y + s.h(area); y < end; y++) {
+      System.arraycopy(rgb, y * width + x, s.picture, y * width + x, w);
+    }
+  }
+
+  /** A coded side: the size divided, even (4:2:0 chroma), at least 2. */
+  private static int coded(int size, int divisor) {
+    if (divisor == 1) {
+      return size;
+    }
+    return Math.max(2, (size / divisor) & ~1);
   }
 
   // ---- frames
@@ -448,7 +646,11 @@ public final class SegmentWriter implements Closeable {
     deflate(s.bitmap, s.bitmap.length);
     for (int t = 0; t < s.changed.length; t++) {
       if (s.changed[t]) {
-        int n = encodeTile(s, rgb, t, key, photo);
+        int n = encodeTile(s, rgb, t, key || s.stale[t], photo);
+        if (s.stale[t]) {
+          s.stale[t] = false;
+          s.staleTiles--;
+        }
         raw += n;
         deflate(tile, n);
       }
@@ -463,8 +665,10 @@ public final class SegmentWriter implements Closeable {
 
   /**
    * Encodes tile t of rgb into {@link #tile}: mode byte and payload; copies it into the picture.
+   * {@code unknownBefore}: the reader's pixels of the tile are not known here (a key frame, a stale
+   * tile), so it must not be coded against them.
    */
-  private int encodeTile(Screen s, int[] rgb, int t, boolean key, boolean photo) {
+  private int encodeTile(Screen s, int[] rgb, int t, boolean unknownBefore, boolean photo) {
     int width = s.layout.width();
     int x0 = (t % s.across) * Wire.TILE;
     int y0 = (t / s.across) * Wire.TILE;
@@ -519,7 +723,7 @@ public final class SegmentWriter implements Closeable {
           n += 3;
         }
       }
-      if (!key && same * 4 >= w * (y1 - y0)) {
+      if (!unknownBefore && same * 4 >= w * (y1 - y0)) {
         tile[0] = Wire.MODE_XOR;
       } else {
         tile[0] = Wire.MODE_RAW;

@@ -4,8 +4,11 @@ package cz.zoom.screenrec.format;
 final class Wire {
   static final int MAGIC = 0x53524346; // "SRCF"
 
-  /** What the writer writes. Version 2 changed the FRAME body (moves, tile modes). */
-  static final int VERSION = 2;
+  /**
+   * What the writer writes. Version 2 changed the FRAME body (moves, tile modes); version 3 added
+   * VIDEO records (lossy regions) and key frames that leave a video region's tiles out.
+   */
+  static final int VERSION = 3;
 
   /** Oldest version the reader still decodes. */
   static final int OLDEST_READABLE = 1;
@@ -14,8 +17,12 @@ final class Wire {
   static final byte FRAME = 1;
   static final byte CURSOR = 2;
   static final byte GAP = 3;
+  static final byte VIDEO = 4;
   static final byte END = (byte) 0xFF;
   static final int FLAG_KEY = 1;
+
+  /** VIDEO flag: the screen's lossy stream ends here (no picture follows). */
+  static final int FLAG_END = 2;
 
   /** Record types from here to 0xFE are optional: a reader that does not know one skips it. */
   static final int FIRST_OPTIONAL = 0x80;
