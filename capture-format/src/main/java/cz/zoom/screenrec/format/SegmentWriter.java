@@ -49,6 +49,7 @@ public final class SegmentWriter implements Closeable {
   private boolean videoFailed;
   private int frames;
   private long bytes;
+  private long videoBytes;
   private boolean closed;
 
   /** What the writer remembers of one screen between frames. */
@@ -135,11 +136,11 @@ public final class SegmentWriter implements Closeable {
       this.encoder = encoder;
     }
 
-    /** A changed kbps (by 15% or more) or size needs a new stream; a frame interval does not. */
+    /** A changed kbps (by 10% or more) or size needs a new stream; a frame interval does not. */
     boolean fits(VideoRegions.Area a, VideoRegions.Quality q) {
       return area.equals(a)
           && quality.scaleDivisor() == q.scaleDivisor()
-          && Math.abs(quality.kbps() - q.kbps()) * 100 < 15 * quality.kbps();
+          && Math.abs(quality.kbps() - q.kbps()) * 100 < 10 * quality.kbps();
     }
   }
 
@@ -214,6 +215,7 @@ public final class SegmentWriter implements Closeable {
     }
     if (regions != null) {
       VideoRegions.Area area = regions.motion(s.layout).update(key ? null : s.changed, rgb);
+      regions.pixelsNow();
       writeVideo(s, area, captureTime, rgb, key);
     }
     int changedTiles = 0;
@@ -278,6 +280,11 @@ public final class SegmentWriter implements Closeable {
 
   public int frames() {
     return frames;
+  }
+
+  /** Bytes of VIDEO records among {@link #bytesWritten()}. */
+  public long videoBytesWritten() {
+    return videoBytes;
   }
 
   /** Bytes handed to the stream so far (header and records; buffered ones included). */
@@ -353,6 +360,7 @@ public final class SegmentWriter implements Closeable {
         System.arraycopy(data, 0, rec, recLength, data.length);
         recLength += data.length;
         writeRecord(Wire.VIDEO);
+        videoBytes += 9 + recLength;
         stream.started = true;
         lastTime = Math.max(lastTime, time);
         copyArea(s, area, rgb);

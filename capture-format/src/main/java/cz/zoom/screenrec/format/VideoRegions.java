@@ -45,6 +45,7 @@ public final class VideoRegions {
   private volatile Quality quality;
   private final Motion[] screens = new Motion[256];
   private volatile Throwable failure;
+  private volatile int regionPixels;
 
   public VideoRegions(RegionCodec codec, Quality quality) {
     this.codec = Objects.requireNonNull(codec, "codec");
@@ -62,6 +63,11 @@ public final class VideoRegions {
   /** Takes effect at the next coded picture; a new kbps or size starts a new stream. */
   public void quality(Quality quality) {
     this.quality = Objects.requireNonNull(quality, "quality");
+  }
+
+  /** Pixels of the moving regions found in the latest frames (0: none), for the budget. */
+  public int regionPixels() {
+    return regionPixels;
   }
 
   /** Why lossy coding stopped, if it did: the writers fell back to exact tiles. */
@@ -91,6 +97,19 @@ public final class VideoRegions {
     int tiles() {
       return (tx1 - tx0) * (ty1 - ty0);
     }
+  }
+
+  void pixelsNow() {
+    int sum = 0;
+    for (Motion m : screens) {
+      Area a = m == null ? null : m.region();
+      if (a != null) {
+        sum +=
+            (Math.min(a.tx1() * Wire.TILE, m.width) - a.tx0() * Wire.TILE)
+                * (Math.min(a.ty1() * Wire.TILE, m.height) - a.ty0() * Wire.TILE);
+      }
+    }
+    regionPixels = sum;
   }
 
   Motion motion(ScreenLayout layout) {

@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.client;
 
+import cz.zoom.screenrec.client.budget.UploadBudget;
 import cz.zoom.screenrec.client.capture.Recorder;
 import cz.zoom.screenrec.client.capture.ScreenSource;
 import cz.zoom.screenrec.client.control.ClockEstimate;
@@ -12,6 +13,7 @@ import cz.zoom.screenrec.client.ownership.RecordingOwnership;
 import cz.zoom.screenrec.client.spool.Spool;
 import cz.zoom.screenrec.client.upload.Uploader;
 import cz.zoom.screenrec.format.ScreenLayout;
+import cz.zoom.screenrec.protocol.CaptureSettings;
 import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.protocol.Screen;
 import java.io.IOException;
@@ -41,11 +43,13 @@ public final class CaptureClient implements AutoCloseable {
     if (b.tls == null) {
       throw new IllegalStateException("say how this desktop speaks to servers: tls(DesktopTls)");
     }
+    UploadBudget budget = new UploadBudget(CaptureSettings.DEFAULT.maxKbps());
     this.uploader =
-        new Uploader(spool, b.uploadPoll, b.uploadRetryInitial, b.uploadRetryMax, b.tls);
-    this.recorder = new Recorder(b.screenSource, spool);
+        new Uploader(spool, b.uploadPoll, b.uploadRetryInitial, b.uploadRetryMax, b.tls, budget);
+    this.recorder = new Recorder(b.screenSource, spool, budget);
     this.recordings =
         RecordingOwnership.forDesktop(b.config.agent(), recorder, spool, b.orphanBound);
+    recordings.settingsTo(s -> budget.kbps(s.maxKbps()));
     ScreenSource source = b.screenSource;
     this.control =
         new ControlClient(

@@ -182,7 +182,7 @@ public final class ScreenRecServer implements AutoCloseable {
                         new DiskSpaceHealthCheck(config.mediaDir(), 512L * 1024 * 1024))),
                 new MetricsRoutes(metrics),
                 new CallRoutes(recordings),
-                new AgentRoutes(agents),
+                new AgentRoutes(agents, config.capture()),
                 new EnrollmentRoutes(enrollment, Pem.of(tls.serverCa())),
                 new PluginRoutes(config.pluginsDir(), config.publicUrl()),
                 new RecordingRoutes(store, media),

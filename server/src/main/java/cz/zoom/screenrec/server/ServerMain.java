@@ -92,6 +92,15 @@ public final class ServerMain implements Callable<Integer> {
   int fps = 5;
 
   @Option(
+      names = "--max-upload-kbps",
+      paramLabel = "N",
+      description =
+          "Upload budget of every agent's client in kbit/s, averaged over any 10 s; moving"
+              + " pictures are coded to fit it, text stays exact; per agent through PUT"
+              + " /api/v1/agents/{agent}/capture (default: ${DEFAULT-VALUE}).")
+  int maxUploadKbps = 1000;
+
+  @Option(
       names = "--segment-duration",
       paramLabel = "MS",
       description = "Capture time per uploaded segment (default: ${DEFAULT-VALUE}).")
@@ -306,6 +315,7 @@ public final class ServerMain implements Callable<Integer> {
               .heartbeatIntervalMs(heartbeatIntervalMs)
               .deadPeerTimeoutMs(deadPeerTimeoutMs)
               .framesPerSecond(fps)
+              .maxUploadKbps(maxUploadKbps)
               .segmentDurationMs(segmentDurationMs)
               .videoCodec(codec(videoCodec))
               .dbUrl(dbUrl)

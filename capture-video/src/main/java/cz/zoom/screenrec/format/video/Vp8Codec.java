@@ -60,8 +60,13 @@ public final class Vp8Codec implements RegionCodec {
    */
   private static final int LARGE_REGION_PIXELS = 1_000_000;
 
-  static {
-    av_log_set_level(AV_LOG_QUIET);
+  /** Loads FFmpeg on first use, not when the service loader makes this codec. */
+  private static final class Natives {
+    static {
+      av_log_set_level(AV_LOG_QUIET);
+    }
+
+    static void load() {}
   }
 
   @Override
@@ -72,11 +77,13 @@ public final class Vp8Codec implements RegionCodec {
   @Override
   public Encoder newEncoder(int width, int height, int codedWidth, int codedHeight, int kbps)
       throws IOException {
+    Natives.load();
     return new Vp8Encoder(width, height, codedWidth, codedHeight, kbps);
   }
 
   @Override
   public Decoder newDecoder(int codedWidth, int codedHeight) throws IOException {
+    Natives.load();
     return new Vp8Decoder(codedWidth, codedHeight);
   }
 

@@ -1,9 +1,11 @@
 package cz.zoom.screenrec.client.capture;
 
+import cz.zoom.screenrec.client.budget.VideoQualityControl;
 import cz.zoom.screenrec.format.GapReason;
 import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.format.SegmentHeader;
 import cz.zoom.screenrec.format.SegmentWriter;
+import cz.zoom.screenrec.format.VideoRegions;
 import cz.zoom.screenrec.protocol.CaptureSettings;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -49,6 +51,14 @@ final class CaptureRun {
   private long segmentStartedAt;
   private boolean layoutChanged;
   private boolean failureLogged;
+  private final VideoRegions regions;
+  private final VideoQualityControl quality;
+  private boolean lossyFailureLogged;
+
+  /** Bytes (all, and of lossy regions) of the segments already cut, for the budget. */
+  private long bytesCut;
+
+  private long videoBytesCut;
 
   CaptureRun(
       RecordingSpec spec,
@@ -56,7 +66,11 @@ final class CaptureRun {
       ScreenSource source,
       SegmentSink sink,
       List<ScreenLayout> screens,
-      long startedAt) {
+      long startedAt,
+      VideoRegions regions,
+      VideoQualityControl quality) {
+    this.regions = regions;
+    this.quality = quality;
     this.spec = spec;
     this.settings = settings;
     this.source = source;
@@ -83,6 +97,9 @@ final class CaptureRun {
     CaptureSettings before = settings;
     settings = next;
     frameIntervalMs = Math.max(1, 1000 / next.framesPerSecond());
+    if (quality != null) {
+      quality.fps(next.framesPerSecond());
+    }
     boolean sameScreens;
     try {
       sameScreens = Recorder.select(source.screens(), next).equals(screens);
@@ -127,12 +144,28 @@ final class CaptureRun {
         open(now);
       }
       captureScreens();
+      account(now);
     } catch (IOException | RuntimeException e) {
       // the spool could not take the segment (disk full, permissions): drop it and start it again
       // under the same index at the next tick, so indices stay contiguous
       log.error(
           "recording {}: cannot write segment {}: {}", spec.recordingId(), index, e.toString());
       abandonSegment();
+    }
+  }
+
+  /** Tells the budget what was written; logs once if lossy coding gave up. */
+  private void account(long now) {
+    if (quality != null && writer != null) {
+      quality.written(
+          now, bytesCut + writer.bytesWritten(), videoBytesCut + writer.videoBytesWritten());
+    }
+    if (regions != null && regions.failure() != null && !lossyFailureLogged) {
+      lossyFailureLogged = true;
+      log.warn(
+          "recording {}: lossy coding of moving regions failed, recording them exactly: {}",
+          spec.recordingId(),
+          regions.failure().toString());
     }
   }
 
@@ -198,13 +231,15 @@ final class CaptureRun {
     output = sink.open(spec.recordingId(), index);
     writer =
         new SegmentWriter(
-            output.stream(), new SegmentHeader(spec.recordingId(), index, now, captured));
+            output.stream(), new SegmentHeader(spec.recordingId(), index, now, captured), regions);
     segmentStartedAt = now;
     framedInSegment.clear();
   }
 
   private void cut(long endTime, boolean last) throws IOException {
     writer.close(endTime);
+    bytesCut += writer.bytesWritten();
+    videoBytesCut += writer.videoBytesWritten();
     output.commit(last);
     output = null;
     writer = null;

@@ -1,6 +1,10 @@
 package cz.zoom.screenrec.client.capture;
 
+import cz.zoom.screenrec.client.budget.UploadBudget;
+import cz.zoom.screenrec.client.budget.VideoQualityControl;
+import cz.zoom.screenrec.format.RegionCodec;
 import cz.zoom.screenrec.format.ScreenLayout;
+import cz.zoom.screenrec.format.VideoRegions;
 import cz.zoom.screenrec.protocol.ActiveRecording;
 import cz.zoom.screenrec.protocol.CaptureSettings;
 import java.util.List;
@@ -31,6 +35,8 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
 
   private final ScreenSource source;
   private final SegmentSink sink;
+  private final UploadBudget budget;
+  private final RegionCodec lossy;
   private final ScheduledExecutorService captureThread;
   private final Object lock = new Object();
   private State state = State.IDLE;
@@ -38,9 +44,20 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
   private ScheduledFuture<?> ticks;
   private CompletableFuture<Optional<RecordingSummary>> stopped;
 
+  /** A recorder without an upload budget (tests, tools). */
   public Recorder(ScreenSource source, SegmentSink sink) {
+    this(source, sink, new UploadBudget(0));
+  }
+
+  /**
+   * A recorder that codes moving pictures lossy when a {@link RegionCodec} is on the class path
+   * (and {@code -Dscreenrec.lossy=false} does not say otherwise), within {@code budget}.
+   */
+  public Recorder(ScreenSource source, SegmentSink sink, UploadBudget budget) {
     this.source = source;
     this.sink = sink;
+    this.budget = budget;
+    this.lossy = lossyCodec();
     this.captureThread =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -79,7 +96,16 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
       if (screens.isEmpty()) {
         return Optional.of("no screen to capture");
       }
-      run = new CaptureRun(spec, settings, source, sink, screens, System.currentTimeMillis());
+      VideoRegions regions = null;
+      VideoQualityControl quality = null;
+      if (lossy != null) {
+        regions = new VideoRegions(lossy, new VideoRegions.Quality(1000, 1, 1));
+        quality = new VideoQualityControl(budget, regions, settings.framesPerSecond());
+        regions.quality(quality.decide());
+      }
+      run =
+          new CaptureRun(
+              spec, settings, source, sink, screens, System.currentTimeMillis(), regions, quality);
       state = State.RECORDING;
       long periodNanos = TimeUnit.SECONDS.toNanos(1) / settings.framesPerSecond();
       ticks = captureThread.scheduleAtFixedRate(run::tick, 0, periodNanos, TimeUnit.NANOSECONDS);
@@ -236,6 +262,24 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
    * The monitors the settings name; all of them when none is named or none of the named ones exists
    * (docs/protocol.md).
    */
+  /** VP8 for moving regions, if it loads here; else every region is recorded exactly. */
+  private static RegionCodec lossyCodec() {
+    if (!Boolean.parseBoolean(System.getProperty("screenrec.lossy", "true"))) {
+      log.info("lossy coding of moving regions is off (-Dscreenrec.lossy=false)");
+      return null;
+    }
+    try {
+      RegionCodec codec = RegionCodec.find(1).orElse(null);
+      if (codec == null) {
+        log.info("no codec for moving regions on the class path: recording them exactly");
+      }
+      return codec;
+    } catch (RuntimeException | LinkageError e) {
+      log.warn("codec for moving regions does not load, recording them exactly: {}", e.toString());
+      return null;
+    }
+  }
+
   static List<ScreenLayout> select(List<ScreenLayout> all, CaptureSettings settings) {
     if (settings.screens().isEmpty()) {
       return all;

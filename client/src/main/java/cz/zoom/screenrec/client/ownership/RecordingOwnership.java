@@ -72,6 +72,7 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
   private String sessionClusterId;
 
   private CaptureSettings sessionSettings = CaptureSettings.DEFAULT;
+  private volatile Consumer<CaptureSettings> settingsSeen = s -> {};
 
   /** The recording in hand. */
   private static final class Held {
@@ -133,6 +134,14 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
     reporter = value;
   }
 
+  /**
+   * Hands every capture settings the server sends (WELCOME, CONFIGURE) to {@code value}, whether or
+   * not a recording is being captured: the upload budget applies to the backlog too.
+   */
+  public void settingsTo(Consumer<CaptureSettings> value) {
+    settingsSeen = value;
+  }
+
   public OwnershipState state() {
     return state;
   }
@@ -189,6 +198,7 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
         answer,
         () -> {
           sessionSettings = settings;
+          settingsSeen.accept(settings);
           boolean capturing = state == STARTING || state == OWNED || state == ORPHANED;
           CompletableFuture<Optional<String>> taken =
               capturing
@@ -215,6 +225,7 @@ public final class RecordingOwnership implements RecordingControl, AutoCloseable
         () -> {
           sessionClusterId = welcome.clusterId();
           sessionSettings = welcome.capture();
+          settingsSeen.accept(welcome.capture());
           targets.applyGrants(welcome);
           Held h = held;
           if (h == null && welcome.adoptedRecordingId() != null) {

@@ -46,12 +46,21 @@ public final class Spool implements SegmentSink {
   private final Path root;
   private final Object manifestLock = new Object();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+  /** The recording being captured now (its segments go first), or null. */
+  private volatile String live;
+
   private final List<Consumer<String>> targetListeners = new CopyOnWriteArrayList<>();
 
   public Spool(Path root) throws IOException {
     this.root = root;
     Files.createDirectories(root);
     AtomicFiles.ownerOnly(root);
+  }
+
+  /** The recording whose segments are being written now, if any: the uploader's first. */
+  public Optional<String> liveRecording() {
+    return Optional.ofNullable(live);
   }
 
   public Path root() {
@@ -262,6 +271,7 @@ public final class Spool implements SegmentSink {
   @Override
   public Output open(String recordingId, int index) throws IOException {
     Path dir = dir(recordingId);
+    live = recordingId;
     if (!Files.isRegularFile(dir.resolve(MANIFEST))) {
       throw new NoSuchFileException("recording " + recordingId + " has no manifest in the spool");
     }
@@ -283,6 +293,9 @@ public final class Spool implements SegmentSink {
       }
     }
     AtomicFiles.moveIntoPlace(tmp, segmentFile(recordingId, index));
+    if (last && recordingId.equals(live)) {
+      live = null;
+    }
     log.debug("recording {}: segment {} spooled{}", recordingId, index, last ? " (final)" : "");
     listeners.forEach(Runnable::run);
   }

@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.client.upload;
 
+import cz.zoom.screenrec.client.budget.UploadBudget;
 import cz.zoom.screenrec.client.spool.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,9 +24,12 @@ final class SegmentPut {
   private final HttpClient http;
   private final Duration timeout;
 
-  SegmentPut(HttpClient http, Duration timeout) {
+  private final UploadBudget budget;
+
+  SegmentPut(HttpClient http, Duration timeout, UploadBudget budget) {
     this.http = http;
     this.timeout = timeout;
+    this.budget = budget;
   }
 
   record Result(int status, String body) {}
@@ -38,7 +42,7 @@ final class SegmentPut {
             .header("Authorization", "Bearer " + manifest.uploadToken())
             .header("Content-Type", "application/octet-stream")
             .header("X-Segment-Sha256", sha256(file))
-            .PUT(HttpRequest.BodyPublishers.ofFile(file));
+            .PUT(paced(file));
     if (last) {
       request.header("X-Segment-Final", "true");
     }
@@ -49,6 +53,21 @@ final class SegmentPut {
           response.statusCode(),
           new String(body.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8));
     }
+  }
+
+  /** The file as the body, read no faster than the budget (with its length, as before). */
+  private HttpRequest.BodyPublisher paced(Path file) throws IOException {
+    long size = Files.size(file);
+    return HttpRequest.BodyPublishers.fromPublisher(
+        HttpRequest.BodyPublishers.ofInputStream(
+            () -> {
+              try {
+                return budget.paced(Files.newInputStream(file));
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            }),
+        size);
   }
 
   static URI uri(Manifest manifest, int index) {

@@ -1,11 +1,13 @@
 package cz.zoom.screenrec.client.upload;
 
+import cz.zoom.screenrec.client.budget.UploadBudget;
 import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.client.spool.Manifest;
 import cz.zoom.screenrec.client.spool.Spool;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,17 @@ public final class Uploader implements AutoCloseable {
       Duration retryInitial,
       Duration retryMax,
       DesktopTls tls) {
+    this(spool, pollInterval, retryInitial, retryMax, tls, new UploadBudget(0));
+  }
+
+  /** An uploader that holds every upload, backlog included, to {@code budget}. */
+  public Uploader(
+      Spool spool,
+      Duration pollInterval,
+      Duration retryInitial,
+      Duration retryMax,
+      DesktopTls tls,
+      UploadBudget budget) {
     this.spool = spool;
     this.pollInterval = pollInterval;
     this.retryInitial = retryInitial;
@@ -70,7 +83,7 @@ public final class Uploader implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5))
             .executor(httpThreads)
             .build();
-    this.put = new SegmentPut(http, Duration.ofMinutes(5));
+    this.put = new SegmentPut(http, Duration.ofMinutes(5), budget);
     this.thread = new Thread(this::run, "segment-uploader");
     this.thread.setDaemon(true);
     spool.onSegmentSpooled(this::wake);
@@ -155,16 +168,27 @@ public final class Uploader implements AutoCloseable {
   private long uploadAll() throws IOException, InterruptedException {
     long now = System.currentTimeMillis();
     long nextDue = Long.MAX_VALUE;
-    List<String> recordings = spool.recordings();
+    List<String> recordings = new ArrayList<>(spool.recordings());
     retries.keySet().retainAll(recordings);
+    // the live recording first, then one backlog segment at a time, so that a long backlog after
+    // an outage never holds back what is being recorded now
+    String live = spool.liveRecording().orElse(null);
+    if (live != null && recordings.remove(live)) {
+      recordings.add(0, live);
+    }
     for (String recordingId : recordings) {
       Retry retry = retargeted.remove(recordingId) ? null : retries.get(recordingId);
       if (retry != null && retry.notBefore() > now) {
         nextDue = Math.min(nextDue, retry.notBefore() - now);
         continue;
       }
-      if (uploadRecording(recordingId)) {
+      boolean backlog = !recordingId.equals(live);
+      int[] left = {0};
+      if (uploadRecording(recordingId, backlog ? 1 : Integer.MAX_VALUE, left)) {
         retries.remove(recordingId);
+        if (left[0] > 0) {
+          return 0; // more backlog: a new pass, which looks at the live recording first
+        }
       } else {
         long delay =
             retry == null
@@ -181,8 +205,13 @@ public final class Uploader implements AutoCloseable {
    * Uploads what is spooled for one recording, in order. False when the server should be retried
    * later.
    */
-  private boolean uploadRecording(String recordingId) throws IOException, InterruptedException {
+  private boolean uploadRecording(String recordingId, int most, int[] left)
+      throws IOException, InterruptedException {
     List<Integer> segments = spool.segments(recordingId);
+    if (segments.size() > most) {
+      left[0] = segments.size() - most;
+      segments = segments.subList(0, most);
+    }
     if (segments.isEmpty() && spool.isFullyUploaded(recordingId)) {
       // the client stopped between deleting the final segment and clearing the directory
       spool.remove(recordingId);

@@ -1,5 +1,7 @@
 package cz.zoom.screenrec.server.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import cz.zoom.screenrec.protocol.Ack;
 import cz.zoom.screenrec.protocol.CaptureSettings;
 import cz.zoom.screenrec.protocol.Configure;
@@ -36,9 +38,11 @@ public final class AgentRoutes implements HttpApi.Routes {
       long roundTripMs) {}
 
   private final AgentRegistry agents;
+  private final CaptureSettings defaults;
 
-  public AgentRoutes(AgentRegistry agents) {
+  public AgentRoutes(AgentRegistry agents, CaptureSettings defaults) {
     this.agents = agents;
+    this.defaults = defaults;
   }
 
   @Override
@@ -55,20 +59,27 @@ public final class AgentRoutes implements HttpApi.Routes {
     app.put("/api/v1/agents/{agent}/capture", this::configure, Access.API_TOKEN);
   }
 
-  /** Changes how one agent's client captures, now (CONFIGURE); answers with the client's ACK. */
+  /**
+   * Changes how one agent's client captures, now (CONFIGURE); answers with the client's ACK. The
+   * fields given replace the agent's current ones ({@code {"maxKbps":300}} changes only the
+   * budget), and the result stays the agent's settings for its later connections to this server.
+   */
   private void configure(Context ctx) {
     String agent = HttpApi.name("agent", ctx.pathParam("agent"));
     CaptureSettings settings;
     try {
-      settings = Json.MAPPER.readValue(ctx.bodyAsBytes(), CaptureSettings.class);
-      if (settings == null) {
-        throw ApiException.badRequest("body must be capture settings");
+      JsonNode body = Json.MAPPER.readTree(ctx.bodyAsBytes());
+      if (!(body instanceof ObjectNode given)) {
+        throw ApiException.badRequest("body must be a JSON object of capture settings");
       }
+      ObjectNode merged = Json.MAPPER.valueToTree(agents.captureFor(agent, defaults));
+      merged.setAll(given);
+      settings = Json.MAPPER.treeToValue(merged, CaptureSettings.class);
       settings.validate();
     } catch (IOException e) {
       throw ApiException.badRequest(
-          "body must be {\"framesPerSecond\",\"scaleDivisor\",\"keyframeIntervalMs\","
-              + "\"segmentDurationMs\",\"screens\"}");
+          "body must hold some of \"framesPerSecond\", \"scaleDivisor\", \"keyframeIntervalMs\","
+              + " \"segmentDurationMs\", \"screens\", \"maxKbps\"");
     } catch (ProtocolException e) {
       throw ApiException.badRequest(e.getMessage());
     }
@@ -99,6 +110,7 @@ public final class AgentRoutes implements HttpApi.Routes {
       throw new ApiException(
           409, "client_refused", "the client refused the settings: " + ack.message());
     }
+    agents.capture(agent, settings);
     ctx.json(Map.of("agent", agent, "capture", settings));
   }
 

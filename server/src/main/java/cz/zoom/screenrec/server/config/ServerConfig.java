@@ -106,7 +106,12 @@ public final class ServerConfig {
     // (docs/capture-performance.md)
     this.capture =
         new CaptureSettings(
-            b.framesPerSecond, 1, b.segmentDurationMs, b.segmentDurationMs, List.of());
+            b.framesPerSecond,
+            1,
+            b.segmentDurationMs,
+            b.segmentDurationMs,
+            List.of(),
+            b.maxUploadKbps);
     this.videoCodec = b.videoCodec;
     // WRITE_DELAY=0: H2 otherwise keeps commits in memory for up to 500 ms, so a killed server
     // loses segments it already answered 2xx for (and the client has deleted its copy)
@@ -403,6 +408,7 @@ public final class ServerConfig {
     private long deadPeerTimeoutMs = 10_000;
     private long helloTimeoutMs = 10_000;
     private int framesPerSecond = 5;
+    private int maxUploadKbps = 1000;
     private long segmentDurationMs = 30_000;
     private VideoCodec videoCodec = VideoCodec.VP9_WEBM;
     private String dbUrl;
@@ -485,6 +491,12 @@ public final class ServerConfig {
 
     public Builder helloTimeoutMs(long v) {
       helloTimeoutMs = v;
+      return this;
+    }
+
+    /** Every agent's upload budget in kbit/s unless set per agent (docs/protocol.md). */
+    public Builder maxUploadKbps(int v) {
+      maxUploadKbps = v;
       return this;
     }
 
@@ -734,6 +746,13 @@ public final class ServerConfig {
       }
       if (helloTimeoutMs < 100) {
         problems.add("hello timeout must be at least 100 ms, was " + helloTimeoutMs);
+      }
+      if (maxUploadKbps < CaptureSettings.MIN_KBPS || maxUploadKbps > 1_000_000) {
+        problems.add(
+            "--max-upload-kbps must be "
+                + CaptureSettings.MIN_KBPS
+                + "..1000000, was "
+                + maxUploadKbps);
       }
       if (framesPerSecond < 1 || framesPerSecond > 30) {
         problems.add("--fps must be 1..30, was " + framesPerSecond);

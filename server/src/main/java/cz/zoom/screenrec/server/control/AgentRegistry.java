@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.server.control;
 
+import cz.zoom.screenrec.protocol.CaptureSettings;
 import cz.zoom.screenrec.protocol.ErrorCode;
 import java.util.Collection;
 import java.util.Optional;
@@ -19,6 +20,19 @@ import org.slf4j.LoggerFactory;
 public final class AgentRegistry {
   private static final Logger log = LoggerFactory.getLogger(AgentRegistry.class);
   private final ConcurrentMap<String, AgentSession> sessions = new ConcurrentHashMap<>();
+
+  /** Capture settings set per agent at run time; they outlive its connections until shutdown. */
+  private final ConcurrentMap<String, CaptureSettings> capture = new ConcurrentHashMap<>();
+
+  /** What the agent's client is told to capture with: its own settings, else the defaults. */
+  public CaptureSettings captureFor(String agent, CaptureSettings defaults) {
+    return capture.getOrDefault(agent, defaults);
+  }
+
+  /** The agent's own settings from now on, for its WELCOME on every later connection too. */
+  public void capture(String agent, CaptureSettings settings) {
+    capture.put(agent, settings);
+  }
 
   /**
    * Makes {@code session} the agent's session unless a live one holds the name.

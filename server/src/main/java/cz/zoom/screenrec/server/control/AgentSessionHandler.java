@@ -127,7 +127,7 @@ final class AgentSessionHandler extends SimpleChannelInboundHandler<ControlMessa
             config.clusterId(),
             config.heartbeatInterval().toMillis(),
             config.deadPeerTimeout().toMillis(),
-            config.capture(),
+            registry.captureFor(hello.agent(), config.capture()),
             config.uploadUrl(),
             adoption == null ? null : adoption.recordingId(),
             adoption == null ? null : adoption.uploadToken(),

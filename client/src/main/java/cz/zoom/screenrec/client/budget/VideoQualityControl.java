@@ -1,0 +1,103 @@
+package cz.zoom.screenrec.client.budget;
+
+import cz.zoom.screenrec.format.VideoRegions;
+
+/**
+ * Keeps what the recorder writes within the upload budget by degrading the moving (lossy) regions
+ * only, in this order: their quality (the codec's bitrate), then their frame rate, then their
+ * resolution. Text and everything else stays exact, so what it costs is taken off the top first.
+ * Looks at the bytes of the last 10 s once a second; recovers the same way when the content calms.
+ * Confined to the capture thread.
+ */
+public final class VideoQualityControl {
+  /** What the lossy regions get when there is no budget (a server before the budget). */
+  static final int UNBUDGETED_KBPS = 2500;
+
+  /** Share of the budget the writer aims at: room for HTTP and TLS overhead and key frames. */
+  static final double AIM = 0.85;
+
+  /** Least bitrate a lossy region is given, however little is left. */
+  static final int MIN_VIDEO_KBPS = 30;
+
+  /**
+   * Bits per pixel per coded picture below which fewer pictures (then fewer pixels) look better
+   * than more starved ones: VP8 at about 0.1 is near 33 dB on grainy video, 0.2 near 37.
+   */
+  static final double MIN_BITS_PER_PIXEL = 0.1;
+
+  /** Frame interval and scale divisor, tried in order. */
+  private static final int[][] LADDER = {{1, 1}, {2, 1}, {4, 1}, {4, 2}, {8, 2}};
+
+  private static final int WINDOW_S = 10;
+
+  private final UploadBudget budget;
+  private final VideoRegions regions;
+  private final long[] total = new long[WINDOW_S];
+  private final long[] video = new long[WINDOW_S];
+  private long second = Long.MIN_VALUE;
+  private long lastTotal;
+  private long lastVideo;
+  private int fps;
+
+  public VideoQualityControl(UploadBudget budget, VideoRegions regions, int fps) {
+    this.budget = budget;
+    this.regions = regions;
+    this.fps = fps;
+  }
+
+  public void fps(int fps) {
+    this.fps = fps;
+  }
+
+  /**
+   * Learns the writers' byte counters (cumulative over the recording) at {@code nowMs}; once a
+   * second sets the regions' quality for what the budget leaves.
+   */
+  public void written(long nowMs, long totalBytes, long videoBytes) {
+    long s = nowMs / 1000;
+    if (second == Long.MIN_VALUE) {
+      second = s;
+    }
+    int slot = (int) Math.floorMod(s, WINDOW_S);
+    if (s != second) {
+      for (long k = second + 1; k <= s && k <= second + WINDOW_S; k++) {
+        int i = (int) Math.floorMod(k, WINDOW_S);
+        total[i] = 0;
+        video[i] = 0;
+      }
+      second = s;
+      regions.quality(decide());
+    }
+    total[slot] += Math.max(0, totalBytes - lastTotal);
+    video[slot] += Math.max(0, videoBytes - lastVideo);
+    lastTotal = totalBytes;
+    lastVideo = videoBytes;
+  }
+
+  /** The quality for the next second. */
+  public VideoRegions.Quality decide() {
+    int kbps = budget.kbps();
+    if (kbps == 0) {
+      return new VideoRegions.Quality(UNBUDGETED_KBPS, 1, 1);
+    }
+    long tileBytes = 0;
+    for (int i = 0; i < WINDOW_S; i++) {
+      tileBytes += total[i] - video[i];
+    }
+    double tileKbps = tileBytes * 8.0 / WINDOW_S / 1000;
+    int target = (int) Math.max(MIN_VIDEO_KBPS, kbps * AIM - tileKbps);
+    // in steps, so that a wobbling text rate does not restart the lossy stream every second
+    int step = Math.max(MIN_VIDEO_KBPS, (int) (kbps * AIM / 8));
+    target = Math.max(MIN_VIDEO_KBPS, target / step * step);
+    int pixels = regions.regionPixels();
+    for (int[] rung : LADDER) {
+      double perPicture = target * 1000.0 / Math.max(1, fps / (double) rung[0]);
+      double bitsPerPixel = perPicture / Math.max(1, pixels / (double) (rung[1] * rung[1]));
+      if (pixels == 0 || bitsPerPixel >= MIN_BITS_PER_PIXEL) {
+        return new VideoRegions.Quality(target, rung[0], rung[1]);
+      }
+    }
+    int[] last = LADDER[LADDER.length - 1];
+    return new VideoRegions.Quality(target, last[0], last[1]);
+  }
+}
