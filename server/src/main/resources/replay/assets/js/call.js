@@ -7,6 +7,7 @@ const GAP_TEXT = {
   PAUSED: ['Recording paused', 'Screen recording was paused here (for example while payment details were entered).'],
   CAPTURE_LOST: ['Screen capture lost', 'The agent\'s computer did not deliver screen images for this stretch.'],
   FAILOVER: ['Failover', 'The recording moved to another server; this stretch was not captured.'],
+  DISK_FULL: ['Agent\'s disk full', 'The agent\'s computer had no room left to keep the screen recording until it could be uploaded; capture resumed once it had.'],
   MISSING: ['Screen recording missing', 'Part of the screen recording never reached a server.'],
 };
 const NO_SCREEN = ['No screen recording', 'Nothing was recorded from the agent\'s screen at this time.'];

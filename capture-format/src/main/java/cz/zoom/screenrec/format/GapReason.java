@@ -5,7 +5,9 @@ public enum GapReason {
   PAUSED,
   CAPTURE_FAILED,
   CLIENT_RESTARTED,
-  FAILOVER;
+  FAILOVER,
+  /** The client's spool reached its limit (size or free disk); capture resumed when it had room. */
+  DISK_FULL;
 
   static GapReason fromCode(int code) {
     GapReason[] all = values();

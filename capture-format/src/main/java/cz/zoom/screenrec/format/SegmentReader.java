@@ -53,8 +53,24 @@ public final class SegmentReader implements Closeable {
   private int frames;
   private boolean done;
 
+  /** False: FRAME and VIDEO records are checked and counted but not decoded, nor yielded. */
+  private final boolean decodePictures;
+
   /** Reads the header; throws {@link CorruptSegmentException} if it is not a valid segment. */
   public SegmentReader(InputStream input) throws IOException {
+    this(input, true);
+  }
+
+  /**
+   * A reader of everything but the pictures (gaps, cursor, trailer): records are checked, frames
+   * counted, nothing is decoded, so it costs little more than reading the bytes.
+   */
+  public static SegmentReader withoutPictures(InputStream input) throws IOException {
+    return new SegmentReader(input, false);
+  }
+
+  private SegmentReader(InputStream input, boolean pictures) throws IOException {
+    this.decodePictures = pictures;
     this.in = new BufferedInputStream(input, 64 * 1024);
     this.header = readHeader();
     this.lastTime = header.startedAt();
@@ -171,12 +187,21 @@ public final class SegmentReader implements Closeable {
     pos = 0;
     switch (type) {
       case Wire.FRAME:
+        if (!decodePictures) {
+          u8();
+          u8();
+          lastTime = Math.max(lastTime, i64());
+          frames++;
+          return null;
+        }
         return version == 1 ? decodeFrameV1() : decodeFrame();
       case Wire.VIDEO:
         if (version < 3) {
           throw new Malformed("VIDEO record in a version " + version + " segment");
         }
-        decodeVideo();
+        if (decodePictures) {
+          decodeVideo();
+        }
         return null;
       case Wire.CURSOR:
         {

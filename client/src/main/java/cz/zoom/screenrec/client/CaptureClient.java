@@ -39,7 +39,7 @@ public final class CaptureClient implements AutoCloseable {
   private final ControlClient control;
 
   private CaptureClient(Builder b) throws IOException {
-    this.spool = new Spool(b.config.spoolDir());
+    this.spool = new Spool(b.config.spoolDir(), b.config.spoolLimits());
     if (b.tls == null) {
       throw new IllegalStateException("say how this desktop speaks to servers: tls(DesktopTls)");
     }

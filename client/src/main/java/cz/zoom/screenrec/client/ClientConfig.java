@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.client;
 
 import cz.zoom.screenrec.client.control.FailbackPolicy;
+import cz.zoom.screenrec.client.spool.SpoolLimits;
 import cz.zoom.screenrec.protocol.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.List;
  * @param failbackInterval how often a client on a fail-over server checks the hosts before it
  * @param orphanLimit how long a recording whose server went away is captured on without a server
  *     adopting it
+ * @param spoolLimits how much of the disk the spool may take before capture pauses
  */
 public record ClientConfig(
     String agent,
@@ -22,7 +24,8 @@ public record ClientConfig(
     Path spoolDir,
     FailbackPolicy failback,
     Duration failbackInterval,
-    Duration orphanLimit) {
+    Duration orphanLimit,
+    SpoolLimits spoolLimits) {
 
   public static final FailbackPolicy DEFAULT_FAILBACK = FailbackPolicy.WHEN_IDLE;
   public static final Duration DEFAULT_FAILBACK_INTERVAL = Duration.ofSeconds(30);
@@ -69,11 +72,25 @@ public record ClientConfig(
     if (orphanLimit.isNegative()) {
       throw new IllegalArgumentException("--orphan-limit must not be negative");
     }
+    if (spoolLimits == null) {
+      spoolLimits = SpoolLimits.DEFAULT;
+    }
+  }
+
+  /** Without spool limits of its own: the defaults. */
+  public ClientConfig(
+      String agent,
+      List<ServerAddress> hosts,
+      Path spoolDir,
+      FailbackPolicy failback,
+      Duration failbackInterval,
+      Duration orphanLimit) {
+    this(agent, hosts, spoolDir, failback, failbackInterval, orphanLimit, null);
   }
 
   /** The legacy settings: agent, hosts and spool; fail-over behaviour as by default. */
   public ClientConfig(String agent, List<ServerAddress> hosts, Path spoolDir) {
-    this(agent, hosts, spoolDir, null, null, null);
+    this(agent, hosts, spoolDir, null, null, null, null);
   }
 
   public static Path defaultSpoolDir() {

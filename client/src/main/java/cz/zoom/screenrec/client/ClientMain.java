@@ -4,6 +4,7 @@ import cz.zoom.screenrec.client.capture.ScreenSources;
 import cz.zoom.screenrec.client.control.FailbackPolicy;
 import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.client.enrollment.TlsOptions;
+import cz.zoom.screenrec.client.spool.SpoolLimits;
 import cz.zoom.screenrec.trust.Enroller;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +65,22 @@ public final class ClientMain implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Where segments wait until the server has them (default: ~/.screenrec/spool).")
   private Path spool;
+
+  @Option(
+      names = "--spool-max-mb",
+      paramLabel = "N",
+      description =
+          "Most the spool may hold, in MiB (default 2048); at the limit capture pauses with a"
+              + " DISK_FULL gap until uploads make room, and nothing captured is deleted.")
+  private long spoolMaxMb = SpoolLimits.DEFAULT.maxBytes() >> 20;
+
+  @Option(
+      names = "--spool-min-free-percent",
+      paramLabel = "P",
+      description =
+          "Pause capture (a DISK_FULL gap) while less than P % of the spool's disk is free"
+              + " (default 10).")
+  private int spoolMinFreePercent = SpoolLimits.DEFAULT.minFreePercent();
 
   @Option(
       names = "--failback",
@@ -129,7 +146,8 @@ public final class ClientMain implements Callable<Integer> {
           spool == null ? ClientConfig.defaultSpoolDir() : spool,
           failback == null ? null : FailbackPolicy.parse(failback),
           failbackIntervalSeconds == null ? null : Duration.ofSeconds(failbackIntervalSeconds),
-          orphanLimitSeconds == null ? null : Duration.ofSeconds(orphanLimitSeconds));
+          orphanLimitSeconds == null ? null : Duration.ofSeconds(orphanLimitSeconds),
+          SpoolLimits.of(spoolMaxMb, spoolMinFreePercent));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -139,12 +157,14 @@ public final class ClientMain implements Callable<Integer> {
   public Integer call() throws Exception {
     ClientConfig config = config();
     log.info(
-        "ScreenRec Capture Client {} starting: agent {}, servers {}, spool {}, fail-back {} (every {} s),"
-            + " orphan limit {} s",
+        "ScreenRec Capture Client {} starting: agent {}, servers {}, spool {} (at most {} MiB, {}% of"
+            + " the disk kept free), fail-back {} (every {} s), orphan limit {} s",
         ClientIdentity.version(),
         config.agent(),
         config.hosts(),
         config.spoolDir(),
+        config.spoolLimits().maxBytes() >> 20,
+        config.spoolLimits().minFreePercent(),
         config.failback().flag(),
         config.failbackInterval().toSeconds(),
         config.orphanLimit().toSeconds());

@@ -60,6 +60,9 @@ final class CaptureRun {
 
   private long videoBytesCut;
 
+  /** Since when the sink has had no room (a DISK_FULL gap being recorded), or null. */
+  private Long fullSince;
+
   CaptureRun(
       RecordingSpec spec,
       CaptureSettings settings,
@@ -136,6 +139,10 @@ final class CaptureRun {
   void tick() {
     try {
       long now = System.currentTimeMillis();
+      if (!sink.hasRoom()) {
+        pauseForRoom(now);
+        return;
+      }
       if (writer != null
           && (layoutChanged || now - segmentStartedAt >= settings.segmentDurationMs())) {
         cut(now, false);
@@ -151,6 +158,22 @@ final class CaptureRun {
       log.error(
           "recording {}: cannot write segment {}: {}", spec.recordingId(), index, e.toString());
       abandonSegment();
+    }
+  }
+
+  /**
+   * The spool is full: what was captured is committed as it is (nothing is deleted), and nothing
+   * more is captured until there is room; the next segment opens with the DISK_FULL gap.
+   */
+  private void pauseForRoom(long now) throws IOException {
+    if (fullSince == null) {
+      fullSince = now;
+      log.warn(
+          "recording {}: spool full, capture paused (a DISK_FULL gap) until there is room",
+          spec.recordingId());
+    }
+    if (writer != null) {
+      cut(now, false);
     }
   }
 
@@ -234,6 +257,14 @@ final class CaptureRun {
             output.stream(), new SegmentHeader(spec.recordingId(), index, now, captured), regions);
     segmentStartedAt = now;
     framedInSegment.clear();
+    if (fullSince != null) {
+      writer.writeGap(fullSince, now, GapReason.DISK_FULL);
+      log.info(
+          "recording {}: spool has room, capture resumes after {} ms of DISK_FULL gap",
+          spec.recordingId(),
+          now - fullSince);
+      fullSince = null;
+    }
   }
 
   private void cut(long endTime, boolean last) throws IOException {

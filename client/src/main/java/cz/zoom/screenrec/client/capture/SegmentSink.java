@@ -9,6 +9,14 @@ public interface SegmentSink {
   /** Opens segment {@code index} of a recording; nothing is visible until it is committed. */
   Output open(String recordingId, int index) throws IOException;
 
+  /**
+   * Whether more may be captured now. False when the spool is at its limit: the recorder then
+   * captures nothing (a DISK_FULL gap) until there is room again, and deletes nothing.
+   */
+  default boolean hasRoom() {
+    return true;
+  }
+
   /** One segment being written. */
   interface Output {
     /** The segment's bytes go here; closing it does not commit. */

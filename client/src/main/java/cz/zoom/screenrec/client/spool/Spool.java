@@ -8,10 +8,14 @@ import cz.zoom.screenrec.format.SegmentReader;
 import cz.zoom.screenrec.protocol.Limits;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileStore;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -52,10 +56,85 @@ public final class Spool implements SegmentSink {
 
   private final List<Consumer<String>> targetListeners = new CopyOnWriteArrayList<>();
 
+  private final SpoolLimits limits;
+  private final Object roomLock = new Object();
+  private long roomCheckedAt = Long.MIN_VALUE;
+  private boolean full;
+
+  /** How often the spool's size and the disk's free space are looked at. */
+  private static final long ROOM_CHECK_MS = 1000;
+
   public Spool(Path root) throws IOException {
+    this(root, SpoolLimits.NONE);
+  }
+
+  public Spool(Path root, SpoolLimits limits) throws IOException {
     this.root = root;
+    this.limits = limits;
     Files.createDirectories(root);
     AtomicFiles.ownerOnly(root);
+  }
+
+  /**
+   * False while the spool is at its limits ({@link SpoolLimits}): the size of everything under the
+   * spool, segments being written and set-aside ones included, and the disk's free space, looked at
+   * once a second.
+   */
+  @Override
+  public boolean hasRoom() {
+    synchronized (roomLock) {
+      long now = System.nanoTime() / 1_000_000;
+      if (roomCheckedAt != Long.MIN_VALUE && now - roomCheckedAt < ROOM_CHECK_MS) {
+        return !full;
+      }
+      roomCheckedAt = now;
+      long used;
+      long usable;
+      long total;
+      try {
+        used = bytesUsed();
+        FileStore store = Files.getFileStore(root);
+        usable = store.getUsableSpace();
+        total = store.getTotalSpace();
+      } catch (IOException e) {
+        log.warn("cannot tell how full the spool is, assuming room: {}", e.toString());
+        return !full;
+      }
+      if (!full && limits.full(used, usable, total)) {
+        full = true;
+        log.warn(
+            "spool is full ({} MiB used of {} MiB allowed, {}% of the disk free, {}% required):"
+                + " capture pauses until uploads make room",
+            used >> 20,
+            limits.maxBytes() >> 20,
+            total > 0 ? usable * 100 / total : 100,
+            limits.minFreePercent());
+      } else if (full && limits.roomAgain(used, usable, total)) {
+        full = false;
+        log.info("spool has room again ({} MiB used): capture resumes", used >> 20);
+      }
+      return !full;
+    }
+  }
+
+  /** Bytes of every file under the spool. */
+  public long bytesUsed() throws IOException {
+    long[] sum = {0};
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            sum[0] += attrs.size();
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE; // deleted by the uploader meanwhile
+          }
+        });
+    return sum[0];
   }
 
   /** The recording whose segments are being written now, if any: the uploader's first. */

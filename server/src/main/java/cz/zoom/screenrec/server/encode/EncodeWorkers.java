@@ -310,7 +310,7 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
 
   private static long lastEventTime(Path segment) throws IOException {
     try (InputStream in = Files.newInputStream(segment);
-        SegmentReader reader = new SegmentReader(in)) {
+        SegmentReader reader = SegmentReader.withoutPictures(in)) {
       long last = reader.header().startedAt();
       for (SegmentEvent e = reader.next(); e != null; e = reader.next()) {
         last = Math.max(last, e.time());

@@ -82,9 +82,9 @@ public final class CallMedia {
   public record Part(String clusterId, int fromIndex, int toIndex, Long startedAt, Long endedAt) {}
 
   /**
-   * A stretch without screen: PAUSED, CAPTURE_LOST, FAILOVER (the segments are on another cluster)
-   * or MISSING (never arrived). {@code fromIndex}/{@code toIndex} name the missing segments, when
-   * the gap is made of missing segments.
+   * A stretch without screen: PAUSED, CAPTURE_LOST, DISK_FULL (the agent's spool was full),
+   * FAILOVER (the segments are on another cluster) or MISSING (never arrived). {@code
+   * fromIndex}/{@code toIndex} name the missing segments, when the gap is made of missing segments.
    */
   public record Gap(long from, long to, String reason, Integer fromIndex, Integer toIndex) {}
 

@@ -85,13 +85,14 @@ public final class SegmentGaps implements AutoCloseable {
         continue;
       }
       try (InputStream in = Files.newInputStream(seg);
-          SegmentReader reader = new SegmentReader(in)) {
+          SegmentReader reader = SegmentReader.withoutPictures(in)) {
         for (SegmentEvent e = reader.next(); e != null; e = reader.next()) {
           if (e instanceof SegmentEvent.Gap g) {
             String reason =
                 switch (g.reason()) {
                   case PAUSED -> "PAUSED";
                   case FAILOVER -> "FAILOVER";
+                  case DISK_FULL -> "DISK_FULL";
                   default -> "CAPTURE_LOST";
                 };
             gaps.add(

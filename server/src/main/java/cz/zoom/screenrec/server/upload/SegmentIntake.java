@@ -57,6 +57,7 @@ public final class SegmentIntake {
   private final Clock clock;
   private final Counter bytesReceived;
   private final Counter segmentsStored;
+  private final CaptureGapMetrics gapMetrics;
   private final StripedLocks commits = new StripedLocks(64);
 
   public SegmentIntake(
@@ -77,6 +78,7 @@ public final class SegmentIntake {
     this.clock = clock;
     this.bytesReceived = metrics.counter("screenrec.upload.bytes");
     this.segmentsStored = metrics.counter("screenrec.upload.segments");
+    this.gapMetrics = new CaptureGapMetrics(metrics);
   }
 
   /** Stores the segment, or refuses it; {@code body} is opened only once the headers pass. */
@@ -154,6 +156,11 @@ public final class SegmentIntake {
     }
     bytesReceived.increment(received.bytes());
     segmentsStored.increment();
+    try {
+      gapMetrics.count(media.segmentPath(id, index));
+    } catch (IOException e) {
+      log.debug("gaps of segment {} of {} not counted: {}", index, id, e.toString());
+    }
     return Stored.NEW;
   }
 
