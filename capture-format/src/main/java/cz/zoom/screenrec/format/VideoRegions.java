@@ -33,7 +33,14 @@ public final class VideoRegions {
   static final int MIN_TILES = 4;
 
   /** Frames of the last four in which a tile changed for it to count as moving. */
-  private static final int MOVING_OF_FOUR = 3;
+  private static final int MOVING_OF_FOUR = 2;
+
+  /**
+   * Photo-like tiles changing in one frame that make a region at once: a video starting to play,
+   * whose first frames would otherwise be coded exactly at great cost. A photo opened once becomes
+   * lossy for {@link #QUIET_FRAMES} frames and is then sent exactly.
+   */
+  private static final int BURST_TILES = 16;
 
   /** A region ends after this many frames in which none of its tiles changed (video paused). */
   public static final int QUIET_FRAMES = 10;
@@ -167,6 +174,7 @@ public final class VideoRegions {
       int tx1 = 0;
       int ty1 = 0;
       int moving = 0;
+      int photos = 0;
       boolean changedInside = false;
       for (int t = 0; t < history.length; t++) {
         int h = (history[t] << 1 | (changed[t] ? 1 : 0)) & 0xFF;
@@ -174,21 +182,25 @@ public final class VideoRegions {
         if (!changed[t]) {
           continue;
         }
-        int tx = t % across;
-        int ty = t / across;
-        changedInside |= region != null && region.contains(tx, ty);
-        if (Integer.bitCount(h & 0xF) < MOVING_OF_FOUR) {
+        changedInside |= region != null && region.contains(t % across, t / across);
+        // Only changed tiles are examined, and text rarely passes the first pixels of the test.
+        photo[t] = photoLike(rgb, t % across, t / across);
+        photos += photo[t] ? 1 : 0;
+      }
+      boolean burst = photos >= BURST_TILES;
+      for (int t = 0; t < history.length; t++) {
+        if (!changed[t]
+            || !photo[t]
+            || (!burst && Integer.bitCount(history[t] & 0xF) < MOVING_OF_FOUR)) {
           continue;
         }
-        // Only moving tiles are examined, so a busy text screen costs nothing here.
-        photo[t] = photoLike(rgb, tx, ty);
-        if (photo[t]) {
-          moving++;
-          tx0 = Math.min(tx0, tx);
-          ty0 = Math.min(ty0, ty);
-          tx1 = Math.max(tx1, tx + 1);
-          ty1 = Math.max(ty1, ty + 1);
-        }
+        int tx = t % across;
+        int ty = t / across;
+        moving++;
+        tx0 = Math.min(tx0, tx);
+        ty0 = Math.min(ty0, ty);
+        tx1 = Math.max(tx1, tx + 1);
+        ty1 = Math.max(ty1, ty + 1);
       }
       Area now = moving >= MIN_TILES ? widen(new Area(tx0, ty0, tx1, ty1)) : null;
       if (now != null) {
@@ -274,16 +286,17 @@ public final class VideoRegions {
       int y0 = ty * Wire.TILE;
       int x1 = Math.min(x0 + Wire.TILE, width);
       int y1 = Math.min(y0 + Wire.TILE, height);
+      int seen = ((y1 - y0 + 1) / 2) * (x1 - x0 - 1);
+      // enough equal neighbours to say "not a photo": text gets there within a few rows
+      int enough = (seen + 3) / 4;
       int equal = 0;
-      int seen = 0;
-      for (int y = y0; y < y1; y += 2) {
+      for (int y = y0; y < y1 && equal < enough; y += 2) {
         int row = y * width;
         for (int x = x0 + 1; x < x1; x++) {
           equal += ((rgb[row + x] ^ rgb[row + x - 1]) & 0xFFFFFF) == 0 ? 1 : 0;
         }
-        seen += x1 - x0 - 1;
       }
-      return seen > 0 && equal * 4 < seen;
+      return seen > 0 && equal < enough;
     }
   }
 }

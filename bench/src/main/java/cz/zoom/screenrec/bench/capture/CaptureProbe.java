@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.bench.capture;
 
+import cz.zoom.screenrec.client.budget.UploadBudget;
 import cz.zoom.screenrec.client.capture.Recorder;
 import cz.zoom.screenrec.client.capture.RecordingSpec;
 import cz.zoom.screenrec.client.capture.RecordingSummary;
@@ -11,11 +12,12 @@ import cz.zoom.screenrec.client.capture.SegmentSink;
 import cz.zoom.screenrec.client.capture.XDamageScreenSource;
 import cz.zoom.screenrec.format.ScreenLayout;
 import cz.zoom.screenrec.protocol.CaptureSettings;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +27,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.zip.CRC32;
 
 /**
  * Our capture path in its own JVM, as {@link CaptureBench} measures it: the client's screen source
@@ -34,11 +35,14 @@ import java.util.zip.CRC32;
  * on STOP and prints one RESULT line.
  *
  * <p>With {@code --verify} every capture is checked against an independent full grab taken while
- * the X server is held, and the CRC of every captured picture is written to {@code crcs.txt}, so
- * the bench can check that the decoded segments show exactly what was captured.
+ * the X server is held, and every captured picture is written with its time to {@code captures.bin}
+ * (screen id u8, time i64, width u16, height u16, RGB bytes), so the bench can compare the decoded
+ * segments with what was captured: exactly where they are lossless, by PSNR where a moving region
+ * was coded lossy.
  *
  * <pre>
- * java ... CaptureProbe --out DIR [--fps 5] [--scale 1] [--keyframe-ms 60000] [--segment-ms 60000] [--verify]
+ * java ... CaptureProbe --out DIR [--fps 5] [--scale 1] [--keyframe-ms 60000] [--segment-ms 60000]
+ *     [--max-kbps 1000] [--verify]
  * </pre>
  */
 public final class CaptureProbe {
@@ -51,6 +55,7 @@ public final class CaptureProbe {
     long keyframeMs = 60_000;
     long segmentMs = 60_000;
     boolean verify = false;
+    int maxKbps = 1000;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--out" -> out = Path.of(args[++i]);
@@ -59,21 +64,23 @@ public final class CaptureProbe {
         case "--keyframe-ms" -> keyframeMs = Long.parseLong(args[++i]);
         case "--segment-ms" -> segmentMs = Long.parseLong(args[++i]);
         case "--verify" -> verify = true;
+        case "--max-kbps" -> maxKbps = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     Files.createDirectories(out);
     ScreenSource opened = ScreenSources.open();
-    Verifier verifier = verify ? new Verifier(opened, out.resolve("crcs.txt")) : null;
+    Verifier verifier = verify ? new Verifier(opened, out.resolve("captures.bin")) : null;
     ScreenSource source = verifier != null ? verifier : opened;
-    Recorder recorder = new Recorder(source, new DirSink(out));
+    Recorder recorder = new Recorder(source, new DirSink(out), new UploadBudget(maxKbps));
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     System.out.println("READY " + opened.describe());
     System.out.flush();
     expect(in, "GO");
     String id = UUID.randomUUID().toString();
-    CaptureSettings settings = new CaptureSettings(fps, scale, keyframeMs, segmentMs, List.of());
+    CaptureSettings settings =
+        new CaptureSettings(fps, scale, keyframeMs, segmentMs, List.of(), maxKbps);
     recorder
         .start(new RecordingSpec(id, "bench"), settings)
         .join()
@@ -164,18 +171,18 @@ public final class CaptureProbe {
   private static final class Verifier implements ScreenSource {
     private final ScreenSource inner;
     private final XDamageScreenSource x;
-    private final PrintWriter crcs;
-    private final CRC32 crc = new CRC32();
+    private final DataOutputStream captured;
     private final byte[] row = new byte[4 * 16384];
     long captures;
     long pixels;
     long exact;
     long squaredError;
 
-    Verifier(ScreenSource inner, Path crcFile) throws IOException {
+    Verifier(ScreenSource inner, Path file) throws IOException {
       this.inner = inner;
       this.x = inner instanceof XDamageScreenSource d ? d : null;
-      this.crcs = new PrintWriter(Files.newBufferedWriter(crcFile));
+      this.captured =
+          new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 20));
     }
 
     @Override
@@ -190,6 +197,8 @@ public final class CaptureProbe {
 
     @Override
     public ScreenCapture capture(int screenId) {
+      // the recorder takes a frame's time just before it asks for the capture
+      long time = System.currentTimeMillis();
       ScreenCapture c;
       ScreenImage reference;
       if (x != null) {
@@ -221,23 +230,29 @@ public final class CaptureProbe {
       }
       pixels += n;
       captures++;
-      crcs.println(screenId + " " + crcOf(a, c.image().width(), c.image().height()));
+      keep(screenId, time, a, c.image().width(), c.image().height());
       return c;
     }
 
-    long crcOf(int[] rgb, int width, int height) {
-      crc.reset();
-      for (int y = 0; y < height; y++) {
-        int k = 0;
-        for (int xx = 0; xx < width; xx++) {
-          int p = rgb[y * width + xx];
-          row[k++] = (byte) (p >> 16);
-          row[k++] = (byte) (p >> 8);
-          row[k++] = (byte) p;
+    private void keep(int screenId, long time, int[] rgb, int width, int height) {
+      try {
+        captured.writeByte(screenId);
+        captured.writeLong(time);
+        captured.writeShort(width);
+        captured.writeShort(height);
+        for (int y = 0; y < height; y++) {
+          int k = 0;
+          for (int xx = 0; xx < width; xx++) {
+            int p = rgb[y * width + xx];
+            row[k++] = (byte) (p >> 16);
+            row[k++] = (byte) (p >> 8);
+            row[k++] = (byte) p;
+          }
+          captured.write(row, 0, k);
         }
-        crc.update(row, 0, k);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
-      return crc.getValue();
     }
 
     @Override
@@ -247,7 +262,11 @@ public final class CaptureProbe {
 
     @Override
     public void close() {
-      crcs.close();
+      try {
+        captured.close();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
   }
 }

@@ -21,10 +21,28 @@ import java.util.Random;
  * changed (office), by blitting and painting the uncovered strip (scroll), or whole frames (video).
  * Deterministic for a seed, so every recorder sees the same sequence.
  *
- * <pre>java ... CaptureWorkload office|scroll|video WIDTH HEIGHT SEED</pre>
+ * <p>Two more show a real player: {@code window} is the office screen with {@code ffplay} playing a
+ * compressed clip in an 854x480 window in the middle of it; {@code fullvideo} is {@code ffplay}
+ * playing a clip of the screen's size over all of it. The clips ({@link CaptureBench#clip}) are
+ * made with FFmpeg: a fractal zoom, blurred, with moving colours and film grain, encoded with x264
+ * at crf 23 — what a training video's pixels cost, not a synthetic gradient.
+ *
+ * <pre>java ... CaptureWorkload office|scroll|video|window|fullvideo WIDTH HEIGHT SEED [CLIP]</pre>
  */
 public final class CaptureWorkload {
+  /** The player window of the {@code window} workload. */
+  static final int WINDOW_WIDTH = 854;
+
+  static final int WINDOW_HEIGHT = 480;
+
   private CaptureWorkload() {}
+
+  /** Where the {@code window} workload puts its player: x, y, width, height. */
+  static int[] window(int width, int height) {
+    return new int[] {
+      (width - WINDOW_WIDTH) / 2, (height - WINDOW_HEIGHT) / 2, WINDOW_WIDTH, WINDOW_HEIGHT
+    };
+  }
 
   public static void main(String[] args) throws Exception {
     String kind = args[0];
@@ -43,12 +61,58 @@ public final class CaptureWorkload {
           case "office" -> office(frame, width, height, seed);
           case "scroll" -> scroll(frame, width, height, seed);
           case "video" -> video(frame, width, height, seed);
+          case "window" -> {
+            int[] w = window(width, height);
+            play(args[4], w[0], w[1], w[2], w[3]);
+            yield office(frame, width, height, seed);
+          }
+          case "fullvideo" -> {
+            frame.setBackground(Color.BLACK);
+            play(args[4], 0, 0, width, height);
+            yield () -> sleepUntil(Long.MAX_VALUE);
+          }
           default ->
-              throw new IllegalArgumentException("workload office|scroll|video, not " + kind);
+              throw new IllegalArgumentException(
+                  "workload office|scroll|video|window|fullvideo, not " + kind);
         };
     System.out.println("READY");
     System.out.flush();
     script.run();
+  }
+
+  /** ffplay in a borderless window at (x, y), looping the clip, ended with this JVM. */
+  private static void play(String clip, int x, int y, int w, int h) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "ffplay",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-nostats",
+                "-an",
+                "-sn",
+                "-noborder",
+                "-left",
+                String.valueOf(x),
+                "-top",
+                String.valueOf(y),
+                "-x",
+                String.valueOf(w),
+                "-y",
+                String.valueOf(h),
+                "-loop",
+                "0",
+                clip)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("SDL_AUDIODRIVER", "dummy");
+    Process player = pb.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(player::destroyForcibly));
+    // the player's window is up and showing pictures before the workload says READY
+    Thread.sleep(1500);
+    if (!player.isAlive()) {
+      throw new IllegalStateException("ffplay ended at once (exit " + player.exitValue() + ")");
+    }
   }
 
   private static void sleepUntil(long deadlineNanos) {

@@ -1,6 +1,8 @@
 package cz.zoom.screenrec.client.budget;
 
 import cz.zoom.screenrec.format.VideoRegions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps what the recorder writes within the upload budget by degrading the moving (lossy) regions
@@ -10,6 +12,8 @@ import cz.zoom.screenrec.format.VideoRegions;
  * Confined to the capture thread.
  */
 public final class VideoQualityControl {
+  private static final Logger log = LoggerFactory.getLogger(VideoQualityControl.class);
+
   /** What the lossy regions get when there is no budget (a server before the budget). */
   static final int UNBUDGETED_KBPS = 2500;
 
@@ -18,6 +22,14 @@ public final class VideoQualityControl {
 
   /** Least bitrate a lossy region is given, however little is left. */
   static final int MIN_VIDEO_KBPS = 30;
+
+  /**
+   * Share of the aim the lossy regions keep however much exact content cost in the last 10 s: a
+   * burst of exact tiles (a window change, the frames before a video is recognised) would otherwise
+   * starve the video for 10 s; the upload pacing holds the wire to the budget meanwhile, and the
+   * spool takes the difference.
+   */
+  static final double VIDEO_FLOOR = 0.3;
 
   /**
    * Bits per pixel per coded picture below which fewer pictures (then fewer pixels) look better
@@ -66,7 +78,20 @@ public final class VideoQualityControl {
         video[i] = 0;
       }
       second = s;
-      regions.quality(decide());
+      VideoRegions.Quality before = regions.quality();
+      VideoRegions.Quality next = decide();
+      regions.quality(next);
+      if (before.frameInterval() != next.frameInterval()
+          || before.scaleDivisor() != next.scaleDivisor()) {
+        log.info(
+            "moving regions now coded at {} kbit/s, every {}. frame, 1/{} size (budget {} kbit/s)",
+            next.kbps(),
+            next.frameInterval(),
+            next.scaleDivisor(),
+            budget.kbps());
+      } else if (before.kbps() != next.kbps()) {
+        log.debug("moving regions now coded at {} kbit/s", next.kbps());
+      }
     }
     total[slot] += Math.max(0, totalBytes - lastTotal);
     video[slot] += Math.max(0, videoBytes - lastVideo);
@@ -80,12 +105,16 @@ public final class VideoQualityControl {
     if (kbps == 0) {
       return new VideoRegions.Quality(UNBUDGETED_KBPS, 1, 1);
     }
-    long tileBytes = 0;
+    // the median second of exact content: what text keeps costing, not a one-off burst (the key
+    // frame of a whole screen, a window change), which the spool and the pacing absorb
+    long[] tiles = new long[WINDOW_S];
     for (int i = 0; i < WINDOW_S; i++) {
-      tileBytes += total[i] - video[i];
+      tiles[i] = total[i] - video[i];
     }
-    double tileKbps = tileBytes * 8.0 / WINDOW_S / 1000;
-    int target = (int) Math.max(MIN_VIDEO_KBPS, kbps * AIM - tileKbps);
+    java.util.Arrays.sort(tiles);
+    double tileKbps = tiles[WINDOW_S / 2] * 8.0 / 1000;
+    int floor = (int) Math.max(MIN_VIDEO_KBPS, kbps * AIM * VIDEO_FLOOR);
+    int target = (int) Math.max(floor, kbps * AIM - tileKbps);
     // in steps, so that a wobbling text rate does not restart the lossy stream every second
     int step = Math.max(MIN_VIDEO_KBPS, (int) (kbps * AIM / 8));
     target = Math.max(MIN_VIDEO_KBPS, target / step * step);

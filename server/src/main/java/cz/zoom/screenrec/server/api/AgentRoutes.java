@@ -15,12 +15,17 @@ import cz.zoom.screenrec.server.http.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /** Which agents have a Capture Client connected to this server, and what they are doing. */
 public final class AgentRoutes implements HttpApi.Routes {
@@ -36,6 +41,12 @@ public final class AgentRoutes implements HttpApi.Routes {
       String role,
       long clockOffsetMs,
       long roundTripMs) {}
+
+  /** The settings a PUT may name: CaptureSettings' fields. */
+  private static final Set<String> FIELDS =
+      Arrays.stream(CaptureSettings.class.getRecordComponents())
+          .map(RecordComponent::getName)
+          .collect(Collectors.toCollection(LinkedHashSet::new));
 
   private final AgentRegistry agents;
   private final CaptureSettings defaults;
@@ -72,11 +83,20 @@ public final class AgentRoutes implements HttpApi.Routes {
       if (!(body instanceof ObjectNode given)) {
         throw ApiException.badRequest("body must be a JSON object of capture settings");
       }
+      given
+          .fieldNames()
+          .forEachRemaining(
+              f -> {
+                if (!FIELDS.contains(f)) {
+                  throw ApiException.badRequest(
+                      "unknown capture setting \"" + f + "\": expected some of " + FIELDS);
+                }
+              });
       ObjectNode merged = Json.MAPPER.valueToTree(agents.captureFor(agent, defaults));
       merged.setAll(given);
       settings = Json.MAPPER.treeToValue(merged, CaptureSettings.class);
       settings.validate();
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw ApiException.badRequest(
           "body must hold some of \"framesPerSecond\", \"scaleDivisor\", \"keyframeIntervalMs\","
               + " \"segmentDurationMs\", \"screens\", \"maxKbps\"");
