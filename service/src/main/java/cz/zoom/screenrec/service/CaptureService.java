@@ -4,6 +4,7 @@ import cz.zoom.screenrec.client.ServerAddress;
 import cz.zoom.screenrec.client.control.ReconnectPolicy;
 import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.client.spool.Spool;
+import cz.zoom.screenrec.client.spool.SpoolLimits;
 import cz.zoom.screenrec.client.upload.Uploader;
 import cz.zoom.screenrec.protocol.Limits;
 import cz.zoom.screenrec.service.ipc.IpcConnection;
@@ -63,7 +64,24 @@ public final class CaptureService implements AutoCloseable {
       Path spoolDir,
       Duration orphanBound,
       String machine,
-      DesktopTls tls) {}
+      DesktopTls tls,
+      SpoolLimits spoolLimits) {
+    public Config {
+      spoolLimits = spoolLimits == null ? SpoolLimits.DEFAULT : spoolLimits;
+    }
+
+    /** With the default spool limits. */
+    public Config(
+        Path socketDir,
+        List<ServerAddress> hosts,
+        AgentMap agents,
+        Path spoolDir,
+        Duration orphanBound,
+        String machine,
+        DesktopTls tls) {
+      this(socketDir, hosts, agents, spoolDir, orphanBound, machine, tls, null);
+    }
+  }
 
   private final Config config;
   private final Map<String, CaptureSession> sessions = new ConcurrentHashMap<>();
@@ -106,7 +124,7 @@ public final class CaptureService implements AutoCloseable {
       server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(path));
       socket = path;
-      spool = new Spool(config.spoolDir());
+      spool = new Spool(config.spoolDir(), config.spoolLimits());
       spool.recover();
       uploader = Uploader.withDefaults(spool, config.tls());
       uploader.start();
@@ -126,6 +144,7 @@ public final class CaptureService implements AutoCloseable {
             Duration.ofSeconds(3),
             Duration.ofSeconds(10),
             config.tls());
+    timer.scheduleWithFixedDelay(this::checkSpoolRoom, 1, 1, TimeUnit.SECONDS);
     Thread acceptor = new Thread(this::acceptLoop, "ipc-accept");
     acceptor.setDaemon(true);
     acceptor.start();
@@ -137,6 +156,17 @@ public final class CaptureService implements AutoCloseable {
         config.spoolDir(),
         config.agents().size());
     return this;
+  }
+
+  private boolean spoolRoom = true;
+
+  /** Tells every session when the spool fills up or has room again (service timer only). */
+  private void checkSpoolRoom() {
+    boolean room = spool.hasRoom();
+    if (room != spoolRoom) {
+      spoolRoom = room;
+      sessions.values().forEach(s -> s.spoolRoom(room));
+    }
   }
 
   private void acceptLoop() {

@@ -4,6 +4,7 @@ import cz.zoom.screenrec.client.ClientIdentity;
 import cz.zoom.screenrec.client.control.ControlClient;
 import cz.zoom.screenrec.client.control.FailbackPolicy;
 import cz.zoom.screenrec.client.ownership.RecordingOwnership;
+import cz.zoom.screenrec.client.spool.Spool;
 import cz.zoom.screenrec.service.ipc.IpcConnection;
 import cz.zoom.screenrec.service.ipc.IpcConnection.IpcProtocolException;
 import cz.zoom.screenrec.service.ipc.IpcMessage;
@@ -24,6 +25,7 @@ final class CaptureSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CaptureSession.class);
 
   private final IpcConnection ipc;
+  private final Spool spool;
   private final IpcMessage.Hello hello;
   private final String agent;
   private final SegmentReceiver segments;
@@ -35,6 +37,7 @@ final class CaptureSession implements AutoCloseable {
   CaptureSession(
       IpcConnection ipc, IpcMessage.Hello hello, String agent, CaptureService.Context ctx) {
     this.ipc = ipc;
+    this.spool = ctx.spool();
     this.hello = hello;
     this.agent = agent;
     this.segments = new SegmentReceiver(agent, ctx.spool());
@@ -69,9 +72,17 @@ final class CaptureSession implements AutoCloseable {
    * Welcomes the capture process, connects for its agent, and serves the capture process until it
    * goes.
    */
+  /** Tells the capture process whether the spool has room (it pauses capture while not). */
+  void spoolRoom(boolean room) {
+    sendQuietly(new IpcMessage.SpoolRoom(room));
+  }
+
   void run() {
     try {
       ipc.send(new IpcMessage.Welcome(agent));
+      if (!spool.hasRoom()) {
+        ipc.send(new IpcMessage.SpoolRoom(false));
+      }
       control.start();
       while (!closed) {
         dispatch(ipc.read());

@@ -5,6 +5,7 @@ import cz.zoom.screenrec.client.capture.ScreenSource;
 import cz.zoom.screenrec.client.capture.ScreenSources;
 import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.client.enrollment.TlsOptions;
+import cz.zoom.screenrec.client.spool.SpoolLimits;
 import cz.zoom.screenrec.service.capture.SessionCapture;
 import cz.zoom.screenrec.trust.Enroller;
 import java.net.InetAddress;
@@ -73,6 +74,22 @@ public final class ServiceMain implements Callable<Integer> {
   private Path spool = Path.of("/var/spool/screenrec");
 
   @Option(
+      names = "--spool-max-mb",
+      paramLabel = "N",
+      description =
+          "Most the spool may hold, in MiB; at the limit every session's capture pauses with a"
+              + " DISK_FULL gap until uploads make room (default: ${DEFAULT-VALUE}).")
+  private long spoolMaxMb = SpoolLimits.DEFAULT.maxBytes() >> 20;
+
+  @Option(
+      names = "--spool-min-free-percent",
+      paramLabel = "P",
+      description =
+          "Pause capture (a DISK_FULL gap) while less than P % of the spool's disk is free"
+              + " (default: ${DEFAULT-VALUE}).")
+  private int spoolMinFreePercent = SpoolLimits.DEFAULT.minFreePercent();
+
+  @Option(
       names = "--orphan-limit",
       paramLabel = "SECONDS",
       description =
@@ -121,6 +138,12 @@ public final class ServiceMain implements Callable<Integer> {
     } catch (IllegalArgumentException | java.io.IOException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    SpoolLimits spoolLimits;
+    try {
+      spoolLimits = SpoolLimits.of(spoolMaxMb, spoolMinFreePercent);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     DesktopTls desktop;
     try {
       desktop = tls.resolve(servers, hostname());
@@ -139,7 +162,8 @@ public final class ServiceMain implements Callable<Integer> {
                       spool.toAbsolutePath(),
                       Duration.ofSeconds(orphanLimitSeconds),
                       hostname(),
-                      desktop))
+                      desktop,
+                      spoolLimits))
               .start();
     } catch (java.io.IOException e) {
       // an operator's problem (socket directory, another service, spool permissions): one line, no

@@ -25,6 +25,7 @@ final class IpcSegmentSink implements SegmentSink {
   private final Map<Long, CompletableFuture<IpcMessage.Committed>> commits =
       new ConcurrentHashMap<>();
   private volatile IpcConnection ipc;
+  private volatile boolean room = true;
 
   IpcSegmentSink(Duration commitTimeout) {
     this.commitTimeout = commitTimeout;
@@ -33,11 +34,22 @@ final class IpcSegmentSink implements SegmentSink {
   /** The connection segments go to now; null while there is none. */
   void connection(IpcConnection value) {
     ipc = value;
+    room = true; // a new service says so if its spool is full
     if (value == null) {
       commits
           .values()
           .forEach(f -> f.completeExceptionally(new IOException("service connection lost")));
     }
+  }
+
+  /** The service's spool has room (SPOOL_ROOM), or not. */
+  void room(boolean value) {
+    room = value;
+  }
+
+  @Override
+  public boolean hasRoom() {
+    return room;
   }
 
   void onCommitted(IpcMessage.Committed c) {

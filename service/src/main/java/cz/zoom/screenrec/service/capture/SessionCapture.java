@@ -112,6 +112,8 @@ public final class SessionCapture implements AutoCloseable {
       IpcMessage m = c.read();
       if (m instanceof IpcMessage.Committed done) {
         sink.onCommitted(done);
+      } else if (m instanceof IpcMessage.SpoolRoom r) {
+        sink.room(r.room());
       } else if (m instanceof IpcMessage.Start s) {
         onStart(c, s);
       } else if (m instanceof IpcMessage.Stop s) {

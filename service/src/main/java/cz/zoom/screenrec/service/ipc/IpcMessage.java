@@ -28,6 +28,7 @@ import java.util.List;
   @JsonSubTypes.Type(value = IpcMessage.SegmentAbort.class, name = "SEGMENT_ABORT"),
   @JsonSubTypes.Type(value = IpcMessage.Committed.class, name = "COMMITTED"),
   @JsonSubTypes.Type(value = IpcMessage.Stopped.class, name = "STOPPED"),
+  @JsonSubTypes.Type(value = IpcMessage.SpoolRoom.class, name = "SPOOL_ROOM"),
 })
 public sealed interface IpcMessage {
   /** 2: SEGMENT_DATA is a binary frame (1 carried it base64 in JSON). */
@@ -97,6 +98,12 @@ public sealed interface IpcMessage {
    * spool.
    */
   record Committed(long seq, boolean ok, String message) implements IpcMessage {}
+
+  /**
+   * Service → capture, when it changes (and after WELCOME while full): whether the service's spool
+   * has room. Without it the capture process pauses with a DISK_FULL gap, as a client does.
+   */
+  record SpoolRoom(boolean room) implements IpcMessage {}
 
   /**
    * Capture → service: the recording ended and its final segment was committed. {@code seq} is the
