@@ -211,7 +211,7 @@ public final class CaptureBench {
               "-t",
               "20",
               "-vf",
-              "gblur=sigma=1.3,hue=h=t*9,noise=alls=8:allf=t",
+              "gblur=sigma=2.5,hue=h=t*9,noise=alls=5:allf=t",
               "-c:v",
               "libx264",
               "-preset",

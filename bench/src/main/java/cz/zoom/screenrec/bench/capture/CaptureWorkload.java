@@ -24,8 +24,9 @@ import java.util.Random;
  * <p>Two more show a real player: {@code window} is the office screen with {@code ffplay} playing a
  * compressed clip in an 854x480 window in the middle of it; {@code fullvideo} is {@code ffplay}
  * playing a clip of the screen's size over all of it. The clips ({@link CaptureBench#clip}) are
- * made with FFmpeg: a fractal zoom, blurred, with moving colours and film grain, encoded with x264
- * at crf 23 — what a training video's pixels cost, not a synthetic gradient.
+ * made with FFmpeg: a fractal zoom softened as a camera would (Gaussian blur, sigma 2.5), with
+ * moving colours and film grain (noise 5, changing every frame), encoded with x264 at crf 23 — not
+ * a synthetic gradient.
  *
  * <pre>java ... CaptureWorkload office|scroll|video|window|fullvideo WIDTH HEIGHT SEED [CLIP]</pre>
  */

@@ -54,11 +54,11 @@ public final class Vp8Codec implements RegionCodec {
   public static final int ID = 1;
 
   /**
-   * Pictures larger than this are coded at libvpx's fastest speed: a full 1080p screen costs 19 ms
-   * a picture at speed 16 against 49 ms at 12, for 1 dB less; smaller regions get the better speed
-   * 10.
+   * libvpx's fastest realtime speed. On the capture bench's player workloads speed 10 cost about 20
+   * ms of CPU per 896x576 picture of real video, more than x264 ultrafast spends on the whole
+   * screen; 16 is about half of that for 1-2 dB less (docs/capture-performance.md).
    */
-  private static final int LARGE_REGION_PIXELS = 1_000_000;
+  private static final String SPEED = "16";
 
   /** Loads FFmpeg on first use, not when the service loader makes this codec. */
   private static final class Natives {
@@ -138,8 +138,7 @@ public final class Vp8Codec implements RegionCodec {
       context.qmax(63);
       context.thread_count(1);
       av_opt_set(context.priv_data(), "deadline", "realtime", 0);
-      String speed = (long) codedWidth * codedHeight > LARGE_REGION_PIXELS ? "16" : "10";
-      av_opt_set(context.priv_data(), "cpu-used", speed, 0);
+      av_opt_set(context.priv_data(), "cpu-used", SPEED, 0);
       av_opt_set(context.priv_data(), "lag-in-frames", "0", 0);
       int err = avcodec_open2(context, codec, (PointerPointer<?>) null);
       if (err < 0) {

@@ -116,7 +116,7 @@ public final class VideoQualityControl {
     int floor = (int) Math.max(MIN_VIDEO_KBPS, kbps * AIM * VIDEO_FLOOR);
     int target = (int) Math.max(floor, kbps * AIM - tileKbps);
     // in steps, so that a wobbling text rate does not restart the lossy stream every second
-    int step = Math.max(MIN_VIDEO_KBPS, (int) (kbps * AIM / 8));
+    int step = Math.max(MIN_VIDEO_KBPS / 2, (int) (kbps * AIM / 16));
     target = Math.max(MIN_VIDEO_KBPS, target / step * step);
     int pixels = regions.regionPixels();
     for (int[] rung : LADDER) {

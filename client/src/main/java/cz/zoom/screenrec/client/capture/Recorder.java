@@ -96,6 +96,8 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
       if (screens.isEmpty()) {
         return Optional.of("no screen to capture");
       }
+      // the settings of a START carry the budget too (in service mode they are all there is)
+      budget.kbps(settings.maxKbps());
       VideoRegions regions = null;
       VideoQualityControl quality = null;
       if (lossy != null) {
@@ -147,6 +149,7 @@ public final class Recorder implements CaptureBackend, AutoCloseable {
       } catch (RuntimeException e) {
         return Optional.of("cannot read the screen layout: " + e.getMessage());
       }
+      budget.kbps(settings.maxKbps());
       CaptureRun current = run;
       boolean newRate = current.settings().framesPerSecond() != settings.framesPerSecond();
       // the capture thread owns the run's state; the change lands between two ticks
