@@ -87,13 +87,66 @@ public final class Vp8Codec implements RegionCodec {
     return new Vp8Decoder(codedWidth, codedHeight);
   }
 
-  /** Copies rows of a Java picture into native BGR0 pixels (0xRRGGBB ints, little-endian). */
-  private static void copyIn(
-      int[] picture, int stride, int x, int y, int w, int h, IntPointer pixels) {
-    for (int r = 0; r < h; r++) {
-      pixels.position((long) r * w).put(picture, (y + r) * stride + x, w);
+  /**
+   * Rows of native BGR0 pixels (0xRRGGBB ints, little-endian) as swscale wants them: each row
+   * padded to a multiple of 16 pixels and 64 bytes of slack after the last, because its SIMD
+   * converters read and write whole 16-pixel blocks past a row's end. The plane and stride arrays
+   * have the 4 entries swscale reads.
+   */
+  private static final class Pixels implements AutoCloseable {
+    final int width;
+    final int height;
+    final int rowInts;
+    final IntPointer data;
+    final PointerPointer<?> planes;
+    final IntPointer strides;
+
+    Pixels(int width, int height) {
+      this.width = width;
+      this.height = height;
+      this.rowInts = (width + 15) / 16 * 16;
+      this.data = new IntPointer((long) rowInts * height + 16);
+      data.fill(0);
+      this.planes = new PointerPointer<>(4).put(0, data);
+      this.strides = new IntPointer(4).put(0, rowInts * 4).put(1, 0).put(2, 0).put(3, 0);
     }
-    pixels.position(0);
+
+    /** Copies the w x h rectangle of a Java picture at (x, y) in. */
+    void copyIn(int[] picture, int stride, int x, int y) {
+      for (int r = 0; r < height; r++) {
+        data.position((long) r * rowInts).put(picture, (y + r) * stride + x, width);
+      }
+      data.position(0);
+    }
+
+    /** Copies out into the rectangle at (x, y) of a Java picture, top 8 bits cleared. */
+    void copyOut(int[] picture, int stride, int x, int y) {
+      for (int r = 0; r < height; r++) {
+        int at = (y + r) * stride + x;
+        data.position((long) r * rowInts).get(picture, at, width);
+        for (int i = at, end = at + width; i < end; i++) {
+          picture[i] &= 0xFFFFFF;
+        }
+      }
+      data.position(0);
+    }
+
+    @Override
+    public void close() {
+      data.close();
+      planes.close();
+      strides.close();
+    }
+  }
+
+  private static SwsContext scaler(int sw, int sh, int sf, int dw, int dh, int df)
+      throws IOException {
+    SwsContext c =
+        sws_getContext(sw, sh, sf, dw, dh, df, SWS_BILINEAR, null, null, (DoublePointer) null);
+    if (c == null) {
+      throw new IOException("swscale cannot convert " + sw + "x" + sh + " to " + dw + "x" + dh);
+    }
+    return c;
   }
 
   private static final class Vp8Encoder implements Encoder {
@@ -103,9 +156,7 @@ public final class Vp8Codec implements RegionCodec {
     private final AVFrame frame;
     private final AVPacket packet;
     private final SwsContext scaler;
-    private final IntPointer source;
-    private final PointerPointer<?> sourcePlanes;
-    private final IntPointer sourceStride;
+    private final Pixels source;
     private long firstTime = Long.MIN_VALUE;
     private long lastPts = -1;
     private boolean started;
@@ -151,29 +202,16 @@ public final class Vp8Codec implements RegionCodec {
       frame.height(codedHeight);
       av_frame_get_buffer(frame, 0);
       packet = av_packet_alloc();
-      scaler =
-          sws_getContext(
-              width,
-              height,
-              AV_PIX_FMT_BGR0,
-              codedWidth,
-              codedHeight,
-              AV_PIX_FMT_YUV420P,
-              SWS_BILINEAR,
-              null,
-              null,
-              (DoublePointer) null);
-      source = new IntPointer((long) width * height);
-      sourcePlanes = new PointerPointer<>(1).put(0, source);
-      sourceStride = new IntPointer(1).put(0, width * 4);
+      scaler = scaler(width, height, AV_PIX_FMT_BGR0, codedWidth, codedHeight, AV_PIX_FMT_YUV420P);
+      source = new Pixels(width, height);
     }
 
     @Override
     public byte[] encode(int[] picture, int stride, int x, int y, long timeMs, boolean key)
         throws IOException {
-      copyIn(picture, stride, x, y, width, height, source);
+      source.copyIn(picture, stride, x, y);
       av_frame_make_writable(frame);
-      sws_scale(scaler, sourcePlanes, sourceStride, 0, height, frame.data(), frame.linesize());
+      sws_scale(scaler, source.planes, source.strides, 0, height, frame.data(), frame.linesize());
       if (firstTime == Long.MIN_VALUE) {
         firstTime = timeMs;
       }
@@ -208,8 +246,6 @@ public final class Vp8Codec implements RegionCodec {
       avcodec_free_context(context);
       sws_freeContext(scaler);
       source.close();
-      sourcePlanes.close();
-      sourceStride.close();
     }
   }
 
@@ -220,11 +256,7 @@ public final class Vp8Codec implements RegionCodec {
     private final AVFrame frame;
     private final AVPacket packet;
     private SwsContext scaler;
-    private IntPointer target;
-    private PointerPointer<?> targetPlanes;
-    private IntPointer targetStride;
-    private int targetWidth;
-    private int targetHeight;
+    private Pixels target;
     private boolean sawKey;
 
     Vp8Decoder(int codedWidth, int codedHeight) throws IOException {
@@ -236,7 +268,8 @@ public final class Vp8Codec implements RegionCodec {
       }
       context = avcodec_alloc_context3(codec);
       context.thread_count(1);
-      context.max_pixels((long) codedWidth * codedHeight);
+      // a bound besides checkSize's, with room for FFmpeg's alignment and edges
+      context.max_pixels((long) (codedWidth + 128) * (codedHeight + 128));
       int err = avcodec_open2(context, codec, (PointerPointer<?>) null);
       if (err < 0) {
         avcodec_free_context(context);
@@ -282,15 +315,9 @@ public final class Vp8Codec implements RegionCodec {
                 + codedHeight);
       }
       prepareTarget(width, height);
-      sws_scale(scaler, frame.data(), frame.linesize(), 0, codedHeight, targetPlanes, targetStride);
-      target.position(0);
-      for (int r = 0; r < height; r++) {
-        int at = (y + r) * stride + x;
-        target.position((long) r * width).get(picture, at, width);
-        for (int i = at, end = at + width; i < end; i++) {
-          picture[i] &= 0xFFFFFF;
-        }
-      }
+      sws_scale(
+          scaler, frame.data(), frame.linesize(), 0, codedHeight, target.planes, target.strides);
+      target.copyOut(picture, stride, x, y);
     }
 
     /**
@@ -331,37 +358,21 @@ public final class Vp8Codec implements RegionCodec {
       sawKey = true;
     }
 
-    private void prepareTarget(int width, int height) {
-      if (scaler != null && width == targetWidth && height == targetHeight) {
+    private void prepareTarget(int width, int height) throws IOException {
+      if (scaler != null && width == target.width && height == target.height) {
         return;
       }
       releaseTarget();
-      targetWidth = width;
-      targetHeight = height;
-      scaler =
-          sws_getContext(
-              codedWidth,
-              codedHeight,
-              AV_PIX_FMT_YUV420P,
-              width,
-              height,
-              AV_PIX_FMT_BGR0,
-              SWS_BILINEAR,
-              null,
-              null,
-              (DoublePointer) null);
-      target = new IntPointer((long) width * height);
-      targetPlanes = new PointerPointer<>(1).put(0, target);
-      targetStride = new IntPointer(1).put(0, width * 4);
+      scaler = scaler(codedWidth, codedHeight, AV_PIX_FMT_YUV420P, width, height, AV_PIX_FMT_BGR0);
+      target = new Pixels(width, height);
     }
 
     private void releaseTarget() {
       if (scaler != null) {
         sws_freeContext(scaler);
         target.close();
-        targetPlanes.close();
-        targetStride.close();
         scaler = null;
+        target = null;
       }
     }
 
