@@ -7,6 +7,9 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -28,6 +31,15 @@ public final class SegmentReader implements Closeable {
   private final int[][] pictures = new int[256][];
 
   private final ScreenLayout[] layouts = new ScreenLayout[256];
+
+  /** Codecs found on the class path, by id: the service loader is not asked per record. */
+  private static final Map<Integer, Optional<RegionCodec>> CODECS = new ConcurrentHashMap<>();
+
+  /**
+   * Screens that had a VIDEO picture since their last FRAME: one at most, which bounds the decoding
+   * work of a segment by its frame count.
+   */
+  private final boolean[] videoSinceFrame = new boolean[256];
 
   /** Screens that had their key frame in this segment. */
   private final boolean[] keyed = new boolean[256];
@@ -282,19 +294,23 @@ public final class SegmentReader implements Closeable {
       return;
     }
     boolean key = (flags & Wire.FLAG_KEY) != 0;
+    if (videoSinceFrame[screenId]) {
+      throw new Malformed("two VIDEO pictures of screen " + screenId + " without a frame between");
+    }
+    videoSinceFrame[screenId] = true;
     if (video != null && (key || !video.same(x, y, w, h, cw, ch, codec))) {
-      if (!video.same(x, y, w, h, cw, ch, codec)) {
-        video.decoder.close();
-        videos[screenId] = null;
-        video = null;
-      }
+      // a key opens a new stream, whose first picture must be a key picture
+      video.decoder.close();
+      videos[screenId] = null;
+      video = null;
     }
     if (video == null) {
       if (!key) {
         throw new Malformed("VIDEO delta picture of screen " + screenId + " before its key");
       }
       RegionCodec rc =
-          RegionCodec.find(codec)
+          CODECS
+              .computeIfAbsent(codec, RegionCodec::find)
               .orElseThrow(() -> new Malformed("no decoder for VIDEO codec " + codec + " here"));
       try {
         video = new Video(x, y, w, h, cw, ch, codec, rc.newDecoder(cw, ch));
@@ -335,6 +351,7 @@ public final class SegmentReader implements Closeable {
       throw new Malformed("delta frame of screen " + screenId + " before its key frame");
     }
     keyed[screenId] = true;
+    videoSinceFrame[screenId] = false;
     int moves = u8();
     if (moves > Wire.MAX_MOVES || (key && moves > 0)) {
       throw new Malformed(moves + " moves in a " + (key ? "key" : "delta") + " frame");

@@ -136,11 +136,11 @@ public final class SegmentWriter implements Closeable {
       this.encoder = encoder;
     }
 
-    /** A changed kbps (by 10% or more) or size needs a new stream; a frame interval does not. */
+    /** A changed kbps (by 20% or more) or size needs a new stream; a frame interval does not. */
     boolean fits(VideoRegions.Area a, VideoRegions.Quality q) {
       return area.equals(a)
           && quality.scaleDivisor() == q.scaleDivisor()
-          && Math.abs(quality.kbps() - q.kbps()) * 100 < 10 * quality.kbps();
+          && Math.abs(quality.kbps() - q.kbps()) * 100 < 20 * quality.kbps();
     }
   }
 
@@ -212,6 +212,8 @@ public final class SegmentWriter implements Closeable {
     }
     for (int t = 0; t < s.changed.length; t++) {
       s.changed[t] = key || ((dirtyRects == null || s.dirty[t]) && tileDiffers(s, rgb, t));
+      // lossy pixels without a stream that owns them are sent exactly, whatever changed
+      s.changed[t] |= s.stale[t] && s.video == null;
     }
     if (regions != null) {
       VideoRegions.Area area = regions.motion(s.layout).update(key ? null : s.changed, rgb);
@@ -339,6 +341,8 @@ public final class SegmentWriter implements Closeable {
       return;
     }
     boolean fresh = stream == null;
+    boolean now = fresh || key || stream.frames % quality.frameInterval() == 0;
+    byte[] data = null;
     try {
       if (fresh) {
         int w = s.w(area);
@@ -350,32 +354,35 @@ public final class SegmentWriter implements Closeable {
                 area, quality, cw, ch, regions.codec().newEncoder(w, h, cw, ch, quality.kbps()));
         s.video = stream;
       }
-      boolean now = fresh || key || stream.frames % quality.frameInterval() == 0;
-      stream.frames++;
       if (now) {
-        byte[] data =
+        data =
             stream.encoder.encode(rgb, s.layout.width(), s.x(area), s.y(area), time, fresh || key);
-        putVideoHead(s, stream, time, fresh || key ? Wire.FLAG_KEY : 0);
-        ensure(data.length);
-        System.arraycopy(data, 0, rec, recLength, data.length);
-        recLength += data.length;
-        writeRecord(Wire.VIDEO);
-        videoBytes += 9 + recLength;
-        stream.started = true;
-        lastTime = Math.max(lastTime, time);
-        copyArea(s, area, rgb);
       }
     } catch (IOException | RuntimeException | LinkageError e) {
-      // Native coding failed: the region goes back to exact tiles, nothing is lost.
+      // Native coding failed: every region goes back to exact tiles, nothing is lost.
       videoFailed = true;
       regions.failed(e);
-      if (s.video != null && s.video.started) {
-        endVideo(s, time);
-      } else if (s.video != null) {
-        s.video.encoder.close();
-        s.video = null;
+      for (Screen other : screens) {
+        if (other != null && other.video != null && other.video.started) {
+          endVideo(other, time);
+        } else if (other != null && other.video != null) {
+          other.video.encoder.close();
+          other.video = null;
+        }
       }
       return;
+    }
+    stream.frames++;
+    if (now) {
+      putVideoHead(s, stream, time, fresh || key ? Wire.FLAG_KEY : 0);
+      ensure(data.length);
+      System.arraycopy(data, 0, rec, recLength, data.length);
+      recLength += data.length;
+      writeRecord(Wire.VIDEO);
+      videoBytes += 9 + recLength;
+      stream.started = true;
+      lastTime = Math.max(lastTime, time);
+      copyArea(s, area, rgb);
     }
     for (int ty = area.ty0(); ty < area.ty1(); ty++) {
       for (int tx = area.tx0(); tx < area.tx1(); tx++) {
@@ -430,7 +437,7 @@ public final class SegmentWriter implements Closeable {
     if (divisor == 1) {
       return size;
     }
-    return Math.max(2, (size / divisor) & ~1);
+    return Math.min(size, Math.max(2, (size / divisor) & ~1));
   }
 
   // ---- frames

@@ -142,6 +142,7 @@ public final class VideoRegions {
     private final boolean[] photo;
 
     private Area region;
+    private long frames;
     private Area recent;
     private int quiet;
     private int sinceShrink;
@@ -167,8 +168,12 @@ public final class VideoRegions {
      */
     Area update(boolean[] changed, int[] rgb) {
       if (changed == null) {
+        if (frames++ == 0 && region == null) {
+          region = photoArea(rgb);
+        }
         return region;
       }
+      frames++;
       int tx0 = across;
       int ty0 = down;
       int tx1 = 0;
@@ -232,6 +237,32 @@ public final class VideoRegions {
         recent = null;
       }
       return region;
+    }
+
+    /**
+     * The very first picture of a recording, with nothing to compare it with: a large photo-like
+     * area (at least {@link #BURST_TILES} tiles) starts lossy, since it is most likely the video
+     * that is playing; if it is a still picture its tiles are sent exactly after {@link
+     * #QUIET_FRAMES} frames. Without this the first picture of a playing video costs as much as a
+     * minute of it.
+     */
+    private Area photoArea(int[] rgb) {
+      int tx0 = across;
+      int ty0 = down;
+      int tx1 = 0;
+      int ty1 = 0;
+      int n = 0;
+      for (int t = 0; t < photo.length; t++) {
+        photo[t] = photoLike(rgb, t % across, t / across);
+        if (photo[t]) {
+          n++;
+          tx0 = Math.min(tx0, t % across);
+          ty0 = Math.min(ty0, t / across);
+          tx1 = Math.max(tx1, t % across + 1);
+          ty1 = Math.max(ty1, t / across + 1);
+        }
+      }
+      return n >= BURST_TILES ? new Area(tx0, ty0, tx1, ty1) : null;
     }
 
     /**
