@@ -117,12 +117,22 @@ public final class Spool implements SegmentSink {
     }
   }
 
-  /** Bytes of every file under the spool. */
+  /**
+   * Bytes of every file under the spool but the set-aside segments (kept for a person to look at,
+   * never uploaded: counting them would keep a spool full for good).
+   */
   public long bytesUsed() throws IOException {
     long[] sum = {0};
     Files.walkFileTree(
         root,
         new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            return dir.getFileName() != null && dir.getFileName().toString().equals(REJECTED)
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
+          }
+
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
             sum[0] += attrs.size();

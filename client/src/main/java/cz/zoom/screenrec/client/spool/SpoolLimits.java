@@ -36,6 +36,8 @@ public record SpoolLimits(long maxBytes, int minFreePercent) {
 
   boolean roomAgain(long used, long usable, long total) {
     return used <= maxBytes / 10 * 9
-        && (total <= 0 || usable * 100 >= (long) (minFreePercent + 1) * total);
+        && (minFreePercent == 0
+            || total <= 0
+            || usable * 100 >= (long) (minFreePercent + 1) * total);
   }
 }

@@ -38,7 +38,7 @@ final class SegmentPut {
     boolean last = manifest.finalIndex() != null && manifest.finalIndex() == index;
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri(manifest, index))
-            .timeout(timeout)
+            .timeout(timeout(Files.size(file)))
             .header("Authorization", "Bearer " + manifest.uploadToken())
             .header("Content-Type", "application/octet-stream")
             .header("X-Segment-Sha256", sha256(file))
@@ -53,6 +53,15 @@ final class SegmentPut {
           response.statusCode(),
           new String(body.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8));
     }
+  }
+
+  /**
+   * The request's time limit: the base plus twice what the budget needs for the body, so that a
+   * large segment under a small budget is not given up (and sent again) for being paced.
+   */
+  private Duration timeout(long bytes) {
+    int kbps = budget.kbps();
+    return kbps == 0 ? timeout : timeout.plusMillis(bytes * 8 * 2 / kbps);
   }
 
   /** The file as the body, read no faster than the budget (with its length, as before). */
