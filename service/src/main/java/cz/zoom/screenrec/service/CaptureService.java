@@ -162,10 +162,15 @@ public final class CaptureService implements AutoCloseable {
 
   /** Tells every session when the spool fills up or has room again (service timer only). */
   private void checkSpoolRoom() {
-    boolean room = spool.hasRoom();
-    if (room != spoolRoom) {
-      spoolRoom = room;
-      sessions.values().forEach(s -> s.spoolRoom(room));
+    try {
+      boolean room = spool.hasRoom();
+      if (room != spoolRoom) {
+        spoolRoom = room;
+        sessions.values().forEach(s -> s.spoolRoom(room));
+      }
+    } catch (RuntimeException e) {
+      // a thrown task would never run again, and the sessions would stay paused
+      log.warn("checking the spool's room failed: {}", e.toString());
     }
   }
 

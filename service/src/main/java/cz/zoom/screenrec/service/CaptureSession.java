@@ -74,12 +74,18 @@ final class CaptureSession implements AutoCloseable {
    */
   /** Tells the capture process whether the spool has room (it pauses capture while not). */
   void spoolRoom(boolean room) {
-    sendQuietly(new IpcMessage.SpoolRoom(room));
+    // before WELCOME the capture process would take it for a protocol error
+    if (welcomed) {
+      sendQuietly(new IpcMessage.SpoolRoom(room));
+    }
   }
+
+  private volatile boolean welcomed;
 
   void run() {
     try {
       ipc.send(new IpcMessage.Welcome(agent));
+      welcomed = true;
       if (!spool.hasRoom()) {
         ipc.send(new IpcMessage.SpoolRoom(false));
       }

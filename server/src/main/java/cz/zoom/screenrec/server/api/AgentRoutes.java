@@ -12,6 +12,7 @@ import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;
 import cz.zoom.screenrec.server.http.Json;
+import cz.zoom.screenrec.server.storage.StripedLocks;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -50,6 +51,7 @@ public final class AgentRoutes implements HttpApi.Routes {
 
   private final AgentRegistry agents;
   private final CaptureSettings defaults;
+  private final StripedLocks locks = new StripedLocks(64);
 
   public AgentRoutes(AgentRegistry agents, CaptureSettings defaults) {
     this.agents = agents;
@@ -77,6 +79,13 @@ public final class AgentRoutes implements HttpApi.Routes {
    */
   private void configure(Context ctx) {
     String agent = HttpApi.name("agent", ctx.pathParam("agent"));
+    // one change of an agent's settings at a time: each merges into what the last one stored
+    synchronized (locks.forKey(agent)) {
+      configure(ctx, agent);
+    }
+  }
+
+  private void configure(Context ctx, String agent) {
     CaptureSettings settings;
     try {
       JsonNode body = Json.MAPPER.readTree(ctx.bodyAsBytes());
@@ -84,12 +93,16 @@ public final class AgentRoutes implements HttpApi.Routes {
         throw ApiException.badRequest("body must be a JSON object of capture settings");
       }
       given
-          .fieldNames()
+          .fields()
           .forEachRemaining(
               f -> {
-                if (!FIELDS.contains(f)) {
+                if (!FIELDS.contains(f.getKey())) {
                   throw ApiException.badRequest(
-                      "unknown capture setting \"" + f + "\": expected some of " + FIELDS);
+                      "unknown capture setting \"" + f.getKey() + "\": expected some of " + FIELDS);
+                }
+                if (f.getValue().isNull()) {
+                  throw ApiException.badRequest(
+                      "capture setting \"" + f.getKey() + "\" must not be null");
                 }
               });
       ObjectNode merged = Json.MAPPER.valueToTree(agents.captureFor(agent, defaults));
