@@ -6,14 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** Timing of what the tests show on screen. */
-final class Stimulus {
+public final class Stimulus {
   private Stimulus() {}
 
   /**
    * Keeps the current picture on screen until {@code until}. This is the stimulus itself (a colour
    * shown for a known time), not a wait for the system under test to catch up.
    */
-  static void holdUntil(Instant until) {
+  public static void holdUntil(Instant until) {
     Duration left = Duration.between(Instant.now(), until);
     if (left.isNegative() || left.isZero()) {
       return;

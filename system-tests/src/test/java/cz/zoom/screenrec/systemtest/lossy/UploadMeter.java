@@ -1,0 +1,134 @@
+package cz.zoom.screenrec.systemtest.lossy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP relay in front of a server's Media Upload Server (the server is started with {@code
+ * --public-url} pointing here) that counts every byte the client sends, TLS and HTTP included, by
+ * the time it arrived: the wire the upload budget is about. It can refuse connections (an MUS
+ * outage) and accept them again.
+ */
+final class UploadMeter implements AutoCloseable {
+  private final ServerSocket listener;
+  private final List<long[]> arrivals = new CopyOnWriteArrayList<>();
+  private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private volatile int upstreamPort;
+  private volatile boolean refusing;
+  private volatile boolean closed;
+
+  UploadMeter() throws IOException {
+    listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(this::accept, "upload-meter");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  int port() {
+    return listener.getLocalPort();
+  }
+
+  void forwardTo(int port) {
+    upstreamPort = port;
+  }
+
+  /** An MUS outage: open connections are cut and new ones closed at once. */
+  void refuse(boolean value) {
+    refusing = value;
+    if (value) {
+      open.forEach(UploadMeter::closeQuietly);
+    }
+  }
+
+  /** The highest average in kbit/s over any {@code windowMs} that starts within [from, to). */
+  double peakKbps(long from, long to, long windowMs) {
+    List<long[]> a = new ArrayList<>(arrivals);
+    double peak = 0;
+    for (long start = from; start < to; start += 250) {
+      long sum = 0;
+      for (long[] x : a) {
+        if (x[0] >= start && x[0] < start + windowMs) {
+          sum += x[1];
+        }
+      }
+      peak = Math.max(peak, sum * 8.0 / windowMs);
+    }
+    return peak;
+  }
+
+  long bytes() {
+    return arrivals.stream().mapToLong(x -> x[1]).sum();
+  }
+
+  private void accept() {
+    while (!closed) {
+      try {
+        Socket client = listener.accept();
+        if (refusing || upstreamPort == 0) {
+          closeQuietly(client);
+          continue;
+        }
+        Socket server = new Socket();
+        server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort), 5000);
+        open.add(client);
+        open.add(server);
+        pump(client, server, true);
+        pump(server, client, false);
+      } catch (IOException e) {
+        if (closed) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to, boolean count) {
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[16 * 1024];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                  if (count) {
+                    arrivals.add(new long[] {System.currentTimeMillis(), n});
+                  }
+                  out.write(buf, 0, n);
+                }
+              } catch (IOException e) {
+                // one side went away: so does the other
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                open.remove(from);
+                open.remove(to);
+              }
+            },
+            "upload-meter-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // closing
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    listener.close();
+    open.forEach(UploadMeter::closeQuietly);
+  }
+}
