@@ -71,6 +71,7 @@ class AgentBudgetTest {
       for (String body :
           new String[] {
             "{\"maxKbps\":10}",
+            "{\"maxKbps\":null}",
             "{\"maxKbps\":2000000}",
             "{\"maxKbps\":\"fast\"}",
             "{\"maxkbps\":300}",

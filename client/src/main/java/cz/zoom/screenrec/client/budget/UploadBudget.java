@@ -8,10 +8,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's upload budget (kbit/s, from the server's capture settings) and the token bucket that
- * holds every upload to it. The bucket holds half a second of budget, so any 10 s carry at most
- * 10.5 s worth: within the budget's 10 % however the uploads are spread. Thread-safe.
+ * holds every upload to it. The bucket holds a tenth of a second of budget, so any 10 s carry at
+ * most 10.1 s worth: within the budget's 10 % however the uploads are spread. Thread-safe.
  */
 public final class UploadBudget {
+  /**
+   * Share of the budget the segment bytes get: TLS records, HTTP headers and TCP acknowledgements
+   * add about 2-3 % on the wire, which the budget covers too.
+   */
+  private static final double PAYLOAD_SHARE = 0.97;
+
   /** Largest single take, so that a small budget still moves in steps a bucket can hold. */
   private static final int CHUNK = 16 * 1024;
 
@@ -45,11 +51,11 @@ public final class UploadBudget {
   }
 
   private double bytesPerSecond() {
-    return kbps * 1000 / 8.0;
+    return kbps * 1000 / 8.0 * PAYLOAD_SHARE;
   }
 
   private double capacity() {
-    return Math.max(1, bytesPerSecond() / 2);
+    return Math.max(1, bytesPerSecond() / 10);
   }
 
   private void refill(long now) {

@@ -80,6 +80,9 @@ public final class Uploader implements AutoCloseable {
             });
     HttpClient http =
         tls.https(HttpClient.newBuilder())
+            // HTTP/1.1: over HTTP/2 the client holds body bytes back for flow control and sends
+            // them in a burst later, which the budget's pacing cannot see
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .executor(httpThreads)
             .build();

@@ -33,7 +33,7 @@ final class TextPattern {
         }
         if (rnd.nextBoolean()) {
           for (int dx = 0; dx < 3; dx++) {
-            bits[(line + h - 1) * SIDE + Math.min(SIDE - 1, x + dx)] = true;
+            bits[Math.min(SIDE - 1, line + h - 1) * SIDE + Math.min(SIDE - 1, x + dx)] = true;
           }
         }
       }

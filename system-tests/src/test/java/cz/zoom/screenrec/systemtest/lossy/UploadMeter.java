@@ -8,8 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * A TCP relay in front of a server's Media Upload Server (the server is started with {@code
@@ -64,6 +67,17 @@ final class UploadMeter implements AutoCloseable {
     return peak;
   }
 
+  /** Kbit in each second from {@code from} on, for a failure message. */
+  String perSecond(long from) {
+    java.util.TreeMap<Long, Long> bySecond = new java.util.TreeMap<>();
+    for (long[] x : arrivals) {
+      bySecond.merge((x[0] - from) / 1000, x[1], Long::sum);
+    }
+    StringBuilder sb = new StringBuilder();
+    bySecond.forEach((k, v) -> sb.append(k).append(':').append(v * 8 / 1000).append(' '));
+    return sb.toString();
+  }
+
   long bytes() {
     return arrivals.stream().mapToLong(x -> x[1]).sum();
   }
@@ -80,8 +94,8 @@ final class UploadMeter implements AutoCloseable {
         server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort), 5000);
         open.add(client);
         open.add(server);
-        pump(client, server, true);
-        pump(server, client, false);
+        relay(client, server);
+        pump(server, client);
       } catch (IOException e) {
         if (closed) {
           return;
@@ -90,29 +104,71 @@ final class UploadMeter implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to, boolean count) {
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buf = new byte[16 * 1024];
-              try (InputStream in = from.getInputStream();
-                  OutputStream out = to.getOutputStream()) {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                  if (count) {
-                    arrivals.add(new long[] {System.currentTimeMillis(), n});
-                  }
-                  out.write(buf, 0, n);
-                }
-              } catch (IOException e) {
-                // one side went away: so does the other
-              } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-                open.remove(from);
-                open.remove(to);
-              }
-            },
-            "upload-meter-pump");
+  /**
+   * Client to server: counted as it is read and queued for a second thread that writes it, so a
+   * server slow to read does not hold the client back and make its bytes arrive here in a burst
+   * later.
+   */
+  private void relay(Socket from, Socket to) {
+    BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+    daemon(
+        "upload-meter-read",
+        () -> {
+          byte[] buf = new byte[16 * 1024];
+          try (InputStream in = from.getInputStream()) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+              arrivals.add(new long[] {System.currentTimeMillis(), n});
+              queue.add(Arrays.copyOf(buf, n));
+            }
+          } catch (IOException e) {
+            // the client went away
+          } finally {
+            queue.add(new byte[0]);
+          }
+        });
+    daemon(
+        "upload-meter-write",
+        () -> {
+          try (OutputStream out = to.getOutputStream()) {
+            for (byte[] b = queue.take(); b.length > 0; b = queue.take()) {
+              out.write(b);
+            }
+          } catch (IOException | InterruptedException e) {
+            // the server went away
+          } finally {
+            done(from, to);
+          }
+        });
+  }
+
+  /** Server to client, as it comes. */
+  private void pump(Socket from, Socket to) {
+    daemon(
+        "upload-meter-pump",
+        () -> {
+          byte[] buf = new byte[16 * 1024];
+          try (InputStream in = from.getInputStream();
+              OutputStream out = to.getOutputStream()) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+              out.write(buf, 0, n);
+            }
+          } catch (IOException e) {
+            // one side went away: so does the other
+          } finally {
+            done(from, to);
+          }
+        });
+  }
+
+  private void done(Socket a, Socket b) {
+    closeQuietly(a);
+    closeQuietly(b);
+    open.remove(a);
+    open.remove(b);
+  }
+
+  private static void daemon(String name, Runnable body) {
+    Thread t = new Thread(body, name);
     t.setDaemon(true);
     t.start();
   }
