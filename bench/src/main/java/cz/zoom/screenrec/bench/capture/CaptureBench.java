@@ -3,6 +3,7 @@ package cz.zoom.screenrec.bench.capture;
 import cz.zoom.screenrec.format.SegmentEvent;
 import cz.zoom.screenrec.format.SegmentReader;
 import cz.zoom.screenrec.testkit.ProcessCpu;
+import cz.zoom.screenrec.testkit.VideoClips;
 import cz.zoom.screenrec.testkit.XvfbDisplay;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
@@ -196,32 +197,7 @@ public final class CaptureBench {
     Path file = work.resolve("clip-" + cw + "x" + ch + ".mp4");
     if (!Files.exists(file)) {
       log("making the %dx%d clip with FFmpeg", cw, ch);
-      runMeasured(
-          List.of(
-              "ffmpeg",
-              "-hide_banner",
-              "-loglevel",
-              "error",
-              "-nostdin",
-              "-y",
-              "-f",
-              "lavfi",
-              "-i",
-              "mandelbrot=s=" + cw + "x" + ch + ":rate=25:end_scale=0.0005:maxiter=300",
-              "-t",
-              "20",
-              "-vf",
-              "gblur=sigma=2.5,hue=h=t*9,noise=alls=5:allf=t",
-              "-c:v",
-              "libx264",
-              "-preset",
-              "veryfast",
-              "-crf",
-              "23",
-              "-pix_fmt",
-              "yuv420p",
-              file.toString()),
-          work.resolve("clip.log"));
+      runMeasured(VideoClips.make(cw, ch, 20, file), work.resolve("clip.log"));
     }
     return file;
   }

@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.bench.capture;
 
+import cz.zoom.screenrec.testkit.VideoClips;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Frame;
@@ -11,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -64,12 +66,12 @@ public final class CaptureWorkload {
           case "video" -> video(frame, width, height, seed);
           case "window" -> {
             int[] w = window(width, height);
-            play(args[4], w[0], w[1], w[2], w[3]);
+            play(args[4], w[0], w[1]);
             yield office(frame, width, height, seed);
           }
           case "fullvideo" -> {
             frame.setBackground(Color.BLACK);
-            play(args[4], 0, 0, width, height);
+            play(args[4], 0, 0);
             yield () -> sleepUntil(Long.MAX_VALUE);
           }
           default ->
@@ -81,29 +83,10 @@ public final class CaptureWorkload {
     script.run();
   }
 
-  /** ffplay in a borderless window at (x, y), looping the clip, ended with this JVM. */
-  private static void play(String clip, int x, int y, int w, int h) throws Exception {
+  /** ffplay in a borderless window at (x, y) of the clip's size, looping, ended with this JVM. */
+  private static void play(String clip, int x, int y) throws Exception {
     ProcessBuilder pb =
-        new ProcessBuilder(
-                "ffplay",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-nostats",
-                "-an",
-                "-sn",
-                "-noborder",
-                "-left",
-                String.valueOf(x),
-                "-top",
-                String.valueOf(y),
-                "-x",
-                String.valueOf(w),
-                "-y",
-                String.valueOf(h),
-                "-loop",
-                "0",
-                clip)
+        new ProcessBuilder(VideoClips.play(Path.of(clip), x, y))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("SDL_AUDIODRIVER", "dummy");

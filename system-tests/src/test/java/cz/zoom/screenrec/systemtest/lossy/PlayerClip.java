@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.systemtest.lossy;
 
 import cz.zoom.screenrec.testkit.ManagedProcess;
+import cz.zoom.screenrec.testkit.VideoClips;
 import cz.zoom.screenrec.testkit.XvfbDisplay;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -35,46 +36,14 @@ final class PlayerClip {
 
   static PlayerClip make(Path dir, int seconds) throws Exception {
     Path lossy = dir.resolve("clip-x264.mp4");
-    run(
-        dir,
-        List.of(
-            "ffmpeg",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-nostdin",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "mandelbrot=s=" + W + "x" + H + ":rate=25:end_scale=0.0005:maxiter=300",
-            "-t",
-            String.valueOf(seconds),
-            "-vf",
-            "gblur=sigma=2.5,hue=h=t*9,noise=alls=5:allf=t",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-crf",
-            "23",
-            "-pix_fmt",
-            "yuv420p",
-            lossy.toString()));
+    run(dir, VideoClips.make(W, H, seconds, lossy));
     String bit = "255*mod(floor(N/pow(2,floor(X/" + BAR_WIDTH + "))),2)";
     String bar = "if(lt(Y," + BAR_ROWS + "),if(lt(X," + BITS * BAR_WIDTH + ")," + bit + ",0),";
     Path clip = dir.resolve("clip.mkv");
-    run(
+    ffmpeg(
         dir,
+        lossy,
         List.of(
-            "ffmpeg",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-nostdin",
-            "-y",
-            "-i",
-            lossy.toString(),
             "-vf",
             "format=gbrp,geq=r='" + bar + "r(X,Y))':g='" + bar + "g(X,Y))':b='" + bar + "b(X,Y))'",
             "-c:v",
@@ -83,22 +52,7 @@ final class PlayerClip {
             "bgr0",
             clip.toString()));
     Path raw = dir.resolve("clip.rgb");
-    run(
-        dir,
-        List.of(
-            "ffmpeg",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-nostdin",
-            "-y",
-            "-i",
-            clip.toString(),
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgb24",
-            raw.toString()));
+    ffmpeg(dir, clip, List.of("-f", "rawvideo", "-pix_fmt", "rgb24", raw.toString()));
     int frames = (int) (raw.toFile().length() / (W * H * 3L));
     return new PlayerClip(clip, raw, frames);
   }
@@ -107,22 +61,7 @@ final class PlayerClip {
   ManagedProcess play(XvfbDisplay display, int x, int y, Path log) {
     return ManagedProcess.start(
         "ffplay",
-        List.of(
-            "ffplay",
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-nostats",
-            "-an",
-            "-sn",
-            "-noborder",
-            "-left",
-            String.valueOf(x),
-            "-top",
-            String.valueOf(y),
-            "-loop",
-            "0",
-            file.toString()),
+        VideoClips.play(file, x, y),
         Map.of("DISPLAY", display.name(), "SDL_AUDIODRIVER", "dummy"),
         log);
   }
@@ -151,6 +90,23 @@ final class PlayerClip {
       }
     }
     return n;
+  }
+
+  /** ffmpeg reading {@code input} with {@code args} after it. */
+  private static void ffmpeg(Path dir, Path input, List<String> args) throws Exception {
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                "ffmpeg",
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-nostdin",
+                "-y",
+                "-i",
+                input.toString()));
+    cmd.addAll(args);
+    run(dir, cmd);
   }
 
   private static void run(Path dir, List<String> cmd) throws Exception {
