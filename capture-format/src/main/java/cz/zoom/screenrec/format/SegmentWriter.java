@@ -217,7 +217,6 @@ public final class SegmentWriter implements Closeable {
     }
     if (regions != null) {
       VideoRegions.Area area = regions.motion(s.layout).update(key ? null : s.changed, rgb);
-      regions.pixelsNow();
       writeVideo(s, area, captureTime, rgb, key);
     }
     int changedTiles = 0;

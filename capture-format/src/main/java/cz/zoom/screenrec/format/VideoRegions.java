@@ -52,7 +52,6 @@ public final class VideoRegions {
   private volatile Quality quality;
   private final Motion[] screens = new Motion[256];
   private volatile Throwable failure;
-  private volatile int regionPixels;
 
   public VideoRegions(RegionCodec codec, Quality quality) {
     this.codec = Objects.requireNonNull(codec, "codec");
@@ -72,9 +71,21 @@ public final class VideoRegions {
     this.quality = Objects.requireNonNull(quality, "quality");
   }
 
-  /** Pixels of the moving regions found in the latest frames (0: none), for the budget. */
+  /**
+   * Pixels of the moving regions found in the latest frames (0: none), for the budget; asked on the
+   * writers' thread.
+   */
   public int regionPixels() {
-    return regionPixels;
+    int sum = 0;
+    for (Motion m : screens) {
+      Area a = m == null ? null : m.region();
+      if (a != null) {
+        sum +=
+            (Math.min(a.tx1() * Wire.TILE, m.width) - a.tx0() * Wire.TILE)
+                * (Math.min(a.ty1() * Wire.TILE, m.height) - a.ty0() * Wire.TILE);
+      }
+    }
+    return sum;
   }
 
   /** Why lossy coding stopped, if it did: the writers fell back to exact tiles. */
@@ -104,19 +115,6 @@ public final class VideoRegions {
     int tiles() {
       return (tx1 - tx0) * (ty1 - ty0);
     }
-  }
-
-  void pixelsNow() {
-    int sum = 0;
-    for (Motion m : screens) {
-      Area a = m == null ? null : m.region();
-      if (a != null) {
-        sum +=
-            (Math.min(a.tx1() * Wire.TILE, m.width) - a.tx0() * Wire.TILE)
-                * (Math.min(a.ty1() * Wire.TILE, m.height) - a.ty0() * Wire.TILE);
-      }
-    }
-    regionPixels = sum;
   }
 
   Motion motion(ScreenLayout layout) {
