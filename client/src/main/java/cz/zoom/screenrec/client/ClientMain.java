@@ -4,7 +4,7 @@ import cz.zoom.screenrec.client.capture.ScreenSources;
 import cz.zoom.screenrec.client.control.FailbackPolicy;
 import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.client.enrollment.TlsOptions;
-import cz.zoom.screenrec.client.spool.SpoolLimits;
+import cz.zoom.screenrec.client.spool.SpoolLimitOptions;
 import cz.zoom.screenrec.trust.Enroller;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,21 +66,7 @@ public final class ClientMain implements Callable<Integer> {
       description = "Where segments wait until the server has them (default: ~/.screenrec/spool).")
   private Path spool;
 
-  @Option(
-      names = "--spool-max-mb",
-      paramLabel = "N",
-      description =
-          "Most the spool may hold, in MiB (default 2048); at the limit capture pauses with a"
-              + " DISK_FULL gap until uploads make room, and nothing captured is deleted.")
-  private long spoolMaxMb = SpoolLimits.DEFAULT.maxBytes() >> 20;
-
-  @Option(
-      names = "--spool-min-free-percent",
-      paramLabel = "P",
-      description =
-          "Pause capture (a DISK_FULL gap) while less than P % of the spool's disk is free"
-              + " (default 10).")
-  private int spoolMinFreePercent = SpoolLimits.DEFAULT.minFreePercent();
+  @Mixin private SpoolLimitOptions spoolLimits = new SpoolLimitOptions();
 
   @Option(
       names = "--failback",
@@ -147,7 +133,7 @@ public final class ClientMain implements Callable<Integer> {
           failback == null ? null : FailbackPolicy.parse(failback),
           failbackIntervalSeconds == null ? null : Duration.ofSeconds(failbackIntervalSeconds),
           orphanLimitSeconds == null ? null : Duration.ofSeconds(orphanLimitSeconds),
-          SpoolLimits.of(spoolMaxMb, spoolMinFreePercent));
+          spoolLimits.limits());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

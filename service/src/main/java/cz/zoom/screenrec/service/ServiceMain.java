@@ -5,6 +5,7 @@ import cz.zoom.screenrec.client.capture.ScreenSource;
 import cz.zoom.screenrec.client.capture.ScreenSources;
 import cz.zoom.screenrec.client.enrollment.DesktopTls;
 import cz.zoom.screenrec.client.enrollment.TlsOptions;
+import cz.zoom.screenrec.client.spool.SpoolLimitOptions;
 import cz.zoom.screenrec.client.spool.SpoolLimits;
 import cz.zoom.screenrec.service.capture.SessionCapture;
 import cz.zoom.screenrec.trust.Enroller;
@@ -73,21 +74,7 @@ public final class ServiceMain implements Callable<Integer> {
           "Where every session's segments wait until a server has them (default: ${DEFAULT-VALUE}).")
   private Path spool = Path.of("/var/spool/screenrec");
 
-  @Option(
-      names = "--spool-max-mb",
-      paramLabel = "N",
-      description =
-          "Most the spool may hold, in MiB; at the limit every session's capture pauses with a"
-              + " DISK_FULL gap until uploads make room (default: ${DEFAULT-VALUE}).")
-  private long spoolMaxMb = SpoolLimits.DEFAULT.maxBytes() >> 20;
-
-  @Option(
-      names = "--spool-min-free-percent",
-      paramLabel = "P",
-      description =
-          "Pause capture (a DISK_FULL gap) while less than P % of the spool's disk is free"
-              + " (default: ${DEFAULT-VALUE}).")
-  private int spoolMinFreePercent = SpoolLimits.DEFAULT.minFreePercent();
+  @Mixin private SpoolLimitOptions spoolLimits = new SpoolLimitOptions();
 
   @Option(
       names = "--orphan-limit",
@@ -138,9 +125,9 @@ public final class ServiceMain implements Callable<Integer> {
     } catch (IllegalArgumentException | java.io.IOException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    SpoolLimits spoolLimits;
+    SpoolLimits limits;
     try {
-      spoolLimits = SpoolLimits.of(spoolMaxMb, spoolMinFreePercent);
+      limits = spoolLimits.limits();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -163,7 +150,7 @@ public final class ServiceMain implements Callable<Integer> {
                       Duration.ofSeconds(orphanLimitSeconds),
                       hostname(),
                       desktop,
-                      spoolLimits))
+                      limits))
               .start();
     } catch (java.io.IOException e) {
       // an operator's problem (socket directory, another service, spool permissions): one line, no
