@@ -1,4 +1,4 @@
-package cz.zoom.screenrec.systemtest.lossy;
+package cz.zoom.screenrec.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +20,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * the time it arrived: the wire the upload budget is about. It can refuse connections (an MUS
  * outage) and accept them again.
  */
-final class UploadMeter implements AutoCloseable {
+public final class UploadMeter implements AutoCloseable {
   private final ServerSocket listener;
   private final List<long[]> arrivals = new CopyOnWriteArrayList<>();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
@@ -28,23 +28,23 @@ final class UploadMeter implements AutoCloseable {
   private volatile boolean refusing;
   private volatile boolean closed;
 
-  UploadMeter() throws IOException {
+  public UploadMeter() throws IOException {
     listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread t = new Thread(this::accept, "upload-meter");
     t.setDaemon(true);
     t.start();
   }
 
-  int port() {
+  public int port() {
     return listener.getLocalPort();
   }
 
-  void forwardTo(int port) {
+  public void forwardTo(int port) {
     upstreamPort = port;
   }
 
   /** An MUS outage: open connections are cut and new ones closed at once. */
-  void refuse(boolean value) {
+  public void refuse(boolean value) {
     refusing = value;
     if (value) {
       open.forEach(UploadMeter::closeQuietly);
@@ -52,7 +52,7 @@ final class UploadMeter implements AutoCloseable {
   }
 
   /** The highest average in kbit/s over any {@code windowMs} that starts within [from, to). */
-  double peakKbps(long from, long to, long windowMs) {
+  public double peakKbps(long from, long to, long windowMs) {
     List<long[]> a = new ArrayList<>(arrivals);
     double peak = 0;
     for (long start = from; start < to; start += 250) {
@@ -68,7 +68,7 @@ final class UploadMeter implements AutoCloseable {
   }
 
   /** Kbit in each second from {@code from} on, for a failure message. */
-  String perSecond(long from) {
+  public String perSecond(long from) {
     java.util.TreeMap<Long, Long> bySecond = new java.util.TreeMap<>();
     for (long[] x : arrivals) {
       bySecond.merge((x[0] - from) / 1000, x[1], Long::sum);
@@ -78,7 +78,7 @@ final class UploadMeter implements AutoCloseable {
     return sb.toString();
   }
 
-  long bytes() {
+  public long bytes() {
     return arrivals.stream().mapToLong(x -> x[1]).sum();
   }
 

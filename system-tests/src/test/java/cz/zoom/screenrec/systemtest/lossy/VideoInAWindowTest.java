@@ -11,6 +11,7 @@ import cz.zoom.screenrec.systemtest.Stimulus;
 import cz.zoom.screenrec.testkit.ClientProcess;
 import cz.zoom.screenrec.testkit.ScreenRecApi;
 import cz.zoom.screenrec.testkit.ServerProcess;
+import cz.zoom.screenrec.testkit.UploadMeter;
 import cz.zoom.screenrec.testkit.XvfbDisplay;
 import java.io.InputStream;
 import java.nio.file.Files;
