@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.bench;
 
+import cz.zoom.screenrec.bench.budget.BudgetBench;
 import cz.zoom.screenrec.bench.capture.CaptureBench;
 import cz.zoom.screenrec.bench.codec.CodecBench;
 import cz.zoom.screenrec.bench.e2e.OneCallBench;
@@ -30,6 +31,7 @@ public final class BenchMain {
     BENCHES.put("replay", ReplayBench::main);
     BENCHES.put("enrollment", EnrollmentBench::main);
     BENCHES.put("tls-cost", TlsCostBench::main);
+    BENCHES.put("budget", BudgetBench::main);
   }
 
   private BenchMain() {}
