@@ -32,13 +32,18 @@ public final class VideoQualityControl {
   static final double VIDEO_FLOOR = 0.3;
 
   /**
-   * Bits per pixel per coded picture below which fewer pixels (then fewer pictures) look better
-   * than more starved ones. VP8 on the capture bench's clips, the same bitrate coded at full and at
-   * half width and height: 854x480 at 720 kbit/s (0.28 bit/pixel at full size) 36.4 against 37.4
-   * dB, 1920x1080 at 2100 kbit/s (0.2) 34.8 against 36.7, for a third to a half of the encoding
-   * CPU.
+   * Bits per pixel per coded picture below which half the width and height look better than full
+   * size. VP8 on the capture bench's clips, the same bitrate coded at full and at half size:
+   * 854x480 at 720 kbit/s (0.28 bit/pixel at full size) 36.4 against 37.4 dB, 1920x1080 at 2100
+   * kbit/s (0.2) 34.8 against 36.7, for a third to a half of the encoding CPU.
    */
-  static final double MIN_BITS_PER_PIXEL = 0.3;
+  static final double FULL_SIZE_BITS_PER_PIXEL = 0.4;
+
+  /**
+   * Bits per pixel per coded picture below which fewer pictures look better than more starved ones:
+   * VP8 at about 0.1 is near 33 dB on grainy video, 0.2 near 37.
+   */
+  static final double MIN_BITS_PER_PIXEL = 0.2;
 
   /**
    * Frame interval and scale divisor, tried in order: resolution before frame rate, because a
@@ -129,14 +134,16 @@ public final class VideoQualityControl {
   }
 
   /**
-   * The first rung of the ladder at which {@code kbps} give the moving regions' {@code pixels} at
-   * least {@link #MIN_BITS_PER_PIXEL} per coded picture, the last if none does.
+   * The first rung of the ladder at which {@code kbps} give the moving regions' {@code pixels}
+   * enough bits per coded picture ({@link #FULL_SIZE_BITS_PER_PIXEL} at full size, {@link
+   * #MIN_BITS_PER_PIXEL} smaller), the last if none does.
    */
   static VideoRegions.Quality quality(int kbps, int fps, int pixels) {
     for (int[] rung : LADDER) {
       double perPicture = kbps * 1000.0 / Math.max(1, fps / (double) rung[0]);
       double bitsPerPixel = perPicture / Math.max(1, pixels / (double) (rung[1] * rung[1]));
-      if (pixels == 0 || bitsPerPixel >= MIN_BITS_PER_PIXEL) {
+      double enough = rung[1] == 1 ? FULL_SIZE_BITS_PER_PIXEL : MIN_BITS_PER_PIXEL;
+      if (pixels == 0 || bitsPerPixel >= enough) {
         return new VideoRegions.Quality(kbps, rung[0], rung[1]);
       }
     }
