@@ -33,11 +33,11 @@ public final class VideoQualityControl {
 
   /**
    * Bits per pixel per coded picture below which half the width and height look better than full
-   * size. VP8 on the capture bench's clips, the same bitrate coded at full and at half size:
-   * 854x480 at 720 kbit/s (0.28 bit/pixel at full size) 36.4 against 37.4 dB, 1920x1080 at 2100
-   * kbit/s (0.2) 34.8 against 36.7, for a third to a half of the encoding CPU.
+   * size. The capture bench's player workloads (moving part PSNR, full against half size): the
+   * 854x480 window at 850 kbit/s (0.33 bit/pixel at full size, its region's edges are text) 36.7
+   * against 34.0 dB; full-screen video at 2125 kbit/s (0.2) 33.3 against 37.8, for half the CPU.
    */
-  static final double FULL_SIZE_BITS_PER_PIXEL = 0.4;
+  static final double FULL_SIZE_BITS_PER_PIXEL = 0.3;
 
   /**
    * Bits per pixel per coded picture below which fewer pictures look better than more starved ones:

@@ -12,8 +12,8 @@ class VideoQualityControlTest {
 
   @Test
   void enoughBitsPerPixelKeepFullSizeAndRate() {
-    // 0.43 bit/pixel
-    assertThat(VideoQualityControl.quality(1100, 5, WINDOW)).isEqualTo(new Quality(1100, 1, 1));
+    // the player window at the default budget: 0.33 bit/pixel at full size
+    assertThat(VideoQualityControl.quality(850, 5, WINDOW)).isEqualTo(new Quality(850, 1, 1));
     assertThat(VideoQualityControl.quality(2500, 1, SCREEN)).isEqualTo(new Quality(2500, 1, 1));
   }
 
@@ -22,8 +22,7 @@ class VideoQualityControlTest {
     // 1080p at 2125 kbit/s and 5 fps: 0.2 bit/pixel at full size
     assertThat(VideoQualityControl.quality(2125, 5, SCREEN)).isEqualTo(new Quality(2125, 1, 2));
     assertThat(VideoQualityControl.quality(850, 5, SCREEN)).isEqualTo(new Quality(850, 1, 2));
-    // the player window at the default budget: 0.33 bit/pixel at full size
-    assertThat(VideoQualityControl.quality(850, 5, WINDOW)).isEqualTo(new Quality(850, 1, 2));
+    assertThat(VideoQualityControl.quality(700, 5, WINDOW)).isEqualTo(new Quality(700, 1, 2));
   }
 
   @Test
