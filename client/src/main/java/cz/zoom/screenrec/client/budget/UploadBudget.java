@@ -51,7 +51,7 @@ public final class UploadBudget {
   }
 
   private double bytesPerSecond() {
-    return kbps * 1000 / 8.0 * PAYLOAD_SHARE;
+    return kbps * 1000.0 / 8 * PAYLOAD_SHARE;
   }
 
   private double capacity() {
