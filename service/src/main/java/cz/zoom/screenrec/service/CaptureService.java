@@ -54,7 +54,8 @@ public final class CaptureService implements AutoCloseable {
       ReconnectPolicy reconnectPolicy,
       Duration connectTimeout,
       Duration helloTimeout,
-      DesktopTls tls) {}
+      DesktopTls tls,
+      HostUploadBudget budget) {}
 
   /** Settings; see ServiceMain for their meaning. */
   public record Config(
@@ -93,6 +94,7 @@ public final class CaptureService implements AutoCloseable {
             return t;
           });
   private final String ownUser = System.getProperty("user.name");
+  private final HostUploadBudget budget = new HostUploadBudget();
   private Spool spool;
   private Uploader uploader;
   private ServerSocketChannel server;
@@ -126,7 +128,14 @@ public final class CaptureService implements AutoCloseable {
       socket = path;
       spool = new Spool(config.spoolDir(), config.spoolLimits());
       spool.recover();
-      uploader = Uploader.withDefaults(spool, config.tls());
+      uploader =
+          new Uploader(
+              spool,
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(60),
+              config.tls(),
+              budget.uploads());
       uploader.start();
     } catch (IOException | RuntimeException e) {
       close();
@@ -143,7 +152,8 @@ public final class CaptureService implements AutoCloseable {
             ReconnectPolicy.defaults(),
             Duration.ofSeconds(3),
             Duration.ofSeconds(10),
-            config.tls());
+            config.tls(),
+            budget);
     timer.scheduleWithFixedDelay(this::checkSpoolRoom, 1, 1, TimeUnit.SECONDS);
     Thread acceptor = new Thread(this::acceptLoop, "ipc-accept");
     acceptor.setDaemon(true);

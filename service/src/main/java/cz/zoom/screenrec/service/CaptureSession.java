@@ -32,6 +32,7 @@ final class CaptureSession implements AutoCloseable {
   private final IpcCapture capture;
   private final RecordingOwnership recordings;
   private final ControlClient control;
+  private final HostUploadBudget budget;
   private volatile boolean closed;
 
   CaptureSession(
@@ -58,6 +59,8 @@ final class CaptureSession implements AutoCloseable {
             Duration.ofSeconds(30),
             ctx.tls());
     recordings.reportTo(control::sendIfConnected);
+    this.budget = ctx.budget();
+    recordings.settingsTo(s -> budget.set(this, s.maxKbps()));
   }
 
   String agent() {
@@ -164,6 +167,7 @@ final class CaptureSession implements AutoCloseable {
     capture.connectionClosed();
     control.close();
     recordings.close();
+    budget.remove(this);
   }
 
   private void sendQuietly(IpcMessage m) {

@@ -93,11 +93,6 @@ public final class Uploader implements AutoCloseable {
     spool.onUploadTargetChanged(this::retryNow);
   }
 
-  public static Uploader withDefaults(Spool spool, DesktopTls tls) {
-    return new Uploader(
-        spool, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(60), tls);
-  }
-
   public void start() {
     thread.start();
   }
