@@ -22,6 +22,13 @@ final class SegmentReceiver {
    */
   static final long MAX_SEGMENT_BYTES = 256L * 1024 * 1024;
 
+  /**
+   * What a session may still write while the spool is full: a capture process pauses within a
+   * second of hearing SPOOL_ROOM (a 1080p video at 2.5 Mbit/s writes 300 KB in it); one that goes
+   * on would fill the disk of every session on the host.
+   */
+  static final long MAX_BYTES_WHILE_FULL = 8L * 1024 * 1024;
+
   private final String agent;
   private final SegmentSink spool;
   private final long maxSegmentBytes;
@@ -33,6 +40,7 @@ final class SegmentReceiver {
   private SegmentSink.Output open;
   private int openIndex;
   private long openBytes;
+  private long bytesWhileFull;
 
   SegmentReceiver(String agent, SegmentSink spool) {
     this(agent, spool, MAX_SEGMENT_BYTES);
@@ -82,6 +90,12 @@ final class SegmentReceiver {
   synchronized void onData(IpcMessage.SegmentData m) throws IOException {
     requireOpen(m.recordingId(), m.index());
     byte[] data = m.data() == null ? new byte[0] : m.data();
+    bytesWhileFull = spool.hasRoom() ? 0 : bytesWhileFull + data.length;
+    if (bytesWhileFull > MAX_BYTES_WHILE_FULL) {
+      abortOpen();
+      throw new IpcProtocolException(
+          "SPOOL_FULL", "the spool is full and the capture process did not pause");
+    }
     openBytes += data.length;
     if (openBytes > maxSegmentBytes) {
       abortOpen();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cz.zoom.screenrec.client.capture.RecordingSpec;
 import cz.zoom.screenrec.client.spool.Manifest;
 import cz.zoom.screenrec.client.spool.Spool;
+import cz.zoom.screenrec.client.spool.SpoolLimits;
 import cz.zoom.screenrec.protocol.CaptureSettings;
 import cz.zoom.screenrec.service.ipc.IpcConnection.IpcProtocolException;
 import cz.zoom.screenrec.service.ipc.IpcMessage;
@@ -75,6 +76,27 @@ class SegmentReceiverTest {
         .isEqualTo("SEGMENT_TOO_LARGE");
     assertThat(spool.segments(REC)).isEmpty();
     assertThat(spool.root().resolve(REC).resolve("0000000.seg.tmp")).doesNotExist();
+  }
+
+  @Test
+  void aCaptureProcessThatDoesNotPauseWhenTheSpoolIsFullIsCutOff() throws Exception {
+    Spool full = new Spool(tmp.resolve("full"), new SpoolLimits(1 << 20, 0));
+    full.create(new Manifest(REC, "call-1", "agent-a", "http://mus/v1", "t", 1, null));
+    java.nio.file.Files.write(full.root().resolve("other-recordings"), new byte[2 << 20]);
+    assertThat(full.hasRoom()).isFalse();
+    SegmentReceiver receiver = new SegmentReceiver("agent-a", full);
+    receiver.expect(REC);
+    receiver.onOpen(new IpcMessage.SegmentOpen(REC, 0));
+    byte[] chunk = new byte[1 << 20];
+    for (long sent = 0; sent < SegmentReceiver.MAX_BYTES_WHILE_FULL; sent += chunk.length) {
+      // what was under way when the spool filled is still taken
+      receiver.onData(new IpcMessage.SegmentData(REC, 0, chunk));
+    }
+    assertThatThrownBy(() -> receiver.onData(new IpcMessage.SegmentData(REC, 0, chunk)))
+        .isInstanceOf(IpcProtocolException.class)
+        .extracting(e -> ((IpcProtocolException) e).code())
+        .isEqualTo("SPOOL_FULL");
+    assertThat(full.segments(REC)).isEmpty();
   }
 
   @Test
