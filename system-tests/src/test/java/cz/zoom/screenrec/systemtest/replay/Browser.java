@@ -192,6 +192,12 @@ public final class Browser implements AutoCloseable {
     return (T) driver.executeScript(script, args);
   }
 
+  /** Runs an asynchronous script: its last argument is the callback that ends it with a result. */
+  @SuppressWarnings("unchecked")
+  public <T> T jsAsync(String script, Object... args) {
+    return (T) driver.executeAsyncScript(script, args);
+  }
+
   public Cookie cookie(String name) {
     return driver.manage().getCookieNamed(name);
   }
