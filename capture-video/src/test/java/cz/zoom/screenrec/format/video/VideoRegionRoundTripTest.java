@@ -9,6 +9,7 @@ import cz.zoom.screenrec.format.SegmentHeader;
 import cz.zoom.screenrec.format.SegmentReader;
 import cz.zoom.screenrec.format.SegmentWriter;
 import cz.zoom.screenrec.format.VideoRegions;
+import cz.zoom.screenrec.testkit.SyntheticScreen;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ class VideoRegionRoundTripTest {
   static final int VW = 300;
   static final int VH = 200;
 
+  static final SyntheticScreen SCREEN = new SyntheticScreen(W, H, VX, VY, VW, VH);
+
   @Test
   void textStaysExactAndTheVideoIsLossyWithinItsBound() throws Exception {
     RegionCodec codec = RegionCodec.find(Vp8Codec.ID).orElseThrow();
@@ -42,13 +45,13 @@ class VideoRegionRoundTripTest {
     int playing = 30;
     int frames = playing + 20;
     Random rnd = new Random(7);
-    int[] screen = textScreen(rnd);
+    int[] screen = SCREEN.text(rnd);
     long t0 = 1_700_000_000_000L;
     try (SegmentWriter w =
         new SegmentWriter(out, new SegmentHeader("rec-1", 0, t0, List.of(layout)), regions)) {
       for (int f = 0; f < frames; f++) {
         if (f < playing) {
-          paintVideo(screen, f, rnd);
+          SCREEN.paintVideo(screen, f, rnd);
         }
         if (f % 3 == 0) {
           typeSomething(screen, rnd); // text changes now and then, outside the video
@@ -94,46 +97,10 @@ class VideoRegionRoundTripTest {
     assertThat(out.size()).isLessThan(playing * VW * VH / 2);
   }
 
-  static int[] textScreen(Random rnd) {
-    int[] px = new int[W * H];
-    java.util.Arrays.fill(px, 0xF4F4F4);
-    for (int i = 0; i < 400; i++) {
-      glyph(px, 8 + rnd.nextInt(W - 16), 8 + rnd.nextInt(H - 16), 0x202020);
-    }
-    return px;
-  }
-
   static void typeSomething(int[] px, Random rnd) {
     int x = 4 + rnd.nextInt(90);
     int y = 300 + rnd.nextInt(70);
-    glyph(px, x, y, rnd.nextBoolean() ? 0x202020 : 0x1040A0);
-  }
-
-  static void glyph(int[] px, int x, int y, int colour) {
-    for (int dy = 0; dy < 7; dy++) {
-      for (int dx = 0; dx < 5; dx++) {
-        if (((dx * 7 + dy * 3 + x) & 3) != 0 && x + dx < W && y + dy < H) {
-          px[(y + dy) * W + x + dx] = colour;
-        }
-      }
-    }
-  }
-
-  /** A smooth moving picture with grain: never two equal neighbours, as in a film. */
-  static void paintVideo(int[] px, int f, Random rnd) {
-    for (int y = 0; y < VH; y++) {
-      for (int x = 0; x < VW; x++) {
-        double v = Math.sin((x + f * 6) / 23.0) + Math.cos((y - f * 4) / 17.0);
-        int r = clamp(128 + (int) (60 * v) + rnd.nextInt(7) - 3);
-        int g = clamp(100 + (int) (50 * Math.sin((x + y + f * 3) / 31.0)) + rnd.nextInt(7) - 3);
-        int b = clamp(90 + (int) (40 * v) + x / 8 + rnd.nextInt(7) - 3);
-        px[(VY + y) * W + VX + x] = r << 16 | g << 8 | b;
-      }
-    }
-  }
-
-  static int clamp(int v) {
-    return Math.max(0, Math.min(255, v));
+    SCREEN.glyph(px, x, y, rnd.nextBoolean() ? 0x202020 : 0x1040A0);
   }
 
   static double psnr(int[] a, int[] b, int x0, int y0, int w, int h) {

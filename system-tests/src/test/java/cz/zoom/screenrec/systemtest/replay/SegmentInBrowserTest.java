@@ -12,6 +12,7 @@ import cz.zoom.screenrec.format.SegmentWriter;
 import cz.zoom.screenrec.format.VideoRegions;
 import cz.zoom.screenrec.systemtest.ProcessGuard;
 import cz.zoom.screenrec.testkit.ServerProcess;
+import cz.zoom.screenrec.testkit.SyntheticScreen;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -208,8 +209,8 @@ class SegmentInBrowserTest {
    */
   static byte[] textSegment() throws Exception {
     Random rnd = new Random(3);
-    int[] a = textScreen(rnd);
-    int[] b = textScreen(rnd);
+    int[] a = SCREEN.text(rnd);
+    int[] b = SCREEN.text(rnd);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     List<ScreenLayout> layouts =
         List.of(new ScreenLayout(0, 0, 0, W, H), new ScreenLayout(1, W, 0, W, H));
@@ -220,13 +221,13 @@ class SegmentInBrowserTest {
       for (int f = 1; f < 8; f++) {
         t += 200;
         for (int i = 0; i < 12; i++) {
-          glyph(a, 20 + f * 40 + i * 6, 100, 0x1040A0);
+          SCREEN.glyph(a, 20 + f * 40 + i * 6, 100, 0x1040A0);
         }
         if (f == 3) {
           // a scroll by 24 rows of screen 1, the new strip painted
           System.arraycopy(b.clone(), 24 * W, b, 0, (H - 24) * W);
           Arrays.fill(b, (H - 24) * W, H * W, 0xF4F4F4);
-          glyph(b, 30, H - 16, 0x202020);
+          SCREEN.glyph(b, 30, H - 16, 0x202020);
         }
         if (f == 5) {
           for (int i = 0; i < W * H; i++) {
@@ -251,7 +252,7 @@ class SegmentInBrowserTest {
     RegionCodec codec = RegionCodec.find(1).orElseThrow();
     VideoRegions regions = new VideoRegions(codec, new VideoRegions.Quality(800, 1, 1));
     Random rnd = new Random(5);
-    int[] screen = textScreen(rnd);
+    int[] screen = SCREEN.text(rnd);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (SegmentWriter w =
         new SegmentWriter(
@@ -259,9 +260,9 @@ class SegmentInBrowserTest {
             new SegmentHeader("rec-video", 0, T0, List.of(new ScreenLayout(0, 0, 0, W, H))),
             regions)) {
       for (int f = 0; f < 20; f++) {
-        paintVideo(screen, f, rnd);
+        SCREEN.paintVideo(screen, f, rnd);
         if (f % 3 == 0) {
-          glyph(screen, 10 + f * 7, 360, 0x202020);
+          SCREEN.glyph(screen, 10 + f * 7, 360, 0x202020);
         }
         w.writeFrame(0, T0 + f * 200L, screen, f == 0);
         captured.add(screen.clone());
@@ -275,46 +276,12 @@ class SegmentInBrowserTest {
   static final int VY = 90;
   static final int VW = 300;
   static final int VH = 200;
+  static final SyntheticScreen SCREEN = new SyntheticScreen(W, H, VX, VY, VW, VH);
 
   /** The tiles under the video window: x0, y0, x1, y1. */
   static int[] videoTiles() {
     return new int[] {
       VX / 64 * 64, VY / 64 * 64, Math.min(W, (VX + VW + 63) / 64 * 64), (VY + VH + 63) / 64 * 64
     };
-  }
-
-  static int[] textScreen(Random rnd) {
-    int[] px = new int[W * H];
-    Arrays.fill(px, 0xF4F4F4);
-    for (int i = 0; i < 400; i++) {
-      glyph(px, 8 + rnd.nextInt(W - 16), 8 + rnd.nextInt(H - 16), 0x202020);
-    }
-    return px;
-  }
-
-  static void glyph(int[] px, int x, int y, int colour) {
-    for (int dy = 0; dy < 7; dy++) {
-      for (int dx = 0; dx < 5; dx++) {
-        if (((dx * 7 + dy * 3 + x) & 3) != 0 && x + dx < W && y + dy < H) {
-          px[(y + dy) * W + x + dx] = colour;
-        }
-      }
-    }
-  }
-
-  static void paintVideo(int[] px, int f, Random rnd) {
-    for (int y = 0; y < VH; y++) {
-      for (int x = 0; x < VW; x++) {
-        double v = Math.sin((x + f * 6) / 23.0) + Math.cos((y - f * 4) / 17.0);
-        int r = clamp(128 + (int) (60 * v) + rnd.nextInt(7) - 3);
-        int g = clamp(100 + (int) (50 * Math.sin((x + y + f * 3) / 31.0)) + rnd.nextInt(7) - 3);
-        int b = clamp(90 + (int) (40 * v) + x / 8 + rnd.nextInt(7) - 3);
-        px[(VY + y) * W + VX + x] = r << 16 | g << 8 | b;
-      }
-    }
-  }
-
-  static int clamp(int v) {
-    return Math.max(0, Math.min(255, v));
   }
 }
