@@ -131,16 +131,7 @@ public final class BudgetBench {
       String recordingId = api.startCall(callId, client.agent()).recordingId();
       long t0 = System.currentTimeMillis();
       Thread.sleep(phaseSeconds * 1000L);
-      ScreenRecApi.Response changed =
-          api.send(
-              "PUT",
-              "/api/v1/agents/" + client.agent() + "/capture",
-              "{\"maxKbps\":300}",
-              api.token(),
-              Map.of());
-      if (changed.status() != 200) {
-        throw new IllegalStateException("budget change refused: " + changed);
-      }
+      setMaxKbps(api, client.agent(), 300);
       long tc = System.currentTimeMillis();
       Thread.sleep(phaseSeconds * 1000L);
       long t1 = System.currentTimeMillis();
@@ -183,16 +174,7 @@ public final class BudgetBench {
                 .start()) {
       ScreenRecApi api = server.api();
       api.awaitAgent(client.agent(), Duration.ofSeconds(60));
-      ScreenRecApi.Response set =
-          api.send(
-              "PUT",
-              "/api/v1/agents/" + client.agent() + "/capture",
-              "{\"maxKbps\":2500}",
-              api.token(),
-              Map.of());
-      if (set.status() != 200) {
-        throw new IllegalStateException("budget change refused: " + set);
-      }
+      setMaxKbps(api, client.agent(), 2500);
       meter.refuse(true);
       String callId = "call-" + UUID.randomUUID();
       String recordingId = api.startCall(callId, client.agent()).recordingId();
@@ -239,6 +221,20 @@ public final class BudgetBench {
       log("outage phase: %s", r);
     }
     return r;
+  }
+
+  /** The agent's budget, changed at run time as an integrator would. */
+  private static void setMaxKbps(ScreenRecApi api, String agent, int kbps) {
+    ScreenRecApi.Response r =
+        api.send(
+            "PUT",
+            "/api/v1/agents/" + agent + "/capture",
+            "{\"maxKbps\":" + kbps + "}",
+            api.token(),
+            Map.of());
+    if (r.status() != 200) {
+      throw new IllegalStateException("budget change to " + kbps + " refused: " + r);
+    }
   }
 
   private static List<long[]> everyMinute(List<long[]> samples) {
