@@ -31,7 +31,17 @@ public record SpoolLimits(long maxBytes, int minFreePercent) {
   }
 
   boolean full(long used, long usable, long total) {
-    return used >= maxBytes || (total > 0 && usable * 100 < (long) minFreePercent * total);
+    return used >= maxBytes - headroom()
+        || (total > 0 && usable * 100 < (long) minFreePercent * total);
+  }
+
+  /**
+   * Kept free below {@link #maxBytes}: the spool is looked at once a second and the segment in
+   * progress is committed as it is, so a second or two of capture lands after it filled (the budget
+   * bench, 1080p video at 2.5 Mbit/s: 360 KB over a 64 MiB spool before this headroom).
+   */
+  long headroom() {
+    return Math.min(maxBytes / 20, Math.max(1L << 20, maxBytes / 100));
   }
 
   boolean roomAgain(long used, long usable, long total) {
