@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -jar bench/target/screenrec-bench.jar budget [--phase-seconds 60] [--outage-seconds 600]
- *     [--spool-max-mb 64] [--out bench/results/budget.json]
+ *     [--spool-max-mb 64] [--outage-only] [--out bench/results/budget.json]
  * </pre>
  */
 public final class BudgetBench {
@@ -56,6 +56,7 @@ public final class BudgetBench {
   private int phaseSeconds = 60;
   private int outageSeconds = 600;
   private int spoolMaxMb = 64;
+  private boolean outageOnly;
   private Path out = Path.of("bench", "results", "budget.json");
 
   public static void main(String[] args) throws Exception {
@@ -65,6 +66,7 @@ public final class BudgetBench {
         case "--phase-seconds" -> b.phaseSeconds = Integer.parseInt(args[++i]);
         case "--outage-seconds" -> b.outageSeconds = Integer.parseInt(args[++i]);
         case "--spool-max-mb" -> b.spoolMaxMb = Integer.parseInt(args[++i]);
+        case "--outage-only" -> b.outageOnly = true;
         case "--out" -> b.out = Path.of(args[++i]);
         case "-h", "--help" -> {
           System.out.println("see the class comment of " + BudgetBench.class.getName());
@@ -98,9 +100,10 @@ public final class BudgetBench {
                 .arg("--public-url", "https://127.0.0.1:" + meter.port())
                 .start()) {
       meter.forwardTo(server.httpPort());
-      Path windowClip = clip(work, 854, 480);
       Path screenClip = clip(work, WIDTH, HEIGHT);
-      result.put("budget", budgetPhase(display, server, meter, windowClip));
+      if (!outageOnly) {
+        result.put("budget", budgetPhase(display, server, meter, clip(work, 854, 480)));
+      }
       result.put("outage", outagePhase(display, server, meter, screenClip));
     } finally {
       TempDirs.deleteQuietly(work);
@@ -195,7 +198,15 @@ public final class BudgetBench {
       ScreenRecApi.Recording rec = api.awaitReady(recordingId, Duration.ofMinutes(30));
       long ready = System.currentTimeMillis();
       List<Map<String, Object>> gaps = new ArrayList<>();
-      for (JsonNode s : api.get("/api/v1/calls/" + callId + "/media").json().path("screen")) {
+      // the server reads a recording's gaps from its segments once, in the background
+      JsonNode media =
+          Poll.until(
+              "the gaps of call " + callId,
+              Duration.ofMinutes(2),
+              Duration.ofSeconds(1),
+              () -> api.get("/api/v1/calls/" + callId + "/media").json(),
+              m -> m.findValues("gaps").stream().anyMatch(g -> !g.isEmpty()));
+      for (JsonNode s : media.path("screen")) {
         for (JsonNode g : s.path("gaps")) {
           Map<String, Object> gap = new LinkedHashMap<>();
           gap.put("reason", g.path("reason").asText());
@@ -237,8 +248,9 @@ public final class BudgetBench {
     }
   }
 
-  private static List<long[]> everyMinute(List<long[]> samples) {
-    return samples.stream().filter(s -> s[0] % 60 == 0).toList();
+  /** Seconds into the outage and spool bytes, once a minute. */
+  private static List<List<Long>> everyMinute(List<long[]> samples) {
+    return samples.stream().filter(s -> s[0] % 60 == 0).map(s -> List.of(s[0], s[1])).toList();
   }
 
   private static Path clip(Path work, int width, int height) throws Exception {
