@@ -1,5 +1,6 @@
 package cz.zoom.screenrec.client.budget;
 
+import cz.zoom.screenrec.client.PublicApi;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
  * holds every upload to it. The bucket holds a tenth of a second of budget, so any 10 s carry at
  * most 10.1 s worth: within the budget's 10 % however the uploads are spread. Thread-safe.
  */
+@PublicApi
 public final class UploadBudget {
   /**
    * Share of the budget the segment bytes get: TLS records, HTTP headers and TCP acknowledgements
