@@ -128,14 +128,7 @@ public final class CaptureService implements AutoCloseable {
       socket = path;
       spool = new Spool(config.spoolDir(), config.spoolLimits());
       spool.recover();
-      uploader =
-          new Uploader(
-              spool,
-              Duration.ofSeconds(5),
-              Duration.ofSeconds(1),
-              Duration.ofSeconds(60),
-              config.tls(),
-              budget.uploads());
+      uploader = Uploader.withDefaults(spool, config.tls(), budget.uploads());
       uploader.start();
     } catch (IOException | RuntimeException e) {
       close();

@@ -93,6 +93,12 @@ public final class Uploader implements AutoCloseable {
     spool.onUploadTargetChanged(this::retryNow);
   }
 
+  /** Polls every 5 s, retries after 1 s doubling to 60 s, every upload held to {@code budget}. */
+  public static Uploader withDefaults(Spool spool, DesktopTls tls, UploadBudget budget) {
+    return new Uploader(
+        spool, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(60), tls, budget);
+  }
+
   public void start() {
     thread.start();
   }
