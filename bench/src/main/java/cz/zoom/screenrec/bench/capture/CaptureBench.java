@@ -843,14 +843,7 @@ public final class CaptureBench {
             "| workload | recorder | CPU s/min | X server CPU s/min | KB/min | kbit/s | max 10 s kbit/s | exact pixels | PSNR dB | moving part PSNR dB | rest exact | CPU vs x264 | bytes vs x264 |%n"));
     sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
-      Row x264 =
-          rows.stream()
-              .filter(
-                  o ->
-                      o.workload().equals(workloadName(r.workload()))
-                          && o.recorder().equals("ffmpeg-x264"))
-              .findFirst()
-              .orElse(r);
+      Row x264 = x264Of(rows, r);
       sb.append(
           String.format(
               Locale.ROOT,
@@ -880,6 +873,17 @@ public final class CaptureBench {
               r.bytesPerMinute() / x264.bytesPerMinute()));
     }
     return sb.toString();
+  }
+
+  /** The x264 row of the workload {@code r} ran (under any budget), or {@code r} itself. */
+  private static Row x264Of(List<Row> rows, Row r) {
+    return rows.stream()
+        .filter(
+            o ->
+                o.workload().equals(workloadName(r.workload()))
+                    && o.recorder().equals("ffmpeg-x264"))
+        .findFirst()
+        .orElse(r);
   }
 
   private void writeJson(List<Row> rows, Map<String, Double> baselines) throws IOException {
@@ -918,14 +922,7 @@ public final class CaptureBench {
     sb.append("},\n  \"results\": [\n");
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
-      Row x264 =
-          rows.stream()
-              .filter(
-                  o ->
-                      o.workload().equals(workloadName(r.workload()))
-                          && o.recorder().equals("ffmpeg-x264"))
-              .findFirst()
-              .orElse(r);
+      Row x264 = x264Of(rows, r);
       sb.append(
           String.format(
               Locale.ROOT,
