@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.DoubleConsumer;
 import javax.imageio.ImageIO;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -104,6 +105,21 @@ public final class RecordingEncoder {
       Path outputDir,
       Duration budget)
       throws IOException {
+    return encode(segmentsInIndexOrder, startedAt, endedAt, outputDir, budget, done -> {});
+  }
+
+  /**
+   * {@link #encode(List, long, long, Path, Duration)}, telling {@code progress} the share of frames
+   * done (0..1) every second of video.
+   */
+  public EncodedVideo encode(
+      List<Path> segmentsInIndexOrder,
+      long startedAt,
+      long endedAt,
+      Path outputDir,
+      Duration budget,
+      DoubleConsumer progress)
+      throws IOException {
     Objects.requireNonNull(segmentsInIndexOrder, "segmentsInIndexOrder");
     Objects.requireNonNull(outputDir, "outputDir");
     if (endedAt <= startedAt) {
@@ -162,20 +178,12 @@ public final class RecordingEncoder {
                     + frames);
           }
           long tick = startedAt + i * 1000L / fps;
-          for (SegmentEvent e = events.peek();
-              e != null && e.time() < tick + halfFrameMs;
-              e = events.peek()) {
-            if (e instanceof SegmentEvent.Frame f) {
-              canvas.draw(f.screenId(), f.width(), f.height(), f.rgb());
-              // Frames resume after a gap; a frame inside one means the gap ended early.
-              gapUntil = Long.MIN_VALUE;
-            } else if (e instanceof SegmentEvent.Gap g) {
-              gapUntil = Math.max(gapUntil, g.until());
-            }
-            events.consume();
-          }
+          gapUntil = drawUntil(events, canvas, tick + halfFrameMs, gapUntil);
           Frame show = tick < gapUntil ? canvas.gapFrame(GAP_RGB) : canvas.frame();
           recorder.record(show);
+          if (i % fps == 0) {
+            progress.accept((double) i / frames);
+          }
           if (i == frames / 2) {
             middle = canvas.snapshot(show);
           }
@@ -212,6 +220,67 @@ public final class RecordingEncoder {
       if (!done) {
         Files.deleteIfExists(videoTmp);
         Files.deleteIfExists(thumbTmp);
+      }
+    }
+  }
+
+  /**
+   * Draws every event before {@code until} onto the canvas; returns when the latest gap ends (a
+   * frame inside a gap means the gap ended early).
+   */
+  private static long drawUntil(SegmentEvents events, Canvas canvas, long until, long gapUntil)
+      throws IOException {
+    for (SegmentEvent e = events.peek(); e != null && e.time() < until; e = events.peek()) {
+      if (e instanceof SegmentEvent.Frame f) {
+        canvas.draw(f.screenId(), f.width(), f.height(), f.rgb());
+        gapUntil = Long.MIN_VALUE;
+      } else if (e instanceof SegmentEvent.Gap g) {
+        gapUntil = Math.max(gapUntil, g.until());
+      }
+      events.consume();
+    }
+    return gapUntil;
+  }
+
+  /** Receives the stills of {@link #stills}. */
+  @FunctionalInterface
+  public interface StillSink {
+    /**
+     * @param atMs ms from the start of the span
+     * @param picture the whole composed picture, a copy of its own
+     */
+    void accept(long atMs, BufferedImage picture) throws IOException;
+  }
+
+  /**
+   * What the video of these segments shows every {@code stepMs} from {@code startedAt} until {@code
+   * endedAt}, without encoding one: the segments are decoded and composed as {@link #encode} does
+   * (same layout, capture nearest the instant, grey in gaps), so a reviewer's scrubber and poster
+   * cost one decode of the capture format and no video encode.
+   */
+  public void stills(
+      List<Path> segmentsInIndexOrder, long startedAt, long endedAt, long stepMs, StillSink sink)
+      throws IOException {
+    if (stepMs < 1 || endedAt <= startedAt) {
+      throw new IllegalArgumentException("no stills in " + startedAt + ".." + endedAt);
+    }
+    Natives.load();
+    List<ScreenLayout> screens = new ArrayList<>();
+    List<Path> readable = readHeaders(segmentsInIndexOrder, screens);
+    if (readable.isEmpty()) {
+      throw new EncodingException(
+          "none of the " + segmentsInIndexOrder.size() + " segments is readable");
+    }
+    VideoLayout layout = VideoLayout.of(screens, settings.maxWidth(), settings.maxHeight());
+    long halfFrameMs = 500L / settings.fps();
+    try (Canvas canvas = new Canvas(layout);
+        SegmentEvents events = new SegmentEvents(readable)) {
+      long gapUntil = Long.MIN_VALUE;
+      for (long at = 0; startedAt + at < endedAt; at += stepMs) {
+        long instant = startedAt + at;
+        gapUntil = drawUntil(events, canvas, instant + halfFrameMs, gapUntil);
+        Frame show = instant < gapUntil ? canvas.gapFrame(GAP_RGB) : canvas.frame();
+        sink.accept(at, canvas.snapshot(show));
       }
     }
   }

@@ -31,6 +31,7 @@ import cz.zoom.screenrec.server.http.HttpApi;
 import cz.zoom.screenrec.server.http.HttpLimits;
 import cz.zoom.screenrec.server.peers.PeerRecordingOrigins;
 import cz.zoom.screenrec.server.peers.Peers;
+import cz.zoom.screenrec.server.ready.ReadyWorker;
 import cz.zoom.screenrec.server.recording.RecordingService;
 import cz.zoom.screenrec.server.recording.RecordingStore;
 import cz.zoom.screenrec.server.replay.ReplayFeature;
@@ -128,17 +129,23 @@ public final class ScreenRecServer implements AutoCloseable {
     RecordingEncoder encoder =
         new RecordingEncoder(
             EncoderSettings.of(config.videoCodec(), config.capture().framesPerSecond()));
-    EncodeWorkers encoders =
+    EncodeWorkers encodes =
         own(
             new EncodeWorkers(
                 store,
                 media,
                 encoder,
                 config.encoderThreads(),
-                new EncodeWorkers.Bounds(
-                    Duration.ofMillis(config.capture().segmentDurationMs()),
-                    config.encodeBudgetFactor(),
-                    config.encodeBudgetMin()),
+                new EncodeWorkers.Bounds(config.encodeBudgetFactor(), config.encodeBudgetMin()),
+                metrics,
+                clock));
+    ReadyWorker ready =
+        own(
+            new ReadyWorker(
+                store,
+                media,
+                encoder,
+                Duration.ofMillis(config.capture().segmentDurationMs()),
                 metrics,
                 clock,
                 new RecordingEvidence(sealer, media)));
@@ -149,8 +156,7 @@ public final class ScreenRecServer implements AutoCloseable {
             new Peers(
                 config.peers(), config.peerTimeout(), config.clusterId(), tls.peerClientContext()));
     RecordingService recordings =
-        new RecordingService(
-            config, store, agents, encoders, new PeerRecordingOrigins(peers), clock);
+        new RecordingService(config, store, agents, ready, new PeerRecordingOrigins(peers), clock);
     control =
         own(
             new ControlServer(
@@ -169,6 +175,8 @@ public final class ScreenRecServer implements AutoCloseable {
                 store,
                 media,
                 new VideoLayouts(store, media, encoder),
+                encoder,
+                encodes,
                 peers,
                 sealer,
                 clock));
@@ -185,7 +193,7 @@ public final class ScreenRecServer implements AutoCloseable {
                 new AgentRoutes(agents, config.capture()),
                 new EnrollmentRoutes(enrollment, Pem.of(tls.serverCa())),
                 new PluginRoutes(config.pluginsDir(), config.publicUrl()),
-                new RecordingRoutes(store, media),
+                new RecordingRoutes(store, media, encodes),
                 new SegmentUploadRoutes(
                     new SegmentIntake(
                         store,
@@ -206,7 +214,7 @@ public final class ScreenRecServer implements AutoCloseable {
                 config.plaintext() ? null : tls.httpsContext(),
                 routes));
     http.start(config.bindAddress(), config.httpPort());
-    encoders.resumeInterrupted();
+    ready.resumeInterrupted();
     ScheduledExecutorService sweeper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -219,7 +227,7 @@ public final class ScreenRecServer implements AutoCloseable {
     sweeper.scheduleWithFixedDelay(
         () -> {
           try {
-            recordings.encodeStalledUploads();
+            recordings.closeStalledUploads();
           } catch (RuntimeException e) {
             log.error("sweeping stalled uploads failed", e);
           }

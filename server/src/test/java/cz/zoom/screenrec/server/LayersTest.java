@@ -25,7 +25,7 @@ class LayersTest {
   private static final Path ROOT = Path.of("src/main/java/cz/zoom/screenrec/server");
   private static final String SERVER = "cz.zoom.screenrec.server";
 
-  /** The recording core: from a call event to a stored video. */
+  /** The recording core: from a call event to a playable recording, and its video on request. */
   private static final List<String> CORE =
       List.of(
           "config",
@@ -35,6 +35,7 @@ class LayersTest {
           "enrollment",
           "evidence",
           "health",
+          "ready",
           "recording",
           "storage",
           "tls",

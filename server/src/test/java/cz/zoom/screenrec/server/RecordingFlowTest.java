@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A call from start to a playable video, with the client side spoken by the test over a real
- * socket.
+ * A call from start to a playable recording and its video on request, with the client side spoken
+ * by the test over a real socket.
  */
 class RecordingFlowTest {
   @TempDir Path dataDir;
@@ -146,14 +146,37 @@ class RecordingFlowTest {
       assertThat(rec.get("clusterId").asText()).isEqualTo("default");
       assertThat(rec.get("endedAt").asLong() - rec.get("startedAt").asLong()).isEqualTo(4000);
       assertThat(rec.get("segments")).hasSize(2);
-      assertThat(rec.get("video").get("durationMs").asLong()).isBetween(3800L, 4200L);
-      assertThat(rec.get("video").get("contentType").asText()).isEqualTo("video/webm");
+      assertThat(rec.get("video").get("durationMs").asLong()).isEqualTo(4000L);
+      assertThat(rec.get("video").get("encoded").asBoolean()).as("READY encodes nothing").isFalse();
 
+      // the segments are the recording, byte for byte as uploaded
+      HttpResponse<byte[]> seg =
+          fx.http.send(
+              fx.api(rec.get("segments").get(1).get("url").asText()).GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(seg.statusCode()).isEqualTo(200);
+      assertThat(seg.body()).isEqualTo(second);
+      assertThat(seg.headers().firstValue("ETag")).hasValue("\"" + sha256(second) + "\"");
+      assertThat(fx.get(path + "/segments/2").statusCode()).isEqualTo(404);
+      assertThat(fx.get(path + "/segments/x").statusCode()).isEqualTo(400);
+
+      // the video is encoded on the first request: 202 with Retry-After until it is there
+      HttpResponse<String> asked = fx.get(path + "/video");
+      assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+      assertThat(asked.headers().firstValue("Retry-After")).hasValue("2");
+      assertThat(ServerFixture.json(asked).get("state").asText()).isEqualTo("ENCODING");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> fx.get(path + "/video").statusCode(), c -> c != 202);
       HttpResponse<byte[]> whole =
           fx.http.send(
               fx.api(path + "/video").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
       assertThat(whole.statusCode()).isEqualTo(200);
       assertThat(whole.headers().firstValue("Content-Type")).hasValue("video/webm");
+      rec = ServerFixture.json(fx.get(path));
+      assertThat(rec.get("video").get("encoded").asBoolean()).isTrue();
+      assertThat(rec.get("video").get("contentType").asText()).isEqualTo("video/webm");
+      assertThat(rec.get("video").get("bytes").asLong()).isEqualTo(whole.body().length);
       HttpResponse<byte[]> part =
           fx.http.send(
               fx.api(path + "/video").header("Range", "bytes=0-99").GET().build(),
@@ -163,6 +186,9 @@ class RecordingFlowTest {
       assertThat(part.headers().firstValue("Content-Range"))
           .hasValue("bytes 0-99/" + whole.body().length);
 
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> fx.get(path + "/thumbnail").statusCode(), c -> c != 503);
       assertThat(fx.get(path + "/thumbnail").statusCode()).isEqualTo(200);
       JsonNode list = ServerFixture.json(fx.get("/api/v1/recordings?callId=call-1"));
       assertThat(list).hasSize(1);

@@ -121,6 +121,15 @@ class ReplayCallsTest {
 
   /** A thumbnail: 503 (at once) while the server makes the recording's thumbnails, then 200. */
   static HttpResponse<byte[]> thumbnail(ReplayClient browser, String url) throws Exception {
+    return once(browser, url, 503);
+  }
+
+  /** A video: 202 (at once) while the server encodes it on this first request, then 200. */
+  static HttpResponse<byte[]> video(ReplayClient browser, String url) throws Exception {
+    return once(browser, url, 202);
+  }
+
+  private static HttpResponse<byte[]> once(ReplayClient browser, String url, int meanwhile) {
     List<HttpResponse<byte[]>> last = new ArrayList<>();
     await()
         .atMost(Duration.ofSeconds(60))
@@ -128,7 +137,7 @@ class ReplayCallsTest {
         .until(
             () -> {
               HttpResponse<byte[]> r = browser.getBytes(url, null);
-              assertThat(r.statusCode()).isIn(200, 503);
+              assertThat(r.statusCode()).isIn(200, meanwhile);
               last.add(0, r);
               return r.statusCode() == 200;
             });
@@ -175,8 +184,26 @@ class ReplayCallsTest {
     assertThat(audio.get("contentType").asText()).isEqualTo("audio/wav");
     assertThat(audio.get("url").asText()).isEqualTo("/replay/media/default/calls/call-1/audio");
 
-    HttpResponse<byte[]> whole = browser.getBytes(screen.get("videoUrl").asText(), null);
-    assertThat(whole.statusCode()).isEqualTo(200);
+    // what the player plays: the capture segments as stored
+    JsonNode segments = screen.get("segments");
+    assertThat(segments).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      JsonNode sg = segments.get(i);
+      assertThat(sg.get("url").asText())
+          .isEqualTo("/replay/media/default/recordings/" + id + "/segments/" + i);
+      assertThat(sg.get("startedAt").asLong()).isEqualTo(screenStart + i * 2_000L);
+      assertThat(browser.getBytes(sg.get("url").asText(), null).body())
+          .isEqualTo(
+              Files.readAllBytes(
+                  dirA.resolve("media").resolve(id).resolve("segments/00000" + i + ".seg")));
+    }
+    assertThat(screen.get("clockOffsetMs").asLong()).isEqualTo(rec.get("clockOffsetMs").asLong());
+    String base = "/replay/media/default/recordings/" + id + "/segments/";
+    assertThat(browser.getBytes(base + "7", null).statusCode()).isEqualTo(404);
+    assertThat(browser.getBytes(base + "-1", null).statusCode()).isEqualTo(400);
+    assertThat(browser.getBytes(base + "99999999999", null).statusCode()).isEqualTo(400);
+
+    HttpResponse<byte[]> whole = video(browser, screen.get("videoUrl").asText());
     assertThat(whole.headers().firstValue("Content-Type")).hasValue("video/webm");
     HttpResponse<byte[]> part = browser.getBytes(screen.get("videoUrl").asText(), "bytes=100-199");
     assertThat(part.statusCode()).isEqualTo(206);
@@ -312,13 +339,23 @@ class ReplayCallsTest {
     assertThat(audio.get("startedAt").asLong()).isEqualTo(audioStart);
     assertThat(audio.get("durationMs").asLong()).isEqualTo(3_000);
 
-    // A serves B's video, ranges and all
+    // A serves B's segments, and its video once B has encoded it, ranges and all
+    JsonNode segment = screen.get("segments").get(0);
+    assertThat(segment.get("url").asText())
+        .isEqualTo("/replay/media/cluster-b/recordings/" + id + "/segments/0");
+    assertThat(browser.getBytes(segment.get("url").asText(), null).body())
+        .isEqualTo(
+            b.http
+                .send(
+                    b.api("/api/v1/recordings/" + id + "/segments/0").GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray())
+                .body());
+    HttpResponse<byte[]> proxied = video(browser, screen.get("videoUrl").asText());
     HttpResponse<byte[]> direct =
         b.http.send(
             b.api("/api/v1/recordings/" + id + "/video").GET().build(),
             HttpResponse.BodyHandlers.ofByteArray());
-    HttpResponse<byte[]> proxied = browser.getBytes(screen.get("videoUrl").asText(), null);
-    assertThat(proxied.statusCode()).isEqualTo(200);
+    assertThat(direct.statusCode()).isEqualTo(200);
     assertThat(proxied.body()).isEqualTo(direct.body());
     assertThat(proxied.headers().firstValue("Content-Type")).hasValue("video/webm");
     HttpResponse<byte[]> range = browser.getBytes(screen.get("videoUrl").asText(), "bytes=10-109");

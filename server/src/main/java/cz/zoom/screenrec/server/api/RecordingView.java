@@ -2,6 +2,7 @@ package cz.zoom.screenrec.server.api;
 
 import cz.zoom.screenrec.encode.VideoCodec;
 import cz.zoom.screenrec.server.recording.Recording;
+import cz.zoom.screenrec.server.recording.RecordingStatus;
 import cz.zoom.screenrec.server.recording.Segment;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,15 @@ public record RecordingView(
     List<Integer> missingSegments,
     VideoView video) {
 
+  /** A stored capture segment; {@code url} fetches it once the recording is READY. */
   public record SegmentView(
-      int index, long bytes, String sha256, String clusterId, long receivedAt, Long startedAt) {}
+      int index,
+      long bytes,
+      String sha256,
+      String clusterId,
+      long receivedAt,
+      Long startedAt,
+      String url) {}
 
   /**
    * A run of consecutive segments this cluster holds that arrived through one cluster's MUS. Times
@@ -35,10 +43,16 @@ public record RecordingView(
    */
   public record Part(String clusterId, int fromIndex, int toIndex, Long startedAt, Long endedAt) {}
 
+  /**
+   * The video of a READY recording. {@code encoded} says whether the file exists yet: it is made on
+   * the first request of {@code url} (docs/encoding.md), and only then are {@code codec}, {@code
+   * contentType} and {@code bytes} known.
+   */
   public record VideoView(
+      boolean encoded,
       String codec,
       String contentType,
-      long bytes,
+      Long bytes,
       long durationMs,
       String url,
       String thumbnailUrl) {}
@@ -48,11 +62,12 @@ public record RecordingView(
     List<Part> parts = segments == null ? null : parts(r, segments);
     List<Integer> missing = segments == null ? null : missing(r, segments);
     VideoView video =
-        r.videoCodec() == null
+        r.status() != RecordingStatus.READY || r.videoDurationMs() == null
             ? null
             : new VideoView(
+                r.videoCodec() != null,
                 r.videoCodec(),
-                VideoCodec.fromId(r.videoCodec()).contentType(),
+                r.videoCodec() == null ? null : VideoCodec.fromId(r.videoCodec()).contentType(),
                 r.videoBytes(),
                 r.videoDurationMs(),
                 "/api/v1/recordings/" + r.id() + "/video",
@@ -82,7 +97,10 @@ public record RecordingView(
                             s.sha256(),
                             s.clusterId(),
                             s.receivedAt(),
-                            serverTime(r, s.startedAt())))
+                            serverTime(r, s.startedAt()),
+                            r.status() == RecordingStatus.READY
+                                ? "/api/v1/recordings/" + r.id() + "/segments/" + s.index()
+                                : null))
                 .toList(),
         parts,
         missing,

@@ -2,10 +2,8 @@ package cz.zoom.screenrec.server.encode;
 
 import cz.zoom.screenrec.encode.EncodedVideo;
 import cz.zoom.screenrec.encode.RecordingEncoder;
+import cz.zoom.screenrec.encode.VideoCodec;
 import cz.zoom.screenrec.encode.VideoProbe;
-import cz.zoom.screenrec.format.SegmentEvent;
-import cz.zoom.screenrec.format.SegmentReader;
-import cz.zoom.screenrec.server.recording.Call;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.RecordingStatus;
 import cz.zoom.screenrec.server.recording.RecordingStore;
@@ -14,7 +12,6 @@ import cz.zoom.screenrec.server.storage.LocalMediaStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,43 +19,71 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encoder threads. Each job turns one recording's segments into a video and thumbnail, verifies the
- * result, stores the video's layout and only then marks the recording READY. Raw segments are kept.
+ * Encodes a READY recording's video when someone asks for it (an export, {@code GET
+ * /api/v1/recordings/{id}/video}), once, and keeps the file: recordings are played from their
+ * capture segments, so most are never encoded at all (docs/encoding.md).
  *
- * <p>No recording can starve the others. The span encoded is cut to what the server observed
- * ({@link EncodeWindow}), so a client claiming hours gets at most its call's length. Each encode
- * has a time budget, {@link Bounds#budgetFactor()} times that span plus {@link Bounds#budgetMin()};
- * one that runs out is stopped and the recording FAILED. Waiting jobs go shortest first with
- * ageing: a job's turn is when it was queued plus its span, so a short recording passes a long one
- * queued shortly before, and a long one waits at most about its own length of newer work.
+ * <p>No recording can starve the others. Each encode has a time budget, {@link
+ * Bounds#budgetFactor()} times the recording's span plus {@link Bounds#budgetMin()}; one that runs
+ * out is stopped and answered as failed. Waiting jobs go shortest first with ageing: a job's turn
+ * is when it was asked for plus its span, so a short recording passes a long one asked for shortly
+ * before, and a long one waits at most about its own length of newer work. A failed encode is not
+ * tried again for {@link #RETRY_FAILED}, so a broken recording is not encoded over and over.
  */
-public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
+public final class EncodeWorkers implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EncodeWorkers.class);
+  static final Duration RETRY_FAILED = Duration.ofMinutes(1);
 
   /**
    * How much one recording may cost.
    *
-   * @param margin widening of the server-observed span (clock offset error, client reaction time)
-   * @param budgetFactor encode time allowed per ms of (bounded) recording
+   * @param budgetFactor encode time allowed per ms of recording
    * @param budgetMin encode time allowed whatever the length
    */
-  public record Bounds(Duration margin, double budgetFactor, Duration budgetMin) {
+  public record Bounds(double budgetFactor, Duration budgetMin) {
     Duration budget(long spanMs) {
       return budgetMin.plusMillis((long) Math.min(Long.MAX_VALUE / 2.0, spanMs * budgetFactor));
     }
   }
 
-  private record Job(String recordingId, long turn, long seq) implements Comparable<Job> {
+  /** Where a recording's video is. */
+  public sealed interface VideoState {
+    /** Encoded: the file to send. */
+    record Ready(Path file, VideoCodec codec) implements VideoState {}
+
+    /** Queued or being encoded; {@code progress} is the share done, 0..1. */
+    record Encoding(double progress) implements VideoState {}
+
+    /** The last encode failed, {@link #RETRY_FAILED} ago at most. */
+    record Failed(String reason) implements VideoState {}
+  }
+
+  private static final class Job implements Comparable<Job> {
+    final String recordingId;
+    final long turn;
+    final long seq;
+    final CompletableFuture<Path> done = new CompletableFuture<>();
+    volatile double progress;
+    volatile long failedAt;
+
+    Job(String recordingId, long turn, long seq) {
+      this.recordingId = recordingId;
+      this.turn = turn;
+      this.seq = seq;
+    }
+
     @Override
     public int compareTo(Job o) {
       int c = Long.compare(turn, o.turn);
@@ -68,25 +93,17 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
 
   private final RecordingStore store;
   private final LocalMediaStore media;
-  private final Seal seal;
   private final RecordingEncoder encoder;
   private final Bounds bounds;
   private final Clock clock;
   private final PriorityBlockingQueue<Job> queue = new PriorityBlockingQueue<>();
 
-  /** Recordings queued and not yet taken: a second accept of one is a no-op. */
-  private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+  /** The job of each recording asked for and not yet encoded (or failed recently). */
+  private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
   private final AtomicLong seq = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
   private final Timer encodeTimer;
-
-  /** What is done with an encoded recording just before it is READY: its evidence is sealed. */
-  @FunctionalInterface
-  public interface Seal {
-    void seal(Recording r, List<Segment> segments, EncodedVideo video, long from, long to)
-        throws IOException;
-  }
 
   public EncodeWorkers(
       RecordingStore store,
@@ -95,9 +112,7 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
       int threads,
       Bounds bounds,
       MeterRegistry metrics,
-      Clock clock,
-      Seal seal) {
-    this.seal = seal;
+      Clock clock) {
     this.store = store;
     this.media = media;
     this.encoder = encoder;
@@ -113,34 +128,85 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
     }
   }
 
-  /** Queues a recording that is in ENCODING. */
-  @Override
-  public void accept(String recordingId) {
-    if (!waiting.add(recordingId)) {
-      return;
+  /** The video of a READY recording: the file when encoded, else its encode, started if need be. */
+  public VideoState video(Recording r) {
+    if (r.status() != RecordingStatus.READY) {
+      throw new IllegalStateException("recording " + r.id() + " is " + r.status());
     }
-    long span;
-    try {
-      span = expectedSpan(recordingId);
-    } catch (RuntimeException e) {
-      // the job itself will meet the same database and fail the recording properly
-      span = 0;
+    Path file = encodedFile(r);
+    if (file != null) {
+      return new VideoState.Ready(file, VideoCodec.fromId(r.videoCodec()));
     }
-    queue.add(new Job(recordingId, clock.millis() + span, seq.incrementAndGet()));
+    Job job = job(r);
+    if (job.done.isCompletedExceptionally()) {
+      return new VideoState.Failed(reason(job));
+    }
+    if (job.done.isDone()) {
+      return new VideoState.Ready(job.done.join(), encoder.settings().codec());
+    }
+    return new VideoState.Encoding(job.progress);
   }
 
-  /**
-   * Loads FFmpeg's natives in the background (a few hundred ms, more on a first run that unpacks
-   * them), so the first recording does not pay for it in its budget; then re-queues whatever was
-   * being encoded when the server last stopped.
-   */
-  public void resumeInterrupted() {
-    Thread preload = new Thread(RecordingEncoder::preload, "encoder-preload");
-    preload.setDaemon(true);
-    preload.start();
-    for (Recording r : store.findByStatus(RecordingStatus.ENCODING)) {
-      log.info("recording {}: resuming interrupted encoding", r.id());
-      accept(r.id());
+  /** The video of a READY recording, waiting up to {@code max} for its encode (exports). */
+  public Path awaitVideo(Recording r, Duration max) throws IOException, InterruptedException {
+    VideoState now = video(r);
+    if (now instanceof VideoState.Ready ready) {
+      return ready.file();
+    }
+    if (now instanceof VideoState.Failed failed) {
+      throw new IOException("the video of recording " + r.id() + " failed: " + failed.reason());
+    }
+    try {
+      return job(r).done.get(max.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IOException(
+          "the video of recording " + r.id() + " failed: " + e.getCause().getMessage(),
+          e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException("the video of recording " + r.id() + " took longer than " + max);
+    }
+  }
+
+  /** The file of an encode that finished before, or null. */
+  private Path encodedFile(Recording r) {
+    if (r.videoCodec() == null) {
+      return null;
+    }
+    Path file =
+        media
+            .recordingDir(r.id())
+            .resolve("video." + VideoCodec.fromId(r.videoCodec()).extension());
+    return Files.isRegularFile(file) ? file : null;
+  }
+
+  private Job job(Recording r) {
+    return jobs.compute(
+        r.id(),
+        (id, old) -> {
+          if (old != null
+              && !(old.done.isCompletedExceptionally()
+                  && clock.millis() - old.failedAt > RETRY_FAILED.toMillis())) {
+            return old;
+          }
+          Job job = new Job(id, clock.millis() + span(r), seq.incrementAndGet());
+          queue.add(job);
+          return job;
+        });
+  }
+
+  private static long span(Recording r) {
+    return r.captureStartedAt() == null || r.captureEndedAt() == null
+        ? 0
+        : Math.max(0, r.captureEndedAt() - r.captureStartedAt());
+  }
+
+  private static String reason(Job job) {
+    try {
+      job.done.join();
+      return "";
+    } catch (RuntimeException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }
   }
 
@@ -152,134 +218,60 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      waiting.remove(job.recordingId());
-      encodeTimer.record(() -> encode(job.recordingId()));
+      encodeTimer.record(() -> encode(job));
     }
   }
 
-  /**
-   * The span the recording will likely be encoded for, from the database alone (no segment read).
-   */
-  private long expectedSpan(String recordingId) {
-    Recording r = store.findRecording(recordingId).orElse(null);
-    if (r == null) {
-      return 0;
-    }
-    List<Segment> segments = store.segments(recordingId);
-    if (r.captureStartedAt() == null || r.captureEndedAt() == null) {
-      return segments.size() * bounds.margin().toMillis();
-    }
-    return EncodeWindow.of(
-            r,
-            call(r),
-            segments,
-            r.captureStartedAt(),
-            r.captureEndedAt(),
-            bounds.margin().toMillis())
-        .map(EncodeWindow::durationMs)
-        .orElse(0L);
-  }
-
-  private Call call(Recording r) {
-    return store.findCall(r.callId()).orElse(null);
-  }
-
-  private void encode(String recordingId) {
+  private void encode(Job job) {
+    String id = job.recordingId;
     try {
-      Recording r = store.findRecording(recordingId).orElseThrow();
-      if (r.status() != RecordingStatus.ENCODING) {
-        log.debug("recording {} is {}, no longer waiting for an encoder", recordingId, r.status());
-        return;
+      Recording r = store.findRecording(id).orElseThrow();
+      if (r.status() != RecordingStatus.READY
+          || r.captureStartedAt() == null
+          || r.captureEndedAt() == null) {
+        throw new IOException("recording " + id + " is " + r.status() + ", not playable");
       }
       List<Path> segments = new ArrayList<>();
-      for (int i = 0; i < r.segmentCount(); i++) {
-        segments.add(media.segmentPath(recordingId, i));
+      for (Segment s : store.segments(id)) {
+        segments.add(media.segmentPath(id, s.index()));
       }
-      // a recording encoded after the upload grace may lack segments; those become gaps
+      // a recording made READY after the upload grace may lack segments; those become gaps
       List<Path> present = segments.stream().filter(Files::isRegularFile).toList();
       if (present.isEmpty()) {
-        store.fail(recordingId, "no segment file is in the media store", clock.millis());
-        return;
+        throw new IOException("no segment file is in the media store");
       }
-      long claimedFrom =
-          r.captureStartedAt() != null ? r.captureStartedAt() : firstSegmentStart(present.get(0));
-      long claimedTo =
-          r.captureEndedAt() != null
-              ? r.captureEndedAt()
-              : lastEventTime(present.get(present.size() - 1));
-      if (claimedTo <= claimedFrom) {
-        store.fail(
-            recordingId,
-            "recording has no duration (" + claimedFrom + ".." + claimedTo + ")",
-            clock.millis());
-        return;
-      }
-      Optional<EncodeWindow> window =
-          EncodeWindow.of(
-              r,
-              call(r),
-              store.segments(recordingId),
-              claimedFrom,
-              claimedTo,
-              bounds.margin().toMillis());
-      if (window.isEmpty()) {
-        store.fail(
-            recordingId,
-            "the capture times the client gave ("
-                + claimedFrom
-                + ".."
-                + claimedTo
-                + ", client clock) lie outside the call and uploads this server observed",
-            clock.millis());
-        return;
-      }
-      long from = window.get().from();
-      long to = window.get().to();
-      if (from != claimedFrom || to != claimedTo) {
-        log.warn(
-            "recording {}: the client claims {}..{} ({} ms); encoding {}..{} ({} ms), what this server observed",
-            recordingId,
-            claimedFrom,
-            claimedTo,
-            claimedTo - claimedFrom,
-            from,
-            to,
-            to - from);
-      }
-      Duration budget = bounds.budget(to - from);
+      long from = r.captureStartedAt();
+      long to = r.captureEndedAt();
       long t0 = System.nanoTime();
       EncodedVideo video =
-          encoder.encode(segments, from, to, media.recordingDir(recordingId), budget);
+          encoder.encode(
+              present,
+              from,
+              to,
+              media.recordingDir(id),
+              bounds.budget(to - from),
+              p -> job.progress = p);
       verify(video, encoder.settings().fps());
-      // before READY: a READY recording without a layout is one encoded before layouts were kept
-      store.replaceLayout(recordingId, video.layout());
-      // and with its evidence: what READY promises can be proven from then on
-      seal.seal(r, store.segments(recordingId), video, from, to);
-      store.ready(
-          recordingId,
-          video.codec().id(),
-          video.bytes(),
-          video.durationMs(),
-          from,
-          to,
-          clock.millis());
+      store.videoEncoded(id, video.codec().id(), video.bytes(), clock.millis());
+      job.progress = 1;
+      job.done.complete(video.video());
+      jobs.remove(id, job);
       log.info(
-          "recording {}: READY, {} {} bytes, {} ms of video, encoded in {} ms",
-          recordingId,
+          "recording {}: video encoded on request, {} {} bytes, {} ms of video in {} ms",
+          id,
           video.codec().id(),
           video.bytes(),
           video.durationMs(),
           (System.nanoTime() - t0) / 1_000_000);
     } catch (Exception | LinkageError | OutOfMemoryError e) {
-      // an Error escaping here would kill the worker and leave the recording ENCODING for ever
-      log.error("recording {}: encoding failed", recordingId, e);
-      store.fail(recordingId, "encoding failed: " + e, clock.millis());
+      // an Error escaping here would kill the worker and leave the job waiting for ever
+      log.error("recording {}: encoding its video failed", id, e);
+      job.failedAt = clock.millis();
+      job.done.completeExceptionally(e);
     }
   }
 
-  /**
-   * Reads the file back before anyone is told it is playable: every frame there, duration right.
-   */
+  /** Reads the file back before anyone is given it: every frame there, duration right. */
   private static void verify(EncodedVideo video, int fps) throws IOException {
     if (!Files.isRegularFile(video.video()) || Files.size(video.video()) != video.bytes()) {
       throw new IOException(
@@ -298,24 +290,6 @@ public final class EncodeWorkers implements Consumer<String>, AutoCloseable {
               + video.frames()
               + " / "
               + video.durationMs());
-    }
-  }
-
-  private static long firstSegmentStart(Path segment) throws IOException {
-    try (InputStream in = Files.newInputStream(segment);
-        SegmentReader reader = new SegmentReader(in)) {
-      return reader.header().startedAt();
-    }
-  }
-
-  private static long lastEventTime(Path segment) throws IOException {
-    try (InputStream in = Files.newInputStream(segment);
-        SegmentReader reader = SegmentReader.withoutPictures(in)) {
-      long last = reader.header().startedAt();
-      for (SegmentEvent e = reader.next(); e != null; e = reader.next()) {
-        last = Math.max(last, e.time());
-      }
-      return last;
     }
   }
 

@@ -2,8 +2,7 @@ package cz.zoom.screenrec.server.evidence;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import cz.zoom.screenrec.encode.EncodedVideo;
-import cz.zoom.screenrec.server.encode.EncodeWorkers;
+import cz.zoom.screenrec.server.ready.ReadyWorker;
 import cz.zoom.screenrec.server.recording.Recording;
 import cz.zoom.screenrec.server.recording.Segment;
 import cz.zoom.screenrec.server.storage.LocalMediaStore;
@@ -16,11 +15,12 @@ import java.util.List;
 
 /**
  * Seals a recording when it becomes READY: {@code <recording dir>/evidence.json}, a manifest of its
- * agent, call, desktop, times, every segment's SHA-256 in order and chained, and the video's and
- * thumbnail's (docs/security.md). The hashes are taken from the files on disk, so the manifest says
- * what is stored, not what a client claimed.
+ * agent, call, desktop, times and every segment's SHA-256 in order and chained (docs/security.md).
+ * The segments are the archive: a video encoded later is a copy made from them, and an export of it
+ * carries this evidence. The hashes are taken from the files on disk, so the manifest says what is
+ * stored, not what a client claimed.
  */
-public final class RecordingEvidence implements EncodeWorkers.Seal {
+public final class RecordingEvidence implements ReadyWorker.Seal {
   public static final String FILE = "evidence.json";
 
   private final Sealer sealer;
@@ -32,8 +32,7 @@ public final class RecordingEvidence implements EncodeWorkers.Seal {
   }
 
   @Override
-  public void seal(Recording r, List<Segment> segments, EncodedVideo video, long from, long to)
-      throws IOException {
+  public void seal(Recording r, List<Segment> segments, long from, long to) throws IOException {
     Path dir = media.recordingDir(r.id());
     ObjectNode m = sealer.manifest(Evidence.RECORDING);
     m.put("recordingId", r.id());
@@ -57,9 +56,6 @@ public final class RecordingEvidence implements EncodeWorkers.Seal {
           .put("chain", link);
     }
     m.put("chainEnd", link);
-    m.set("video", Sealer.part(dir.relativize(video.video()).toString(), video.video()));
-    m.set(
-        "thumbnail", Sealer.part(dir.relativize(video.thumbnail()).toString(), video.thumbnail()));
     sealer.write(m, dir.resolve(FILE));
   }
 }

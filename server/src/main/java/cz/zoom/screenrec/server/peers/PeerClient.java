@@ -144,6 +144,39 @@ public final class PeerClient {
     }
   }
 
+  /**
+   * {@link #download} of a video the peer encodes on request: while it answers {@code 202} the
+   * request is made again after its {@code Retry-After} (1 to 30 s), for at most {@code maxWait}.
+   */
+  public void downloadVideo(String path, Path target, Duration maxWait)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    for (; ; ) {
+      HttpResponse<InputStream> r = stream(path, Map.of());
+      try (InputStream in = r.body()) {
+        if (r.statusCode() == 200) {
+          Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+          return;
+        }
+        if (r.statusCode() != 202) {
+          throw new PeerException(
+              peer.url() + path + " answered " + r.statusCode(), r.statusCode());
+        }
+      }
+      long waitS = 2;
+      try {
+        waitS = Long.parseLong(r.headers().firstValue("Retry-After").orElse("2").trim());
+      } catch (NumberFormatException e) {
+        // a date or nonsense: the default
+      }
+      long waitMs = Math.max(1, Math.min(30, waitS)) * 1000;
+      if (System.nanoTime() + waitMs * 1_000_000 > deadline) {
+        throw new IOException(peer.url() + path + " was still encoding after " + maxWait);
+      }
+      Thread.sleep(waitMs);
+    }
+  }
+
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(peer.url() + path))
         .timeout(timeout)

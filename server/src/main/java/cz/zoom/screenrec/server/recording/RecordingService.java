@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The life of a recording on this cluster: a call starts → START to the agent's client → segments
- * arrive → the call ends → STOP → all segments in → encode. Every step is idempotent, so repeated
- * call events, reconnects and repeated uploads are harmless.
+ * arrive → the call ends → STOP → all segments in → checked, READY. Every step is idempotent, so
+ * repeated call events, reconnects and repeated uploads are harmless.
  */
 public final class RecordingService implements SessionListener {
   private static final Logger log = LoggerFactory.getLogger(RecordingService.class);
@@ -46,7 +46,7 @@ public final class RecordingService implements SessionListener {
   private final ServerConfig config;
   private final RecordingStore store;
   private final AgentRegistry agents;
-  private final Consumer<String> encodeQueue;
+  private final Consumer<String> readyQueue;
   private final RecordingOrigins origins;
   private final Clock clock;
 
@@ -54,13 +54,13 @@ public final class RecordingService implements SessionListener {
       ServerConfig config,
       RecordingStore store,
       AgentRegistry agents,
-      Consumer<String> encodeQueue,
+      Consumer<String> readyQueue,
       RecordingOrigins origins,
       Clock clock) {
     this.config = config;
     this.store = store;
     this.agents = agents;
-    this.encodeQueue = encodeQueue;
+    this.readyQueue = readyQueue;
     this.origins = origins;
     this.clock = clock;
   }
@@ -199,7 +199,7 @@ public final class RecordingService implements SessionListener {
     return token;
   }
 
-  /** Hands the recording to an encoder once it has ended and all its segments are in. */
+  /** Hands the recording to the READY check once it has ended and all its segments are in. */
   void checkComplete(String recordingId) {
     Recording r = store.findRecording(recordingId).orElse(null);
     if (r == null || r.status() != RecordingStatus.UPLOADING || r.segmentCount() == null) {
@@ -216,17 +216,17 @@ public final class RecordingService implements SessionListener {
             RecordingStatus.ENCODING,
             null,
             clock.millis())) {
-      log.info("recording {}: all {} segments in, encoding", recordingId, r.segmentCount());
-      encodeQueue.accept(recordingId);
+      log.info("recording {}: all {} segments in, checking", recordingId, r.segmentCount());
+      readyQueue.accept(recordingId);
     }
   }
 
   /**
    * Ends the wait for recordings whose uploads stopped: the client said STOP's ACK but never how
-   * many segments there are (it crashed), or never came back. After the grace period they are
-   * encoded from what arrived; missing segments become gaps in the video.
+   * many segments there are (it crashed), or never came back. After the grace period they are made
+   * READY from what arrived; missing segments become gaps.
    */
-  public void encodeStalledUploads() {
+  public void closeStalledUploads() {
     long before = clock.millis() - config.uploadGrace().toMillis();
     for (String id : store.findIdle(RecordingStatus.UPLOADING, before)) {
       Recording r = store.findRecording(id).orElseThrow();
@@ -234,14 +234,14 @@ public final class RecordingService implements SessionListener {
         int highest = store.highestSegmentIndex(id);
         log.warn(
             "recording {}: no upload for {} s and the client never said how many segments there are; "
-                + "encoding the {} that arrived",
+                + "checking the {} that arrived",
             id,
             config.uploadGrace().toSeconds(),
             highest + 1);
         store.segmentCountKnown(id, highest + 1);
       } else {
         log.warn(
-            "recording {}: no upload for {} s, {} of {} segments arrived; encoding with gaps",
+            "recording {}: no upload for {} s, {} of {} segments arrived; playable with gaps",
             id,
             config.uploadGrace().toSeconds(),
             store.segmentCount(id),
@@ -251,7 +251,7 @@ public final class RecordingService implements SessionListener {
         store.fail(id, "no segment arrived within the upload grace period", clock.millis());
       } else if (store.transition(
           id, RecordingStatus.UPLOADING, RecordingStatus.ENCODING, null, clock.millis())) {
-        encodeQueue.accept(id);
+        readyQueue.accept(id);
       }
     }
   }

@@ -291,26 +291,32 @@ public final class RecordingStore {
    * covers (the server may have cut a client's claim to what it observed), so the replay places the
    * video where its frames belong. Upload tokens are revoked.
    */
-  public void ready(
-      String id,
-      String codec,
-      long bytes,
-      long durationMs,
-      long encodedFrom,
-      long encodedTo,
-      long now) {
+  /**
+   * The recording's segments are in and checked: it plays from {@code from} to {@code to} (client
+   * clock). It has no encoded video until one is asked for ({@link #videoEncoded}).
+   */
+  public void ready(String id, long durationMs, long from, long to, long now) {
     jdbc.update(
-        "UPDATE recordings SET status = ?, failure_reason = NULL, video_codec = ?, video_bytes = ?, "
+        "UPDATE recordings SET status = ?, failure_reason = NULL, video_codec = NULL, video_bytes = NULL, "
             + "video_duration_ms = ?, capture_started_at = ?, capture_ended_at = ?, updated_at = ? WHERE id = ?",
         RecordingStatus.READY.name(),
-        codec,
-        bytes,
         durationMs,
-        encodedFrom,
-        encodedTo,
+        from,
+        to,
         now,
         id);
     revokeUploadTokens(id, now);
+  }
+
+  /** A READY recording's video was encoded on request and is in its media folder. */
+  public void videoEncoded(String id, String codec, long bytes, long now) {
+    jdbc.update(
+        "UPDATE recordings SET video_codec = ?, video_bytes = ?, updated_at = ? WHERE id = ? AND status = ?",
+        codec,
+        bytes,
+        now,
+        id,
+        RecordingStatus.READY.name());
   }
 
   // --- the video's layout ----------------------------------------------------------------------

@@ -37,11 +37,14 @@ public final class CallMedia {
       List<Part> parts,
       List<Gap> gaps,
       List<ScreenRect> screens,
+      Long clockOffsetMs,
+      List<SegmentRef> segments,
       String videoUrl,
       String thumbnailUrl,
       String thumbnailsUrl) {
 
-    Screen withUrls(String videoUrl, String thumbnailUrl, String thumbnailsUrl) {
+    /** The URLs of this cluster's replay for the recording's media, segments included. */
+    Screen withUrls(String base, boolean ready) {
       return new Screen(
           recordingId,
           clusterId,
@@ -54,6 +57,38 @@ public final class CallMedia {
           parts,
           gaps,
           screens,
+          clockOffsetMs,
+          segments == null
+              ? List.of()
+              : segments.stream()
+                  .map(
+                      s ->
+                          new SegmentRef(
+                              s.index(),
+                              s.startedAt(),
+                              s.bytes(),
+                              ready ? base + "/segments/" + s.index() : null))
+                  .toList(),
+          ready ? base + "/video" : null,
+          ready ? base + "/thumbnail" : null,
+          thumbnailsUrl);
+    }
+
+    Screen withThumbnails(String thumbnailsUrl) {
+      return new Screen(
+          recordingId,
+          clusterId,
+          agent,
+          status,
+          startedAt,
+          endedAt,
+          durationMs,
+          contentType,
+          parts,
+          gaps,
+          screens,
+          clockOffsetMs,
+          segments,
           videoUrl,
           thumbnailUrl,
           thumbnailsUrl);
@@ -72,11 +107,19 @@ public final class CallMedia {
           parts,
           g,
           screens,
+          clockOffsetMs,
+          segments,
           videoUrl,
           thumbnailUrl,
           thumbnailsUrl);
     }
   }
+
+  /**
+   * One capture segment this cluster holds: {@code startedAt} is server time (the header's capture
+   * time plus the recording's clock offset); {@code url} is where the replay fetches it.
+   */
+  public record SegmentRef(int index, Long startedAt, long bytes, String url) {}
 
   /** A run of consecutive segments received through one cluster's upload server. */
   public record Part(String clusterId, int fromIndex, int toIndex, Long startedAt, Long endedAt) {}

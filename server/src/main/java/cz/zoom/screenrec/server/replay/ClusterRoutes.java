@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * What peer clusters ask this one (API token): {@code GET /api/v1/cluster}, {@code GET
- * /api/v1/calls?callId=&agent=&from=&to=}, {@code GET /api/v1/calls/{callId}/media} and {@code GET
- * /api/v1/recordings/{id}/thumbnails/{atMs}}.
+ * /api/v1/calls?callId=&agent=&from=&to=}, {@code GET /api/v1/calls/{callId}/media}, and the
+ * thumbnails a peer's replay shows: {@code GET /api/v1/recordings/{id}/thumbnail} (the poster) and
+ * {@code /api/v1/recordings/{id}/thumbnails/{atMs}}.
  */
 public final class ClusterRoutes implements HttpApi.Routes {
   private final LocalCalls calls;
@@ -48,7 +49,13 @@ public final class ClusterRoutes implements HttpApi.Routes {
         "/api/v1/calls/{callId}/media",
         ctx -> ctx.json(calls.call(CallIds.check(ctx.pathParam("callId")))),
         Access.API_TOKEN);
+    app.get("/api/v1/recordings/{id}/thumbnail", this::poster, Access.API_TOKEN);
     app.get("/api/v1/recordings/{id}/thumbnails/{at}", this::thumbnail, Access.API_TOKEN);
+  }
+
+  private void poster(Context ctx) throws IOException {
+    Recording r = readyRecording(recordings, HttpApi.recordingId(ctx));
+    serveThumbnail(ctx, r, thumbnails.poster(r));
   }
 
   private void thumbnail(Context ctx) throws IOException {
@@ -63,7 +70,7 @@ public final class ClusterRoutes implements HttpApi.Routes {
             .orElseThrow(() -> ApiException.notFound("unknown recording " + id));
     if (r.status() != RecordingStatus.READY) {
       throw new ApiException(
-          409, "not_ready", "recording " + id + " is " + r.status() + "; it has no video yet");
+          409, "not_ready", "recording " + id + " is " + r.status() + "; it is not playable yet");
     }
     return r;
   }
@@ -79,6 +86,15 @@ public final class ClusterRoutes implements HttpApi.Routes {
       throw ApiException.badRequest("thumbnail time must be ms from the video start");
     }
     Thumbnails.Result t = thumbnails.thumbnail(r, at);
+    if (t instanceof Thumbnails.Result.None) {
+      throw ApiException.notFound(
+          "no thumbnail at " + at + " ms (one every " + Thumbnails.STEP_MS + " ms)");
+    }
+    serveThumbnail(ctx, r, t);
+  }
+
+  /** A thumbnail or poster: the file, or {@code 503} with {@code Retry-After} while it is made. */
+  static void serveThumbnail(Context ctx, Recording r, Thumbnails.Result t) throws IOException {
     if (t instanceof Thumbnails.Result.Ready ready) {
       ctx.header("Cache-Control", "private, max-age=86400");
       RangeResponse.serve(ctx, ready.file(), "image/jpeg");
@@ -95,8 +111,7 @@ public final class ClusterRoutes implements HttpApi.Routes {
                   "message",
                   "the thumbnails of recording " + r.id() + " are being made; ask again"));
     } else {
-      throw ApiException.notFound(
-          "no thumbnail at " + at + " ms (one every " + Thumbnails.STEP_MS + " ms)");
+      throw ApiException.notFound("recording " + r.id() + " has no picture to show");
     }
   }
 }

@@ -14,6 +14,7 @@ import cz.zoom.screenrec.server.replay.CallMedia.Gap;
 import cz.zoom.screenrec.server.replay.CallMedia.Part;
 import cz.zoom.screenrec.server.replay.CallMedia.Screen;
 import cz.zoom.screenrec.server.replay.CallMedia.ScreenRect;
+import cz.zoom.screenrec.server.replay.CallMedia.SegmentRef;
 import cz.zoom.screenrec.server.replay.audio.AudioStore;
 import cz.zoom.screenrec.server.replay.audio.CallAudio;
 import cz.zoom.screenrec.server.storage.Filter;
@@ -122,6 +123,16 @@ public final class LocalCalls {
         parts,
         gaps(r, segments, view.missingSegments()),
         screens(r),
+        r.clockOffsetMs(),
+        segments.stream()
+            .map(
+                s ->
+                    new SegmentRef(
+                        s.index(),
+                        s.startedAt() == null ? null : s.startedAt() + r.clockOffsetMs(),
+                        s.bytes(),
+                        null))
+            .toList(),
         null,
         null,
         null);

@@ -1,8 +1,8 @@
 package cz.zoom.screenrec.server.replay;
 
-import cz.zoom.screenrec.encode.RecordingEncoder;
-import cz.zoom.screenrec.encode.VideoCodec;
 import cz.zoom.screenrec.protocol.Limits;
+import cz.zoom.screenrec.server.api.RecordingRoutes;
+import cz.zoom.screenrec.server.encode.EncodeWorkers;
 import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.ApiException;
 import cz.zoom.screenrec.server.http.HttpApi;
@@ -24,14 +24,16 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A call's media for the browser, from whichever cluster holds them (session cookie; ReplayAuth):
- * {@code /replay/media/{clusterId}/recordings/{id}/video|thumbnail|thumbnails/{atMs}} and {@code
- * /replay/media/{clusterId}/calls/{callId}/audio}. Another cluster's media are proxied from its
- * REST API with Range and the answer's status and range headers passed through.
+ * {@code
+ * /replay/media/{clusterId}/recordings/{id}/segments/{index}|video|thumbnail|thumbnails/{atMs}} and
+ * {@code /replay/media/{clusterId}/calls/{callId}/audio}. Another cluster's media are proxied from
+ * its REST API with Range and the answer's status and range headers passed through.
  */
 public final class MediaRoutes implements HttpApi.Routes {
   private static final Logger log = LoggerFactory.getLogger(MediaRoutes.class);
@@ -42,14 +44,19 @@ public final class MediaRoutes implements HttpApi.Routes {
           "Content-Range",
           "Accept-Ranges",
           "Cache-Control",
+          "Retry-After",
           "ETag",
           "Last-Modified");
+
+  private static final Pattern WHAT =
+      Pattern.compile("video|thumbnail|segments/\\d{1,9}|thumbnails/\\d{1,12}(\\.jpg)?");
 
   private final String clusterId;
   private final RecordingStore recordings;
   private final LocalMediaStore media;
   private final AudioService audio;
   private final Thumbnails thumbnails;
+  private final EncodeWorkers encodes;
   private final Peers peers;
 
   public MediaRoutes(
@@ -58,7 +65,9 @@ public final class MediaRoutes implements HttpApi.Routes {
       LocalMediaStore media,
       AudioService audio,
       Thumbnails thumbnails,
+      EncodeWorkers encodes,
       Peers peers) {
+    this.encodes = encodes;
     this.clusterId = clusterId;
     this.recordings = recordings;
     this.media = media;
@@ -69,6 +78,10 @@ public final class MediaRoutes implements HttpApi.Routes {
 
   @Override
   public void accept(RoutesConfig app) {
+    app.get(
+        "/replay/media/{clusterId}/recordings/{id}/segments/{index}",
+        ctx -> recording(ctx, "segments/" + ctx.pathParam("index")),
+        Access.REVIEWER);
     app.get(
         "/replay/media/{clusterId}/recordings/{id}/video",
         ctx -> recording(ctx, "video"),
@@ -87,6 +100,10 @@ public final class MediaRoutes implements HttpApi.Routes {
   private void recording(Context ctx, String what) throws Exception {
     String cluster = HttpApi.name("cluster id", ctx.pathParam("clusterId"));
     String id = HttpApi.recordingId(ctx);
+    if (!WHAT.matcher(what).matches()) {
+      // it becomes part of a peer's URL: only what the routes name, never a path of its own
+      throw ApiException.badRequest("a segment index or thumbnail time is a whole number");
+    }
     if (!cluster.equals(clusterId)) {
       proxy(ctx, cluster, "/api/v1/recordings/" + id + "/" + what);
       return;
@@ -94,17 +111,13 @@ public final class MediaRoutes implements HttpApi.Routes {
     Recording r = ClusterRoutes.readyRecording(recordings, id);
     if (what.startsWith("thumbnails/")) {
       ClusterRoutes.serveThumbnail(ctx, thumbnails, r, what.substring("thumbnails/".length()));
-      return;
+    } else if (what.startsWith("segments/")) {
+      RecordingRoutes.serveSegment(ctx, recordings, media, r, what.substring("segments/".length()));
+    } else if (what.equals("video")) {
+      RecordingRoutes.serveVideo(ctx, encodes.video(r));
+    } else {
+      ClusterRoutes.serveThumbnail(ctx, r, thumbnails.poster(r));
     }
-    Path dir = media.recordingDir(id);
-    VideoCodec codec = VideoCodec.fromId(r.videoCodec());
-    boolean video = what.equals("video");
-    serve(
-        ctx,
-        video
-            ? dir.resolve("video." + codec.extension())
-            : dir.resolve(RecordingEncoder.THUMBNAIL_NAME),
-        video ? codec.contentType() : "image/jpeg");
   }
 
   private void audio(Context ctx) throws Exception {

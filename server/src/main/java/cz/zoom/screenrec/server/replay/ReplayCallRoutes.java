@@ -1,6 +1,6 @@
 package cz.zoom.screenrec.server.replay;
 
-import cz.zoom.screenrec.encode.VideoCodec;
+import cz.zoom.screenrec.server.encode.EncodeWorkers;
 import cz.zoom.screenrec.server.evidence.RecordingEvidence;
 import cz.zoom.screenrec.server.http.Access;
 import cz.zoom.screenrec.server.http.ApiException;
@@ -30,6 +30,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,9 +41,13 @@ import java.util.Map;
  * exports (audited as EXPORT).
  */
 public final class ReplayCallRoutes implements HttpApi.Routes {
+  /** Longest an export waits for a recording's video to be encoded (a day-long call's budget). */
+  static final Duration VIDEO_WAIT = Duration.ofHours(2);
+
   private final ReplayCalls calls;
   private final RecordingStore recordings;
   private final LocalMediaStore media;
+  private final EncodeWorkers encodes;
   private final AudioService audio;
   private final Peers peers;
   private final ExportService exports;
@@ -52,6 +57,7 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
       ReplayCalls calls,
       RecordingStore recordings,
       LocalMediaStore media,
+      EncodeWorkers encodes,
       AudioService audio,
       Peers peers,
       ExportService exports,
@@ -59,6 +65,7 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
     this.calls = calls;
     this.recordings = recordings;
     this.media = media;
+    this.encodes = encodes;
     this.audio = audio;
     this.peers = peers;
     this.exports = exports;
@@ -192,15 +199,12 @@ public final class ReplayCallRoutes implements HttpApi.Routes {
                 .filter(x -> x.status() == RecordingStatus.READY)
                 .orElseThrow(
                     () -> new IOException("recording " + s.recordingId() + " is no longer ready"));
-        file =
-            media
-                .recordingDir(r.id())
-                .resolve("video." + VideoCodec.fromId(r.videoCodec()).extension());
+        file = encodes.awaitVideo(r, VIDEO_WAIT);
         evidence = local(media.recordingDir(r.id()).resolve(RecordingEvidence.FILE));
       } else {
         file = work.resolve(s.clusterId() + "-" + s.recordingId() + ".video");
         String path = "/api/v1/recordings/" + s.recordingId();
-        peer(s.clusterId()).download(path + "/video", file);
+        peer(s.clusterId()).downloadVideo(path + "/video", file, VIDEO_WAIT);
         evidence = ofPeer(s.clusterId(), path + "/evidence", file);
       }
       sources.add(

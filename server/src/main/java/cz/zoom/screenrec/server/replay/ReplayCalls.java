@@ -90,16 +90,15 @@ public final class ReplayCalls {
         boolean ready = "READY".equals(s.status());
         String base = "/replay/media/" + s.clusterId() + "/recordings/" + s.recordingId();
         screen.add(
-            s.withUrls(
-                ready ? base + "/video" : null,
-                ready ? base + "/thumbnail" : null,
-                ready
-                    ? "/replay/api/recordings/"
-                        + s.clusterId()
-                        + "/"
-                        + s.recordingId()
-                        + "/thumbnails"
-                    : null));
+            s.withUrls(base, ready)
+                .withThumbnails(
+                    ready
+                        ? "/replay/api/recordings/"
+                            + s.clusterId()
+                            + "/"
+                            + s.recordingId()
+                            + "/thumbnails"
+                        : null));
         start = min(start, s.startedAt());
         end = max(end, s.endedAt());
       }

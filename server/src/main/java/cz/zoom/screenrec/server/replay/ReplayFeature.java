@@ -1,7 +1,9 @@
 package cz.zoom.screenrec.server.replay;
 
+import cz.zoom.screenrec.encode.RecordingEncoder;
 import cz.zoom.screenrec.server.config.ServerConfig;
 import cz.zoom.screenrec.server.core.Resources;
+import cz.zoom.screenrec.server.encode.EncodeWorkers;
 import cz.zoom.screenrec.server.encode.VideoLayouts;
 import cz.zoom.screenrec.server.evidence.Sealer;
 import cz.zoom.screenrec.server.http.HttpApi;
@@ -49,12 +51,14 @@ public final class ReplayFeature implements AutoCloseable {
       RecordingStore store,
       LocalMediaStore media,
       VideoLayouts layouts,
+      RecordingEncoder encoder,
+      EncodeWorkers encodes,
       Peers peers,
       Sealer sealer,
       Clock clock)
       throws IOException {
     try {
-      startAll(config, database, store, media, layouts, peers, sealer, clock);
+      startAll(config, database, store, media, layouts, encoder, encodes, peers, sealer, clock);
     } catch (IOException | RuntimeException | Error e) {
       close();
       throw e;
@@ -67,6 +71,8 @@ public final class ReplayFeature implements AutoCloseable {
       RecordingStore store,
       LocalMediaStore media,
       VideoLayouts layouts,
+      RecordingEncoder encoder,
+      EncodeWorkers encodes,
       Peers peers,
       Sealer sealer,
       Clock clock)
@@ -94,7 +100,7 @@ public final class ReplayFeature implements AutoCloseable {
         new LocalCalls(
             config.clusterId(), store, audio.store(), layouts, jdbc, own(new SegmentGaps(media)));
     ReplayCalls calls = new ReplayCalls(local, peers);
-    Thumbnails thumbnails = own(new Thumbnails(media));
+    Thumbnails thumbnails = own(new Thumbnails(store, media, encoder));
     ExportService exports =
         own(
             new ExportService(
@@ -112,8 +118,9 @@ public final class ReplayFeature implements AutoCloseable {
     guard = new ReplayAuth(auth, config.publicUrl());
     routes.add(new SessionRoutes(auth, guard, config.loginsPerAddress()));
     routes.add(new AdminRoutes(auth, audit));
-    routes.add(new ReplayCallRoutes(calls, store, media, audio, peers, exports, audit));
-    routes.add(new MediaRoutes(config.clusterId(), store, media, audio, thumbnails, peers));
+    routes.add(new ReplayCallRoutes(calls, store, media, encodes, audio, peers, exports, audit));
+    routes.add(
+        new MediaRoutes(config.clusterId(), store, media, audio, thumbnails, encodes, peers));
     if (!config.peers().isEmpty()) {
       log.info("replay gathers media from peer clusters {}", config.peers());
     }

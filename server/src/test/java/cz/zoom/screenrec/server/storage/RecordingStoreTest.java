@@ -215,7 +215,7 @@ abstract class RecordingStoreTest {
     store.transition(id, RecordingStatus.UPLOADING, RecordingStatus.ENCODING, null, T0 + 3);
     assertThat(store.uploadToken(id, hash('a')).orElseThrow().revokedAt()).isEqualTo(T0 + 3);
     assertThat(store.uploadToken(id, hash('b')).orElseThrow().revokedAt()).isEqualTo(T0 + 3);
-    store.ready(id, "vp9", 1, 1_000, T0, T0 + 1_000, T0 + 9);
+    store.ready(id, 1_000, T0, T0 + 1_000, T0 + 9);
     assertThat(store.uploadToken(id, hash('a')).orElseThrow().revokedAt())
         .as("first revocation kept")
         .isEqualTo(T0 + 3);
@@ -225,7 +225,7 @@ abstract class RecordingStoreTest {
     assertThat(store.uploadToken(failed, hash('a')).orElseThrow().revoked()).isTrue();
     String ready = recording("call-3", "alice", T0, RecordingStatus.ENCODING, null, null);
     assertThat(store.uploadToken(ready, hash('a')).orElseThrow().revoked()).isFalse();
-    store.ready(ready, "vp9", 1, 1_000, T0, T0 + 1_000, T0 + 5);
+    store.ready(ready, 1_000, T0, T0 + 1_000, T0 + 5);
     assertThat(store.uploadToken(ready, hash('a')).orElseThrow().revoked()).isTrue();
   }
 
@@ -333,7 +333,7 @@ abstract class RecordingStoreTest {
     assertThat(f.failureReason()).hasSize(1_000);
 
     String ready = recording("call-2", "alice", T0, null, null);
-    store.ready(ready, "vp9", 12_345, 4_000, T0, T0 + 4_000, T0 + 2);
+    store.ready(ready, 4_000, T0, T0 + 4_000, T0 + 2);
     store.fail(ready, "too late", T0 + 3);
     assertThat(store.findRecording(ready).orElseThrow().status()).isEqualTo(RecordingStatus.READY);
   }
@@ -356,15 +356,18 @@ abstract class RecordingStoreTest {
   }
 
   @Test
-  void readyStoresTheVideoAndTheSpanItCovers() {
+  void readyStoresTheSpanPlayedAndAnEncodeLaterTheVideo() {
     String known = recording("call-1", "alice", T0, null, null);
     store.captureEnded(known, T0 - 3_600_000, T0 + 4_100, 2, T0 + 5_000);
     store.fail(known, "first attempt failed", T0 + 5_500);
     // the claimed hour before was cut to what the server observed
-    store.ready(known, "vp9", 12_345, 4_000, T0 + 100, T0 + 4_100, T0 + 6_000);
+    store.ready(known, 4_000, T0 + 100, T0 + 4_100, T0 + 6_000);
     Recording r = store.findRecording(known).orElseThrow();
     assertThat(r.status()).isEqualTo(RecordingStatus.READY);
     assertThat(r.failureReason()).isNull();
+    assertThat(r.videoCodec()).as("nothing encoded yet").isNull();
+    store.videoEncoded(known, "vp9", 12_345, T0 + 7_000);
+    r = store.findRecording(known).orElseThrow();
     assertThat(r.videoCodec()).isEqualTo("vp9");
     assertThat(r.videoBytes()).isEqualTo(12_345L);
     assertThat(r.videoDurationMs()).isEqualTo(4_000L);
@@ -372,7 +375,7 @@ abstract class RecordingStoreTest {
     assertThat(r.captureEndedAt()).isEqualTo(T0 + 4_100);
 
     String unknown = recording("call-2", "alice", T0, null, null);
-    store.ready(unknown, "h264", 1, 2, T0 + 10, T0 + 20, T0 + 30);
+    store.ready(unknown, 10, T0 + 10, T0 + 20, T0 + 30);
     Recording u = store.findRecording(unknown).orElseThrow();
     assertThat(u.captureStartedAt()).isEqualTo(T0 + 10);
     assertThat(u.captureEndedAt()).isEqualTo(T0 + 20);

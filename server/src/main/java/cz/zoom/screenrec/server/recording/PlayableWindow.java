@@ -1,17 +1,14 @@
-package cz.zoom.screenrec.server.encode;
+package cz.zoom.screenrec.server.recording;
 
-import cz.zoom.screenrec.server.recording.Call;
-import cz.zoom.screenrec.server.recording.Recording;
-import cz.zoom.screenrec.server.recording.Segment;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The span of a recording that is encoded, in the client's clock like its segments. What a client
- * claims (capture start and end, the times inside its segments) is only ever cut, never trusted for
- * length: the span must lie within what this server observed itself, converted to the client's
- * clock by the measured offset and widened by a margin for the offset's error and the client's
- * reaction time:
+ * The span of a recording that is played (and encoded, when a video is asked for), in the client's
+ * clock like its segments. What a client claims (capture start and end, the times inside its
+ * segments) is only ever cut, never trusted for length: the span must lie within what this server
+ * observed itself, converted to the client's clock by the measured offset and widened by a margin
+ * for the offset's error and the client's reaction time:
  *
  * <ul>
  *   <li>not after the last segment arrived (nothing is uploaded before it is captured), and not
@@ -22,14 +19,14 @@ import java.util.Optional;
  *       its segments instead, each at most {@link #MAX_SEGMENT_MS} long.
  * </ul>
  *
- * @param from first tick of the video (client clock, ms)
- * @param to end of the video (client clock, ms), after {@code from}
+ * @param from start of what is played (client clock, ms)
+ * @param to end of what is played (client clock, ms), after {@code from}
  */
-record EncodeWindow(long from, long to) {
+public record PlayableWindow(long from, long to) {
   /** Longest segment a client may cut (the protocol's bound on segmentDurationMs). */
   static final long MAX_SEGMENT_MS = 600_000;
 
-  long durationMs() {
+  public long durationMs() {
     return to - from;
   }
 
@@ -39,7 +36,7 @@ record EncodeWindow(long from, long to) {
    * @param call the recording's call as this cluster's feed knows it, or null
    * @param segments the recording's stored segments (their receipt times are server clock)
    */
-  static Optional<EncodeWindow> of(
+  public static Optional<PlayableWindow> of(
       Recording r,
       Call call,
       List<Segment> segments,
@@ -72,7 +69,7 @@ record EncodeWindow(long from, long to) {
         to = from + span;
       }
     }
-    return to > from ? Optional.of(new EncodeWindow(from, to)) : Optional.empty();
+    return to > from ? Optional.of(new PlayableWindow(from, to)) : Optional.empty();
   }
 
   /** {@code a - b}, saturated: offsets and claims come from the network. */

@@ -1,16 +1,12 @@
-package cz.zoom.screenrec.server.encode;
+package cz.zoom.screenrec.server.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cz.zoom.screenrec.server.recording.Call;
-import cz.zoom.screenrec.server.recording.Recording;
-import cz.zoom.screenrec.server.recording.RecordingStatus;
-import cz.zoom.screenrec.server.recording.Segment;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What a client's claimed capture span is cut to before anything is encoded. */
-class EncodeWindowTest {
+class PlayableWindowTest {
   static final long T0 = 1_767_225_600_000L;
   static final long HOUR = 3_600_000;
   static final long MARGIN = 2_000;
@@ -21,13 +17,13 @@ class EncodeWindowTest {
     Recording r = recording(false, T0 + 100, 0);
     Call call = new Call("call-1", "alice", T0, T0 + 60_000);
     List<Segment> segments = List.of(segment(0, T0 + 30_000), segment(1, T0 + 61_000));
-    EncodeWindow w =
-        EncodeWindow.of(r, call, segments, T0 - 6 * HOUR, T0 + 6 * HOUR, MARGIN).orElseThrow();
-    assertThat(w).isEqualTo(new EncodeWindow(T0 + 100 - MARGIN, T0 + 60_000 + MARGIN));
+    PlayableWindow w =
+        PlayableWindow.of(r, call, segments, T0 - 6 * HOUR, T0 + 6 * HOUR, MARGIN).orElseThrow();
+    assertThat(w).isEqualTo(new PlayableWindow(T0 + 100 - MARGIN, T0 + 60_000 + MARGIN));
 
     // an honest claim inside the bounds is kept as it is
-    assertThat(EncodeWindow.of(r, call, segments, T0 + 150, T0 + 60_020, MARGIN))
-        .hasValue(new EncodeWindow(T0 + 150, T0 + 60_020));
+    assertThat(PlayableWindow.of(r, call, segments, T0 + 150, T0 + 60_020, MARGIN))
+        .hasValue(new PlayableWindow(T0 + 150, T0 + 60_020));
   }
 
   @Test
@@ -35,9 +31,9 @@ class EncodeWindowTest {
     Recording r = recording(false, T0, 0);
     Call callNeverEnded = new Call("call-1", "alice", T0, null);
     assertThat(
-            EncodeWindow.of(
+            PlayableWindow.of(
                 r, callNeverEnded, List.of(segment(0, T0 + 5_000)), T0, T0 + 6 * HOUR, MARGIN))
-        .hasValue(new EncodeWindow(T0, T0 + 5_000 + MARGIN));
+        .hasValue(new PlayableWindow(T0, T0 + 5_000 + MARGIN));
   }
 
   @Test
@@ -45,10 +41,10 @@ class EncodeWindowTest {
     // the client's clock is 10 s behind the server's: server time = client time + 10 s
     Recording r = recording(false, T0, 10_000);
     Call call = new Call("call-1", "alice", T0, T0 + 20_000);
-    EncodeWindow w =
-        EncodeWindow.of(r, call, List.of(segment(0, T0 + 21_000)), 0, Long.MAX_VALUE, 0)
+    PlayableWindow w =
+        PlayableWindow.of(r, call, List.of(segment(0, T0 + 21_000)), 0, Long.MAX_VALUE, 0)
             .orElseThrow();
-    assertThat(w).isEqualTo(new EncodeWindow(T0 - 10_000, T0 + 10_000));
+    assertThat(w).isEqualTo(new PlayableWindow(T0 - 10_000, T0 + 10_000));
   }
 
   @Test
@@ -57,13 +53,13 @@ class EncodeWindowTest {
     Recording r = recording(true, T0 + 30_000, 0);
     Call call = new Call("call-1", "alice", T0, T0 + 60_000);
     assertThat(
-            EncodeWindow.of(
+            PlayableWindow.of(
                 r, call, List.of(segment(0, T0 + 61_000)), T0 - 6 * HOUR, T0 + 6 * HOUR, MARGIN))
-        .hasValue(new EncodeWindow(T0 - MARGIN, T0 + 60_000 + MARGIN));
+        .hasValue(new PlayableWindow(T0 - MARGIN, T0 + 60_000 + MARGIN));
     // another agent's call bounds nothing: the recording counts as taken over without a known call
     Call foreign = new Call("call-1", "mallory", T0, T0 + 60_000);
     assertThat(
-            EncodeWindow.of(
+            PlayableWindow.of(
                     r,
                     foreign,
                     List.of(segment(0, T0 + 61_000)),
@@ -72,7 +68,7 @@ class EncodeWindowTest {
                     MARGIN)
                 .orElseThrow()
                 .durationMs())
-        .isEqualTo(EncodeWindow.MAX_SEGMENT_MS + MARGIN);
+        .isEqualTo(PlayableWindow.MAX_SEGMENT_MS + MARGIN);
   }
 
   @Test
@@ -81,18 +77,18 @@ class EncodeWindowTest {
     // long it is from the number of segments stored
     Recording r = recording(true, T0 + 5 * HOUR, 0);
     List<Segment> two = List.of(segment(0, T0 + 5 * HOUR), segment(1, T0 + 5 * HOUR));
-    assertThat(EncodeWindow.of(r, null, two, T0, T0 + 60_000, MARGIN))
-        .hasValue(new EncodeWindow(T0, T0 + 60_000));
-    assertThat(EncodeWindow.of(r, null, two, T0 - 6 * HOUR, T0, MARGIN))
+    assertThat(PlayableWindow.of(r, null, two, T0, T0 + 60_000, MARGIN))
+        .hasValue(new PlayableWindow(T0, T0 + 60_000));
+    assertThat(PlayableWindow.of(r, null, two, T0 - 6 * HOUR, T0, MARGIN))
         .hasValue(
-            new EncodeWindow(
-                T0 - 6 * HOUR, T0 - 6 * HOUR + 2 * EncodeWindow.MAX_SEGMENT_MS + MARGIN));
+            new PlayableWindow(
+                T0 - 6 * HOUR, T0 - 6 * HOUR + 2 * PlayableWindow.MAX_SEGMENT_MS + MARGIN));
     assertThat(
-            EncodeWindow.of(r, null, two, Long.MIN_VALUE, Long.MAX_VALUE, MARGIN)
+            PlayableWindow.of(r, null, two, Long.MIN_VALUE, Long.MAX_VALUE, MARGIN)
                 .orElseThrow()
                 .durationMs())
         .as("absurd claims neither overflow nor stretch it")
-        .isEqualTo(2 * EncodeWindow.MAX_SEGMENT_MS + MARGIN);
+        .isEqualTo(2 * PlayableWindow.MAX_SEGMENT_MS + MARGIN);
   }
 
   @Test
@@ -100,9 +96,11 @@ class EncodeWindowTest {
     Recording r = recording(false, T0, 0);
     Call call = new Call("call-1", "alice", T0, T0 + 60_000);
     List<Segment> segments = List.of(segment(0, T0 + 61_000));
-    assertThat(EncodeWindow.of(r, call, segments, T0 - 6 * HOUR, T0 - 5 * HOUR, MARGIN)).isEmpty();
-    assertThat(EncodeWindow.of(r, call, segments, T0 + 2 * HOUR, T0 + 3 * HOUR, MARGIN)).isEmpty();
-    assertThat(EncodeWindow.of(r, call, List.of(), T0, T0 + 1_000, MARGIN))
+    assertThat(PlayableWindow.of(r, call, segments, T0 - 6 * HOUR, T0 - 5 * HOUR, MARGIN))
+        .isEmpty();
+    assertThat(PlayableWindow.of(r, call, segments, T0 + 2 * HOUR, T0 + 3 * HOUR, MARGIN))
+        .isEmpty();
+    assertThat(PlayableWindow.of(r, call, List.of(), T0, T0 + 1_000, MARGIN))
         .as("no segment stored")
         .isEmpty();
   }
