@@ -2,6 +2,7 @@ import { ApiError, api, currentSession, messageOf, requireSession, seg } from '.
 import { renderTopBar, showError } from './chrome.js';
 import { el, formatDateTime, formatDuration, formatTime } from './format.js';
 import { Player } from './player.js';
+import { CaptureScreen } from './screen-track.js';
 
 const GAP_TEXT = {
   PAUSED: ['Recording paused', 'Screen recording was paused here (for example while payment details were entered).'],
@@ -9,6 +10,7 @@ const GAP_TEXT = {
   FAILOVER: ['Failover', 'The recording moved to another server; this stretch was not captured.'],
   DISK_FULL: ['Agent\'s disk full', 'The agent\'s computer had no room left to keep the screen recording until it could be uploaded; capture resumed once it had.'],
   MISSING: ['Screen recording missing', 'Part of the screen recording never reached a server.'],
+  DAMAGED: ['Screen recording damaged', 'This part of the stored screen recording cannot be read; the rest of the call plays.'],
 };
 const NO_SCREEN = ['No screen recording', 'Nothing was recorded from the agent\'s screen at this time.'];
 const FILM_SLOT_PX = 96;
@@ -260,8 +262,8 @@ function stageAspect() {
       return s.width / s.height;
     }
   }
-  if (p && p.el.videoWidth && p.el.videoHeight) {
-    return p.el.videoWidth / p.el.videoHeight;
+  if (p && p.el.width > 16 && p.el.height > 9) {
+    return p.el.width / p.el.height;
   }
   if (screens.length) {
     const b = boundingBox(screens);
@@ -499,15 +501,15 @@ async function startExport() {
 
 function buildMedia() {
   const viewport = $('viewport');
-  const videos = call.screen.map((s) => {
-    const v = el('video', {
-      class: 'screen-video', preload: 'auto', playsinline: true, muted: true, disablepictureinpicture: true,
-      dataset: { recordingId: s.recordingId, clusterId: s.clusterId },
+  const screens = call.screen.map((s) => {
+    const canvas = el('canvas', { class: 'screen-video', dataset: { recordingId: s.recordingId, clusterId: s.clusterId } });
+    viewport.append(canvas);
+    return new CaptureScreen(s, canvas, (damage) => {
+      // a segment that cannot be read is part of the record: shown as a gap with its reason
+      s.gaps = [...(s.gaps || []), { from: damage.from, to: damage.to, reason: 'DAMAGED', detail: damage.reason }];
+      renderLanes();
+      lastOverlay = '';
     });
-    v.muted = true;
-    v.src = s.videoUrl;
-    viewport.append(v);
-    return { info: s, el: v, startMs: s.startedAt, endMs: screenEnd(s) };
   });
   const media = $('media');
   const audios = call.audio.map((a) => {
@@ -520,7 +522,7 @@ function buildMedia() {
   player = new Player({
     startMs: range.start,
     endMs: range.end,
-    videos,
+    screens,
     audios,
     onUpdate: (p) => {
       if (!scheduled) {
@@ -537,16 +539,9 @@ function buildMedia() {
       showError(msg);
     },
   });
-  for (const v of videos) {
-    v.el.addEventListener('loadedmetadata', () => {
-      applyCrop();
-      refresh(player);
-    });
-  }
 }
 
 function exposeForTests() {
-  const sampleCanvas = document.createElement('canvas');
   window.replay = {
     timelineMs: () => player.timelineMs(),
     videoAbsMs: () => player.videoAbsMs(),
@@ -558,7 +553,12 @@ function exposeForTests() {
       return player.rate;
     },
     get metrics() {
-      return { ...player.metrics };
+      const screens = player.videos.map((v) => v.metrics);
+      return {
+        ...player.metrics,
+        framesShown: screens.reduce((n, m) => n + m.framesShown, 0),
+        droppedFrames: screens.reduce((n, m) => n + m.droppedFrames, 0),
+      };
     },
     range: () => ({ ...range }),
     /** Every clock read in one go, so a test compares values taken at the same instant. */
@@ -573,25 +573,20 @@ function exposeForTests() {
     }),
     /**
      * Mean colour [r, g, b] of a square (side = 1/8 of the shorter edge) centred at (fx, fy) of
-     * the visible video's current frame, with the instant it shows.
+     * the visible screen's picture, with the instant it shows.
      */
     sampleRgb: (fx = 0.5, fy = 0.5) => {
       const v = player.activeVideo;
-      // during a seek currentTime already says the new instant while the old frame is still shown
-      if (!v || !v.el.videoWidth || v.el.seeking || v.el.readyState < 2) {
+      if (!v || v.seeking || v.absMs() == null) {
         return null;
       }
       const at = v.absMs();
-      const w = v.el.videoWidth;
-      const h = v.el.videoHeight;
-      sampleCanvas.width = w;
-      sampleCanvas.height = h;
-      const ctx = sampleCanvas.getContext('2d', { willReadFrequently: true });
-      ctx.drawImage(v.el, 0, 0, w, h);
+      const w = v.el.width;
+      const h = v.el.height;
       const side = Math.max(2, Math.floor(Math.min(w, h) / 8));
       const x = Math.max(0, Math.min(w - side, Math.floor(fx * w - side / 2)));
       const y = Math.max(0, Math.min(h - side, Math.floor(fy * h - side / 2)));
-      const d = ctx.getImageData(x, y, side, side).data;
+      const d = v.ctx.getImageData(x, y, side, side).data;
       const sum = [0, 0, 0];
       for (let i = 0; i < d.length; i += 4) {
         sum[0] += d[i];
@@ -600,6 +595,19 @@ function exposeForTests() {
       }
       const n = d.length / 4;
       return { rgb: sum.map((s) => Math.round(s / n)), videoAbsMs: at, audioAbsMs: player.audioAbsMs() };
+    },
+    /** The visible screen's whole picture as 0xRRGGBB values row by row, with the instant it shows. */
+    screenPixels: () => {
+      const v = player.activeVideo;
+      if (!v || v.seeking || v.absMs() == null) {
+        return null;
+      }
+      const p = v.pixels();
+      const rgb = new Array(p.width * p.height);
+      for (let i = 0, j = 0; j < rgb.length; i += 4, j++) {
+        rgb[j] = (p.data[i] << 16) | (p.data[i + 1] << 8) | p.data[i + 2];
+      }
+      return { width: p.width, height: p.height, shownT: p.shownT, rgb };
     },
     play: () => player.play(),
     pause: () => player.pause(),

@@ -1,25 +1,18 @@
-// Plays a call's screen videos and audio tracks on one absolute timeline (UTC ms).
+// Plays a call's screen recordings and audio tracks on one absolute timeline (UTC ms).
 //
 // The master clock is the audio element that covers the current instant: its currentTime is the
-// call's time, and the videos follow it. Where no audio covers the instant, a wall clock scaled
-// by the speed takes over from the last master position. A video that drifts from the master is
-// steered back by nudging its playbackRate (small drift, no visible jump) or, when far off, by a
-// seek aimed a little ahead to cover the time the seek itself takes.
+// call's time. Where no audio covers the instant, a wall clock scaled by the speed takes over from
+// the last master position. The screens (CaptureScreen, screen-track.js) have no clock of their
+// own: on every animation frame each draws the captured picture of the master's instant, so they
+// cannot drift from the audio.
 
 const TICK_MS = 40;
-/** Below this the video is left alone: media clocks jitter by a few ms. */
-const DRIFT_OK_MS = 10;
-/** Above this a rate nudge would take too long: seek instead. */
-const DRIFT_SEEK_MS = 300;
-/** Rate nudges remove the drift over about this much media time, within ±40 % of the master's speed. */
-const CORRECTION_WINDOW_MS = 350;
-const MAX_NUDGE = 0.4;
 
 function clamp(v, lo, hi) {
   return Math.min(hi, Math.max(lo, v));
 }
 
-/** A media element placed at an absolute start; its end is known from metadata, refined by the element. */
+/** An audio element placed at an absolute start; its end is known from metadata, refined by the element. */
 class Placed {
   constructor(kind, info, el, startMs, endMs) {
     this.kind = kind;
@@ -59,7 +52,7 @@ export class Player {
    * @param {object} o
    * @param {number} o.startMs timeline start
    * @param {number} o.endMs timeline end
-   * @param {{info: object, el: HTMLVideoElement, startMs: number, endMs: number}[]} o.videos
+   * @param {import('./screen-track.js').CaptureScreen[]} o.screens
    * @param {{info: object, el: HTMLAudioElement, startMs: number, endMs: number}[]} o.audios
    * @param {function(Player)} o.onUpdate called after every tick (UI refresh)
    * @param {function(string)} o.onProblem a message for the user
@@ -67,7 +60,7 @@ export class Player {
   constructor(o) {
     this.startMs = o.startMs;
     this.endMs = o.endMs;
-    this.videos = o.videos.map((v) => new Placed('video', v.info, v.el, v.startMs, v.endMs));
+    this.videos = o.screens;
     this.audios = o.audios.map((a) => new Placed('audio', a.info, a.el, a.startMs, a.endMs));
     this.onUpdate = o.onUpdate || (() => {});
     this.onProblem = o.onProblem || (() => {});
@@ -77,41 +70,54 @@ export class Player {
     this.anchorWall = performance.now();
     this.master = null;
     this.activeVideo = null;
-    this.waiting = false;
-    this.seekCostMs = 120;
-    // how fast the master really runs: after a speed change the audio keeps its old pace for a
-    // moment (buffered output), and a video steered by the nominal speed would run off meanwhile
-    this.masterSpeed = null;
-    this.lastMasterAbs = null;
-    this.lastMasterWall = 0;
-    this.metrics = { playClickedAt: null, playToFirstFrameMs: null, seekToFrameMs: null };
-    for (const p of [...this.videos, ...this.audios]) {
-      this.watch(p);
+    this.metrics = { playClickedAt: null, playToFirstFrameMs: null, seekStartedAt: null, seekToFrameMs: null };
+    for (const a of this.audios) {
+      this.watch(a);
+    }
+    for (const v of this.videos) {
+      v.onDrawn = () => this.drawn(v);
     }
     this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.tick();
+    // the screens draw on every animation frame, not only on ticks: pictures land on their instant
+    const frame = () => {
+      this.rafId = requestAnimationFrame(frame);
+      this.drawScreens();
+    };
+    this.rafId = requestAnimationFrame(frame);
+    this.seek(this.startMs);
   }
 
   watch(p) {
     const el = p.el;
     el.addEventListener('error', () => {
       p.failed = true;
-      this.onProblem(`The ${p.kind === 'video' ? 'screen video' : 'audio'} could not be loaded`
-        + (el.error && el.error.message ? ` (${el.error.message})` : '') + '.');
+      this.onProblem('The audio could not be loaded' + (el.error && el.error.message ? ` (${el.error.message})` : '') + '.');
       this.tick();
     });
-    let seekStarted = 0;
-    el.addEventListener('seeking', () => {
-      seekStarted = performance.now();
-    });
-    el.addEventListener('seeked', () => {
-      if (p.kind === 'video' && seekStarted) {
-        // what a seek costs on this machine and file, so the next one can aim ahead by that much
-        const cost = performance.now() - seekStarted;
-        this.seekCostMs = clamp(0.7 * this.seekCostMs + 0.3 * cost, 20, 1500);
-      }
-      this.tick();
-    });
+    el.addEventListener('seeked', () => this.tick());
+  }
+
+  /** A screen drew: the first picture after play, or after a seek, is what the bench measures. */
+  drawn(v) {
+    if (v !== this.activeVideo) {
+      return;
+    }
+    const now = performance.now();
+    const m = this.metrics;
+    if (m.seekStartedAt != null && m.seekToFrameMs == null) {
+      m.seekToFrameMs = now - m.seekStartedAt;
+    }
+    if (this.playing && m.playClickedAt != null && m.playToFirstFrameMs == null && (!this.master || this.master.running())) {
+      m.playToFirstFrameMs = now - m.playClickedAt;
+    }
+  }
+
+  drawScreens() {
+    const v = this.activeVideo;
+    if (v) {
+      v.rate = this.rate;
+      v.draw(this.computeT(performance.now()), this.playing);
+    }
   }
 
   // ---- what tests and the UI read ----
@@ -121,7 +127,7 @@ export class Player {
     return this.computeT(performance.now());
   }
 
-  /** The absolute instant the visible video shows, or null when no screen video covers now. */
+  /** The absolute instant the visible screen shows, or null when no screen recording covers now. */
   videoAbsMs() {
     return this.activeVideo ? this.activeVideo.absMs() : null;
   }
@@ -140,7 +146,7 @@ export class Player {
       return true;
     }
     const v = this.activeVideo;
-    return !!v && (v.el.seeking || v.el.readyState < 3);
+    return !!v && v.seeking;
   }
 
   // ---- controls ----
@@ -157,7 +163,6 @@ export class Player {
     this.playing = true;
     this.anchorWall = performance.now();
     this.tick();
-    this.awaitFirstFrame();
   }
 
   pause() {
@@ -168,8 +173,8 @@ export class Player {
     this.anchorT = this.computeT(now);
     this.anchorWall = now;
     this.playing = false;
-    for (const p of [...this.videos, ...this.audios]) {
-      p.el.pause();
+    for (const a of this.audios) {
+      a.el.pause();
     }
     this.tick();
   }
@@ -187,16 +192,21 @@ export class Player {
     this.anchorT = clamp(t, this.startMs, this.endMs);
     this.anchorWall = now;
     this.metrics.seekStartedAt = now;
-    for (const p of [...this.audios, ...this.videos]) {
-      if (p.covers(this.anchorT)) {
-        p.el.currentTime = p.localSeconds(this.anchorT);
-      } else if (!p.el.paused) {
-        p.el.pause();
+    this.metrics.seekToFrameMs = null;
+    for (const a of this.audios) {
+      if (a.covers(this.anchorT)) {
+        a.el.currentTime = a.localSeconds(this.anchorT);
+      } else if (!a.el.paused) {
+        a.el.pause();
       }
     }
     this.master = this.audios.find((a) => a.covers(this.anchorT)) || null;
+    // every screen: the one that covers the instant shows it, the others start from it if reached
+    for (const v of this.videos) {
+      v.seek(clamp(this.anchorT, v.startMs, v.endMs));
+    }
+    this.activeVideo = this.videos.find((v) => v.covers(this.anchorT)) || null;
     this.tick();
-    this.awaitSeekFrame();
   }
 
   setRate(rate) {
@@ -207,12 +217,15 @@ export class Player {
     for (const a of this.audios) {
       a.el.playbackRate = rate;
     }
-    // the videos' rates follow from the sync loop, which paces them by the master's measured speed
     this.tick();
   }
 
   destroy() {
     clearInterval(this.timer);
+    cancelAnimationFrame(this.rafId);
+    for (const v of this.videos) {
+      v.destroy();
+    }
   }
 
   // ---- the loop ----
@@ -232,46 +245,19 @@ export class Player {
   tick() {
     const now = performance.now();
     let t = this.computeT(now);
-    this.measureMasterSpeed(now);
     this.anchorT = t;
     this.anchorWall = now;
     if (this.playing && t >= this.endMs) {
       this.playing = false;
       t = this.endMs;
       this.anchorT = t;
-      for (const p of [...this.videos, ...this.audios]) {
-        p.el.pause();
+      for (const a of this.audios) {
+        a.el.pause();
       }
     }
     this.syncAudio(t);
     this.syncVideo(t);
     this.onUpdate(this);
-  }
-
-  measureMasterSpeed(now) {
-    const m = this.master;
-    if (!this.playing || !m || !m.running()) {
-      this.lastMasterAbs = null;
-      this.masterSpeed = null;
-      return;
-    }
-    const abs = m.absMs();
-    if (this.lastMasterAbs != null && now - this.lastMasterWall >= 20) {
-      const speed = (abs - this.lastMasterAbs) / (now - this.lastMasterWall);
-      if (speed > 0 && speed < 4 * this.rate) {
-        this.masterSpeed = this.masterSpeed == null ? speed : 0.6 * this.masterSpeed + 0.4 * speed;
-      }
-    }
-    if (this.lastMasterAbs == null || now - this.lastMasterWall >= 20) {
-      this.lastMasterAbs = abs;
-      this.lastMasterWall = now;
-    }
-  }
-
-  /** The pace the video should keep on average: the master's measured speed, else the nominal one. */
-  basePace() {
-    const s = this.masterSpeed;
-    return s == null ? this.rate : clamp(s, 0.5 * this.rate, 1.5 * this.rate);
   }
 
   syncAudio(t) {
@@ -306,61 +292,17 @@ export class Player {
   }
 
   syncVideo(t) {
-    const active = this.videos.find((v) => v.covers(t) && !(this.playing && v.el.ended)) || null;
-    for (const v of this.videos) {
-      if (v !== active && !v.el.paused) {
-        v.el.pause();
-      }
-    }
+    const active = this.videos.find((v) => v.covers(t)) || null;
     if (active !== this.activeVideo) {
       this.activeVideo = active;
-      if (active) {
-        active.el.currentTime = active.localSeconds(t);
+      if (active && !(Math.abs(active.position() - t) <= 2000)) {
+        // reached without a seek (the one before ended, or a failover): start it where we are
+        active.seek(t);
       }
     }
-    const v = active;
-    if (!v) {
-      return;
-    }
-    const el = v.el;
-    if (!this.playing) {
-      if (!el.paused) {
-        el.pause();
-      }
-      // paused: show exactly the frame of this instant
-      if (!el.seeking && Math.abs(el.currentTime - v.localSeconds(t)) > 0.03) {
-        el.currentTime = v.localSeconds(t);
-      }
-      return;
-    }
-    if (el.seeking) {
-      return;
-    }
-    const drift = v.absMs() - t;
-    const masterWaiting = this.master && !this.master.running();
-    if (masterWaiting) {
-      // do not run ahead of a master that is still starting; a small lead is steered away later
-      if (drift > DRIFT_OK_MS && !el.paused) {
-        el.pause();
-      }
-      return;
-    }
-    if (Math.abs(drift) > DRIFT_SEEK_MS) {
-      const ahead = el.paused ? 0 : this.seekCostMs * this.rate;
-      el.currentTime = v.localSeconds(t + ahead);
-      el.playbackRate = this.rate;
-    } else {
-      const pace = this.basePace();
-      let r = pace;
-      if (Math.abs(drift) > DRIFT_OK_MS) {
-        r = pace * (1 - clamp(drift / CORRECTION_WINDOW_MS / pace, -MAX_NUDGE, MAX_NUDGE));
-      }
-      if (Math.abs(el.playbackRate - r) > 0.005) {
-        el.playbackRate = r;
-      }
-    }
-    if (el.paused && !el.ended && !v.playPending) {
-      this.start(v);
+    if (active) {
+      active.rate = this.rate;
+      active.draw(t, this.playing);
     }
   }
 
@@ -378,39 +320,5 @@ export class Player {
         this.onProblem(`Playback failed: ${e.message || e.name}`);
       }
     });
-  }
-
-  /** Play-to-first-frame: when the visible video presents a frame while playing (for the bench). */
-  awaitFirstFrame() {
-    const started = this.metrics.playClickedAt;
-    const poll = () => {
-      if (!this.playing || this.metrics.playClickedAt !== started) {
-        return;
-      }
-      const v = this.activeVideo;
-      if (!v || !v.el.requestVideoFrameCallback) {
-        setTimeout(poll, 10);
-        return;
-      }
-      v.el.requestVideoFrameCallback((when) => {
-        if (this.metrics.playClickedAt === started && this.metrics.playToFirstFrameMs == null) {
-          this.metrics.playToFirstFrameMs = when - started;
-        }
-      });
-    };
-    poll();
-  }
-
-  awaitSeekFrame() {
-    const started = this.metrics.seekStartedAt;
-    this.metrics.seekToFrameMs = null;
-    const v = this.activeVideo;
-    if (v && v.el.requestVideoFrameCallback) {
-      v.el.requestVideoFrameCallback((when) => {
-        if (this.metrics.seekStartedAt === started) {
-          this.metrics.seekToFrameMs = when - started;
-        }
-      });
-    }
   }
 }

@@ -4,8 +4,8 @@
 // The decoder keeps one RGBA picture per screen and yields events in file order:
 //   {type: 'header', version, recordingId, segmentIndex, startedAt, screens: [{id, x, y, width, height}]}
 //   {type: 'frame', screen, time, key, picture}  picture: the screen's whole RGBA picture after the
-//                                                frame (a Uint8ClampedArray the decoder reuses: copy
-//                                                or draw it before asking for the next event)
+//                                                frame, a Uint8ClampedArray of its own that the
+//                                                decoder never writes again (a player may queue it)
 //   {type: 'cursor', time, x, y}
 //   {type: 'gap', from, until, reason}
 //   {type: 'end', endTime, frames}
@@ -90,6 +90,9 @@ class ScreenState {
     this.hasKey = false;
     this.video = null; // the open VideoStream
     this.videoSinceFrame = false;
+    // the VIDEO picture decoded since the last frame: it goes into the next frame's picture, so a
+    // picture already handed out is never written again
+    this.pendingRegion = null;
   }
 }
 
@@ -137,12 +140,7 @@ class VideoStream {
     } finally {
       frame.close();
     }
-    const region = this.ctx.getImageData(0, 0, this.width, this.height).data;
-    const pic = screen.picture;
-    for (let row = 0; row < this.height; row++) {
-      const from = row * this.width * 4;
-      pic.set(region.subarray(from, from + this.width * 4), ((this.y + row) * screen.width + this.x) * 4);
-    }
+    screen.pendingRegion = { x: this.x, y: this.y, width: this.width, height: this.height, data: this.ctx.getImageData(0, 0, this.width, this.height).data };
   }
 
   close() {
@@ -311,8 +309,16 @@ export class SegmentDecoder {
       }
       modes = true;
     }
-    // validate everything into a scratch copy first: a damaged frame never half-updates the picture
+    // validate everything into a new picture first: a damaged frame never half-updates the picture
     const pic = new Uint8ClampedArray(screen.picture);
+    const region = screen.pendingRegion;
+    if (region) {
+      // as the Java reader, a VIDEO picture lands before this frame's moves and tiles
+      for (let row = 0; row < region.height; row++) {
+        const from = row * region.width * 4;
+        pic.set(region.data.subarray(from, from + region.width * 4), ((region.y + row) * screen.width + region.x) * 4);
+      }
+    }
     for (const [sx, sy, w, h, dx, dy] of moves) {
       const tmp = new Uint8ClampedArray(w * h * 4);
       for (let r = 0; r < h; r++) tmp.set(pic.subarray(((sy + r) * screen.width + sx) * 4, ((sy + r) * screen.width + sx + w) * 4), r * w * 4);
@@ -373,11 +379,12 @@ export class SegmentDecoder {
         }
       }
     }
-    screen.picture.set(pic);
+    screen.picture = pic;
+    screen.pendingRegion = null;
     screen.hasKey = true;
     screen.videoSinceFrame = false;
     this.seen(time);
-    return { type: 'frame', screen: screen.id, time, key, picture: screen.picture };
+    return { type: 'frame', screen: screen.id, time, key, picture: pic };
   }
 
   async video(body, v) {

@@ -1,0 +1,184 @@
+// Decodes one screen recording's capture segments off the page's thread and hands the page its
+// pictures ahead of time, each with the instant it shows (server time, UTC ms).
+//
+// The page says what it needs:
+//   {type: 'open', segments: [{index, url, startedAt}], clockOffsetMs, endMs}
+//   {type: 'seek', epoch, t}      show t as soon as possible, then play on from there
+//   {type: 'time', t, rate}       where the page's clock is, so decoding stays a little ahead of it
+// and is told, always with the epoch of the seek it belongs to:
+//   {type: 'frame', epoch, screen, time, bitmap, base}  base: the picture at the seek instant
+//   {type: 'seeked', epoch, t, ms}                      every base picture of the seek is sent
+//   {type: 'gap', epoch, from, to, reason}              nothing captured (a gap record)
+//   {type: 'damaged', epoch, from, to, reason}          a segment that cannot be read from here on
+//   {type: 'header', epoch, screens}                    the screens of a segment, as it says them
+// A segment is decoded from its start (its key frame) up to the instant asked for; after that,
+// pictures go out as long as they are at most AHEAD_MS (scaled by the speed) ahead of the page.
+
+import { SegmentDecoder } from './segment.js';
+
+const AHEAD_MS = 1500;
+/** Segments kept in memory: the one playing, the next (fetched ahead) and the one before. */
+const KEEP_SEGMENTS = 3;
+
+let segments = [];
+let offset = 0;
+let endMs = Infinity;
+let epoch = 0;
+let pageT = 0;
+let rate = 1;
+let wake = null;
+const fetched = new Map();
+
+function post(msg, transfer) {
+  self.postMessage(msg, transfer || []);
+}
+
+function fetchSegment(i) {
+  const s = segments[i];
+  if (!fetched.has(s.url)) {
+    fetched.set(
+      s.url,
+      fetch(s.url, { credentials: 'same-origin' }).then(async (r) => {
+        if (!r.ok) throw new Error(`the server answered ${r.status}`);
+        return new Uint8Array(await r.arrayBuffer());
+      }),
+    );
+    while (fetched.size > KEEP_SEGMENTS) fetched.delete(fetched.keys().next().value);
+  }
+  return fetched.get(s.url);
+}
+
+/** Where segment i ends on the timeline: the next one's start, or the recording's end. */
+function segmentEnd(i) {
+  return i + 1 < segments.length && segments[i + 1].startedAt != null ? segments[i + 1].startedAt : endMs;
+}
+
+function segmentAt(t) {
+  let at = 0;
+  for (let i = 0; i < segments.length; i++) {
+    if (segments[i].startedAt != null && segments[i].startedAt <= t) at = i;
+  }
+  return at;
+}
+
+/** Resolves once the page's clock is within reach of t (or a newer seek makes waiting moot). */
+function until(t, mine) {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (mine !== epoch || t <= pageT + AHEAD_MS * Math.max(1, rate)) {
+        resolve();
+      } else {
+        wake = check;
+      }
+    };
+    check();
+  });
+}
+
+async function bitmap(picture, width, height) {
+  return createImageBitmap(new ImageData(picture, width, height), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+}
+
+async function run(mine, target) {
+  const began = performance.now();
+  // the picture of each screen at the seek instant, sent once the instant is passed
+  let base = new Map();
+  let gapAtTarget = null;
+  const flushBase = async () => {
+    if (!base) return;
+    const pending = base;
+    base = null;
+    for (const [screen, f] of pending) {
+      const bmp = await bitmap(f.picture, f.width, f.height);
+      if (mine !== epoch) return;
+      post({ type: 'frame', epoch: mine, screen, time: f.time, bitmap: bmp, base: true }, [bmp]);
+    }
+    if (gapAtTarget) post({ type: 'gap', epoch: mine, ...gapAtTarget });
+    post({ type: 'seeked', epoch: mine, t: target, ms: performance.now() - began });
+  };
+  for (let i = segmentAt(target); i < segments.length && mine === epoch; i++) {
+    if (segmentEnd(i) <= target && i + 1 < segments.length) continue;
+    let bytes;
+    try {
+      bytes = await fetchSegment(i);
+    } catch (e) {
+      if (mine !== epoch) return;
+      post({ type: 'damaged', epoch: mine, from: segments[i].startedAt, to: segmentEnd(i), reason: `segment ${segments[i].index} could not be fetched: ${e.message}` });
+      continue;
+    }
+    if (i + 1 < segments.length) fetchSegment(i + 1).catch(() => {});
+    if (mine !== epoch) return;
+    let decoder;
+    try {
+      decoder = new SegmentDecoder(bytes);
+    } catch (e) {
+      post({ type: 'damaged', epoch: mine, from: segments[i].startedAt, to: segmentEnd(i), reason: e.message });
+      continue;
+    }
+    const sizes = new Map();
+    try {
+      for await (const ev of decoder.events()) {
+        if (mine !== epoch) return;
+        if (ev.type === 'header') {
+          for (const s of ev.screens) sizes.set(s.id, s);
+          post({ type: 'header', epoch: mine, screens: ev.screens });
+        } else if (ev.type === 'frame') {
+          const time = ev.time + offset;
+          const size = sizes.get(ev.screen);
+          if (base && time <= target) {
+            base.set(ev.screen, { picture: ev.picture, width: size.width, height: size.height, time });
+            if (gapAtTarget && time >= gapAtTarget.from) gapAtTarget = null;
+            continue;
+          }
+          await flushBase();
+          if (mine !== epoch) return;
+          await until(time, mine);
+          if (mine !== epoch) return;
+          const bmp = await bitmap(ev.picture, size.width, size.height);
+          if (mine !== epoch) return;
+          post({ type: 'frame', epoch: mine, screen: ev.screen, time, bitmap: bmp, base: false }, [bmp]);
+        } else if (ev.type === 'gap') {
+          const gap = { from: ev.from + offset, to: ev.until + offset, reason: ev.reason };
+          if (base && gap.from <= target) {
+            gapAtTarget = gap.to > target ? gap : null;
+            continue;
+          }
+          await flushBase();
+          if (mine !== epoch) return;
+          post({ type: 'gap', epoch: mine, ...gap });
+        } else if (ev.type === 'truncated') {
+          const from = ev.time + offset;
+          await flushBase();
+          if (mine !== epoch) return;
+          post({ type: 'damaged', epoch: mine, from, to: Math.max(from, segmentEnd(i)), reason: ev.reason });
+        }
+      }
+    } catch (e) {
+      if (mine !== epoch) return;
+      post({ type: 'damaged', epoch: mine, from: segments[i].startedAt, to: segmentEnd(i), reason: String(e && e.message) });
+    }
+  }
+  if (mine === epoch) await flushBase();
+}
+
+self.onmessage = (e) => {
+  const m = e.data;
+  if (m.type === 'open') {
+    segments = m.segments;
+    offset = m.clockOffsetMs || 0;
+    endMs = m.endMs == null ? Infinity : m.endMs;
+  } else if (m.type === 'seek') {
+    epoch = m.epoch;
+    pageT = m.t;
+    const w = wake;
+    wake = null;
+    if (w) w();
+    run(m.epoch, m.t).catch((err) => post({ type: 'damaged', epoch: m.epoch, from: m.t, to: m.t, reason: String(err && err.message) }));
+  } else if (m.type === 'time') {
+    pageT = m.t;
+    rate = m.rate || 1;
+    const w = wake;
+    wake = null;
+    if (w) w();
+  }
+};
