@@ -73,6 +73,9 @@ public final class RangeResponse {
   public static void serve(Context ctx, Path file, String contentType) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
+      // the byte counts below are of the file: a compressed body would not match them (and a
+      // browser asks for compression of anything not image, audio or video, segments included)
+      ctx.disableCompression();
       ctx.header("Accept-Ranges", "bytes");
       ctx.contentType(contentType);
       Span span = resolve(ctx.header("Range"), size, OPEN_RANGE_CHUNK);
