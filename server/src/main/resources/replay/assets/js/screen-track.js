@@ -7,20 +7,23 @@
 // never drifts; it only waits while a seek decodes up to the new instant.
 
 const GAP_FILL = '#303030';
+/** The capture format's gap reasons as the call's gaps name them (as the server's SegmentGaps). */
+const GAP_REASONS = { PAUSED: 'PAUSED', FAILOVER: 'FAILOVER', DISK_FULL: 'DISK_FULL' };
 
 export class CaptureScreen {
   /**
    * @param {object} info the call's screen entry (segments, screens, clockOffsetMs, startedAt, endedAt)
    * @param {HTMLCanvasElement} canvas where it is drawn
-   * @param {function(object)} onDamage told of a stretch that cannot be shown {from, to, reason}
+   * @param {function(object)} onGap told of each stretch without pictures as the segments reveal
+   *     it: {from, to, reason (as the call's gaps name them: PAUSED, FAILOVER, ... or DAMAGED), detail}
    */
-  constructor(info, canvas, onDamage) {
+  constructor(info, canvas, onGap) {
     this.kind = 'screen';
     this.info = info;
     this.el = canvas;
     this.startMs = info.startedAt;
     this.endMs = info.endedAt != null ? info.endedAt : info.startedAt + (info.durationMs || 0);
-    this.onDamage = onDamage || (() => {});
+    this.onGap = onGap || (() => {});
     this.failed = !info.segments || info.segments.length === 0;
     this.rects = new Map((info.screens || []).map((s) => [s.id, s]));
     this.sizeCanvas();
@@ -42,7 +45,7 @@ export class CaptureScreen {
     this.worker.onmessage = (e) => this.receive(e.data);
     this.worker.onerror = (e) => {
       this.failed = true;
-      this.onDamage({ from: this.startMs, to: this.endMs, reason: 'the screen decoder failed: ' + (e.message || 'unknown error') });
+      this.onGap({ from: this.startMs, to: this.endMs, reason: 'DAMAGED', detail: 'the screen decoder failed: ' + (e.message || 'unknown error') });
     };
     this.worker.postMessage({
       type: 'open',
@@ -110,11 +113,11 @@ export class CaptureScreen {
         this.redraw();
       }
     } else if (m.type === 'frame' || m.type === 'gap' || m.type === 'damaged') {
-      if (m.type === 'damaged') {
-        if (!this.damaged.some((d) => d.from === m.from && d.to === m.to)) {
-          this.damaged.push({ from: m.from, to: m.to, reason: m.reason });
-          this.onDamage({ from: m.from, to: m.to, reason: m.reason });
-        }
+      if (m.type === 'damaged' && !this.damaged.some((d) => d.from === m.from && d.to === m.to)) {
+        this.damaged.push({ from: m.from, to: m.to, reason: m.reason });
+        this.onGap({ from: m.from, to: m.to, reason: 'DAMAGED', detail: m.reason });
+      } else if (m.type === 'gap') {
+        this.onGap({ from: m.from, to: m.to, reason: GAP_REASONS[m.reason] || 'CAPTURE_LOST' });
       }
       this.queue.push({ ...m, at: m.type === 'frame' ? m.time : m.from });
       if (m.base) {

@@ -136,7 +136,7 @@ class OneClusterRecordsACallTest {
     assertThat(thumbnail.body()).startsWith((byte) 0xFF, (byte) 0xD8);
 
     VideoProbe.Info info = VideoProbe.probe(video);
-    assertThat(info.codecName()).isEqualTo(rec.video().codec());
+    assertThat(info.codecName()).isEqualTo(api.recording(recordingId).video().codec());
     assertThat(info.durationMs())
         .as("decoded duration vs. endedAt - startedAt = %s", recordedMs)
         .isCloseTo(recordedMs, org.assertj.core.data.Offset.offset(FRAME_MS));
@@ -182,8 +182,11 @@ class OneClusterRecordsACallTest {
 
   private static Path checkVideoDownload(ScreenRecApi api, Recording rec, Path tmp)
       throws Exception {
+    assertThat(rec.video().encoded()).as("READY without an encode").isFalse();
     ScreenRecApi.Response full = api.video(rec.id(), null);
     assertThat(full.status()).as(full.toString()).isEqualTo(200);
+    rec = api.recording(rec.id());
+    assertThat(rec.video().encoded()).isTrue();
     String expectedType = "h264".equals(rec.video().codec()) ? "video/mp4" : "video/webm";
     assertThat(full.header("Content-Type")).get().asString().startsWith(expectedType);
     if (rec.video().contentType() != null) {

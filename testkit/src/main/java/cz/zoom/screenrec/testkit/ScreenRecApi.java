@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /** A small client for the server's REST API and Media Upload Server, as documented in docs/. */
@@ -98,8 +99,25 @@ public final class ScreenRecApi {
 
   /**
    * GET the encoded video, optionally with a {@code Range} header value such as {@code bytes=0-99}.
+   * The server encodes it on the first request and answers {@code 202} until it is there; this
+   * waits (up to ten minutes, asking as often as its {@code Retry-After} says) and returns the
+   * first other answer.
    */
   public Response video(String recordingId, String range) {
+    return once("the video of recording " + recordingId, 202, () -> videoOnce(recordingId, range));
+  }
+
+  /** The first answer that is not {@code meanwhile} (202 or 503: "being made, ask again"). */
+  private static Response once(String what, int meanwhile, Supplier<Response> ask) {
+    try {
+      return Poll.until(
+          what, Duration.ofMinutes(10), Duration.ofMillis(250), ask, r -> r.status() != meanwhile);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private Response videoOnce(String recordingId, String range) {
     return range == null
         ? get("api/v1/recordings/" + enc(recordingId) + "/video")
         : send(
@@ -120,8 +138,12 @@ public final class ScreenRecApi {
     return target;
   }
 
+  /** GET the poster thumbnail, waiting while the server makes it (503 with Retry-After). */
   public Response thumbnail(String recordingId) {
-    return get("api/v1/recordings/" + enc(recordingId) + "/thumbnail");
+    return once(
+        "the thumbnail of recording " + recordingId,
+        503,
+        () -> get("api/v1/recordings/" + enc(recordingId) + "/thumbnail"));
   }
 
   public Agent awaitAgent(String name, Duration timeout) throws TimeoutException {
@@ -374,6 +396,11 @@ public final class ScreenRecApi {
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Segment(int index, long bytes, String sha256, String clusterId, Long receivedAt) {}
 
+  /**
+   * {@code encoded}: the file exists (a first GET of the video makes it); codec, type, bytes with
+   * it.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Video(String codec, String contentType, Long bytes, Long durationMs) {}
+  public record Video(
+      boolean encoded, String codec, String contentType, Long bytes, Long durationMs) {}
 }

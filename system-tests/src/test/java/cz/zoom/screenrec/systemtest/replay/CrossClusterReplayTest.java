@@ -73,7 +73,7 @@ class CrossClusterReplayTest {
     ReplayUi.openCallFromSearch(browser, call.callId());
     assertThat(browser.find("#fact-screen").getText()).isEqualTo("cluster-b");
     assertThat(browser.find("#fact-audio").getText()).isEqualTo("cluster-a");
-    assertThat(browser.find("video.screen-video").getAttribute("data-cluster-id"))
+    assertThat(browser.find("canvas.screen-video").getAttribute("data-cluster-id"))
         .isEqualTo("cluster-b");
 
     browser.click("#play");

@@ -182,6 +182,30 @@ final class SyntheticAgent implements AutoCloseable {
       boolean realTime,
       Duration readyTimeout)
       throws Exception {
+    return record(
+        api,
+        callId,
+        script.durationMs(),
+        (id, t0) -> segments(id, t0, script, fps, segmentMs),
+        realTime,
+        readyTimeout);
+  }
+
+  /** Writes a recording's capture segments, in client time from {@code t0}. */
+  @FunctionalInterface
+  interface Segments {
+    List<byte[]> write(String recordingId, long t0) throws IOException;
+  }
+
+  /** {@link #record} of segments the test writes itself, {@code durationMs} long. */
+  Recorded record(
+      ScreenRecApi api,
+      String callId,
+      long durationMs,
+      Segments write,
+      boolean realTime,
+      Duration readyTimeout)
+      throws Exception {
     CompletableFuture<ScreenRecApi.Call> started =
         CompletableFuture.supplyAsync(() -> api.startCall(callId, agent));
     JsonNode start = await("START");
@@ -192,11 +216,11 @@ final class SyntheticAgent implements AutoCloseable {
     String token = start.path("uploadToken").asText();
     started.get(30, TimeUnit.SECONDS);
 
-    List<byte[]> segments = segments(recordingId, t0, script, fps, segmentMs);
+    List<byte[]> segments = write.write(recordingId, t0);
     if (realTime) {
-      long end = t0 + script.durationMs();
+      long end = t0 + durationMs;
       org.awaitility.Awaitility.await("the call's screen script playing out")
-          .atMost(Duration.ofMillis(script.durationMs() + 10_000))
+          .atMost(Duration.ofMillis(durationMs + 10_000))
           .pollDelay(Duration.ZERO)
           .pollInterval(Duration.ofMillis(20))
           .until(() -> clientNow() >= end);
@@ -211,7 +235,7 @@ final class SyntheticAgent implements AutoCloseable {
             .put("recordingId", recordingId)
             .put("segmentCount", segments.size())
             .put("startedAt", t0)
-            .put("endedAt", t0 + script.durationMs())
+            .put("endedAt", t0 + durationMs)
             .put("reason", "stopped by server"));
     for (int i = 0; i < segments.size(); i++) {
       byte[] body = segments.get(i);
@@ -227,7 +251,7 @@ final class SyntheticAgent implements AutoCloseable {
       }
     }
     api.awaitReady(recordingId, readyTimeout);
-    return new Recorded(callId, recordingId, t0 + skewMs, script.durationMs());
+    return new Recorded(callId, recordingId, t0 + skewMs, durationMs);
   }
 
   /** The capture-format segments of the script, in client time from {@code t0}. */
