@@ -34,9 +34,9 @@ import java.util.Random;
  */
 public final class CaptureWorkload {
   /** The player window of the {@code window} workload. */
-  static final int WINDOW_WIDTH = 854;
+  public static final int WINDOW_WIDTH = 854;
 
-  static final int WINDOW_HEIGHT = 480;
+  public static final int WINDOW_HEIGHT = 480;
 
   private CaptureWorkload() {}
 

@@ -3,6 +3,10 @@ package cz.zoom.screenrec.bench.e2e;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import cz.zoom.screenrec.bench.Machine;
+import cz.zoom.screenrec.bench.capture.CaptureWorkload;
+import cz.zoom.screenrec.bench.replay.BrowserPlayback;
+import cz.zoom.screenrec.format.SegmentEvent;
+import cz.zoom.screenrec.format.SegmentReader;
 import cz.zoom.screenrec.testkit.ClientProcess;
 import cz.zoom.screenrec.testkit.JavaLauncher;
 import cz.zoom.screenrec.testkit.ManagedProcess;
@@ -12,7 +16,9 @@ import cz.zoom.screenrec.testkit.ProcessLogs;
 import cz.zoom.screenrec.testkit.ScreenRecApi;
 import cz.zoom.screenrec.testkit.ServerProcess;
 import cz.zoom.screenrec.testkit.TempDirs;
+import cz.zoom.screenrec.testkit.VideoClips;
 import cz.zoom.screenrec.testkit.XvfbDisplay;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,11 +35,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One call, end to end, with real processes: Xvfb, a server, a Capture Client and a CRM-like
- * desktop ({@link OfficeScreen}) that changes as an agent's does. Measures time from call end to
- * READY; bytes per recorded minute of the capture format and of the encoded file; client CPU per
- * recorded minute (net of the client's idle use). Optionally records the same desktop with ffmpeg's
- * x11grab + VP9 for comparison. See bench/README.md.
+ * One call, end to end, with real processes: Xvfb, a server, a Capture Client and a desktop that
+ * changes as an agent's does (the CRM-like {@link OfficeScreen}, or {@link CaptureWorkload}'s
+ * office screen with a film playing in a window, or a full-screen film). Measures time from call
+ * end to READY and the server's CPU per recorded agent-hour; bytes per recorded minute of the
+ * capture format (the archive) and of the VP9 video the server encodes on request, with that
+ * encode's CPU (what READY cost when every recording was encoded); client CPU per recorded minute
+ * (net of the client's idle use); then the replay page in headless Chromium playing the recording
+ * (pictures drawn and dropped, Chromium's CPU net of the paused page) beside the same page playing
+ * the VP9 file in a {@code <video>}, and the page's pictures against the captured ones. Optionally
+ * records the same desktop with ffmpeg's x11grab + VP9 for comparison. See bench/README.md.
  */
 public final class OneCallBench {
   private static final ObjectMapper JSON =
@@ -46,6 +57,8 @@ public final class OneCallBench {
   private int width = 1920;
   private int height = 1080;
   private boolean x11grab;
+  private String desktop = "office";
+  private Double playRate;
   private Path out;
 
   public static void main(String[] args) throws Exception {
@@ -62,6 +75,8 @@ public final class OneCallBench {
           b.height = Integer.parseInt(wh[1]);
         }
         case "--x11grab" -> b.x11grab = true;
+        case "--desktop" -> b.desktop = args[++i];
+        case "--play-rate" -> b.playRate = Double.parseDouble(args[++i]);
         case "--out" -> b.out = Path.of(args[++i]);
         case "-h", "--help" -> {
           usage();
@@ -84,10 +99,15 @@ public final class OneCallBench {
     System.out.println(
         """
         one-call [--seconds 60] [--idle-seconds 20] [--fps N] [--codec vp9|h264|av1] [--size 1920x1080]
-                 [--x11grab] [--out bench/results/one-call.json]
-          Xvfb + real server + real client; a CRM-like desktop changes during a call of --seconds;
-          prints call-end→READY time, bytes per recorded minute (capture format, encoded video) and
-          client CPU per recorded minute net of its idle use (measured for --idle-seconds first).
+                 [--desktop office|window|fullvideo] [--play-rate 1|2] [--x11grab]
+                 [--out bench/results/one-call.json]
+          Xvfb + real server + real client; the desktop changes during a call of --seconds (office:
+          the CRM screen; window: an office screen with a film in an 854x480 window; fullvideo: a
+          film on the whole screen); prints call-end→READY time, the server's CPU per recorded
+          agent-hour, bytes per recorded minute (capture format, VP9 on request) and client CPU per
+          recorded minute net of its idle use (measured for --idle-seconds first); then plays the
+          recording in the replay page in Chromium at --play-rate (default 1 for office, else 2)
+          beside the VP9 file in a <video>, and compares the page's pictures with the captured.
           --x11grab also records the same desktop with ffmpeg x11grab + VP9 realtime for comparison.
           --fps and --codec are passed to the server (default: the server's defaults).""");
   }
@@ -103,7 +123,8 @@ public final class OneCallBench {
 
   private void run() throws Exception {
     Map<String, Object> result = new LinkedHashMap<>();
-    ServerProcess.Builder sb = ServerProcess.builder();
+    String adminPassword = "bench-" + UUID.randomUUID();
+    ServerProcess.Builder sb = ServerProcess.builder().arg("--admin-password", adminPassword);
     if (fps != null) {
       sb.fps(fps);
     }
@@ -121,7 +142,7 @@ public final class OneCallBench {
             + ")");
     try (XvfbDisplay display = XvfbDisplay.start(width, height);
         ServerProcess server = sb.start();
-        ManagedProcess desktop = startDesktop(display, seconds + idleSeconds + 600);
+        ManagedProcess desktop = startDesktop(display, seconds + idleSeconds + 600, this.desktop);
         ClientProcess client =
             ClientProcess.builder("bench-agent").server(server).display(display).start()) {
       ScreenRecApi api = server.api();
@@ -182,7 +203,18 @@ public final class OneCallBench {
 
       double recordedMin = (rec.endedAt() - rec.startedAt()) / 60_000.0;
       long segBytes = rec.segmentBytes();
+      log("READY; asking for the video, which the server encodes on this first request");
+      long encodeCpu0 = cpuNanos(server.pid());
+      long encodeWall0 = System.nanoTime();
+      ScreenRecApi.Response videoFile = api.video(recordingId, null);
+      long encodeWall1 = System.nanoTime();
+      long encodeCpu1 = cpuNanos(server.pid());
+      if (videoFile.status() != 200) {
+        throw new IllegalStateException("the video: " + videoFile);
+      }
+      rec = api.recording(recordingId);
       long videoBytes = rec.video().bytes();
+      Map<String, Object> replay = replay(server, adminPassword, rec);
       double wallCallToReadyS = (wallReady - wall0) / 1e9;
       double clientRawS = (clientCpuReady - clientCpu0) / 1e9;
       double clientIdleS = idleCores * wallCallToReadyS;
@@ -220,7 +252,7 @@ public final class OneCallBench {
               "idleBaselineSeconds",
               idleSeconds,
               "desktop",
-              "OfficeScreen: CRM form, typing ~300 chars/min, caret, clock, table scroll every 8 s, tab switch (form + whole table) every 20 s"));
+              DESKTOPS.get(this.desktop)));
       result.put(
           "recording",
           ordered(
@@ -252,7 +284,16 @@ public final class OneCallBench {
               "bytesPerRecordedMinute",
               Math.round(videoBytes / recordedMin),
               "kbitPerSecond",
-              round1(videoBytes * 8 / 1000.0 / (recordedMin * 60))));
+              round1(videoBytes * 8 / 1000.0 / (recordedMin * 60)),
+              "encodeOnRequestCpuSeconds",
+              round2((encodeCpu1 - encodeCpu0) / 1e9),
+              "encodeOnRequestCpuSecondsPerRecordedMinute",
+              round2((encodeCpu1 - encodeCpu0) / 1e9 / recordedMin),
+              "encodeOnRequestWallMs",
+              (encodeWall1 - encodeWall0) / 1_000_000,
+              "how",
+              "GET /api/v1/recordings/{id}/video after READY: 202 until the server has encoded it; "
+                  + "the server JVM's CPU over that wait is what READY cost when every recording was encoded"));
       result.put(
           "clientCpu",
           ordered(
@@ -270,8 +311,12 @@ public final class OneCallBench {
           ordered(
               "secondsDuringCallPerRecordedMinute", round2(serverCallS / recordedMin),
               "secondsCallEndToReady", round2(serverAfterS),
+              "secondsPerRecordedAgentHour",
+                  round2((serverCallS + serverAfterS) / recordedMin * 60),
               "how",
-                  "utime+stime of the server JVM: during the call (control, uploads) and from call end to READY (encoding)"));
+                  "utime+stime of the server JVM: during the call (control, uploads) and from call end to READY "
+                      + "(the last uploads and the READY check); per agent-hour = their sum scaled to 60 recorded minutes"));
+      result.put("replay", replay);
       if (x11grab) {
         result.put("x11grab", x11grab(display, server.fps()));
       }
@@ -363,8 +408,23 @@ public final class OneCallBench {
     }
   }
 
-  private static ManagedProcess startDesktop(XvfbDisplay display, int lifetimeSeconds)
+  private static final Map<String, String> DESKTOPS =
+      Map.of(
+          "office",
+          "OfficeScreen: CRM form, typing ~300 chars/min, caret, clock, table scroll every 8 s, tab switch (form + whole table) every 20 s",
+          "window",
+          "CaptureWorkload window: the CRM screen with ffplay playing a grainy 854x480 clip in the middle",
+          "fullvideo",
+          "CaptureWorkload fullvideo: ffplay playing a grainy clip over the whole screen");
+
+  private ManagedProcess startDesktop(XvfbDisplay display, int lifetimeSeconds, String kind)
       throws Exception {
+    if (!DESKTOPS.containsKey(kind)) {
+      throw new IllegalArgumentException("--desktop office|window|fullvideo, not " + kind);
+    }
+    if (!kind.equals("office")) {
+      return startWorkload(display, kind);
+    }
     List<String> cmd =
         JavaLauncher.command(
             System.getProperty("java.class.path"),
@@ -391,6 +451,163 @@ public final class OneCallBench {
       throw e;
     }
     return p;
+  }
+
+  /** The capture bench's workload with a film (made here with FFmpeg), as the desktop. */
+  private ManagedProcess startWorkload(XvfbDisplay display, String kind) throws Exception {
+    boolean window = kind.equals("window");
+    int cw = window ? CaptureWorkload.WINDOW_WIDTH : width;
+    int ch = window ? CaptureWorkload.WINDOW_HEIGHT : height;
+    Path clip = TempDirs.create("screenrec-clip-").resolve("clip-" + cw + "x" + ch + ".mp4");
+    Process make =
+        new ProcessBuilder(VideoClips.make(cw, ch, 20, clip))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (!make.waitFor(5, TimeUnit.MINUTES) || make.exitValue() != 0) {
+      throw new IllegalStateException("ffmpeg could not make the clip " + clip);
+    }
+    List<String> cmd =
+        JavaLauncher.command(
+            System.getProperty("java.class.path"),
+            List.of("-Djava.awt.headless=false", "-Xmx512m"),
+            CaptureWorkload.class.getName(),
+            List.of(kind, String.valueOf(width), String.valueOf(height), "1", clip.toString()));
+    ManagedProcess p =
+        ManagedProcess.start(
+            "desktop", cmd, display.env(), ProcessLogs.newFile("workload-" + kind));
+    try {
+      Poll.until(
+          "the " + kind + " desktop on " + display.name(),
+          Duration.ofSeconds(60),
+          Duration.ofMillis(100),
+          () -> {
+            if (!p.isAlive()) {
+              throw new Poll.Abort("the desktop program exited: " + p.logTail(20));
+            }
+            return p.logTail(20).contains("READY");
+          });
+    } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
+      p.close();
+      throw e;
+    }
+    return p;
+  }
+
+  /**
+   * The replay page playing the recording in Chromium, beside the VP9 file in a {@code <video>};
+   * and the page's pictures at a few instants against the captured ones, decoded here.
+   */
+  private Map<String, Object> replay(
+      ServerProcess server, String adminPassword, ScreenRecApi.Recording rec) throws Exception {
+    double rate = playRate != null ? playRate : desktop.equals("office") ? 1 : 2;
+    long recordedMs = rec.endedAt() - rec.startedAt();
+    int playSeconds = (int) Math.max(5, Math.min(60, recordedMs / 1000 / rate - 2));
+    log(
+        "replaying in Chromium at "
+            + rate
+            + "x for "
+            + playSeconds
+            + " s, then the VP9 file alike");
+    Map<String, Object> r = new LinkedHashMap<>();
+    try (BrowserPlayback b =
+        BrowserPlayback.signIn(server.httpUri().toString(), "admin", adminPassword)) {
+      b.openCall(rec.callId());
+      r.put(
+          "capturePlayer",
+          JSON.convertValue(b.playCapture(rec.startedAt(), rate, playSeconds), Map.class));
+      r.put("pixels", pixels(b, server.api(), rec));
+      r.put(
+          "vp9InVideoElement",
+          JSON.convertValue(
+              b.playVideoElement(
+                  "/replay/media/" + rec.clusterId() + "/recordings/" + rec.id() + "/video",
+                  rate,
+                  playSeconds),
+              Map.class));
+    }
+    r.put(
+        "how",
+        "headless Chromium (--disable-gpu), window 1400x1000: the call page plays the capture segments "
+            + "(worker + canvas) at the rate for the seconds; framesShown/droppedFrames are the page's "
+            + "own counts; CPU is utime+stime of all Chromium processes (/proc) while playing, net of the "
+            + "same page paused for as long; the anchor is the server's VP9 of the same recording in a "
+            + "<video> of the same width, measured alike (getVideoPlaybackQuality for its frames)");
+    return r;
+  }
+
+  /** The page's picture at four instants against the captured one, decoded from the segments. */
+  private static Map<String, Object> pixels(
+      BrowserPlayback b, ScreenRecApi api, ScreenRecApi.Recording rec) throws Exception {
+    long offset =
+        ScreenRecApi.JSON
+            .readTree(api.get("api/v1/recordings/" + rec.id()).body())
+            .path("clockOffsetMs")
+            .asLong();
+    long span = rec.endedAt() - rec.startedAt();
+    List<Long> instants = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      instants.add(rec.startedAt() + span * i / 5 + 37);
+    }
+    // what the agent's screen showed at each instant: the newest frame at or before it
+    Map<Long, int[]> captured = new LinkedHashMap<>();
+    int[] shown = null;
+    int next = 0;
+    for (int s = 0; s < rec.segments().size() && next < instants.size(); s++) {
+      byte[] bytes = api.get("api/v1/recordings/" + rec.id() + "/segments/" + s).body();
+      try (SegmentReader reader = new SegmentReader(new ByteArrayInputStream(bytes))) {
+        if (reader.header().screens().size() != 1) {
+          throw new IllegalStateException("the pixel check knows one monitor");
+        }
+        for (SegmentEvent e = reader.next();
+            e != null && next < instants.size();
+            e = reader.next()) {
+          if (e instanceof SegmentEvent.Frame f) {
+            while (next < instants.size() && f.time() + offset > instants.get(next)) {
+              captured.put(instants.get(next++), shown);
+            }
+            if (next < instants.size()) {
+              shown = f.rgb().clone();
+            }
+          }
+        }
+      }
+    }
+    while (next < instants.size()) {
+      captured.put(instants.get(next++), shown);
+    }
+    long wrong = 0;
+    long total = 0;
+    int exact = 0;
+    for (Map.Entry<Long, int[]> e : captured.entrySet()) {
+      BrowserPlayback.Picture p = b.pictureAt(e.getKey());
+      int[] want = e.getValue();
+      long bad = 0;
+      for (int i = 0; i < want.length; i++) {
+        int got =
+            (p.rgb()[3 * i] & 0xFF) << 16
+                | (p.rgb()[3 * i + 1] & 0xFF) << 8
+                | (p.rgb()[3 * i + 2] & 0xFF);
+        if (got != want[i]) {
+          bad++;
+        }
+      }
+      wrong += bad;
+      total += want.length;
+      exact += bad == 0 ? 1 : 0;
+    }
+    return ordered(
+        "instants",
+        instants.size(),
+        "instantsExact",
+        exact,
+        "pixelsCompared",
+        total,
+        "pixelsDifferent",
+        wrong,
+        "how",
+        "the page seeks to each instant (paused) and reads its canvas back; the captured picture is the "
+            + "newest frame at or before it, decoded from the stored segments with the Java reader");
   }
 
   private static void print(Map<String, Object> r) {

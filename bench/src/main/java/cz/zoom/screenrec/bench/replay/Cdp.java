@@ -3,6 +3,7 @@ package cz.zoom.screenrec.bench.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import cz.zoom.screenrec.testkit.ProcessCpu;
 import cz.zoom.screenrec.testkit.TestTrust;
 import java.io.IOException;
 import java.net.URI;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * timing the replay UI. Debian's chromium (-Dscreenrec.chromium), a fresh profile, no network
  * beyond loopback; closed with every process it started.
  */
-final class Cdp implements AutoCloseable {
+public final class Cdp implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String CHROMIUM = System.getProperty("screenrec.chromium", "/usr/bin/chromium");
 
@@ -45,7 +46,7 @@ final class Cdp implements AutoCloseable {
     this.socket = socket;
   }
 
-  static Cdp launch() throws Exception {
+  public static Cdp launch() throws Exception {
     Path profile = Files.createTempDirectory("screenrec-bench-chromium-");
     Process p =
         new ProcessBuilder(
@@ -114,7 +115,7 @@ final class Cdp implements AutoCloseable {
     }
   }
 
-  JsonNode call(String method, ObjectNode params) throws Exception {
+  public JsonNode call(String method, ObjectNode params) throws Exception {
     int id = ids.incrementAndGet();
     CompletableFuture<JsonNode> answer = new CompletableFuture<>();
     pending.put(id, answer);
@@ -128,7 +129,7 @@ final class Cdp implements AutoCloseable {
     return r.path("result");
   }
 
-  void navigate(String url) throws Exception {
+  public void navigate(String url) throws Exception {
     call("Page.navigate", JSON.createObjectNode().put("url", url));
   }
 
@@ -136,7 +137,7 @@ final class Cdp implements AutoCloseable {
    * Evaluates an expression (awaiting a promise) as if the user had just clicked; returns its JSON
    * value.
    */
-  JsonNode eval(String expression) throws Exception {
+  public JsonNode eval(String expression) throws Exception {
     JsonNode r =
         call(
             "Runtime.evaluate",
@@ -152,7 +153,7 @@ final class Cdp implements AutoCloseable {
   }
 
   /** Polls {@code expression} every 10 ms until it is true; returns the ms waited. */
-  double until(String expression, Duration timeout) throws Exception {
+  public double until(String expression, Duration timeout) throws Exception {
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
     while (true) {
@@ -170,6 +171,24 @@ final class Cdp implements AutoCloseable {
       }
       TimeUnit.MILLISECONDS.sleep(10);
     }
+  }
+
+  /**
+   * CPU time (user + system) Chromium's processes have used so far: the browser and every process
+   * it started (renderer, GPU, utility), from /proc.
+   */
+  public long cpuNanos() {
+    long sum = 0;
+    List<ProcessHandle> all = new ArrayList<>(chromium.descendants().toList());
+    all.add(chromium.toHandle());
+    for (ProcessHandle h : all) {
+      try {
+        sum += ProcessCpu.of(h.pid()).toNanos();
+      } catch (RuntimeException e) {
+        // ended between the listing and the read
+      }
+    }
+    return sum;
   }
 
   @Override

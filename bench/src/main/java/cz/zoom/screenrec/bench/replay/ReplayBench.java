@@ -27,10 +27,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Replay figures: time from clicking play to the first frame for a long call in the replay UI
- * (headless Chromium over the DevTools protocol), and export time per recorded minute. The call is
- * synthesised cheaply but through the real control protocol, MUS, encoder and audio API ({@link
- * SyntheticCall}); see bench/README.md.
+ * Replay figures: time from clicking play to the first picture, and from a seek to the picture
+ * there, for a long call in the replay UI (headless Chromium over the DevTools protocol; the page
+ * plays the capture segments), and export time per recorded minute (which includes encoding the
+ * recording's video, made on this first request). The call is synthesised cheaply but through the
+ * real control protocol, MUS, encoder and audio API ({@link SyntheticCall}); see bench/README.md.
  */
 public final class ReplayBench {
   private static final ObjectMapper JSON =
@@ -179,7 +180,6 @@ public final class ReplayBench {
       ObjectNode summary = result.putObject("summary");
       summary.set("openToReadyMs", stats(ui, "openToReadyMs"));
       summary.set("playToFirstFrameMs", stats(ui, "playToFirstFrameMs"));
-      summary.set("playToMovingMs", stats(ui, "playToMovingMs"));
       summary.set("seekToFrameMs", stats(ui, "seekToFrameMs"));
       result.set("export", export);
       Files.createDirectories(out.toAbsolutePath().getParent());
@@ -190,9 +190,9 @@ public final class ReplayBench {
   }
 
   /**
-   * One fresh opening of the call page: navigation until the page has the call and its media
-   * elements, then a click on play until the screen video presents its first frame, then a seek to
-   * the middle until the frame there is presented.
+   * One fresh opening of the call page: navigation until the page has the call and its players,
+   * then a click on play until the screen draws its first picture with the clock running, then a
+   * seek to the middle until the picture there is drawn.
    */
   ObjectNode measureUi(Cdp b, String url, SyntheticCall.Made call) throws Exception {
     // from a blank page, so the wait below cannot see the previous call page
@@ -212,30 +212,25 @@ public final class ReplayBench {
             "JSON.stringify([...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]"
                 + ".filter(e => e.duration > 1000).map(e => ({name: e.name.replace(location.origin, ''), start: Math.round(e.startTime),"
                 + " duration: Math.round(e.duration), waiting: Math.round((e.requestStart || e.startTime) - e.startTime)}))) ");
+    // the page's own measures (Player.metrics): play → the first picture drawn with the clock
+    // running, seek → the picture of the new instant drawn
     JsonNode play =
         b.eval(
             """
         new Promise((resolve) => {
-          const v = document.querySelector('video.screen-video');
           const start = performance.now();
-          const from = v.currentTime;
-          const state = v.readyState;
-          let playing = null;
-          v.addEventListener('playing', () => { playing = performance.now() - start; }, {once: true});
-          let first = null;
-          const cb = (now, meta) => {
-            if (first == null) first = {at: now - start, media: meta.mediaTime};
-            if (meta.mediaTime > from + 0.0005) {
-              // the presented frame is (mediaTime - from) into playback: that much of the wait was the video running
-              resolve({firstFrame: first.at, moving: now - start - (meta.mediaTime - from) * 1000 / window.replay.rate,
-                       movingFrameAt: now - start, playingEvent: playing, readyStateAtClick: state});
+          document.getElementById('play').click();
+          const poll = () => {
+            const m = window.replay.metrics;
+            if (m.playToFirstFrameMs != null) {
+              resolve({firstFrame: m.playToFirstFrameMs, clickToScript: performance.now() - start});
+            } else if (performance.now() - start > 30000) {
+              resolve({timeout: true});
             } else {
-              v.requestVideoFrameCallback(cb);
+              requestAnimationFrame(poll);
             }
           };
-          v.requestVideoFrameCallback(cb);
-          document.getElementById('play').click();
-          setTimeout(() => resolve({timeout: true, firstFrame: first && first.at}), 30000);
+          poll();
         })""");
     b.eval("window.replay.pause(), true");
     long mid = call.startedAt() + call.durationMs() / 2;
@@ -243,11 +238,19 @@ public final class ReplayBench {
         b.eval(
             """
         new Promise((resolve) => {
-          const v = document.querySelector('video.screen-video');
           const start = performance.now();
-          v.requestVideoFrameCallback((now, meta) => resolve({frame: now - start, media: meta.mediaTime}));
           window.replay.seek(%d);
-          setTimeout(() => resolve({timeout: true}), 30000);
+          const poll = () => {
+            const m = window.replay.metrics;
+            if (m.seekToFrameMs != null) {
+              resolve({frame: m.seekToFrameMs, landed: window.replay.videoAbsMs()});
+            } else if (performance.now() - start > 30000) {
+              resolve({timeout: true});
+            } else {
+              requestAnimationFrame(poll);
+            }
+          };
+          poll();
         })"""
                 .formatted(mid));
     ObjectNode r = JSON.createObjectNode();
@@ -256,11 +259,10 @@ public final class ReplayBench {
       r.set("slowRequests", JSON.readTree(slow.asText()));
     }
     r.put("playToFirstFrameMs", round(play.path("firstFrame").asDouble(-1)));
-    r.put("playToMovingMs", round(play.path("moving").asDouble(-1)));
-    r.put("playingEventMs", round(play.path("playingEvent").asDouble(-1)));
-    r.put("videoReadyStateAtClick", play.path("readyStateAtClick").asInt(-1));
     r.put("seekToFrameMs", round(seek.path("frame").asDouble(-1)));
-    r.put("seekLandedAtS", round(seek.path("media").asDouble(-1)));
+    r.put(
+        "seekLandedAtS",
+        round((seek.path("landed").asDouble(call.startedAt()) - call.startedAt()) / 1000));
     if (play.path("timeout").asBoolean(false) || seek.path("timeout").asBoolean(false)) {
       r.put("timeout", true);
     }
@@ -370,16 +372,15 @@ public final class ReplayBench {
     ObjectNode e = (ObjectNode) r.get("export");
     System.out.println();
     System.out.printf(
-        "replay of a %d-minute call (%s, %d fps, %d segments, video %.1f MB)%n",
+        "replay of a %d-minute call (%s, %d fps, %d segments, %.1f MB of capture format)%n",
         minutes,
         c.get("screen").asText(),
         fps,
         c.get("segments").asInt(),
-        c.get("videoBytes").asLong() / 1e6);
+        c.get("segmentBytes").asLong() / 1e6);
     System.out.printf(
         "  %-38s %10s %14s %10s %10s%n", "", "first run", "later median", "min", "max");
-    for (String k :
-        List.of("openToReadyMs", "playToFirstFrameMs", "playToMovingMs", "seekToFrameMs")) {
+    for (String k : List.of("openToReadyMs", "playToFirstFrameMs", "seekToFrameMs")) {
       JsonNode x = s.get(k);
       System.out.printf(
           "  %-38s %10.0f %14.0f %10.0f %10.0f%n",
