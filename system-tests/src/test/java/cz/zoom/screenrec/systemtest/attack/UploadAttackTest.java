@@ -290,6 +290,17 @@ class UploadAttackTest {
             api.token(),
             Map.of("Content-Type", "audio/wav"));
     assertThat(audio.status()).as(audio.toString()).isIn(200, 201);
+    // the video and the poster are made when first asked for
+    try (Agent alice = Agent.connect("alice-token")) {
+      Agent.Started rec = alice.start("files-" + UUID.randomUUID());
+      long t0 = System.currentTimeMillis();
+      byte[] only = segment(rec.id(), 0, t0, 0x336699);
+      alice.end(rec, 1, t0, t0 + SEGMENT_MS);
+      assertThat(put(rec, 0, only, true).status()).isEqualTo(201);
+      api.awaitReady(rec.id(), WAIT);
+      assertThat(api.video(rec.id(), null).status()).isEqualTo(200);
+      assertThat(api.thumbnail(rec.id()).status()).isEqualTo(200);
+    }
     Path data = server.dataDir();
     assertThat(Files.exists(data.resolve("media"))).isTrue();
     List<String> open = new ArrayList<>();
