@@ -499,6 +499,19 @@ async function startExport() {
 
 // ---- media and test hooks ----
 
+let lanesPending = false;
+
+/** Redraws the lanes once per animation frame however many gaps the segments reveal in it. */
+function lanesLater() {
+  if (lanesPending) return;
+  lanesPending = true;
+  requestAnimationFrame(() => {
+    lanesPending = false;
+    renderLanes();
+    lastOverlay = '';
+  });
+}
+
 function buildMedia() {
   const viewport = $('viewport');
   const screens = call.screen.map((s) => {
@@ -512,8 +525,7 @@ function buildMedia() {
         return;
       }
       s.gaps = [...gaps, gap];
-      renderLanes();
-      lastOverlay = '';
+      lanesLater();
     });
   });
   const media = $('media');

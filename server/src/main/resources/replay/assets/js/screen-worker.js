@@ -13,10 +13,19 @@
 //   {type: 'header', epoch, screens}                    the screens of a segment, as it says them
 // A segment is decoded from its start (its key frame) up to the instant asked for; after that,
 // pictures go out as long as they are at most AHEAD_MS (scaled by the speed) ahead of the page.
+//
+// A segment is the agent's word, not the server's: its clock may run backwards, it may hold a
+// million frames at one instant or a thousand gaps. None of that may flood the page, so a screen's
+// pictures never go back in time, at most one goes out per MIN_FRAME_MS of the recording (the
+// newest wins), at most MAX_AHEAD_FRAMES wait in the page, and a segment stating more than
+// MAX_GAPS gaps is damaged from there on.
 
 import { SegmentDecoder } from './segment.js';
 
 const AHEAD_MS = 1500;
+const MIN_FRAME_MS = 1000 / 60;
+const MAX_AHEAD_FRAMES = 60;
+const MAX_GAPS = 64;
 /** Segments kept in memory: the one playing, the next (fetched ahead) and the one before. */
 const KEEP_SEGMENTS = 3;
 
@@ -27,6 +36,8 @@ let epoch = 0;
 let pageT = 0;
 let rate = 1;
 let wake = null;
+/** The instants of the pictures sent since the last seek that the page has not reached yet. */
+let ahead = [];
 const fetched = new Map();
 
 function post(msg, transfer) {
@@ -65,7 +76,8 @@ function segmentAt(t) {
 function until(t, mine) {
   return new Promise((resolve) => {
     const check = () => {
-      if (mine !== epoch || t <= pageT + AHEAD_MS * Math.max(1, rate)) {
+      if (ahead.length >= MAX_AHEAD_FRAMES) ahead = ahead.filter((a) => a > pageT);
+      if (mine !== epoch || (t <= pageT + AHEAD_MS * Math.max(1, rate) && ahead.length < MAX_AHEAD_FRAMES)) {
         resolve();
       } else {
         wake = check;
@@ -84,6 +96,25 @@ async function run(mine, target) {
   // the picture of each screen at the seek instant, sent once the instant is passed
   let base = new Map();
   let gapAtTarget = null;
+  // per screen: the instant of the last picture sent, and the newest picture held back since
+  const lastSent = new Map();
+  const held = new Map();
+  const send = async (screen, f) => {
+    await until(f.time, mine);
+    if (mine !== epoch) return;
+    const bmp = await bitmap(f.picture, f.width, f.height);
+    if (mine !== epoch) return;
+    lastSent.set(screen, f.time);
+    ahead.push(f.time);
+    post({ type: 'frame', epoch: mine, screen, time: f.time, bitmap: bmp, base: false }, [bmp]);
+  };
+  const flushHeld = async () => {
+    for (const [screen, f] of [...held]) {
+      held.delete(screen);
+      await send(screen, f);
+      if (mine !== epoch) return;
+    }
+  };
   const flushBase = async () => {
     if (!base) return;
     const pending = base;
@@ -91,6 +122,7 @@ async function run(mine, target) {
     for (const [screen, f] of pending) {
       const bmp = await bitmap(f.picture, f.width, f.height);
       if (mine !== epoch) return;
+      lastSent.set(screen, f.time);
       post({ type: 'frame', epoch: mine, screen, time: f.time, bitmap: bmp, base: true }, [bmp]);
     }
     if (gapAtTarget) post({ type: 'gap', epoch: mine, ...gapAtTarget });
@@ -116,6 +148,7 @@ async function run(mine, target) {
       continue;
     }
     const sizes = new Map();
+    let gaps = 0;
     try {
       for await (const ev of decoder.events()) {
         if (mine !== epoch) return;
@@ -123,36 +156,50 @@ async function run(mine, target) {
           for (const s of ev.screens) sizes.set(s.id, s);
           post({ type: 'header', epoch: mine, screens: ev.screens });
         } else if (ev.type === 'frame') {
-          const time = ev.time + offset;
           const size = sizes.get(ev.screen);
+          const last = lastSent.get(ev.screen);
+          const time = last == null ? ev.time + offset : Math.max(last, ev.time + offset);
+          const f = { picture: ev.picture, width: size.width, height: size.height, time };
           if (base && time <= target) {
-            base.set(ev.screen, { picture: ev.picture, width: size.width, height: size.height, time });
+            base.set(ev.screen, f);
             if (gapAtTarget && time >= gapAtTarget.from) gapAtTarget = null;
             continue;
           }
           await flushBase();
           if (mine !== epoch) return;
-          await until(time, mine);
+          if (lastSent.has(ev.screen) && time - lastSent.get(ev.screen) < MIN_FRAME_MS) {
+            held.set(ev.screen, f);
+            continue;
+          }
+          held.delete(ev.screen);
+          await send(ev.screen, f);
           if (mine !== epoch) return;
-          const bmp = await bitmap(ev.picture, size.width, size.height);
-          if (mine !== epoch) return;
-          post({ type: 'frame', epoch: mine, screen: ev.screen, time, bitmap: bmp, base: false }, [bmp]);
         } else if (ev.type === 'gap') {
           const gap = { from: ev.from + offset, to: ev.until + offset, reason: ev.reason };
+          if (++gaps > MAX_GAPS) {
+            await flushBase();
+            await flushHeld();
+            if (mine !== epoch) return;
+            post({ type: 'damaged', epoch: mine, from: gap.from, to: Math.max(gap.from, segmentEnd(i)), reason: `segment ${segments[i].index} states more than ${MAX_GAPS} gaps` });
+            break;
+          }
           if (base && gap.from <= target) {
             gapAtTarget = gap.to > target ? gap : null;
             continue;
           }
           await flushBase();
+          await flushHeld();
           if (mine !== epoch) return;
           post({ type: 'gap', epoch: mine, ...gap });
         } else if (ev.type === 'truncated') {
           const from = ev.time + offset;
           await flushBase();
+          await flushHeld();
           if (mine !== epoch) return;
           post({ type: 'damaged', epoch: mine, from, to: Math.max(from, segmentEnd(i)), reason: ev.reason });
         }
       }
+      await flushHeld();
     } catch (e) {
       if (mine !== epoch) return;
       post({ type: 'damaged', epoch: mine, from: segments[i].startedAt, to: segmentEnd(i), reason: String(e && e.message) });
@@ -170,6 +217,7 @@ self.onmessage = (e) => {
   } else if (m.type === 'seek') {
     epoch = m.epoch;
     pageT = m.t;
+    ahead = [];
     const w = wake;
     wake = null;
     if (w) w();

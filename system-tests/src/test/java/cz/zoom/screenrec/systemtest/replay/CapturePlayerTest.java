@@ -60,6 +60,7 @@ class CapturePlayerTest {
   static Captured text;
   static Captured video;
   static Captured damaged;
+  static Captured flood;
 
   /** What a recording's screen showed: each frame from its offset (ms from the start) on. */
   record Frame(long offsetMs, int[] rgb) {}
@@ -87,6 +88,7 @@ class CapturePlayerTest {
     text = new Captured();
     video = new Captured();
     damaged = new Captured();
+    flood = new Captured();
     try (SyntheticAgent tom = SyntheticAgent.connect(server, "tom", monitor, 0)) {
       text.call = record(tom, (id, t0) -> textSegments(id, t0, text, true));
       video.call = record(tom, (id, t0) -> videoSegments(id, t0, video));
@@ -99,6 +101,7 @@ class CapturePlayerTest {
                 middle[middle.length * 2 / 3] ^= 0x5A;
                 return s;
               });
+      flood.call = record(tom, (id, t0) -> floodSegments(id, t0, flood));
     }
   }
 
@@ -210,6 +213,38 @@ class CapturePlayerTest {
     assertThat(b.find("#page-error").isDisplayed()).isFalse();
   }
 
+  @Test
+  void aSegmentFloodingFramesAndGapsNeitherFloodsThePageNorHidesTheRest() {
+    Browser b = open(flood);
+    // the newest of the pictures stated for one instant wins, and a clock going back moves nothing
+    // back on the page
+    assertShows(b, flood, 700, seek(b, flood, 700));
+    seek(b, flood, 0);
+    b.js("window.replay.play()");
+    b.until(
+        "playback past the flooded instant",
+        d ->
+            ((Number) b.js("return window.replay.timelineMs()")).longValue()
+                >= flood.call.startedAt() + 1_500);
+    b.js("window.replay.pause()");
+    Map<String, Object> m = metrics(b);
+    assertThat(
+            ((Number) m.get("framesShown")).intValue()
+                + ((Number) m.get("droppedFrames")).intValue())
+        .as("pictures that reached the page from %d stated for 1.5 s: %s", FLOOD_FRAMES, m)
+        .isLessThan(50);
+    assertShows(b, flood, 1_500, seek(b, flood, 1_500));
+
+    // a segment stating hundreds of gaps is damaged past the first few dozen
+    seek(b, flood, 2_500);
+    b.until(
+        "the damaged stretch on the screen lane", d -> !b.findAll(".seg.gap-damaged").isEmpty());
+    assertThat(pixels(seek(b, flood, 3_000))).containsOnly(GAP_GREY);
+    assertThat(b.findAll(".seg[class*=gap-]").size()).as("gaps drawn on the lane").isLessThan(100);
+    assertShows(b, flood, 4_500, seek(b, flood, 4_500));
+    assertThat(b.find("#page-error").isDisplayed()).isFalse();
+  }
+
   // --- the page ---------------------------------------------------------------------------------
 
   Browser open(Captured c) {
@@ -308,6 +343,56 @@ class CapturePlayerTest {
           into.frames.add(new Frame(at, screen.clone()));
         }
         w.close(t0 + (index + 1) * SEGMENT_MS);
+      }
+      out.add(bytes.toByteArray());
+    }
+    return out;
+  }
+
+  static final int FLOOD_FRAMES = 2_000;
+
+  /**
+   * What a hostile or broken client might upload: a first segment with {@value #FLOOD_FRAMES}
+   * frames at one instant and then one back in time, a second stating 300 gaps of 1 ms, and a third
+   * as it should be.
+   */
+  static List<byte[]> floodSegments(String id, long t0, Captured into) throws IOException {
+    Random rnd = new Random(11);
+    int[] screen = SCREEN.text(rnd);
+    List<byte[]> out = new ArrayList<>();
+    for (int index = 0; index < DURATION_MS / SEGMENT_MS; index++) {
+      long from = index * SEGMENT_MS;
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (SegmentWriter w =
+          new SegmentWriter(
+              bytes,
+              new SegmentHeader(id, index, t0 + from, List.of(new ScreenLayout(0, 0, 0, W, H))))) {
+        List<Long> times = new ArrayList<>();
+        times.add(from);
+        if (index == 0) {
+          for (int i = 0; i < FLOOD_FRAMES; i++) {
+            times.add(500L);
+          }
+          times.add(300L);
+          times.add(1_000L);
+        } else {
+          for (long at = from + 500; at < from + SEGMENT_MS; at += 500) {
+            times.add(at);
+          }
+        }
+        int n = 0;
+        for (long at : times) {
+          if (index == 1 && at == from + 500) {
+            for (int g = 0; g < 300; g++) {
+              w.writeGap(t0 + at + 2 * g, t0 + at + 2 * g + 1, GapReason.CAPTURE_FAILED);
+            }
+          }
+          SCREEN.glyph(screen, 12 + (n % 20) * 30, 40 + (n / 20 % 16) * 20, 0x103070 + n);
+          n++;
+          w.writeFrame(0, t0 + at, screen, at == from);
+          into.frames.add(new Frame(at, screen.clone()));
+        }
+        w.close(t0 + from + SEGMENT_MS);
       }
       out.add(bytes.toByteArray());
     }
