@@ -35,6 +35,13 @@ public final class SegmentGaps implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SegmentGaps.class);
   private static final String FILE = "replay-gaps.json";
 
+  /**
+   * Gaps of one reason this close together are one stretch on the timeline: a capture failing every
+   * other frame is one lost stretch, not hundreds (and a segment stating thousands cannot bury the
+   * lane).
+   */
+  static final long MERGE_WITHIN_MS = 1_000;
+
   private final LocalMediaStore media;
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
   private final ExecutorService worker =
@@ -95,13 +102,7 @@ public final class SegmentGaps implements AutoCloseable {
                   case DISK_FULL -> "DISK_FULL";
                   default -> "CAPTURE_LOST";
                 };
-            gaps.add(
-                new Gap(
-                    g.time() + r.clockOffsetMs(),
-                    g.until() + r.clockOffsetMs(),
-                    reason,
-                    null,
-                    null));
+            add(gaps, g.time() + r.clockOffsetMs(), g.until() + r.clockOffsetMs(), reason);
           }
         }
       } catch (IOException e) {
@@ -109,6 +110,18 @@ public final class SegmentGaps implements AutoCloseable {
       }
     }
     return gaps;
+  }
+
+  static void add(List<Gap> gaps, long from, long to, String reason) {
+    Gap last = gaps.isEmpty() ? null : gaps.get(gaps.size() - 1);
+    if (last != null
+        && last.reason().equals(reason)
+        && from >= last.from()
+        && from <= last.to() + MERGE_WITHIN_MS) {
+      gaps.set(gaps.size() - 1, new Gap(last.from(), Math.max(last.to(), to), reason, null, null));
+    } else {
+      gaps.add(new Gap(from, to, reason, null, null));
+    }
   }
 
   private static void write(Path file, List<Gap> gaps) throws IOException {
