@@ -169,6 +169,8 @@ public final class MediaRoutes implements HttpApi.Routes {
       throw new ApiException(502, "peer_unavailable", "cluster " + cluster + " does not answer");
     }
     try (InputStream in = r.body()) {
+      // the peer's Content-Length counts the bytes it sent; compressing them here would break it
+      ctx.disableCompression();
       ctx.status(r.statusCode());
       for (String h : PASSED_HEADERS) {
         r.headers().firstValue(h).ifPresent(v -> ctx.header(h, v));
