@@ -136,7 +136,10 @@ public final class ScreenRecServer implements AutoCloseable {
                 media,
                 encoder,
                 config.encoderThreads(),
-                new EncodeWorkers.Bounds(config.encodeBudgetFactor(), config.encodeBudgetMin()),
+                new EncodeWorkers.Bounds(
+                    config.encodeBudgetFactor(),
+                    config.encodeBudgetMin(),
+                    EncodeWorkers.MAX_WAITING),
                 metrics,
                 clock));
     ReadyWorker ready =

@@ -29,6 +29,8 @@ public final class RecordingRoutes implements HttpApi.Routes {
   /** Seconds a client is told to wait before asking again for a video being encoded. */
   static final int VIDEO_RETRY_AFTER_S = 2;
 
+  static final int BUSY_RETRY_AFTER_S = 30;
+
   private final RecordingStore store;
   private final LocalMediaStore media;
   private final EncodeWorkers encodes;
@@ -78,7 +80,8 @@ public final class RecordingRoutes implements HttpApi.Routes {
 
   /**
    * A video as {@link EncodeWorkers#video} says it is: the file, or {@code 202} with {@code
-   * Retry-After} and {@code {"state":"ENCODING","progress":0..1}} while it is encoded, or {@code
+   * Retry-After} and {@code {"state":"ENCODING","progress":0..1}} while it is encoded, {@code 503
+   * encoders_busy} with {@code Retry-After} when too many encodes wait to start another, or {@code
    * 500 video_failed}.
    */
   public static void serveVideo(Context ctx, EncodeWorkers.VideoState state) throws IOException {
@@ -89,6 +92,11 @@ public final class RecordingRoutes implements HttpApi.Routes {
           .header("Retry-After", String.valueOf(VIDEO_RETRY_AFTER_S))
           .header("Cache-Control", "no-store")
           .json(Map.of("state", "ENCODING", "progress", encoding.progress()));
+    } else if (state instanceof EncodeWorkers.VideoState.Busy) {
+      ctx.header("Retry-After", String.valueOf(BUSY_RETRY_AFTER_S))
+          .header("Cache-Control", "no-store");
+      throw new ApiException(
+          503, "encoders_busy", "too many videos are waiting to be encoded; ask again later");
     } else {
       throw new ApiException(
           500,

@@ -237,7 +237,8 @@ public final class ServerConfig {
 
   /**
    * Encode time a recording may take, as a multiple of its (server-bounded) duration, on top of
-   * {@link #encodeBudgetMin()}; a longer encode is stopped and the recording FAILED.
+   * {@link #encodeBudgetMin()}; a longer encode is stopped and answered as failed (the recording
+   * stays READY: its segments play).
    */
   public double encodeBudgetFactor() {
     return encodeBudgetFactor;

@@ -40,19 +40,25 @@ import org.slf4j.LoggerFactory;
  * out is stopped and answered as failed. Waiting jobs go shortest first with ageing: a job's turn
  * is when it was asked for plus its span, so a short recording passes a long one asked for shortly
  * before, and a long one waits at most about its own length of newer work. A failed encode is not
- * tried again for {@link #RETRY_FAILED}, so a broken recording is not encoded over and over.
+ * tried again for {@link #RETRY_FAILED}, so a broken recording is not encoded over and over. At
+ * most {@link Bounds#maxWaiting()} encodes wait; past that a new one is refused as {@link
+ * VideoState.Busy}, so a caller asking for every recording in turn cannot queue unbounded work.
  */
 public final class EncodeWorkers implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EncodeWorkers.class);
   static final Duration RETRY_FAILED = Duration.ofMinutes(1);
+
+  /** Encodes that may wait at once on a server: hours of encoding on any machine. */
+  public static final int MAX_WAITING = 100;
 
   /**
    * How much one recording may cost.
    *
    * @param budgetFactor encode time allowed per ms of recording
    * @param budgetMin encode time allowed whatever the length
+   * @param maxWaiting encodes that may wait for a worker before new ones are refused
    */
-  public record Bounds(double budgetFactor, Duration budgetMin) {
+  public record Bounds(double budgetFactor, Duration budgetMin, int maxWaiting) {
     Duration budget(long spanMs) {
       return budgetMin.plusMillis((long) Math.min(Long.MAX_VALUE / 2.0, spanMs * budgetFactor));
     }
@@ -68,6 +74,9 @@ public final class EncodeWorkers implements AutoCloseable {
 
     /** The last encode failed, {@link #RETRY_FAILED} ago at most. */
     record Failed(String reason) implements VideoState {}
+
+    /** Not started: {@link Bounds#maxWaiting()} encodes are waiting already. */
+    record Busy() implements VideoState {}
   }
 
   private static final class Job implements Comparable<Job> {
@@ -138,6 +147,9 @@ public final class EncodeWorkers implements AutoCloseable {
       return new VideoState.Ready(file, VideoCodec.fromId(r.videoCodec()));
     }
     Job job = job(r);
+    if (job == null) {
+      return new VideoState.Busy();
+    }
     if (job.done.isCompletedExceptionally()) {
       return new VideoState.Failed(reason(job));
     }
@@ -156,8 +168,13 @@ public final class EncodeWorkers implements AutoCloseable {
     if (now instanceof VideoState.Failed failed) {
       throw new IOException("the video of recording " + r.id() + " failed: " + failed.reason());
     }
+    Job job = job(r);
+    if (job == null) {
+      throw new IOException(
+          "the video of recording " + r.id() + " is not encoded: the encoders are busy");
+    }
     try {
-      return job(r).done.get(max.toMillis(), TimeUnit.MILLISECONDS);
+      return job.done.get(max.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IOException(
           "the video of recording " + r.id() + " failed: " + e.getCause().getMessage(),
@@ -179,6 +196,7 @@ public final class EncodeWorkers implements AutoCloseable {
     return Files.isRegularFile(file) ? file : null;
   }
 
+  /** The recording's live job, started if need be; null when too many wait to start one. */
   private Job job(Recording r) {
     return jobs.compute(
         r.id(),
@@ -186,6 +204,9 @@ public final class EncodeWorkers implements AutoCloseable {
           if (old != null
               && !(old.done.isCompletedExceptionally()
                   && clock.millis() - old.failedAt > RETRY_FAILED.toMillis())) {
+            return old;
+          }
+          if (queue.size() >= bounds.maxWaiting()) {
             return old;
           }
           Job job = new Job(id, clock.millis() + span(r), seq.incrementAndGet());
@@ -230,6 +251,14 @@ public final class EncodeWorkers implements AutoCloseable {
           || r.captureStartedAt() == null
           || r.captureEndedAt() == null) {
         throw new IOException("recording " + id + " is " + r.status() + ", not playable");
+      }
+      // asked for again between the last encode's end and its record: that file is the answer
+      Path before = encodedFile(r);
+      if (before != null) {
+        job.progress = 1;
+        job.done.complete(before);
+        jobs.remove(id, job);
+        return;
       }
       List<Path> segments = new ArrayList<>();
       for (Segment s : store.segments(id)) {

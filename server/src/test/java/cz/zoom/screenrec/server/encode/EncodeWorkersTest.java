@@ -1,6 +1,7 @@
 package cz.zoom.screenrec.server.encode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import cz.zoom.screenrec.encode.EncoderSettings;
@@ -10,6 +11,7 @@ import cz.zoom.screenrec.encode.VideoProbe;
 import cz.zoom.screenrec.server.StoredRecordings;
 import cz.zoom.screenrec.server.recording.Recording;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,7 +44,7 @@ class EncodeWorkersTest {
             stored.media,
             new RecordingEncoder(EncoderSettings.of(VideoCodec.VP9_WEBM, 5)),
             1,
-            new EncodeWorkers.Bounds(0.0001, BUDGET_MIN),
+            new EncodeWorkers.Bounds(0.0001, BUDGET_MIN, EncodeWorkers.MAX_WAITING),
             new SimpleMeterRegistry(),
             Clock.systemUTC());
     RecordingEncoder.preload();
@@ -73,7 +75,7 @@ class EncodeWorkersTest {
             stored.media,
             new RecordingEncoder(EncoderSettings.of(VideoCodec.VP9_WEBM, 5)),
             1,
-            new EncodeWorkers.Bounds(0.0001, BUDGET_MIN),
+            new EncodeWorkers.Bounds(0.0001, BUDGET_MIN, EncodeWorkers.MAX_WAITING),
             new SimpleMeterRegistry(),
             Clock.systemUTC());
     try {
@@ -135,6 +137,41 @@ class EncodeWorkersTest {
     // the long one needs its whole 5 s budget once started: not failed yet means it ran after
     assertThat(workers.video(recording(longer)))
         .isInstanceOf(EncodeWorkers.VideoState.Encoding.class);
+  }
+
+  @Test
+  void pastTheWaitingBoundANewEncodeIsRefusedAndOneAlreadyWaitingIsNot() throws Exception {
+    long now = System.currentTimeMillis();
+    // no worker: every job asked for stays waiting
+    EncodeWorkers stalled =
+        new EncodeWorkers(
+            stored.store,
+            stored.media,
+            new RecordingEncoder(EncoderSettings.of(VideoCodec.VP9_WEBM, 5)),
+            0,
+            new EncodeWorkers.Bounds(0.0001, BUDGET_MIN, 2),
+            new SimpleMeterRegistry(),
+            Clock.systemUTC());
+    try {
+      String[] ids = new String[3];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] =
+            stored.readyRecording("call-" + i, now - 4_000, now, new long[] {now - 4_000, now});
+      }
+      assertThat(stalled.video(recording(ids[0])))
+          .isInstanceOf(EncodeWorkers.VideoState.Encoding.class);
+      assertThat(stalled.video(recording(ids[1])))
+          .isInstanceOf(EncodeWorkers.VideoState.Encoding.class);
+      assertThat(stalled.video(recording(ids[2]))).isEqualTo(new EncodeWorkers.VideoState.Busy());
+      assertThat(stalled.video(recording(ids[0])))
+          .as("asked for again, a waiting one keeps its place")
+          .isInstanceOf(EncodeWorkers.VideoState.Encoding.class);
+      assertThatThrownBy(() -> stalled.awaitVideo(recording(ids[2]), Duration.ofSeconds(1)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("busy");
+    } finally {
+      stalled.close();
+    }
   }
 
   private Recording recording(String id) {
