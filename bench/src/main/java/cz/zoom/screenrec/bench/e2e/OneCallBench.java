@@ -50,8 +50,13 @@ public final class OneCallBench {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** How often the bench asks for the recording's status after the call's end. */
+  private static final Duration POLL = Duration.ofMillis(20);
+
   private int seconds = 60;
   private int idleSeconds = 20;
+  private int warmupSeconds = 10;
+  private Integer maxUploadKbps;
   private Integer fps;
   private String codec;
   private int width = 1920;
@@ -67,6 +72,8 @@ public final class OneCallBench {
       switch (args[i]) {
         case "--seconds" -> b.seconds = Integer.parseInt(args[++i]);
         case "--idle-seconds" -> b.idleSeconds = Integer.parseInt(args[++i]);
+        case "--warmup-seconds" -> b.warmupSeconds = Integer.parseInt(args[++i]);
+        case "--max-upload-kbps" -> b.maxUploadKbps = Integer.parseInt(args[++i]);
         case "--fps" -> b.fps = Integer.parseInt(args[++i]);
         case "--codec" -> b.codec = args[++i];
         case "--size" -> {
@@ -98,18 +105,20 @@ public final class OneCallBench {
   static void usage() {
     System.out.println(
         """
-        one-call [--seconds 60] [--idle-seconds 20] [--fps N] [--codec vp9|h264|av1] [--size 1920x1080]
+        one-call [--seconds 60] [--idle-seconds 20] [--warmup-seconds 10] [--fps N]
+                 [--codec vp9|h264|av1] [--size 1920x1080] [--max-upload-kbps N]
                  [--desktop office|window|fullvideo] [--play-rate 1|2] [--x11grab]
                  [--out bench/results/one-call.json]
           Xvfb + real server + real client; the desktop changes during a call of --seconds (office:
           the CRM screen; window: an office screen with a film in an 854x480 window; fullvideo: a
           film on the whole screen); prints call-end→READY time, the server's CPU per recorded
           agent-hour, bytes per recorded minute (capture format, VP9 on request) and client CPU per
-          recorded minute net of its idle use (measured for --idle-seconds first); then plays the
+          recorded minute, both net of their idle use (measured for --idle-seconds first, after a
+          warm-up call of --warmup-seconds that takes the JIT's one-off work out); then plays the
           recording in the replay page in Chromium at --play-rate (default 1 for office, else 2)
           beside the VP9 file in a <video>, and compares the page's pictures with the captured.
           --x11grab also records the same desktop with ffmpeg x11grab + VP9 realtime for comparison.
-          --fps and --codec are passed to the server (default: the server's defaults).""");
+          --fps, --codec and --max-upload-kbps are passed to the server (default: its defaults).""");
   }
 
   private static Path defaultOut() {
@@ -131,6 +140,9 @@ public final class OneCallBench {
     if (codec != null) {
       sb.videoCodec(codec);
     }
+    if (maxUploadKbps != null) {
+      sb.arg("--max-upload-kbps", String.valueOf(maxUploadKbps));
+    }
     String loadAtStart = Machine.loadAverage();
     log(
         "starting Xvfb "
@@ -147,20 +159,37 @@ public final class OneCallBench {
             ClientProcess.builder("bench-agent").server(server).display(display).start()) {
       ScreenRecApi api = server.api();
       api.awaitAgent("bench-agent", Duration.ofSeconds(90));
+      if (warmupSeconds > 0) {
+        // the first call in a JVM pays for class loading and JIT compilation, once per process
+        log("client connected; a warm-up call of " + warmupSeconds + " s, not measured");
+        String warmup = "bench-warmup-" + UUID.randomUUID();
+        String warmupRecording = api.startCall(warmup, "bench-agent").recordingId();
+        pause(Duration.ofSeconds(warmupSeconds));
+        api.endCall(warmup);
+        Poll.until(
+            "warm-up recording READY",
+            Duration.ofMinutes(5),
+            Duration.ofMillis(100),
+            () -> api.recording(warmupRecording),
+            r -> "READY".equals(r.status()) || "FAILED".equals(r.status()));
+      }
       log(
-          "client connected; letting its start-up settle, then measuring its idle CPU for "
+          "letting the processes settle, then measuring the client's and server's idle CPU for "
               + idleSeconds
               + " s");
       pause(Duration.ofSeconds(5));
       long idleCpu0 = cpuNanos(client.pid());
+      JvmCpu serverIdle0 = JvmCpu.of(server.pid());
       long idleWall0 = System.nanoTime();
       pause(Duration.ofSeconds(idleSeconds));
-      double idleCores =
-          (double) (cpuNanos(client.pid()) - idleCpu0) / (System.nanoTime() - idleWall0);
+      long idleWallNanos = System.nanoTime() - idleWall0;
+      double idleCores = (double) (cpuNanos(client.pid()) - idleCpu0) / idleWallNanos;
+      double serverIdleCores =
+          (double) JvmCpu.of(server.pid()).workSince(serverIdle0) / idleWallNanos;
 
       String callId = "bench-" + UUID.randomUUID();
       long clientCpu0 = cpuNanos(client.pid());
-      long serverCpu0 = cpuNanos(server.pid());
+      JvmCpu serverCpu0 = JvmCpu.of(server.pid());
       long wall0 = System.nanoTime();
       String recordingId = api.startCall(callId, "bench-agent").recordingId();
       log(
@@ -173,26 +202,30 @@ public final class OneCallBench {
               + " s");
       pause(Duration.ofSeconds(seconds));
       long clientCpuAtEnd = cpuNanos(client.pid());
-      long serverCpuAtEnd = cpuNanos(server.pid());
+      JvmCpu serverCpuAtEnd = JvmCpu.of(server.pid());
       long wallEndSent = System.nanoTime();
       api.endCall(callId);
       long wallEnd = System.nanoTime();
       log("call ended; waiting for READY");
 
       Map<String, Long> statusSeenMs = new LinkedHashMap<>();
+      int[] polls = {0};
       ScreenRecApi.Recording rec =
           Poll.until(
               "recording READY",
               Duration.ofMinutes(10),
-              Duration.ofMillis(20),
-              () -> api.recording(recordingId),
+              POLL,
+              () -> {
+                polls[0]++;
+                return api.recording(recordingId);
+              },
               r -> {
                 statusSeenMs.putIfAbsent(r.status(), (System.nanoTime() - wallEndSent) / 1_000_000);
                 return "READY".equals(r.status()) || "FAILED".equals(r.status());
               });
       long wallReady = System.nanoTime();
       long clientCpuReady = cpuNanos(client.pid());
-      long serverCpuReady = cpuNanos(server.pid());
+      JvmCpu serverCpuReady = JvmCpu.of(server.pid());
       if (!"READY".equals(rec.status())) {
         throw new IllegalStateException(
             "recording FAILED: "
@@ -201,6 +234,7 @@ public final class OneCallBench {
                 + server.logTail(40));
       }
 
+      double pollCpuS = pollCostSeconds(api, server, recordingId, serverIdleCores) * polls[0];
       double recordedMin = (rec.endedAt() - rec.startedAt()) / 60_000.0;
       long segBytes = rec.segmentBytes();
       log("READY; asking for the video, which the server encodes on this first request");
@@ -220,8 +254,18 @@ public final class OneCallBench {
       double clientIdleS = idleCores * wallCallToReadyS;
       double clientNetS = clientRawS - clientIdleS;
       double clientDuringCallS = (clientCpuAtEnd - clientCpu0) / 1e9;
-      double serverCallS = (serverCpuAtEnd - serverCpu0) / 1e9;
-      double serverAfterS = (serverCpuReady - serverCpuAtEnd) / 1e9;
+      double serverCallS = (serverCpuAtEnd.nanos() - serverCpu0.nanos()) / 1e9;
+      double serverAfterS = (serverCpuReady.nanos() - serverCpuAtEnd.nanos()) / 1e9;
+      double serverJitS =
+          (serverCpuReady.nanos() - serverCpu0.nanos() - serverCpuReady.workSince(serverCpu0))
+              / 1e9;
+      double serverCallNetS =
+          serverCpuAtEnd.workSince(serverCpu0) / 1e9
+              - serverIdleCores * (wallEndSent - wall0) / 1e9;
+      double serverAfterNetS =
+          serverCpuReady.workSince(serverCpuAtEnd) / 1e9
+              - serverIdleCores * (wallReady - wallEndSent) / 1e9
+              - pollCpuS;
 
       result.put("bench", "one-call");
       result.put("when", Instant.now().toString());
@@ -251,6 +295,10 @@ public final class OneCallBench {
               seconds,
               "idleBaselineSeconds",
               idleSeconds,
+              "warmupCallSeconds",
+              warmupSeconds,
+              "maxUploadKbps",
+              maxUploadKbps == null ? "server default" : maxUploadKbps,
               "desktop",
               DESKTOPS.get(this.desktop)));
       result.put(
@@ -267,6 +315,21 @@ public final class OneCallBench {
       result.put("callEndToReadyMs", (wallReady - wallEnd) / 1_000_000);
       result.put("callEndRequestMs", (wallEnd - wallEndSent) / 1_000_000);
       result.put("statusFirstSeenAfterEndMs", statusSeenMs);
+      if (statusSeenMs.containsKey("ENCODING")) {
+        // ENCODING is "all segments in, being checked": what comes before it is the client's
+        // upload of the final segment (paced to the agent's upload budget), what comes after the
+        // server's own work
+        long allIn = statusSeenMs.get("ENCODING");
+        result.put(
+            "callEndToReadySplitMs",
+            ordered(
+                "finalUpload",
+                allIn,
+                "segmentsInToReady",
+                statusSeenMs.getOrDefault("READY", allIn) - allIn,
+                "how",
+                "first time the bench's 20-ms status poll saw ENCODING (all segments in) and READY"));
+      }
       result.put(
           "captureFormat",
           ordered(
@@ -309,13 +372,25 @@ public final class OneCallBench {
       result.put(
           "serverCpu",
           ordered(
-              "secondsDuringCallPerRecordedMinute", round2(serverCallS / recordedMin),
-              "secondsCallEndToReady", round2(serverAfterS),
-              "secondsPerRecordedAgentHour",
+              "idleCores", round3(serverIdleCores),
+              "jitCompilerSecondsCallStartToReady", round2(serverJitS),
+              "rawSecondsDuringCallPerRecordedMinute", round2(serverCallS / recordedMin),
+              "rawSecondsCallEndToReady", round2(serverAfterS),
+              "netSecondsDuringCallPerRecordedMinute", round2(serverCallNetS / recordedMin),
+              "netSecondsCallEndToReady", round2(serverAfterNetS),
+              "benchStatusPollsSubtracted", polls[0],
+              "benchStatusPollSecondsSubtracted", round2(pollCpuS),
+              "netSecondsPerRecordedAgentHour",
+                  round2((serverCallNetS + serverAfterNetS) / recordedMin * 60),
+              "rawSecondsPerRecordedAgentHour",
                   round2((serverCallS + serverAfterS) / recordedMin * 60),
               "how",
                   "utime+stime of the server JVM: during the call (control, uploads) and from call end to READY "
-                      + "(the last uploads and the READY check); per agent-hour = their sum scaled to 60 recorded minutes"));
+                      + "(the last uploads and the READY check); net = without the JIT compiler threads (a "
+                      + "young JVM's one-off), the server's idle rate (one agent connected, not recording) over "
+                      + "the same wall time and the bench's own status polls (their cost measured after READY, "
+                      + "polling as often); raw = all of it; per agent-hour = the sum scaled to 60 recorded "
+                      + "minutes"));
       result.put("replay", replay);
       if (x11grab) {
         result.put("x11grab", x11grab(display, server.fps()));
@@ -325,6 +400,24 @@ public final class OneCallBench {
       JSON.writeValue(out.toFile(), result);
       log("wrote " + out);
     }
+  }
+
+  /**
+   * The server CPU one status poll of the bench costs, net of idle: polled as often as the wait for
+   * READY polls, after it, so that this cost can be taken out of what call end → READY cost.
+   */
+  private static double pollCostSeconds(
+      ScreenRecApi api, ServerProcess server, String recordingId, double idleCores)
+      throws InterruptedException {
+    int n = 200;
+    JvmCpu cpu0 = JvmCpu.of(server.pid());
+    long wall0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      api.recording(recordingId);
+      pause(POLL);
+    }
+    double cpuS = JvmCpu.of(server.pid()).workSince(cpu0) / 1e9;
+    return Math.max(0, cpuS - idleCores * (System.nanoTime() - wall0) / 1e9) / n;
   }
 
   /**
@@ -648,6 +741,16 @@ public final class OneCallBench {
               + r.get("statusFirstSeenAfterEndMs")
               + ")"
         });
+    if (r.get("callEndToReadySplitMs") instanceof Map<?, ?> split) {
+      rows.add(
+          new String[] {
+            "  of which",
+            split.get("finalUpload")
+                + " ms the client uploading the final segment, "
+                + split.get("segmentsInToReady")
+                + " ms all segments in → READY"
+          });
+    }
     rows.add(
         new String[] {
           "capture format",
@@ -677,10 +780,26 @@ public final class OneCallBench {
     rows.add(
         new String[] {
           "server CPU",
-          srv.get("secondsDuringCallPerRecordedMinute")
-              + " s/recorded min during the call; "
-              + srv.get("secondsCallEndToReady")
-              + " s from call end to READY (encoding)"
+          srv.get("netSecondsPerRecordedAgentHour")
+              + " s/recorded agent-hour net of idle  (net "
+              + srv.get("netSecondsDuringCallPerRecordedMinute")
+              + " s/min during the call, "
+              + srv.get("netSecondsCallEndToReady")
+              + " s call end → READY; idle "
+              + srv.get("idleCores")
+              + " cores; JIT compiler "
+              + srv.get("jitCompilerSecondsCallStartToReady")
+              + " s; raw "
+              + srv.get("rawSecondsPerRecordedAgentHour")
+              + " s/agent-hour)"
+        });
+    rows.add(
+        new String[] {
+          "video on request",
+          vid.get("encodeOnRequestCpuSecondsPerRecordedMinute")
+              + " server CPU s/recorded min, "
+              + vid.get("encodeOnRequestWallMs")
+              + " ms"
         });
     if (r.get("x11grab") instanceof Map<?, ?> x) {
       rows.add(
@@ -708,6 +827,20 @@ public final class OneCallBench {
   }
 
   /** A bench is a program, not a test: waiting out a measured interval is the measurement. */
+  /** A JVM's CPU so far, and what its JIT compiler threads used of it. */
+  private record JvmCpu(long nanos, Map<Long, Long> compilerNanos) {
+    static JvmCpu of(long pid) {
+      return new JvmCpu(cpuNanos(pid), ProcessCpu.compilerThreadNanos(pid));
+    }
+
+    /** CPU used since {@code before}, without the JIT compiler's. */
+    long workSince(JvmCpu before) {
+      return nanos
+          - before.nanos
+          - ProcessCpu.compilerNanosBetween(before.compilerNanos, compilerNanos);
+    }
+  }
+
   private static void pause(Duration d) throws InterruptedException {
     Thread.sleep(d.toMillis());
   }
