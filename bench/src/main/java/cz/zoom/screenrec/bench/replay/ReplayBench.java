@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  * Replay figures: time from clicking play to the first picture, and from a seek to the picture
  * there, for a long call in the replay UI (headless Chromium over the DevTools protocol; the page
  * plays the capture segments), and export time per recorded minute (which includes encoding the
- * recording's video, made on this first request). The call is synthesised cheaply but through the
- * real control protocol, MUS, encoder and audio API ({@link SyntheticCall}); see bench/README.md.
+ * recording's video, made on this first request). The call's pictures are synthesised cheaply, but
+ * it is recorded through the real control protocol, MUS, encoder and audio API and in real time, as
+ * the server plays only what it observed ({@link SyntheticCall}); see bench/README.md.
  */
 public final class ReplayBench {
   private static final ObjectMapper JSON =
@@ -88,10 +89,11 @@ public final class ReplayBench {
     try (ServerProcess server = sb.start()) {
       long durationMs = minutes * 60_000L;
       System.out.printf(
-          "synthesising a %d-minute call at %d fps through the control protocol and MUS...%n",
+          "recording a %d-minute call at %d fps through the control protocol and MUS, in real time:"
+              + " each segment is uploaded once its capture time has passed...%n",
           minutes, fps);
       SyntheticCall.Made call =
-          SyntheticCall.record(
+          SyntheticCall.recordInRealTime(
               server, "bench-agent", "bench-call-" + UUID.randomUUID(), durationMs, fps, 10_000);
       byte[] wav = SyntheticCall.audio(durationMs);
       long a0 = System.nanoTime();

@@ -53,13 +53,25 @@ public final class SyntheticCall {
   private SyntheticCall() {}
 
   /**
-   * Records a call of {@code durationMs} handed in at once (its end lies in the future, which the
-   * server accepts).
+   * Records a call of {@code durationMs} handed in at once: its end lies in the future, so the
+   * READY check cuts it to what the server observed (about the first segment plus a margin). For
+   * what moving segments costs, not for replaying them: see {@link #recordInRealTime}.
    */
   public static Made record(
       ServerProcess server, String agent, String callId, long durationMs, int fps, long segmentMs)
       throws Exception {
-    return record(server, agent, callId, durationMs, fps, segmentMs, false);
+    return record(server, agent, callId, durationMs, fps, segmentMs, false, false);
+  }
+
+  /**
+   * Records a call that lasts {@code durationMs} of wall time, each segment uploaded once its
+   * capture time has passed and the call ended after the last: a recording the server plays whole,
+   * since nothing in it lies after what the server observed.
+   */
+  public static Made recordInRealTime(
+      ServerProcess server, String agent, String callId, long durationMs, int fps, long segmentMs)
+      throws Exception {
+    return record(server, agent, callId, durationMs, fps, segmentMs, false, true);
   }
 
   /** Small frames of noise, every pixel new in every frame: bytes that no codec makes smaller. */
@@ -79,6 +91,19 @@ public final class SyntheticCall {
       int fps,
       long segmentMs,
       boolean noise)
+      throws Exception {
+    return record(server, agent, callId, durationMs, fps, segmentMs, noise, false);
+  }
+
+  private static Made record(
+      ServerProcess server,
+      String agent,
+      String callId,
+      long durationMs,
+      int fps,
+      long segmentMs,
+      boolean noise,
+      boolean realTime)
       throws Exception {
     ScreenRecApi api = server.api();
     try (RawControlConnection c = server.rawConnection()) {
@@ -160,6 +185,15 @@ public final class SyntheticCall {
                 : segments(recordingId, t0, durationMs, fps, segmentMs);
         double synthMs = (System.nanoTime() - s0) / 1e6;
 
+        long u0 = System.nanoTime();
+        long bytes = 0;
+        if (realTime) {
+          for (int i = 0; i < segments.size(); i++) {
+            long due = t0 + Math.min((i + 1) * segmentMs, durationMs);
+            Thread.sleep(Math.max(0, due - System.currentTimeMillis()));
+            bytes += upload(api, uploadUrl, recordingId, token, segments, i);
+          }
+        }
         api.endCall(callId);
         JsonNode stop = await(c, "STOP");
         synchronized (lock) {
@@ -181,23 +215,8 @@ public final class SyntheticCall {
                   .put("reason", "stopped by server")
                   .toString());
         }
-        long u0 = System.nanoTime();
-        long bytes = 0;
-        for (int i = 0; i < segments.size(); i++) {
-          byte[] body = segments.get(i);
-          bytes += body.length;
-          Map<String, String> h = new LinkedHashMap<>();
-          h.put(
-              "X-Segment-Sha256",
-              HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
-          if (i == segments.size() - 1) {
-            h.put("X-Segment-Final", "true");
-          }
-          ScreenRecApi.Response r =
-              api.putSegment(uploadUrl, recordingId, String.valueOf(i), body, token, h);
-          if (r.status() / 100 != 2) {
-            throw new IllegalStateException("segment " + i + " refused: " + r);
-          }
+        for (int i = 0; !realTime && i < segments.size(); i++) {
+          bytes += upload(api, uploadUrl, recordingId, token, segments, i);
         }
         long uploaded = System.nanoTime();
         ScreenRecApi.Recording ready = api.awaitReady(recordingId, Duration.ofMinutes(30));
@@ -217,6 +236,31 @@ public final class SyntheticCall {
         beat.shutdownNow();
       }
     }
+  }
+
+  /** PUTs segment {@code i} (the last one marked final); returns its bytes. */
+  private static long upload(
+      ScreenRecApi api,
+      String uploadUrl,
+      String recordingId,
+      String token,
+      java.util.List<byte[]> segments,
+      int i)
+      throws Exception {
+    byte[] body = segments.get(i);
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put(
+        "X-Segment-Sha256",
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
+    if (i == segments.size() - 1) {
+      h.put("X-Segment-Final", "true");
+    }
+    ScreenRecApi.Response r =
+        api.putSegment(uploadUrl, recordingId, String.valueOf(i), body, token, h);
+    if (r.status() / 100 != 2) {
+      throw new IllegalStateException("segment " + i + " refused: " + r);
+    }
+    return body.length;
   }
 
   private static JsonNode await(RawControlConnection c, String type) {
