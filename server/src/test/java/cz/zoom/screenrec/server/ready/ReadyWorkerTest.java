@@ -137,15 +137,7 @@ class ReadyWorkerTest {
   @Test
   void aRecordingWhoseSegmentsAreAllUnreadableFails() throws Exception {
     long now = System.currentTimeMillis();
-    String id =
-        stored.recording(
-            "call-1",
-            now - 4_000,
-            now,
-            now - 4_000,
-            now - 4_000,
-            now,
-            new long[] {now - 4_000, now});
+    String id = oneSegmentOfFourSeconds(now);
     Files.write(stored.media.segmentPath(id, 0), new byte[] {1, 2, 3});
     worker.accept(id);
 
@@ -157,15 +149,7 @@ class ReadyWorkerTest {
   @Test
   void aRecordingMadeReadyBeforeLayoutsWereStoredGetsItsLayoutOnce() throws Exception {
     long now = System.currentTimeMillis();
-    String id =
-        stored.recording(
-            "call-1",
-            now - 4_000,
-            now,
-            now - 4_000,
-            now - 4_000,
-            now,
-            new long[] {now - 4_000, now});
+    String id = oneSegmentOfFourSeconds(now);
     VideoLayouts layouts = new VideoLayouts(stored.store, stored.media, ENCODER);
     assertThat(layouts.of(stored.store.findRecording(id).orElseThrow()))
         .as("not ready yet")
@@ -193,5 +177,11 @@ class ReadyWorkerTest {
 
     assertThat(layouts.of(stored.store.findRecording(id).orElseThrow())).isEmpty();
     assertThat(stored.store.layout(id)).isEmpty();
+  }
+
+  /** A call of 4 s ending now, all of it in one segment. */
+  private String oneSegmentOfFourSeconds(long now) throws Exception {
+    return stored.recording(
+        "call-1", now - 4_000, now, now - 4_000, now - 4_000, now, new long[] {now - 4_000, now});
   }
 }
