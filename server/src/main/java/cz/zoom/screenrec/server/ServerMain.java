@@ -149,7 +149,7 @@ public final class ServerMain implements Callable<Integer> {
   @Option(
       names = "--encoder-threads",
       paramLabel = "N",
-      description = "Recordings encoded at once (default: ${DEFAULT-VALUE}).")
+      description = "Videos encoded at once, on request (default: ${DEFAULT-VALUE}).")
   int encoderThreads = 1;
 
   @Option(
@@ -163,7 +163,7 @@ public final class ServerMain implements Callable<Integer> {
       names = "--encode-budget-factor",
       paramLabel = "F",
       description =
-          "Encode time a recording may take: F times its duration plus --encode-budget-min; a longer encode is stopped and the recording FAILED (default: ${DEFAULT-VALUE}).")
+          "Encode time a video may take: F times its recording's duration plus --encode-budget-min; a longer encode is stopped and the video request answered video_failed, the recording stays READY (default: ${DEFAULT-VALUE}).")
   double encodeBudgetFactor = 1.0;
 
   @Option(
