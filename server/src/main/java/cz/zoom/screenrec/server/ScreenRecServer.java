@@ -139,7 +139,7 @@ public final class ScreenRecServer implements AutoCloseable {
                 new EncodeWorkers.Bounds(
                     config.encodeBudgetFactor(),
                     config.encodeBudgetMin(),
-                    EncodeWorkers.MAX_WAITING),
+                    config.maxWaitingEncodes()),
                 metrics,
                 clock));
     ReadyWorker ready =

@@ -174,6 +174,13 @@ public final class ServerMain implements Callable<Integer> {
   long encodeBudgetMinMs = 120_000;
 
   @Option(
+      names = "--max-waiting-encodes",
+      paramLabel = "N",
+      description =
+          "Video encodes that may wait for a worker; one more is answered 503 encoders_busy (default: ${DEFAULT-VALUE}).")
+  int maxWaitingEncodes = 100;
+
+  @Option(
       names = "--upload-grace",
       paramLabel = "MS",
       description =
@@ -329,6 +336,7 @@ public final class ServerMain implements Callable<Integer> {
               .maxRecordingMb(maxRecordingMb)
               .encodeBudgetFactor(encodeBudgetFactor)
               .encodeBudgetMinMs(encodeBudgetMinMs)
+              .maxWaitingEncodes(maxWaitingEncodes)
               .sessionIdleMs(sessionIdleMinutes * 60_000)
               .adminPassword(adminPassword)
               .tlsCert(tlsCert)

@@ -49,6 +49,7 @@ public final class ServerConfig {
   private final long maxRecordingBytes;
   private final double encodeBudgetFactor;
   private final Duration encodeBudgetMin;
+  private final int maxWaitingEncodes;
   private final Duration uploadGrace;
   private final Path pluginsDir;
   private final Duration sessionIdle;
@@ -128,6 +129,7 @@ public final class ServerConfig {
     this.maxRecordingBytes = b.maxRecordingMb * 1024 * 1024;
     this.encodeBudgetFactor = b.encodeBudgetFactor;
     this.encodeBudgetMin = Duration.ofMillis(b.encodeBudgetMinMs);
+    this.maxWaitingEncodes = b.maxWaitingEncodes;
     this.uploadGrace = Duration.ofMillis(b.uploadGraceMs);
     this.pluginsDir =
         b.pluginsDir != null
@@ -246,6 +248,14 @@ public final class ServerConfig {
 
   public Duration encodeBudgetMin() {
     return encodeBudgetMin;
+  }
+
+  /**
+   * Video encodes that may wait for a worker at once; one more is refused (503 encoders_busy), so a
+   * caller asking for every recording in turn cannot queue unbounded work.
+   */
+  public int maxWaitingEncodes() {
+    return maxWaitingEncodes;
   }
 
   /**
@@ -420,6 +430,8 @@ public final class ServerConfig {
     private long maxRecordingMb = DEFAULT_MAX_RECORDING_MB;
     private double encodeBudgetFactor = 1.0;
     private long encodeBudgetMinMs = 120_000;
+    // hours of encoding on any machine
+    private int maxWaitingEncodes = 100;
     private long uploadGraceMs = 30 * 60_000;
     private Path pluginsDir;
     private long sessionIdleMs = 30 * 60_000;
@@ -548,6 +560,11 @@ public final class ServerConfig {
 
     public Builder encodeBudgetFactor(double v) {
       encodeBudgetFactor = v;
+      return this;
+    }
+
+    public Builder maxWaitingEncodes(int v) {
+      maxWaitingEncodes = v;
       return this;
     }
 
@@ -779,6 +796,9 @@ public final class ServerConfig {
       }
       if (encodeBudgetMinMs < 1_000 || encodeBudgetMinMs > 24 * 3_600_000L) {
         problems.add("--encode-budget-min must be 1000..86400000 ms, was " + encodeBudgetMinMs);
+      }
+      if (maxWaitingEncodes < 1 || maxWaitingEncodes > 100_000) {
+        problems.add("--max-waiting-encodes must be 1..100000, was " + maxWaitingEncodes);
       }
       if (sessionIdleMs < 1_000 || sessionIdleMs > sessionMaxMs) {
         problems.add(

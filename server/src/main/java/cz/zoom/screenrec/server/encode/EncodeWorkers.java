@@ -48,9 +48,6 @@ public final class EncodeWorkers implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EncodeWorkers.class);
   static final Duration RETRY_FAILED = Duration.ofMinutes(1);
 
-  /** Encodes that may wait at once on a server: hours of encoding on any machine. */
-  public static final int MAX_WAITING = 100;
-
   /**
    * How much one recording may cost.
    *

@@ -44,7 +44,7 @@ class EncodeWorkersTest {
             stored.media,
             new RecordingEncoder(EncoderSettings.of(VideoCodec.VP9_WEBM, 5)),
             1,
-            new EncodeWorkers.Bounds(0.0001, BUDGET_MIN, EncodeWorkers.MAX_WAITING),
+            new EncodeWorkers.Bounds(0.0001, BUDGET_MIN, 100),
             new SimpleMeterRegistry(),
             Clock.systemUTC());
     RecordingEncoder.preload();
@@ -75,7 +75,7 @@ class EncodeWorkersTest {
             stored.media,
             new RecordingEncoder(EncoderSettings.of(VideoCodec.VP9_WEBM, 5)),
             1,
-            new EncodeWorkers.Bounds(0.0001, BUDGET_MIN, EncodeWorkers.MAX_WAITING),
+            new EncodeWorkers.Bounds(0.0001, BUDGET_MIN, 100),
             new SimpleMeterRegistry(),
             Clock.systemUTC());
     try {
