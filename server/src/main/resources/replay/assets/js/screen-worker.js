@@ -115,18 +115,27 @@ async function run(mine, target) {
       if (mine !== epoch) return;
     }
   };
-  const flushBase = async () => {
-    if (!base) return;
+  // the seek's pictures, then 'seeked'; `damage` (a damaged stretch found while they were
+  // pending) goes before 'seeked', so that a seek into it lands showing it. True when it sent it.
+  const flushBase = async (damage) => {
+    if (!base) return false;
     const pending = base;
     base = null;
     for (const [screen, f] of pending) {
       const bmp = await bitmap(f.picture, f.width, f.height);
-      if (mine !== epoch) return;
+      if (mine !== epoch) return false;
       lastSent.set(screen, f.time);
       post({ type: 'frame', epoch: mine, screen, time: f.time, bitmap: bmp, base: true }, [bmp]);
     }
     if (gapAtTarget) post({ type: 'gap', epoch: mine, ...gapAtTarget });
+    if (damage) post(damage);
     post({ type: 'seeked', epoch: mine, t: target, ms: performance.now() - began });
+    return !!damage;
+  };
+  const flushWithDamage = async (damage) => {
+    const sent = await flushBase(damage);
+    await flushHeld();
+    if (mine === epoch && !sent) post(damage);
   };
   for (let i = segmentAt(target); i < segments.length && mine === epoch; i++) {
     if (segmentEnd(i) <= target && i + 1 < segments.length) continue;
@@ -177,10 +186,8 @@ async function run(mine, target) {
         } else if (ev.type === 'gap') {
           const gap = { from: ev.from + offset, to: ev.until + offset, reason: ev.reason };
           if (++gaps > MAX_GAPS) {
-            await flushBase();
-            await flushHeld();
+            await flushWithDamage({ type: 'damaged', epoch: mine, from: gap.from, to: Math.max(gap.from, segmentEnd(i)), reason: `segment ${segments[i].index} states more than ${MAX_GAPS} gaps` });
             if (mine !== epoch) return;
-            post({ type: 'damaged', epoch: mine, from: gap.from, to: Math.max(gap.from, segmentEnd(i)), reason: `segment ${segments[i].index} states more than ${MAX_GAPS} gaps` });
             break;
           }
           if (base && gap.from <= target) {
@@ -193,10 +200,8 @@ async function run(mine, target) {
           post({ type: 'gap', epoch: mine, ...gap });
         } else if (ev.type === 'truncated') {
           const from = ev.time + offset;
-          await flushBase();
-          await flushHeld();
+          await flushWithDamage({ type: 'damaged', epoch: mine, from, to: Math.max(from, segmentEnd(i)), reason: ev.reason });
           if (mine !== epoch) return;
-          post({ type: 'damaged', epoch: mine, from, to: Math.max(from, segmentEnd(i)), reason: ev.reason });
         }
       }
       await flushHeld();
