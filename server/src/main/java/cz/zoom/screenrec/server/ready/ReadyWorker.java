@@ -166,6 +166,19 @@ public final class ReadyWorker implements Consumer<String>, AutoCloseable {
       }
       long from = window.get().from();
       long to = window.get().to();
+      if (to - from > RecordingEncoder.MAX_DURATION_MS) {
+        // what a recording longer than its encoder takes would cost the replay (thumbnails, its
+        // timeline) is not bounded; no real call lasts a day
+        store.fail(
+            recordingId,
+            "the recording lasts "
+                + (to - from)
+                + " ms, more than the "
+                + RecordingEncoder.MAX_DURATION_MS / 3_600_000
+                + " h a recording may",
+            clock.millis());
+        return;
+      }
       if (from != claimedFrom || to != claimedTo) {
         log.warn(
             "recording {}: the client claims {}..{} ({} ms); playing {}..{} ({} ms), what this server observed",

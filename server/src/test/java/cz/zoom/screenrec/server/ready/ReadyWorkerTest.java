@@ -111,6 +111,18 @@ class ReadyWorkerTest {
   }
 
   @Test
+  void aRecordingLongerThanADayFailsRatherThanBurdenTheReplay() throws Exception {
+    long now = System.currentTimeMillis();
+    long from = now - 25 * HOUR;
+    String id = stored.recording("call-1", from, now, from, from, now, new long[] {from, now});
+    worker.accept(id);
+
+    Recording r = stored.awaitChecked(id);
+    assertThat(r.status()).isEqualTo(RecordingStatus.FAILED);
+    assertThat(r.failureReason()).contains("more than the 24 h");
+  }
+
+  @Test
   void aDamagedSegmentStillMakesTheRecordingReady() throws Exception {
     long now = System.currentTimeMillis();
     String id =
