@@ -173,6 +173,8 @@ class RecordingFlowTest {
               fx.api(path + "/video").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
       assertThat(whole.statusCode()).isEqualTo(200);
       assertThat(whole.headers().firstValue("Content-Type")).hasValue("video/webm");
+      assertThat(whole.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+      assertThat(whole.headers().firstValue("Content-Security-Policy")).hasValue("sandbox");
       rec = ServerFixture.json(fx.get(path));
       assertThat(rec.get("video").get("encoded").asBoolean()).isTrue();
       assertThat(rec.get("video").get("contentType").asText()).isEqualTo("video/webm");

@@ -76,6 +76,9 @@ public final class RangeResponse {
       // the byte counts below are of the file: a compressed body would not match them (and a
       // browser asks for compression of anything not image, audio or video, segments included)
       ctx.disableCompression();
+      // media files hold bytes a desktop uploaded: never let a browser take them for a page
+      ctx.header("X-Content-Type-Options", "nosniff");
+      ctx.header("Content-Security-Policy", "sandbox");
       ctx.header("Accept-Ranges", "bytes");
       ctx.contentType(contentType);
       Span span = resolve(ctx.header("Range"), size, OPEN_RANGE_CHUNK);
