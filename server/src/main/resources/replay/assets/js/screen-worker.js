@@ -17,14 +17,16 @@
 // A segment is the agent's word, not the server's: its clock may run backwards, it may hold a
 // million frames at one instant or a thousand gaps. None of that may flood the page, so a screen's
 // pictures never go back in time, at most one goes out per MIN_FRAME_MS of the recording (the
-// newest wins), at most MAX_AHEAD_FRAMES wait in the page, and a segment stating more than
-// MAX_GAPS gaps is damaged from there on.
+// newest wins), at most MAX_AHEAD_FRAMES pictures of at most MAX_AHEAD_BYTES wait in the page (a
+// picture may be a whole screen of 2^25 pixels), and a segment stating more than MAX_GAPS gaps is
+// damaged from there on.
 
 import { SegmentDecoder } from './segment.js';
 
 const AHEAD_MS = 1500;
 const MIN_FRAME_MS = 1000 / 60;
 const MAX_AHEAD_FRAMES = 60;
+const MAX_AHEAD_BYTES = 256 * 1024 * 1024;
 const MAX_GAPS = 64;
 /** Segments kept in memory: the one playing, the next (fetched ahead) and the one before. */
 const KEEP_SEGMENTS = 3;
@@ -36,7 +38,7 @@ let epoch = 0;
 let pageT = 0;
 let rate = 1;
 let wake = null;
-/** The instants of the pictures sent since the last seek that the page has not reached yet. */
+/** The pictures sent since the last seek that the page has not reached yet: {t, bytes}. */
 let ahead = [];
 const fetched = new Map();
 
@@ -72,12 +74,17 @@ function segmentAt(t) {
   return at;
 }
 
-/** Resolves once the page's clock is within reach of t (or a newer seek makes waiting moot). */
-function until(t, mine) {
+/**
+ * Resolves once the page's clock is within reach of t and a picture of {@code bytes} fits in what
+ * waits in the page (or a newer seek makes waiting moot).
+ */
+function until(t, bytes, mine) {
   return new Promise((resolve) => {
     const check = () => {
-      if (ahead.length >= MAX_AHEAD_FRAMES) ahead = ahead.filter((a) => a > pageT);
-      if (mine !== epoch || (t <= pageT + AHEAD_MS * Math.max(1, rate) && ahead.length < MAX_AHEAD_FRAMES)) {
+      ahead = ahead.filter((a) => a.t > pageT);
+      // one picture always fits, however large, or a screen that large would never play
+      const room = ahead.length === 0 || (ahead.length < MAX_AHEAD_FRAMES && ahead.reduce((n, a) => n + a.bytes, 0) + bytes <= MAX_AHEAD_BYTES);
+      if (mine !== epoch || (t <= pageT + AHEAD_MS * Math.max(1, rate) && room)) {
         resolve();
       } else {
         wake = check;
@@ -100,12 +107,13 @@ async function run(mine, target) {
   const lastSent = new Map();
   const held = new Map();
   const send = async (screen, f) => {
-    await until(f.time, mine);
+    const bytes = f.width * f.height * 4;
+    await until(f.time, bytes, mine);
     if (mine !== epoch) return;
     const bmp = await bitmap(f.picture, f.width, f.height);
     if (mine !== epoch) return;
     lastSent.set(screen, f.time);
-    ahead.push(f.time);
+    ahead.push({ t: f.time, bytes });
     post({ type: 'frame', epoch: mine, screen, time: f.time, bitmap: bmp, base: false }, [bmp]);
   };
   const flushHeld = async () => {
