@@ -242,6 +242,32 @@ public final class ScreenRecApi {
     return sendBytes("PUT", uri, HttpRequest.BodyPublishers.ofByteArray(segment), uploadToken, h);
   }
 
+  /**
+   * PUTs segment {@code index} of a recording's {@code segments} with its checksum, the last one
+   * marked final, as a client does; returns its bytes. A refusal throws.
+   */
+  public long uploadSegment(
+      String uploadUrl, String recordingId, String uploadToken, List<byte[]> segments, int index) {
+    byte[] body = segments.get(index);
+    Map<String, String> h = new java.util.LinkedHashMap<>();
+    try {
+      h.put(
+          "X-Segment-Sha256",
+          java.util.HexFormat.of()
+              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    if (index == segments.size() - 1) {
+      h.put("X-Segment-Final", "true");
+    }
+    Response r = putSegment(uploadUrl, recordingId, String.valueOf(index), body, uploadToken, h);
+    if (r.status() / 100 != 2) {
+      throw new IllegalStateException("segment " + index + " refused: " + r);
+    }
+    return body.length;
+  }
+
   public Response sendBytes(
       String method,
       URI uri,

@@ -13,12 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -191,7 +187,7 @@ public final class SyntheticCall {
           for (int i = 0; i < segments.size(); i++) {
             long due = t0 + Math.min((i + 1) * segmentMs, durationMs);
             Thread.sleep(Math.max(0, due - System.currentTimeMillis()));
-            bytes += upload(api, uploadUrl, recordingId, token, segments, i);
+            bytes += api.uploadSegment(uploadUrl, recordingId, token, segments, i);
           }
         }
         api.endCall(callId);
@@ -216,7 +212,7 @@ public final class SyntheticCall {
                   .toString());
         }
         for (int i = 0; !realTime && i < segments.size(); i++) {
-          bytes += upload(api, uploadUrl, recordingId, token, segments, i);
+          bytes += api.uploadSegment(uploadUrl, recordingId, token, segments, i);
         }
         long uploaded = System.nanoTime();
         ScreenRecApi.Recording ready = api.awaitReady(recordingId, Duration.ofMinutes(30));
@@ -236,31 +232,6 @@ public final class SyntheticCall {
         beat.shutdownNow();
       }
     }
-  }
-
-  /** PUTs segment {@code i} (the last one marked final); returns its bytes. */
-  private static long upload(
-      ScreenRecApi api,
-      String uploadUrl,
-      String recordingId,
-      String token,
-      java.util.List<byte[]> segments,
-      int i)
-      throws Exception {
-    byte[] body = segments.get(i);
-    Map<String, String> h = new LinkedHashMap<>();
-    h.put(
-        "X-Segment-Sha256",
-        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
-    if (i == segments.size() - 1) {
-      h.put("X-Segment-Final", "true");
-    }
-    ScreenRecApi.Response r =
-        api.putSegment(uploadUrl, recordingId, String.valueOf(i), body, token, h);
-    if (r.status() / 100 != 2) {
-      throw new IllegalStateException("segment " + i + " refused: " + r);
-    }
-    return body.length;
   }
 
   private static JsonNode await(RawControlConnection c, String type) {

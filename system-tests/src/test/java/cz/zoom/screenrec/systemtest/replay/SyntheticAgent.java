@@ -13,12 +13,9 @@ import cz.zoom.screenrec.testkit.ServerProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -238,17 +235,7 @@ final class SyntheticAgent implements AutoCloseable {
             .put("endedAt", t0 + durationMs)
             .put("reason", "stopped by server"));
     for (int i = 0; i < segments.size(); i++) {
-      byte[] body = segments.get(i);
-      Map<String, String> h = new LinkedHashMap<>();
-      h.put("X-Segment-Sha256", sha256(body));
-      if (i == segments.size() - 1) {
-        h.put("X-Segment-Final", "true");
-      }
-      ScreenRecApi.Response r =
-          api.putSegment(uploadUrl, recordingId, String.valueOf(i), body, token, h);
-      if (r.status() / 100 != 2) {
-        throw new IllegalStateException("segment " + i + " refused: " + r);
-      }
+      api.uploadSegment(uploadUrl, recordingId, token, segments, i);
     }
     api.awaitReady(recordingId, readyTimeout);
     return new Recorded(callId, recordingId, t0 + skewMs, durationMs);
@@ -297,14 +284,6 @@ final class SyntheticAgent implements AutoCloseable {
       out.add(bytes.toByteArray());
     }
     return out;
-  }
-
-  static String sha256(byte[] body) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
